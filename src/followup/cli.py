@@ -1,0 +1,301 @@
+"""The ``followup`` command: parse, call the core, render. Nothing else lives here.
+
+Every failure a user can cause is a :class:`~followup.errors.FollowupError`; :func:`main`
+turns it into one ``error:`` line and its exit status, in this one place.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime
+from functools import cached_property
+from typing import NoReturn
+
+from followup import __version__, render
+from followup.config import Config, load
+from followup.dates import parse_date
+from followup.errors import FollowupError, UsageError
+from followup.rules import long_day
+from followup.tracker import Details, Tracker
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, but a usage mistake is one ``error:`` line and exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(message)
+
+
+class App:
+    """What a command needs, built on first use: a ``countries`` call opens no database."""
+
+    def __init__(self, args: argparse.Namespace, now: datetime) -> None:
+        self.args = args
+        self.now = now
+
+    @cached_property
+    def config(self) -> Config:
+        config = load(self.args.config)
+        for warning in config.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+        return config
+
+    @cached_property
+    def tracker(self) -> Tracker:
+        from followup.store import Database
+
+        return Tracker(self.config, Database(self.config.store_url))
+
+    @property
+    def today(self) -> date:
+        return self.now.astimezone(self.config.calendar.zone).date()
+
+    def date(self, text: str | None) -> date | None:
+        return None if text is None else parse_date(text, self.today)
+
+    def details(self) -> Details:
+        a = self.args
+        return Details(
+            company=a.company,
+            role=a.role,
+            contact_name=a.contact,
+            contact_email=a.email,
+            interviewed_on=self.date(a.interviewed),
+            reply_expected_on=self.date(a.expect),
+            country=a.country.upper() if a.country else None,
+            subdivision=a.subdivision,
+            notes=a.note,
+        )
+
+    def emit(self, text: str, data: object) -> None:
+        print(render.to_json(data) if getattr(self.args, "json", False) else text)
+
+
+# -- commands ------------------------------------------------------------------------------
+
+
+def cmd_add(app: App) -> None:
+    view = app.tracker.add(app.details(), app.now)
+    app.emit(render.added_text(view), render.interview_json(view))
+
+
+def cmd_edit(app: App) -> None:
+    view = app.tracker.edit(app.args.id, app.details(), app.now)
+    app.emit(render.interview_text(view, app.config.calendar.zone), render.interview_json(view))
+
+
+def cmd_show(app: App) -> None:
+    view = app.tracker.get(app.args.id)
+    app.emit(render.interview_text(view, app.config.calendar.zone), render.interview_json(view))
+
+
+def cmd_list(app: App) -> None:
+    views = app.tracker.interviews(include_closed=app.args.all)
+    app.emit(render.interview_table(views), [render.interview_json(v) for v in views])
+
+
+def cmd_upcoming(app: App) -> None:
+    due = app.tracker.upcoming()
+    app.emit(render.upcoming_table(due), [render.due_json(d) for d in due])
+
+
+def cmd_emailed(app: App) -> None:
+    on = app.date(app.args.on) or app.today
+    view = app.tracker.emailed(app.args.id, on, app.now)
+    app.emit(
+        f"Recorded: emailed {view.company} on {long_day(on)}.\n"
+        f"If there is no reply, you will be told to move on on "
+        f"{render.when(view.next_reminder.at) if view.next_reminder else '-'}.",
+        render.interview_json(view),
+    )
+
+
+def cmd_heard(app: App) -> None:
+    view = app.tracker.heard(app.args.id, app.args.outcome, app.date(app.args.expect), app.now)
+    if view.next_reminder is not None:
+        text = (f"Recorded: next round with {view.company}. Reminder to email if no reply: "
+                f"{render.when(view.next_reminder.at)}.")
+    else:
+        text = f"Recorded: heard back from {view.company} ({view.outcome}). No more reminders."
+    app.emit(text, render.interview_json(view))
+
+
+def cmd_moved_on(app: App) -> None:
+    from followup.rules import Status
+
+    view = app.tracker.close(app.args.id, Status.MOVED_ON, app.now)
+    app.emit(f"Recorded: moved on from {view.company}. No more reminders.",
+             render.interview_json(view))
+
+
+def cmd_withdraw(app: App) -> None:
+    from followup.rules import Status
+
+    view = app.tracker.close(app.args.id, Status.WITHDRAWN, app.now)
+    app.emit(f"Recorded: withdrew from {view.company}. No more reminders.",
+             render.interview_json(view))
+
+
+def cmd_snooze(app: App) -> None:
+    view = app.tracker.snooze(app.args.id, app.args.days, app.now)
+    assert view.next_reminder is not None
+    app.emit(f"Snoozed {view.company}: {render.reminder_text(view.next_reminder)}.",
+             render.interview_json(view))
+
+
+def cmd_delete(app: App) -> None:
+    if not app.args.yes:
+        raise UsageError(f"deleting interview {app.args.id} cannot be undone: add --yes")
+    app.tracker.delete(app.args.id)
+    print(f"Deleted interview {app.args.id}.")
+
+
+def cmd_history(app: App) -> None:
+    entries = app.tracker.history(app.args.id)
+    app.emit(render.history_text(entries, app.config.calendar.zone), render.history_json(entries))
+
+
+def cmd_countries(app: App) -> None:
+    from followup.business_days import supported_countries
+
+    known = supported_countries()
+    app.emit(
+        "\n".join(f"{code}  {', '.join(subs)}".rstrip() for code, subs in sorted(known.items())),
+        known,
+    )
+
+
+def cmd_config(app: App) -> None:
+    from followup import config_docs
+
+    config = app.config
+    from followup.business_days import calendar_for
+
+    calendar_for(config.calendar.place)
+    app.emit(config_docs.effective(config), config_docs.effective_json(config))
+
+
+def cmd_init(app: App) -> None:
+    from followup import config_docs
+    from followup.config import config_path
+
+    path = config_path(app.args.config, os.environ)
+    if path.exists():
+        raise UsageError(f"a config file already exists at {path}; edit it, or remove it first")
+    text = config_docs.example(country=app.args.country, subdivision=app.args.subdivision,
+                                 timezone=app.args.timezone)
+    config_docs.check_example(text, path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    print(f"Wrote {path}")
+
+
+# -- the parser ----------------------------------------------------------------------------
+
+
+def _interview_options(p: argparse.ArgumentParser, *, adding: bool) -> None:
+    if adding:
+        p.add_argument("company", help="the company you interviewed with")
+        p.add_argument("--expect", required=True, metavar="DATE",
+                       help="the day they said they would get back to you")
+    else:
+        p.add_argument("--company", help="the company's name")
+        p.add_argument("--expect", metavar="DATE", help="the day they said they would reply")
+    p.add_argument("--role", help="the job title")
+    p.add_argument("--contact", metavar="NAME", help="who said they would get back to you")
+    p.add_argument("--email", metavar="ADDR", help="their email address")
+    p.add_argument("--interviewed", metavar="DATE", help="the day of the interview")
+    p.add_argument("--country", metavar="CC",
+                   help="count the interviewer's business days (default: the config's)")
+    p.add_argument("--subdivision", metavar="SD", help="the interviewer's state or region")
+    p.add_argument("--note", help="anything worth remembering")
+
+
+def build_parser() -> Parser:
+    parser = Parser(prog="followup", description=(
+        "Tells you when to email after an interview, and when to move on."))
+    parser.add_argument("--config", metavar="PATH", help="config file to use")
+    parser.add_argument("--version", action="version", version=f"followup {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True,
+                                parser_class=Parser)
+
+    def command(name: str, handler: Callable[[App], None], help: str,
+                json: bool = False) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help, description=help)
+        p.set_defaults(handler=handler)
+        if json:
+            p.add_argument("--json", action="store_true", help="print JSON")
+        return p
+
+    def with_id(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        p.add_argument("id", type=_interview_id, help="the interview's id")
+        return p
+
+    _interview_options(command("add", cmd_add, "record an interview", json=True), adding=True)
+    _interview_options(with_id(command("edit", cmd_edit, "change an interview", json=True)),
+                       adding=False)
+    with_id(command("show", cmd_show, "an interview and how its reminder date was reached",
+                    json=True))
+    command("list", cmd_list, "open interviews (all with --all)", json=True).add_argument(
+        "--all", action="store_true", help="include closed interviews")
+    command("upcoming", cmd_upcoming, "every pending reminder, soonest first", json=True)
+    with_id(command("emailed", cmd_emailed, "record that you sent the follow-up email",
+                    json=True)).add_argument("--on", metavar="DATE", help="default: today")
+    heard = with_id(command("heard", cmd_heard, "record that they replied", json=True))
+    heard.add_argument("--outcome", required=True, choices=["offer", "rejected", "next-round",
+                                                            "other"])
+    heard.add_argument("--expect", metavar="DATE", help="with next-round: when they will reply")
+    with_id(command("moved-on", cmd_moved_on, "record that you moved on", json=True))
+    with_id(command("withdraw", cmd_withdraw, "record that you withdrew", json=True))
+    with_id(command("snooze", cmd_snooze, "push the pending reminder back", json=True)
+            ).add_argument("--days", type=_whole_number, required=True,
+                           help="business days to push it by")
+    with_id(command("delete", cmd_delete, "delete an interview and its history")).add_argument(
+        "--yes", action="store_true", help="confirm")
+    with_id(command("history", cmd_history, "every change to an interview", json=True))
+    command("countries", cmd_countries, "supported country codes and their subdivisions",
+            json=True)
+    command("config", cmd_config, "the config file's path and the effective settings",
+            json=True)
+    init = command("init", cmd_init, "write a commented config file")
+    init.add_argument("--country", metavar="CC", type=str.upper)
+    init.add_argument("--subdivision", metavar="SD")
+    init.add_argument("--timezone", metavar="ZONE")
+    return parser
+
+
+def _interview_id(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"not an interview id: {text!r}")
+    return int(text)
+
+
+def _whole_number(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        args.handler(App(args, datetime.now(UTC)))
+    except FollowupError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 1
+    except Exception as exc:  # a defect: say so in one line, keep the details for a report
+        if os.environ.get("FOLLOWUP_DEBUG"):
+            traceback.print_exc()
+        print(f"error: unexpected {type(exc).__name__}: {exc} "
+              "(set FOLLOWUP_DEBUG=1 for details)", file=sys.stderr)
+        return 1
+    return 0

@@ -1,0 +1,324 @@
+"""The config file, read once into frozen, typed settings.
+
+Every key is declared once in :data:`OPTIONS` (section, name, type, default, help); that one
+list drives parsing, validation, "did you mean" suggestions and ``followup config``.
+Nothing else in the package reads the TOML.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import time
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from followup.business_days import Place, parse_weekend
+from followup.errors import ConfigError
+from followup.rules import RuleSettings, Timing
+
+
+@dataclass(frozen=True)
+class Option:
+    section: str
+    key: str
+    kind: type
+    default: Any
+    help: str
+    check: Callable[[Any], str | None] | None = None
+    example: Any = None
+
+    @property
+    def name(self) -> str:
+        return f"{self.section}.{self.key}"
+
+
+def _between(low: int, high: int) -> Callable[[Any], str | None]:
+    def check(value: Any) -> str | None:
+        return None if low <= value <= high else f"must be between {low} and {high}"
+
+    return check
+
+
+def _clock_time(value: Any) -> str | None:
+    return None if _parse_clock(value) is not None else "must be a time of day like '09:00'"
+
+
+def _country(value: Any) -> str | None:
+    return None if re.fullmatch(r"[A-Z]{2,3}", value) else "must be a country code like 'US'"
+
+
+def _zone(value: Any) -> str | None:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        return "is not an IANA time zone (e.g. 'Europe/Berlin')"
+    return None
+
+
+def _nonempty(value: Any) -> str | None:
+    return None if value.strip() else "must not be empty"
+
+
+OPTIONS: tuple[Option, ...] = (
+    Option("calendar", "country", str, None,
+           "ISO 3166 country code whose public holidays are not business days "
+           "(default: the locale's territory, e.g. en_US -> US)", _country, "US"),
+    Option("calendar", "subdivision", str, None,
+           "State, province or region code within the country (default: none)", example="CA"),
+    Option("calendar", "weekend", list, None,
+           "Day names that are the weekend (default: the country's own)",
+           example=["saturday", "sunday"]),
+    Option("calendar", "categories", list, ["public"],
+           "Holiday categories that are not business days (see the holidays package)"),
+    Option("calendar", "timezone", str, None,
+           "IANA time zone reminders are shown in (default: the system's)", _zone,
+           "America/New_York"),
+    Option("rules", "email_after_business_days", int, 2,
+           "Full business days that must pass after the expected reply date before emailing",
+           _between(0, 60)),
+    Option("rules", "move_on_after_business_days", int, 5,
+           "Business days without a reply after the email before moving on", _between(1, 60)),
+    Option("notify", "at", str, "09:00",
+           "Time of day reminders are shown (user's time zone)", _clock_time),
+    Option("notify", "until", str, "20:00",
+           "No notification is shown after this time of day; it waits for the next 'at'",
+           _clock_time),
+    Option("notify", "app_name", str, "followup",
+           "Application name shown with notifications", _nonempty),
+    Option("store", "url", str, None,
+           "SQLAlchemy database URL (default: SQLite in $XDG_DATA_HOME/followup/followup.db)",
+           _nonempty, "sqlite:////home/me/followup.db"),
+)
+
+_BY_SECTION: dict[str, dict[str, Option]] = {}
+for _opt in OPTIONS:
+    _BY_SECTION.setdefault(_opt.section, {})[_opt.key] = _opt
+
+
+@dataclass(frozen=True)
+class CalendarSettings:
+    place: Place
+    zone: ZoneInfo
+
+
+@dataclass(frozen=True)
+class NotifySettings:
+    at: time
+    until: time
+    app_name: str
+
+
+@dataclass(frozen=True)
+class Config:
+    """Effective settings: the file's values over the defaults."""
+
+    path: Path
+    calendar: CalendarSettings
+    rules: RuleSettings
+    notify: NotifySettings
+    store_url: str
+    values: Mapping[str, Any] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def timing(self) -> Timing:
+        return Timing(self.calendar.zone, self.notify.at)
+
+    def place_for(self, country: str | None, subdivision: str | None) -> Place:
+        """The calendar of an interview: the interviewer's business days count.
+
+        An interview without a place of its own uses the config's; one with only a
+        subdivision uses it within the config's country. The config's weekend applies
+        only within the config's country.
+        """
+        base = self.calendar.place
+        if country is None and subdivision is None:
+            return base
+        country = country or base.country
+        weekend = base.weekend if country == base.country else None
+        return Place(country, subdivision, weekend, base.categories)
+
+    @property
+    def plan_key(self) -> str:
+        """Fingerprint of every setting a planned reminder depends on."""
+        place = self.calendar.place
+        return "|".join(
+            str(v)
+            for v in (
+                place.country, place.subdivision,
+                sorted(place.weekend) if place.weekend is not None else None,
+                ",".join(place.categories), self.calendar.zone.key, self.notify.at,
+                self.rules.email_after_business_days, self.rules.move_on_after_business_days,
+            )
+        )
+
+
+def config_path(explicit: str | None, env: Mapping[str, str]) -> Path:
+    if explicit:
+        return Path(explicit).expanduser()
+    if env.get("FOLLOWUP_CONFIG"):
+        return Path(env["FOLLOWUP_CONFIG"]).expanduser()
+    return xdg_dir("XDG_CONFIG_HOME", ".config", env) / "followup" / "config.toml"
+
+
+def xdg_dir(var: str, fallback: str, env: Mapping[str, str]) -> Path:
+    value = env.get(var)
+    if value and Path(value).is_absolute():
+        return Path(value)
+    return Path(env.get("HOME") or Path.home()) / fallback
+
+
+def default_store_url(env: Mapping[str, str]) -> str:
+    return f"sqlite:///{xdg_dir('XDG_DATA_HOME', '.local/share', env) / 'followup' / 'followup.db'}"
+
+
+def load(explicit: str | None = None, env: Mapping[str, str] | None = None) -> Config:
+    """Read and validate the config; a missing file gives the defaults.
+
+    Raises ConfigError naming the file, the key and the bad value, with every problem found
+    joined on one line.
+    """
+    env = os.environ if env is None else env
+    path = config_path(explicit, env)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        if explicit:
+            raise ConfigError(f"{path}: no such config file") from None
+        raw = {}
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: malformed TOML: {exc}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}") from None
+    return from_mapping(raw, path, env)
+
+
+def from_mapping(raw: Mapping[str, Any], path: Path, env: Mapping[str, str]) -> Config:
+    problems: list[str] = []
+    values: dict[str, Any] = {}
+    for section, body in raw.items():
+        if section not in _BY_SECTION:
+            problems.append(f"unknown section [{section}]{_suggest(section, list(_BY_SECTION))}")
+            continue
+        if not isinstance(body, dict):
+            problems.append(f"[{section}] must be a table")
+            continue
+        for key, value in body.items():
+            opt = _BY_SECTION[section].get(key)
+            if opt is None:
+                problems.append(
+                    f"unknown key {section}.{key}{_suggest(key, list(_BY_SECTION[section]))}"
+                )
+                continue
+            problem = _check(opt, value)
+            if problem:
+                problems.append(problem)
+            else:
+                values[opt.name] = value
+    if problems:
+        raise ConfigError(f"{path}: " + "; ".join(problems))
+
+    def get(name: str) -> Any:
+        opt = next(o for o in OPTIONS if o.name == name)
+        return values.get(name, opt.default)
+
+    warnings: list[str] = []
+    country = get("calendar.country")
+    if country is None:
+        country = locale_country(env)
+        if country is None:
+            warnings.append(
+                "no calendar.country set and the locale names no country: "
+                "counting weekends only, no public holidays"
+            )
+    try:
+        weekend = parse_weekend(get("calendar.weekend")) if get("calendar.weekend") else None
+    except ConfigError as exc:
+        raise ConfigError(f"{path}: {exc.message}") from None
+    place = Place(
+        country,
+        get("calendar.subdivision"),
+        weekend,
+        tuple(get("calendar.categories")),
+    )
+    at, until = _parse_clock(get("notify.at")), _parse_clock(get("notify.until"))
+    assert at is not None and until is not None
+    if until <= at:
+        raise ConfigError(
+            f"{path}: notify.until {get('notify.until')!r} must be later than "
+            f"notify.at {get('notify.at')!r}"
+        )
+    return Config(
+        path=path,
+        calendar=CalendarSettings(place, ZoneInfo(get("calendar.timezone") or system_zone(env))),
+        rules=RuleSettings(
+            get("rules.email_after_business_days"), get("rules.move_on_after_business_days")
+        ),
+        notify=NotifySettings(at, until, get("notify.app_name")),
+        store_url=get("store.url") or default_store_url(env),
+        values=values,
+        warnings=tuple(warnings),
+    )
+
+
+def _check(opt: Option, value: Any) -> str | None:
+    wrong_type = not isinstance(value, opt.kind) or (opt.kind is int and isinstance(value, bool))
+    if wrong_type:
+        return f"{opt.name} = {value!r}: expected {_type_name(opt.kind)}"
+    if opt.kind is list and not all(isinstance(v, str) for v in value):
+        return f"{opt.name} = {value!r}: expected a list of strings"
+    if opt.check is not None:
+        problem = opt.check(value)
+        if problem:
+            return f"{opt.name} = {value!r}: {problem}"
+    return None
+
+
+def _type_name(kind: type) -> str:
+    return {str: "a string", int: "a whole number", list: "a list"}.get(kind, kind.__name__)
+
+
+def _suggest(word: str, choices: list[str]) -> str:
+    close = difflib.get_close_matches(word, choices, n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _parse_clock(value: str) -> time | None:
+    match = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", value.strip())
+    return time(int(match[1]), int(match[2])) if match else None
+
+
+def locale_country(env: Mapping[str, str]) -> str | None:
+    """The territory of the user's locale: en_US.UTF-8 -> US; C or POSIX -> None."""
+    for var in ("LC_ALL", "LC_TIME", "LANG"):
+        value = env.get(var)
+        if value:
+            match = re.match(r"[a-z]{2,3}_([A-Z]{2})", value)
+            return match[1] if match else None
+    return None
+
+
+def system_zone(env: Mapping[str, str]) -> str:
+    """The system's IANA zone name: $TZ, else /etc/localtime's target, else UTC."""
+    tz = env.get("TZ", "").lstrip(":")
+    if tz and _zone(tz) is None:
+        return tz
+    try:
+        target = os.readlink("/etc/localtime")
+    except OSError:
+        target = ""
+    if "zoneinfo/" in target:
+        name = target.split("zoneinfo/", 1)[1]
+        if _zone(name) is None:
+            return name
+    try:
+        name = Path("/etc/timezone").read_text().strip()
+    except OSError:
+        name = ""
+    return name if name and _zone(name) is None else "UTC"

@@ -1,0 +1,98 @@
+"""The config as text: the commented example file and the effective settings.
+
+Both are made from :data:`followup.config.OPTIONS`, so the documentation cannot drift from
+what the parser accepts (a test compares ``config.example.toml`` with :func:`example`).
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+from typing import Any
+
+from followup.config import OPTIONS, Config, from_mapping
+
+_HEADER = """\
+# followup's config file.
+#
+# Every key is optional: a commented-out key shows its default. Business days are the days
+# that are neither weekend nor a public holiday of the calendar's country and subdivision.
+# Reminders: email once more than rules.email_after_business_days business days have
+# passed since the day the interviewer said they would reply; move on once
+# rules.move_on_after_business_days business days pass after that email with no reply.
+"""
+
+
+def _toml(value: Any) -> str:
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    return str(value)
+
+
+def example(*, country: str | None = None, subdivision: str | None = None,
+            timezone: str | None = None) -> str:
+    """The commented config file; values given here are written uncommented."""
+    chosen = {"calendar.country": country, "calendar.subdivision": subdivision,
+              "calendar.timezone": timezone}
+    out = [_HEADER]
+    section = None
+    for opt in OPTIONS:
+        if opt.section != section:
+            section = opt.section
+            out.append(f"\n[{section}]")
+        out += textwrap.wrap(opt.help, 88, initial_indent="# ", subsequent_indent="# ")
+        value = chosen.get(opt.name)
+        if value is not None:
+            out.append(f"{opt.key} = {_toml(value)}")
+        elif opt.default is None:
+            out.append(f"# {opt.key} = {_toml(opt.example)}")
+        else:
+            out.append(f"# {opt.key} = {_toml(opt.default)}")
+    return "\n".join(out) + "\n"
+
+
+def check_example(text: str, path: Path) -> None:
+    """Raise ConfigError when values given to ``followup init`` would make a bad file."""
+    import os
+    import tomllib
+
+    from followup.business_days import calendar_for
+
+    config = from_mapping(tomllib.loads(text), path, os.environ)
+    calendar_for(config.calendar.place)
+
+
+def effective(config: Config) -> str:
+    lines = [f"config file: {config.path}" + ("" if config.path.exists() else " (not present)")]
+    for name, value in _effective_values(config).items():
+        source = "" if name in config.values else "  # default"
+        lines.append(f"{name} = {_toml(value) if value is not None else '(none)'}{source}")
+    return "\n".join(lines)
+
+
+def effective_json(config: Config) -> dict[str, Any]:
+    return {"path": str(config.path), "settings": _effective_values(config)}
+
+
+def _effective_values(config: Config) -> dict[str, Any]:
+    place = config.calendar.place
+    from followup.business_days import DAY_NAMES, calendar_for
+
+    weekend = place.weekend
+    if weekend is None:
+        weekend = frozenset(calendar_for(place).weekend_days())
+    return {
+        "calendar.country": place.country,
+        "calendar.subdivision": place.subdivision,
+        "calendar.weekend": [DAY_NAMES[d] for d in sorted(weekend)],
+        "calendar.categories": list(place.categories),
+        "calendar.timezone": config.calendar.zone.key,
+        "rules.email_after_business_days": config.rules.email_after_business_days,
+        "rules.move_on_after_business_days": config.rules.move_on_after_business_days,
+        "notify.at": f"{config.notify.at:%H:%M}",
+        "notify.until": f"{config.notify.until:%H:%M}",
+        "notify.app_name": config.notify.app_name,
+        "store.url": config.store_url,
+    }

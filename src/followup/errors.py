@@ -1,0 +1,43 @@
+"""The one error hierarchy: every failure a user can cause carries its message and exit code.
+
+The core raises these; only the CLI turns them into an ``error:`` line and an exit status,
+so no layer below it prints or exits.
+"""
+
+from __future__ import annotations
+
+
+class FollowupError(Exception):
+    """A failure with a message fit to show the user as it is."""
+
+    exit_code = 1
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class UsageError(FollowupError):
+    """The command line itself is wrong (bad date, bad option value)."""
+
+    exit_code = 2
+
+
+class ConfigError(FollowupError):
+    """The config file cannot be read or holds a bad value."""
+
+
+class NotFound(FollowupError):
+    """No interview has the id given."""
+
+
+class InvalidChange(FollowupError):
+    """The change asked for contradicts the interview's state (e.g. emailing a closed one)."""
+
+
+class StoreError(FollowupError):
+    """The database cannot be opened, created or upgraded."""
+
+
+class DeliveryError(FollowupError):
+    """A notification could not be shown; the message names the cause and the fix."""

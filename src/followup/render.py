@@ -1,0 +1,155 @@
+"""Every way the CLI shows data: readable tables and text, and the JSON shapes tools rely on."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from followup.rules import Kind, Reminder, long_day
+from followup.tracker import Due, HistoryEntry, InterviewView
+
+KIND_WORDS = {Kind.EMAIL: "email", Kind.MOVE_ON: "move on"}
+
+
+def to_json(value: Any) -> str:
+    return json.dumps(value, indent=2, ensure_ascii=False)
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def reminder_json(reminder: Reminder | None) -> dict[str, str] | None:
+    if reminder is None:
+        return None
+    return {"kind": reminder.kind.value, "at": reminder.at.isoformat()}
+
+
+def interview_json(v: InterviewView) -> dict[str, Any]:
+    return {
+        "id": v.id,
+        "company": v.company,
+        "role": v.role,
+        "contact_name": v.contact_name,
+        "contact_email": v.contact_email,
+        "interviewed_on": _iso(v.interviewed_on),
+        "reply_expected_on": _iso(v.reply_expected_on),
+        "emailed_on": _iso(v.emailed_on),
+        "status": v.status.value,
+        "outcome": v.outcome,
+        "country": v.country,
+        "subdivision": v.subdivision,
+        "notes": v.notes,
+        "next_reminder": reminder_json(v.next_reminder),
+        "explanation": list(v.explanation),
+    }
+
+
+def due_json(d: Due) -> dict[str, Any]:
+    return {
+        "interview_id": d.interview_id,
+        "company": d.company,
+        "kind": d.kind.value,
+        "at": d.at.isoformat(),
+    }
+
+
+def when(at: datetime) -> str:
+    return f"{at:%a} {at.day} {at:%b} {at.year} {at:%H:%M} {at.tzname()}"
+
+
+def reminder_text(reminder: Reminder | None) -> str:
+    if reminder is None:
+        return "-"
+    return f"{KIND_WORDS[reminder.kind]}, {when(reminder.at)}"
+
+
+def table(headers: Sequence[str], rows: Iterable[Sequence[str]], widths: Mapping[int, int]) -> str:
+    """Left-aligned columns; columns named in ``widths`` are cut to that many characters."""
+    cells = [list(headers)] + [
+        [_cut(str(c), widths.get(i)) for i, c in enumerate(row)] for row in rows
+    ]
+    sizes = [max(len(r[i]) for r in cells) for i in range(len(headers))]
+    return "\n".join(
+        "  ".join(c.ljust(sizes[i]) for i, c in enumerate(r)).rstrip() for r in cells
+    )
+
+
+def _cut(text: str, width: int | None) -> str:
+    return text if width is None or len(text) <= width else text[: width - 1] + "…"
+
+
+def interview_table(views: Sequence[InterviewView]) -> str:
+    if not views:
+        return "No interviews."
+    return table(
+        ("ID", "COMPANY", "ROLE", "STATUS", "NEXT REMINDER"),
+        (
+            (str(v.id), v.company, v.role or "-", v.status.value, reminder_text(v.next_reminder))
+            for v in views
+        ),
+        {1: 28, 2: 28},
+    )
+
+
+def upcoming_table(due: Sequence[Due]) -> str:
+    if not due:
+        return "No reminders pending."
+    return table(
+        ("WHEN", "ID", "COMPANY", "REMINDER"),
+        ((when(d.at), str(d.interview_id), d.company, KIND_WORDS[d.kind]) for d in due),
+        {2: 40},
+    )
+
+
+def interview_text(v: InterviewView, zone: ZoneInfo) -> str:
+    title = f"#{v.id}  {v.company}" + (f" - {v.role}" if v.role else "")
+    contact = v.contact_name or ""
+    if v.contact_email:
+        contact = f"{contact} <{v.contact_email}>".strip()
+    status = v.status.value.replace("_", " ") + (f" ({v.outcome})" if v.outcome else "")
+    lines = [title, ""]
+    for label, value in (
+        ("Status", status),
+        ("Contact", contact or None),
+        ("Interviewed", long_day(v.interviewed_on) if v.interviewed_on else None),
+        ("Reply expected", long_day(v.reply_expected_on)),
+        ("Emailed", long_day(v.emailed_on) if v.emailed_on else None),
+        ("Calendar", (v.country + (f"-{v.subdivision}" if v.subdivision else ""))
+         if v.country else None),
+        ("Notes", v.notes),
+    ):
+        if value:
+            lines.append(f"{label + ':':<16}{value}")
+    if v.next_reminder is not None:
+        state = f" (shown {when(v.shown_at.astimezone(zone))})" if v.shown_at else ""
+        lines.append(f"{'Next reminder:':<16}{reminder_text(v.next_reminder)}{state}")
+    if v.explanation:
+        lines += ["", "How this date was reached:"] + [f"  {line}" for line in v.explanation]
+    return "\n".join(lines)
+
+
+def added_text(v: InterviewView) -> str:
+    lines = [f"Added interview {v.id}: {v.company}."]
+    if v.next_reminder is not None:
+        lines.append(
+            f"If you have not heard back, you will be reminded to email on "
+            f"{when(v.next_reminder.at)}."
+        )
+    return "\n".join(lines)
+
+
+def history_text(entries: Sequence[HistoryEntry], zone: ZoneInfo) -> str:
+    lines = []
+    for e in entries:
+        details = ", ".join(f"{k}={v}" for k, v in e.details.items())
+        stamp = e.at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+        lines.append(f"{stamp}  {e.kind:<11} {details}".rstrip())
+    return "\n".join(lines)
+
+
+def history_json(entries: Sequence[HistoryEntry]) -> list[dict[str, Any]]:
+    return [{"at": e.at.isoformat(), "kind": e.kind, "details": dict(e.details)} for e in entries]

@@ -1,0 +1,186 @@
+"""When each reminder is due: pure functions of dates, settings and a calendar.
+
+The advice encoded here:
+1. don't chase on the expected day; once more than N business days have passed since it
+   (N = ``email_after_business_days``), email;
+2. if M business days (``move_on_after_business_days``) pass after that email with no
+   reply, move on.
+"The business day that follows N full business days after a date" is the (N+1)-th business
+day after it; the reminder is shown at ``notify.at`` on that day, in the user's zone.
+Nothing here reads the clock, the config file or the database.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from itertools import groupby
+from zoneinfo import ZoneInfo
+
+from followup.business_days import BusinessCalendar, SkippedDay
+
+
+class Status(enum.StrEnum):
+    WAITING = "waiting"
+    EMAILED = "emailed"
+    HEARD_BACK = "heard_back"
+    MOVED_ON = "moved_on"
+    WITHDRAWN = "withdrawn"
+
+    @property
+    def is_open(self) -> bool:
+        return self in (Status.WAITING, Status.EMAILED)
+
+
+class Kind(enum.StrEnum):
+    EMAIL = "email"
+    MOVE_ON = "move_on"
+
+
+@dataclass(frozen=True)
+class RuleSettings:
+    email_after_business_days: int = 2
+    move_on_after_business_days: int = 5
+
+
+@dataclass(frozen=True)
+class Timing:
+    """Where and when reminders are shown: the user's zone and time of day."""
+
+    zone: ZoneInfo
+    at: time = time(9, 0)
+
+
+@dataclass(frozen=True)
+class Stage:
+    """The facts about one interview that decide its next reminder."""
+
+    status: Status
+    reply_expected_on: date
+    emailed_on: date | None = None
+    snoozed_to: date | None = None
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """A planned reminder: shown at ``at`` (aware, the user's zone) on ``day``.
+
+    ``counted_from`` is the date the business days were counted from (the expected reply
+    date, or the email's date) and ``due`` the day the rules gave before any snooze.
+    """
+
+    kind: Kind
+    day: date
+    at: datetime
+    counted_from: date
+    due: date
+
+    @property
+    def at_utc(self) -> datetime:
+        return self.at.astimezone(UTC)
+
+
+def email_day(expected: date, settings: RuleSettings, cal: BusinessCalendar) -> date:
+    return cal.nth_business_day_after(expected, settings.email_after_business_days + 1)
+
+
+def move_on_day(emailed: date, settings: RuleSettings, cal: BusinessCalendar) -> date:
+    return cal.nth_business_day_after(emailed, settings.move_on_after_business_days + 1)
+
+
+def snooze_day(due: date, today: date, days: int, cal: BusinessCalendar) -> date:
+    """The ``days``-th business day after the later of the reminder's day and today."""
+    return cal.nth_business_day_after(max(due, today), days)
+
+
+def local_instant(day: date, at: time, zone: ZoneInfo) -> datetime:
+    """``at`` on ``day`` in ``zone``; a time a DST change skips lands just after the gap."""
+    naive_wall = datetime.combine(day, at, tzinfo=zone)
+    return naive_wall.astimezone(UTC).astimezone(zone)
+
+
+def next_reminder(
+    stage: Stage, settings: RuleSettings, cal: BusinessCalendar, timing: Timing
+) -> Reminder | None:
+    """The reminder the interview is waiting for, or ``None`` once it is closed."""
+    if stage.status is Status.WAITING:
+        kind, start = Kind.EMAIL, stage.reply_expected_on
+        due = email_day(start, settings, cal)
+    elif stage.status is Status.EMAILED and stage.emailed_on is not None:
+        kind, start = Kind.MOVE_ON, stage.emailed_on
+        due = move_on_day(start, settings, cal)
+    else:
+        return None
+    day = stage.snoozed_to or due
+    return Reminder(kind, day, local_instant(day, timing.at, timing.zone), start, due)
+
+
+def explain(
+    reminder: Reminder, settings: RuleSettings, cal: BusinessCalendar, timing: Timing
+) -> list[str]:
+    """How the reminder's date was reached, naming every skipped day and why.
+
+    Kept apart from :func:`next_reminder` because planning thousands of interviews needs
+    only the instants, while a person checking one date needs every step.
+    """
+    if reminder.kind is Kind.EMAIL:
+        lead = f"Reply expected on {long_day(reminder.counted_from)}."
+        wait, what = settings.email_after_business_days, "Email"
+    else:
+        lead = f"Follow-up email sent on {long_day(reminder.counted_from)}."
+        wait, what = settings.move_on_after_business_days, "Move-on"
+    counted = _counted_days(reminder.counted_from, reminder.due, cal)
+    lines = [
+        lead,
+        f"Business days counted ({cal.place.describe()}), {wait} must pass: "
+        + ", ".join(short_day(d) for d in counted[:wait])
+        + ".",
+    ]
+    lines += describe_skipped(cal.skipped_between(reminder.counted_from, reminder.due))
+    if reminder.day != reminder.due:
+        lines.append(f"{what} reminder was due {long_day(reminder.due)}.")
+        lines.append(f"Snoozed to {long_day(reminder.day)}.")
+    lines.append(
+        f"{what} reminder: {long_day(reminder.day)} at {reminder.at:%H:%M} ({timing.zone.key})."
+    )
+    return lines
+
+
+def _counted_days(start: date, due: date, cal: BusinessCalendar) -> list[date]:
+    days = []
+    for n in range(1, 366):
+        day = cal.nth_business_day_after(start, n)
+        if day >= due:
+            break
+        days.append(day)
+    return days
+
+
+def describe_skipped(skipped: list[SkippedDay]) -> list[str]:
+    """One line per run of consecutive days skipped for the same reason.
+
+    e.g. ``Thu 26 Nov: Thanksgiving Day`` and ``Sat 28, Sun 29 Nov: weekend``.
+    """
+    lines = []
+    runs: list[list[SkippedDay]] = []
+    for s in skipped:
+        if runs and runs[-1][-1].reason == s.reason and (s.day - runs[-1][-1].day).days == 1:
+            runs[-1].append(s)
+        else:
+            runs.append([s])
+    for run in runs:
+        parts = []
+        for _month, group in groupby(run, key=lambda s: (s.day.year, s.day.month)):
+            days = [s.day for s in group]
+            parts.append(", ".join(f"{d:%a} {d.day}" for d in days) + f" {days[-1]:%b}")
+        lines.append(f"{', '.join(parts)}: {run[0].reason}")
+    return lines
+
+
+def short_day(day: date) -> str:
+    return f"{day:%a} {day.day} {day:%b}"
+
+
+def long_day(day: date) -> str:
+    return f"{day:%a} {day.day} {day:%b} {day.year}"

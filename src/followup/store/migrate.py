@@ -1,0 +1,73 @@
+"""Running the Alembic migrations, from a wheel or from a source checkout.
+
+Imported only when the schema is behind: Alembic's import alone costs more than a whole
+``followup list``. Alembic's config is built here in code; an ``alembic.ini`` would bring
+a logging section that silences the application's own loggers.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
+
+from followup.errors import StoreError
+from followup.store.database import HEAD_REVISION, Database
+
+
+def migrations_dir() -> Path:
+    """``followup/migrations`` inside an installed wheel, else the checkout's ``migrations/``.
+
+    An editable install imports the package from ``src/``, where the wheel's copy of the
+    folder does not exist; the top-level folder of the checkout is then the one to use.
+    """
+    package = Path(__file__).resolve().parent.parent
+    for candidate in (package / "migrations", package.parent.parent / "migrations"):
+        if (candidate / "env.py").is_file():
+            return candidate
+    raise StoreError(f"the migrations are missing from this installation ({package})")
+
+
+def alembic_config(url: str) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(migrations_dir()))
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return cfg
+
+
+def known_revisions() -> set[str]:
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    return {rev.revision for rev in script.walk_revisions()}
+
+
+def script_head() -> str | None:
+    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+
+
+def upgrade(db: Database, *, backup_first: bool, target: str = "head") -> None:
+    """Bring the schema to ``target`` inside one write transaction.
+
+    The write lock is taken first and the revision read again under it, so that two
+    processes opening a new database at once migrate it once, not twice. An existing
+    SQLite database is copied to a timestamped backup before anything changes.
+    """
+    cfg = alembic_config(db.url)
+    with db.engine.execution_options(immediate=True).connect() as conn, conn.begin():
+        try:
+            current = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        except OperationalError:
+            current = None
+        if current == HEAD_REVISION and target == "head":
+            return
+        if backup_first and current is not None:
+            db.backup(datetime.now())
+        cfg.attributes["connection"] = conn
+        try:
+            command.upgrade(cfg, target)
+        except OperationalError as exc:
+            raise StoreError(f"cannot upgrade the database {db.url}: {exc.orig}") from None

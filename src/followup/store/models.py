@@ -1,0 +1,103 @@
+"""The tables: interviews, their append-only history, and the ledger of shown reminders.
+
+The schema itself is made only by the Alembic migrations in ``migrations/``; these classes
+describe it for queries and must match the newest migration (a test compares them).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware datetimes in, aware UTC datetimes out; stored as naive UTC everywhere."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r} cannot be stored")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Interview(Base):
+    __tablename__ = "interviews"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    company: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str | None] = mapped_column(String(200))
+    contact_name: Mapped[str | None] = mapped_column(String(200))
+    contact_email: Mapped[str | None] = mapped_column(String(320))
+    interviewed_on: Mapped[date | None] = mapped_column(Date)
+    reply_expected_on: Mapped[date] = mapped_column(Date)
+    emailed_on: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    country: Mapped[str | None] = mapped_column(String(3))
+    subdivision: Mapped[str | None] = mapped_column(String(10))
+    notes: Mapped[str | None] = mapped_column(Text)
+    snoozed_to: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The planned reminder, cached so that listing needs no holiday look-ups; valid while
+    # plan_key matches the settings it was computed with.
+    plan_key: Mapped[str | None] = mapped_column(String(200))
+    next_kind: Mapped[str | None] = mapped_column(String(10))
+    next_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+
+
+class Event(Base):
+    """One change to an interview; rows are only ever added."""
+
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    interview_id: Mapped[int] = mapped_column(
+        ForeignKey("interviews.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(20))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    details: Mapped[str | None] = mapped_column(Text)
+
+
+class ShownReminder(Base):
+    """The ledger: one row per reminder shown, so that none is ever shown twice."""
+
+    __tablename__ = "shown_reminders"
+    __table_args__ = (UniqueConstraint("interview_id", "kind", "due_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    interview_id: Mapped[int] = mapped_column(
+        ForeignKey("interviews.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(10))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    shown_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+def as_dict(row: Any) -> dict[str, Any]:
+    return {c.key: getattr(row, c.key) for c in row.__table__.columns}

@@ -1,0 +1,431 @@
+"""The core: every change to an interview, its history, and its planned reminder.
+
+The CLI and the daemon both act through :class:`Tracker`; it validates, writes one short
+transaction, appends to the history and keeps each interview's planned reminder current.
+Time comes in as ``now`` (aware); nothing here prints or exits.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import delete, select, tuple_
+from sqlalchemy.orm import Session
+
+from followup.business_days import BusinessCalendar, calendar_for, check_place
+from followup.config import Config
+from followup.errors import ConfigError, InvalidChange, NotFound, UsageError
+from followup.rules import Kind, Reminder, Stage, Status, explain, next_reminder, snooze_day
+from followup.store import Database, Event, Interview, ShownReminder
+
+OUTCOMES = ("offer", "rejected", "next-round", "other")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
+
+
+@dataclass(frozen=True)
+class Details:
+    """What a user can set on an interview; ``None`` means "not given"."""
+
+    company: str | None = None
+    role: str | None = None
+    contact_name: str | None = None
+    contact_email: str | None = None
+    interviewed_on: date | None = None
+    reply_expected_on: date | None = None
+    country: str | None = None
+    subdivision: str | None = None
+    notes: str | None = None
+
+    def given(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None}
+
+
+@dataclass(frozen=True)
+class InterviewView:
+    """An interview as the user sees it, with its next reminder."""
+
+    id: int
+    company: str
+    role: str | None
+    contact_name: str | None
+    contact_email: str | None
+    interviewed_on: date | None
+    reply_expected_on: date
+    emailed_on: date | None
+    status: Status
+    outcome: str | None
+    country: str | None
+    subdivision: str | None
+    notes: str | None
+    next_reminder: Reminder | None
+    explanation: tuple[str, ...] = ()
+    shown_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Due:
+    """A pending reminder: what ``upcoming`` lists and what the daemon schedules."""
+
+    interview_id: int
+    company: str
+    kind: Kind
+    at: datetime
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: datetime
+    kind: str
+    details: Mapping[str, Any] = field(default_factory=dict)
+
+
+class Tracker:
+    def __init__(self, config: Config, db: Database) -> None:
+        self.config = config
+        self.db = db
+
+    # -- planning --------------------------------------------------------------------
+
+    def calendar(self, row: Interview) -> BusinessCalendar:
+        return calendar_for(self.config.place_for(row.country, row.subdivision))
+
+    def plan(self, row: Interview) -> Reminder | None:
+        stage = Stage(Status(row.status), row.reply_expected_on, row.emailed_on, row.snoozed_to)
+        return next_reminder(stage, self.config.rules, self.calendar(row), self.config.timing)
+
+    def _store_plan(self, row: Interview) -> Reminder | None:
+        reminder = self.plan(row)
+        row.plan_key = self.config.plan_key
+        row.next_kind = reminder.kind.value if reminder else None
+        row.next_at = reminder.at_utc if reminder else None
+        return reminder
+
+    def _cached_plan(self, row: Interview) -> Reminder | None:
+        """The stored plan when it was made with today's settings, else a fresh one."""
+        if row.plan_key != self.config.plan_key:
+            return self.plan(row)
+        if row.next_kind is None or row.next_at is None:
+            return None
+        at = row.next_at.astimezone(self.config.calendar.zone)
+        start = row.emailed_on if row.next_kind == Kind.MOVE_ON else row.reply_expected_on
+        # Explanations are always made from a fresh plan; a cached one needs no ``due``.
+        return Reminder(Kind(row.next_kind), at.date(), at, start or at.date(), at.date())
+
+    def refresh_plans(self) -> int:
+        """Re-plan every open interview planned with other settings; returns how many."""
+        with self.db.writing() as s:
+            rows = s.scalars(
+                select(Interview).where(
+                    Interview.status.in_([Status.WAITING, Status.EMAILED]),
+                    (Interview.plan_key != self.config.plan_key) | Interview.plan_key.is_(None),
+                )
+            ).all()
+            for row in rows:
+                self._store_plan(row)
+            return len(rows)
+
+    # -- reading -----------------------------------------------------------------------
+
+    def get(self, interview_id: int, *, with_explanation: bool = True) -> InterviewView:
+        with self.db.reading() as s:
+            row = self._row(s, interview_id)
+            reminder = self.plan(row)
+            shown = self._shown_at(s, row.id, reminder)
+            lines: tuple[str, ...] = ()
+            if reminder is not None and with_explanation:
+                lines = tuple(
+                    explain(reminder, self.config.rules, self.calendar(row), self.config.timing)
+                )
+            return self._view(row, reminder, lines, shown)
+
+    def interviews(self, *, include_closed: bool = False) -> list[InterviewView]:
+        with self.db.reading() as s:
+            query = select(Interview).order_by(Interview.id)
+            if not include_closed:
+                query = query.where(Interview.status.in_([Status.WAITING, Status.EMAILED]))
+            return [self._view(row, self._cached_plan(row)) for row in s.scalars(query)]
+
+    def upcoming(self) -> list[Due]:
+        """Every planned reminder not yet shown, soonest first."""
+        with self.db.reading() as s:
+            rows = s.scalars(
+                select(Interview).where(Interview.status.in_([Status.WAITING, Status.EMAILED]))
+            ).all()
+            shown = set(
+                s.execute(select(ShownReminder.interview_id, ShownReminder.kind, ShownReminder.due_at))
+                .tuples()
+                .all()
+            )
+            due = []
+            for row in rows:
+                reminder = self._cached_plan(row)
+                if reminder and (row.id, reminder.kind.value, reminder.at_utc) not in shown:
+                    due.append(Due(row.id, row.company, reminder.kind, reminder.at))
+        return sorted(due, key=lambda d: (d.at, d.interview_id))
+
+    def history(self, interview_id: int) -> list[HistoryEntry]:
+        with self.db.reading() as s:
+            self._row(s, interview_id)
+            events = s.scalars(
+                select(Event).where(Event.interview_id == interview_id).order_by(Event.id)
+            )
+            return [
+                HistoryEntry(e.at, e.kind, json.loads(e.details) if e.details else {})
+                for e in events
+            ]
+
+    # -- changes -----------------------------------------------------------------------
+
+    def add(self, details: Details, now: datetime) -> InterviewView:
+        if not details.company or not details.company.strip():
+            raise UsageError("the company name must not be empty")
+        if details.reply_expected_on is None:
+            raise UsageError("--expect DATE is required: the day they said they would reply")
+        self._validate(details)
+        with self.db.writing() as s:
+            row = Interview(
+                **{k: (v.strip() if isinstance(v, str) else v) for k, v in details.given().items()},
+                status=Status.WAITING.value,
+                created_at=now,
+                updated_at=now,
+            )
+            s.add(row)
+            s.flush()
+            self._store_plan(row)
+            self._record(s, row, "created", now, _jsonable(details.given()))
+        return self.get(row.id)
+
+    def edit(self, interview_id: int, details: Details, now: datetime) -> InterviewView:
+        changes = details.given()
+        if not changes:
+            raise UsageError("nothing to change: give at least one option, e.g. --role")
+        with self.db.writing() as s:
+            row = self._row(s, interview_id)
+            merged = Details(**{f.name: getattr(row, f.name) for f in fields(Details)} | changes)
+            if not merged.company or not merged.company.strip():
+                raise UsageError("the company name must not be empty")
+            self._validate(merged)
+            for key, value in changes.items():
+                setattr(row, key, value.strip() if isinstance(value, str) else value)
+            if "reply_expected_on" in changes and row.status == Status.WAITING:
+                row.snoozed_to = None
+            row.updated_at = now
+            self._store_plan(row)
+            self._record(s, row, "edited", now, _jsonable(changes))
+        return self.get(interview_id)
+
+    def emailed(self, interview_id: int, on: date, now: datetime) -> InterviewView:
+        today = self._today(now)
+        if on > today:
+            raise UsageError(f"email date {on.isoformat()} is in the future")
+        with self.db.writing() as s:
+            row = self._open_row(s, interview_id, "record an email")
+            if row.interviewed_on and on < row.interviewed_on:
+                raise UsageError(
+                    f"email date {on.isoformat()} is before the interview "
+                    f"({row.interviewed_on.isoformat()})"
+                )
+            row.status, row.emailed_on, row.snoozed_to = Status.EMAILED.value, on, None
+            row.updated_at = now
+            self._store_plan(row)
+            self._record(s, row, "emailed", now, {"on": on.isoformat()})
+        return self.get(interview_id)
+
+    def heard(
+        self, interview_id: int, outcome: str, expect: date | None, now: datetime
+    ) -> InterviewView:
+        if outcome not in OUTCOMES:
+            raise UsageError(f"unknown outcome {outcome!r} (choose from {', '.join(OUTCOMES)})")
+        if outcome == "next-round" and expect is None:
+            raise UsageError("--expect DATE is required with --outcome next-round")
+        if outcome != "next-round" and expect is not None:
+            raise UsageError(f"--expect goes only with --outcome next-round, not {outcome!r}")
+        with self.db.writing() as s:
+            row = self._open_row(s, interview_id, "record a reply")
+            if expect is not None:
+                if row.interviewed_on and expect < row.interviewed_on:
+                    raise UsageError(
+                        f"expected date {expect.isoformat()} is before the interview "
+                        f"({row.interviewed_on.isoformat()})"
+                    )
+                row.status, row.reply_expected_on = Status.WAITING.value, expect
+                row.emailed_on, row.snoozed_to, row.outcome = None, None, None
+                details = {"outcome": outcome, "expect": expect.isoformat()}
+                kind = "next_round"
+            else:
+                row.status, row.outcome, row.snoozed_to = Status.HEARD_BACK.value, outcome, None
+                details, kind = {"outcome": outcome}, "heard_back"
+            row.updated_at = now
+            self._store_plan(row)
+            self._record(s, row, kind, now, details)
+        return self.get(interview_id)
+
+    def close(self, interview_id: int, status: Status, now: datetime) -> InterviewView:
+        """Move on from, or withdraw from, an open interview: no more reminders."""
+        verb = "move on from" if status is Status.MOVED_ON else "withdraw from"
+        with self.db.writing() as s:
+            row = self._open_row(s, interview_id, verb)
+            row.status, row.snoozed_to, row.updated_at = status.value, None, now
+            self._store_plan(row)
+            self._record(s, row, status.value, now, {})
+        return self.get(interview_id)
+
+    def snooze(self, interview_id: int, days: int, now: datetime) -> InterviewView:
+        if not 1 <= days <= 60:
+            raise UsageError(f"--days {days}: must be between 1 and 60")
+        with self.db.writing() as s:
+            row = self._open_row(s, interview_id, "snooze")
+            reminder = self.plan(row)
+            assert reminder is not None
+            row.snoozed_to = snooze_day(reminder.day, self._today(now), days, self.calendar(row))
+            row.updated_at = now
+            self._store_plan(row)
+            self._record(
+                s, row, "snoozed", now,
+                {"kind": reminder.kind.value, "from": reminder.day.isoformat(),
+                 "to": row.snoozed_to.isoformat(), "days": days},
+            )
+        return self.get(interview_id)
+
+    def delete(self, interview_id: int) -> None:
+        with self.db.writing() as s:
+            row = self._row(s, interview_id)
+            s.execute(delete(Interview).where(Interview.id == row.id))
+
+    # -- the daemon's ledger -------------------------------------------------------------
+
+    def was_shown(self, interview_id: int, kind: Kind, due_at: datetime) -> bool:
+        with self.db.reading() as s:
+            return self._shown(s, interview_id, kind, due_at) is not None
+
+    def record_shown(
+        self, reminders: Iterable[tuple[int, Kind, datetime]], now: datetime
+    ) -> None:
+        """Enter reminders in the ledger; ones already there are left as they are."""
+        with self.db.writing() as s:
+            for interview_id, kind, due_at in reminders:
+                if s.get(Interview, interview_id) is None:
+                    continue
+                if self._shown(s, interview_id, kind, due_at) is None:
+                    s.add(ShownReminder(
+                        interview_id=interview_id, kind=kind.value, due_at=due_at, shown_at=now
+                    ))
+
+    def last_shown(self) -> tuple[ShownReminder, str] | None:
+        with self.db.reading() as s:
+            found = s.execute(
+                select(ShownReminder, Interview.company)
+                .join(Interview, Interview.id == ShownReminder.interview_id)
+                .order_by(ShownReminder.shown_at.desc(), ShownReminder.id.desc())
+                .limit(1)
+            ).first()
+            return (found[0], found[1]) if found else None
+
+    def pending_for(self, ids: Sequence[int] | None = None) -> list[tuple[Due, InterviewView]]:
+        """Unshown reminders of open interviews (all, or only ``ids``) with their views."""
+        with self.db.reading() as s:
+            query = select(Interview).where(
+                Interview.status.in_([Status.WAITING, Status.EMAILED])
+            )
+            if ids is not None:
+                query = query.where(Interview.id.in_(ids))
+            rows = s.scalars(query).all()
+            planned = [(row, self._cached_plan(row)) for row in rows]
+            keys = [(row.id, r.kind.value, r.at_utc) for row, r in planned if r is not None]
+            shown: set[tuple[int, str, datetime]] = set()
+            for chunk in range(0, len(keys), 500):
+                part = keys[chunk : chunk + 500]
+                shown |= set(
+                    s.execute(
+                        select(ShownReminder.interview_id, ShownReminder.kind, ShownReminder.due_at)
+                        .where(tuple_(ShownReminder.interview_id, ShownReminder.kind,
+                                      ShownReminder.due_at).in_(part))
+                    ).tuples()
+                )
+            return [
+                (Due(row.id, row.company, r.kind, r.at), self._view(row, r))
+                for row, r in planned
+                if r is not None and (row.id, r.kind.value, r.at_utc) not in shown
+            ]
+
+    # -- helpers -----------------------------------------------------------------------
+
+    def _today(self, now: datetime) -> date:
+        return now.astimezone(self.config.calendar.zone).date()
+
+    def _validate(self, d: Details) -> None:
+        if d.contact_email is not None and not _EMAIL.fullmatch(d.contact_email.strip()):
+            raise UsageError(f"invalid email address {d.contact_email!r}")
+        if d.interviewed_on and d.reply_expected_on and d.reply_expected_on < d.interviewed_on:
+            raise UsageError(
+                f"expected date {d.reply_expected_on.isoformat()} is before the interview date "
+                f"{d.interviewed_on.isoformat()}"
+            )
+        if d.country is not None or d.subdivision is not None:
+            country = d.country.upper() if d.country else self.config.calendar.place.country
+            try:
+                check_place(country, d.subdivision, "interview")
+            except ConfigError as exc:
+                raise UsageError(exc.message.removeprefix("interview: ")) from None
+
+    @staticmethod
+    def _row(s: Session, interview_id: int) -> Interview:
+        row = s.get(Interview, interview_id)
+        if row is None:
+            raise NotFound(f"no interview with id {interview_id}")
+        return row
+
+    def _open_row(self, s: Session, interview_id: int, action: str) -> Interview:
+        row = self._row(s, interview_id)
+        if not Status(row.status).is_open:
+            raise InvalidChange(
+                f"cannot {action} interview {interview_id} ({row.company}): it is closed "
+                f"({row.status.replace('_', ' ')})"
+            )
+        return row
+
+    @staticmethod
+    def _record(s: Session, row: Interview, kind: str, now: datetime, details: Mapping[str, Any]) -> None:
+        s.add(Event(interview_id=row.id, kind=kind, at=now,
+                    details=json.dumps(details, sort_keys=True) if details else None))
+
+    @staticmethod
+    def _shown(s: Session, interview_id: int, kind: Kind, due_at: datetime) -> ShownReminder | None:
+        return s.scalars(
+            select(ShownReminder).where(
+                ShownReminder.interview_id == interview_id,
+                ShownReminder.kind == kind.value,
+                ShownReminder.due_at == due_at,
+            )
+        ).first()
+
+    def _shown_at(self, s: Session, interview_id: int, reminder: Reminder | None) -> datetime | None:
+        if reminder is None:
+            return None
+        found = self._shown(s, interview_id, reminder.kind, reminder.at_utc)
+        return found.shown_at if found else None
+
+    @staticmethod
+    def _view(
+        row: Interview,
+        reminder: Reminder | None,
+        explanation: tuple[str, ...] = (),
+        shown_at: datetime | None = None,
+    ) -> InterviewView:
+        return InterviewView(
+            id=row.id, company=row.company, role=row.role, contact_name=row.contact_name,
+            contact_email=row.contact_email, interviewed_on=row.interviewed_on,
+            reply_expected_on=row.reply_expected_on, emailed_on=row.emailed_on,
+            status=Status(row.status), outcome=row.outcome, country=row.country,
+            subdivision=row.subdivision, notes=row.notes, next_reminder=reminder,
+            explanation=explanation, shown_at=shown_at,
+        )
+
+
+def _jsonable(values: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v.isoformat() if isinstance(v, date) else v for k, v in values.items()}
