@@ -27,9 +27,7 @@ def run() -> None:
 
 
 if context.is_offline_mode():
-    context.configure(
-        url=config.get_main_option("sqlalchemy.url"), target_metadata=Base.metadata
-    )
+    context.configure(url=config.get_main_option("sqlalchemy.url"), target_metadata=Base.metadata)
     with context.begin_transaction():
         context.run_migrations()
 else:

@@ -89,7 +89,7 @@ class BusinessCalendar:
 
     def _nth_uncached(self, start: date, n: int) -> date:
         with self._lock:
-            return self._holidays.get_nth_working_day(start, n)  # type: ignore[no-any-return]
+            return self._holidays.get_nth_working_day(start, n)
 
     def skipped_between(self, start: date, end: date) -> list[SkippedDay]:
         """Every day strictly after ``start`` and before ``end`` that was not a business day."""
@@ -168,5 +168,5 @@ def _calendar_for(place: Place) -> BusinessCalendar:
         obj.weekend = weekend
         # Some countries' weekends changed over the years and are looked up per date; a
         # weekend chosen by the user replaces that history too.
-        obj._get_weekend = lambda _day: weekend  # type: ignore[method-assign]
+        obj._get_weekend = lambda dt: weekend  # type: ignore[method-assign]
     return BusinessCalendar(place, obj)

@@ -22,6 +22,8 @@ from followup.errors import FollowupError, UsageError
 from followup.rules import long_day
 from followup.tracker import Details, Tracker
 
+WRITES = frozenset({"add", "edit", "emailed", "heard", "moved-on", "withdraw", "snooze", "delete"})
+
 
 class Parser(argparse.ArgumentParser):
     """argparse, but a usage mistake is one ``error:`` line and exit status 2."""
@@ -117,8 +119,10 @@ def cmd_emailed(app: App) -> None:
 def cmd_heard(app: App) -> None:
     view = app.tracker.heard(app.args.id, app.args.outcome, app.date(app.args.expect), app.now)
     if view.next_reminder is not None:
-        text = (f"Recorded: next round with {view.company}. Reminder to email if no reply: "
-                f"{render.when(view.next_reminder.at)}.")
+        text = (
+            f"Recorded: next round with {view.company}. Reminder to email if no reply: "
+            f"{render.when(view.next_reminder.at)}."
+        )
     else:
         text = f"Recorded: heard back from {view.company} ({view.outcome}). No more reminders."
     app.emit(text, render.interview_json(view))
@@ -128,23 +132,27 @@ def cmd_moved_on(app: App) -> None:
     from followup.rules import Status
 
     view = app.tracker.close(app.args.id, Status.MOVED_ON, app.now)
-    app.emit(f"Recorded: moved on from {view.company}. No more reminders.",
-             render.interview_json(view))
+    app.emit(
+        f"Recorded: moved on from {view.company}. No more reminders.", render.interview_json(view)
+    )
 
 
 def cmd_withdraw(app: App) -> None:
     from followup.rules import Status
 
     view = app.tracker.close(app.args.id, Status.WITHDRAWN, app.now)
-    app.emit(f"Recorded: withdrew from {view.company}. No more reminders.",
-             render.interview_json(view))
+    app.emit(
+        f"Recorded: withdrew from {view.company}. No more reminders.", render.interview_json(view)
+    )
 
 
 def cmd_snooze(app: App) -> None:
     view = app.tracker.snooze(app.args.id, app.args.days, app.now)
     assert view.next_reminder is not None
-    app.emit(f"Snoozed {view.company}: {render.reminder_text(view.next_reminder)}.",
-             render.interview_json(view))
+    app.emit(
+        f"Snoozed {view.company}: {render.reminder_text(view.next_reminder)}.",
+        render.interview_json(view),
+    )
 
 
 def cmd_delete(app: App) -> None:
@@ -186,12 +194,92 @@ def cmd_init(app: App) -> None:
     path = config_path(app.args.config, os.environ)
     if path.exists():
         raise UsageError(f"a config file already exists at {path}; edit it, or remove it first")
-    text = config_docs.example(country=app.args.country, subdivision=app.args.subdivision,
-                                 timezone=app.args.timezone)
+    text = config_docs.example(
+        country=app.args.country, subdivision=app.args.subdivision, timezone=app.args.timezone
+    )
     config_docs.check_example(text, path)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     print(f"Wrote {path}")
+
+
+def cmd_daemon(app: App) -> None:
+    from followup import daemon
+
+    raise SystemExit(daemon.run(app.args.config))
+
+
+def cmd_status(app: App) -> None:
+    from followup import runstate
+
+    state = runstate.running_daemon(os.environ)
+    due = app.tracker.upcoming()
+    last = app.tracker.last_shown()
+    zone = app.config.calendar.zone
+    data = {
+        "running": state is not None,
+        "pid": state.pid if state else None,
+        "since": state.started_at if state else None,
+        "next_reminder": render.due_json(due[0]) if due else None,
+        "last_shown": {
+            "interview_id": last[0].interview_id,
+            "company": last[1],
+            "kind": last[0].kind,
+            "shown_at": last[0].shown_at.isoformat(),
+        }
+        if last
+        else None,
+        "last_error": state.last_error if state else None,
+        "last_error_at": state.last_error_at if state else None,
+    }
+    lines = [
+        f"daemon:         running (pid {state.pid}, since {state.started_at})"
+        if state
+        else "daemon:         not running (start it: followup install-service)",
+        "next reminder:  "
+        + (
+            f"{render.KIND_WORDS[due[0].kind]} {due[0].company} "
+            f"(interview {due[0].interview_id}), {render.when(due[0].at)}"
+            if due
+            else "none pending"
+        ),
+        "last shown:     "
+        + (
+            f"{last[0].kind.replace('_', ' ')} {last[1]} "
+            f"(interview {last[0].interview_id}), "
+            f"{render.when(last[0].shown_at.astimezone(zone))}"
+            if last
+            else "none yet"
+        ),
+    ]
+    if state and state.last_error:
+        lines.append(f"last error:     {state.last_error} ({state.last_error_at})")
+    app.emit("\n".join(lines), data)
+
+
+def cmd_test_notification(app: App) -> None:
+    from followup.notifier import Note, PlyerNotifier
+
+    PlyerNotifier().show(
+        Note(
+            "followup works",
+            "Reminders to follow up after your interviews will look like this.",
+            app.config.notify.app_name,
+        )
+    )
+    print("Notification sent: check your desktop.")
+
+
+def cmd_install_service(app: App) -> None:
+    from followup import user_service
+
+    print(user_service.install(os.environ).message)
+
+
+def cmd_uninstall_service(app: App) -> None:
+    from followup import user_service
+
+    print(user_service.uninstall(os.environ).message)
 
 
 # -- the parser ----------------------------------------------------------------------------
@@ -200,8 +288,12 @@ def cmd_init(app: App) -> None:
 def _interview_options(p: argparse.ArgumentParser, *, adding: bool) -> None:
     if adding:
         p.add_argument("company", help="the company you interviewed with")
-        p.add_argument("--expect", required=True, metavar="DATE",
-                       help="the day they said they would get back to you")
+        p.add_argument(
+            "--expect",
+            required=True,
+            metavar="DATE",
+            help="the day they said they would get back to you",
+        )
     else:
         p.add_argument("--company", help="the company's name")
         p.add_argument("--expect", metavar="DATE", help="the day they said they would reply")
@@ -209,22 +301,29 @@ def _interview_options(p: argparse.ArgumentParser, *, adding: bool) -> None:
     p.add_argument("--contact", metavar="NAME", help="who said they would get back to you")
     p.add_argument("--email", metavar="ADDR", help="their email address")
     p.add_argument("--interviewed", metavar="DATE", help="the day of the interview")
-    p.add_argument("--country", metavar="CC",
-                   help="count the interviewer's business days (default: the config's)")
+    p.add_argument(
+        "--country",
+        metavar="CC",
+        help="count the interviewer's business days (default: the config's)",
+    )
     p.add_argument("--subdivision", metavar="SD", help="the interviewer's state or region")
     p.add_argument("--note", help="anything worth remembering")
 
 
 def build_parser() -> Parser:
-    parser = Parser(prog="followup", description=(
-        "Tells you when to email after an interview, and when to move on."))
+    parser = Parser(
+        prog="followup",
+        description=("Tells you when to email after an interview, and when to move on."),
+    )
     parser.add_argument("--config", metavar="PATH", help="config file to use")
     parser.add_argument("--version", action="version", version=f"followup {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True,
-                                parser_class=Parser)
+    sub = parser.add_subparsers(
+        dest="command", metavar="COMMAND", required=True, parser_class=Parser
+    )
 
-    def command(name: str, handler: Callable[[App], None], help: str,
-                json: bool = False) -> argparse.ArgumentParser:
+    def command(
+        name: str, handler: Callable[[App], None], help: str, json: bool = False
+    ) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help, description=help)
         p.set_defaults(handler=handler)
         if json:
@@ -236,31 +335,50 @@ def build_parser() -> Parser:
         return p
 
     _interview_options(command("add", cmd_add, "record an interview", json=True), adding=True)
-    _interview_options(with_id(command("edit", cmd_edit, "change an interview", json=True)),
-                       adding=False)
-    with_id(command("show", cmd_show, "an interview and how its reminder date was reached",
-                    json=True))
+    _interview_options(
+        with_id(command("edit", cmd_edit, "change an interview", json=True)), adding=False
+    )
+    with_id(
+        command("show", cmd_show, "an interview and how its reminder date was reached", json=True)
+    )
     command("list", cmd_list, "open interviews (all with --all)", json=True).add_argument(
-        "--all", action="store_true", help="include closed interviews")
+        "--all", action="store_true", help="include closed interviews"
+    )
     command("upcoming", cmd_upcoming, "every pending reminder, soonest first", json=True)
-    with_id(command("emailed", cmd_emailed, "record that you sent the follow-up email",
-                    json=True)).add_argument("--on", metavar="DATE", help="default: today")
+    with_id(
+        command("emailed", cmd_emailed, "record that you sent the follow-up email", json=True)
+    ).add_argument("--on", metavar="DATE", help="default: today")
     heard = with_id(command("heard", cmd_heard, "record that they replied", json=True))
-    heard.add_argument("--outcome", required=True, choices=["offer", "rejected", "next-round",
-                                                            "other"])
+    heard.add_argument(
+        "--outcome", required=True, choices=["offer", "rejected", "next-round", "other"]
+    )
     heard.add_argument("--expect", metavar="DATE", help="with next-round: when they will reply")
     with_id(command("moved-on", cmd_moved_on, "record that you moved on", json=True))
     with_id(command("withdraw", cmd_withdraw, "record that you withdrew", json=True))
-    with_id(command("snooze", cmd_snooze, "push the pending reminder back", json=True)
-            ).add_argument("--days", type=_whole_number, required=True,
-                           help="business days to push it by")
+    with_id(
+        command("snooze", cmd_snooze, "push the pending reminder back", json=True)
+    ).add_argument("--days", type=_whole_number, required=True, help="business days to push it by")
     with_id(command("delete", cmd_delete, "delete an interview and its history")).add_argument(
-        "--yes", action="store_true", help="confirm")
+        "--yes", action="store_true", help="confirm"
+    )
     with_id(command("history", cmd_history, "every change to an interview", json=True))
-    command("countries", cmd_countries, "supported country codes and their subdivisions",
-            json=True)
-    command("config", cmd_config, "the config file's path and the effective settings",
-            json=True)
+    command("countries", cmd_countries, "supported country codes and their subdivisions", json=True)
+    command("config", cmd_config, "the config file's path and the effective settings", json=True)
+    command("daemon", cmd_daemon, "run the reminder daemon in the foreground (systemd runs it)")
+    command(
+        "status", cmd_status, "whether the daemon runs, the next and the last reminder", json=True
+    )
+    command(
+        "test-notification",
+        cmd_test_notification,
+        "show a notification now, through the daemon's path",
+    )
+    command(
+        "install-service",
+        cmd_install_service,
+        "install and start the daemon as a systemd user service",
+    )
+    command("uninstall-service", cmd_uninstall_service, "stop and remove the user service")
     init = command("init", cmd_init, "write a commented config file")
     init.add_argument("--country", metavar="CC", type=str.upper)
     init.add_argument("--subdivision", metavar="SD")
@@ -285,6 +403,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         args.handler(App(args, datetime.now(UTC)))
+        if args.command in WRITES:
+            from followup.runstate import poke
+
+            poke(os.environ)
     except FollowupError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         return exc.exit_code
@@ -295,7 +417,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # a defect: say so in one line, keep the details for a report
         if os.environ.get("FOLLOWUP_DEBUG"):
             traceback.print_exc()
-        print(f"error: unexpected {type(exc).__name__}: {exc} "
-              "(set FOLLOWUP_DEBUG=1 for details)", file=sys.stderr)
+        print(
+            f"error: unexpected {type(exc).__name__}: {exc} (set FOLLOWUP_DEBUG=1 for details)",
+            file=sys.stderr,
+        )
         return 1
     return 0

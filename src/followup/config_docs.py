@@ -31,11 +31,15 @@ def _toml(value: Any) -> str:
     return str(value)
 
 
-def example(*, country: str | None = None, subdivision: str | None = None,
-            timezone: str | None = None) -> str:
+def example(
+    *, country: str | None = None, subdivision: str | None = None, timezone: str | None = None
+) -> str:
     """The commented config file; values given here are written uncommented."""
-    chosen = {"calendar.country": country, "calendar.subdivision": subdivision,
-              "calendar.timezone": timezone}
+    chosen = {
+        "calendar.country": country,
+        "calendar.subdivision": subdivision,
+        "calendar.timezone": timezone,
+    }
     out = [_HEADER]
     section = None
     for opt in OPTIONS:

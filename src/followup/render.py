@@ -73,9 +73,7 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[str]], widths: Mapping
         [_cut(str(c), widths.get(i)) for i, c in enumerate(row)] for row in rows
     ]
     sizes = [max(len(r[i]) for r in cells) for i in range(len(headers))]
-    return "\n".join(
-        "  ".join(c.ljust(sizes[i]) for i, c in enumerate(r)).rstrip() for r in cells
-    )
+    return "\n".join("  ".join(c.ljust(sizes[i]) for i, c in enumerate(r)).rstrip() for r in cells)
 
 
 def _cut(text: str, width: int | None) -> str:
@@ -118,8 +116,10 @@ def interview_text(v: InterviewView, zone: ZoneInfo) -> str:
         ("Interviewed", long_day(v.interviewed_on) if v.interviewed_on else None),
         ("Reply expected", long_day(v.reply_expected_on)),
         ("Emailed", long_day(v.emailed_on) if v.emailed_on else None),
-        ("Calendar", (v.country + (f"-{v.subdivision}" if v.subdivision else ""))
-         if v.country else None),
+        (
+            "Calendar",
+            (v.country + (f"-{v.subdivision}" if v.subdivision else "")) if v.country else None,
+        ),
         ("Notes", v.notes),
     ):
         if value:

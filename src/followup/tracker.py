@@ -42,7 +42,9 @@ class Details:
     notes: str | None = None
 
     def given(self) -> dict[str, Any]:
-        return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None}
+        return {
+            f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None
+        }
 
 
 @dataclass(frozen=True)
@@ -157,7 +159,9 @@ class Tracker:
                 select(Interview).where(Interview.status.in_([Status.WAITING, Status.EMAILED]))
             ).all()
             shown = set(
-                s.execute(select(ShownReminder.interview_id, ShownReminder.kind, ShownReminder.due_at))
+                s.execute(
+                    select(ShownReminder.interview_id, ShownReminder.kind, ShownReminder.due_at)
+                )
                 .tuples()
                 .all()
             )
@@ -286,9 +290,16 @@ class Tracker:
             row.updated_at = now
             self._store_plan(row)
             self._record(
-                s, row, "snoozed", now,
-                {"kind": reminder.kind.value, "from": reminder.day.isoformat(),
-                 "to": row.snoozed_to.isoformat(), "days": days},
+                s,
+                row,
+                "snoozed",
+                now,
+                {
+                    "kind": reminder.kind.value,
+                    "from": reminder.day.isoformat(),
+                    "to": row.snoozed_to.isoformat(),
+                    "days": days,
+                },
             )
         return self.get(interview_id)
 
@@ -303,18 +314,23 @@ class Tracker:
         with self.db.reading() as s:
             return self._shown(s, interview_id, kind, due_at) is not None
 
-    def record_shown(
-        self, reminders: Iterable[tuple[int, Kind, datetime]], now: datetime
-    ) -> None:
+    def record_shown(self, reminders: Iterable[tuple[int, Kind, datetime]], now: datetime) -> None:
         """Enter reminders in the ledger; ones already there are left as they are."""
         with self.db.writing() as s:
             for interview_id, kind, due_at in reminders:
                 if s.get(Interview, interview_id) is None:
                     continue
                 if self._shown(s, interview_id, kind, due_at) is None:
-                    s.add(ShownReminder(
-                        interview_id=interview_id, kind=kind.value, due_at=due_at, shown_at=now
-                    ))
+                    s.add(
+                        ShownReminder(
+                            interview_id=interview_id, kind=kind.value, due_at=due_at, shown_at=now
+                        )
+                    )
+
+    def fingerprints(self) -> dict[int, datetime]:
+        """Each interview's last change time: how the daemon tells which ones to re-plan."""
+        with self.db.reading() as s:
+            return dict(s.execute(select(Interview.id, Interview.updated_at)).tuples().all())
 
     def last_shown(self) -> tuple[ShownReminder, str] | None:
         with self.db.reading() as s:
@@ -329,9 +345,7 @@ class Tracker:
     def pending_for(self, ids: Sequence[int] | None = None) -> list[tuple[Due, InterviewView]]:
         """Unshown reminders of open interviews (all, or only ``ids``) with their views."""
         with self.db.reading() as s:
-            query = select(Interview).where(
-                Interview.status.in_([Status.WAITING, Status.EMAILED])
-            )
+            query = select(Interview).where(Interview.status.in_([Status.WAITING, Status.EMAILED]))
             if ids is not None:
                 query = query.where(Interview.id.in_(ids))
             rows = s.scalars(query).all()
@@ -342,9 +356,13 @@ class Tracker:
                 part = keys[chunk : chunk + 500]
                 shown |= set(
                     s.execute(
-                        select(ShownReminder.interview_id, ShownReminder.kind, ShownReminder.due_at)
-                        .where(tuple_(ShownReminder.interview_id, ShownReminder.kind,
-                                      ShownReminder.due_at).in_(part))
+                        select(
+                            ShownReminder.interview_id, ShownReminder.kind, ShownReminder.due_at
+                        ).where(
+                            tuple_(
+                                ShownReminder.interview_id, ShownReminder.kind, ShownReminder.due_at
+                            ).in_(part)
+                        )
                     ).tuples()
                 )
             return [
@@ -390,9 +408,17 @@ class Tracker:
         return row
 
     @staticmethod
-    def _record(s: Session, row: Interview, kind: str, now: datetime, details: Mapping[str, Any]) -> None:
-        s.add(Event(interview_id=row.id, kind=kind, at=now,
-                    details=json.dumps(details, sort_keys=True) if details else None))
+    def _record(
+        s: Session, row: Interview, kind: str, now: datetime, details: Mapping[str, Any]
+    ) -> None:
+        s.add(
+            Event(
+                interview_id=row.id,
+                kind=kind,
+                at=now,
+                details=json.dumps(details, sort_keys=True) if details else None,
+            )
+        )
 
     @staticmethod
     def _shown(s: Session, interview_id: int, kind: Kind, due_at: datetime) -> ShownReminder | None:
@@ -404,7 +430,9 @@ class Tracker:
             )
         ).first()
 
-    def _shown_at(self, s: Session, interview_id: int, reminder: Reminder | None) -> datetime | None:
+    def _shown_at(
+        self, s: Session, interview_id: int, reminder: Reminder | None
+    ) -> datetime | None:
         if reminder is None:
             return None
         found = self._shown(s, interview_id, reminder.kind, reminder.at_utc)
@@ -418,12 +446,22 @@ class Tracker:
         shown_at: datetime | None = None,
     ) -> InterviewView:
         return InterviewView(
-            id=row.id, company=row.company, role=row.role, contact_name=row.contact_name,
-            contact_email=row.contact_email, interviewed_on=row.interviewed_on,
-            reply_expected_on=row.reply_expected_on, emailed_on=row.emailed_on,
-            status=Status(row.status), outcome=row.outcome, country=row.country,
-            subdivision=row.subdivision, notes=row.notes, next_reminder=reminder,
-            explanation=explanation, shown_at=shown_at,
+            id=row.id,
+            company=row.company,
+            role=row.role,
+            contact_name=row.contact_name,
+            contact_email=row.contact_email,
+            interviewed_on=row.interviewed_on,
+            reply_expected_on=row.reply_expected_on,
+            emailed_on=row.emailed_on,
+            status=Status(row.status),
+            outcome=row.outcome,
+            country=row.country,
+            subdivision=row.subdivision,
+            notes=row.notes,
+            next_reminder=reminder,
+            explanation=explanation,
+            shown_at=shown_at,
         )
 
 

@@ -1,0 +1,430 @@
+"""The reminder daemon: turns planned reminders into desktop notifications, each exactly once.
+
+The store is the source of truth. APScheduler holds one in-memory date job per pending
+reminder, rebuilt from the store at start, on SIGHUP and for each interview the CLI
+changes. A job only hands its reminder to the main loop; the main loop shows it (inside the
+``notify.at``..``notify.until`` window), records it in the ledger, and retries a failed
+delivery with backoff. Jobs never expire (``misfire_grace_time=None``): a reminder that comes
+due during a suspend or a busy moment is late, never dropped.
+
+APScheduler waits with ``threading.Event.wait``, which runs on the monotonic clock and does
+not advance while the machine sleeps. The main loop wakes at least every second; when the
+wall clock has moved away from the monotonic one (a resume, or a clock set), it asks the
+scheduler to look again, so a reminder due during a suspend is shown about a second after
+resume. A wall clock set backwards cannot repeat a reminder: the ledger is checked before
+every notification.
+
+Signal handlers only set flags; ``signal.set_wakeup_fd`` wakes the loop's ``select``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import select
+import signal
+import socket
+import sqlite3
+import sys
+import time
+from collections.abc import Callable, Iterable, MutableMapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from queue import Empty, SimpleQueue
+from types import FrameType
+from typing import Any
+
+from followup.config import Config, load
+from followup.errors import DeliveryError, FollowupError
+from followup.messages import DueReminder, notes_for
+from followup.notifier import Notifier, PlyerNotifier
+from followup.rules import Kind, local_instant
+from followup.runstate import DaemonLock, DaemonState
+from followup.sdnotify import SystemdNotifier
+from followup.store import Database
+from followup.tracker import Due, Tracker
+
+log = logging.getLogger("followup.daemon")
+
+POLL_S = 1.0
+CLOCK_JUMP_S = 2.0
+RETRY_FIRST_S = 15.0
+RETRY_MAX_S = 300.0
+
+Key = tuple[int, Kind, datetime]
+
+
+def _key(due: Due) -> Key:
+    return (due.interview_id, due.kind, due.at.astimezone(UTC))
+
+
+@dataclass
+class Held:
+    """A reminder that came due and waits to be shown (window closed, or delivery failed)."""
+
+    key: Key
+    next_attempt: datetime
+    attempts: int = 0
+
+
+@dataclass
+class Flags:
+    stop: bool = False
+    reload: bool = False
+    changed: bool = True
+    signals: list[int] = field(default_factory=list)
+
+
+class Daemon:
+    def __init__(
+        self,
+        config: Config,
+        *,
+        config_path: str | None = None,
+        env: MutableMapping[str, str] | None = None,
+        notifier: Notifier | None = None,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.env = os.environ if env is None else env
+        self.config_path = config_path
+        self.clock = clock
+        self.notifier = notifier or PlyerNotifier(self.env)
+        self.systemd = SystemdNotifier(self.env)
+        self.lock = DaemonLock(self.env)
+        self.flags = Flags()
+        self.fired: SimpleQueue[Key] = SimpleQueue()
+        self.held: dict[Key, Held] = {}
+        self.jobs: dict[int, str] = {}
+        self.known: dict[int, datetime] = {}
+        self.state = DaemonState(pid=os.getpid(), started_at=clock().isoformat())
+        self._last_error: str | None = None
+        self._open(config)
+        self._wake_r, self._wake_w = socket.socketpair()
+        self._wake_r.setblocking(False)
+        self._wake_w.setblocking(False)
+        self._scheduler = self._make_scheduler()
+
+    # -- setup -------------------------------------------------------------------------
+
+    def _open(self, config: Config) -> None:
+        self.config = config
+        self.db = Database(config.store_url)
+        self.tracker = Tracker(config, self.db)
+        self._watch = sqlite3.connect(self.db.path, isolation_level=None) if self.db.path else None
+        self._data_version = -1
+
+    def _make_scheduler(self) -> Any:
+        from apscheduler.executors.pool import ThreadPoolExecutor
+        from apscheduler.jobstores.memory import MemoryJobStore
+        from apscheduler.schedulers.background import BackgroundScheduler
+
+        logging.getLogger("apscheduler").setLevel(logging.WARNING)
+        return BackgroundScheduler(
+            timezone=UTC,
+            jobstores={"default": MemoryJobStore()},
+            executors={"default": ThreadPoolExecutor(1)},
+            job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
+        )
+
+    def _install_signals(self) -> None:
+        def on_signal(signum: int, _frame: FrameType | None) -> None:
+            if signum in (signal.SIGTERM, signal.SIGINT):
+                self.flags.stop = True
+            elif signum == signal.SIGHUP:
+                self.flags.reload = True
+            elif signum == signal.SIGUSR1:
+                self.flags.changed = True
+
+        signal.set_wakeup_fd(self._wake_w.fileno(), warn_on_full_buffer=False)
+        for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGUSR1):
+            signal.signal(signum, on_signal)
+
+    # -- the loop ----------------------------------------------------------------------
+
+    def run(self) -> int:
+        self.lock.acquire()
+        self._install_signals()
+        try:
+            self._scheduler.start()
+            self._sync(everything=True)
+            self.systemd.ready(self._status_text())
+            log.info("ready: %s", self._status_text())
+            self._loop()
+        finally:
+            self.systemd.stopping()
+            self._scheduler.shutdown(wait=False)
+            self.lock.release()
+            if self._watch is not None:
+                self._watch.close()
+            self.db.close()
+            log.info("stopped")
+        return 0
+
+    def _loop(self) -> None:
+        offset = time.time() - time.monotonic()
+        next_watchdog = time.monotonic()
+        while not self.flags.stop:
+            if self.systemd.watchdog_interval and time.monotonic() >= next_watchdog:
+                self.systemd.watchdog()
+                next_watchdog = time.monotonic() + self.systemd.watchdog_interval
+            select.select([self._wake_r], [], [], self._timeout(next_watchdog))
+            self._drain_wakeups()
+            if self.flags.stop:
+                break
+            new_offset = time.time() - time.monotonic()
+            if abs(new_offset - offset) > CLOCK_JUMP_S:
+                log.info(
+                    "wall clock moved by %+.0f s (resume from suspend, or clock set); "
+                    "checking what came due",
+                    new_offset - offset,
+                )
+                self._scheduler.wakeup()
+            offset = new_offset
+            if self.flags.reload:
+                self.flags.reload = False
+                self._reload()
+            if self.flags.changed or self._store_changed():
+                self.flags.changed = False
+                self._sync(everything=False)
+            self._collect_fired()
+            self._deliver_ready()
+
+    def _timeout(self, next_watchdog: float) -> float:
+        timeout = POLL_S
+        if self.systemd.watchdog_interval:
+            timeout = min(timeout, max(0.0, next_watchdog - time.monotonic()))
+        return timeout
+
+    def _drain_wakeups(self) -> None:
+        try:
+            while self._wake_r.recv(4096):
+                pass
+        except BlockingIOError:
+            pass
+
+    def _wake(self) -> None:
+        with contextlib.suppress(BlockingIOError):  # full: the loop is due to wake anyway
+            self._wake_w.send(b"\0")
+
+    # -- planning ----------------------------------------------------------------------
+
+    def _store_changed(self) -> bool:
+        if self._watch is None:
+            return False
+        version = int(self._watch.execute("PRAGMA data_version").fetchone()[0])
+        changed, self._data_version = version != self._data_version, version
+        return changed
+
+    def _sync(self, *, everything: bool) -> None:
+        """Re-plan the interviews that changed since the last look (all, at start)."""
+        current = self.tracker.fingerprints()
+        if everything:
+            changed = set(current)
+            for interview_id in list(self.jobs):
+                self._unschedule(interview_id)
+        else:
+            changed = {i for i, stamp in current.items() if self.known.get(i) != stamp}
+            changed |= set(self.known) - set(current)
+        if not changed:
+            return
+        for interview_id in changed:
+            self._unschedule(interview_id)
+        self.known = current
+        pending = self.tracker.pending_for(None if everything else sorted(changed & set(current)))
+        for due, _view in pending:
+            self._schedule(due)
+        log.info(
+            "planned %d reminder(s) for %d changed interview(s)%s",
+            len(pending),
+            len(changed),
+            "" if everything else f": {sorted(changed)}",
+        )
+        self._publish()
+
+    def _schedule(self, due: Due) -> None:
+        from apscheduler.triggers.date import DateTrigger
+
+        key = _key(due)
+        job_id = f"{due.interview_id}/{due.kind.value}/{key[2].isoformat()}"
+        self._scheduler.add_job(
+            self._fire, DateTrigger(run_date=key[2]), args=[key], id=job_id, replace_existing=True
+        )
+        self.jobs[due.interview_id] = job_id
+
+    def _unschedule(self, interview_id: int) -> None:
+        job_id = self.jobs.pop(interview_id, None)
+        if job_id is not None:
+            from apscheduler.jobstores.base import JobLookupError
+
+            with contextlib.suppress(JobLookupError):  # it has run already
+                self._scheduler.remove_job(job_id)
+        for key in [k for k in self.held if k[0] == interview_id]:
+            del self.held[key]
+
+    def _fire(self, key: Key) -> None:
+        """Runs in the scheduler's thread: hand the reminder over and wake the loop."""
+        self.fired.put(key)
+        self._wake()
+
+    def _reload(self) -> None:
+        self.systemd.reloading()
+        try:
+            config = load(self.config_path, self.env)
+        except FollowupError as exc:
+            log.error("config not reloaded, keeping the previous one: %s", exc.message)
+            self.systemd.ready(self._status_text())
+            return
+        if self._watch is not None:
+            self._watch.close()
+        self.db.close()
+        self._open(config)
+        refreshed = self.tracker.refresh_plans()
+        log.info("config reloaded from %s (%d interview(s) re-planned)", config.path, refreshed)
+        self.held.clear()
+        self._sync(everything=True)
+        self.systemd.ready(self._status_text())
+
+    # -- showing -----------------------------------------------------------------------
+
+    def _collect_fired(self) -> None:
+        now = self.clock()
+        while True:
+            try:
+                key = self.fired.get_nowait()
+            except Empty:
+                return
+            self.jobs.pop(key[0], None)
+            self.held.setdefault(key, Held(key, now))
+
+    def in_window(self, now: datetime) -> bool:
+        local = now.astimezone(self.config.calendar.zone).time()
+        return self.config.notify.at <= local < self.config.notify.until
+
+    def next_window(self, now: datetime) -> datetime:
+        zone = self.config.calendar.zone
+        local = now.astimezone(zone)
+        day = local.date() if local.time() < self.config.notify.at else local.date() + timedelta(1)
+        return local_instant(day, self.config.notify.at, zone).astimezone(UTC)
+
+    def _deliver_ready(self) -> None:
+        now = self.clock()
+        ready = [h for h in self.held.values() if h.next_attempt <= now]
+        if not ready:
+            return
+        if not self.in_window(now):
+            opens = self.next_window(now)
+            log.info(
+                "%d reminder(s) due outside %s-%s; holding them until %s",
+                len(ready),
+                f"{self.config.notify.at:%H:%M}",
+                f"{self.config.notify.until:%H:%M}",
+                opens.astimezone(self.config.calendar.zone).isoformat(timespec="minutes"),
+            )
+            for h in ready:
+                h.next_attempt = opens
+            return
+        current = {
+            _key(d): DueReminder(d, v)
+            for d, v in self.tracker.pending_for(sorted({h.key[0] for h in ready}))
+        }
+        items = []
+        for h in ready:
+            if h.key in current:
+                items.append(current[h.key])
+            else:
+                log.info(
+                    "reminder %s for interview %d no longer pending; dropped",
+                    h.key[1].value,
+                    h.key[0],
+                )
+                del self.held[h.key]
+        items.sort(key=lambda r: (r.due.at, r.due.interview_id))
+        for note, group in notes_for(items, self.config.rules, self.config.notify.app_name):
+            keys = [_key(r.due) for r in group]
+            try:
+                self.notifier.show(note)
+            except DeliveryError as exc:
+                self._failed(keys, exc.message, now)
+                continue
+            self.tracker.record_shown(keys, self.clock())
+            for key in keys:
+                self.held.pop(key, None)
+            log.info(
+                "shown: %s (interview%s %s)",
+                note.title,
+                "s" if len(keys) > 1 else "",
+                ", ".join(str(k[0]) for k in keys),
+            )
+            if self._last_error is not None:
+                log.info("delivery works again")
+                self._last_error = None
+            self.state.last_shown = f"{note.title} at {self.clock().isoformat(timespec='seconds')}"
+        self._publish()
+
+    def _failed(self, keys: Iterable[Key], cause: str, now: datetime) -> None:
+        delay = RETRY_FIRST_S
+        for key in keys:
+            held = self.held[key]
+            held.attempts += 1
+            delay = min(RETRY_FIRST_S * 2 ** (held.attempts - 1), RETRY_MAX_S)
+            held.next_attempt = now + timedelta(seconds=delay)
+        if cause != self._last_error:
+            log.error(
+                "could not show a notification: %s; keeping it, retrying in %.0f s "
+                "(and at most every %.0f s)",
+                cause,
+                delay,
+                RETRY_MAX_S,
+            )
+        self._last_error = cause
+        self.state.last_error = cause
+        self.state.last_error_at = now.isoformat(timespec="seconds")
+
+    # -- status ------------------------------------------------------------------------
+
+    def _status_text(self) -> str:
+        nxt = self._next_job()
+        if nxt is None:
+            return (
+                f"{len(self.held)} held, no reminder planned"
+                if self.held
+                else "no reminder planned"
+            )
+        at, job_id = nxt
+        local = at.astimezone(self.config.calendar.zone)
+        interview_id, kind = job_id.split("/")[:2]
+        return (
+            f"next: {kind.replace('_', ' ')} reminder for interview {interview_id} at "
+            f"{local:%a %d %b %H:%M %Z}"
+        )
+
+    def _next_job(self) -> tuple[datetime, str] | None:
+        jobs = [j for j in self._scheduler.get_jobs() if j.next_run_time is not None]
+        if not jobs:
+            return None
+        job = min(jobs, key=lambda j: j.next_run_time)
+        return job.next_run_time, job.id
+
+    def _publish(self) -> None:
+        status = self._status_text()
+        self.state.next_reminder = status
+        self.systemd.status(status)
+        self.lock.write(self.state)
+
+
+def run(config_path: str | None) -> int:
+    """``followup daemon``: run in the foreground until SIGTERM or SIGINT."""
+    logging.basicConfig(
+        stream=sys.stderr, level=logging.INFO, format="%(levelname)s %(name)s: %(message)s"
+    )
+    config = load(config_path)
+    for warning in config.warnings:
+        log.warning("%s", warning)
+    try:
+        from followup.notifier import session_bus_address
+
+        session_bus_address(os.environ)
+    except DeliveryError as exc:
+        log.warning("%s; notifications will be retried until one appears", exc.message)
+    return Daemon(config, config_path=config_path).run()

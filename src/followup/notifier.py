@@ -1,0 +1,149 @@
+"""Showing a desktop notification, and knowing for sure whether it was shown.
+
+The daemon records a reminder as shown only when :meth:`Notifier.show` returns; every way a
+notification can fail to appear must therefore raise :class:`DeliveryError`, with the cause
+and the fix. plyer 2.1.0 hides most failures on Linux, so :class:`PlyerNotifier` closes
+each gap before calling it:
+
+* it picks plyer's notify-send backend itself: plyer's own choice takes the Flatpak portal
+  whenever a folder ``/app`` exists, and dbus-python when importable;
+* it checks that a session bus is reachable and that something owns (or can be started
+  for) ``org.freedesktop.Notifications`` before showing;
+* plyer runs notify-send with ``subprocess.call`` and ignores its exit status; here that
+  call is made through :class:`_CheckedSubprocess`, which raises on a non-zero exit.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Mapping, MutableMapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from followup.errors import DeliveryError
+
+NOTIFICATIONS = "org.freedesktop.Notifications"
+SEND_TIMEOUT_S = 10
+
+
+@dataclass(frozen=True)
+class Note:
+    """One notification: a plain-text title and a body already escaped for markup."""
+
+    title: str
+    body: str
+    app_name: str = "followup"
+
+
+class Notifier(Protocol):
+    """Shows notifications. ``show`` returns only once the notification was handed to the
+    desktop's notification server, and raises :class:`DeliveryError` otherwise."""
+
+    def show(self, note: Note) -> None: ...
+
+
+def session_bus_address(env: MutableMapping[str, str]) -> str:
+    """The session bus address, falling back to ``$XDG_RUNTIME_DIR/bus`` and remembering it
+    in ``env`` so that child processes (notify-send) find the same bus.
+
+    Raises DeliveryError when there is no session bus to be found.
+    """
+    address = env.get("DBUS_SESSION_BUS_ADDRESS")
+    if address:
+        return address
+    runtime = env.get("XDG_RUNTIME_DIR")
+    if runtime and Path(runtime, "bus").is_socket():
+        env["DBUS_SESSION_BUS_ADDRESS"] = f"unix:path={runtime}/bus"
+        return env["DBUS_SESSION_BUS_ADDRESS"]
+    raise DeliveryError(
+        "no D-Bus session bus: DBUS_SESSION_BUS_ADDRESS is unset and there is no "
+        "$XDG_RUNTIME_DIR/bus (run inside a desktop session)"
+    )
+
+
+def check_notification_server(address: str) -> None:
+    """Raise DeliveryError unless a notification server runs or can be started on the bus."""
+    from jeepney import DBusAddress, new_method_call
+    from jeepney.bus_messages import message_bus
+    from jeepney.io.blocking import open_dbus_connection
+
+    try:
+        with open_dbus_connection(address, auth_timeout=2.0) as conn:
+            owned = conn.send_and_get_reply(
+                message_bus.NameHasOwner(NOTIFICATIONS), timeout=5
+            ).body[0]
+            if owned:
+                return
+            bus = DBusAddress(
+                "/org/freedesktop/DBus", "org.freedesktop.DBus", "org.freedesktop.DBus"
+            )
+            names = conn.send_and_get_reply(
+                new_method_call(bus, "ListActivatableNames"), timeout=5
+            ).body[0]
+    except (OSError, TimeoutError, ValueError, RuntimeError) as exc:
+        raise DeliveryError(f"cannot reach the D-Bus session bus at {address}: {exc}") from None
+    if NOTIFICATIONS not in names:
+        raise DeliveryError(
+            "no notification server on the session bus (nothing owns "
+            f"{NOTIFICATIONS}); start your desktop's notification daemon (e.g. dunst)"
+        )
+
+
+class _CheckedSubprocess:
+    """Stands in for the ``subprocess`` module inside plyer's Linux notification backend."""
+
+    def __init__(self, env: Mapping[str, str]) -> None:
+        self._env = dict(env)
+
+    def call(self, args: list[str], **_kwargs: Any) -> int:
+        try:
+            done = subprocess.run(
+                args,
+                env=self._env,
+                capture_output=True,
+                text=True,
+                timeout=SEND_TIMEOUT_S,
+                check=False,
+            )
+        except FileNotFoundError:
+            raise DeliveryError(_NO_NOTIFY_SEND) from None
+        except subprocess.TimeoutExpired:
+            raise DeliveryError(
+                f"notify-send did not finish within {SEND_TIMEOUT_S} s "
+                "(the notification server does not answer)"
+            ) from None
+        if done.returncode != 0:
+            why = (done.stderr or done.stdout).strip().splitlines()
+            raise DeliveryError(
+                f"notify-send failed with status {done.returncode}"
+                + (f": {why[-1]}" if why else "")
+            )
+        return 0
+
+    def run(self, args: list[str], **kwargs: Any) -> int:
+        return self.call(args, **kwargs)
+
+
+_NO_NOTIFY_SEND = "notify-send is not installed; install it with: sudo apt install libnotify-bin"
+
+
+class PlyerNotifier:
+    """The default backend: plyer's notify-send path, with every failure detected."""
+
+    def __init__(self, env: MutableMapping[str, str] | None = None) -> None:
+        self._env = os.environ if env is None else env
+
+    def show(self, note: Note) -> None:
+        if shutil.which("notify-send", path=self._env.get("PATH")) is None:
+            raise DeliveryError(_NO_NOTIFY_SEND)
+        address = session_bus_address(self._env)
+        check_notification_server(address)
+        from plyer.platforms.linux import notification as plyer_linux
+
+        plyer_linux.subprocess = _CheckedSubprocess(self._env)
+        plyer_linux.NotifySendNotification().notify(
+            title=note.title, message=note.body, app_name=note.app_name, timeout=0
+        )

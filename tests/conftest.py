@@ -1,0 +1,68 @@
+"""Fixtures shared by every test: an isolated home, the CLI run in-process, and the database
+as it is on disk (for "nothing changed" checks)."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from followup.cli import main
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture(autouse=True)
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Every test gets its own config and data folders, a US locale and a fixed zone."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local/share"))
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_TIME", raising=False)
+    monkeypatch.setenv("TZ", "America/New_York")
+    monkeypatch.delenv("FOLLOWUP_CONFIG", raising=False)
+    yield home
+
+
+@pytest.fixture
+def db_path(home: Path) -> Path:
+    return home / ".local/share/followup/followup.db"
+
+
+@pytest.fixture
+def config_file(home: Path) -> Path:
+    path = home / ".config/followup/config.toml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
+    """Run ``followup ARGS...`` in this process; returns exit code, stdout and stderr."""
+
+    def run(*args: str) -> Result:
+        code = main(list(args))
+        captured = capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+
+    return run
+
+
+def snapshot(path: Path) -> list[str]:
+    """Every row of every table, for asserting that a failed command changed nothing."""
+    if not path.exists():
+        return []
+    with sqlite3.connect(path) as conn:
+        return list(conn.iterdump())
