@@ -73,8 +73,13 @@ class App:
             notes=a.note,
         )
 
-    def emit(self, text: str, data: object) -> None:
-        print(render.to_json(data) if getattr(self.args, "json", False) else text)
+    def emit(self, text: str | Callable[[], str], data: object | Callable[[], object]) -> None:
+        """Print JSON with ``--json``, else the text; either may be given as a callable so
+        that only the one printed is built."""
+        if getattr(self.args, "json", False):
+            print(render.to_json(data() if callable(data) else data))
+        else:
+            print(text() if callable(text) else text)
 
 
 # -- commands ------------------------------------------------------------------------------
@@ -97,7 +102,9 @@ def cmd_show(app: App) -> None:
 
 def cmd_list(app: App) -> None:
     views = app.tracker.interviews(include_closed=app.args.all)
-    app.emit(render.interview_table(views), [render.interview_json(v) for v in views])
+    app.emit(
+        lambda: render.interview_table(views), lambda: [render.interview_json(v) for v in views]
+    )
 
 
 def cmd_upcoming(app: App) -> None:

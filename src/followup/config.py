@@ -13,6 +13,7 @@ import re
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import time
 from pathlib import Path
 from typing import Any
@@ -207,7 +208,7 @@ class Config:
         weekend = base.weekend if country == base.country else None
         return Place(country, subdivision, weekend, base.categories)
 
-    @property
+    @cached_property
     def plan_key(self) -> str:
         """Fingerprint of every setting a planned reminder depends on."""
         place = self.calendar.place

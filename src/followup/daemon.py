@@ -97,7 +97,7 @@ class Daemon:
         self.held: dict[Key, Held] = {}
         self.jobs: dict[int, str] = {}
         self.known: dict[int, datetime] = {}
-        self.state = DaemonState(pid=os.getpid(), started_at=clock().isoformat())
+        self.state = DaemonState(os.getpid(), clock().isoformat(timespec="seconds"))
         self._last_error: str | None = None
         self._open(config)
         self._wake_r, self._wake_w = socket.socketpair()

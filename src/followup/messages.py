@@ -45,7 +45,8 @@ def reminder_note(r: DueReminder, rules: RuleSettings, app_name: str) -> Note:
         who = escape(_short(v.contact_name)) if v.contact_name else "the interviewer"
         body = (
             f"It has been more than {rules.email_after_business_days} business days since "
-            f"{who} said they would get back to you ({_day(v.reply_expected_on)}). "
+            f"{who} at {escape(company)} said they would get back to you "
+            f"({_day(v.reply_expected_on)}). "
             "A short, polite email is better than a call: they can read it when they have "
             f"a moment.\nDraft it: followup draft {v.id}\n"
             f"Once sent: followup emailed {v.id}"
@@ -55,8 +56,8 @@ def reminder_note(r: DueReminder, rules: RuleSettings, app_name: str) -> Note:
         emailed = _day(v.emailed_on) if v.emailed_on else "-"
         body = (
             f"There has been no reply for {rules.move_on_after_business_days} business days "
-            f"since your email on {emailed}. It is time to put your energy into other "
-            f"openings.\nRecord it: followup moved-on {v.id}"
+            f"since your email to {escape(company)} on {emailed}. It is time to put your "
+            f"energy into other openings.\nRecord it: followup moved-on {v.id}"
         )
         title = f"Time to move on from {company}"
     return Note(title, body[:MAX_BODY], app_name)

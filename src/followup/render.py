@@ -58,7 +58,7 @@ def due_json(d: Due) -> dict[str, Any]:
 
 
 def when(at: datetime) -> str:
-    return f"{at:%a} {at.day} {at:%b} {at.year} {at:%H:%M} {at.tzname()}"
+    return f"{at:%a} {at.day} {at:%b %Y %H:%M %Z}"
 
 
 def reminder_text(reminder: Reminder | None) -> str:
@@ -69,15 +69,18 @@ def reminder_text(reminder: Reminder | None) -> str:
 
 def table(headers: Sequence[str], rows: Iterable[Sequence[str]], widths: Mapping[int, int]) -> str:
     """Left-aligned columns; columns named in ``widths`` are cut to that many characters."""
-    cells = [list(headers)] + [
-        [_cut(str(c), widths.get(i)) for i, c in enumerate(row)] for row in rows
-    ]
+    cells = [list(headers)]
+    for row in rows:
+        cells.append(
+            [c if len(c) <= widths.get(i, len(c)) else _cut(c, widths[i]) for i, c in enumerate(row)]
+        )
     sizes = [max(len(r[i]) for r in cells) for i in range(len(headers))]
-    return "\n".join("  ".join(c.ljust(sizes[i]) for i, c in enumerate(r)).rstrip() for r in cells)
+    line = "  ".join(f"{{:<{size}}}" for size in sizes)
+    return "\n".join(line.format(*r).rstrip() for r in cells)
 
 
-def _cut(text: str, width: int | None) -> str:
-    return text if width is None or len(text) <= width else text[: width - 1] + "…"
+def _cut(text: str, width: int) -> str:
+    return text[: width - 1] + "…"
 
 
 def interview_table(views: Sequence[InterviewView]) -> str:

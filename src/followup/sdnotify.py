@@ -29,9 +29,9 @@ class SystemdNotifier:
     def send(self, *fields: str) -> None:
         if not self._address:
             return
-        with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sock:
-            with contextlib.suppress(OSError):  # systemd gone: nothing useful to do
-                sock.sendto("\n".join(fields).encode(), self._address)
+        # systemd gone or the socket removed: there is nothing useful to do about it
+        with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sock, contextlib.suppress(OSError):
+            sock.sendto("\n".join(fields).encode(), self._address)
 
     def ready(self, status: str) -> None:
         self.send("READY=1", f"STATUS={status}")

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, select, tuple_
+from sqlalchemy import Row, delete, select, tuple_
 from sqlalchemy.orm import Session
 
 from followup.business_days import BusinessCalendar, calendar_for, check_place
@@ -23,6 +23,10 @@ from followup.errors import ConfigError, InvalidChange, NotFound, UsageError
 from followup.rules import Kind, Reminder, Stage, Status, explain, next_reminder, snooze_day
 from followup.store import Database, Event, Interview, ShownReminder
 
+#: An interview as a mapped object, or as a plain row of its columns (for quick listings).
+InterviewRow = Interview | Row[Any]
+
+_UNLISTED = frozenset({"created_at", "updated_at"})
 OUTCOMES = ("offer", "rejected", "next-round", "other")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
 
@@ -93,10 +97,10 @@ class Tracker:
 
     # -- planning --------------------------------------------------------------------
 
-    def calendar(self, row: Interview) -> BusinessCalendar:
+    def calendar(self, row: InterviewRow) -> BusinessCalendar:
         return calendar_for(self.config.place_for(row.country, row.subdivision))
 
-    def plan(self, row: Interview) -> Reminder | None:
+    def plan(self, row: InterviewRow) -> Reminder | None:
         stage = Stage(Status(row.status), row.reply_expected_on, row.emailed_on, row.snoozed_to)
         return next_reminder(stage, self.config.rules, self.calendar(row), self.config.timing)
 
@@ -107,7 +111,7 @@ class Tracker:
         row.next_at = reminder.at_utc if reminder else None
         return reminder
 
-    def _cached_plan(self, row: Interview) -> Reminder | None:
+    def _cached_plan(self, row: InterviewRow) -> Reminder | None:
         """The stored plan when it was made with today's settings, else a fresh one."""
         if row.plan_key != self.config.plan_key:
             return self.plan(row)
@@ -147,10 +151,12 @@ class Tracker:
 
     def interviews(self, *, include_closed: bool = False) -> list[InterviewView]:
         with self.db.reading() as s:
-            query = select(Interview).order_by(Interview.id)
+            # Plain rows, not ORM objects: a listing of thousands must stay quick.
+            columns = [c for c in Interview.__table__.c if c.key not in _UNLISTED]
+            query = select(*columns).order_by(Interview.id)
             if not include_closed:
                 query = query.where(Interview.status.in_([Status.WAITING, Status.EMAILED]))
-            return [self._view(row, self._cached_plan(row)) for row in s.scalars(query)]
+            return [self._view(row, self._cached_plan(row)) for row in s.execute(query)]
 
     def upcoming(self) -> list[Due]:
         """Every planned reminder not yet shown, soonest first."""
@@ -440,7 +446,7 @@ class Tracker:
 
     @staticmethod
     def _view(
-        row: Interview,
+        row: InterviewRow,
         reminder: Reminder | None,
         explanation: tuple[str, ...] = (),
         shown_at: datetime | None = None,

@@ -39,6 +39,7 @@ from jeepney import (
 )
 from jeepney.bus_messages import message_bus
 from jeepney.io.blocking import DBusConnection, open_dbus_connection
+from jeepney.low_level import Array, DictEntry, Struct, Variant, parse_signature
 
 BUS_NAME = "org.freedesktop.Notifications"
 OBJECT_PATH = "/org/freedesktop/Notifications"
@@ -58,7 +59,8 @@ ERR_UNKNOWN_METHOD = "org.freedesktop.DBus.Error.UnknownMethod"
 ERR_UNKNOWN_OBJECT = "org.freedesktop.DBus.Error.UnknownObject"
 ERR_INVALID_ARGS = "org.freedesktop.DBus.Error.InvalidArgs"
 
-INTROSPECTION_XML = """<!DOCTYPE node PUBLIC "-//freedesktop//DTD D-BUS Object Introspection 1.0//EN"
+INTROSPECTION_XML = """<!DOCTYPE node PUBLIC
+ "-//freedesktop//DTD D-BUS Object Introspection 1.0//EN"
  "http://www.freedesktop.org/standards/dbus/1.0/introspect.dtd">
 <node>
   <interface name="org.freedesktop.Notifications">
@@ -115,19 +117,24 @@ INTROSPECTION_XML = """<!DOCTYPE node PUBLIC "-//freedesktop//DTD D-BUS Object I
 """
 
 
-def plain(value: Any) -> Any:
-    """Turn a parsed D-Bus value into JSON-able data: variants ``(sig, value)`` become the value,
-    byte arrays a list of ints, structs lists, dicts keep their (stringified) keys."""
-    if isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], str):
-        # jeepney parses a variant as (signature, value); a struct of (str, x) looks the same,
-        # but hints only hold variants at the top level, which is where this is applied.
-        return plain(value[1])
-    if isinstance(value, bytes):
-        return list(value)
-    if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [plain(v) for v in value]
+def plain_variant(variant: tuple[str, Any]) -> Any:
+    """Turn a variant as jeepney parses it, ``(signature, value)``, into JSON-able data."""
+    signature, value = variant
+    return _plain(parse_signature(list(signature)), value)
+
+
+def _plain(kind: Any, value: Any) -> Any:
+    if isinstance(kind, Variant):
+        return plain_variant(value)
+    if isinstance(kind, Array):
+        if isinstance(value, bytes):  # "ay"
+            return list(value)
+        if isinstance(kind.elt_type, DictEntry):
+            _key_kind, value_kind = kind.elt_type.fields
+            return {str(k): _plain(value_kind, v) for k, v in value.items()}
+        return [_plain(kind.elt_type, v) for v in value]
+    if isinstance(kind, Struct):
+        return [_plain(f, v) for f, v in zip(kind.fields, value, strict=True)]
     return value
 
 
@@ -136,9 +143,7 @@ class Stop(Exception):
 
 
 class NotificationServer:
-    def __init__(
-        self, conn: DBusConnection, record: IO[str], *, actions: bool, fail: bool
-    ) -> None:
+    def __init__(self, conn: DBusConnection, record: IO[str], *, actions: bool, fail: bool) -> None:
         self.conn = conn
         self.record = record
         self.actions = actions
@@ -197,9 +202,9 @@ class NotificationServer:
         key = (interface, member)
         if interface is None:
             # The interface header is optional on method calls: match by member only.
-            for (_iface, name), value in handler.items():
+            for iface, name in handler:
                 if name == member:
-                    key = (_iface, name)
+                    key = (iface, name)
                     break
         if key not in handler:
             self.error(
@@ -235,7 +240,7 @@ class NotificationServer:
             "summary": summary,
             "body": body,
             "actions": list(actions),
-            "hints": {str(k): plain(v) for k, v in hints.items()},
+            "hints": {str(k): plain_variant(v) for k, v in hints.items()},
             "expire_timeout": expire_timeout,
             "received_at": time.time(),
         }
@@ -317,8 +322,6 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         with conn, open(args.record, "a", encoding="utf-8") as record:
-            bus = DBusAddress("/org/freedesktop/DBus", "org.freedesktop.DBus", "org.freedesktop.DBus")
-            del bus  # message_bus below is the same address; kept for readability
             reply = conn.send_and_get_reply(
                 message_bus.RequestName(BUS_NAME, DO_NOT_QUEUE), timeout=5.0
             )
@@ -331,9 +334,7 @@ def main(argv: list[str] | None = None) -> int:
                     file=sys.stderr,
                 )
                 return 2
-            server = NotificationServer(
-                conn, record, actions=not args.no_actions, fail=args.fail
-            )
+            server = NotificationServer(conn, record, actions=not args.no_actions, fail=args.fail)
             server.serve()
     except Stop:
         return 0

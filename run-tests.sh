@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Runs every check of followup: ruff, mypy --strict and the whole pytest suite, installing
+# what they need first (Debian packages for the real-bus and fake-clock tests, and a
+# virtual environment in .venv with the package and its test dependencies).
+set -euo pipefail
+cd "$(dirname "$0")"
+
+need=()
+command -v dbus-daemon >/dev/null || need+=(dbus-daemon)
+command -v notify-send >/dev/null || need+=(libnotify-bin)
+command -v systemd-analyze >/dev/null || need+=(systemd)
+ls /usr/lib/*/faketime/libfaketimeMT.so.1 >/dev/null 2>&1 || need+=(faketime)
+if ((${#need[@]})); then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+python=${PYTHON:-python3}
+[ -x .venv/bin/python ] || "$python" -m venv .venv
+.venv/bin/python -m pip install -q --upgrade pip
+.venv/bin/python -m pip install -q -e '.[test]'
+
+.venv/bin/ruff check src tests migrations bench
+.venv/bin/mypy
+.venv/bin/python -m pytest "$@"
