@@ -36,9 +36,13 @@ class Place:
     categories: tuple[str, ...] = ("public",)
 
     def describe(self) -> str:
-        if self.country is None:
-            return "weekends only"
-        return self.country + (f"-{self.subdivision}" if self.subdivision else "")
+        where = "weekends only" if self.country is None else self.country
+        if self.subdivision:
+            where += f"-{self.subdivision}"
+        if self.weekend is not None:
+            days = "+".join(DAY_NAMES[d][:3].title() for d in sorted(self.weekend)) or "none"
+            where += f", weekend {days}"
+        return where
 
 
 @dataclass(frozen=True)
@@ -53,8 +57,7 @@ class BusinessCalendar:
     """Answers which days are business days in one place.
 
     ``holidays`` fills a year's holidays on the first look-up of a date in it, which is not
-    safe while another thread reads the same object; every look-up here holds a lock, and
-    the years around today are filled when the calendar is built.
+    safe while another thread reads the same object; every look-up here holds a lock.
     """
 
     def __init__(self, place: Place, holidays_obj: HolidayBase) -> None:
@@ -141,11 +144,11 @@ def check_place(country: str | None, subdivision: str | None, where: str) -> Non
 
 
 def calendar_for(place: Place, years: Sequence[int] = ()) -> BusinessCalendar:
-    """The shared calendar of ``place``, built once per process and reused."""
+    """The shared calendar of ``place``, built once per process and reused; ``years`` are
+    filled up front (a year is otherwise filled on its first look-up)."""
     cal = _calendar_for(place)
-    if years:
-        cal.is_business_day(date(min(years), 1, 1))
-        cal.is_business_day(date(max(years), 12, 31))
+    for year in years:
+        cal.is_business_day(date(year, 6, 1))
     return cal
 
 

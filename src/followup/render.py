@@ -72,7 +72,10 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[str]], widths: Mapping
     cells = [list(headers)]
     for row in rows:
         cells.append(
-            [c if len(c) <= widths.get(i, len(c)) else _cut(c, widths[i]) for i, c in enumerate(row)]
+            [
+                c if len(c) <= widths.get(i, len(c)) else _cut(c, widths[i])
+                for i, c in enumerate(row)
+            ]
         )
     sizes = [max(len(r[i]) for r in cells) for i in range(len(headers))]
     line = "  ".join(f"{{:<{size}}}" for size in sizes)

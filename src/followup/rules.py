@@ -95,7 +95,11 @@ def snooze_day(due: date, today: date, days: int, cal: BusinessCalendar) -> date
 
 
 def local_instant(day: date, at: time, zone: ZoneInfo) -> datetime:
-    """``at`` on ``day`` in ``zone``; a time a DST change skips lands just after the gap."""
+    """``at`` on ``day`` in ``zone``.
+
+    A time that a DST change skips (02:30 on a spring-forward night) is moved forward by
+    the length of the gap (03:30); a time that happens twice takes its first occurrence.
+    """
     naive_wall = datetime.combine(day, at, tzinfo=zone)
     return naive_wall.astimezone(UTC).astimezone(zone)
 
@@ -130,13 +134,15 @@ def explain(
     else:
         lead = f"Follow-up email sent on {long_day(reminder.counted_from)}."
         wait, what = settings.move_on_after_business_days, "Move-on"
-    counted = _counted_days(reminder.counted_from, reminder.due, cal)
-    lines = [
-        lead,
-        f"Business days counted ({cal.place.describe()}), {wait} must pass: "
-        + ", ".join(short_day(d) for d in counted[:wait])
-        + ".",
-    ]
+    counted = _counted_days(reminder.counted_from, reminder.due, cal)[:wait]
+    if counted:
+        names = ", ".join(short_day(d) for d in counted)
+        lines = [
+            lead,
+            f"Business days counted ({cal.place.describe()}), {wait} must pass: {names}.",
+        ]
+    else:
+        lines = [lead, f"Business days counted ({cal.place.describe()}): none need to pass."]
     lines += describe_skipped(cal.skipped_between(reminder.counted_from, reminder.due))
     if reminder.day != reminder.due:
         lines.append(f"{what} reminder was due {long_day(reminder.due)}.")

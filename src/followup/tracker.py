@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Row, delete, select, tuple_
+from sqlalchemy import Row, delete, select
 from sqlalchemy.orm import Session
 
 from followup.business_days import BusinessCalendar, calendar_for, check_place
@@ -26,7 +26,9 @@ from followup.store import Database, Event, Interview, ShownReminder
 #: An interview as a mapped object, or as a plain row of its columns (for quick listings).
 InterviewRow = Interview | Row[Any]
 
-_UNLISTED = frozenset({"created_at", "updated_at"})
+_OPEN = (Status.WAITING.value, Status.EMAILED.value)
+#: The columns a view needs: listing thousands of rows skips parsing the rest.
+_LISTED = [c for c in Interview.__table__.c if c.key not in ("created_at", "updated_at")]
 OUTCOMES = ("offer", "rejected", "next-round", "other")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
 
@@ -127,7 +129,7 @@ class Tracker:
         with self.db.writing() as s:
             rows = s.scalars(
                 select(Interview).where(
-                    Interview.status.in_([Status.WAITING, Status.EMAILED]),
+                    Interview.status.in_(_OPEN),
                     (Interview.plan_key != self.config.plan_key) | Interview.plan_key.is_(None),
                 )
             ).all()
@@ -152,30 +154,14 @@ class Tracker:
     def interviews(self, *, include_closed: bool = False) -> list[InterviewView]:
         with self.db.reading() as s:
             # Plain rows, not ORM objects: a listing of thousands must stay quick.
-            columns = [c for c in Interview.__table__.c if c.key not in _UNLISTED]
-            query = select(*columns).order_by(Interview.id)
+            query = select(*_LISTED).order_by(Interview.id)
             if not include_closed:
-                query = query.where(Interview.status.in_([Status.WAITING, Status.EMAILED]))
+                query = query.where(Interview.status.in_(_OPEN))
             return [self._view(row, self._cached_plan(row)) for row in s.execute(query)]
 
     def upcoming(self) -> list[Due]:
         """Every planned reminder not yet shown, soonest first."""
-        with self.db.reading() as s:
-            rows = s.scalars(
-                select(Interview).where(Interview.status.in_([Status.WAITING, Status.EMAILED]))
-            ).all()
-            shown = set(
-                s.execute(
-                    select(ShownReminder.interview_id, ShownReminder.kind, ShownReminder.due_at)
-                )
-                .tuples()
-                .all()
-            )
-            due = []
-            for row in rows:
-                reminder = self._cached_plan(row)
-                if reminder and (row.id, reminder.kind.value, reminder.at_utc) not in shown:
-                    due.append(Due(row.id, row.company, reminder.kind, reminder.at))
+        due = [d for d, _view in self.pending_for()]
         return sorted(due, key=lambda d: (d.at, d.interview_id))
 
     def history(self, interview_id: int) -> list[HistoryEntry]:
@@ -234,7 +220,7 @@ class Tracker:
         if on > today:
             raise UsageError(f"email date {on.isoformat()} is in the future")
         with self.db.writing() as s:
-            row = self._open_row(s, interview_id, "record an email")
+            row = self._open_row(s, interview_id, "record an email for")
             if row.interviewed_on and on < row.interviewed_on:
                 raise UsageError(
                     f"email date {on.isoformat()} is before the interview "
@@ -256,7 +242,7 @@ class Tracker:
         if outcome != "next-round" and expect is not None:
             raise UsageError(f"--expect goes only with --outcome next-round, not {outcome!r}")
         with self.db.writing() as s:
-            row = self._open_row(s, interview_id, "record a reply")
+            row = self._open_row(s, interview_id, "record a reply for")
             if expect is not None:
                 if row.interviewed_on and expect < row.interviewed_on:
                     raise UsageError(
@@ -336,7 +322,7 @@ class Tracker:
     def fingerprints(self) -> dict[int, datetime]:
         """Each interview's last change time: how the daemon tells which ones to re-plan."""
         with self.db.reading() as s:
-            return dict(s.execute(select(Interview.id, Interview.updated_at)).tuples().all())
+            return {i: stamp for i, stamp in s.execute(select(Interview.id, Interview.updated_at))}
 
     def last_shown(self) -> tuple[ShownReminder, str] | None:
         with self.db.reading() as s:
@@ -348,34 +334,35 @@ class Tracker:
             ).first()
             return (found[0], found[1]) if found else None
 
-    def pending_for(self, ids: Sequence[int] | None = None) -> list[tuple[Due, InterviewView]]:
-        """Unshown reminders of open interviews (all, or only ``ids``) with their views."""
+    def pending_for(
+        self, ids: Sequence[int] | None = None, until: datetime | None = None
+    ) -> list[tuple[Due, InterviewView]]:
+        """Unshown reminders of open interviews (all, or only ``ids``; only those due by
+        ``until`` when given), with their interviews."""
+        key = self.config.plan_key
         with self.db.reading() as s:
-            query = select(Interview).where(Interview.status.in_([Status.WAITING, Status.EMAILED]))
+            query = select(*_LISTED).where(Interview.status.in_(_OPEN))
+            ledger = (
+                select(ShownReminder.interview_id, ShownReminder.kind, ShownReminder.due_at)
+                .join(Interview, Interview.id == ShownReminder.interview_id)
+                .where(Interview.status.in_(_OPEN))
+            )
             if ids is not None:
                 query = query.where(Interview.id.in_(ids))
-            rows = s.scalars(query).all()
-            planned = [(row, self._cached_plan(row)) for row in rows]
-            keys = [(row.id, r.kind.value, r.at_utc) for row, r in planned if r is not None]
-            shown: set[tuple[int, str, datetime]] = set()
-            for chunk in range(0, len(keys), 500):
-                part = keys[chunk : chunk + 500]
-                shown |= set(
-                    s.execute(
-                        select(
-                            ShownReminder.interview_id, ShownReminder.kind, ShownReminder.due_at
-                        ).where(
-                            tuple_(
-                                ShownReminder.interview_id, ShownReminder.kind, ShownReminder.due_at
-                            ).in_(part)
-                        )
-                    ).tuples()
-                )
-            return [
-                (Due(row.id, row.company, r.kind, r.at), self._view(row, r))
-                for row, r in planned
-                if r is not None and (row.id, r.kind.value, r.at_utc) not in shown
-            ]
+                ledger = ledger.where(Interview.id.in_(ids))
+            if until is not None:
+                stale = (Interview.plan_key != key) | Interview.plan_key.is_(None)
+                query = query.where(stale | (Interview.next_at <= until))
+            rows = s.execute(query).all()
+            shown = {tuple(row) for row in s.execute(ledger)}
+        pending = []
+        for row in rows:
+            r = self._cached_plan(row)
+            if r is None or (until is not None and r.at > until):
+                continue
+            if (row.id, r.kind.value, r.at_utc) not in shown:
+                pending.append((Due(row.id, row.company, r.kind, r.at), self._view(row, r)))
+        return pending
 
     # -- helpers -----------------------------------------------------------------------
 

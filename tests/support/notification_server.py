@@ -317,7 +317,7 @@ def main(argv: list[str] | None = None) -> int:
         conn = open_dbus_connection(bus=args.address, auth_timeout=5.0)
     except Stop:
         return 0
-    except Exception as exc:
+    except (OSError, RuntimeError, ValueError) as exc:
         print(f"notification_server: cannot connect to {args.address}: {exc}", file=sys.stderr)
         return 2
     try:
