@@ -18,7 +18,7 @@ from typing import NoReturn
 from followup import __version__, render
 from followup.config import Config, load
 from followup.dates import parse_date
-from followup.errors import FollowupError, UsageError
+from followup.errors import ConfigError, FollowupError, UsageError
 from followup.rules import long_day
 from followup.tracker import Details, Tracker
 
@@ -204,7 +204,10 @@ def cmd_init(app: App) -> None:
     text = config_docs.example(
         country=app.args.country, subdivision=app.args.subdivision, timezone=app.args.timezone
     )
-    config_docs.check_example(text, path)
+    try:
+        config_docs.check_example(text, path)
+    except ConfigError as exc:
+        raise UsageError(exc.message.removeprefix(f"{path}: ")) from None
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     print(f"Wrote {path}")

@@ -254,10 +254,11 @@ def load(explicit: str | None = None, env: Mapping[str, str] | None = None) -> C
     """
     env = os.environ if env is None else env
     path = config_path(explicit, env)
+    named = bool(explicit or env.get("FOLLOWUP_CONFIG"))
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        if explicit:
+        if named:
             raise ConfigError(f"{path}: no such config file") from None
         raw = {}
     except tomllib.TOMLDecodeError as exc:
@@ -338,14 +339,27 @@ def from_mapping(raw: Mapping[str, Any], path: Path, env: Mapping[str, str]) -> 
 def _check(opt: Option, value: Any) -> str | None:
     wrong_type = not isinstance(value, opt.kind) or (opt.kind is int and isinstance(value, bool))
     if wrong_type:
-        return f"{opt.name} = {value!r}: expected {_type_name(opt.kind)}"
+        return f"{opt.name} = {toml_value(value)}: expected {_type_name(opt.kind)}"
     if opt.kind is list and not all(isinstance(v, str) for v in value):
-        return f"{opt.name} = {value!r}: expected a list of strings"
+        return f"{opt.name} = {toml_value(value)}: expected a list of strings"
     if opt.check is not None:
         problem = opt.check(value)
         if problem:
-            return f"{opt.name} = {value!r}: {problem}"
+            return f"{opt.name} = {toml_value(value)}: {problem}"
     return None
+
+
+def toml_value(value: Any) -> str:
+    """``value`` written as TOML, so that messages and docs show what the file says."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, list):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k} = {toml_value(v)}" for k, v in value.items()) + "}"
+    return str(value)
 
 
 def _type_name(kind: type) -> str:

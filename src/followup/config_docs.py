@@ -10,7 +10,7 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-from followup.config import OPTIONS, Config, from_mapping
+from followup.config import OPTIONS, Config, from_mapping, toml_value
 
 _HEADER = """\
 # followup's config file.
@@ -21,14 +21,6 @@ _HEADER = """\
 # passed since the day the interviewer said they would reply; move on once
 # rules.move_on_after_business_days business days pass after that email with no reply.
 """
-
-
-def _toml(value: Any) -> str:
-    if isinstance(value, str):
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    if isinstance(value, list):
-        return "[" + ", ".join(_toml(v) for v in value) + "]"
-    return str(value)
 
 
 def example(
@@ -49,11 +41,11 @@ def example(
         out += textwrap.wrap(opt.help, 88, initial_indent="# ", subsequent_indent="# ")
         value = chosen.get(opt.name)
         if value is not None:
-            out.append(f"{opt.key} = {_toml(value)}")
+            out.append(f"{opt.key} = {toml_value(value)}")
         elif opt.default is None:
-            out.append(f"# {opt.key} = {_toml(opt.example)}")
+            out.append(f"# {opt.key} = {toml_value(opt.example)}")
         else:
-            out.append(f"# {opt.key} = {_toml(opt.default)}")
+            out.append(f"# {opt.key} = {toml_value(opt.default)}")
     return "\n".join(out) + "\n"
 
 
@@ -72,7 +64,7 @@ def effective(config: Config) -> str:
     lines = [f"config file: {config.path}" + ("" if config.path.exists() else " (not present)")]
     for name, value in _effective_values(config).items():
         source = "" if name in config.values else "  # default"
-        lines.append(f"{name} = {_toml(value) if value is not None else '(none)'}{source}")
+        lines.append(f"{name} = {toml_value(value) if value is not None else '(none)'}{source}")
     return "\n".join(lines)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -100,7 +100,13 @@ class Tracker:
     # -- planning --------------------------------------------------------------------
 
     def calendar(self, row: InterviewRow) -> BusinessCalendar:
-        return calendar_for(self.config.place_for(row.country, row.subdivision))
+        place = self.config.place_for(row.country, row.subdivision)
+        try:
+            return calendar_for(place)
+        except ConfigError as exc:
+            if place == self.config.calendar.place:
+                raise ConfigError(f"{self.config.path}: {exc.message}") from None
+            raise
 
     def plan(self, row: InterviewRow) -> Reminder | None:
         stage = Stage(Status(row.status), row.reply_expected_on, row.emailed_on, row.snoozed_to)
@@ -182,6 +188,7 @@ class Tracker:
             raise UsageError("the company name must not be empty")
         if details.reply_expected_on is None:
             raise UsageError("--expect DATE is required: the day they said they would reply")
+        details = self._pin_country(details)
         self._validate(details)
         with self.db.writing() as s:
             row = Interview(
@@ -197,7 +204,7 @@ class Tracker:
         return self.get(row.id)
 
     def edit(self, interview_id: int, details: Details, now: datetime) -> InterviewView:
-        changes = details.given()
+        changes = self._pin_country(details).given()
         if not changes:
             raise UsageError("nothing to change: give at least one option, e.g. --role")
         with self.db.writing() as s:
@@ -221,11 +228,7 @@ class Tracker:
             raise UsageError(f"email date {on.isoformat()} is in the future")
         with self.db.writing() as s:
             row = self._open_row(s, interview_id, "record an email for")
-            if row.interviewed_on and on < row.interviewed_on:
-                raise UsageError(
-                    f"email date {on.isoformat()} is before the interview "
-                    f"({row.interviewed_on.isoformat()})"
-                )
+            _not_before_interview("email", on, row.interviewed_on)
             row.status, row.emailed_on, row.snoozed_to = Status.EMAILED.value, on, None
             row.updated_at = now
             self._store_plan(row)
@@ -244,11 +247,7 @@ class Tracker:
         with self.db.writing() as s:
             row = self._open_row(s, interview_id, "record a reply for")
             if expect is not None:
-                if row.interviewed_on and expect < row.interviewed_on:
-                    raise UsageError(
-                        f"expected date {expect.isoformat()} is before the interview "
-                        f"({row.interviewed_on.isoformat()})"
-                    )
+                _not_before_interview("expected", expect, row.interviewed_on)
                 row.status, row.reply_expected_on = Status.WAITING.value, expect
                 row.emailed_on, row.snoozed_to, row.outcome = None, None, None
                 details = {"outcome": outcome, "expect": expect.isoformat()}
@@ -366,17 +365,21 @@ class Tracker:
 
     # -- helpers -----------------------------------------------------------------------
 
+    def _pin_country(self, details: Details) -> Details:
+        """A subdivision given alone belongs to the config's country of today; store that
+        country too, so that a later change of config cannot give it another meaning."""
+        if details.subdivision is not None and details.country is None:
+            return replace(details, country=self.config.calendar.place.country)
+        return details
+
     def _today(self, now: datetime) -> date:
         return now.astimezone(self.config.calendar.zone).date()
 
     def _validate(self, d: Details) -> None:
         if d.contact_email is not None and not _EMAIL.fullmatch(d.contact_email.strip()):
             raise UsageError(f"invalid email address {d.contact_email!r}")
-        if d.interviewed_on and d.reply_expected_on and d.reply_expected_on < d.interviewed_on:
-            raise UsageError(
-                f"expected date {d.reply_expected_on.isoformat()} is before the interview date "
-                f"{d.interviewed_on.isoformat()}"
-            )
+        if d.reply_expected_on is not None:
+            _not_before_interview("expected", d.reply_expected_on, d.interviewed_on)
         if d.country is not None or d.subdivision is not None:
             country = d.country.upper() if d.country else self.config.calendar.place.country
             try:
@@ -455,6 +458,13 @@ class Tracker:
             next_reminder=reminder,
             explanation=explanation,
             shown_at=shown_at,
+        )
+
+
+def _not_before_interview(what: str, day: date, interviewed: date | None) -> None:
+    if interviewed is not None and day < interviewed:
+        raise UsageError(
+            f"{what} date {day.isoformat()} is before the interview date {interviewed.isoformat()}"
         )
 
 

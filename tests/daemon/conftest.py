@@ -1,15 +1,17 @@
 """Fixtures for the reminder daemon's end-to-end tests: a private D-Bus session bus, a recording
-notification server on it, a libfaketime wall clock and a NOTIFY_SOCKET listener.
+notification server on it, a libfaketime wall clock, a NOTIFY_SOCKET listener, and the daemon
+itself in a process of its own with an isolated home.
 
-Nothing here knows about the daemon itself; see ``tests/support/harness.py`` for the parts.
+See ``tests/support/harness.py`` and ``tests/support/daemon.py`` for the parts.
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -19,6 +21,7 @@ _ROOT = str(Path(__file__).resolve().parents[2])
 if _ROOT not in sys.path:
     sys.path.insert(0, _ROOT)
 
+from tests.support.daemon import DaemonProcess  # noqa: E402
 from tests.support.harness import (  # noqa: E402
     FakeClock,
     NotificationServer,
@@ -51,3 +54,28 @@ def fake_clock(tmp_path: Path) -> FakeClock:
 def notify_socket() -> Iterator[NotifySocket]:
     with NotifySocket() as sock:
         yield sock
+
+
+@pytest.fixture
+def make_daemon(
+    tmp_path: Path, fake_clock: FakeClock, bus: PrivateBus
+) -> Iterator[Callable[..., DaemonProcess]]:
+    """Build (not start) daemons on the test bus and clock; keyword arguments go to
+    :class:`DaemonProcess`. Every one of them is ended after the test."""
+    made: list[DaemonProcess] = []
+
+    def make(**options: Any) -> DaemonProcess:
+        options.setdefault("bus_address", bus.address)
+        daemon = DaemonProcess(tmp_path / f"daemon{len(made)}", fake_clock, **options)
+        made.append(daemon)
+        return daemon
+
+    yield make
+    for daemon in made:
+        daemon.close()
+
+
+@pytest.fixture
+def daemon(make_daemon: Callable[..., DaemonProcess]) -> DaemonProcess:
+    """A daemon on the test bus and clock, not started yet: record interviews, then start."""
+    return make_daemon()

@@ -10,15 +10,16 @@ Every wait has a timeout; the daemon is always ended by ``close()`` (SIGTERM, th
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
 import sys
 import time
-from datetime import datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
 from tests.support.harness import FakeClock, _spawn, clean_env, end_process, poll_until
 
@@ -187,6 +188,51 @@ class DaemonProcess:
     def close(self) -> None:
         if self.process is not None:
             end_process(self.process, timeout=5.0)
+
+    # -- the store and the state file ---------------------------------------------------
+
+    def add(self, company: str, expect: date, **details: Any) -> int:
+        """Record an interview straight in the daemon's store (quicker than ``cli("add")``;
+        it does not poke the daemon), as made at the fake clock's ``now``; returns its id."""
+        from followup.config import load
+        from followup.store import Database
+        from followup.tracker import Details, Tracker
+
+        config = load(None, self.env)
+        db = Database(config.store_url)
+        try:
+            view = Tracker(config, db).add(
+                Details(company=company, reply_expected_on=expect, **details), self.clock.now
+            )
+        finally:
+            db.close()
+        return view.id
+
+    def ledger(self) -> list[tuple[int, str, datetime]]:
+        """The reminders recorded as shown: (interview id, kind, due instant in UTC)."""
+        from sqlalchemy import select
+
+        from followup.config import load
+        from followup.store import Database, ShownReminder
+
+        db = Database(load(None, self.env).store_url)
+        try:
+            with db.reading() as s:
+                rows = s.execute(
+                    select(ShownReminder.interview_id, ShownReminder.kind, ShownReminder.due_at)
+                    .order_by(ShownReminder.interview_id)
+                ).tuples()
+                return [(i, kind, due.astimezone(UTC)) for i, kind, due in rows]
+        finally:
+            db.close()
+
+    def state(self) -> dict[str, Any]:
+        """The daemon's state file (``{}`` while there is none)."""
+        try:
+            data: dict[str, Any] = json.loads((self.state_dir / "daemon.json").read_text())
+        except (FileNotFoundError, ValueError):
+            return {}
+        return data
 
     # -- the CLI -----------------------------------------------------------------------
 

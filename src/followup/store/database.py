@@ -39,8 +39,7 @@ def _sqlite_path(url: str) -> Path | None:
 def prepare_sqlite_file(path: Path) -> None:
     """Create the folder (0700) and an empty file (0600): it holds names and emails."""
     try:
-        if not path.parent.exists():
-            path.parent.mkdir(mode=0o700, parents=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         if not path.exists():
             os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
     except OSError as exc:
