@@ -582,6 +582,9 @@ def test_config_shows_the_path_and_every_default(cli: Cli, home: Path) -> None:
         'notify.until = "20:00"  # default\n'
         'notify.app_name = "followup"  # default\n'
         f'store.url = "sqlite:///{home}/.local/share/followup/followup.db"  # default\n'
+        "you.name = (none)  # default\n"
+        "you.signature = (none)  # default\n"
+        "lint.extra_phrases = []  # default\n"
     )
 
 

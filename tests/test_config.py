@@ -88,6 +88,9 @@ def test_the_defaults_of_every_other_setting(cli: Cli, home: Path) -> None:
         "notify.until": "20:00",
         "notify.app_name": "followup",
         "store.url": f"sqlite:///{home}/.local/share/followup/followup.db",
+        "you.name": None,
+        "you.signature": None,
+        "lint.extra_phrases": [],
     }
 
 

@@ -62,6 +62,25 @@ def _zone(value: Any) -> str | None:
     return None
 
 
+def _extra_phrases(value: Any) -> str | None:
+    for item in value:
+        if isinstance(item, str) and item.strip():
+            continue
+        if (
+            isinstance(item, dict)
+            and isinstance(item.get("phrase"), str)
+            and item["phrase"].strip()
+        ):
+            unknown = set(item) - {"phrase", "category", "suggestion"}
+            if not unknown and all(isinstance(v, str) for v in item.values()):
+                continue
+        return (
+            "each entry must be a phrase, or a table with 'phrase' and optional 'category' "
+            "and 'suggestion' strings"
+        )
+    return None
+
+
 def _nonempty(value: Any) -> str | None:
     return None if value.strip() else "must not be empty"
 
@@ -158,6 +177,40 @@ OPTIONS: tuple[Option, ...] = (
         _nonempty,
         "sqlite:////home/me/followup.db",
     ),
+    Option(
+        "you",
+        "name",
+        str,
+        None,
+        "Your name, for the end of drafted emails",
+        _nonempty,
+        "Alex Morgan",
+    ),
+    Option(
+        "you",
+        "signature",
+        str,
+        None,
+        "Lines under your name in drafted emails (phone, profile link); use \\n between lines",
+        None,
+        "+1 555 0100\nlinkedin.com/in/alexmorgan",
+    ),
+    Option(
+        "lint",
+        "extra_phrases",
+        list,
+        [],
+        "More phrases for 'followup lint' to flag: plain strings, or tables with a phrase "
+        "and, optionally, a category and a suggestion",
+        _extra_phrases,
+        [
+            {
+                "phrase": "touching base again",
+                "category": "pressing",
+                "suggestion": "ask once, politely, where they are in the process",
+            }
+        ],
+    ),
 )
 
 _BY_SECTION: dict[str, dict[str, Option]] = {}
@@ -179,6 +232,23 @@ class NotifySettings:
 
 
 @dataclass(frozen=True)
+class YouSettings:
+    """Who signs drafted emails."""
+
+    name: str | None = None
+    signature: str | None = None
+
+
+@dataclass(frozen=True)
+class LintPhrase:
+    """A phrase of the user's own for ``followup lint`` to flag."""
+
+    phrase: str
+    category: str = "custom"
+    suggestion: str = "consider whether this reads as pressing"
+
+
+@dataclass(frozen=True)
 class Config:
     """Effective settings: the file's values over the defaults."""
 
@@ -187,6 +257,8 @@ class Config:
     rules: RuleSettings
     notify: NotifySettings
     store_url: str
+    you: YouSettings = YouSettings()
+    lint_phrases: tuple[LintPhrase, ...] = ()
     values: Mapping[str, Any] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
 
@@ -331,6 +403,11 @@ def from_mapping(raw: Mapping[str, Any], path: Path, env: Mapping[str, str]) -> 
         ),
         notify=NotifySettings(at, until, get("notify.app_name")),
         store_url=get("store.url") or default_store_url(env),
+        you=YouSettings(get("you.name"), get("you.signature")),
+        lint_phrases=tuple(
+            LintPhrase(item) if isinstance(item, str) else LintPhrase(**item)
+            for item in get("lint.extra_phrases")
+        ),
         values=values,
         warnings=tuple(warnings),
     )
@@ -340,7 +417,7 @@ def _check(opt: Option, value: Any) -> str | None:
     wrong_type = not isinstance(value, opt.kind) or (opt.kind is int and isinstance(value, bool))
     if wrong_type:
         return f"{opt.name} = {toml_value(value)}: expected {_type_name(opt.kind)}"
-    if opt.kind is list and not all(isinstance(v, str) for v in value):
+    if opt.kind is list and opt.check is None and not all(isinstance(v, str) for v in value):
         return f"{opt.name} = {toml_value(value)}: expected a list of strings"
     if opt.check is not None:
         problem = opt.check(value)
@@ -354,7 +431,8 @@ def toml_value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+        return '"' + escaped + '"'
     if isinstance(value, list):
         return "[" + ", ".join(toml_value(v) for v in value) + "]"
     if isinstance(value, dict):

@@ -45,6 +45,8 @@ def example(
         elif opt.default is None:
             out.append(f"# {opt.key} = {toml_value(opt.example)}")
         else:
+            if opt.example is not None:
+                out.append(f"# for example: {opt.key} = {toml_value(opt.example)}")
             out.append(f"# {opt.key} = {toml_value(opt.default)}")
     return "\n".join(out) + "\n"
 
@@ -91,4 +93,7 @@ def _effective_values(config: Config) -> dict[str, Any]:
         "notify.until": f"{config.notify.until:%H:%M}",
         "notify.app_name": config.notify.app_name,
         "store.url": config.store_url,
+        "you.name": config.you.name,
+        "you.signature": config.you.signature,
+        "lint.extra_phrases": list(config.values.get("lint.extra_phrases", [])),
     }
