@@ -22,18 +22,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.support.harness import (  # noqa: E402
+from followup.config import load
+from followup.rules import Status
+from followup.store import Database, Interview
+from followup.tracker import Tracker
+from tests.support.harness import (
     FakeClock,
     NotificationServer,
     PrivateBus,
     end_process,
     poll_until,
 )
-
-from followup.config import load  # noqa: E402
-from followup.rules import Status  # noqa: E402
-from followup.store import Database, Interview  # noqa: E402
-from followup.tracker import Tracker  # noqa: E402
 
 START = datetime(2030, 1, 7, 10, 0, tzinfo=UTC)  # a Monday, inside the notify window
 TICKS = os.sysconf("SC_CLK_TCK")

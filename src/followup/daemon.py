@@ -59,6 +59,10 @@ def _key(due: Due) -> Key:
     return (due.interview_id, due.kind, due.at.astimezone(UTC))
 
 
+def _job_id(key: Key) -> str:
+    return f"{key[0]}/{key[1].value}/{key[2].isoformat()}"
+
+
 @dataclass
 class Held:
     """A reminder that came due and waits to be shown (window closed, or delivery failed)."""
@@ -95,7 +99,8 @@ class Daemon:
         self.flags = Flags()
         self.fired: SimpleQueue[Key] = SimpleQueue()
         self.held: dict[Key, Held] = {}
-        self.jobs: dict[int, str] = {}
+        #: the reminder each interview has a job for (at most one per interview)
+        self.jobs: dict[int, Key] = {}
         self.known: dict[int, datetime] = {}
         self.state = DaemonState(os.getpid(), clock().isoformat(timespec="seconds"))
         self._last_error: str | None = None
@@ -217,7 +222,11 @@ class Daemon:
         return changed
 
     def _sync(self, *, everything: bool) -> None:
-        """Re-plan the interviews that changed since the last look (all, at start)."""
+        """Re-plan the interviews that changed since the last look (all, at start).
+
+        At start the state file is written even for an empty store: ``followup status``,
+        the CLI's poke and a second daemon's refusal all find the running pid there.
+        """
         current = self.tracker.fingerprints()
         if everything:
             changed = set(current)
@@ -226,7 +235,7 @@ class Daemon:
         else:
             changed = {i for i, stamp in current.items() if self.known.get(i) != stamp}
             changed |= set(self.known) - set(current)
-        if not changed:
+        if not changed and not everything:
             return
         for interview_id in changed:
             self._unschedule(interview_id)
@@ -246,21 +255,27 @@ class Daemon:
         from apscheduler.triggers.date import DateTrigger
 
         key = _key(due)
-        job_id = f"{due.interview_id}/{due.kind.value}/{key[2].isoformat()}"
         self._scheduler.add_job(
-            self._fire, DateTrigger(run_date=key[2]), args=[key], id=job_id, replace_existing=True
+            self._fire,
+            DateTrigger(run_date=key[2]),
+            args=[key],
+            id=_job_id(key),
+            replace_existing=True,
         )
-        self.jobs[due.interview_id] = job_id
+        self.jobs[due.interview_id] = key
 
     def _unschedule(self, interview_id: int) -> None:
-        job_id = self.jobs.pop(interview_id, None)
-        if job_id is not None:
-            from apscheduler.jobstores.base import JobLookupError
+        key = self.jobs.pop(interview_id, None)
+        if key is not None:
+            self._remove_job(key)
+        for held in [k for k in self.held if k[0] == interview_id]:
+            del self.held[held]
 
-            with contextlib.suppress(JobLookupError):  # it has run already
-                self._scheduler.remove_job(job_id)
-        for key in [k for k in self.held if k[0] == interview_id]:
-            del self.held[key]
+    def _remove_job(self, key: Key) -> None:
+        from apscheduler.jobstores.base import JobLookupError
+
+        with contextlib.suppress(JobLookupError):  # it has run already
+            self._scheduler.remove_job(_job_id(key))
 
     def _fire(self, key: Key) -> None:
         """Runs in the scheduler's thread: hand the reminder over and wake the loop."""
@@ -288,13 +303,26 @@ class Daemon:
     # -- showing -----------------------------------------------------------------------
 
     def _collect_fired(self) -> None:
+        """Hold the reminders whose jobs ran, and every other one due by now.
+
+        The scheduler's single worker runs jobs due at the same instant one after another,
+        and the first one wakes this loop: taking only what has fired would show reminders
+        due together one by one instead of as one summary. A job that runs after its
+        reminder was taken here (or re-planned) is stale and ignored.
+        """
         now = self.clock()
+        keys: set[Key] = set()
         while True:
             try:
-                key = self.fired.get_nowait()
+                keys.add(self.fired.get_nowait())
             except Empty:
-                return
-            self.jobs.pop(key[0], None)
+                break
+        keys |= {key for key in self.jobs.values() if key[2] <= now}
+        for key in keys:
+            if self.jobs.get(key[0]) != key:
+                continue
+            del self.jobs[key[0]]
+            self._remove_job(key)
             self.held.setdefault(key, Held(key, now))
 
     def in_window(self, now: datetime) -> bool:

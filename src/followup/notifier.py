@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import threading
 from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -93,32 +94,51 @@ def check_notification_server(address: str) -> None:
 
 
 class _CheckedSubprocess:
-    """Stands in for the ``subprocess`` module inside plyer's Linux notification backend."""
+    """Stands in for the ``subprocess`` module inside plyer's Linux notification backend.
+
+    The time limit is a timer that kills notify-send, not ``subprocess.run(timeout=...)``:
+    the latter waits for the exit by polling with ``time.sleep``, which fails (EINVAL) under
+    libfaketime, the clock of the daemon's end-to-end tests; an untimed wait never sleeps.
+    """
 
     def __init__(self, env: Mapping[str, str]) -> None:
         self._env = dict(env)
 
     def call(self, args: list[str], **_kwargs: Any) -> int:
         try:
-            done = subprocess.run(
+            proc = subprocess.Popen(
                 args,
                 env=self._env,
-                capture_output=True,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
                 text=True,
-                timeout=SEND_TIMEOUT_S,
-                check=False,
             )
         except FileNotFoundError:
             raise DeliveryError(_NO_NOTIFY_SEND) from None
-        except subprocess.TimeoutExpired:
+        except OSError as exc:  # not executable, no memory for a process...
+            raise DeliveryError(f"cannot run notify-send: {exc}") from None
+        killed = threading.Event()
+
+        def kill() -> None:
+            killed.set()
+            proc.kill()
+
+        timer = threading.Timer(SEND_TIMEOUT_S, kill)
+        timer.start()
+        try:
+            out, err = proc.communicate()
+        finally:
+            timer.cancel()
+        if killed.is_set():
             raise DeliveryError(
                 f"notify-send did not finish within {SEND_TIMEOUT_S} s "
                 "(the notification server does not answer)"
-            ) from None
-        if done.returncode != 0:
-            why = (done.stderr or done.stdout).strip().splitlines()
+            )
+        if proc.returncode != 0:
+            why = (err or out).strip().splitlines()
             raise DeliveryError(
-                f"notify-send failed with status {done.returncode}"
+                f"notify-send failed with status {proc.returncode}"
                 + (f": {why[-1]}" if why else "")
             )
         return 0

@@ -14,21 +14,27 @@ comparable with the server's real ``received_at``.
 
 from __future__ import annotations
 
+import json
 import signal
 import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from tests.support.daemon import CONFIG, DaemonProcess
-from tests.support.harness import FakeClock, NotificationServer, NotifySocket, PrivateBus, poll_until
+from tests.support.harness import (
+    FakeClock,
+    NotificationServer,
+    NotifySocket,
+    PrivateBus,
+    poll_until,
+)
 
 WED_2030_01_02 = date(2030, 1, 2)  # its email reminder: Mon 2030-01-07 09:00 UTC
 FRI_2030_01_04 = date(2030, 1, 4)  # its email reminder: Wed 2030-01-09 09:00 UTC
-QUIET_S = 2.5  # how long "nothing arrives" is watched for
+QUIET_S = 2.0  # how long "nothing arrives" is watched for
 
 
 def at(text: str) -> datetime:
@@ -48,6 +54,23 @@ def nothing_more(server: NotificationServer, count: int, seconds: float = QUIET_
     return not more and len(server.notifications()) == count
 
 
+@pytest.fixture
+def measure(request: pytest.FixtureRequest) -> Callable[[str, float], None]:
+    """Keep a measured delay with the test's report (see ``-o junit_family=legacy
+    --junitxml=FILE``); the assertions stay the judges."""
+
+    def keep(name: str, seconds: float) -> None:
+        request.node.user_properties.append((name, round(seconds, 3)))
+
+    return keep
+
+
+def wait_ledger(daemon: DaemonProcess, expected: list[tuple[int, str, datetime]]) -> bool:
+    """Wait (2 s at most) until the ledger is ``expected``: it is written just after the
+    notification was handed over."""
+    return poll_until(lambda: daemon.ledger() == expected, 2.0, interval=0.1)
+
+
 def run_until_ready(daemon: DaemonProcess) -> DaemonProcess:
     return daemon.start().wait_ready()
 
@@ -59,22 +82,22 @@ def test_a_reminder_arrives_within_a_second_after_its_instant_never_before(
     daemon: DaemonProcess,
     notification_server: NotificationServer,
     fake_clock: FakeClock,
-    record_property: Callable[[str, object], None],
+    measure: Callable[[str, float], None],
 ) -> None:
     fake_clock.set(at("Mon 2030-01-07 08:00:00"))
     daemon.add("Acme", WED_2030_01_02)
     run_until_ready(daemon)
 
-    before = daemon.set_clock(at("Mon 2030-01-07 08:59:57"))
+    before = daemon.set_clock(at("Mon 2030-01-07 08:59:58"))
     t0 = time.time()
     [note] = notification_server.wait_for(1, timeout=10)
 
     assert note["summary"] == "Time to email Acme"
-    assert note["received_at"] >= before + 3.0  # never before Mon 09:00:00
-    delay = note["received_at"] - (t0 + 3.0)
-    record_property("on_time_delay_s", round(delay, 3))
+    assert note["received_at"] >= before + 2.0  # never before Mon 09:00:00
+    delay = note["received_at"] - (t0 + 2.0)
+    measure("on_time_delay_s", delay)
     assert delay < 1.0
-    assert daemon.ledger() == [email_key(1, "Mon 2030-01-07 09:00:00")]
+    assert wait_ledger(daemon, [email_key(1, "Mon 2030-01-07 09:00:00")])
 
 
 def test_nothing_is_shown_after_the_window_and_it_arrives_when_the_window_opens(
@@ -89,12 +112,12 @@ def test_nothing_is_shown_after_the_window_and_it_arrives_when_the_window_opens(
     )
     assert nothing_more(notification_server, 0)
 
-    before = daemon.set_clock(at("Tue 2030-01-08 08:59:58"))
+    before = daemon.set_clock(at("Tue 2030-01-08 08:59:59"))
     t0 = time.time()
     [note] = notification_server.wait_for(1, timeout=10)
     assert note["summary"] == "Time to email Acme"
-    assert note["received_at"] >= before + 2.0  # not before Tue 09:00:00
-    assert note["received_at"] - (t0 + 2.0) < 1.5  # the loop looks at held ones every second
+    assert note["received_at"] >= before + 1.0  # not before Tue 09:00:00
+    assert note["received_at"] - (t0 + 1.0) < 1.5  # the loop looks at held ones every second
 
 
 def test_a_reminder_due_while_the_daemon_was_down_arrives_at_start(
@@ -108,7 +131,7 @@ def test_a_reminder_due_while_the_daemon_was_down_arrives_at_start(
     [note] = notification_server.wait_for(1, timeout=10)
     assert note["summary"] == "Time to email Acme"
     assert note["received_at"] - ready < 1.0
-    assert daemon.ledger() == [email_key(1, "Mon 2030-01-07 09:00:00")]
+    assert wait_ledger(daemon, [email_key(1, "Mon 2030-01-07 09:00:00")])
 
 
 # -- exactly once across restarts and clock changes -----------------------------------------
@@ -125,16 +148,17 @@ def test_a_restart_never_repeats_a_shown_reminder(
     daemon.add("Acme", WED_2030_01_02)
     run_until_ready(daemon)
     notification_server.wait_for(1, timeout=10)
+    assert wait_ledger(daemon, [email_key(1, "Mon 2030-01-07 09:00:00")])
 
     if ending is signal.SIGKILL:
         daemon.kill9()
     else:
-        assert daemon.stop(ending)[0] == 0
+        assert daemon.stop(ending)[0] == 0, daemon.log()
     run_until_ready(daemon)
 
     assert "planned 0 reminder(s)" in daemon.log()
     assert nothing_more(notification_server, 1)
-    assert daemon.ledger() == [email_key(1, "Mon 2030-01-07 09:00:00")]
+    assert wait_ledger(daemon, [email_key(1, "Mon 2030-01-07 09:00:00")])
 
 
 def test_a_reminder_is_not_lost_when_the_daemon_is_killed_before_its_instant(
@@ -152,14 +176,14 @@ def test_a_reminder_is_not_lost_when_the_daemon_is_killed_before_its_instant(
     [note] = notification_server.wait_for(1, timeout=10)
     assert note["summary"] == "Time to email Acme"
     assert nothing_more(notification_server, 1)
-    assert daemon.ledger() == [email_key(1, "Mon 2030-01-07 09:00:00")]
+    assert wait_ledger(daemon, [email_key(1, "Mon 2030-01-07 09:00:00")])
 
 
 def test_a_suspend_over_three_days_shows_the_reminder_due_meanwhile_within_a_minute(
     daemon: DaemonProcess,
     notification_server: NotificationServer,
     fake_clock: FakeClock,
-    record_property: Callable[[str, object], None],
+    measure: Callable[[str, float], None],
 ) -> None:
     fake_clock.set(at("Mon 2030-01-07 12:00:00"))
     daemon.add("Acme", FRI_2030_01_04)  # due Wed 2030-01-09 09:00
@@ -171,9 +195,9 @@ def test_a_suspend_over_three_days_shows_the_reminder_due_meanwhile_within_a_min
     [note] = notification_server.wait_for(1, timeout=60)
     assert note["summary"] == "Time to email Acme"
     delay = note["received_at"] - before
-    record_property("suspend_delay_s", round(delay, 3))
+    measure("suspend_delay_s", delay)
     assert delay < 60
-    assert daemon.ledger() == [email_key(1, "Wed 2030-01-09 09:00:00")]
+    assert wait_ledger(daemon, [email_key(1, "Wed 2030-01-09 09:00:00")])
 
 
 def test_a_clock_set_back_before_a_shown_reminder_and_forward_again_shows_nothing_twice(
@@ -192,7 +216,7 @@ def test_a_clock_set_back_before_a_shown_reminder_and_forward_again_shows_nothin
 
     assert daemon.log().count("wall clock moved by +") == 2
     assert nothing_more(notification_server, 1)
-    assert daemon.ledger() == [email_key(1, "Mon 2030-01-07 09:00:00")]
+    assert wait_ledger(daemon, [email_key(1, "Mon 2030-01-07 09:00:00")])
 
 
 # -- changes made with the CLI -------------------------------------------------------------
@@ -202,7 +226,7 @@ def test_an_interview_added_with_its_reminder_already_due_is_shown_within_2_s(
     daemon: DaemonProcess,
     notification_server: NotificationServer,
     fake_clock: FakeClock,
-    record_property: Callable[[str, object], None],
+    measure: Callable[[str, float], None],
 ) -> None:
     fake_clock.set(at("Mon 2030-01-07 10:00:00"))
     run_until_ready(daemon)
@@ -212,22 +236,22 @@ def test_an_interview_added_with_its_reminder_already_due_is_shown_within_2_s(
 
     [note] = notification_server.wait_for(1, timeout=5)
     assert note["summary"] == "Time to email Acme"
-    record_property("cli_add_delay_s", round(note["received_at"] - added, 3))
+    measure("cli_add_delay_s", note["received_at"] - added)
     assert note["received_at"] - added < 2.0
 
 
-# (command, next reminder as the daemon plans it, 2 s before that instant, the new title)
+# (command, next reminder as the daemon plans it, 1 s before that instant, the new title)
 CHANGES = {
     "snooze --days 1": (
         ["snooze", "1", "--days", "1"],
         "next: email reminder for interview 1 at Tue 08 Jan 09:00 UTC",
-        "Tue 2030-01-08 08:59:58",
+        "Tue 2030-01-08 08:59:59",
         "Time to email Acme",
     ),
     "emailed (on Sun 2030-01-06)": (
         ["emailed", "1"],
         "next: move on reminder for interview 1 at Mon 14 Jan 09:00 UTC",
-        "Mon 2030-01-14 08:59:58",
+        "Mon 2030-01-14 08:59:59",
         "Time to move on from Acme",
     ),
 }
@@ -239,7 +263,7 @@ def test_a_cli_change_replans_the_pending_reminder_within_2_s(
     notification_server: NotificationServer,
     fake_clock: FakeClock,
     command: str,
-    record_property: Callable[[str, object], None],
+    measure: Callable[[str, float], None],
 ) -> None:
     args, planned, just_before, title = CHANGES[command]
     fake_clock.set(at("Sun 2030-01-06 12:00:00"))
@@ -252,9 +276,9 @@ def test_a_cli_change_replans_the_pending_reminder_within_2_s(
     daemon.cli_ok(*args)
     changed = time.time()
     assert poll_until(lambda: daemon.state().get("next_reminder") == planned, 2.0), daemon.state()
-    record_property("cli_change_delay_s", round(time.time() - changed, 3))
+    measure("cli_change_delay_s", time.time() - changed)
 
-    daemon.set_clock(at("Mon 2030-01-07 08:59:58"))  # the old instant passes: nothing
+    daemon.set_clock(at("Mon 2030-01-07 08:59:59"))  # the old instant passes: nothing
     assert nothing_more(notification_server, 0)
     daemon.set_clock(at(just_before))
     [note] = notification_server.wait_for(1, timeout=10)
@@ -265,7 +289,7 @@ def test_a_cli_change_is_noticed_within_2_s_without_sigusr1(
     daemon: DaemonProcess,
     fake_clock: FakeClock,
     tmp_path: Path,
-    record_property: Callable[[str, object], None],
+    measure: Callable[[str, float], None],
 ) -> None:
     fake_clock.set(at("Sun 2030-01-06 12:00:00"))
     daemon.add("Acme", WED_2030_01_02)
@@ -277,11 +301,13 @@ def test_a_cli_change_is_noticed_within_2_s_without_sigusr1(
     changed = time.time()
 
     assert poll_until(
-        lambda: daemon.state().get("next_reminder")
-        == "next: email reminder for interview 1 at Tue 08 Jan 09:00 UTC",
+        lambda: (
+            daemon.state().get("next_reminder")
+            == "next: email reminder for interview 1 at Tue 08 Jan 09:00 UTC"
+        ),
         2.0,
     ), daemon.state()
-    record_property("data_version_delay_s", round(time.time() - changed, 3))
+    measure("data_version_delay_s", time.time() - changed)
     assert "planned 1 reminder(s) for 1 changed interview(s): [1]" in daemon.log()
 
 
@@ -363,8 +389,8 @@ def test_a_failed_delivery_is_logged_once_kept_out_of_the_ledger_and_retried(
         daemon.set_clock(fake_clock.now + timedelta(seconds=20))
         assert poll_until(lambda: daemon.state().get("last_error_at") != first_try, 5)
         assert daemon.log().count("ERROR") == 1
-        status = daemon.cli("status", "--json")
-        assert '"last_shown": null' in status.stdout
+        status = json.loads(daemon.cli_ok("status", "--json"))
+        assert (status["last_shown"], status["last_error"]) == (None, cause)
         assert daemon.ledger() == []
 
         server = broken.repair()
@@ -373,7 +399,7 @@ def test_a_failed_delivery_is_logged_once_kept_out_of_the_ledger_and_retried(
         [note] = server.wait_for(1, timeout=5)
         assert note["summary"] == "Time to email Acme"
         daemon.wait_log("delivery works again")
-        assert daemon.ledger() == [email_key(1, "Mon 2030-01-07 09:00:00")]
+        assert wait_ledger(daemon, [email_key(1, "Mon 2030-01-07 09:00:00")])
     finally:
         broken.close()
 
@@ -401,10 +427,10 @@ def test_more_than_three_due_at_once_arrive_as_one_summary(
     for company in ("Acme", "Beta", "Gamma", "Delta"):
         daemon.add(company, WED_2030_01_02)
     run_until_ready(daemon)
-    daemon.set_clock(at("Mon 2030-01-07 08:59:58"))
+    daemon.set_clock(at("Mon 2030-01-07 08:59:59"))
 
     notification_server.wait_for(1, timeout=10)
-    assert nothing_more(notification_server, 1)
+    assert nothing_more(notification_server, 1), notification_server.notifications()
     [note] = notification_server.notifications()
     assert note["summary"] == "4 follow-up reminders"
     assert note["body"].split("\n") == [
@@ -413,7 +439,7 @@ def test_more_than_three_due_at_once_arrive_as_one_summary(
         "Email Gamma: followup draft 3",
         "Email Delta: followup draft 4",
     ]
-    assert daemon.ledger() == [email_key(i, "Mon 2030-01-07 09:00:00") for i in (1, 2, 3, 4)]
+    assert wait_ledger(daemon, [email_key(i, "Mon 2030-01-07 09:00:00") for i in (1, 2, 3, 4)])
 
 
 # -- signals, systemd, the lock -------------------------------------------------------------
@@ -432,7 +458,7 @@ def test_sighup_reloads_the_config(
     [note] = notification_server.wait_for(1, timeout=5)  # due Mon 08:00 now: shown at once
     assert note["summary"] == "Time to email Acme"
     assert f"config reloaded from {daemon.config_path} (1 interview(s) re-planned)" in daemon.log()
-    assert daemon.ledger() == [email_key(1, "Mon 2030-01-07 08:00:00")]
+    assert wait_ledger(daemon, [email_key(1, "Mon 2030-01-07 08:00:00")])
 
 
 def test_a_malformed_config_on_sighup_is_logged_and_the_old_one_kept(
@@ -450,9 +476,9 @@ def test_a_malformed_config_on_sighup_is_logged_and_the_old_one_kept(
         f"{daemon.config_path}: malformed TOML: "
     )
     assert nothing_more(notification_server, 0, seconds=1.0)
-    before = daemon.set_clock(at("Mon 2030-01-07 08:59:58"))
+    before = daemon.set_clock(at("Mon 2030-01-07 08:59:59"))
     [note] = notification_server.wait_for(1, timeout=10)
-    assert note["received_at"] >= before + 2.0  # still at 09:00, the old config's time
+    assert note["received_at"] >= before + 1.0  # still at 09:00, the old config's time
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])

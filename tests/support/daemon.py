@@ -50,7 +50,8 @@ class DaemonProcess:
     """``followup daemon`` with an isolated home under ``root``.
 
     ``bus_address=None`` leaves ``DBUS_SESSION_BUS_ADDRESS`` unset; ``path`` replaces
-    ``PATH`` (e.g. a folder without notify-send). ``env`` is the environment of both the
+    ``PATH`` (e.g. a folder without notify-send); ``fake_time=False`` runs on the real clock
+    (``add`` still dates interviews by ``clock``). ``env`` is the environment of both the
     daemon and ``cli()``; change it before ``start()``.
     """
 
@@ -64,6 +65,7 @@ class DaemonProcess:
         watchdog_usec: int | None = None,
         path: str | None = None,
         config: str = CONFIG,
+        fake_time: bool = True,
     ) -> None:
         self.root = root
         self.clock = clock
@@ -88,7 +90,7 @@ class DaemonProcess:
             env["WATCHDOG_USEC"] = str(watchdog_usec)
         if path is not None:
             env["PATH"] = path
-        env.update(clock.env())
+        env.update(clock.env() if fake_time else {"TZ": "UTC"})
         self.env = env
         self.config_path = home / ".config/followup/config.toml"
         self.config_path.parent.mkdir(parents=True, exist_ok=True)
@@ -219,9 +221,10 @@ class DaemonProcess:
         try:
             with db.reading() as s:
                 rows = s.execute(
-                    select(ShownReminder.interview_id, ShownReminder.kind, ShownReminder.due_at)
-                    .order_by(ShownReminder.interview_id)
-                ).tuples()
+                    select(
+                        ShownReminder.interview_id, ShownReminder.kind, ShownReminder.due_at
+                    ).order_by(ShownReminder.interview_id)
+                ).all()
                 return [(i, kind, due.astimezone(UTC)) for i, kind, due in rows]
         finally:
             db.close()
