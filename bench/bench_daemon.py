@@ -8,6 +8,7 @@ Run: .venv/bin/python bench/bench_daemon.py [--idle-seconds 60] [--samples 10]
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import signal
@@ -23,6 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from followup.config import load
+from followup.daemon import WAKE_S
 from followup.rules import Status
 from followup.store import Database, Interview
 from followup.tracker import Tracker
@@ -35,12 +37,13 @@ from tests.support.harness import (
 )
 
 START = datetime(2030, 1, 7, 10, 0, tzinfo=UTC)  # a Monday, inside the notify window
-TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICKS
+    """CPU time of all the process's threads, from the scheduler's own count (nanoseconds;
+    /proc/PID/stat's clock ticks are sampled and overcharge a process that wakes on a tick)."""
+    tasks = Path(f"/proc/{pid}/task").iterdir()
+    return sum(int((t / "schedstat").read_text().split()[0]) for t in tasks) / 1e9
 
 
 def rss_mib(pid: int) -> float:
@@ -65,6 +68,24 @@ def fill(env: dict[str, str], count: int) -> None:
     db.close()
 
 
+BARE_LOOP = (
+    "import select, sqlalchemy.orm\n"
+    f"while True: select.select([], [], [], {WAKE_S})\n"
+)
+
+
+def start(env: dict[str, str], log: Path) -> tuple[subprocess.Popen[bytes], float]:
+    """The daemon, started and ready; returns it and the seconds it took to be ready."""
+    started = time.monotonic()
+    with open(log, "w") as handle:
+        proc = subprocess.Popen([sys.executable, "-m", "followup", "daemon"], env=env,
+                                stderr=handle, stdout=subprocess.DEVNULL)
+    if not poll_until(lambda: "ready:" in log.read_text(), 120):
+        end_process(proc)
+        raise SystemExit("daemon not ready:\n" + log.read_text())
+    return proc, time.monotonic() - started
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--interviews", type=int, default=10_000)
@@ -84,34 +105,42 @@ def main() -> None:
         fill(dict(env, TZ="UTC"), args.interviews)
         server = NotificationServer(bus.address, Path(tmp, "notes.jsonl"))
         server.wait_until_ready()
-        log = open(Path(tmp, "daemon.log"), "w+")  # noqa: SIM115
         daemon_env = dict(env, **clock.env())
-        started = time.monotonic()
-        proc = subprocess.Popen([sys.executable, "-m", "followup", "daemon"], env=daemon_env,
-                                stderr=log, stdout=subprocess.DEVNULL)
+
+        # Footprint: the real clock, as a user runs it.
+        proc, ready_s = start(dict(env, TZ="UTC"), Path(tmp, "idle.log"))
         try:
-            if not poll_until(lambda: "ready:" in Path(tmp, "daemon.log").read_text(), 60):
-                raise SystemExit("daemon not ready:\n" + Path(tmp, "daemon.log").read_text())
-            ready_s = time.monotonic() - started
             pause = threading.Event()
             pause.wait(2.0)
             cpu0, rss = cpu_seconds(proc.pid), rss_mib(proc.pid)
             pause.wait(args.idle_seconds)
             idle_cpu_ms = (cpu_seconds(proc.pid) - cpu0) * 1000
             rss_after = rss_mib(proc.pid)
+        finally:
+            end_process(proc)
 
-            delays = []
-            day = date(2030, 1, 2)
+        # The floor on this machine: a bare Python process waking as often as the daemon.
+        bare = subprocess.Popen([sys.executable, "-c", BARE_LOOP])
+        try:
+            pause.wait(2.0)
+            cpu0 = cpu_seconds(bare.pid)
+            pause.wait(args.idle_seconds)
+            bare_cpu_ms = (cpu_seconds(bare.pid) - cpu0) * 1000
+        finally:
+            end_process(bare)
+
+        # Timeliness: a fake wall clock moved to just before each reminder's instant.
+        proc, _ = start(daemon_env, Path(tmp, "delay.log"))
+        delays = []
+        try:
             for n in range(args.samples):
-                # Expected Wed 2 Jan -> email reminder Mon 7 Jan 09:00, and so on: each sample
-                # an interview whose reminder is at 09:00 on a later business day.
-                expected = day + timedelta(days=7 * n)
+                # Expected Wed 2 Jan 2030 -> email reminder Mon 7 Jan 09:00; one week later
+                # for each further sample.
+                expected = date(2030, 1, 2) + timedelta(days=7 * n)
                 done = subprocess.run(
                     [sys.executable, "-m", "followup", "add", f"Sample {n}", "--expect",
                      expected.isoformat(), "--json"], env=daemon_env, capture_output=True,
                     text=True, check=True)
-                import json
-
                 at = datetime.fromisoformat(json.loads(done.stdout)["next_reminder"]["at"])
                 before = len(server.notifications())
                 clock.set(at - timedelta(seconds=2))
@@ -122,13 +151,13 @@ def main() -> None:
         finally:
             end_process(proc)
             server.stop()
-            log.close()
 
     print(f"interviews in the store           {args.interviews:>10,}")
     print(f"start to READY                    {ready_s:10.2f} s")
     print(f"resident memory after ready       {rss:10.1f} MiB")
     print(f"resident memory after idling      {rss_after:10.1f} MiB")
     print(f"CPU time over {args.idle_seconds:.0f} idle seconds       {idle_cpu_ms:10.1f} ms")
+    print(f"  bare Python waking every {WAKE_S:.0f} s   {bare_cpu_ms:10.1f} ms (the floor here)")
     print(f"instant -> Notify delay, median   {statistics.median(delays) * 1000:10.1f} ms "
           f"(min {min(delays) * 1000:.1f}, max {max(delays) * 1000:.1f}, n={len(delays)})")
 

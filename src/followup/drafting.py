@@ -203,7 +203,7 @@ def parse_template(text: str, source: str) -> Template:
 def _check_syntax(text: str, source: str) -> None:
     for match in string.Template.pattern.finditer(text):
         if match.group("invalid") is not None:
-            start = match.start("invalid")
+            start = match.start()
             line = text.count("\n", 0, start) + 1
             column = start - (text.rfind("\n", 0, start) + 1) + 1
             raise UsageError(

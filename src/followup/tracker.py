@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Row, delete, select
+from sqlalchemy import Row, delete, select, text
 from sqlalchemy.orm import Session
 
 from followup.business_days import BusinessCalendar, calendar_for, check_place
@@ -318,10 +318,12 @@ class Tracker:
                         )
                     )
 
-    def fingerprints(self) -> dict[int, datetime]:
-        """Each interview's last change time: how the daemon tells which ones to re-plan."""
+    def fingerprints(self) -> dict[int, str]:
+        """Each interview's last change time, as stored: how the daemon tells which ones to
+        re-plan (read raw, unparsed, since all that matters is whether it changed)."""
         with self.db.reading() as s:
-            return {i: stamp for i, stamp in s.execute(select(Interview.id, Interview.updated_at))}
+            rows = s.execute(text("SELECT id, updated_at FROM interviews"))
+            return {int(i): str(stamp) for i, stamp in rows}
 
     def last_shown(self) -> tuple[ShownReminder, str] | None:
         with self.db.reading() as s:
