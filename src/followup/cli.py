@@ -92,12 +92,16 @@ def cmd_add(app: App) -> None:
 
 def cmd_edit(app: App) -> None:
     view = app.tracker.edit(app.args.id, app.details(), app.now)
-    app.emit(render.interview_text(view, app.config.calendar.zone), render.interview_json(view))
+    app.emit(
+        render.interview_text(view, app.config.calendar.zone, app.now), render.interview_json(view)
+    )
 
 
 def cmd_show(app: App) -> None:
     view = app.tracker.get(app.args.id)
-    app.emit(render.interview_text(view, app.config.calendar.zone), render.interview_json(view))
+    app.emit(
+        render.interview_text(view, app.config.calendar.zone, app.now), render.interview_json(view)
+    )
 
 
 def cmd_list(app: App) -> None:
@@ -213,10 +217,57 @@ def cmd_init(app: App) -> None:
     print(f"Wrote {path}")
 
 
-def cmd_daemon(app: App) -> None:
+def cmd_draft(app: App) -> None:
+    from pathlib import Path
+
+    from followup import drafting
+
+    view = app.tracker.get(app.args.id, with_explanation=False)
+    template = drafting.load_template(
+        Path(app.args.template).expanduser() if app.args.template else None, os.environ
+    )
+    draft = drafting.compose(
+        view, app.config.you, other_offers=app.args.other_offers, template=template
+    )
+    if app.args.open:
+        reason = drafting.open_mail_client(draft, os.environ)
+        if reason is None:
+            print(f"Opened the draft in your mail client. Once sent: followup emailed {view.id}")
+            return
+        print(f"warning: cannot open a mail client: {reason}; here is the draft", file=sys.stderr)
+    app.emit(draft.text, lambda: render.draft_json(draft))
+
+
+def cmd_lint(app: App) -> int:
+    from followup import lint
+
+    source = app.args.file
+    try:
+        if source == "-":
+            text = sys.stdin.read()
+        else:
+            with open(source, encoding="utf-8") as handle:
+                text = handle.read()
+    except FileNotFoundError:
+        raise UsageError(f"no such file: {source!r}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"cannot read {source!r}: {exc}") from None
+    findings = lint.lint(text, lint.load_rules(app.config.lint_phrases))
+    app.emit(
+        lambda: (
+            "\n".join(lint.finding_line(f) for f in findings)
+            if findings
+            else "No pressing phrases found."
+        ),
+        lambda: [render.finding_json(f) for f in findings],
+    )
+    return 1 if findings else 0
+
+
+def cmd_daemon(app: App) -> int:
     from followup import daemon
 
-    raise SystemExit(daemon.run(app.args.config))
+    return daemon.run(app.args.config)
 
 
 def cmd_status(app: App) -> None:
@@ -332,7 +383,7 @@ def build_parser() -> Parser:
     )
 
     def command(
-        name: str, handler: Callable[[App], None], help: str, json: bool = False
+        name: str, handler: Callable[[App], int | None], help: str, json: bool = False
     ) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help, description=help)
         p.set_defaults(handler=handler)
@@ -374,6 +425,23 @@ def build_parser() -> Parser:
     with_id(command("history", cmd_history, "every change to an interview", json=True))
     command("countries", cmd_countries, "supported country codes and their subdivisions", json=True)
     command("config", cmd_config, "the config file's path and the effective settings", json=True)
+    draft = with_id(command("draft", cmd_draft, "a polite follow-up email to send", json=True))
+    draft.add_argument(
+        "--other-offers",
+        action="store_true",
+        help="add that they remain your first choice (only if you have offers)",
+    )
+    draft.add_argument("--open", action="store_true", help="open it in your mail client")
+    draft.add_argument("--template", metavar="PATH", help="use this template file")
+    command(
+        "lint", cmd_lint, "flag pressing, accusing or anxious phrases in an email", json=True
+    ).add_argument(
+        "file",
+        nargs="?",
+        default="-",
+        metavar="FILE",
+        help="the email's text (default: standard input)",
+    )
     command("daemon", cmd_daemon, "run the reminder daemon in the foreground (systemd runs it)")
     command(
         "status", cmd_status, "whether the daemon runs, the next and the last reminder", json=True
@@ -412,7 +480,7 @@ def _whole_number(text: str) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
-        args.handler(App(args, datetime.now(UTC)))
+        code: int = args.handler(App(args, datetime.now(UTC))) or 0
         if args.command in WRITES:
             from followup.runstate import poke
 
@@ -432,4 +500,4 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
-    return 0
+    return code

@@ -5,10 +5,14 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from followup.rules import Kind, Reminder, long_day
+
+if TYPE_CHECKING:
+    from followup.drafting import Draft
+    from followup.lint import Finding
 from followup.tracker import Due, HistoryEntry, InterviewView
 
 KIND_WORDS = {Kind.EMAIL: "email", Kind.MOVE_ON: "move on"}
@@ -45,6 +49,20 @@ def interview_json(v: InterviewView) -> dict[str, Any]:
         "notes": v.notes,
         "next_reminder": reminder_json(v.next_reminder),
         "explanation": list(v.explanation),
+    }
+
+
+def draft_json(draft: Draft) -> dict[str, Any]:
+    return {"to": draft.to, "subject": draft.subject, "body": draft.body}
+
+
+def finding_json(f: Finding) -> dict[str, Any]:
+    return {
+        "line": f.line,
+        "column": f.column,
+        "category": f.category,
+        "phrase": f.phrase,
+        "suggestion": f.suggestion,
     }
 
 
@@ -109,7 +127,7 @@ def upcoming_table(due: Sequence[Due]) -> str:
     )
 
 
-def interview_text(v: InterviewView, zone: ZoneInfo) -> str:
+def interview_text(v: InterviewView, zone: ZoneInfo, now: datetime) -> str:
     title = f"#{v.id}  {v.company}" + (f" - {v.role}" if v.role else "")
     contact = v.contact_name or ""
     if v.contact_email:
@@ -133,6 +151,8 @@ def interview_text(v: InterviewView, zone: ZoneInfo) -> str:
     if v.next_reminder is not None:
         state = f" (shown {when(v.shown_at.astimezone(zone))})" if v.shown_at else ""
         lines.append(f"{'Next reminder:':<16}{reminder_text(v.next_reminder)}{state}")
+        if v.next_reminder.kind is Kind.EMAIL and v.next_reminder.at <= now:
+            lines.append(f"{'':<16}It is time to email them; a polite draft: followup draft {v.id}")
     if v.explanation:
         lines += ["", "How this date was reached:"] + [f"  {line}" for line in v.explanation]
     return "\n".join(lines)
