@@ -38,14 +38,15 @@ def wall(cmd: list[str], env: dict[str, str]) -> float:
     return statistics.median(times)
 
 
-def fill(env: dict[str, str], count: int) -> None:
+def fill(env: dict[str, str], count: int, first: date = date(2026, 1, 1)) -> None:
+    """``count`` open interviews whose expected dates spread over two years from ``first``."""
     config = load(None, env)
     db = Database(config.store_url)
     rng = random.Random(count)
     now = datetime.now(UTC)
     with db.writing() as s:
         for i in range(count):
-            expected = date(2026, 1, 1) + timedelta(days=rng.randrange(730))
+            expected = first + timedelta(days=rng.randrange(730))
             s.add(Interview(company=f"Company {i}", role="Engineer", reply_expected_on=expected,
                             status=Status.WAITING.value, created_at=now, updated_at=now))
     Tracker(config, db).refresh_plans()

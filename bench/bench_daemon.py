@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import random
 import signal
 import statistics
 import subprocess
@@ -23,11 +22,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from followup.config import load
+from bench_cli import fill
+
 from followup.daemon import WAKE_S
-from followup.rules import Status
-from followup.store import Database, Interview
-from followup.tracker import Tracker
 from tests.support.harness import (
     FakeClock,
     NotificationServer,
@@ -51,21 +48,6 @@ def rss_mib(pid: int) -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     raise RuntimeError("no VmRSS")
-
-
-def fill(env: dict[str, str], count: int) -> None:
-    """``count`` open interviews, all with reminders in the future (none due at start)."""
-    config = load(None, env)
-    db = Database(config.store_url)
-    rng = random.Random(count)
-    now = datetime.now(UTC)
-    with db.writing() as s:
-        for i in range(count):
-            expected = date(2030, 2, 1) + timedelta(days=rng.randrange(365))
-            s.add(Interview(company=f"Company {i}", reply_expected_on=expected,
-                            status=Status.WAITING.value, created_at=now, updated_at=now))
-    Tracker(config, db).refresh_plans()
-    db.close()
 
 
 BARE_LOOP = (
@@ -102,7 +84,7 @@ def main() -> None:
         Path(tmp, "c/followup/config.toml").write_text(
             '[calendar]\ncountry = "US"\ntimezone = "UTC"\n'
             '[notify]\nat = "09:00"\nuntil = "20:00"\n')
-        fill(dict(env, TZ="UTC"), args.interviews)
+        fill(dict(env, TZ="UTC"), args.interviews, first=date(2030, 2, 1))
         server = NotificationServer(bus.address, Path(tmp, "notes.jsonl"))
         server.wait_until_ready()
         daemon_env = dict(env, **clock.env())

@@ -1,9 +1,7 @@
-"""Fixtures shared by every test: an isolated home, the CLI run in-process, and the database
-as it is on disk (for "nothing changed" checks)."""
+"""Fixtures shared by every test: an isolated home and the CLI run in-process."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,11 +56,3 @@ def cli(capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
         return Result(code, captured.out, captured.err)
 
     return run
-
-
-def snapshot(path: Path) -> list[str]:
-    """Every row of every table, for asserting that a failed command changed nothing."""
-    if not path.exists():
-        return []
-    with sqlite3.connect(path) as conn:
-        return list(conn.iterdump())

@@ -26,30 +26,28 @@ from followup.business_days import (
     supported_countries,
 )
 from followup.errors import ConfigError
-
-MON, TUE, WED, THU, FRI, SAT, SUN = range(7)
-
-US = Place("US")
-US_CA = Place("US", "CA")
-IL = Place("IL")  # weekend Friday + Saturday
-AE = Place("AE")  # weekend Saturday + Sunday since 2022, Friday + Saturday before
-SA = Place("SA")  # weekend Friday + Saturday
-DE = Place("DE")
-DE_BY = Place("DE", "BY")
-GB = Place("GB")
-GB_ENG = Place("GB", "ENG")
-JP = Place("JP")
-WEEKENDS_ONLY = Place(None)
-US_FRI_SAT = Place("US", weekend=frozenset({FRI, SAT}))  # a user-set weekend
-
-
-def day(text: str) -> date:
-    """``"Mon 2026-11-23"`` -> date(2026, 11, 23), checking the weekday written."""
-    weekday, iso = text.split()
-    parsed = date.fromisoformat(iso)
-    assert f"{parsed:%a}" == weekday, f"{iso} is a {parsed:%a}, not a {weekday}"
-    return parsed
-
+from tests.support.specs import (
+    AE,
+    DE,
+    DE_BY,
+    FRI,
+    GB,
+    GB_ENG,
+    IL,
+    JP,
+    MON,
+    SA,
+    SAT,
+    SUN,
+    THU,
+    TUE,
+    US,
+    US_CA,
+    US_FRI_SAT,
+    WED,
+    WEEKENDS_ONLY,
+    day,
+)
 
 # --- which days count, and why not -------------------------------------------------------
 

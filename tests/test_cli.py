@@ -11,47 +11,38 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 import subprocess
 import sys
-from collections.abc import Callable
-from contextlib import closing
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from followup import __version__, config_docs
 from followup.business_days import Place, calendar_for
-
-
-class Outcome(Protocol):
-    """What the ``cli`` fixture returns for one run."""
-
-    code: int
-    out: str
-    err: str
-
-
-Cli = Callable[..., Outcome]
-
-
-def snapshot(path: Path) -> list[str]:
-    """Every row of every table (as conftest's ``snapshot``, which is not importable here)."""
-    if not path.exists():
-        return []
-    with closing(sqlite3.connect(path)) as conn:
-        return list(conn.iterdump())
+from tests.support.specs import Cli, Outcome, snapshot
 
 NEW_YORK = ZoneInfo("America/New_York")
 US = calendar_for(Place("US"))
 
 INTERVIEW_KEYS = {
-    "id", "company", "role", "contact_name", "contact_email", "interviewed_on",
-    "reply_expected_on", "emailed_on", "status", "outcome", "country", "subdivision", "notes",
-    "next_reminder", "explanation",
+    "id",
+    "company",
+    "role",
+    "contact_name",
+    "contact_email",
+    "interviewed_on",
+    "reply_expected_on",
+    "emailed_on",
+    "status",
+    "outcome",
+    "country",
+    "subdivision",
+    "notes",
+    "next_reminder",
+    "explanation",
 }
 
 
@@ -92,8 +83,19 @@ def test_add_says_when_the_email_reminder_will_come(cli: Cli) -> None:
 
 def test_add_json_is_the_whole_interview(cli: Cli) -> None:
     data = add(
-        cli, "Acme", "2026-11-23", "--role", "Backend Engineer", "--contact", "Ann Lee",
-        "--email", "ann@acme.example", "--interviewed", "2026-11-20", "--note", "liked Rust",
+        cli,
+        "Acme",
+        "2026-11-23",
+        "--role",
+        "Backend Engineer",
+        "--contact",
+        "Ann Lee",
+        "--email",
+        "ann@acme.example",
+        "--interviewed",
+        "2026-11-20",
+        "--note",
+        "liked Rust",
     )
     assert set(data) == INTERVIEW_KEYS
     assert data == {
@@ -123,8 +125,17 @@ def test_add_json_is_the_whole_interview(cli: Cli) -> None:
 def test_add_json_leaves_unset_fields_null(cli: Cli) -> None:
     data = add(cli, "Acme", "2026-11-23")
     assert set(data) == INTERVIEW_KEYS
-    unset = ("role", "contact_name", "contact_email", "interviewed_on", "emailed_on",
-             "outcome", "country", "subdivision", "notes")
+    unset = (
+        "role",
+        "contact_name",
+        "contact_email",
+        "interviewed_on",
+        "emailed_on",
+        "outcome",
+        "country",
+        "subdivision",
+        "notes",
+    )
     assert {key: data[key] for key in unset} == dict.fromkeys(unset)
 
 
@@ -132,10 +143,16 @@ def test_add_json_leaves_unset_fields_null(cli: Cli) -> None:
     ("options", "at"),
     [
         pytest.param((), "2026-11-27T09:00:00-05:00", id="US: Thu 26 Thanksgiving -> Fri 27"),
-        pytest.param(("--subdivision", "CA"), "2026-11-30T09:00:00-05:00",
-                     id="US-CA: Fri 27 is a CA holiday too -> Mon 30"),
-        pytest.param(("--country", "de"), "2026-11-26T09:00:00-05:00",
-                     id="DE: no Thanksgiving -> Thu 26, still 09:00 New York"),
+        pytest.param(
+            ("--subdivision", "CA"),
+            "2026-11-30T09:00:00-05:00",
+            id="US-CA: Fri 27 is a CA holiday too -> Mon 30",
+        ),
+        pytest.param(
+            ("--country", "de"),
+            "2026-11-26T09:00:00-05:00",
+            id="DE: no Thanksgiving -> Thu 26, still 09:00 New York",
+        ),
     ],
 )
 def test_the_reminder_counts_the_interviewers_business_days(
@@ -150,8 +167,11 @@ def test_the_reminder_counts_the_interviewers_business_days(
     ("expect", "at"),
     [
         pytest.param("2026-10-26", "2026-10-29T09:00:00-04:00", id="Mon 26 Oct -> Thu 29 EDT"),
-        pytest.param("2026-10-28", "2026-11-02T09:00:00-05:00",
-                     id="Wed 28 Oct -> Mon 2 Nov EST, after the clocks went back"),
+        pytest.param(
+            "2026-10-28",
+            "2026-11-02T09:00:00-05:00",
+            id="Wed 28 Oct -> Mon 2 Nov EST, after the clocks went back",
+        ),
     ],
 )
 def test_the_reminder_is_at_nine_local_time_with_its_utc_offset(
@@ -160,9 +180,7 @@ def test_the_reminder_is_at_nine_local_time_with_its_utc_offset(
     assert add(cli, "Acme", expect)["next_reminder"] == {"kind": "email", "at": at}
 
 
-def test_a_subdivision_keeps_the_country_it_was_given_in(
-    cli: Cli, config_file: Path
-) -> None:
+def test_a_subdivision_keeps_the_country_it_was_given_in(cli: Cli, config_file: Path) -> None:
     # added as US-CA (the US from the locale); the user then moves to a German config
     add(cli, "Acme", "2026-11-23", "--subdivision", "CA")
     config_file.write_text('[calendar]\ncountry = "DE"\n')
@@ -180,11 +198,13 @@ def test_add_stores_country_in_upper_case(cli: Cli) -> None:
 
 def test_edit_changes_the_fields_given_and_replans(cli: Cli) -> None:
     add(cli, "Acme", "2026-11-23", "--role", "Engineer", "--contact", "Ann Lee")
-    data = as_json(cli("edit", "1", "--role", "Staff Engineer", "--expect", "2026-11-30",
-                       "--json"))
+    data = as_json(cli("edit", "1", "--role", "Staff Engineer", "--expect", "2026-11-30", "--json"))
     assert set(data) == INTERVIEW_KEYS
     assert (data["role"], data["contact_name"], data["reply_expected_on"]) == (
-        "Staff Engineer", "Ann Lee", "2026-11-30")
+        "Staff Engineer",
+        "Ann Lee",
+        "2026-11-30",
+    )
     # Mon 30 Nov; Tue 1, Wed 2 Dec pass -> Thu 3 Dec
     assert data["next_reminder"] == {"kind": "email", "at": "2026-12-03T09:00:00-05:00"}
 
@@ -208,9 +228,25 @@ def test_editing_the_expected_date_drops_a_snooze(cli: Cli) -> None:
 
 
 def test_show_names_every_skipped_day_and_why(cli: Cli) -> None:
-    add(cli, "Acme", "2026-11-23", "--role", "Backend Engineer", "--contact", "Ann Lee",
-        "--email", "ann@acme.example", "--interviewed", "2026-11-20", "--country", "US",
-        "--subdivision", "CA", "--note", "liked Rust")
+    add(
+        cli,
+        "Acme",
+        "2026-11-23",
+        "--role",
+        "Backend Engineer",
+        "--contact",
+        "Ann Lee",
+        "--email",
+        "ann@acme.example",
+        "--interviewed",
+        "2026-11-20",
+        "--country",
+        "US",
+        "--subdivision",
+        "CA",
+        "--note",
+        "liked Rust",
+    )
     assert ok(cli("show", "1")) == (
         "#1  Acme - Backend Engineer\n"
         "\n"
@@ -250,10 +286,7 @@ def test_show_of_a_closed_interview_has_no_reminder(cli: Cli) -> None:
     add(cli, "Acme", "2026-11-23")
     ok(cli("heard", "1", "--outcome", "offer"))
     assert ok(cli("show", "1")) == (
-        "#1  Acme\n"
-        "\n"
-        "Status:         heard back (offer)\n"
-        "Reply expected: Mon 23 Nov 2026\n"
+        "#1  Acme\n\nStatus:         heard back (offer)\nReply expected: Mon 23 Nov 2026\n"
     )
     data = as_json(cli("show", "1", "--json"))
     assert (data["next_reminder"], data["explanation"]) == (None, [])
@@ -341,12 +374,14 @@ def test_upcoming_lists_pending_reminders_soonest_first(cli: Cli) -> None:
 @pytest.mark.usefixtures("pending")
 def test_upcoming_json_is_an_array_soonest_first(cli: Cli) -> None:
     assert as_json(cli("upcoming", "--json")) == [
-        {"interview_id": 2, "company": "Soon", "kind": "email",
-         "at": "2026-11-27T09:00:00-05:00"},
-        {"interview_id": 4, "company": "Mailed", "kind": "move_on",
-         "at": "2026-12-04T09:00:00-05:00"},
-        {"interview_id": 1, "company": "Later", "kind": "email",
-         "at": "2026-12-10T09:00:00-05:00"},
+        {"interview_id": 2, "company": "Soon", "kind": "email", "at": "2026-11-27T09:00:00-05:00"},
+        {
+            "interview_id": 4,
+            "company": "Mailed",
+            "kind": "move_on",
+            "at": "2026-12-04T09:00:00-05:00",
+        },
+        {"interview_id": 1, "company": "Later", "kind": "email", "at": "2026-12-10T09:00:00-05:00"},
     ]
 
 
@@ -399,8 +434,7 @@ def test_heard_closes_the_interview_with_its_outcome(
     result = cli("heard", "1", "--outcome", outcome)
     assert ok(result) == f"Recorded: heard back from Acme ({outcome}). No more reminders.\n"
     data = as_json(cli("show", "1", "--json"))
-    assert (data["status"], data["outcome"], data["next_reminder"]) == (
-        "heard_back", outcome, None)
+    assert (data["status"], data["outcome"], data["next_reminder"]) == ("heard_back", outcome, None)
 
 
 def test_next_round_starts_over_with_a_new_expected_date(cli: Cli) -> None:
@@ -414,7 +448,9 @@ def test_next_round_starts_over_with_a_new_expected_date(cli: Cli) -> None:
     )
     data = as_json(cli("show", "1", "--json"))
     assert {k: data[k] for k in ("status", "reply_expected_on", "emailed_on", "outcome")} == {
-        "status": "waiting", "reply_expected_on": "2026-12-07", "emailed_on": None,
+        "status": "waiting",
+        "reply_expected_on": "2026-12-07",
+        "emailed_on": None,
         "outcome": None,
     }
     assert data["next_reminder"] == {"kind": "email", "at": "2026-12-10T09:00:00-05:00"}
@@ -511,8 +547,10 @@ def test_history_records_every_change_in_order(cli: Cli) -> None:
         ("created", {"company": "Acme", "reply_expected_on": "2026-11-23"}),
         ("edited", {"role": "Engineer"}),
         ("emailed", {"on": "2026-11-25"}),
-        ("snoozed", {"kind": "move_on", "from": "2026-12-04", "to": snoozed_to.isoformat(),
-                     "days": 2}),
+        (
+            "snoozed",
+            {"kind": "move_on", "from": "2026-12-04", "to": snoozed_to.isoformat(), "days": 2},
+        ),
         ("next_round", {"outcome": "next-round", "expect": "2026-12-07"}),
         ("heard_back", {"outcome": "offer"}),
     ]
@@ -521,9 +559,7 @@ def test_history_records_every_change_in_order(cli: Cli) -> None:
     assert all(stamp.utcoffset() is not None for stamp in stamps)
 
 
-@pytest.mark.parametrize(
-    ("command", "kind"), [("moved-on", "moved_on"), ("withdraw", "withdrawn")]
-)
+@pytest.mark.parametrize(("command", "kind"), [("moved-on", "moved_on"), ("withdraw", "withdrawn")])
 def test_history_records_how_an_interview_was_closed(cli: Cli, command: str, kind: str) -> None:
     add(cli, "Acme", "2026-11-23")
     ok(cli(command, "1"))
@@ -656,40 +692,73 @@ def test_init_with_an_unknown_country_writes_nothing(cli: Cli, config_file: Path
 def test_python_m_followup_version() -> None:
     done = subprocess.run(
         [sys.executable, "-m", "followup", "--version"],
-        capture_output=True, text=True, check=False, timeout=120,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
     )
     assert (done.returncode, done.stdout, done.stderr) == (0, f"followup {__version__}\n", "")
 
 
 # -- bad input ------------------------------------------------------------------------------
 
+
 def _case(
-    args: tuple[str, ...], code: int, message: str, *, config: str | None = None,
-    before: tuple[tuple[str, ...], ...] = (), id: str,
+    args: tuple[str, ...],
+    code: int,
+    message: str,
+    *,
+    config: str | None = None,
+    before: tuple[tuple[str, ...], ...] = (),
+    id: str,
 ) -> Any:
     return pytest.param(args, code, message, config, before, id=id)
 
 
 BAD_INPUT = [
     # unreadable dates
-    _case(("add", "Beta", "--expect", "blah"), 2,
-          "unreadable date 'blah' (try 2026-11-24, 'tomorrow' or 'Nov 24')", id="date blah"),
-    _case(("add", "Beta", "--expect", "3pm"), 2,
-          "unreadable date '3pm' (try 2026-11-24, 'tomorrow' or 'Nov 24')", id="date 3pm"),
-    _case(("edit", "1", "--expect", "2026-02-30"), 2,
-          "unreadable date '2026-02-30': no such day", id="date 2026-02-30"),
-    _case(("add", "Beta", "--expect", "2026-11-23", "--interviewed", "someday"), 2,
-          "unreadable date 'someday' (try 2026-11-24, 'tomorrow' or 'Nov 24')",
-          id="interviewed someday"),
-    _case(("emailed", "1", "--on", "soon"), 2,
-          "unreadable date 'soon' (try 2026-11-24, 'tomorrow' or 'Nov 24')", id="emailed on soon"),
+    _case(
+        ("add", "Beta", "--expect", "blah"),
+        2,
+        "unreadable date 'blah' (try 2026-11-24, 'tomorrow' or 'Nov 24')",
+        id="date blah",
+    ),
+    _case(
+        ("add", "Beta", "--expect", "3pm"),
+        2,
+        "unreadable date '3pm' (try 2026-11-24, 'tomorrow' or 'Nov 24')",
+        id="date 3pm",
+    ),
+    _case(
+        ("edit", "1", "--expect", "2026-02-30"),
+        2,
+        "unreadable date '2026-02-30': no such day",
+        id="date 2026-02-30",
+    ),
+    _case(
+        ("add", "Beta", "--expect", "2026-11-23", "--interviewed", "someday"),
+        2,
+        "unreadable date 'someday' (try 2026-11-24, 'tomorrow' or 'Nov 24')",
+        id="interviewed someday",
+    ),
+    _case(
+        ("emailed", "1", "--on", "soon"),
+        2,
+        "unreadable date 'soon' (try 2026-11-24, 'tomorrow' or 'Nov 24')",
+        id="emailed on soon",
+    ),
     # unknown ids
     _case(("show", "99"), 1, "no interview with id 99", id="show unknown id"),
     _case(("edit", "99", "--role", "CTO"), 1, "no interview with id 99", id="edit unknown id"),
-    _case(("emailed", "99", "--on", "2026-11-25"), 1, "no interview with id 99",
-          id="emailed unknown id"),
-    _case(("heard", "99", "--outcome", "offer"), 1, "no interview with id 99",
-          id="heard unknown id"),
+    _case(
+        ("emailed", "99", "--on", "2026-11-25"),
+        1,
+        "no interview with id 99",
+        id="emailed unknown id",
+    ),
+    _case(
+        ("heard", "99", "--outcome", "offer"), 1, "no interview with id 99", id="heard unknown id"
+    ),
     _case(("snooze", "99", "--days", "2"), 1, "no interview with id 99", id="snooze unknown id"),
     _case(("moved-on", "99"), 1, "no interview with id 99", id="moved-on unknown id"),
     _case(("delete", "99", "--yes"), 1, "no interview with id 99", id="delete unknown id"),
@@ -698,112 +767,282 @@ BAD_INPUT = [
     _case(("show", "abc"), 2, "argument id: not an interview id: 'abc'", id="id abc"),
     _case(("withdraw", "0"), 2, "argument id: not an interview id: '0'", id="id 0"),
     # places
-    _case(("add", "Beta", "--expect", "2026-11-23", "--country", "ZZ"), 2,
-          "unknown country 'ZZ' (see 'followup countries' for the codes)", id="country ZZ"),
-    _case(("edit", "1", "--country", "zz"), 2,
-          "unknown country 'ZZ' (see 'followup countries' for the codes)", id="edit country zz"),
-    _case(("add", "Beta", "--expect", "2026-11-23", "--subdivision", "ZZ"), 2,
-          "unknown subdivision 'ZZ' for US (known: AK, AL, ...)", id="subdivision ZZ"),
-    _case(("add", "Beta", "--expect", "2026-11-23", "--country", "DE", "--subdivision", "CA"),
-          2, "unknown subdivision 'CA' for DE (known: ...)", id="subdivision CA in DE"),
+    _case(
+        ("add", "Beta", "--expect", "2026-11-23", "--country", "ZZ"),
+        2,
+        "unknown country 'ZZ' (see 'followup countries' for the codes)",
+        id="country ZZ",
+    ),
+    _case(
+        ("edit", "1", "--country", "zz"),
+        2,
+        "unknown country 'ZZ' (see 'followup countries' for the codes)",
+        id="edit country zz",
+    ),
+    _case(
+        ("add", "Beta", "--expect", "2026-11-23", "--subdivision", "ZZ"),
+        2,
+        "unknown subdivision 'ZZ' for US (known: AK, AL, ...)",
+        id="subdivision ZZ",
+    ),
+    _case(
+        ("add", "Beta", "--expect", "2026-11-23", "--country", "DE", "--subdivision", "CA"),
+        2,
+        "unknown subdivision 'CA' for DE (known: ...)",
+        id="subdivision CA in DE",
+    ),
     # dates that contradict each other
-    _case(("add", "Beta", "--interviewed", "2026-11-23", "--expect", "2026-11-20"), 2,
-          "expected date 2026-11-20 is before the interview date 2026-11-23",
-          id="add expect before interview"),
-    _case(("edit", "1", "--expect", "2026-11-19"), 2,
-          "expected date 2026-11-19 is before the interview date 2026-11-20",
-          id="edit expect before interview"),
-    _case(("heard", "1", "--outcome", "next-round", "--expect", "2026-11-19"), 2,
-          "expected date 2026-11-19 is before the interview date 2026-11-20",
-          id="next-round expect before interview"),
-    _case(("emailed", "1", "--on", "2026-11-19"), 2,
-          "email date 2026-11-19 is before the interview date 2026-11-20",
-          id="emailed before interview"),
-    _case(("emailed", "1", "--on", "2099-01-05"), 2, "email date 2099-01-05 is in the future",
-          id="emailed in the future"),
+    _case(
+        ("add", "Beta", "--interviewed", "2026-11-23", "--expect", "2026-11-20"),
+        2,
+        "expected date 2026-11-20 is before the interview date 2026-11-23",
+        id="add expect before interview",
+    ),
+    _case(
+        ("edit", "1", "--expect", "2026-11-19"),
+        2,
+        "expected date 2026-11-19 is before the interview date 2026-11-20",
+        id="edit expect before interview",
+    ),
+    _case(
+        ("heard", "1", "--outcome", "next-round", "--expect", "2026-11-19"),
+        2,
+        "expected date 2026-11-19 is before the interview date 2026-11-20",
+        id="next-round expect before interview",
+    ),
+    _case(
+        ("emailed", "1", "--on", "2026-11-19"),
+        2,
+        "email date 2026-11-19 is before the interview date 2026-11-20",
+        id="emailed before interview",
+    ),
+    _case(
+        ("emailed", "1", "--on", "2099-01-05"),
+        2,
+        "email date 2099-01-05 is in the future",
+        id="emailed in the future",
+    ),
     # other values
-    _case(("add", "Beta", "--expect", "2026-11-23", "--email", "nope"), 2,
-          "invalid email address 'nope'", id="email nope"),
-    _case(("edit", "1", "--email", "ann@acme"), 2, "invalid email address 'ann@acme'",
-          id="edit email without domain"),
-    _case(("add", "  ", "--expect", "2026-11-23"), 2, "the company name must not be empty",
-          id="empty company"),
-    _case(("edit", "1", "--company", ""), 2, "the company name must not be empty",
-          id="edit empty company"),
-    _case(("edit", "1"), 2, "nothing to change: give at least one option, e.g. --role",
-          id="edit nothing"),
-    _case(("heard", "1", "--outcome", "next-round"), 2,
-          "--expect DATE is required with --outcome next-round", id="next-round without expect"),
-    _case(("heard", "1", "--outcome", "offer", "--expect", "2026-12-07"), 2,
-          "--expect goes only with --outcome next-round, not 'offer'", id="offer with expect"),
-    _case(("heard", "1", "--outcome", "maybe"), 2,
-          "argument --outcome: invalid choice: 'maybe' (choose from ...)", id="outcome maybe"),
-    _case(("snooze", "1", "--days", "abc"), 2, "argument --days: not a whole number: 'abc'",
-          id="snooze days abc"),
-    _case(("snooze", "1", "--days", "0"), 2, "--days 0: must be between 1 and 60",
-          id="snooze days 0"),
-    _case(("snooze", "1", "--days", "61"), 2, "--days 61: must be between 1 and 60",
-          id="snooze days 61"),
-    _case(("delete", "1"), 2, "deleting interview 1 cannot be undone: add --yes",
-          id="delete without yes"),
+    _case(
+        ("add", "Beta", "--expect", "2026-11-23", "--email", "nope"),
+        2,
+        "invalid email address 'nope'",
+        id="email nope",
+    ),
+    _case(
+        ("edit", "1", "--email", "ann@acme"),
+        2,
+        "invalid email address 'ann@acme'",
+        id="edit email without domain",
+    ),
+    _case(
+        ("add", "  ", "--expect", "2026-11-23"),
+        2,
+        "the company name must not be empty",
+        id="empty company",
+    ),
+    _case(
+        ("edit", "1", "--company", ""),
+        2,
+        "the company name must not be empty",
+        id="edit empty company",
+    ),
+    _case(
+        ("edit", "1"),
+        2,
+        "nothing to change: give at least one option, e.g. --role",
+        id="edit nothing",
+    ),
+    _case(
+        ("heard", "1", "--outcome", "next-round"),
+        2,
+        "--expect DATE is required with --outcome next-round",
+        id="next-round without expect",
+    ),
+    _case(
+        ("heard", "1", "--outcome", "offer", "--expect", "2026-12-07"),
+        2,
+        "--expect goes only with --outcome next-round, not 'offer'",
+        id="offer with expect",
+    ),
+    _case(
+        ("heard", "1", "--outcome", "maybe"),
+        2,
+        "argument --outcome: invalid choice: 'maybe' (choose from ...)",
+        id="outcome maybe",
+    ),
+    _case(
+        ("snooze", "1", "--days", "abc"),
+        2,
+        "argument --days: not a whole number: 'abc'",
+        id="snooze days abc",
+    ),
+    _case(
+        ("snooze", "1", "--days", "0"), 2, "--days 0: must be between 1 and 60", id="snooze days 0"
+    ),
+    _case(
+        ("snooze", "1", "--days", "61"),
+        2,
+        "--days 61: must be between 1 and 60",
+        id="snooze days 61",
+    ),
+    _case(
+        ("delete", "1"),
+        2,
+        "deleting interview 1 cannot be undone: add --yes",
+        id="delete without yes",
+    ),
     # usage
-    _case(("add", "Beta"), 2, "the following arguments are required: --expect",
-          id="add without expect"),
-    _case(("frobnicate",), 2, "argument COMMAND: invalid choice: 'frobnicate' (choose from ...)",
-          id="unknown command"),
+    _case(
+        ("add", "Beta"),
+        2,
+        "the following arguments are required: --expect",
+        id="add without expect",
+    ),
+    _case(
+        ("frobnicate",),
+        2,
+        "argument COMMAND: invalid choice: 'frobnicate' (choose from ...)",
+        id="unknown command",
+    ),
     _case(("list", "--bogus"), 2, "unrecognized arguments: --bogus", id="unknown option"),
     # closed interviews
-    _case(("emailed", "1", "--on", "2026-11-25"), 1,
-          "cannot record an email for interview 1 (Acme): it is closed (moved on)",
-          before=(("moved-on", "1"),), id="emailed after moved-on"),
-    _case(("heard", "1", "--outcome", "rejected"), 1,
-          "cannot record a reply for interview 1 (Acme): it is closed (heard back)",
-          before=(("heard", "1", "--outcome", "offer"),), id="heard after heard"),
-    _case(("snooze", "1", "--days", "2"), 1,
-          "cannot snooze interview 1 (Acme): it is closed (withdrawn)",
-          before=(("withdraw", "1"),), id="snooze after withdraw"),
-    _case(("moved-on", "1"), 1, "cannot move on from interview 1 (Acme): it is closed (withdrawn)",
-          before=(("withdraw", "1"),), id="moved-on after withdraw"),
-    _case(("withdraw", "1"), 1,
-          "cannot withdraw from interview 1 (Acme): it is closed (moved on)",
-          before=(("moved-on", "1"),), id="withdraw after moved-on"),
+    _case(
+        ("emailed", "1", "--on", "2026-11-25"),
+        1,
+        "cannot record an email for interview 1 (Acme): it is closed (moved on)",
+        before=(("moved-on", "1"),),
+        id="emailed after moved-on",
+    ),
+    _case(
+        ("heard", "1", "--outcome", "rejected"),
+        1,
+        "cannot record a reply for interview 1 (Acme): it is closed (heard back)",
+        before=(("heard", "1", "--outcome", "offer"),),
+        id="heard after heard",
+    ),
+    _case(
+        ("snooze", "1", "--days", "2"),
+        1,
+        "cannot snooze interview 1 (Acme): it is closed (withdrawn)",
+        before=(("withdraw", "1"),),
+        id="snooze after withdraw",
+    ),
+    _case(
+        ("moved-on", "1"),
+        1,
+        "cannot move on from interview 1 (Acme): it is closed (withdrawn)",
+        before=(("withdraw", "1"),),
+        id="moved-on after withdraw",
+    ),
+    _case(
+        ("withdraw", "1"),
+        1,
+        "cannot withdraw from interview 1 (Acme): it is closed (moved on)",
+        before=(("moved-on", "1"),),
+        id="withdraw after moved-on",
+    ),
     # the config file
-    _case(("list",), 1, "{config}: malformed TOML: ... (at line 3, column 12)",
-          config='[calendar]\ncountry = "US"\nsubdivision\n', id="config malformed TOML"),
-    _case(("list",), 1, "{config}: unknown key calendar.countyr (did you mean 'country'?)",
-          config='[calendar]\ncountyr = "US"\n', id="config unknown key"),
-    _case(("list",), 1,
-          "{config}: unknown key rules.email_after_busines_days "
-          "(did you mean 'email_after_business_days'?)",
-          config="[rules]\nemail_after_busines_days = 3\n", id="config misspelt key"),
-    _case(("list",), 1, "{config}: unknown section [calender] (did you mean 'calendar'?)",
-          config='[calender]\ncountry = "US"\n', id="config unknown section"),
-    _case(("list",), 1, "{config}: unknown section [colours]",
-          config='[colours]\nred = "yes"\n', id="config unrelated section"),
-    _case(("list",), 1,
-          "{config}: rules.email_after_business_days = \"two\": expected a whole number",
-          config='[rules]\nemail_after_business_days = "two"\n', id="config wrong type"),
-    _case(("list",), 1, "{config}: notify.at = 9: expected a string",
-          config="[notify]\nat = 9\n", id="config number for a time"),
-    _case(("list",), 1, "{config}: rules.email_after_business_days = 99: must be between 0 and 60",
-          config="[rules]\nemail_after_business_days = 99\n", id="config out of range"),
-    _case(("list",), 1, "{config}: notify.until '09:00' must be later than notify.at '10:00'",
-          config='[notify]\nat = "10:00"\nuntil = "09:00"\n', id="config until before at"),
-    _case(("list",), 1, "{config}: notify.at = \"25:00\": must be a time of day like '09:00'",
-          config='[notify]\nat = "25:00"\n', id="config bad time"),
-    _case(("list",), 1,
-          "{config}: calendar.timezone = \"Mars/Base\": is not an IANA time zone "
-          "(e.g. 'Europe/Berlin')",
-          config='[calendar]\ntimezone = "Mars/Base"\n', id="config bad zone"),
-    _case(("list",), 1, "{config}: calendar.weekend: 'funday' is not a day name (e.g. 'saturday')",
-          config='[calendar]\nweekend = ["funday"]\n', id="config bad weekend"),
-    _case(("--config", "{tmp}/missing.toml", "list"), 1, "{tmp}/missing.toml: no such config file",
-          id="config file missing"),
+    _case(
+        ("list",),
+        1,
+        "{config}: malformed TOML: ... (at line 3, column 12)",
+        config='[calendar]\ncountry = "US"\nsubdivision\n',
+        id="config malformed TOML",
+    ),
+    _case(
+        ("list",),
+        1,
+        "{config}: unknown key calendar.countyr (did you mean 'country'?)",
+        config='[calendar]\ncountyr = "US"\n',
+        id="config unknown key",
+    ),
+    _case(
+        ("list",),
+        1,
+        "{config}: unknown key rules.email_after_busines_days "
+        "(did you mean 'email_after_business_days'?)",
+        config="[rules]\nemail_after_busines_days = 3\n",
+        id="config misspelt key",
+    ),
+    _case(
+        ("list",),
+        1,
+        "{config}: unknown section [calender] (did you mean 'calendar'?)",
+        config='[calender]\ncountry = "US"\n',
+        id="config unknown section",
+    ),
+    _case(
+        ("list",),
+        1,
+        "{config}: unknown section [colours]",
+        config='[colours]\nred = "yes"\n',
+        id="config unrelated section",
+    ),
+    _case(
+        ("list",),
+        1,
+        '{config}: rules.email_after_business_days = "two": expected a whole number',
+        config='[rules]\nemail_after_business_days = "two"\n',
+        id="config wrong type",
+    ),
+    _case(
+        ("list",),
+        1,
+        "{config}: notify.at = 9: expected a string",
+        config="[notify]\nat = 9\n",
+        id="config number for a time",
+    ),
+    _case(
+        ("list",),
+        1,
+        "{config}: rules.email_after_business_days = 99: must be between 0 and 60",
+        config="[rules]\nemail_after_business_days = 99\n",
+        id="config out of range",
+    ),
+    _case(
+        ("list",),
+        1,
+        "{config}: notify.until '09:00' must be later than notify.at '10:00'",
+        config='[notify]\nat = "10:00"\nuntil = "09:00"\n',
+        id="config until before at",
+    ),
+    _case(
+        ("list",),
+        1,
+        "{config}: notify.at = \"25:00\": must be a time of day like '09:00'",
+        config='[notify]\nat = "25:00"\n',
+        id="config bad time",
+    ),
+    _case(
+        ("list",),
+        1,
+        '{config}: calendar.timezone = "Mars/Base": is not an IANA time zone '
+        "(e.g. 'Europe/Berlin')",
+        config='[calendar]\ntimezone = "Mars/Base"\n',
+        id="config bad zone",
+    ),
+    _case(
+        ("list",),
+        1,
+        "{config}: calendar.weekend: 'funday' is not a day name (e.g. 'saturday')",
+        config='[calendar]\nweekend = ["funday"]\n',
+        id="config bad weekend",
+    ),
+    _case(
+        ("--config", "{tmp}/missing.toml", "list"),
+        1,
+        "{tmp}/missing.toml: no such config file",
+        id="config file missing",
+    ),
     # the database
-    _case(("list",), 1,
-          "cannot create the database {tmp}/blocker/followup/followup.db: Not a directory",
-          config='[store]\nurl = "sqlite:///{tmp}/blocker/followup/followup.db"\n',
-          id="database folder under a regular file"),
+    _case(
+        ("list",),
+        1,
+        "cannot create the database {tmp}/blocker/followup/followup.db: Not a directory",
+        config='[store]\nurl = "sqlite:///{tmp}/blocker/followup/followup.db"\n',
+        id="database folder under a regular file",
+    ),
 ]
 
 
@@ -814,8 +1053,14 @@ def _pattern(message: str) -> str:
 
 @pytest.mark.parametrize(("args", "code", "message", "config", "before"), BAD_INPUT)
 def test_bad_input_is_one_error_line_and_changes_nothing(
-    cli: Cli, db_path: Path, config_file: Path, tmp_path: Path,
-    args: tuple[str, ...], code: int, message: str, config: str | None,
+    cli: Cli,
+    db_path: Path,
+    config_file: Path,
+    tmp_path: Path,
+    args: tuple[str, ...],
+    code: int,
+    message: str,
+    config: str | None,
     before: tuple[tuple[str, ...], ...],
 ) -> None:
     def fill(text: str) -> str:

@@ -8,36 +8,15 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 import stat
-from collections.abc import Callable
-from contextlib import closing
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import pytest
 
 from followup import config_docs
 from followup.config import OPTIONS, Option, load
-
-
-class Outcome(Protocol):
-    """What the ``cli`` fixture returns for one run."""
-
-    code: int
-    out: str
-    err: str
-
-
-Cli = Callable[..., Outcome]
-
-
-def snapshot(path: Path) -> list[str]:
-    """Every row of every table (as conftest's ``snapshot``, which is not importable here)."""
-    if not path.exists():
-        return []
-    with closing(sqlite3.connect(path)) as conn:
-        return list(conn.iterdump())
+from tests.support.specs import Cli, snapshot
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "config.example.toml"
@@ -94,9 +73,7 @@ def test_the_defaults_of_every_other_setting(cli: Cli, home: Path) -> None:
     }
 
 
-def test_a_german_locale_counts_german_holidays(
-    cli: Cli, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_german_locale_counts_german_holidays(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LANG", "de_DE.UTF-8")
     # Tue 2026-05-12 expected; Wed 13 counts, Thu 14 is Ascension Day, Fri 15 counts -> Mon 18
     result = cli("add", "Acme", "--expect", "2026-05-12", "--json")
@@ -113,7 +90,9 @@ def test_a_locale_without_a_country_counts_weekends_only_and_warns_once(
     assert (result.code, result.err) == (0, NO_COUNTRY_WARNING)
     values = json.loads(result.out)["settings"]
     assert (values["calendar.country"], values["calendar.weekend"]) == (
-        None, ["saturday", "sunday"])
+        None,
+        ["saturday", "sunday"],
+    )
 
 
 def test_weekends_only_means_thanksgiving_is_a_business_day(
@@ -192,12 +171,20 @@ def three_files(home: Path, tmp_path: Path) -> dict[str, Path]:
         (False, True, "option"),
         (True, True, "option"),
     ],
-    ids=["only XDG", "FOLLOWUP_CONFIG over XDG", "--config over XDG",
-         "--config over FOLLOWUP_CONFIG"],
+    ids=[
+        "only XDG",
+        "FOLLOWUP_CONFIG over XDG",
+        "--config over XDG",
+        "--config over FOLLOWUP_CONFIG",
+    ],
 )
 def test_config_option_then_followup_config_then_xdg(
-    cli: Cli, monkeypatch: pytest.MonkeyPatch, three_files: dict[str, Path],
-    use_env: bool, use_option: bool, chosen: str,
+    cli: Cli,
+    monkeypatch: pytest.MonkeyPatch,
+    three_files: dict[str, Path],
+    use_env: bool,
+    use_option: bool,
+    chosen: str,
 ) -> None:
     if use_env:
         monkeypatch.setenv("FOLLOWUP_CONFIG", str(three_files["env"]))
@@ -279,17 +266,13 @@ def test_the_example_with_every_value_switched_on_is_a_valid_config(
     config = load(str(path))
     assert set(config.values) == {o.name for o in OPTIONS}
     shown = settings(cli, "--config", str(path))["settings"]
-    assert shown == {
-        o.name: o.default if o.default is not None else o.example for o in OPTIONS
-    }
+    assert shown == {o.name: o.default if o.default is not None else o.example for o in OPTIONS}
 
 
 # -- the database ---------------------------------------------------------------------------
 
 
-def test_the_database_is_created_on_first_use_private_to_the_user(
-    cli: Cli, home: Path
-) -> None:
+def test_the_database_is_created_on_first_use_private_to_the_user(cli: Cli, home: Path) -> None:
     folder = home / ".local/share/followup"
     assert cli("countries").code == 0
     assert cli("config").code == 0
@@ -309,9 +292,7 @@ def test_the_database_lives_under_xdg_data_home(
     assert snapshot(tmp_path / "data/followup/followup.db")
 
 
-def test_store_url_is_honoured(
-    cli: Cli, config_file: Path, db_path: Path, tmp_path: Path
-) -> None:
+def test_store_url_is_honoured(cli: Cli, config_file: Path, db_path: Path, tmp_path: Path) -> None:
     mine = tmp_path / "elsewhere/mine.db"
     config_file.write_text(f'[store]\nurl = "sqlite:///{mine}"\n')
     assert settings(cli)["settings"]["store.url"] == f"sqlite:///{mine}"

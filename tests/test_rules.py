@@ -30,21 +30,24 @@ from followup.rules import (
     next_reminder,
     snooze_day,
 )
+from tests.support.specs import (
+    AE,
+    DE,
+    DE_BY,
+    GB,
+    GB_ENG,
+    IL,
+    JP,
+    SA,
+    SAT,
+    SUN,
+    US,
+    US_CA,
+    US_FRI_SAT,
+    WEEKENDS_ONLY,
+    day,
+)
 
-FRI, SAT, SUN = 4, 5, 6
-
-US = Place("US")
-US_CA = Place("US", "CA")
-IL = Place("IL")  # weekend Friday + Saturday
-AE = Place("AE")  # weekend Saturday + Sunday (since 2022)
-SA = Place("SA")  # weekend Friday + Saturday
-DE = Place("DE")
-DE_BY = Place("DE", "BY")
-GB = Place("GB")
-GB_ENG = Place("GB", "ENG")
-JP = Place("JP")
-WEEKENDS_ONLY = Place(None)
-US_FRI_SAT = Place("US", weekend=frozenset({FRI, SAT}))  # a user-set weekend
 AE_SAT_SUN = Place("AE", weekend=frozenset({SAT, SUN}))  # a user-set weekend
 IL_SAT_SUN = Place("IL", weekend=frozenset({SAT, SUN}))  # a user-set weekend
 
@@ -54,14 +57,6 @@ LONDON = "Europe/London"
 JERUSALEM = "Asia/Jerusalem"
 DUBAI = "Asia/Dubai"
 TOKYO = "Asia/Tokyo"
-
-
-def day(text: str) -> date:
-    """``"Mon 2026-11-23"`` -> date(2026, 11, 23), checking the weekday written."""
-    weekday, iso = text.split()
-    parsed = date.fromisoformat(iso)
-    assert f"{parsed:%a}" == weekday, f"{iso} is a {parsed:%a}, not a {weekday}"
-    return parsed
 
 
 def timing(zone: str, at: str = "09:00") -> Timing:

@@ -7,7 +7,6 @@ See ``tests/support/harness.py`` and ``tests/support/daemon.py`` for the parts.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,14 +14,8 @@ from typing import Any
 
 import pytest
 
-# `tests.support` lives at the repository root, which plain `pytest` (unlike `python -m
-# pytest`) does not put on sys.path.
-_ROOT = str(Path(__file__).resolve().parents[2])
-if _ROOT not in sys.path:
-    sys.path.insert(0, _ROOT)
-
-from tests.support.daemon import DaemonProcess  # noqa: E402
-from tests.support.harness import (  # noqa: E402
+from tests.support.daemon import DaemonProcess
+from tests.support.harness import (
     FakeClock,
     NotificationServer,
     NotifySocket,

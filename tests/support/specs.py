@@ -1,0 +1,55 @@
+"""Pieces the specification tests share: the CLI's result shape, the database as rows, the
+places the rules are checked on, and dates written with their weekday."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from contextlib import closing
+from datetime import date
+from pathlib import Path
+from typing import Protocol
+
+from followup.business_days import Place
+
+MON, TUE, WED, THU, FRI, SAT, SUN = range(7)
+
+US = Place("US")
+US_CA = Place("US", "CA")
+IL = Place("IL")  # weekend Friday + Saturday
+AE = Place("AE")  # weekend Saturday + Sunday since 2022, Friday + Saturday before
+SA = Place("SA")  # weekend Friday + Saturday
+DE = Place("DE")
+DE_BY = Place("DE", "BY")
+GB = Place("GB")
+GB_ENG = Place("GB", "ENG")
+JP = Place("JP")
+WEEKENDS_ONLY = Place(None)
+US_FRI_SAT = Place("US", weekend=frozenset({FRI, SAT}))  # a user-set weekend
+
+
+class Outcome(Protocol):
+    """What the ``cli`` fixture returns for one run."""
+
+    code: int
+    out: str
+    err: str
+
+
+Cli = Callable[..., Outcome]
+
+
+def snapshot(path: Path) -> list[str]:
+    """Every row of every table, for asserting that a failed command changed nothing."""
+    if not path.exists():
+        return []
+    with closing(sqlite3.connect(path)) as conn:
+        return list(conn.iterdump())
+
+
+def day(text: str) -> date:
+    """``"Mon 2026-11-23"`` -> date(2026, 11, 23), checking the weekday written."""
+    weekday, iso = text.split()
+    parsed = date.fromisoformat(iso)
+    assert f"{parsed:%a}" == weekday, f"{iso} is a {parsed:%a}, not a {weekday}"
+    return parsed
