@@ -128,7 +128,11 @@ def main() -> None:
                 clock.set(at - timedelta(seconds=2))
                 proc.send_signal(signal.SIGUSR1)
                 t0 = time.time()
-                server.wait_for(before + 1, timeout=15)
+                try:
+                    server.wait_for(before + 1, timeout=15)
+                except AssertionError:
+                    raise SystemExit("no notification; the daemon's log:\n"
+                                     + Path(tmp, "delay.log").read_text()) from None
                 delays.append(server.notifications()[-1]["received_at"] - (t0 + 2.0))
         finally:
             end_process(proc)

@@ -276,46 +276,10 @@ def cmd_status(app: App) -> None:
     state = runstate.running_daemon(os.environ)
     due = app.tracker.upcoming()
     last = app.tracker.last_shown()
-    zone = app.config.calendar.zone
-    data = {
-        "running": state is not None,
-        "pid": state.pid if state else None,
-        "since": state.started_at if state else None,
-        "next_reminder": render.due_json(due[0]) if due else None,
-        "last_shown": {
-            "interview_id": last[0].interview_id,
-            "company": last[1],
-            "kind": last[0].kind,
-            "shown_at": last[0].shown_at.isoformat(),
-        }
-        if last
-        else None,
-        "last_error": state.last_error if state else None,
-        "last_error_at": state.last_error_at if state else None,
-    }
-    lines = [
-        f"daemon:         running (pid {state.pid}, since {state.started_at})"
-        if state
-        else "daemon:         not running (start it: followup install-service)",
-        "next reminder:  "
-        + (
-            f"{render.KIND_WORDS[due[0].kind]} {due[0].company} "
-            f"(interview {due[0].interview_id}), {render.when(due[0].at)}"
-            if due
-            else "none pending"
-        ),
-        "last shown:     "
-        + (
-            f"{last[0].kind.replace('_', ' ')} {last[1]} "
-            f"(interview {last[0].interview_id}), "
-            f"{render.when(last[0].shown_at.astimezone(zone))}"
-            if last
-            else "none yet"
-        ),
-    ]
-    if state and state.last_error:
-        lines.append(f"last error:     {state.last_error} ({state.last_error_at})")
-    app.emit("\n".join(lines), data)
+    app.emit(
+        lambda: render.status_text(state, due, last, app.config, app.now),
+        lambda: render.status_json(state, due, last),
+    )
 
 
 def cmd_test_notification(app: App) -> None:

@@ -470,6 +470,7 @@ def run(config_path: str | None) -> int:
         stream=sys.stderr, level=logging.INFO, format="%(levelname)s %(name)s: %(message)s"
     )
     config = load(config_path)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     for warning in config.warnings:
         log.warning("%s", warning)
     try:

@@ -11,8 +11,11 @@ from zoneinfo import ZoneInfo
 from followup.rules import Kind, Reminder, long_day
 
 if TYPE_CHECKING:
+    from followup.config import Config
     from followup.drafting import Draft
     from followup.lint import Finding
+    from followup.runstate import DaemonState
+    from followup.store import ShownReminder
 from followup.tracker import Due, HistoryEntry, InterviewView
 
 KIND_WORDS = {Kind.EMAIL: "email", Kind.MOVE_ON: "move on"}
@@ -179,3 +182,64 @@ def history_text(entries: Sequence[HistoryEntry], zone: ZoneInfo) -> str:
 
 def history_json(entries: Sequence[HistoryEntry]) -> list[dict[str, Any]]:
     return [{"at": e.at.isoformat(), "kind": e.kind, "details": dict(e.details)} for e in entries]
+
+
+def to_do(kind: Kind | str, company: str) -> str:
+    """What a reminder asks: "email Acme", "move on from Acme"."""
+    return f"email {company}" if Kind(kind) is Kind.EMAIL else f"move on from {company}"
+
+
+def status_json(
+    state: DaemonState | None, due: Sequence[Due], last: tuple[ShownReminder, str] | None
+) -> dict[str, Any]:
+    return {
+        "running": state is not None,
+        "pid": state.pid if state else None,
+        "since": state.started_at if state else None,
+        "next_reminder": due_json(due[0]) if due else None,
+        "last_shown": {
+            "interview_id": last[0].interview_id,
+            "company": last[1],
+            "kind": last[0].kind,
+            "shown_at": last[0].shown_at.isoformat(),
+        }
+        if last
+        else None,
+        "last_error": state.last_error if state else None,
+        "last_error_at": state.last_error_at if state else None,
+    }
+
+
+def status_text(
+    state: DaemonState | None,
+    due: Sequence[Due],
+    last: tuple[ShownReminder, str] | None,
+    config: Config,
+    now: datetime,
+) -> str:
+    zone = config.calendar.zone
+    if state is None:
+        daemon = "not running (start it: followup install-service)"
+    else:
+        daemon = f"running (pid {state.pid}, since {state.started_at})"
+    if due:
+        d = due[0]
+        upcoming = f"{to_do(d.kind, d.company)} (interview {d.interview_id}), {when(d.at)}"
+        if d.at <= now:
+            window = f"{config.notify.at:%H:%M}-{config.notify.until:%H:%M}"
+            upcoming += f"; due, shown within the {window} window"
+    else:
+        upcoming = "none pending"
+    if last:
+        shown_at = when(last[0].shown_at.astimezone(zone))
+        recent = f"{to_do(last[0].kind, last[1])} (interview {last[0].interview_id}), {shown_at}"
+    else:
+        recent = "none yet"
+    lines = [
+        f"daemon:         {daemon}",
+        f"next reminder:  {upcoming}",
+        f"last shown:     {recent}",
+    ]
+    if state and state.last_error:
+        lines.append(f"last error:     {state.last_error} ({state.last_error_at})")
+    return "\n".join(lines)
