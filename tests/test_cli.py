@@ -617,6 +617,7 @@ def test_config_shows_the_path_and_every_default(cli: Cli, home: Path) -> None:
         'notify.at = "09:00"  # default\n'
         'notify.until = "20:00"  # default\n'
         'notify.app_name = "followup"  # default\n'
+        'notify.backend = "auto"  # default\n'
         f'store.url = "sqlite:///{home}/.local/share/followup/followup.db"  # default\n'
         "you.name = (none)  # default\n"
         "you.signature = (none)  # default\n"
@@ -1013,6 +1014,13 @@ BAD_INPUT = [
         "{config}: notify.at = \"25:00\": must be a time of day like '09:00'",
         config='[notify]\nat = "25:00"\n',
         id="config bad time",
+    ),
+    _case(
+        ("list",),
+        1,
+        "{config}: notify.backend = \"kde\": must be 'auto', 'dbus' or 'plyer'",
+        config='[notify]\nbackend = "kde"\n',
+        id="config unknown notification backend",
     ),
     _case(
         ("list",),

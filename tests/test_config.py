@@ -66,6 +66,7 @@ def test_the_defaults_of_every_other_setting(cli: Cli, home: Path) -> None:
         "notify.at": "09:00",
         "notify.until": "20:00",
         "notify.app_name": "followup",
+        "notify.backend": "auto",
         "store.url": f"sqlite:///{home}/.local/share/followup/followup.db",
         "you.name": None,
         "you.signature": None,

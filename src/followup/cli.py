@@ -283,9 +283,9 @@ def cmd_status(app: App) -> None:
 
 
 def cmd_test_notification(app: App) -> None:
-    from followup.notifier import Note, PlyerNotifier
+    from followup.notifier import Note, make_notifier
 
-    PlyerNotifier().show(
+    make_notifier(app.config.notify.backend, os.environ).show(
         Note(
             "followup works",
             "Reminders to follow up after your interviews will look like this.",

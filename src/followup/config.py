@@ -81,6 +81,10 @@ def _extra_phrases(value: Any) -> str | None:
     return None
 
 
+def _backend(value: Any) -> str | None:
+    return None if value in ("auto", "dbus", "plyer") else "must be 'auto', 'dbus' or 'plyer'"
+
+
 def _nonempty(value: Any) -> str | None:
     return None if value.strip() else "must not be empty"
 
@@ -169,6 +173,16 @@ OPTIONS: tuple[Option, ...] = (
         _nonempty,
     ),
     Option(
+        "notify",
+        "backend",
+        str,
+        "auto",
+        "How notifications are shown: 'dbus' speaks to the desktop's notification server "
+        "directly (buttons to draft, record or snooze), 'plyer' runs notify-send (no "
+        "buttons), 'auto' takes dbus on Linux when a session bus is known, else plyer",
+        _backend,
+    ),
+    Option(
         "store",
         "url",
         str,
@@ -229,6 +243,7 @@ class NotifySettings:
     at: time
     until: time
     app_name: str
+    backend: str = "auto"
 
 
 @dataclass(frozen=True)
@@ -401,7 +416,7 @@ def from_mapping(raw: Mapping[str, Any], path: Path, env: Mapping[str, str]) -> 
         rules=RuleSettings(
             get("rules.email_after_business_days"), get("rules.move_on_after_business_days")
         ),
-        notify=NotifySettings(at, until, get("notify.app_name")),
+        notify=NotifySettings(at, until, get("notify.app_name"), get("notify.backend")),
         store_url=get("store.url") or default_store_url(env),
         you=YouSettings(get("you.name"), get("you.signature")),
         lint_phrases=tuple(

@@ -92,6 +92,7 @@ def _effective_values(config: Config) -> dict[str, Any]:
         "notify.at": f"{config.notify.at:%H:%M}",
         "notify.until": f"{config.notify.until:%H:%M}",
         "notify.app_name": config.notify.app_name,
+        "notify.backend": config.notify.backend,
         "store.url": config.store_url,
         "you.name": config.you.name,
         "you.signature": config.you.signature,

@@ -18,6 +18,14 @@ The loop sleeps in one ``select``: signal handlers only set flags and
 ``signal.set_wakeup_fd`` wakes it; a fired job writes to a socket; a commit by the CLI wakes
 it through the store's inotify watch (SIGUSR1 from the CLI too). Idle, it wakes twice a
 minute.
+
+Buttons (the D-Bus backend): the backend's receiving thread only queues ``ActionInvoked`` and
+``NotificationClosed`` and wakes the loop; the loop acts through the same tracker calls as the
+CLI, re-plans, and replaces the notification with a confirmation. Which reminder a
+notification was for lives in memory only (notification id -> reminder): after a restart an
+old button is unknown and ignored; an action whose reminder is no longer the interview's
+current one records nothing and says so; a notification's first recording action is its
+only one.
 """
 
 from __future__ import annotations
@@ -38,16 +46,17 @@ from queue import Empty, SimpleQueue
 from types import FrameType
 from typing import Any
 
+from followup import messages
 from followup.config import Config, load
 from followup.errors import DeliveryError, FollowupError
 from followup.messages import DueReminder, notes_for
-from followup.notifier import Notifier, PlyerNotifier
-from followup.rules import Kind, local_instant
+from followup.notifier import BusSignal, Note, Notifier, make_notifier
+from followup.rules import Kind, Status, local_instant
 from followup.runstate import DaemonLock, DaemonState
 from followup.sdnotify import SystemdNotifier
 from followup.store import Database
 from followup.store.watch import StoreWatch
-from followup.tracker import Due, Tracker
+from followup.tracker import Due, InterviewView, Tracker
 
 log = logging.getLogger("followup.daemon")
 
@@ -100,7 +109,16 @@ class Daemon:
         self.env = os.environ if env is None else env
         self.config_path = config_path
         self.clock = clock
-        self.notifier = notifier or PlyerNotifier(self.env)
+        self.signals: SimpleQueue[BusSignal] = SimpleQueue()
+        self.notifier = notifier or make_notifier(
+            config.notify.backend, self.env, self._on_bus_signal
+        )
+        #: notification id -> the reminder it shows (only notifications with buttons)
+        self.shown: dict[int, Key] = {}
+        #: notifications whose recording button was handled: a repeat records nothing
+        self.acted: set[int] = set()
+        #: notifications re-shown after a button (the draft): their next close is the old one
+        self.reshown: set[int] = set()
         self.systemd = SystemdNotifier(self.env)
         self.lock = DaemonLock(self.env)
         self.flags = Flags()
@@ -165,6 +183,9 @@ class Daemon:
             self._loop()
         finally:
             self.systemd.stopping()
+            stop = getattr(self.notifier, "stop", None)
+            if stop is not None:
+                stop()
             self._scheduler.shutdown(wait=False)
             self.lock.release()
             self._watch.close()
@@ -204,6 +225,8 @@ class Daemon:
             if self.flags.changed or store_changed:
                 self.flags.changed = False
                 self._sync(everything=False)
+            if not self.signals.empty():
+                self._handle_signals()
             if not self.fired.empty():
                 self._collect_fired()
             if self.held:
@@ -384,13 +407,23 @@ class Daemon:
                 )
                 del self.held[h.key]
         items.sort(key=lambda r: (r.due.at, r.due.interview_id))
-        for note, group in notes_for(items, self.config.rules, self.config.notify.app_name):
+        try:
+            buttons = "actions" in self.notifier.capabilities()
+        except DeliveryError as exc:
+            self._failed([_key(r.due) for r in items], exc.message, now)
+            self._publish()
+            return
+        notes = notes_for(items, self.config.rules, self.config.notify.app_name, buttons=buttons)
+        for note, group in notes:
             keys = [_key(r.due) for r in group]
             try:
-                self.notifier.show(note)
+                notification_id = self.notifier.show(note)
             except DeliveryError as exc:
                 self._failed(keys, exc.message, now)
                 continue
+            if notification_id is not None and note.actions:
+                self.shown[notification_id] = keys[0]
+                self.acted.discard(notification_id)
             self.tracker.record_shown(keys, self.clock())
             for key in keys:
                 self.held.pop(key, None)
@@ -425,6 +458,137 @@ class Daemon:
         self.state.last_error = cause
         self.state.last_error_at = now.isoformat(timespec="seconds")
 
+    # -- buttons -----------------------------------------------------------------------
+
+    def _on_bus_signal(self, signal_: BusSignal) -> None:
+        """Runs in the D-Bus receiving thread: hand the signal over and wake the loop."""
+        self.signals.put(signal_)
+        self._wake()
+
+    def _handle_signals(self) -> None:
+        while True:
+            try:
+                sig = self.signals.get_nowait()
+            except Empty:
+                return
+            if sig.action is None:
+                if sig.notification_id in self.reshown:
+                    self.reshown.discard(sig.notification_id)
+                else:
+                    self.shown.pop(sig.notification_id, None)
+                continue
+            if sig.notification_id in self.acted:
+                log.info(
+                    "ignored action %r on notification %d: already handled",
+                    sig.action,
+                    sig.notification_id,
+                )
+                continue
+            key = self.shown.get(sig.notification_id)
+            if key is None:
+                log.info(
+                    "ignored action %r on notification %d: not one of this daemon's reminders",
+                    sig.action,
+                    sig.notification_id,
+                )
+                continue
+            self._act(sig.notification_id, sig.action, key)
+
+    def _act(self, notification_id: int, action: str, key: Key) -> None:
+        """Do what the button says through the CLI's own core calls, then confirm."""
+        interview_id, kind, _due = key
+        app_name = self.config.notify.app_name
+        if action not in {a for a, _label in messages.ACTIONS_FOR[kind]}:
+            log.info("ignored unknown action %r on notification %d", action, notification_id)
+            return
+        now = self.clock()
+        if action != messages.DRAFT:
+            self.acted.add(notification_id)
+        try:
+            view = self.tracker.get(interview_id, with_explanation=False)
+        except FollowupError as exc:
+            log.info("action %r for interview %d not done: %s", action, interview_id, exc.message)
+            self._confirm(
+                messages.not_recorded(
+                    f"interview {interview_id}", exc.message, app_name, notification_id
+                )
+            )
+            return
+        current = view.next_reminder
+        if (
+            not view.status.is_open
+            or current is None
+            or (current.kind, current.at_utc) != (kind, key[2])
+        ):
+            why = (
+                f"{view.company} changed since this reminder ({_state(view)}); "
+                f"see: followup show {interview_id}"
+            )
+            log.info(
+                "action %r on a stale reminder for interview %d: %s", action, interview_id, why
+            )
+            self._confirm(messages.not_recorded(view.company, why, app_name, notification_id))
+            return
+        try:
+            view = self._record(action, view, now)
+        except _DraftFailed as exc:
+            log.info("action 'default' for interview %d: %s", interview_id, exc.message)
+            note = messages.draft_failed(view, exc.message, app_name, notification_id)
+            self._reshow(notification_id, self._confirm(note), key)
+            return
+        except FollowupError as exc:
+            log.info("action %r for interview %d not done: %s", action, interview_id, exc.message)
+            self._confirm(
+                messages.not_recorded(view.company, exc.message, app_name, notification_id)
+            )
+            return
+        log.info("action %r recorded for interview %d", action, interview_id)
+        self._sync(everything=False)
+        new_id = self._confirm(messages.confirmation(action, view, app_name, notification_id))
+        if action == messages.DRAFT:
+            self._reshow(notification_id, new_id, key)
+
+    def _reshow(self, old_id: int, new_id: int | None, key: Key) -> None:
+        """The notification was replaced by one with buttons for the same reminder. A server
+        that closed the old one on the click (no ``resident``) sends its close after this:
+        that close must not forget the new one when the server kept the id."""
+        if new_id is None:
+            return
+        self.shown[new_id] = key
+        if new_id == old_id:
+            self.reshown.add(new_id)
+
+    def _record(self, action: str, view: InterviewView, now: datetime) -> InterviewView:
+        interview_id = view.id
+        if action == messages.DRAFT:
+            from followup import drafting
+
+            draft = drafting.compose(
+                view,
+                self.config.you,
+                other_offers=False,
+                template=drafting.load_template(None, self.env),
+            )
+            reason = drafting.open_mail_client(draft, self.env)
+            if reason is not None:
+                raise _DraftFailed(reason)
+            return view
+        if action == messages.EMAILED:
+            today = now.astimezone(self.config.calendar.zone).date()
+            return self.tracker.emailed(interview_id, today, now)
+        if action == messages.SNOOZE:
+            return self.tracker.snooze(interview_id, 1, now)
+        if action == messages.MOVED_ON:
+            return self.tracker.close(interview_id, Status.MOVED_ON, now)
+        return self.tracker.heard(interview_id, "other", None, now)
+
+    def _confirm(self, note: Note) -> int | None:
+        try:
+            return self.notifier.show(note)
+        except DeliveryError as exc:
+            log.error("could not show the confirmation %r: %s", note.title, exc.message)
+            return None
+
     # -- status ------------------------------------------------------------------------
 
     def _status_text(self) -> str:
@@ -452,6 +616,20 @@ class Daemon:
         self.state.next_reminder = status
         self.systemd.status(status)
         self.lock.write(self.state)
+
+
+class _DraftFailed(FollowupError):
+    """The Draft button found no mail client to hand the draft to."""
+
+
+def _state(view: InterviewView) -> str:
+    if not view.status.is_open:
+        return f"it is {view.status.value.replace('_', ' ')}"
+    r = view.next_reminder
+    if r is None:
+        return "no reminder is planned"
+    what = "email" if r.kind is Kind.EMAIL else "move-on"
+    return f"its {what} reminder is now on {r.day:%a} {r.day.day} {r.day:%b}"
 
 
 def _settle_memory() -> None:

@@ -53,6 +53,7 @@ import shutil
 import string
 import subprocess
 import tempfile
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -317,27 +318,39 @@ def open_mail_client(draft: Draft, env: Mapping[str, str]) -> str | None:
 
     Returns None when the opener accepted it, else one line saying why not. The opener's
     output goes to a file, not a pipe: a mail client it starts may keep running, and a pipe
-    it inherited would never close.
+    it inherited would never close. The time limit is a timer that kills the opener, not
+    ``subprocess.run(timeout=...)``, whose wait polls with ``time.sleep``: that fails
+    (EINVAL) under libfaketime, the clock of the daemon's tests, which opens drafts too.
     """
     opener = shutil.which(OPENER, path=env.get("PATH", os.defpath))
     if opener is None:
         return f"no desktop opener ({OPENER}) found"
     with tempfile.TemporaryFile() as errors:
         try:
-            done = subprocess.run(
+            proc = subprocess.Popen(
                 [opener, mailto(draft)],
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
                 stderr=errors,
                 env=dict(env),
-                timeout=OPEN_TIMEOUT,
-                check=False,
             )
-        except subprocess.TimeoutExpired:
-            return f"{OPENER} did not finish within {OPEN_TIMEOUT:g} seconds"
         except OSError as exc:
             return f"cannot run {OPENER}: {exc.strerror or exc}"
-        if done.returncode == 0:
+        killed = threading.Event()
+
+        def kill() -> None:
+            killed.set()
+            proc.kill()
+
+        timer = threading.Timer(OPEN_TIMEOUT, kill)
+        timer.start()
+        try:
+            returncode = proc.wait()
+        finally:
+            timer.cancel()
+        if killed.is_set():
+            return f"{OPENER} did not finish within {OPEN_TIMEOUT:g} seconds"
+        if returncode == 0:
             return None
         errors.seek(0)
         said = [
@@ -345,8 +358,8 @@ def open_mail_client(draft: Draft, env: Mapping[str, str]) -> str | None:
             for line in errors.read().decode("utf-8", "replace").splitlines()
             if line.strip()
         ]
-    detail = said[-1] if said else _OPENER_STATUS.get(done.returncode, "no reason given")
-    return f"{OPENER} failed with status {done.returncode}: {detail}"
+    detail = said[-1] if said else _OPENER_STATUS.get(returncode, "no reason given")
+    return f"{OPENER} failed with status {returncode}: {detail}"
 
 
 #: What xdg-open's exit statuses mean (xdg-open(1)).

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from followup.notifier import Note
-from followup.rules import Kind, RuleSettings, long_day
+from followup.rules import Kind, RuleSettings, long_day, short_day
 from followup.tracker import Due, InterviewView
 
 MAX_NAME = 60
@@ -38,7 +38,11 @@ def _day(d: object) -> str:
     return long_day(d)  # type: ignore[arg-type]
 
 
-def reminder_note(r: DueReminder, rules: RuleSettings, app_name: str) -> Note:
+def reminder_note(
+    r: DueReminder, rules: RuleSettings, app_name: str, *, buttons: bool = False
+) -> Note:
+    """The reminder; with ``buttons`` (the server shows actions) the body leaves out the
+    commands, which the buttons replace."""
     v = r.interview
     company = _short(v.company)
     if r.due.kind is Kind.EMAIL:
@@ -48,19 +52,24 @@ def reminder_note(r: DueReminder, rules: RuleSettings, app_name: str) -> Note:
             f"{who} at {escape(company)} said they would get back to you "
             f"({_day(v.reply_expected_on)}). "
             "A short, polite email is better than a call: they can read it when they have "
-            f"a moment.\nDraft it: followup draft {v.id}\n"
-            f"Once sent: followup emailed {v.id}"
+            "a moment."
         )
+        if not buttons:
+            body += f"\nDraft it: followup draft {v.id}\nOnce sent: followup emailed {v.id}"
         title = f"Time to email {company}"
+        actions = EMAIL_ACTIONS
     else:
         emailed = _day(v.emailed_on) if v.emailed_on else "-"
         body = (
             f"There has been no reply for {rules.move_on_after_business_days} business days "
             f"since your email to {escape(company)} on {emailed}. It is time to put your "
-            f"energy into other openings.\nRecord it: followup moved-on {v.id}"
+            "energy into other openings."
         )
+        if not buttons:
+            body += f"\nRecord it: followup moved-on {v.id}"
         title = f"Time to move on from {company}"
-    return Note(title, body[:MAX_BODY], app_name)
+        actions = MOVE_ON_ACTIONS
+    return Note(title, body[:MAX_BODY], app_name, actions if buttons else ())
 
 
 def summary_note(items: Sequence[DueReminder], app_name: str) -> Note:
@@ -78,9 +87,73 @@ def summary_note(items: Sequence[DueReminder], app_name: str) -> Note:
 
 
 def notes_for(
-    items: Sequence[DueReminder], rules: RuleSettings, app_name: str
+    items: Sequence[DueReminder], rules: RuleSettings, app_name: str, *, buttons: bool = False
 ) -> list[tuple[Note, list[DueReminder]]]:
-    """One note per reminder, or a single summary when more than three come at once."""
+    """One note per reminder, or a single summary (without buttons: they could not say
+    which interview they are for) when more than three come at once."""
     if len(items) > SUMMARY_AFTER:
         return [(summary_note(items, app_name), list(items))]
-    return [(reminder_note(r, rules, app_name), [r]) for r in items]
+    return [(reminder_note(r, rules, app_name, buttons=buttons), [r]) for r in items]
+
+
+# -- buttons and what they answer ----------------------------------------------------------
+
+#: Action keys name the deed, never the interview: the daemon maps the notification's id to
+#: the reminder it showed. "default" is the spec's key for a click on the notification.
+DRAFT, EMAILED, SNOOZE, MOVED_ON, REPLIED = "default", "emailed", "snooze", "moved-on", "replied"
+EMAIL_ACTIONS = ((DRAFT, "Draft email"), (EMAILED, "I emailed"), (SNOOZE, "Snooze"))
+MOVE_ON_ACTIONS = ((MOVED_ON, "Move on"), (REPLIED, "They replied"), (SNOOZE, "Snooze"))
+ACTIONS_FOR = {Kind.EMAIL: EMAIL_ACTIONS, Kind.MOVE_ON: MOVE_ON_ACTIONS}
+
+
+def next_step(view: InterviewView) -> str:
+    """What comes next for the interview, as the confirmation's second sentence."""
+    r = view.next_reminder
+    if not view.status.is_open or r is None:
+        return "No more reminders for it."
+    if r.kind is Kind.EMAIL:
+        return f"You'll be reminded to email them on {short_day(r.day)}."
+    if view.emailed_on is not None and r.day == r.due:
+        return f"If there is no reply, you'll be told to move on on {short_day(r.day)}."
+    return f"You'll be told to move on on {short_day(r.day)}."
+
+
+def confirmation(action: str, view: InterviewView, app_name: str, replaces_id: int) -> Note:
+    """What replaces a reminder once its button was handled: what was recorded, what next."""
+    company = _short(view.company)
+    if action == DRAFT:
+        title = f"Draft opened: email {company}"
+        body = (
+            "Your mail client has the draft. Once it is sent, press “I emailed” "
+            f"(or run: followup emailed {view.id})."
+        )
+        return Note(title, body, app_name, EMAIL_ACTIONS[1:], replaces_id)
+    if action == EMAILED:
+        assert view.emailed_on is not None
+        done = f"emailed {company} on {short_day(view.emailed_on)}"
+    elif action == SNOOZE:
+        done = f"snoozed {company}"
+    elif action == MOVED_ON:
+        done = f"moved on from {company}"
+    else:
+        done = f"{company} replied"
+    body = f"Recorded: {escape(done)}. {next_step(view)}"
+    return Note(f"Recorded: {done}", body, app_name, (), replaces_id)
+
+
+def draft_failed(view: InterviewView, why: str, app_name: str, replaces_id: int) -> Note:
+    """The Draft button could not reach a mail client: say why, keep the other buttons."""
+    body = (
+        f"Could not open your mail client: {escape(why)}. "
+        f"See the draft with: followup draft {view.id}"
+    )
+    title = f"No draft opened for {_short(view.company)}"
+    return Note(title, body[:MAX_BODY], app_name, EMAIL_ACTIONS[1:], replaces_id)
+
+
+def not_recorded(company: str, why: str, app_name: str, replaces_id: int) -> Note:
+    """The answer to a button whose reminder is no longer the interview's current one."""
+    body = f"Nothing was recorded: {escape(why)}"
+    return Note(
+        f"Nothing recorded for {_short(company)}", body[:MAX_BODY], app_name, (), replaces_id
+    )

@@ -18,8 +18,9 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 import threading
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -32,18 +33,31 @@ SEND_TIMEOUT_S = 10
 
 @dataclass(frozen=True)
 class Note:
-    """One notification: a plain-text title and a body already escaped for markup."""
+    """One notification: a plain-text title and a body already escaped for markup.
+
+    ``actions`` are (key, label) buttons, shown only by a backend and server that support
+    them; ``replaces_id`` is the id of a notification this one replaces (0: none).
+    """
 
     title: str
     body: str
     app_name: str = "followup"
+    actions: tuple[tuple[str, str], ...] = ()
+    replaces_id: int = 0
 
 
 class Notifier(Protocol):
     """Shows notifications. ``show`` returns only once the notification was handed to the
-    desktop's notification server, and raises :class:`DeliveryError` otherwise."""
+    desktop's notification server, and raises :class:`DeliveryError` otherwise; it returns
+    the server's id for the notification when the backend learns it (None otherwise).
 
-    def show(self, note: Note) -> None: ...
+    ``capabilities`` are the server's (``GetCapabilities``): a backend that cannot show
+    buttons returns none, so the texts name the commands instead.
+    """
+
+    def show(self, note: Note) -> int | None: ...
+
+    def capabilities(self) -> frozenset[str]: ...
 
 
 def session_bus_address(env: MutableMapping[str, str]) -> str:
@@ -156,7 +170,11 @@ class PlyerNotifier:
     def __init__(self, env: MutableMapping[str, str] | None = None) -> None:
         self._env = os.environ if env is None else env
 
-    def show(self, note: Note) -> None:
+    def capabilities(self) -> frozenset[str]:
+        """None that matter: notify-send is given no actions and waits for nothing."""
+        return frozenset()
+
+    def show(self, note: Note) -> int | None:
         if shutil.which("notify-send", path=self._env.get("PATH")) is None:
             raise DeliveryError(_NO_NOTIFY_SEND)
         address = session_bus_address(self._env)
@@ -167,3 +185,39 @@ class PlyerNotifier:
         plyer_linux.NotifySendNotification().notify(
             title=note.title, message=note.body, app_name=note.app_name, timeout=0
         )
+        return None
+
+
+BACKENDS = ("auto", "dbus", "plyer")
+
+
+def make_notifier(
+    backend: str,
+    env: MutableMapping[str, str],
+    on_signal: Callable[[BusSignal], None] | None = None,
+) -> Notifier:
+    """The notifier ``notify.backend`` asks for. ``auto`` takes the D-Bus backend on Linux
+    when a session bus address is known (it may come up later: the backend connects on each
+    show), and plyer elsewhere. ``on_signal`` receives the D-Bus backend's action and close
+    signals (in the backend's receiving thread)."""
+    if backend == "auto":
+        try:
+            session_bus_address(env)
+        except DeliveryError:
+            backend = "plyer"
+        else:
+            backend = "dbus" if sys.platform.startswith("linux") else "plyer"
+    if backend == "dbus":
+        from followup.notifier_dbus import DBusNotifier
+
+        return DBusNotifier(env, on_signal)
+    return PlyerNotifier(env)
+
+
+@dataclass(frozen=True)
+class BusSignal:
+    """``ActionInvoked`` (``action`` is the key) or ``NotificationClosed`` (``action`` None)
+    for notification ``notification_id``."""
+
+    notification_id: int
+    action: str | None

@@ -31,6 +31,7 @@ timezone = "UTC"
 [notify]
 at = "09:00"
 until = "20:00"
+backend = "plyer"
 """
 
 # Variables of the test runner's own session that must not reach the daemon.

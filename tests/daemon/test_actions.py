@@ -1,0 +1,448 @@
+"""Buttons on the reminders (the D-Bus backend), end to end: the real daemon on a private bus,
+the recording notification server pressing the buttons (``ActionInvoked`` then
+``NotificationClosed``, as a desktop does), and the CLI to look at the store.
+
+Dates are 2030, US calendar, zone UTC. An interview whose reply was expected Wed 2030-01-02
+has its email reminder on Mon 2030-01-07 09:00 (Thu 3 and Fri 4 pass); emailed on Mon
+2030-01-07, its move-on reminder is on Tue 2030-01-15 09:00 (Tue 8 .. Mon 14 pass).
+
+Each button is compared with the CLI command it stands for, run on a twin store (the same
+interview, the same fake clock): the interview and its history must come out the same.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import pytest
+from jeepney import DBusAddress, new_method_call
+
+from tests.support.daemon import CONFIG, DaemonProcess
+from tests.support.harness import FakeClock, NotificationServer, PrivateBus, poll_until
+
+DBUS_CONFIG = CONFIG.replace('backend = "plyer"', 'backend = "dbus"')
+WED_2030_01_02 = date(2030, 1, 2)
+MON_2030_01_07_10H = datetime(2030, 1, 7, 10, 0, tzinfo=UTC)  # the email reminder is due
+TUE_2030_01_15_10H = datetime(2030, 1, 15, 10, 0, tzinfo=UTC)  # the move-on reminder is due
+EMAIL_BUTTONS = ["default", "Draft email", "emailed", "I emailed", "snooze", "Snooze"]
+MOVE_ON_BUTTONS = ["moved-on", "Move on", "replied", "They replied", "snooze", "Snooze"]
+QUIET_S = 2.0
+
+
+def dbus_daemon(make_daemon: Callable[..., DaemonProcess], **options: Any) -> DaemonProcess:
+    return make_daemon(config=DBUS_CONFIG, **options)
+
+
+def prepared(daemon: DaemonProcess, kind: str) -> None:
+    """Acme, expected Wed 2030-01-02, with its ``kind`` reminder due now."""
+    daemon.add("Acme", WED_2030_01_02)
+    if kind == "move_on":
+        daemon.cli_ok("emailed", "1", "--on", "2030-01-07")
+
+
+def start(
+    daemon: DaemonProcess, server: NotificationServer, fake_clock: FakeClock, kind: str
+) -> dict[str, Any]:
+    """Start the daemon with the reminder due; returns the reminder as the server got it."""
+    fake_clock.set(MON_2030_01_07_10H if kind == "email" else TUE_2030_01_15_10H)
+    prepared(daemon, kind)
+    daemon.start().wait_ready()
+    [note] = server.wait_for(1, timeout=10)
+    return note
+
+
+def store_view(daemon: DaemonProcess) -> tuple[Any, Any, Any]:
+    """The interview, its history without the instants, and the upcoming reminders."""
+    shown = json.loads(daemon.cli_ok("show", "1", "--json"))
+    history = [
+        (e["kind"], e["details"]) for e in json.loads(daemon.cli_ok("history", "1", "--json"))
+    ]
+    return shown, history, json.loads(daemon.cli_ok("upcoming", "--json"))
+
+
+def nothing_more(server: NotificationServer, count: int) -> bool:
+    more = poll_until(lambda: len(server.notifications()) > count, QUIET_S)
+    return not more and len(server.notifications()) == count
+
+
+# (reminder kind, button, the CLI command it stands for, the confirmation's title and body)
+BUTTONS = {
+    "email reminder: I emailed": (
+        "email",
+        "emailed",
+        ["emailed", "1"],
+        "Recorded: emailed Acme on Mon 7 Jan",
+        "Recorded: emailed Acme on Mon 7 Jan. "
+        "If there is no reply, you'll be told to move on on Tue 15 Jan.",
+    ),
+    "email reminder: Snooze": (
+        "email",
+        "snooze",
+        ["snooze", "1", "--days", "1"],
+        "Recorded: snoozed Acme",
+        "Recorded: snoozed Acme. You'll be reminded to email them on Tue 8 Jan.",
+    ),
+    "move-on reminder: Move on": (
+        "move_on",
+        "moved-on",
+        ["moved-on", "1"],
+        "Recorded: moved on from Acme",
+        "Recorded: moved on from Acme. No more reminders for it.",
+    ),
+    "move-on reminder: They replied": (
+        "move_on",
+        "replied",
+        ["heard", "1", "--outcome", "other"],
+        "Recorded: Acme replied",
+        "Recorded: Acme replied. No more reminders for it.",
+    ),
+    "move-on reminder: Snooze": (
+        "move_on",
+        "snooze",
+        ["snooze", "1", "--days", "1"],
+        "Recorded: snoozed Acme",
+        "Recorded: snoozed Acme. You'll be told to move on on Wed 16 Jan.",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(BUTTONS))
+def test_a_button_records_what_the_cli_command_records_and_the_confirmation_replaces_it(
+    make_daemon: Callable[..., DaemonProcess],
+    notification_server: NotificationServer,
+    fake_clock: FakeClock,
+    case: str,
+) -> None:
+    kind, key, command, title, body = BUTTONS[case]
+    daemon = dbus_daemon(make_daemon)
+    twin = dbus_daemon(make_daemon)  # never started: the CLI's own result
+    reminder = start(daemon, notification_server, fake_clock, kind)
+    prepared(twin, kind)
+    twin.cli_ok(*command)
+
+    notification_server.invoke_action(reminder["id"], key)
+
+    confirmation = notification_server.wait_for(2, timeout=10)[1]
+    assert (confirmation["replaces_id"], confirmation["summary"], confirmation["body"]) == (
+        reminder["id"],
+        title,
+        body,
+    )
+    assert confirmation["actions"] == []
+    assert store_view(daemon) == store_view(twin)  # the next reminder re-planned too
+    daemon.wait_log(f"action '{key}' recorded for interview 1")
+
+
+@pytest.mark.parametrize(
+    ("kind", "buttons"),
+    [("email", EMAIL_BUTTONS), ("move_on", MOVE_ON_BUTTONS)],
+    ids=["email reminder", "move-on reminder"],
+)
+def test_a_server_with_actions_gets_buttons_a_resident_normal_reminder_and_no_commands(
+    make_daemon: Callable[..., DaemonProcess],
+    notification_server: NotificationServer,
+    fake_clock: FakeClock,
+    kind: str,
+    buttons: list[str],
+) -> None:
+    note = start(dbus_daemon(make_daemon), notification_server, fake_clock, kind)
+
+    assert note["actions"] == buttons
+    assert note["hints"] == {"urgency": 1, "resident": True}
+    assert note["expire_timeout"] == 0
+    assert "followup " not in note["body"]
+
+
+def test_a_server_without_actions_gets_no_buttons_and_the_commands_in_the_body(
+    make_daemon: Callable[..., DaemonProcess],
+    bus: PrivateBus,
+    fake_clock: FakeClock,
+    tmp_path: Path,
+) -> None:
+    with NotificationServer(bus.address, tmp_path / "plain.jsonl", actions=False) as server:
+        server.wait_until_ready()
+        note = start(dbus_daemon(make_daemon), server, fake_clock, "email")
+
+    assert note["actions"] == []
+    assert note["hints"] == {"urgency": 1}
+    assert note["body"].endswith("\nDraft it: followup draft 1\nOnce sent: followup emailed 1")
+
+
+def test_the_default_action_opens_the_draft_in_the_mail_client_then_i_emailed_records_it(
+    make_daemon: Callable[..., DaemonProcess],
+    notification_server: NotificationServer,
+    fake_clock: FakeClock,
+    tmp_path: Path,
+) -> None:
+    opened = tmp_path / "opened.txt"
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    opener = bin_dir / "xdg-open"
+    opener.write_text(f'#!/bin/sh\nprintf "%s\\n" "$1" >> "{opened}"\n')
+    opener.chmod(0o755)
+    daemon = dbus_daemon(make_daemon, path=f"{bin_dir}:{os.environ['PATH']}")
+    reminder = start(daemon, notification_server, fake_clock, "email")
+    before = store_view(daemon)
+
+    notification_server.invoke_action(reminder["id"], "default")
+
+    again = notification_server.wait_for(2, timeout=10)[1]
+    [link] = opened.read_text().splitlines()
+    parts = urlsplit(link)
+    query = parse_qs(parts.query)
+    expected = json.loads(daemon.cli_ok("draft", "1", "--json"))
+    assert (parts.scheme, unquote(parts.path)) == ("mailto", "")
+    assert query["subject"] == [expected["subject"]]
+    assert query["body"] == [expected["body"].replace("\n", "\r\n")]
+    assert store_view(daemon) == before  # a draft records nothing
+    assert (again["replaces_id"], again["summary"], again["actions"]) == (
+        reminder["id"],
+        "Draft opened: email Acme",
+        ["emailed", "I emailed", "snooze", "Snooze"],
+    )
+
+    notification_server.invoke_action(again["id"], "emailed")
+
+    done = notification_server.wait_for(3, timeout=10)[2]
+    assert done["summary"] == "Recorded: emailed Acme on Mon 7 Jan"
+    assert json.loads(daemon.cli_ok("show", "1", "--json"))["emailed_on"] == "2030-01-07"
+
+
+def test_a_draft_with_no_mail_client_says_why_and_keeps_the_other_buttons(
+    make_daemon: Callable[..., DaemonProcess],
+    notification_server: NotificationServer,
+    fake_clock: FakeClock,
+    tmp_path: Path,
+) -> None:
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    opener = bin_dir / "xdg-open"
+    opener.write_text("#!/bin/sh\necho 'no method available for opening mailto' >&2\nexit 3\n")
+    opener.chmod(0o755)
+    daemon = dbus_daemon(make_daemon, path=f"{bin_dir}:{os.environ['PATH']}")
+    reminder = start(daemon, notification_server, fake_clock, "email")
+    before = store_view(daemon)
+
+    notification_server.invoke_action(reminder["id"], "default")
+
+    again = notification_server.wait_for(2, timeout=10)[1]
+    assert (again["replaces_id"], again["summary"], again["body"], again["actions"]) == (
+        reminder["id"],
+        "No draft opened for Acme",
+        "Could not open your mail client: xdg-open failed with status 3: no method available "
+        "for opening mailto. See the draft with: followup draft 1",
+        ["emailed", "I emailed", "snooze", "Snooze"],
+    )
+    assert store_view(daemon) == before
+
+
+def test_the_same_action_twice_records_once(
+    make_daemon: Callable[..., DaemonProcess],
+    notification_server: NotificationServer,
+    fake_clock: FakeClock,
+) -> None:
+    daemon = dbus_daemon(make_daemon)
+    reminder = start(daemon, notification_server, fake_clock, "email")
+
+    notification_server.invoke_action(reminder["id"], "snooze")
+    notification_server.wait_for(2, timeout=10)
+    notification_server.invoke_action(reminder["id"], "snooze")
+
+    daemon.wait_log(f"ignored action 'snooze' on notification {reminder['id']}: already handled")
+    assert nothing_more(notification_server, 2)
+    history = [e["kind"] for e in json.loads(daemon.cli_ok("history", "1", "--json"))]
+    assert history == ["created", "snoozed"]
+
+
+def test_an_action_on_an_interview_closed_meanwhile_records_nothing_and_says_so(
+    make_daemon: Callable[..., DaemonProcess],
+    notification_server: NotificationServer,
+    fake_clock: FakeClock,
+) -> None:
+    daemon = dbus_daemon(make_daemon)
+    reminder = start(daemon, notification_server, fake_clock, "email")
+    daemon.cli_ok("moved-on", "1")
+    before = store_view(daemon)
+
+    notification_server.invoke_action(reminder["id"], "emailed")
+
+    answer = notification_server.wait_for(2, timeout=10)[1]
+    assert (answer["replaces_id"], answer["summary"], answer["body"]) == (
+        reminder["id"],
+        "Nothing recorded for Acme",
+        "Nothing was recorded: Acme changed since this reminder (it is moved on); "
+        "see: followup show 1",
+    )
+    assert store_view(daemon) == before
+    daemon.wait_log("action 'emailed' on a stale reminder for interview 1")
+
+
+def test_signals_about_another_applications_notification_are_ignored(
+    make_daemon: Callable[..., DaemonProcess],
+    notification_server: NotificationServer,
+    bus: PrivateBus,
+    fake_clock: FakeClock,
+) -> None:
+    daemon = dbus_daemon(make_daemon)
+    start(daemon, notification_server, fake_clock, "email")
+    before = store_view(daemon)
+    server = DBusAddress(
+        "/org/freedesktop/Notifications",
+        "org.freedesktop.Notifications",
+        "org.freedesktop.Notifications",
+    )
+    with bus.connect() as other_app:
+        notify = new_method_call(
+            server,
+            "Notify",
+            "susssasa{sv}i",
+            ("mail", 0, "", "New mail", "", ["emailed", "Read"], {}, -1),
+        )
+        (other_id,) = other_app.send_and_get_reply(notify, timeout=5).body
+
+    notification_server.invoke_action(other_id, "emailed")
+
+    daemon.wait_log(f"ignored action 'emailed' on notification {other_id}: not one of")
+    assert nothing_more(notification_server, 2)  # the reminder and the other app's one
+    assert store_view(daemon) == before
+
+
+def test_with_no_server_the_reminder_is_retried_and_delivered_once_one_appears(
+    make_daemon: Callable[..., DaemonProcess],
+    bus: PrivateBus,
+    fake_clock: FakeClock,
+    tmp_path: Path,
+) -> None:
+    daemon = dbus_daemon(make_daemon)
+    fake_clock.set(MON_2030_01_07_10H)
+    daemon.add("Acme", WED_2030_01_02)
+    daemon.start().wait_ready()
+    daemon.wait_log(
+        "ERROR followup.daemon: could not show a notification: no notification server on "
+        "the session bus (nothing owns org.freedesktop.Notifications); start your desktop's "
+        "notification daemon (e.g. dunst); keeping it, retrying in 15 s"
+    )
+    assert daemon.ledger() == []
+
+    with NotificationServer(bus.address, tmp_path / "late.jsonl") as server:
+        server.wait_until_ready()
+        daemon.set_clock(fake_clock.now.replace(minute=1))
+        [note] = server.wait_for(1, timeout=10)
+        assert (note["summary"], note["actions"]) == ("Time to email Acme", EMAIL_BUTTONS)
+        daemon.wait_log("delivery works again")
+        assert nothing_more(server, 1)
+
+
+# -- the daemon issue's promises hold with the D-Bus backend too -----------------------------
+
+
+def test_a_restart_never_repeats_a_reminder_shown_through_dbus(
+    make_daemon: Callable[..., DaemonProcess],
+    notification_server: NotificationServer,
+    fake_clock: FakeClock,
+) -> None:
+    daemon = dbus_daemon(make_daemon)
+    start(daemon, notification_server, fake_clock, "email")
+    assert poll_until(lambda: len(daemon.ledger()) == 1, 2.0)
+
+    assert daemon.stop()[0] == 0, daemon.log()
+    daemon.start().wait_ready()
+
+    assert "planned 0 reminder(s)" in daemon.log()
+    assert nothing_more(notification_server, 1)
+
+
+def test_markup_arrives_escaped_and_more_than_three_arrive_as_one_summary_without_buttons(
+    make_daemon: Callable[..., DaemonProcess],
+    notification_server: NotificationServer,
+    fake_clock: FakeClock,
+) -> None:
+    daemon = dbus_daemon(make_daemon)
+    fake_clock.set(MON_2030_01_07_10H)
+    for company in ("Smith & <b>Sons</b>", "Beta", "Gamma", "Delta"):
+        daemon.add(company, WED_2030_01_02)
+    daemon.start().wait_ready()
+
+    [note] = notification_server.wait_for(1, timeout=10)
+    assert nothing_more(notification_server, 1)
+    assert (note["summary"], note["actions"]) == ("4 follow-up reminders", [])
+    assert note["body"].split("\n") == [
+        "Email Smith &amp; &lt;b&gt;Sons&lt;/b&gt;: followup draft 1",
+        "Email Beta: followup draft 2",
+        "Email Gamma: followup draft 3",
+        "Email Delta: followup draft 4",
+    ]
+
+
+def test_a_server_answering_notify_with_an_error_is_logged_and_retried(
+    make_daemon: Callable[..., DaemonProcess],
+    bus: PrivateBus,
+    fake_clock: FakeClock,
+    tmp_path: Path,
+) -> None:
+    daemon = dbus_daemon(make_daemon)
+    fake_clock.set(MON_2030_01_07_10H)
+    daemon.add("Acme", WED_2030_01_02)
+    with NotificationServer(bus.address, tmp_path / "failing.jsonl", fail=True) as failing:
+        failing.wait_until_ready()
+        daemon.start().wait_ready()
+        daemon.wait_log(
+            "ERROR followup.daemon: could not show a notification: the notification server "
+            "refused it: org.freedesktop.DBus.Error.Failed: notification server told to fail "
+            "(--fail); keeping it, retrying in 15 s"
+        )
+    assert daemon.ledger() == []
+
+    with NotificationServer(bus.address, tmp_path / "working.jsonl") as server:
+        server.wait_until_ready()
+        daemon.set_clock(fake_clock.now.replace(minute=1))
+        [note] = server.wait_for(1, timeout=10)
+        assert note["summary"] == "Time to email Acme"
+        daemon.wait_log("delivery works again")
+        assert poll_until(lambda: len(daemon.ledger()) == 1, 2.0)
+
+
+def test_a_new_server_without_actions_is_asked_again_and_gets_the_commands_in_the_body(
+    make_daemon: Callable[..., DaemonProcess],
+    bus: PrivateBus,
+    fake_clock: FakeClock,
+    tmp_path: Path,
+) -> None:
+    daemon = dbus_daemon(make_daemon)
+    with NotificationServer(bus.address, tmp_path / "first.jsonl") as first:
+        first.wait_until_ready()
+        start(daemon, first, fake_clock, "email")
+    with NotificationServer(bus.address, tmp_path / "plain.jsonl", actions=False) as plain:
+        plain.wait_until_ready()
+
+        daemon.cli_ok("add", "Beta", "--expect", "2030-01-02")
+
+        [note] = plain.wait_for(1, timeout=10)
+        assert (note["summary"], note["actions"]) == ("Time to email Beta", [])
+        assert note["body"].endswith("Once sent: followup emailed 2")
+
+
+def test_test_notification_goes_through_the_configured_dbus_backend(
+    make_daemon: Callable[..., DaemonProcess], notification_server: NotificationServer
+) -> None:
+    daemon = dbus_daemon(make_daemon)
+
+    done = daemon.cli("test-notification")
+
+    assert (done.returncode, done.stdout, done.stderr) == (
+        0,
+        "Notification sent: check your desktop.\n",
+        "",
+    )
+    [note] = notification_server.wait_for(1, timeout=5)
+    assert (note["summary"], note["hints"], note["actions"]) == (
+        "followup works",
+        {"urgency": 1},
+        [],
+    )
