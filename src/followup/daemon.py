@@ -40,7 +40,7 @@ import socket
 import sys
 import time
 from collections.abc import Callable, Iterable, MutableMapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from queue import Empty, SimpleQueue
 from types import FrameType
@@ -93,7 +93,6 @@ class Flags:
     stop: bool = False
     reload: bool = False
     changed: bool = False
-    signals: list[int] = field(default_factory=list)
 
 
 class Daemon:

@@ -34,10 +34,6 @@ def _short(text: str, limit: int = MAX_NAME) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _day(d: object) -> str:
-    return long_day(d)  # type: ignore[arg-type]
-
-
 def reminder_note(
     r: DueReminder, rules: RuleSettings, app_name: str, *, buttons: bool = False
 ) -> Note:
@@ -50,7 +46,7 @@ def reminder_note(
         body = (
             f"It has been more than {rules.email_after_business_days} business days since "
             f"{who} at {escape(company)} said they would get back to you "
-            f"({_day(v.reply_expected_on)}). "
+            f"({long_day(v.reply_expected_on)}). "
             "A short, polite email is better than a call: they can read it when they have "
             "a moment."
         )
@@ -59,7 +55,7 @@ def reminder_note(
         title = f"Time to email {company}"
         actions = EMAIL_ACTIONS
     else:
-        emailed = _day(v.emailed_on) if v.emailed_on else "-"
+        emailed = long_day(v.emailed_on) if v.emailed_on else "-"
         body = (
             f"There has been no reply for {rules.move_on_after_business_days} business days "
             f"since your email to {escape(company)} on {emailed}. It is time to put your "
