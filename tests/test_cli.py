@@ -539,7 +539,7 @@ def test_history_records_every_change_in_order(cli: Cli) -> None:
     ok(cli("emailed", "1", "--on", "2026-11-25"))
     ok(cli("snooze", "1", "--days", "2"))
     ok(cli("heard", "1", "--outcome", "next-round", "--expect", "2026-12-07"))
-    ok(cli("heard", "1", "--outcome", "offer"))
+    ok(cli("heard", "1", "--outcome", "offer", "--on", "2026-11-26"))
     snoozed_to = US.nth_business_day_after(max(date(2026, 12, 4), real_today()), 2)
 
     entries = as_json(cli("history", "1", "--json"))
@@ -551,8 +551,11 @@ def test_history_records_every_change_in_order(cli: Cli) -> None:
             "snoozed",
             {"kind": "move_on", "from": "2026-12-04", "to": snoozed_to.isoformat(), "days": 2},
         ),
-        ("next_round", {"outcome": "next-round", "expect": "2026-12-07"}),
-        ("heard_back", {"outcome": "offer"}),
+        (
+            "next_round",
+            {"outcome": "next-round", "expect": "2026-12-07", "on": real_today().isoformat()},
+        ),
+        ("heard_back", {"outcome": "offer", "on": "2026-11-26"}),
     ]
     stamps = [datetime.fromisoformat(e["at"]) for e in entries]
     assert stamps == sorted(stamps)

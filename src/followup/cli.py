@@ -128,7 +128,9 @@ def cmd_emailed(app: App) -> None:
 
 
 def cmd_heard(app: App) -> None:
-    view = app.tracker.heard(app.args.id, app.args.outcome, app.date(app.args.expect), app.now)
+    view = app.tracker.heard(
+        app.args.id, app.args.outcome, app.date(app.args.expect), app.now, app.date(app.args.on)
+    )
     if view.next_reminder is not None:
         text = (
             f"Recorded: next round with {view.company}. Reminder to email if no reply: "
@@ -378,6 +380,7 @@ def build_parser() -> Parser:
         "--outcome", required=True, choices=["offer", "rejected", "next-round", "other"]
     )
     heard.add_argument("--expect", metavar="DATE", help="with next-round: when they will reply")
+    heard.add_argument("--on", metavar="DATE", help="the day they replied (default: today)")
     with_id(command("moved-on", cmd_moved_on, "record that you moved on", json=True))
     with_id(command("withdraw", cmd_withdraw, "record that you withdrew", json=True))
     with_id(

@@ -22,6 +22,7 @@ from followup.config import Config
 from followup.errors import ConfigError, InvalidChange, NotFound, UsageError
 from followup.rules import Kind, Reminder, Stage, Status, explain, next_reminder, snooze_day
 from followup.store import Database, Event, Interview, ShownReminder
+from followup.store.models import as_dict
 
 #: An interview as a mapped object, or as a plain row of its columns (for quick listings).
 InterviewRow = Interview | Row[Any]
@@ -90,6 +91,29 @@ class HistoryEntry:
     at: datetime
     kind: str
     details: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ShownEntry:
+    """One reminder in the ledger: shown once, never again."""
+
+    kind: str
+    due_at: datetime
+    shown_at: datetime
+
+
+@dataclass(frozen=True)
+class Record:
+    """An interview whole, as backups and statistics need it: every stored column except
+    the plan cache (which is derived from them and the config), its history and its ledger."""
+
+    columns: Mapping[str, Any]
+    events: tuple[HistoryEntry, ...]
+    shown: tuple[ShownEntry, ...]
+
+
+#: The plan cache: derived from the other columns and the config, never part of the data.
+PLAN_COLUMNS = ("plan_key", "next_kind", "next_at")
 
 
 class Tracker:
@@ -181,6 +205,28 @@ class Tracker:
                 for e in events
             ]
 
+    def records(self) -> list[Record]:
+        """Every interview with its history and ledger, in id order (three queries in all)."""
+        with self.db.reading() as s:
+            events: dict[int, list[HistoryEntry]] = {}
+            for e in s.scalars(select(Event).order_by(Event.id)):
+                events.setdefault(e.interview_id, []).append(
+                    HistoryEntry(e.at, e.kind, json.loads(e.details) if e.details else {})
+                )
+            shown: dict[int, list[ShownEntry]] = {}
+            for r in s.scalars(select(ShownReminder).order_by(ShownReminder.id)):
+                shown.setdefault(r.interview_id, []).append(
+                    ShownEntry(r.kind, r.due_at, r.shown_at)
+                )
+            return [
+                Record(
+                    {k: v for k, v in as_dict(row).items() if k not in PLAN_COLUMNS},
+                    tuple(events.get(row.id, ())),
+                    tuple(shown.get(row.id, ())),
+                )
+                for row in s.scalars(select(Interview).order_by(Interview.id))
+            ]
+
     # -- changes -----------------------------------------------------------------------
 
     def add(self, details: Details, now: datetime) -> InterviewView:
@@ -236,8 +282,18 @@ class Tracker:
         return self.get(interview_id)
 
     def heard(
-        self, interview_id: int, outcome: str, expect: date | None, now: datetime
+        self,
+        interview_id: int,
+        outcome: str,
+        expect: date | None,
+        now: datetime,
+        on: date | None = None,
     ) -> InterviewView:
+        """Record their reply, received ``on`` (default: today); the day is kept in the
+        history because how long companies take is measured from it."""
+        on = on or self._today(now)
+        if on > self._today(now):
+            raise UsageError(f"reply date {on.isoformat()} is in the future")
         if outcome not in OUTCOMES:
             raise UsageError(f"unknown outcome {outcome!r} (choose from {', '.join(OUTCOMES)})")
         if outcome == "next-round" and expect is None:
@@ -246,15 +302,17 @@ class Tracker:
             raise UsageError(f"--expect goes only with --outcome next-round, not {outcome!r}")
         with self.db.writing() as s:
             row = self._open_row(s, interview_id, "record a reply for")
+            _not_before_interview("reply", on, row.interviewed_on)
+            details = {"outcome": outcome, "on": on.isoformat()}
             if expect is not None:
                 _not_before_interview("expected", expect, row.interviewed_on)
                 row.status, row.reply_expected_on = Status.WAITING.value, expect
                 row.emailed_on, row.snoozed_to, row.outcome = None, None, None
-                details = {"outcome": outcome, "expect": expect.isoformat()}
+                details["expect"] = expect.isoformat()
                 kind = "next_round"
             else:
                 row.status, row.outcome, row.snoozed_to = Status.HEARD_BACK.value, outcome, None
-                details, kind = {"outcome": outcome}, "heard_back"
+                kind = "heard_back"
             row.updated_at = now
             self._store_plan(row)
             self._record(s, row, kind, now, details)
