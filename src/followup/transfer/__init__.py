@@ -1,0 +1,1 @@
+"""Data in and out of the store: the calendar feed, JSON backups and spreadsheets (CSV)."""
