@@ -625,6 +625,7 @@ def test_config_shows_the_path_and_every_default(cli: Cli, home: Path) -> None:
         "you.name = (none)  # default\n"
         "you.signature = (none)  # default\n"
         "lint.extra_phrases = []  # default\n"
+        "export.ics_path = (none)  # default\n"
     )
 
 

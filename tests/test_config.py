@@ -71,6 +71,7 @@ def test_the_defaults_of_every_other_setting(cli: Cli, home: Path) -> None:
         "you.name": None,
         "you.signature": None,
         "lint.extra_phrases": [],
+        "export.ics_path": None,
     }
 
 
@@ -268,6 +269,59 @@ def test_the_example_with_every_value_switched_on_is_a_valid_config(
     assert set(config.values) == {o.name for o in OPTIONS}
     shown = settings(cli, "--config", str(path))["settings"]
     assert shown == {o.name: o.default if o.default is not None else o.example for o in OPTIONS}
+
+
+# -- the calendar feed ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "path"),
+    [
+        ("{tmp}/calendars/followup.ics", "{tmp}/calendars/followup.ics"),
+        ("~/calendars/followup.ics", "{home}/calendars/followup.ics"),
+        ("~", "{home}"),
+    ],
+    ids=["absolute", "under ~/", "~ alone"],
+)
+def test_the_feed_path_is_absolute_with_a_leading_tilde_as_home(
+    cli: Cli, config_file: Path, home: Path, tmp_path: Path, value: str, path: str
+) -> None:
+    config_file.write_text(f'[export]\nics_path = "{value.format(tmp=tmp_path)}"\n')
+    expected = path.format(tmp=tmp_path, home=home)
+    assert settings(cli)["settings"]["export.ics_path"] == expected
+    assert load().export.ics_path == Path(expected)
+    shown = cli("config")
+    assert f'export.ics_path = "{expected}"\n' in shown.out
+
+
+def test_the_feed_path_is_none_by_default(cli: Cli) -> None:
+    assert load().export.ics_path is None
+    assert "export.ics_path = (none)  # default\n" in cli("config").out
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("followup.ics", '"followup.ics": must be an absolute path, or start with ~/'),
+        (
+            "calendars/followup.ics",
+            '"calendars/followup.ics": must be an absolute path, or start with ~/',
+        ),
+        (
+            "~nobody-here/followup.ics",
+            "\"~nobody-here/followup.ics\": no home folder for '~nobody-here'",
+        ),
+    ],
+    ids=["a file name", "a relative path", "an unknown user's home"],
+)
+def test_a_feed_path_that_is_not_absolute_is_refused_naming_the_key(
+    cli: Cli, config_file: Path, db_path: Path, value: str, message: str
+) -> None:
+    config_file.write_text(f'[export]\nics_path = "{value}"\n')
+    result = cli("list")
+    assert (result.code, result.out) == (1, "")
+    assert result.err == f"error: {config_file}: export.ics_path = {message}\n"
+    assert not db_path.exists()
 
 
 # -- the database ---------------------------------------------------------------------------

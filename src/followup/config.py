@@ -89,6 +89,16 @@ def _nonempty(value: Any) -> str | None:
     return None if value.strip() else "must not be empty"
 
 
+def _absolute_path(value: Any) -> str | None:
+    if value.startswith("~"):
+        try:
+            Path(value).expanduser()
+        except RuntimeError:
+            return f"no home folder for {value.split('/', 1)[0]!r}"
+        return None
+    return None if Path(value).is_absolute() else "must be an absolute path, or start with ~/"
+
+
 OPTIONS: tuple[Option, ...] = (
     Option(
         "calendar",
@@ -225,6 +235,17 @@ OPTIONS: tuple[Option, ...] = (
             }
         ],
     ),
+    Option(
+        "export",
+        "ics_path",
+        str,
+        None,
+        "Calendar file (.ics) that 'followup daemon' keeps up to date with every pending "
+        "reminder and promised reply date, for a calendar application to subscribe to; "
+        "~ is your home folder (default: none)",
+        _absolute_path,
+        "/home/me/calendars/followup.ics",
+    ),
 )
 
 _BY_SECTION: dict[str, dict[str, Option]] = {}
@@ -264,6 +285,13 @@ class LintPhrase:
 
 
 @dataclass(frozen=True)
+class ExportSettings:
+    """Where the daemon keeps the calendar feed (None: it keeps none)."""
+
+    ics_path: Path | None = None
+
+
+@dataclass(frozen=True)
 class Config:
     """Effective settings: the file's values over the defaults."""
 
@@ -274,6 +302,7 @@ class Config:
     store_url: str
     you: YouSettings = YouSettings()
     lint_phrases: tuple[LintPhrase, ...] = ()
+    export: ExportSettings = ExportSettings()
     values: Mapping[str, Any] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
 
@@ -423,6 +452,7 @@ def from_mapping(raw: Mapping[str, Any], path: Path, env: Mapping[str, str]) -> 
             LintPhrase(item) if isinstance(item, str) else LintPhrase(**item)
             for item in get("lint.extra_phrases")
         ),
+        export=ExportSettings(_expand_home(get("export.ics_path"), env)),
         values=values,
         warnings=tuple(warnings),
     )
@@ -453,6 +483,15 @@ def toml_value(value: Any) -> str:
     if isinstance(value, dict):
         return "{" + ", ".join(f"{k} = {toml_value(v)}" for k, v in value.items()) + "}"
     return str(value)
+
+
+def _expand_home(value: str | None, env: Mapping[str, str]) -> Path | None:
+    """``~/x`` under the user's home as ``env`` names it (as the data folders are found)."""
+    if value is None:
+        return None
+    if value == "~" or value.startswith("~/"):
+        return Path(env.get("HOME") or Path.home()) / value[2:]
+    return Path(value).expanduser()
 
 
 def _type_name(kind: type) -> str:

@@ -97,4 +97,5 @@ def _effective_values(config: Config) -> dict[str, Any]:
         "you.name": config.you.name,
         "you.signature": config.you.signature,
         "lint.extra_phrases": list(config.values.get("lint.extra_phrases", [])),
+        "export.ics_path": str(config.export.ics_path) if config.export.ics_path else None,
     }

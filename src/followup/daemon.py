@@ -26,6 +26,11 @@ notification was for lives in memory only (notification id -> reminder): after a
 old button is unknown and ignored; an action whose reminder is no longer the interview's
 current one records nothing and says so; a notification's first recording action is its
 only one.
+
+The calendar feed (``[export] ics_path``): written once the daemon is ready, after a reload
+and after every look at the store that found a change, never on an idle wake; only the
+interviews that changed are serialised again, an unchanged feed is not rewritten, and one
+that cannot be written is logged while the reminders go on.
 """
 
 from __future__ import annotations
@@ -44,7 +49,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from queue import Empty, SimpleQueue
 from types import FrameType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from followup import messages
 from followup.config import Config, load
@@ -57,6 +62,9 @@ from followup.sdnotify import SystemdNotifier
 from followup.store import Database
 from followup.store.watch import StoreWatch
 from followup.tracker import Due, InterviewView, Tracker
+
+if TYPE_CHECKING:
+    from followup.transfer.ics import Feed
 
 log = logging.getLogger("followup.daemon")
 
@@ -93,6 +101,8 @@ class Flags:
     stop: bool = False
     reload: bool = False
     changed: bool = False
+    #: the calendar feed is out of date
+    feed: bool = False
 
 
 class Daemon:
@@ -140,6 +150,7 @@ class Daemon:
         self.config = config
         self.db = Database(config.store_url)
         self.tracker = Tracker(config, self.db)
+        self._feed: Feed | None = None
         self._watch = StoreWatch(self.db.path)
 
     def _make_scheduler(self) -> Any:
@@ -198,6 +209,8 @@ class Daemon:
         offset = time.time() - time.monotonic()
         next_watchdog = time.monotonic()
         while not self.flags.stop:
+            if self.flags.feed:
+                self._write_feed()
             if self.systemd.watchdog_interval and time.monotonic() >= next_watchdog:
                 self.systemd.watchdog()
                 next_watchdog = time.monotonic() + self.systemd.watchdog_interval
@@ -286,6 +299,30 @@ class Daemon:
             "" if everything else f": {sorted(changed)}",
         )
         self._publish()
+        self.flags.feed = self.config.export.ics_path is not None
+
+    def _write_feed(self) -> None:
+        """Keep ``export.ics_path`` current: asked for only when something changed (and at
+        start and reload), so idle wakes never build it, and written from the loop once
+        reminders are planned, so a large feed never holds back the start. A failure is
+        logged and the reminders go on."""
+        self.flags.feed = False
+        path = self.config.export.ics_path
+        if path is None:
+            return
+        from followup.transfer.files import write_atomic
+
+        if self._feed is None:
+            from followup.transfer.ics import Feed
+
+            self._feed = Feed()
+        try:
+            written = write_atomic(path, self._feed.render(self.tracker))
+        except FollowupError as exc:
+            log.error("calendar feed not written: %s", exc.message)
+            return
+        if written:
+            log.info("calendar feed written to %s", path)
 
     def _schedule(self, due: Due) -> None:
         from apscheduler.triggers.date import DateTrigger

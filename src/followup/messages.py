@@ -34,38 +34,56 @@ def _short(text: str, limit: int = MAX_NAME) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def reminder_title(kind: Kind, company: str) -> str:
+    short = _short(company)
+    return f"Time to email {short}" if kind is Kind.EMAIL else f"Time to move on from {short}"
+
+
+def reminder_body(
+    v: InterviewView,
+    kind: Kind,
+    rules: RuleSettings,
+    *,
+    commands: bool = True,
+    markup: bool = True,
+) -> str:
+    """What the reminder says, with the commands that act on it unless buttons replace
+    them; ``markup`` escapes the user's words for notification servers (a calendar event
+    takes them as they are)."""
+    mark = escape if markup else str
+    company = mark(_short(v.company))
+    if kind is Kind.EMAIL:
+        who = mark(_short(v.contact_name)) if v.contact_name else "the interviewer"
+        body = (
+            f"It has been more than {rules.email_after_business_days} business days since "
+            f"{who} at {company} said they would get back to you "
+            f"({long_day(v.reply_expected_on)}). "
+            "A short, polite email is better than a call: they can read it when they have "
+            "a moment."
+        )
+        if commands:
+            body += f"\nDraft it: followup draft {v.id}\nOnce sent: followup emailed {v.id}"
+        return body
+    emailed = long_day(v.emailed_on) if v.emailed_on else "-"
+    body = (
+        f"There has been no reply for {rules.move_on_after_business_days} business days "
+        f"since your email to {company} on {emailed}. It is time to put your "
+        "energy into other openings."
+    )
+    if commands:
+        body += f"\nRecord it: followup moved-on {v.id}"
+    return body
+
+
 def reminder_note(
     r: DueReminder, rules: RuleSettings, app_name: str, *, buttons: bool = False
 ) -> Note:
     """The reminder; with ``buttons`` (the server shows actions) the body leaves out the
     commands, which the buttons replace."""
-    v = r.interview
-    company = _short(v.company)
-    if r.due.kind is Kind.EMAIL:
-        who = escape(_short(v.contact_name)) if v.contact_name else "the interviewer"
-        body = (
-            f"It has been more than {rules.email_after_business_days} business days since "
-            f"{who} at {escape(company)} said they would get back to you "
-            f"({long_day(v.reply_expected_on)}). "
-            "A short, polite email is better than a call: they can read it when they have "
-            "a moment."
-        )
-        if not buttons:
-            body += f"\nDraft it: followup draft {v.id}\nOnce sent: followup emailed {v.id}"
-        title = f"Time to email {company}"
-        actions = EMAIL_ACTIONS
-    else:
-        emailed = long_day(v.emailed_on) if v.emailed_on else "-"
-        body = (
-            f"There has been no reply for {rules.move_on_after_business_days} business days "
-            f"since your email to {escape(company)} on {emailed}. It is time to put your "
-            "energy into other openings."
-        )
-        if not buttons:
-            body += f"\nRecord it: followup moved-on {v.id}"
-        title = f"Time to move on from {company}"
-        actions = MOVE_ON_ACTIONS
-    return Note(title, body[:MAX_BODY], app_name, actions if buttons else ())
+    kind = r.due.kind
+    body = reminder_body(r.interview, kind, rules, commands=not buttons)
+    actions = ACTIONS_FOR[kind] if buttons else ()
+    return Note(reminder_title(kind, r.interview.company), body[:MAX_BODY], app_name, actions)
 
 
 def summary_note(items: Sequence[DueReminder], app_name: str) -> Note:
