@@ -22,7 +22,9 @@ from followup.errors import ConfigError, FollowupError, UsageError
 from followup.rules import long_day
 from followup.tracker import Details, Tracker
 
-WRITES = frozenset({"add", "edit", "emailed", "heard", "moved-on", "withdraw", "snooze", "delete"})
+WRITES = frozenset(
+    {"add", "edit", "emailed", "heard", "moved-on", "withdraw", "snooze", "delete", "import"}
+)
 
 
 class Parser(argparse.ArgumentParser):
@@ -266,6 +268,51 @@ def cmd_lint(app: App) -> int:
     return 1 if findings else 0
 
 
+def cmd_export(app: App) -> None:
+    from pathlib import Path
+
+    from followup.transfer import exporter
+    from followup.transfer.files import write_atomic
+
+    path = Path(app.args.output).expanduser() if app.args.output else None
+    export = exporter.export(app.tracker, exporter.format_for(path, app.args.format), app.now)
+    if path is None:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(export.data)
+        sys.stdout.buffer.flush()
+        return
+    if not path.parent.is_dir():
+        raise UsageError(f"cannot write {path}: there is no folder {str(path.parent)!r}")
+    written = write_atomic(path, export.data)
+    print(render.exported_text(export, str(path), written))
+
+
+def cmd_import(app: App) -> None:
+    from followup.transfer import importer
+
+    source = app.args.file
+    try:
+        if source == "-":
+            data = sys.stdin.buffer.read()
+        else:
+            with open(source, "rb") as handle:
+                data = handle.read()
+    except FileNotFoundError:
+        raise UsageError(f"no such file: {source!r}") from None
+    except OSError as exc:
+        raise UsageError(f"cannot read {source!r}: {exc.strerror}") from None
+    name = importer.STDIN if source == "-" else source
+    report = importer.run(
+        app.tracker,
+        data,
+        name,
+        importer.format_of(name, data, app.args.format),
+        app.now,
+        dry_run=app.args.dry_run,
+    )
+    app.emit(lambda: render.import_text(report), lambda: render.import_json(report))
+
+
 def cmd_daemon(app: App) -> int:
     from followup import daemon
 
@@ -409,6 +456,19 @@ def build_parser() -> Parser:
         metavar="FILE",
         help="the email's text (default: standard input)",
     )
+    export = command(
+        "export", cmd_export, "the interviews as a calendar (ics), a backup (json) or a sheet (csv)"
+    )
+    export.add_argument("--format", choices=["ics", "json", "csv"], help="default: FILE's suffix")
+    export.add_argument("-o", "--output", metavar="FILE", help="default: standard output")
+    imports = command(
+        "import", cmd_import, "add interviews from a backup (json) or a sheet (csv)", json=True
+    )
+    imports.add_argument("file", metavar="FILE", help="the file to read ('-': standard input)")
+    imports.add_argument(
+        "--format", choices=["json", "csv"], help="default: FILE's suffix, else its content"
+    )
+    imports.add_argument("--dry-run", action="store_true", help="say what would change, only")
     command("daemon", cmd_daemon, "run the reminder daemon in the foreground (systemd runs it)")
     command(
         "status", cmd_status, "whether the daemon runs, the next and the last reminder", json=True

@@ -16,6 +16,8 @@ if TYPE_CHECKING:
     from followup.lint import Finding
     from followup.runstate import DaemonState
     from followup.store import ShownReminder
+    from followup.transfer.exporter import Export
+    from followup.transfer.importer import ImportReport, RowReport
 from followup.tracker import Due, HistoryEntry, InterviewView
 
 KIND_WORDS = {Kind.EMAIL: "email", Kind.MOVE_ON: "move on"}
@@ -243,3 +245,124 @@ def status_text(
     if state and state.last_error:
         lines.append(f"last error:     {state.last_error} ({state.last_error_at})")
     return "\n".join(lines)
+
+
+# -- export and import ---------------------------------------------------------------------
+
+
+def exported_text(export: Export, path: str, written: bool) -> str:
+    what = f"{export.count} {export.noun if export.count != 1 else export.noun[:-1]}"
+    if not written:
+        return f"{path} is already up to date: {what} ({export.format})."
+    return f"Wrote {what} to {path} ({export.format})."
+
+
+_STATUS_WORDS = {
+    "waiting": "waiting",
+    "emailed": "emailed",
+    "heard_back": "heard back",
+    "moved_on": "moved on",
+    "withdrawn": "withdrawn",
+}
+
+
+def import_text(report: ImportReport) -> str:
+    """The column mapping (a spreadsheet), one line per interview of the file, and the sum."""
+    lines = []
+    if report.columns is not None:
+        mapped = ", ".join(f"{header!r} -> {column}" for header, column in report.columns)
+        ignored = ", ".join(repr(h) for h in report.ignored)
+        lines.append(f"Columns: {mapped}" + (f"; ignored: {ignored}" if ignored else ""))
+    lines += [f"{r.where}: {_import_row_text(r)}" for r in report.rows]
+    added, changed, present = report.count("add"), report.count("change"), report.count("present")
+    if report.dry_run:
+        total = f"Would add {added}, change {changed}; {present} already present"
+    else:
+        total = f"Imported: added {added}, changed {changed}; {present} already present"
+    duplicates = report.count("duplicate")
+    if duplicates:
+        total += f"; {duplicates} duplicate row{'s' if duplicates != 1 else ''} skipped"
+    lines.append(total + ".")
+    return "\n".join(lines)
+
+
+def _import_row_text(r: RowReport) -> str:
+    if r.action == "duplicate":
+        return f"duplicate of line {r.duplicate_of}, skipped"
+    name = r.company + (f" ({r.role})" if r.role else "")
+    kept = ""
+    if r.kept_status is not None:
+        stored, sheet = r.kept_status
+        kept = f"; status stays {_STATUS_WORDS[stored]} (the sheet says {sheet!r})"
+    if r.action == "present":
+        return f"already present as id {r.interview_id}{kept}"
+    if r.action == "change":
+        changes = ", ".join(
+            f"{_field_label(k)} {_import_value(k, new)}"
+            + (f" (was {_import_value(k, old)})" if old is not None else "")
+            for k, (old, new) in r.changes.items()
+        )
+        return f"change {name}, id {r.interview_id}: {changes}{kept}"
+    text = f"add {name}, expected {r.expected.isoformat()}"
+    if r.status != "waiting":
+        text += f", {_STATUS_WORDS[r.status]}" + (f" ({r.outcome})" if r.outcome else "")
+    if r.backup_id is not None:
+        text += f", as id {r.interview_id} (id {r.backup_id} is taken)"
+    return text
+
+
+def _field_label(name: str) -> str:
+    from followup.transfer.spreadsheet import COLUMN_OF
+
+    return COLUMN_OF.get(name, name)
+
+
+def _import_value(name: str, value: Any) -> str:
+    if isinstance(value, date):
+        return value.isoformat()
+    if name == "status":
+        return _STATUS_WORDS[value]
+    text = repr(value)
+    return text if len(text) <= 40 else _cut(text, 39) + text[-1]
+
+
+def import_json(report: ImportReport) -> dict[str, Any]:
+    return {
+        "file": report.name,
+        "format": report.format,
+        "dry_run": report.dry_run,
+        "columns": None
+        if report.columns is None
+        else [{"header": h, "field": c} for h, c in report.columns],
+        "ignored": list(report.ignored),
+        "added": report.count("add"),
+        "changed": report.count("change"),
+        "present": report.count("present"),
+        "duplicates": report.count("duplicate"),
+        "rows": [_import_row_json(r) for r in report.rows],
+    }
+
+
+def _import_row_json(r: RowReport) -> dict[str, Any]:
+    def plain(value: Any) -> Any:
+        return value.isoformat() if isinstance(value, date) else value
+
+    return {
+        "line": r.line,
+        "index": r.index,
+        "action": r.action,
+        "id": r.interview_id,
+        "company": r.company,
+        "role": r.role,
+        "reply_expected_on": r.expected.isoformat(),
+        "status": r.status,
+        "outcome": r.outcome,
+        "changes": {
+            k: {"from": plain(old), "to": plain(new)} for k, (old, new) in r.changes.items()
+        },
+        "kept_status": None
+        if r.kept_status is None
+        else {"stored": r.kept_status[0], "sheet": r.kept_status[1]},
+        "duplicate_of": r.duplicate_of,
+        "backup_id": r.backup_id,
+    }

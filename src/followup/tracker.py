@@ -7,14 +7,15 @@ Time comes in as ``now`` (aware); nothing here prints or exits.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol, cast
 
-from sqlalchemy import Row, delete, select, text
+from sqlalchemy import Row, Table, delete, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from followup.business_days import BusinessCalendar, calendar_for, check_place
@@ -26,6 +27,38 @@ from followup.store.models import as_dict
 
 #: An interview as a mapped object, or as a plain row of its columns (for quick listings).
 InterviewRow = Interview | Row[Any]
+
+
+class Placed(Protocol):
+    """Anything that says where an interview's business days are counted."""
+
+    @property
+    def country(self) -> str | None: ...
+    @property
+    def subdivision(self) -> str | None: ...
+
+
+class Plannable(Placed, Protocol):
+    """The columns an interview's next reminder depends on."""
+
+    @property
+    def status(self) -> str: ...
+    @property
+    def reply_expected_on(self) -> date: ...
+    @property
+    def emailed_on(self) -> date | None: ...
+    @property
+    def snoozed_to(self) -> date | None: ...
+
+
+class FieldError(UsageError):
+    """A value no interview may hold; ``field`` names the :class:`Details` field, so that an
+    import can point at the column or key it came from."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
 
 _OPEN = (Status.WAITING.value, Status.EMAILED.value)
 #: The columns a view needs: listing thousands of rows skips parsing the rest.
@@ -116,6 +149,36 @@ class Record:
 PLAN_COLUMNS = ("plan_key", "next_kind", "next_at")
 
 
+@dataclass(frozen=True)
+class Change:
+    """New values for some columns of a stored interview, and the history entry saying so."""
+
+    interview_id: int
+    columns: Mapping[str, Any]
+    event: HistoryEntry
+
+
+@dataclass(frozen=True)
+class Batch:
+    """What one import writes: whole interviews (ids chosen, plan cache left out) and
+    changes to stored ones."""
+
+    added: Sequence[Record] = ()
+    changed: Sequence[Change] = ()
+
+
+class _Columns:
+    """A mapping of columns read as attributes, to plan an interview not stored yet."""
+
+    def __init__(self, columns: Mapping[str, Any]) -> None:
+        self.__dict__.update(columns)
+
+    def __getattr__(self, name: str) -> Any:
+        """Only reached for a column not given; declared so that type checkers take any
+        column as an attribute."""
+        raise AttributeError(name)
+
+
 class Tracker:
     def __init__(self, config: Config, db: Database) -> None:
         self.config = config
@@ -123,7 +186,7 @@ class Tracker:
 
     # -- planning --------------------------------------------------------------------
 
-    def calendar(self, row: InterviewRow) -> BusinessCalendar:
+    def calendar(self, row: Placed) -> BusinessCalendar:
         place = self.config.place_for(row.country, row.subdivision)
         try:
             return calendar_for(place)
@@ -132,16 +195,22 @@ class Tracker:
                 raise ConfigError(f"{self.config.path}: {exc.message}") from None
             raise
 
-    def plan(self, row: InterviewRow) -> Reminder | None:
+    def plan(self, row: Plannable) -> Reminder | None:
         stage = Stage(Status(row.status), row.reply_expected_on, row.emailed_on, row.snoozed_to)
         return next_reminder(stage, self.config.rules, self.calendar(row), self.config.timing)
 
-    def _store_plan(self, row: Interview) -> Reminder | None:
+    def plan_columns(self, row: Plannable) -> dict[str, Any]:
+        """The plan cache's columns for ``row`` under today's settings."""
         reminder = self.plan(row)
-        row.plan_key = self.config.plan_key
-        row.next_kind = reminder.kind.value if reminder else None
-        row.next_at = reminder.at_utc if reminder else None
-        return reminder
+        return {
+            "plan_key": self.config.plan_key,
+            "next_kind": reminder.kind.value if reminder else None,
+            "next_at": reminder.at_utc if reminder else None,
+        }
+
+    def _store_plan(self, row: Interview) -> None:
+        for key, value in self.plan_columns(row).items():
+            setattr(row, key, value)
 
     def _cached_plan(self, row: InterviewRow) -> Reminder | None:
         """The stored plan when it was made with today's settings, else a fresh one."""
@@ -230,12 +299,10 @@ class Tracker:
     # -- changes -----------------------------------------------------------------------
 
     def add(self, details: Details, now: datetime) -> InterviewView:
-        if not details.company or not details.company.strip():
-            raise UsageError("the company name must not be empty")
         if details.reply_expected_on is None:
             raise UsageError("--expect DATE is required: the day they said they would reply")
-        details = self._pin_country(details)
-        self._validate(details)
+        details = self.pin_country(details)
+        self.validate(details)
         with self.db.writing() as s:
             row = Interview(
                 **{k: (v.strip() if isinstance(v, str) else v) for k, v in details.given().items()},
@@ -250,15 +317,13 @@ class Tracker:
         return self.get(row.id)
 
     def edit(self, interview_id: int, details: Details, now: datetime) -> InterviewView:
-        changes = self._pin_country(details).given()
+        changes = self.pin_country(details).given()
         if not changes:
             raise UsageError("nothing to change: give at least one option, e.g. --role")
         with self.db.writing() as s:
             row = self._row(s, interview_id)
             merged = Details(**{f.name: getattr(row, f.name) for f in fields(Details)} | changes)
-            if not merged.company or not merged.company.strip():
-                raise UsageError("the company name must not be empty")
-            self._validate(merged)
+            self.validate(merged)
             for key, value in changes.items():
                 setattr(row, key, value.strip() if isinstance(value, str) else value)
             if "reply_expected_on" in changes and row.status == Status.WAITING:
@@ -269,9 +334,7 @@ class Tracker:
         return self.get(interview_id)
 
     def emailed(self, interview_id: int, on: date, now: datetime) -> InterviewView:
-        today = self._today(now)
-        if on > today:
-            raise UsageError(f"email date {on.isoformat()} is in the future")
+        self.check_day("email", on, None, now)
         with self.db.writing() as s:
             row = self._open_row(s, interview_id, "record an email for")
             _not_before_interview("email", on, row.interviewed_on)
@@ -292,8 +355,7 @@ class Tracker:
         """Record their reply, received ``on`` (default: today); the day is kept in the
         history because how long companies take is measured from it."""
         on = on or self._today(now)
-        if on > self._today(now):
-            raise UsageError(f"reply date {on.isoformat()} is in the future")
+        self.check_day("reply", on, None, now)
         if outcome not in OUTCOMES:
             raise UsageError(f"unknown outcome {outcome!r} (choose from {', '.join(OUTCOMES)})")
         if outcome == "next-round" and expect is None:
@@ -356,6 +418,53 @@ class Tracker:
         with self.db.writing() as s:
             row = self._row(s, interview_id)
             s.execute(delete(Interview).where(Interview.id == row.id))
+
+    def restore(
+        self, prepare: Callable[[Sequence[Mapping[str, Any]]], Batch], *, write: bool = True
+    ) -> Batch:
+        """One import, in one transaction: ``prepare`` is shown every stored interview (its
+        columns without the plan cache, one query) and says what to add and change; that is
+        written in the same transaction (unless ``write`` is false: a dry run), so nothing can
+        change in between, and an error raised by ``prepare`` leaves the store as it was.
+
+        ``prepare`` gives values already checked with :meth:`validate` and :meth:`check_day`,
+        and free ids for the interviews it adds; their plan cache is computed here.
+        """
+        columns = [c for c in Interview.__table__.c if c.key not in PLAN_COLUMNS]
+        with self.db.writing() if write else self.db.reading() as s:
+            stored = [dict(row._mapping) for row in s.execute(select(*columns))]
+            batch = prepare(stored)
+            if write:
+                self._write(s, batch, {row["id"]: row for row in stored})
+            return batch
+
+    def _write(self, s: Session, batch: Batch, stored: Mapping[int, Mapping[str, Any]]) -> None:
+        """Bulk inserts and per-row updates: thousands of rows in well under a second."""
+        interviews, events, shown = [], [], []
+        for record in batch.added:
+            values = dict(record.columns)
+            interviews.append(values | self.plan_columns(_Columns(values)))
+            events += [_event_row(values["id"], e) for e in record.events]
+            shown += [
+                {
+                    "interview_id": values["id"],
+                    "kind": r.kind,
+                    "due_at": r.due_at,
+                    "shown_at": r.shown_at,
+                }
+                for r in record.shown
+            ]
+        for change in batch.changed:
+            merged = dict(stored[change.interview_id]) | dict(change.columns)
+            s.execute(
+                update(Interview)
+                .where(Interview.id == change.interview_id)
+                .values(**change.columns, **self.plan_columns(_Columns(merged)))
+            )
+            events.append(_event_row(change.interview_id, change.event))
+        for table, rows in ((Interview, interviews), (Event, events), (ShownReminder, shown)):
+            if rows:
+                s.execute(insert(cast(Table, table.__table__)), rows)
 
     # -- the daemon's ledger -------------------------------------------------------------
 
@@ -425,7 +534,7 @@ class Tracker:
 
     # -- helpers -----------------------------------------------------------------------
 
-    def _pin_country(self, details: Details) -> Details:
+    def pin_country(self, details: Details) -> Details:
         """A subdivision given alone belongs to the config's country of today; store that
         country too, so that a later change of config cannot give it another meaning."""
         if details.subdivision is not None and details.country is None:
@@ -435,17 +544,32 @@ class Tracker:
     def _today(self, now: datetime) -> date:
         return now.astimezone(self.config.calendar.zone).date()
 
-    def _validate(self, d: Details) -> None:
+    def validate(self, d: Details) -> None:
+        """The checks every stored interview passes, however it came in (a command, an
+        import); raises FieldError naming the field and the bad value."""
+        if not d.company or not d.company.strip():
+            raise FieldError("company", "the company name must not be empty")
         if d.contact_email is not None and not _EMAIL.fullmatch(d.contact_email.strip()):
-            raise UsageError(f"invalid email address {d.contact_email!r}")
+            raise FieldError("contact_email", f"invalid email address {d.contact_email!r}")
         if d.reply_expected_on is not None:
-            _not_before_interview("expected", d.reply_expected_on, d.interviewed_on)
+            try:
+                _not_before_interview("expected", d.reply_expected_on, d.interviewed_on)
+            except UsageError as exc:
+                raise FieldError("reply_expected_on", exc.message) from None
         if d.country is not None or d.subdivision is not None:
             country = d.country.upper() if d.country else self.config.calendar.place.country
-            try:
-                check_place(country, d.subdivision, "interview")
-            except ConfigError as exc:
-                raise UsageError(exc.message.removeprefix("interview: ")) from None
+            for name, subdivision in (("country", None), ("subdivision", d.subdivision)):
+                try:
+                    _check_place(country, subdivision)
+                except ConfigError as exc:
+                    raise FieldError(name, exc.message.removeprefix("interview: ")) from None
+
+    def check_day(self, what: str, day: date, interviewed: date | None, now: datetime) -> None:
+        """A day something happened (an ``email``, a ``reply``) is neither in the future
+        nor before the interview; raises UsageError naming the day."""
+        if day > self._today(now):
+            raise UsageError(f"{what} date {day.isoformat()} is in the future")
+        _not_before_interview(what, day, interviewed)
 
     @staticmethod
     def _row(s: Session, interview_id: int) -> Interview:
@@ -526,6 +650,21 @@ def _not_before_interview(what: str, day: date, interviewed: date | None) -> Non
         raise UsageError(
             f"{what} date {day.isoformat()} is before the interview date {interviewed.isoformat()}"
         )
+
+
+@functools.lru_cache(maxsize=256)
+def _check_place(country: str | None, subdivision: str | None) -> None:
+    """check_place, remembered: an import checks the same few places thousands of times."""
+    check_place(country, subdivision, "interview")
+
+
+def _event_row(interview_id: int, e: HistoryEntry) -> dict[str, Any]:
+    return {
+        "interview_id": interview_id,
+        "kind": e.kind,
+        "at": e.at,
+        "details": json.dumps(e.details, sort_keys=True) if e.details else None,
+    }
 
 
 def _jsonable(values: Mapping[str, Any]) -> dict[str, Any]:
