@@ -456,6 +456,41 @@ def test_next_round_starts_over_with_a_new_expected_date(cli: Cli) -> None:
     assert data["next_reminder"] == {"kind": "email", "at": "2026-12-10T09:00:00-05:00"}
 
 
+@pytest.mark.parametrize(
+    ("args", "kind", "details"),
+    [
+        (
+            ("--outcome", "offer", "--on", "2026-11-25"),
+            "heard_back",
+            {"outcome": "offer", "on": "2026-11-25"},
+        ),
+        (
+            ("--outcome", "rejected", "--on", "24 November 2026"),
+            "heard_back",
+            {"outcome": "rejected", "on": "2026-11-24"},
+        ),
+        (
+            ("--outcome", "next-round", "--on", "2026-11-25", "--expect", "2026-12-07"),
+            "next_round",
+            {"outcome": "next-round", "on": "2026-11-25", "expect": "2026-12-07"},
+        ),
+    ],
+)
+def test_heard_on_keeps_the_reply_day_in_the_history(
+    cli: Cli, args: tuple[str, ...], kind: str, details: dict[str, str]
+) -> None:
+    add(cli, "Acme", "2026-11-23", "--interviewed", "2026-11-20")
+    ok(cli("heard", "1", *args))
+    last = as_json(cli("history", "1", "--json"))[-1]
+    assert (last["kind"], last["details"]) == (kind, details)
+
+
+def test_heard_on_the_day_of_the_interview_is_accepted(cli: Cli) -> None:
+    add(cli, "Acme", "2026-11-23", "--interviewed", "2026-11-20")
+    ok(cli("heard", "1", "--outcome", "rejected", "--on", "2026-11-20"))
+    assert as_json(cli("history", "1", "--json"))[-1]["details"]["on"] == "2026-11-20"
+
+
 # -- moved-on, withdraw ---------------------------------------------------------------------
 
 
@@ -826,6 +861,30 @@ BAD_INPUT = [
         2,
         "email date 2099-01-05 is in the future",
         id="emailed in the future",
+    ),
+    _case(
+        ("heard", "1", "--outcome", "offer", "--on", "2099-01-05"),
+        2,
+        "reply date 2099-01-05 is in the future",
+        id="heard on a future day",
+    ),
+    _case(
+        ("heard", "1", "--outcome", "next-round", "--expect", "2099-02-01", "--on", "2099-01-05"),
+        2,
+        "reply date 2099-01-05 is in the future",
+        id="next round on a future day",
+    ),
+    _case(
+        ("heard", "1", "--outcome", "rejected", "--on", "2026-11-19"),
+        2,
+        "reply date 2026-11-19 is before the interview date 2026-11-20",
+        id="heard before the interview",
+    ),
+    _case(
+        ("heard", "1", "--outcome", "offer", "--on", "soon"),
+        2,
+        "unreadable date 'soon' (try 2026-11-24, 'tomorrow' or 'Nov 24')",
+        id="heard on soon",
     ),
     # other values
     _case(

@@ -313,6 +313,13 @@ def cmd_import(app: App) -> None:
     app.emit(lambda: render.import_text(report), lambda: render.import_json(report))
 
 
+def cmd_stats(app: App) -> None:
+    from followup import stats
+
+    figures = stats.compute(app.tracker.records(), app.tracker.calendar, app.config.calendar.zone)
+    app.emit(lambda: render.stats_text(figures), lambda: render.stats_json(figures))
+
+
 def cmd_daemon(app: App) -> int:
     from followup import daemon
 
@@ -469,6 +476,9 @@ def build_parser() -> Parser:
         "--format", choices=["json", "csv"], help="default: FILE's suffix, else its content"
     )
     imports.add_argument("--dry-run", action="store_true", help="say what would change, only")
+    command(
+        "stats", cmd_stats, "how companies replied: shares, business days, by company", json=True
+    )
     command("daemon", cmd_daemon, "run the reminder daemon in the foreground (systemd runs it)")
     command(
         "status", cmd_status, "whether the daemon runs, the next and the last reminder", json=True
