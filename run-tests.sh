@@ -23,5 +23,6 @@ python=${PYTHON:-python3}
 .venv/bin/python -m pip install -q -e '.[test]'
 
 .venv/bin/ruff check src tests migrations bench
+.venv/bin/ruff format --check src tests migrations bench
 .venv/bin/mypy
 .venv/bin/python -m pytest "$@"

@@ -47,8 +47,16 @@ def fill(env: dict[str, str], count: int, first: date = date(2026, 1, 1)) -> Non
     with db.writing() as s:
         for i in range(count):
             expected = first + timedelta(days=rng.randrange(730))
-            s.add(Interview(company=f"Company {i}", role="Engineer", reply_expected_on=expected,
-                            status=Status.WAITING.value, created_at=now, updated_at=now))
+            s.add(
+                Interview(
+                    company=f"Company {i}",
+                    role="Engineer",
+                    reply_expected_on=expected,
+                    status=Status.WAITING.value,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
     Tracker(config, db).refresh_plans()
     db.close()
 
@@ -60,13 +68,23 @@ def cli_rows() -> list[tuple[str, float]]:
     rows.append(("python -c 'import sqlalchemy.orm'", bare))
     for count in (20, 10_000):
         with tempfile.TemporaryDirectory() as tmp:
-            env = dict(os.environ, HOME=tmp, XDG_CONFIG_HOME=f"{tmp}/c", XDG_DATA_HOME=f"{tmp}/d",
-                       XDG_STATE_HOME=f"{tmp}/s", LANG="en_US.UTF-8", TZ="America/New_York")
+            env = dict(
+                os.environ,
+                HOME=tmp,
+                XDG_CONFIG_HOME=f"{tmp}/c",
+                XDG_DATA_HOME=f"{tmp}/d",
+                XDG_STATE_HOME=f"{tmp}/s",
+                LANG="en_US.UTF-8",
+                TZ="America/New_York",
+            )
             fill(env, count)
-            rows.append((f"followup list ({count:,} interviews)",
-                         wall([followup, "list"], env)))
-            rows.append((f"followup add ({count:,} interviews)",
-                         wall([followup, "add", "Bench", "--expect", "2026-12-01"], env)))
+            rows.append((f"followup list ({count:,} interviews)", wall([followup, "list"], env)))
+            rows.append(
+                (
+                    f"followup add ({count:,} interviews)",
+                    wall([followup, "add", "Bench", "--expect", "2026-12-01"], env),
+                )
+            )
     return rows
 
 
@@ -79,9 +97,12 @@ def planning_rows() -> list[tuple[str, float]]:
     for count in (10_000, 50_000, 100_000):
         stages = [
             Stage(Status.WAITING, date(2026, 1, 1) + timedelta(days=rng.randrange(730)))
-            if i % 2 else
-            Stage(Status.EMAILED, date(2026, 1, 1), date(2026, 1, 1) +
-                  timedelta(days=rng.randrange(730)))
+            if i % 2
+            else Stage(
+                Status.EMAILED,
+                date(2026, 1, 1),
+                date(2026, 1, 1) + timedelta(days=rng.randrange(730)),
+            )
             for i in range(count)
         ]
         start = time.perf_counter()

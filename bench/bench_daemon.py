@@ -50,18 +50,19 @@ def rss_mib(pid: int) -> float:
     raise RuntimeError("no VmRSS")
 
 
-BARE_LOOP = (
-    "import select, sqlalchemy.orm\n"
-    f"while True: select.select([], [], [], {WAKE_S})\n"
-)
+BARE_LOOP = f"import select, sqlalchemy.orm\nwhile True: select.select([], [], [], {WAKE_S})\n"
 
 
 def start(env: dict[str, str], log: Path) -> tuple[subprocess.Popen[bytes], float]:
     """The daemon, started and ready; returns it and the seconds it took to be ready."""
     started = time.monotonic()
     with open(log, "w") as handle:
-        proc = subprocess.Popen([sys.executable, "-m", "followup", "daemon"], env=env,
-                                stderr=handle, stdout=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "followup", "daemon"],
+            env=env,
+            stderr=handle,
+            stdout=subprocess.DEVNULL,
+        )
     if not poll_until(lambda: "ready:" in log.read_text(), 120):
         end_process(proc)
         raise SystemExit("daemon not ready:\n" + log.read_text())
@@ -77,13 +78,20 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp, PrivateBus() as bus:
         clock = FakeClock(Path(tmp, "faketime"), START)
-        env = dict(os.environ, HOME=tmp, XDG_CONFIG_HOME=f"{tmp}/c", XDG_DATA_HOME=f"{tmp}/d",
-                   XDG_STATE_HOME=f"{tmp}/s", LANG="en_US.UTF-8",
-                   DBUS_SESSION_BUS_ADDRESS=bus.address)
+        env = dict(
+            os.environ,
+            HOME=tmp,
+            XDG_CONFIG_HOME=f"{tmp}/c",
+            XDG_DATA_HOME=f"{tmp}/d",
+            XDG_STATE_HOME=f"{tmp}/s",
+            LANG="en_US.UTF-8",
+            DBUS_SESSION_BUS_ADDRESS=bus.address,
+        )
         Path(tmp, "c/followup").mkdir(parents=True)
         Path(tmp, "c/followup/config.toml").write_text(
             '[calendar]\ncountry = "US"\ntimezone = "UTC"\n'
-            '[notify]\nat = "09:00"\nuntil = "20:00"\n')
+            '[notify]\nat = "09:00"\nuntil = "20:00"\n'
+        )
         fill(dict(env, TZ="UTC"), args.interviews, first=date(2030, 2, 1))
         server = NotificationServer(bus.address, Path(tmp, "notes.jsonl"))
         server.wait_until_ready()
@@ -120,9 +128,21 @@ def main() -> None:
                 # for each further sample.
                 expected = date(2030, 1, 2) + timedelta(days=7 * n)
                 done = subprocess.run(
-                    [sys.executable, "-m", "followup", "add", f"Sample {n}", "--expect",
-                     expected.isoformat(), "--json"], env=daemon_env, capture_output=True,
-                    text=True, check=True)
+                    [
+                        sys.executable,
+                        "-m",
+                        "followup",
+                        "add",
+                        f"Sample {n}",
+                        "--expect",
+                        expected.isoformat(),
+                        "--json",
+                    ],
+                    env=daemon_env,
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                )
                 at = datetime.fromisoformat(json.loads(done.stdout)["next_reminder"]["at"])
                 before = len(server.notifications())
                 clock.set(at - timedelta(seconds=2))
@@ -131,8 +151,9 @@ def main() -> None:
                 try:
                     server.wait_for(before + 1, timeout=15)
                 except AssertionError:
-                    raise SystemExit("no notification; the daemon's log:\n"
-                                     + Path(tmp, "delay.log").read_text()) from None
+                    raise SystemExit(
+                        "no notification; the daemon's log:\n" + Path(tmp, "delay.log").read_text()
+                    ) from None
                 delays.append(server.notifications()[-1]["received_at"] - (t0 + 2.0))
         finally:
             end_process(proc)
@@ -144,8 +165,10 @@ def main() -> None:
     print(f"resident memory after idling      {rss_after:10.1f} MiB")
     print(f"CPU time over {args.idle_seconds:.0f} idle seconds       {idle_cpu_ms:10.1f} ms")
     print(f"  bare Python waking every {WAKE_S:.0f} s   {bare_cpu_ms:10.1f} ms (the floor here)")
-    print(f"instant -> Notify delay, median   {statistics.median(delays) * 1000:10.1f} ms "
-          f"(min {min(delays) * 1000:.1f}, max {max(delays) * 1000:.1f}, n={len(delays)})")
+    print(
+        f"instant -> Notify delay, median   {statistics.median(delays) * 1000:10.1f} ms "
+        f"(min {min(delays) * 1000:.1f}, max {max(delays) * 1000:.1f}, n={len(delays)})"
+    )
 
 
 if __name__ == "__main__":
