@@ -146,7 +146,7 @@ def test_lint_reads_standard_input_and_exits_1_on_findings(
 ) -> None:
     import io
 
-    monkeypatch.setattr("sys.stdin", io.StringIO(text))
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(text.encode())))
     result = run("lint")
     assert result[0] == code
     if out is not None:

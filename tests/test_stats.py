@@ -651,6 +651,24 @@ def test_a_reply_on_an_unknown_day_is_settled_but_left_out_of_the_shares() -> No
     assert data["replies"] == _replies(1, 0, 0, 1)
 
 
+def test_replies_all_on_unknown_days_give_no_timing_table() -> None:
+    records = [
+        _record(
+            1,
+            "Acme",
+            "heard_back",
+            event("imported", reply_expected_on="2026-11-20", status="heard_back"),
+        ),
+        _record(2, "Beta", "waiting", event("created", reply_expected_on="2026-11-20")),
+    ]
+    assert render.stats_text(compute(records, _us, NEW_YORK)) == (
+        "Interviews: 2 (waiting 1, heard back 1)\n"
+        "Outcomes: other 1\n"
+        "Replies (1 settled round): none with a recorded reply day, so no timing to show.\n"
+        "Not counted: 1 round still open."
+    )
+
+
 def test_companies_are_grouped_by_name_whatever_the_case_and_spaces() -> None:
     records = [
         _record(1, "Acme  Corp", "moved_on", event("moved_on")),

@@ -247,14 +247,8 @@ def cmd_lint(app: App) -> int:
 
     source = app.args.file
     try:
-        if source == "-":
-            text = sys.stdin.read()
-        else:
-            with open(source, encoding="utf-8") as handle:
-                text = handle.read()
-    except FileNotFoundError:
-        raise UsageError(f"no such file: {source!r}") from None
-    except (OSError, UnicodeDecodeError) as exc:
+        text = _read_input(source).decode("utf-8")
+    except UnicodeDecodeError as exc:
         raise UsageError(f"cannot read {source!r}: {exc}") from None
     findings = lint.lint(text, lint.load_rules(app.config.lint_phrases))
     app.emit(
@@ -291,16 +285,7 @@ def cmd_import(app: App) -> None:
     from followup.transfer import importer
 
     source = app.args.file
-    try:
-        if source == "-":
-            data = sys.stdin.buffer.read()
-        else:
-            with open(source, "rb") as handle:
-                data = handle.read()
-    except FileNotFoundError:
-        raise UsageError(f"no such file: {source!r}") from None
-    except OSError as exc:
-        raise UsageError(f"cannot read {source!r}: {exc.strerror}") from None
+    data = _read_input(source)
     name = importer.STDIN if source == "-" else source
     report = importer.run(
         app.tracker,
@@ -499,6 +484,19 @@ def build_parser() -> Parser:
     init.add_argument("--subdivision", metavar="SD")
     init.add_argument("--timezone", metavar="ZONE")
     return parser
+
+
+def _read_input(source: str) -> bytes:
+    """The bytes of a file named on the command line, or of standard input for ``-``."""
+    try:
+        if source == "-":
+            return sys.stdin.buffer.read()
+        with open(source, "rb") as handle:
+            return handle.read()
+    except FileNotFoundError:
+        raise UsageError(f"no such file: {source!r}") from None
+    except OSError as exc:
+        raise UsageError(f"cannot read {source!r}: {exc.strerror}") from None
 
 
 def _interview_id(text: str) -> int:

@@ -413,13 +413,13 @@ def _figures_lines(f: Figures) -> list[str]:
         )
         return lines + ([f"Not counted: {left_out}."] if left_out else [])
     rounds = _plural(f.settled, "settled round", "settled rounds")
+    if not f.timed:
+        lines.append(f"Replies ({rounds}): none with a recorded reply day, so no timing to show.")
+        return lines + ([f"Not counted: {left_out}."] if left_out else [])
     if f.reply_day_unknown:
         rounds += f"; shares of the {f.timed} whose timing is known"
     lines.append(f"Replies ({rounds}):")
-    rows = [
-        (_TIMING_WORDS[t], str(n), f"{n / f.timed:.0%}" if f.timed else "-")
-        for t, n in f.by_timing.items()
-    ]
+    rows = [(_TIMING_WORDS[t], str(n), f"{n / f.timed:.0%}") for t, n in f.by_timing.items()]
     if f.reply_day_unknown:
         rows.append((_UNKNOWN_DAY_WORDS, str(f.reply_day_unknown), ""))
     label = max(len(r[0]) for r in rows)
