@@ -38,6 +38,19 @@ def wall(cmd: list[str], env: dict[str, str]) -> float:
     return statistics.median(times)
 
 
+def home_env(tmp: str, **extra: str) -> dict[str, str]:
+    """The environment of a user whose home, config, data and state are under ``tmp``."""
+    return dict(
+        os.environ,
+        HOME=tmp,
+        XDG_CONFIG_HOME=f"{tmp}/c",
+        XDG_DATA_HOME=f"{tmp}/d",
+        XDG_STATE_HOME=f"{tmp}/s",
+        LANG="en_US.UTF-8",
+        **extra,
+    )
+
+
 def fill(env: dict[str, str], count: int, first: date = date(2026, 1, 1)) -> None:
     """``count`` open interviews whose expected dates spread over two years from ``first``."""
     config = load(None, env)
@@ -68,15 +81,7 @@ def cli_rows() -> list[tuple[str, float]]:
     rows.append(("python -c 'import sqlalchemy.orm'", bare))
     for count in (20, 10_000):
         with tempfile.TemporaryDirectory() as tmp:
-            env = dict(
-                os.environ,
-                HOME=tmp,
-                XDG_CONFIG_HOME=f"{tmp}/c",
-                XDG_DATA_HOME=f"{tmp}/d",
-                XDG_STATE_HOME=f"{tmp}/s",
-                LANG="en_US.UTF-8",
-                TZ="America/New_York",
-            )
+            env = home_env(tmp, TZ="America/New_York")
             fill(env, count)
             rows.append((f"followup list ({count:,} interviews)", wall([followup, "list"], env)))
             rows.append(

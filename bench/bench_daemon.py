@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import signal
 import statistics
 import subprocess
@@ -22,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench_cli import fill
+from bench_cli import fill, home_env
 
 from followup.daemon import WAKE_S
 from tests.support.harness import (
@@ -78,15 +77,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp, PrivateBus() as bus:
         clock = FakeClock(Path(tmp, "faketime"), START)
-        env = dict(
-            os.environ,
-            HOME=tmp,
-            XDG_CONFIG_HOME=f"{tmp}/c",
-            XDG_DATA_HOME=f"{tmp}/d",
-            XDG_STATE_HOME=f"{tmp}/s",
-            LANG="en_US.UTF-8",
-            DBUS_SESSION_BUS_ADDRESS=bus.address,
-        )
+        env = home_env(tmp, DBUS_SESSION_BUS_ADDRESS=bus.address)
         Path(tmp, "c/followup").mkdir(parents=True)
         Path(tmp, "c/followup/config.toml").write_text(
             '[calendar]\ncountry = "US"\ntimezone = "UTC"\n'

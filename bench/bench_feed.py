@@ -8,7 +8,6 @@ Run: .venv/bin/python bench/bench_feed.py   (prints a table; compare ratios, not
 from __future__ import annotations
 
 import json
-import os
 import statistics
 import sys
 import tempfile
@@ -19,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench_cli import fill
+from bench_cli import fill, home_env
 from icalendar import Calendar
 from sqlalchemy import select
 
@@ -43,15 +42,7 @@ def median(action: Callable[[], object]) -> float:
 
 def measure(count: int) -> list[tuple[str, str]]:
     with tempfile.TemporaryDirectory() as tmp:
-        env = dict(
-            os.environ,
-            HOME=tmp,
-            XDG_CONFIG_HOME=f"{tmp}/c",
-            XDG_DATA_HOME=f"{tmp}/d",
-            XDG_STATE_HOME=f"{tmp}/s",
-            LANG="en_US.UTF-8",
-            TZ="America/New_York",
-        )
+        env = home_env(tmp, TZ="America/New_York")
         fill(env, count)
         config = load(None, env)
         db = Database(config.store_url)

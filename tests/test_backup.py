@@ -21,17 +21,12 @@ from followup.config import load
 from followup.rules import Kind, Status
 from followup.store import Database
 from followup.tracker import Details, Tracker
-from tests.support.specs import Cli, Outcome, snapshot
+from tests.support.specs import Cli, ok, snapshot
 
 NY = ZoneInfo("America/New_York")
 #: Fri 2026-11-20 15:00:00.123456 New York: microseconds must survive the round trip.
 T0 = datetime(2026, 11, 20, 15, 0, 0, 123456, tzinfo=NY)
 STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00")
-
-
-def ok(result: Outcome) -> str:
-    assert (result.code, result.err) == (0, ""), result
-    return result.out
 
 
 def later(hours: float) -> datetime:

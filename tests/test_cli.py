@@ -22,7 +22,7 @@ import pytest
 
 from followup import __version__, config_docs
 from followup.business_days import Place, calendar_for
-from tests.support.specs import Cli, Outcome, snapshot
+from tests.support.specs import Cli, Outcome, ok, snapshot
 
 NEW_YORK = ZoneInfo("America/New_York")
 US = calendar_for(Place("US"))
@@ -44,12 +44,6 @@ INTERVIEW_KEYS = {
     "next_reminder",
     "explanation",
 }
-
-
-def ok(result: Outcome) -> str:
-    """The stdout of a command that must succeed quietly."""
-    assert (result.code, result.err) == (0, ""), result
-    return result.out
 
 
 def as_json(result: Outcome) -> Any:

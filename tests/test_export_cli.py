@@ -10,12 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.specs import Cli, Outcome
-
-
-def ok(result: Outcome) -> str:
-    assert (result.code, result.err) == (0, ""), result
-    return result.out
+from tests.support.specs import Cli, ok
 
 
 @pytest.fixture

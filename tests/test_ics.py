@@ -22,14 +22,9 @@ from followup.rules import Kind
 from followup.store import Database
 from followup.tracker import Tracker
 from followup.transfer.ics import Feed, render_feed
-from tests.support.specs import Cli, Outcome, day
+from tests.support.specs import Cli, day, ok
 
 NEW_YORK = ZoneInfo("America/New_York")
-
-
-def ok(result: Outcome) -> str:
-    assert (result.code, result.err) == (0, ""), result
-    return result.out
 
 
 def feed() -> bytes:

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.specs import Cli, Outcome, snapshot
+from tests.support.specs import Cli, ok, snapshot
 
 CORPUS = Path(__file__).parent / "corpus" / "spreadsheets"
 SHOWN = (
@@ -33,11 +33,6 @@ SHOWN = (
     "subdivision",
     "notes",
 )
-
-
-def ok(result: Outcome) -> str:
-    assert (result.code, result.err) == (0, ""), result
-    return result.out
 
 
 def stored(cli: Cli) -> list[tuple[Any, ...]]:

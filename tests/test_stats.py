@@ -21,14 +21,9 @@ from followup import render
 from followup.business_days import BusinessCalendar, Place, calendar_for
 from followup.stats import End, Round, Spread, Timing, business_days, compute, rounds, spread
 from followup.tracker import HistoryEntry, Placed, Record
-from tests.support.specs import DE, US, Cli, Outcome, day
+from tests.support.specs import DE, US, Cli, day, ok
 
 NEW_YORK = ZoneInfo("America/New_York")
-
-
-def ok(result: Outcome) -> str:
-    assert (result.code, result.err) == (0, ""), result
-    return result.out
 
 
 def run_all(cli: Cli, *commands: str) -> None:

@@ -39,6 +39,12 @@ class Outcome(Protocol):
 Cli = Callable[..., Outcome]
 
 
+def ok(result: Outcome) -> str:
+    """The stdout of a command that must succeed quietly."""
+    assert (result.code, result.err) == (0, ""), result
+    return result.out
+
+
 def snapshot(path: Path) -> list[str]:
     """Every row of every table, for asserting that a failed command changed nothing."""
     if not path.exists():
