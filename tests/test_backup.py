@@ -64,6 +64,7 @@ def history(tracker: Tracker, cli: Cli, tmp_path: Path) -> None:
     t.record_shown([(1, Kind.EMAIL, datetime(2026, 11, 25, 14, 0, tzinfo=UTC))], later(3))
     t.add(Details(company="Beta", reply_expected_on=date(2026, 11, 16)), later(4))
     t.emailed(2, date(2026, 11, 18), later(5))
+    t.edit(1, Details(contact_name="Zoë Ærø-Lund"), later(5.5))  # histories interleave
     t.close(2, Status.MOVED_ON, later(6))
     t.add(Details(company="Corp", role="Analyst", reply_expected_on=date(2026, 11, 17)), later(7))
     t.heard(3, "next-round", date(2026, 11, 24), later(8), on=date(2026, 11, 18))
@@ -76,18 +77,11 @@ def history(tracker: Tracker, cli: Cli, tmp_path: Path) -> None:
 
 
 def tables(path: Path) -> dict[str, list[tuple[Any, ...]]]:
-    """The three tables' rows; events and ledger rows in order, without their own ids
-    (those count across interviews, and a restore writes each interview's rows together)."""
+    """The three tables' rows, row ids included."""
     with closing(sqlite3.connect(path)) as conn:
         return {
-            "interviews": conn.execute("SELECT * FROM interviews ORDER BY id").fetchall(),
-            "events": conn.execute(
-                "SELECT interview_id, kind, at, details FROM events ORDER BY interview_id, id"
-            ).fetchall(),
-            "shown_reminders": conn.execute(
-                "SELECT interview_id, kind, due_at, shown_at FROM shown_reminders "
-                "ORDER BY interview_id, id"
-            ).fetchall(),
+            table: conn.execute(f"SELECT * FROM {table} ORDER BY id").fetchall()
+            for table in ("interviews", "events", "shown_reminders")
         }
 
 
@@ -196,7 +190,7 @@ def test_a_backup_restores_into_an_empty_store_exactly(
     )
     restored = tables(tmp_path / "restored.db")
     assert restored == tables(db_path)
-    kinds = {row[1] for row in restored["events"]}
+    kinds = {row[2] for row in restored["events"]}
     assert kinds == {
         "created",
         "edited",

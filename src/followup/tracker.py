@@ -8,11 +8,13 @@ Time comes in as ``now`` (aware); nothing here prints or exits.
 from __future__ import annotations
 
 import functools
+import heapq
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime
+from operator import itemgetter
 from typing import Any, Protocol, cast
 
 from sqlalchemy import Row, Table, delete, insert, select, text, update
@@ -440,20 +442,28 @@ class Tracker:
 
     def _write(self, s: Session, batch: Batch, stored: Mapping[int, Mapping[str, Any]]) -> None:
         """Bulk inserts and per-row updates: thousands of rows in well under a second."""
-        interviews, events, shown = [], [], []
+        interviews = []
+        histories: list[list[dict[str, Any]]] = []
+        ledgers: list[list[dict[str, Any]]] = []
         for record in batch.added:
             values = dict(record.columns)
             interviews.append(values | self.plan_columns(_Columns(values)))
-            events += [_event_row(values["id"], e) for e in record.events]
-            shown += [
-                {
-                    "interview_id": values["id"],
-                    "kind": r.kind,
-                    "due_at": r.due_at,
-                    "shown_at": r.shown_at,
-                }
-                for r in record.shown
-            ]
+            histories.append([_event_row(values["id"], e) for e in record.events])
+            ledgers.append(
+                [
+                    {
+                        "interview_id": values["id"],
+                        "kind": r.kind,
+                        "due_at": r.due_at,
+                        "shown_at": r.shown_at,
+                    }
+                    for r in record.shown
+                ]
+            )
+        # Interleaved by time, each interview's own order kept: a backup of a store restored
+        # into an empty one gets its rows back in their first order, ids included.
+        events = list(heapq.merge(*histories, key=itemgetter("at")))
+        shown = list(heapq.merge(*ledgers, key=itemgetter("shown_at")))
         for change in batch.changed:
             merged = dict(stored[change.interview_id]) | dict(change.columns)
             s.execute(
