@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import select
 import sqlite3
 from pathlib import Path
 
 from followup.store import Database
-from followup.store.watch import StoreWatch
+from followup.store.watch import RECHECK_S, StoreWatch
 
 
 def _readable(watch: StoreWatch) -> bool:
@@ -55,4 +56,38 @@ def test_a_database_that_is_no_sqlite_file_is_always_compared() -> None:
     watch = StoreWatch(None)
     assert watch.fileno() is None
     assert watch.changed() is True
+    watch.close()
+
+
+def test_a_commit_whose_inotify_event_was_already_read_still_counts(tmp_path: Path) -> None:
+    """The race the daemon must survive: it read the write's event before the commit was
+    visible; the next look (at the latest the next wake) must still see the change."""
+    path = _database(tmp_path)
+    watch = StoreWatch(path)
+    with sqlite3.connect(path) as other:
+        other.execute("CREATE TABLE scratch (x INTEGER)")
+    fd = watch.fileno()
+    assert fd is not None
+    os.read(fd, 65536)
+    assert not _readable(watch)
+    assert watch.changed() is True
+    watch.close()
+
+
+def test_a_write_seen_before_its_commit_asks_for_another_look_soon(tmp_path: Path) -> None:
+    path = _database(tmp_path)
+    watch = StoreWatch(path)
+    assert watch.recheck_in() is None
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("PRAGMA cache_size = 1")  # pages spill to the log before the commit
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("CREATE TABLE scratch (x TEXT)")
+    other.executemany("INSERT INTO scratch VALUES (?)", [("x" * 500,)] * 200)
+    assert _readable(watch)
+    assert watch.changed() is False
+    assert watch.recheck_in() == RECHECK_S
+    other.execute("COMMIT")
+    other.close()
+    assert watch.changed() is True
+    assert watch.recheck_in() is None
     watch.close()

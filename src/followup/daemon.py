@@ -233,7 +233,7 @@ class Daemon:
             if self.flags.reload:
                 self.flags.reload = False
                 self._reload()
-            store_changed = (watch_fd is None or watch_fd in readable) and self._watch.changed()
+            store_changed = self._watch.changed()
             if self.flags.changed or store_changed:
                 self.flags.changed = False
                 self._sync(everything=False)
@@ -245,9 +245,12 @@ class Daemon:
                 self._deliver_ready()
 
     def _timeout(self, next_watchdog: float) -> float:
-        """Sleep until something is due: the watchdog, a held reminder's turn, or the next
-        look at the wall clock."""
+        """Sleep until something is due: the watchdog, a held reminder's turn, a look again
+        at the store, or the next look at the wall clock."""
         timeout = WAKE_S
+        recheck = self._watch.recheck_in()
+        if recheck is not None:
+            timeout = min(timeout, recheck)
         if self.systemd.watchdog_interval:
             timeout = min(timeout, next_watchdog - time.monotonic())
         if self.held:
