@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 
 from followup.business_days import BusinessCalendar
 from followup.rules import Status
-from followup.tracker import HistoryEntry, Placed, Record
+from followup.tracker import HistoryEntry, Placed, Record, name_key
 
 #: Outcomes that close an interview, in the order they are shown.
 OUTCOMES = ("offer", "rejected", "other")
@@ -147,7 +147,7 @@ def compute(
     ]
     groups: dict[str, list[tuple[Record, list[Round], BusinessCalendar]]] = {}
     for item in rebuilt:
-        groups.setdefault(company_key(item[0].columns["company"]), []).append(item)
+        groups.setdefault(name_key(item[0].columns["company"]), []).append(item)
     companies = []
     for key in sorted(groups):
         items = groups[key]
@@ -158,11 +158,6 @@ def compute(
             CompanyFigures(" ".join(latest[0].columns["company"].split()), _figures(items))
         )
     return Stats(_figures(rebuilt), tuple(companies))
-
-
-def company_key(name: str) -> str:
-    """Spellings of one company ("Acme  Corp", "ACME corp") share a key."""
-    return " ".join(name.split()).casefold()
 
 
 def rounds(

@@ -655,6 +655,12 @@ class Tracker:
         )
 
 
+def name_key(text: str | None) -> str:
+    """One key for every spelling of a name ("Acme  Corp", "ACME corp"); a missing name
+    is an empty one. Imports and statistics tell companies and roles apart by it."""
+    return " ".join((text or "").casefold().split())
+
+
 def _not_before_interview(what: str, day: date, interviewed: date | None) -> None:
     if interviewed is not None and day < interviewed:
         raise UsageError(

@@ -16,7 +16,16 @@ from typing import Any
 
 from followup.errors import UsageError
 from followup.rules import Status
-from followup.tracker import Batch, Change, Details, FieldError, HistoryEntry, Record, Tracker
+from followup.tracker import (
+    Batch,
+    Change,
+    Details,
+    FieldError,
+    HistoryEntry,
+    Record,
+    Tracker,
+    name_key,
+)
 from followup.transfer import backup
 from followup.transfer.spreadsheet import (
     COLUMN_OF,
@@ -103,11 +112,7 @@ def run(
 
 
 def same_key(company: str | None, role: str | None, expected: date) -> tuple[str, str, date]:
-    return (_fold(company), _fold(role), expected)
-
-
-def _fold(text: str | None) -> str:
-    return " ".join((text or "").casefold().split())
+    return (name_key(company), name_key(role), expected)
 
 
 def _index(stored: Sequence[Mapping[str, Any]]) -> dict[tuple[str, str, date], Mapping[str, Any]]:
