@@ -1,6 +1,6 @@
-"""CLI speed: `followup list` and `followup add` with 20 and 10,000 interviews, beside the
-bare `import sqlalchemy.orm` measured in the same run, and the time to plan the next
-reminder of 10,000 to 100,000 interviews.
+"""CLI speed: `followup list`, `followup add` and `followup stats` with 20 and 10,000
+interviews, beside the bare `import sqlalchemy.orm` measured in the same run, and the time
+to plan the next reminder of 10,000 to 100,000 interviews.
 
 Run: .venv/bin/python bench/bench_cli.py   (prints a table; compare ratios, not seconds)
 """
@@ -90,6 +90,7 @@ def cli_rows() -> list[tuple[str, float]]:
                     wall([followup, "add", "Bench", "--expect", "2026-12-01"], env),
                 )
             )
+            rows.append((f"followup stats ({count:,} interviews)", wall([followup, "stats"], env)))
     return rows
 
 
