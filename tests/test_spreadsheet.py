@@ -231,6 +231,8 @@ def test_a_sheet_read_from_standard_input(cli: Cli, monkeypatch: pytest.MonkeyPa
         ("", "", "", "", ("waiting", None, None)),
         ("Pending", "", "", "", ("waiting", None, None)),
         ("interviewed", "", "", "", ("waiting", None, None)),
+        ("Interviewing", "", "", "", ("waiting", None, None)),
+        ("In progress", "", "", "", ("waiting", None, None)),
         ("Applied", "", "2026-11-24", "", ("emailed", None, "2026-11-24")),
         ("Waiting", "", "2026-11-24", "", ("emailed", None, "2026-11-24")),
         ("Next round", "", "", "", ("waiting", None, None)),
@@ -394,7 +396,7 @@ HEADER = "Company,Role,Contact Email,Interviewed,Expected,Emailed,Replied,Status
         pytest.param(
             "Beta,,,,2026-11-23,,,Phone screen,,",
             ", column 'Status': unknown status 'Phone screen' (accepted: waiting, pending, "
-            "interviewed, applied, next round, emailed, followed up, heard back, replied, "
+            "interviewed, interviewing, in progress, applied, next round, emailed, followed up, heard back, replied, "
             "responded, offer, rejected, declined, moved on, ghosted, no response, no reply, "
             "withdrawn, withdrew, or blank)",
             id="unknown status",

@@ -107,7 +107,7 @@ COLUMN_OF = {v: k for k, v in _FIELDS.items()}
 
 #: Status words as people write them: the status, the outcome the word implies, and
 #: whether the word is one of "still waiting" (an emailed date then makes it emailed).
-_OPEN_WORDS = ("", "waiting", "pending", "interviewed", "applied")
+_OPEN_WORDS = ("", "waiting", "pending", "interviewed", "interviewing", "in progress", "applied")
 _STATUSES: dict[str, tuple[Status, str | None]] = {
     **dict.fromkeys(_OPEN_WORDS, (Status.WAITING, None)),
     "next round": (Status.WAITING, "next-round"),
