@@ -396,9 +396,9 @@ HEADER = "Company,Role,Contact Email,Interviewed,Expected,Emailed,Replied,Status
         pytest.param(
             "Beta,,,,2026-11-23,,,Phone screen,,",
             ", column 'Status': unknown status 'Phone screen' (accepted: waiting, pending, "
-            "interviewed, interviewing, in progress, applied, next round, emailed, followed up, heard back, replied, "
-            "responded, offer, rejected, declined, moved on, ghosted, no response, no reply, "
-            "withdrawn, withdrew, or blank)",
+            "interviewed, interviewing, in progress, applied, next round, emailed, followed up, "
+            "heard back, replied, responded, offer, rejected, declined, moved on, ghosted, "
+            "no response, no reply, withdrawn, withdrew, or blank)",
             id="unknown status",
         ),
         pytest.param(
