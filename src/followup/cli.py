@@ -275,8 +275,6 @@ def cmd_export(app: App) -> None:
         sys.stdout.buffer.write(export.data)
         sys.stdout.buffer.flush()
         return
-    if not path.parent.is_dir():
-        raise UsageError(f"cannot write {path}: there is no folder {str(path.parent)!r}")
     written = write_atomic(path, export.data)
     print(render.exported_text(export, str(path), written))
 

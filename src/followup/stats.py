@@ -221,6 +221,13 @@ def rounds(
     return done
 
 
+def last_reply_day(events: Sequence[HistoryEntry], zone: ZoneInfo) -> date | None:
+    """The day of the reply that ended the latest round, when it ended in one and the day
+    is known: what a spreadsheet's "replied" column holds."""
+    done = rounds(events, zone)
+    return done[-1].replied_on if done and done[-1].end is End.REPLIED else None
+
+
 def business_days(promised: date, replied: date, calendar: BusinessCalendar) -> int:
     """Signed business days from the promised day to the reply (see the module's text)."""
     low, high, sign = (promised, replied, 1) if replied >= promised else (replied, promised, -1)

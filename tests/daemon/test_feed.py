@@ -100,7 +100,8 @@ def test_a_feed_that_cannot_be_written_is_logged_and_reminders_go_on(
     daemon.start().wait_ready()
 
     daemon.wait_log(
-        f"ERROR followup.daemon: calendar feed not written: cannot write {feed}: Not a directory\n"
+        "ERROR followup.daemon: calendar feed not written: "
+        f"cannot write {feed}: there is no folder {str(blocker)!r}\n"
     )
     [note] = notification_server.wait_for(1, timeout=5)
     assert note["summary"] == "Time to email Acme"

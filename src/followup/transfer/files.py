@@ -31,6 +31,8 @@ def write_atomic(path: Path, data: bytes) -> bool:
         mode = stat.S_IMODE(path.stat().st_mode)
     except OSError:
         mode = 0o600
+    if not path.parent.is_dir():
+        raise UsageError(f"cannot write {path}: there is no folder {str(path.parent)!r}")
     temp: str | None = None
     try:
         fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)

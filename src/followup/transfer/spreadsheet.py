@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 from followup.dates import parse_date
 from followup.errors import UsageError
 from followup.rules import Status
+from followup.stats import last_reply_day
 from followup.tracker import Details, FieldError, Record, Tracker
 
 #: The columns written, in order; reading knows each by these names too.
@@ -152,14 +153,15 @@ _COLUMNS = {_normal(name): column for column, names in _SYNONYMS.items() for nam
 
 
 def render_csv(records: Sequence[Record], zone: ZoneInfo) -> bytes:
-    """Every interview, open and closed, one row each; ``zone`` dates replies recorded
-    before the reply day was kept."""
+    """Every interview, open and closed, one row each; the reply day is read from the
+    history as the statistics read it (``zone`` dates replies recorded before the reply
+    day was kept)."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(HEADERS)
     for record in records:
         c = record.columns
-        replied = reply_day(record, zone) if c["status"] == Status.HEARD_BACK else None
+        replied = last_reply_day(record.events, zone) if c["status"] == Status.HEARD_BACK else None
         writer.writerow(
             [
                 c["company"],
@@ -178,19 +180,6 @@ def render_csv(records: Sequence[Record], zone: ZoneInfo) -> bytes:
             ]
         )
     return out.getvalue().encode()
-
-
-def reply_day(record: Record, zone: ZoneInfo) -> date | None:
-    """The day of the reply that closed the interview, from its history: the last
-    ``heard_back`` (its ``on``, else the day it was recorded) or ``imported`` one."""
-    for event in reversed(record.events):
-        if event.kind == "heard_back":
-            on = event.details.get("on")
-            return date.fromisoformat(on) if on else event.at.astimezone(zone).date()
-        if event.kind == "imported" and event.details.get("status") == Status.HEARD_BACK:
-            on = event.details.get("replied_on")
-            return date.fromisoformat(on) if on else None
-    return None
 
 
 def _iso(day: date | None) -> str | None:
