@@ -383,8 +383,9 @@ def test_a_failed_delivery_is_logged_once_kept_out_of_the_ledger_and_retried(
             f"ERROR followup.daemon: could not show a notification: {cause}; keeping it, "
             "retrying in 15 s (and at most every 300 s)\n"
         )
+        # The state file is published just after the log line: wait for it, not longer.
+        assert poll_until(lambda: daemon.state().get("last_error") == cause, 5), daemon.state()
         first_try = daemon.state()["last_error_at"]
-        assert daemon.state()["last_error"] == cause
         # The retry (15 s later on the daemon's wall clock) fails the same way: no new line.
         daemon.set_clock(fake_clock.now + timedelta(seconds=20))
         assert poll_until(lambda: daemon.state().get("last_error_at") != first_try, 5)
