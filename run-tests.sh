@@ -5,11 +5,24 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
+# Debian packages the tests run for real: a private session bus, notify-send, a systemd
+# user manager, libfaketime, two notification servers under Xvfb (dunst, xfce4-notifyd)
+# with xdotool to click and imagemagick to take screenshots, desktop-file-validate,
+# Dovecot (IMAP) with openssl for its certificates, and PostgreSQL.
 need=()
 command -v dbus-daemon >/dev/null || need+=(dbus-daemon)
 command -v notify-send >/dev/null || need+=(libnotify-bin)
 command -v systemd-analyze >/dev/null || need+=(systemd)
 ls /usr/lib/*/faketime/libfaketimeMT.so.1 >/dev/null 2>&1 || need+=(faketime)
+command -v Xvfb >/dev/null || need+=(xvfb)
+command -v dunst >/dev/null || need+=(dunst)
+ls /usr/lib/*/xfce4/notifyd/xfce4-notifyd >/dev/null 2>&1 || need+=(xfce4-notifyd)
+command -v xdotool >/dev/null || need+=(xdotool)
+[ -x /usr/bin/import ] && /usr/bin/import -version >/dev/null 2>&1 || need+=(imagemagick)
+command -v desktop-file-validate >/dev/null || need+=(desktop-file-utils)
+command -v openssl >/dev/null || need+=(openssl)
+command -v dovecot >/dev/null || need+=(dovecot-imapd)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 if ((${#need[@]})); then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
