@@ -213,7 +213,7 @@ def numeric_date(
         return None if found is None else ReadDay(found, year_assumed=True)
     year = _full_year(parts.third, parts.third_digits, today)
     if order == "ymd":
-        if parts.third_digits == 2:  # "27/01/05": two-digit fields, written year first
+        if parts.third_digits != 4:  # "27/01/05", "27/1/5": a short year, written first
             return _make(_full_year(parts.first, 2, today), parts.second, parts.third)
         dmy = _make(year, parts.second, parts.first)
         mdy = _make(year, parts.first, parts.second)
@@ -237,7 +237,7 @@ def _make(year: int, month: int, day_: int) -> ReadDay | None:
 
 
 def _full_year(value: int, digits: int, today: date) -> int:
-    if digits != 2:
+    if digits > 2:
         return value
     century = today.year - today.year % 100
     return min(
