@@ -288,23 +288,44 @@ def _iso_hint(parts: NumericDate, order: str) -> str | None:
 
 
 def column_order(values: Iterable[str], order: str) -> tuple[str, Sequence[str]]:
-    """The one order to read a spreadsheet column's numeric dates in: ``order`` when every
-    value fits it, else the other of day-first and month-first when every value fits
-    that, else ``order`` (the misfits then fail, naming their line). Returns the order and
-    the values that decided it (those fitting only the order returned, when it is not the
-    configured one)."""
+    """The one order to read a spreadsheet column's numeric dates in, so that a column is
+    never read in two orders:
+
+    - ``order`` when every value fits it;
+    - else the other of day-first and month-first when every value fits that (returned
+      with the values that fit only it, for the report);
+    - in a year-first country (``ymd``), values written with the year last are read
+      day-first or month-first, whichever alone fits all of them;
+    - else ``order``: the values that do not fit it then fail, naming their line.
+
+    Raises UsageError when a ``ymd`` column's year-last values fit neither order whole.
+    """
     numeric = [(v, p) for v in values if (p := numeric_parts(v)) and not p.year_first]
     today = date(2000, 1, 1)
 
-    def misfits(o: str) -> list[str]:
-        return [v for v, p in numeric if numeric_date(p, o, today, Direction.FORWARD) is None]
+    def misfits(o: str, among: Sequence[tuple[str, NumericDate]] = numeric) -> list[str]:
+        return [v for v, p in among if numeric_date(p, o, today, Direction.FORWARD) is None]
 
+    if order == "ymd":
+        year_last = [(v, p) for v, p in numeric if p.third_digits == 4]
+        if not year_last:
+            return order, ()
+        fitting = [o for o in ("dmy", "mdy") if not misfits(o, year_last)]
+        if len(fitting) == 1:
+            other = "mdy" if fitting[0] == "dmy" else "dmy"
+            return fitting[0], misfits(other, year_last)
+        if fitting:
+            return order, ()
+        day_first, month_first = misfits("mdy", year_last)[0], misfits("dmy", year_last)[0]
+        raise UsageError(
+            f"its dates fit no one order: {day_first!r} reads only day first, "
+            f"{month_first!r} only month first; write them as YYYY-MM-DD"
+        )
     if not misfits(order):
         return order, ()
-    others = ("dmy", "mdy") if order == "ymd" else ({"dmy": "mdy", "mdy": "dmy"}[order],)
-    fitting = [o for o in others if not misfits(o)]
-    if len(fitting) == 1:
-        return fitting[0], misfits(order)
+    other = "mdy" if order == "dmy" else "dmy"
+    if not misfits(other):
+        return other, misfits(order)
     return order, ()
 
 

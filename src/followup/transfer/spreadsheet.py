@@ -402,9 +402,12 @@ def read_sheet(data: bytes, name: str, tracker: Tracker, now: datetime) -> Sheet
         header = sheet.header(column)
         if header is None:
             continue
-        used, decided = (
-            column_order((v.get(column, "") for _l, v in raw), order) if order else ("", ())
-        )
+        try:
+            used, decided = (
+                column_order((v.get(column, "") for _l, v in raw), order) if order else ("", ())
+            )
+        except UsageError as exc:
+            raise UsageError(f"{name}, column {header!r}: {exc.message}") from None
         readers[column] = DateReader(today, used or None, calendar.place.country)
         if decided:
             reordered.append(ColumnOrder(header, used, tuple(decided[:3])))
