@@ -432,13 +432,15 @@ def _expected(row: SheetRow) -> date:
 
 
 def _has_numeric_dates(raw: Sequence[tuple[int, Mapping[str, str]]]) -> bool:
+    """Whether any date needs the order (year-first and ISO dates do not)."""
     from followup.dates import numeric_parts
 
-    return any(
-        numeric_parts(values.get(column, "")) is not None
-        for _line, values in raw
-        for column in _DIRECTIONS
-    )
+    for _line, values in raw:
+        for column in _DIRECTIONS:
+            parts = numeric_parts(values.get(column, ""))
+            if parts is not None and not parts.year_first:
+                return True
+    return False
 
 
 def _decode(data: bytes, name: str) -> tuple[str, str, bool]:
