@@ -60,11 +60,11 @@ def cli_now() -> datetime:
 
 @pytest.fixture
 def cli(capsys: pytest.CaptureFixture[str], cli_now: datetime):  # type: ignore[no-untyped-def]
-    """Run ``followup ARGS...`` in this process at ``cli_now``; returns exit code, stdout
-    and stderr."""
+    """Run ``followup ARGS...`` in this process at ``cli_now`` (or at ``at=``); returns
+    exit code, stdout and stderr."""
 
-    def run(*args: str) -> Result:
-        code = main(list(args), now=cli_now)
+    def run(*args: str, at: datetime | None = None) -> Result:
+        code = main(list(args), now=at or cli_now)
         captured = capsys.readouterr()
         return Result(code, captured.out, captured.err)
 

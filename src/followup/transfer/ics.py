@@ -70,7 +70,8 @@ class Feed:
         cal.add("x-wr-calname", CALENDAR_NAME)
         years: list[int] = []
         events: dict[int, tuple[Hashable, bytes]] = {}
-        for record in tracker.records():
+        records = tracker.records()
+        for record in records:
             view = views.get(record.columns["id"])
             if view is None:  # added between the two reads: the next render has it
                 continue
@@ -90,7 +91,14 @@ class Feed:
                 cached = (key, bytes(text))
             events[view.id] = cached
         self._events = events
-        gone = b"".join(_cancelled(t) for t in tracker.tombstones())
+        # An id freed by a deletion and taken again within the same second makes the same
+        # UIDs: the live interview's events win.
+        live = {uid("reply", r.columns["id"], r.columns["created_at"]) for r in records}
+        gone = b"".join(
+            _cancelled(t)
+            for t in tracker.tombstones()
+            if uid("reply", t.interview_id, t.created_at) not in live
+        )
         if years and not utc:
             cal.add_component(_vtimezone(zone, min(years), max(years)))
         head, end = bytes(cal.to_ical()).rsplit(b"END:VCALENDAR", 1)
