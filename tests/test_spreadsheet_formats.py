@@ -250,7 +250,7 @@ def test_an_unclear_header_is_named_in_the_text_report(cli: Cli, folder: Path) -
 
 # -- encodings --------------------------------------------------------------------------------
 
-TEXT = "Company\tRole\tReply By\nCafé Müller\tBäcker – Früh\t2026-12-10\n"
+TEXT = "Company\tRole\tReply By\nCafé Müller\tBäcker \u2013 Früh\t2026-12-10\n"
 
 
 @pytest.mark.parametrize(
@@ -274,7 +274,7 @@ def test_the_encodings_excel_writes_are_read_and_named(
     assert (result["encoding"], result["bom"]) == (encoding, bom)
     assert ok(cli("import", "sheet.csv")).splitlines()[0] == f"Encoding: {said}"
     [row] = json.loads(ok(cli("list", "--json")))
-    assert (row["company"], row["role"]) == ("Café Müller", "Bäcker – Früh")
+    assert (row["company"], row["role"]) == ("Café Müller", "Bäcker \u2013 Früh")
 
 
 # -- a dry run ----------------------------------------------------------------------------------
