@@ -211,3 +211,20 @@ def test_a_refused_command_gives_no_warning_and_changes_nothing(cli: Cli, db_pat
     assert (result.code, result.out) == (2, "")
     assert result.err == "error: --expect goes only with --outcome next-round, not 'offer'\n"
     assert store_bytes(db_path) == before
+
+
+def test_ordinary_commands_import_neither_babel_nor_the_encoding_detector(
+    cli: Cli, config_file: Path, tmp_path: Path
+) -> None:
+    import subprocess
+    import sys
+
+    configure(config_file, country="GB")
+    ok(cli("add", "Acme", "--expect", "2026-12-03"))
+    code = (
+        "import sys; from followup.cli import main; "
+        "main(['list']); main(['add', 'Beta', '--expect', 'Jan 5']); "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'babel', 'charset_normalizer'}))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines()[-1] == "[]"
