@@ -13,7 +13,7 @@ import json
 import re
 import subprocess
 import sys
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -22,6 +22,7 @@ import pytest
 
 from followup import __version__, config_docs
 from followup.business_days import Place, calendar_for
+from tests.conftest import CLI_NOW
 from tests.support.specs import Cli, Outcome, ok, snapshot
 
 NEW_YORK = ZoneInfo("America/New_York")
@@ -55,7 +56,8 @@ def add(cli: Cli, company: str, expect: str, *more: str) -> dict[str, Any]:
 
 
 def real_today() -> date:
-    return datetime.now(NEW_YORK).date()
+    """The day the ``cli`` fixture runs commands on, in New York."""
+    return CLI_NOW.astimezone(NEW_YORK).date()
 
 
 def nine_am(day: date) -> str:
@@ -168,6 +170,7 @@ def test_the_reminder_counts_the_interviewers_business_days(
         ),
     ],
 )
+@pytest.mark.parametrize("cli_now", [datetime(2026, 10, 20, 16, tzinfo=UTC)], ids=["Tue 20 Oct"])
 def test_the_reminder_is_at_nine_local_time_with_its_utc_offset(
     cli: Cli, expect: str, at: str
 ) -> None:
@@ -405,8 +408,20 @@ def test_emailed_on_accepts_the_forms_of_dates_people_type(cli: Cli) -> None:
     assert data["emailed_on"] == "2026-11-25"
 
 
+LONG_PAST_WARNING = (
+    "warning: the reply was promised for Mon 5 Jan 2026, 328 days ago: "
+    "its reminder is already due\n"
+)
+
+
+def add_long_past(cli: Cli) -> None:
+    """Acme, promised for Mon 5 Jan 2026: allowed, with a warning (today is 29 Nov 2026)."""
+    result = cli("add", "Acme", "--expect", "2026-01-05")
+    assert (result.code, result.err) == (0, LONG_PAST_WARNING)
+
+
 def test_emailed_without_on_means_today(cli: Cli) -> None:
-    add(cli, "Acme", "2026-01-05")
+    add_long_past(cli)
     data = as_json(cli("emailed", "1", "--json"))
     today = real_today()
     assert data["emailed_on"] == today.isoformat()
@@ -532,7 +547,7 @@ def test_snooze_counts_business_days_after_a_future_reminder(cli: Cli) -> None:
 
 
 def test_snooze_of_an_overdue_reminder_counts_from_today(cli: Cli) -> None:
-    add(cli, "Acme", "2026-01-05")  # email reminder Thu 8 Jan 2026, long past
+    add_long_past(cli)  # email reminder Thu 8 Jan 2026, long past
     data = as_json(cli("snooze", "1", "--days", "2", "--json"))
     expected = US.nth_business_day_after(real_today(), 2)
     assert data["next_reminder"] == {"kind": "email", "at": nine_am(expected)}
@@ -644,6 +659,7 @@ def test_config_shows_the_path_and_every_default(cli: Cli, home: Path) -> None:
         'calendar.weekend = ["saturday", "sunday"]  # default\n'
         'calendar.categories = ["public"]  # default\n'
         'calendar.timezone = "America/New_York"  # default\n'
+        'calendar.date_order = "mdy"  # default\n'
         "rules.email_after_business_days = 2  # default\n"
         "rules.move_on_after_business_days = 5  # default\n"
         'notify.at = "09:00"  # default\n'

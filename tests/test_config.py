@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 import stat
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +62,7 @@ def test_the_defaults_of_every_other_setting(cli: Cli, home: Path) -> None:
         "calendar.weekend": ["saturday", "sunday"],
         "calendar.categories": ["public"],
         "calendar.timezone": "America/New_York",
+        "calendar.date_order": "mdy",  # en_US writes month first
         "rules.email_after_business_days": 2,
         "rules.move_on_after_business_days": 5,
         "notify.at": "09:00",
@@ -75,6 +77,7 @@ def test_the_defaults_of_every_other_setting(cli: Cli, home: Path) -> None:
     }
 
 
+@pytest.mark.parametrize("cli_now", [datetime(2026, 5, 1, 16, tzinfo=UTC)], ids=["1 May 2026"])
 def test_a_german_locale_counts_german_holidays(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LANG", "de_DE.UTF-8")
     # Tue 2026-05-12 expected; Wed 13 counts, Thu 14 is Ascension Day, Fri 15 counts -> Mon 18

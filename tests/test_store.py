@@ -126,7 +126,7 @@ def test_deleting_an_interview_removes_its_events_and_ledger_rows(
     tracker.emailed(acme, date(2026, 11, 27), AFTER_SHOWN)
     tracker.record_shown([(acme, Kind.EMAIL, EMAIL_DUE), (globex, Kind.EMAIL, EMAIL_DUE)], ADDED)
 
-    tracker.delete(acme)
+    tracker.delete(acme, AFTER_SHOWN)
 
     assert companies(db_path) == ["Globex"]
     for table, acme_rows, globex_rows in [("events", 0, 1), ("shown_reminders", 0, 1)]:
@@ -236,7 +236,7 @@ def test_a_reminder_of_an_interview_that_is_gone_is_not_recorded(
     tracker: Tracker, add: Callable[[str], int], db_path: Path
 ) -> None:
     acme = add("Acme")
-    tracker.delete(acme)
+    tracker.delete(acme, AFTER_SHOWN)
     tracker.record_shown([(acme, Kind.EMAIL, EMAIL_DUE)], AFTER_SHOWN)
     assert count(db_path, "SELECT count(*) FROM shown_reminders") == 0
 

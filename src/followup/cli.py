@@ -17,7 +17,7 @@ from typing import NoReturn
 
 from followup import __version__, render
 from followup.config import Config, load
-from followup.dates import parse_date
+from followup.dates import DateReader, Direction, long_past
 from followup.errors import ConfigError, FollowupError, UsageError
 from followup.rules import long_day
 from followup.tracker import Details, Tracker
@@ -40,6 +40,10 @@ class App:
     def __init__(self, args: argparse.Namespace, now: datetime) -> None:
         self.args = args
         self.now = now
+        #: Lines saying which year was assumed for a date typed without one.
+        self.notes: list[str] = []
+        #: Warnings to print once the command has succeeded.
+        self.warnings: list[str] = []
 
     @cached_property
     def config(self) -> Config:
@@ -58,8 +62,22 @@ class App:
     def today(self) -> date:
         return self.now.astimezone(self.config.calendar.zone).date()
 
-    def date(self, text: str | None) -> date | None:
-        return None if text is None else parse_date(text, self.today)
+    @cached_property
+    def reader(self) -> DateReader:
+        calendar = self.config.calendar
+        return DateReader(self.today, calendar.date_order, calendar.place.country)
+
+    def date(self, text: str | None, direction: Direction, what: str) -> date | None:
+        """The date typed for ``what`` ("expected", "interviewed", "emailed", "replied");
+        a year assumed is noted for the output, and a promised day long past warned of."""
+        if text is None:
+            return None
+        read = self.reader.read(text, direction)
+        if read.year_assumed:
+            self.notes.append(render.year_assumed(what, read.day))
+        if what == "expected" and long_past(read.day, self.today):
+            self.warnings.append(render.long_past_promise(read.day, self.today))
+        return read.day
 
     def details(self) -> Details:
         a = self.args
@@ -68,8 +86,8 @@ class App:
             role=a.role,
             contact_name=a.contact,
             contact_email=a.email,
-            interviewed_on=self.date(a.interviewed),
-            reply_expected_on=self.date(a.expect),
+            interviewed_on=self.date(a.interviewed, Direction.BACKWARD, "interviewed"),
+            reply_expected_on=self.date(a.expect, Direction.FORWARD, "expected"),
             country=a.country.upper() if a.country else None,
             subdivision=a.subdivision,
             notes=a.note,
@@ -78,10 +96,15 @@ class App:
     def emit(self, text: str | Callable[[], str], data: object | Callable[[], object]) -> None:
         """Print JSON with ``--json``, else the text; either may be given as a callable so
         that only the one printed is built."""
-        if getattr(self.args, "json", False):
+        as_json = getattr(self.args, "json", False)
+        for note in self.notes:
+            print(note, file=sys.stderr if as_json else sys.stdout)
+        if as_json:
             print(render.to_json(data() if callable(data) else data))
         else:
             print(text() if callable(text) else text)
+        for warning in self.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
 
 
 # -- commands ------------------------------------------------------------------------------
@@ -119,7 +142,7 @@ def cmd_upcoming(app: App) -> None:
 
 
 def cmd_emailed(app: App) -> None:
-    on = app.date(app.args.on) or app.today
+    on = app.date(app.args.on, Direction.BACKWARD, "emailed") or app.today
     view = app.tracker.emailed(app.args.id, on, app.now)
     app.emit(
         f"Recorded: emailed {view.company} on {long_day(on)}.\n"
@@ -131,7 +154,11 @@ def cmd_emailed(app: App) -> None:
 
 def cmd_heard(app: App) -> None:
     view = app.tracker.heard(
-        app.args.id, app.args.outcome, app.date(app.args.expect), app.now, app.date(app.args.on)
+        app.args.id,
+        app.args.outcome,
+        app.date(app.args.expect, Direction.FORWARD, "expected"),
+        app.now,
+        app.date(app.args.on, Direction.BACKWARD, "replied"),
     )
     if view.next_reminder is not None:
         text = (
@@ -173,7 +200,7 @@ def cmd_snooze(app: App) -> None:
 def cmd_delete(app: App) -> None:
     if not app.args.yes:
         raise UsageError(f"deleting interview {app.args.id} cannot be undone: add --yes")
-    app.tracker.delete(app.args.id)
+    app.tracker.delete(app.args.id, app.now)
     print(f"Deleted interview {app.args.id}.")
 
 
@@ -285,15 +312,33 @@ def cmd_import(app: App) -> None:
     source = app.args.file
     data = _read_input(source)
     name = importer.STDIN if source == "-" else source
-    report = importer.run(
-        app.tracker,
-        data,
-        name,
-        importer.format_of(name, data, app.args.format),
-        app.now,
-        dry_run=app.args.dry_run,
-    )
+    fmt = importer.format_of(name, data, app.args.format)
+    if app.args.dry_run and _store_missing(app.config.store_url):
+        # A dry run writes nothing, not even an empty store: match against an empty one.
+        import tempfile
+
+        from followup.store import Database
+
+        with tempfile.TemporaryDirectory(prefix="followup-dry-run-") as scratch:
+            db = Database(f"sqlite:///{scratch}/empty.db")
+            try:
+                report = importer.run(
+                    Tracker(app.config, db), data, name, fmt, app.now, dry_run=True
+                )
+            finally:
+                db.close()
+    else:
+        report = importer.run(app.tracker, data, name, fmt, app.now, dry_run=app.args.dry_run)
+    if report.sheet is not None and report.sheet.long_past:
+        app.warnings.append(render.long_past_rows(report.sheet.long_past))
     app.emit(lambda: render.import_text(report), lambda: render.import_json(report))
+
+
+def _store_missing(url: str) -> bool:
+    from followup.store.database import sqlite_file
+
+    path = sqlite_file(url)
+    return path is not None and not path.exists()
 
 
 def cmd_stats(app: App) -> None:
@@ -510,10 +555,11 @@ def _whole_number(text: str) -> int:
         raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, now: datetime | None = None) -> int:
+    """Run one command; ``now`` (aware) is the instant it runs at, the clock's by default."""
     try:
         args = build_parser().parse_args(argv)
-        code: int = args.handler(App(args, datetime.now(UTC))) or 0
+        code: int = args.handler(App(args, now or datetime.now(UTC))) or 0
         if args.command in WRITES:
             from followup.runstate import poke
 

@@ -85,6 +85,10 @@ def _backend(value: Any) -> str | None:
     return None if value in ("auto", "dbus", "plyer") else "must be 'auto', 'dbus' or 'plyer'"
 
 
+def _date_order(value: Any) -> str | None:
+    return None if value in ("dmy", "mdy", "ymd") else "must be 'dmy', 'mdy' or 'ymd'"
+
+
 def _nonempty(value: Any) -> str | None:
     return None if value.strip() else "must not be empty"
 
@@ -141,6 +145,19 @@ OPTIONS: tuple[Option, ...] = (
         "IANA time zone reminders are shown in (default: the system's)",
         _zone,
         "America/New_York",
+    ),
+    Option(
+        "calendar",
+        "date_order",
+        str,
+        None,
+        "How numeric dates like 03/12/2026 are read, in commands and imported sheets: "
+        "'dmy' (day first), 'mdy' (month first) or 'ymd' (year first). ISO dates "
+        "(2026-12-03) and month names (3 Dec 2026) are read the same whatever it says "
+        "(default: the calendar country's convention, from the Unicode CLDR: GB dmy, US "
+        "mdy, CN ymd)",
+        _date_order,
+        "dmy",
     ),
     Option(
         "rules",
@@ -257,6 +274,9 @@ for _opt in OPTIONS:
 class CalendarSettings:
     place: Place
     zone: ZoneInfo
+    #: ``calendar.date_order`` as set; None: the country's convention
+    #: (:func:`followup.dates.order_for_country`, looked up only when needed).
+    date_order: str | None = None
 
 
 @dataclass(frozen=True)
@@ -441,7 +461,11 @@ def from_mapping(raw: Mapping[str, Any], path: Path, env: Mapping[str, str]) -> 
         )
     return Config(
         path=path,
-        calendar=CalendarSettings(place, ZoneInfo(get("calendar.timezone") or system_zone(env))),
+        calendar=CalendarSettings(
+            place,
+            ZoneInfo(get("calendar.timezone") or system_zone(env)),
+            get("calendar.date_order"),
+        ),
         rules=RuleSettings(
             get("rules.email_after_business_days"), get("rules.move_on_after_business_days")
         ),

@@ -77,6 +77,7 @@ def effective_json(config: Config) -> dict[str, Any]:
 def _effective_values(config: Config) -> dict[str, Any]:
     place = config.calendar.place
     from followup.business_days import DAY_NAMES, calendar_for
+    from followup.dates import order_for_country
 
     weekend = place.weekend
     if weekend is None:
@@ -87,6 +88,7 @@ def _effective_values(config: Config) -> dict[str, Any]:
         "calendar.weekend": [DAY_NAMES[d] for d in sorted(weekend)],
         "calendar.categories": list(place.categories),
         "calendar.timezone": config.calendar.zone.key,
+        "calendar.date_order": config.calendar.date_order or order_for_country(place.country),
         "rules.email_after_business_days": config.rules.email_after_business_days,
         "rules.move_on_after_business_days": config.rules.move_on_after_business_days,
         "notify.at": f"{config.notify.at:%H:%M}",

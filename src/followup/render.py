@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from followup.dates import ORDER_WORDS, PAST_PROMISE_WARNING_DAYS
 from followup.rules import Kind, Reminder, long_day
 
 if TYPE_CHECKING:
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
     from followup.store import ShownReminder
     from followup.transfer.exporter import Export
     from followup.transfer.importer import ImportReport, RowReport
+    from followup.transfer.spreadsheet import Sheet
 from followup.tracker import Due, HistoryEntry, InterviewView
 
 KIND_WORDS = {Kind.EMAIL: "email", Kind.MOVE_ON: "move on"}
@@ -164,6 +166,39 @@ def interview_text(v: InterviewView, zone: ZoneInfo, now: datetime) -> str:
     return "\n".join(lines)
 
 
+_DATE_LABELS = {
+    "expected": "Reply expected on",
+    "interviewed": "Interviewed on",
+    "emailed": "Emailed on",
+    "replied": "Replied on",
+}
+
+
+def year_assumed(what: str, day: date) -> str:
+    """The line saying which year a date typed without one was given ("expected",
+    "interviewed", "emailed", "replied")."""
+    return f"{_DATE_LABELS[what]} {long_day(day)} (year assumed)"
+
+
+def long_past_promise(day: date, today: date) -> str:
+    """The warning for a promised reply day long past: allowed, but its reminder is due."""
+    return (
+        f"the reply was promised for {long_day(day)}, {(today - day).days} days ago: "
+        "its reminder is already due"
+    )
+
+
+def long_past_rows(lines: Sequence[int]) -> str:
+    """The one warning for an imported sheet's rows promising a reply day long past."""
+    shown = ", ".join(str(n) for n in lines[:10]) + (", ..." if len(lines) > 10 else "")
+    rows = "row promises" if len(lines) == 1 else "rows promise"
+    return (
+        f"{len(lines)} {rows} a reply day more than {PAST_PROMISE_WARNING_DAYS} days ago "
+        f"(line {shown}): "
+        "their reminders are already due"
+    )
+
+
 def added_text(v: InterviewView) -> str:
     lines = [f"Added interview {v.id}: {v.company}."]
     if v.next_reminder is not None:
@@ -267,13 +302,52 @@ _STATUS_WORDS = {
 }
 
 
+_ENCODING_NAMES = {
+    "utf_8": "UTF-8",
+    "utf_16_le": "UTF-16LE",
+    "utf_16_be": "UTF-16BE",
+    "cp1252": "Windows-1252 (cp1252)",
+}
+
+
+def encoding_name(encoding: str, bom: bool) -> str:
+    """ "UTF-8 with a byte-order mark" for ("utf_8", True)."""
+    name = _ENCODING_NAMES.get(encoding, encoding)
+    return name + (" with a byte-order mark" if bom else "")
+
+
 def import_text(report: ImportReport) -> str:
-    """The column mapping (a spreadsheet), one line per interview of the file, and the sum."""
+    """The encoding and column mapping (a spreadsheet), what was read another way or
+    assumed, one line per interview of the file, and the sum."""
     lines = []
+    sheet = report.sheet
+    if sheet is not None:
+        lines.append(f"Encoding: {encoding_name(sheet.encoding, sheet.bom)}")
     if report.columns is not None:
         mapped = ", ".join(f"{header!r} -> {column}" for header, column in report.columns)
         ignored = ", ".join(repr(h) for h in report.ignored)
         lines.append(f"Columns: {mapped}" + (f"; ignored: {ignored}" if ignored else ""))
+    if sheet is not None:
+        for header, fields in sheet.unclear:
+            if len(fields) > 1:
+                lines.append(f"Not read: {header!r} is ambiguous: {' or '.join(fields)}")
+            elif sheet.header(fields[0]) is not None:
+                lines.append(
+                    f"Not read: {header!r} looks like {fields[0]}, "
+                    f"which {sheet.header(fields[0])!r} gives"
+                )
+            else:
+                lines.append(
+                    f"Not read: {header!r} looks like {fields[0]}, but names something else too"
+                )
+        for o in sheet.reordered:
+            examples = ", ".join(o.decided_by)
+            lines.append(
+                f"Dates: column {o.header!r} read {ORDER_WORDS[o.order]} ({o.order}), not "
+                f"{ORDER_WORDS[sheet.order]}: only that fits {examples}"
+            )
+        for line, header, day in sheet.assumed:
+            lines.append(f"line {line}, column {header!r}: {long_day(day)} (year assumed)")
     lines += [f"{r.where}: {_import_row_text(r)}" for r in report.rows]
     added, changed, present = report.count("add"), report.count("change"), report.count("present")
     if report.dry_run:
@@ -336,11 +410,29 @@ def import_json(report: ImportReport) -> dict[str, Any]:
         if report.columns is None
         else [{"header": h, "field": c} for h, c in report.columns],
         "ignored": list(report.ignored),
+        **({} if report.sheet is None else _sheet_json(report.sheet)),
         "added": report.count("add"),
         "changed": report.count("change"),
         "present": report.count("present"),
         "duplicates": report.count("duplicate"),
         "rows": [_import_row_json(r) for r in report.rows],
+    }
+
+
+def _sheet_json(sheet: Sheet) -> dict[str, Any]:
+    return {
+        "encoding": sheet.encoding,
+        "bom": sheet.bom,
+        "unclear": [{"header": h, "fields": list(f)} for h, f in sheet.unclear],
+        "date_order": sheet.order or None,
+        "reordered": [
+            {"header": o.header, "order": o.order, "decided_by": list(o.decided_by)}
+            for o in sheet.reordered
+        ],
+        "year_assumed": [
+            {"line": line, "header": h, "day": d.isoformat()} for line, h, d in sheet.assumed
+        ],
+        "long_past": list(sheet.long_past),
     }
 
 

@@ -13,19 +13,23 @@ import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from operator import itemgetter
 from typing import Any, Protocol, cast
 
-from sqlalchemy import Row, Table, delete, insert, select, text, update
+from sqlalchemy import Row, Table, delete, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from followup.business_days import BusinessCalendar, calendar_for, check_place
 from followup.config import Config
 from followup.errors import ConfigError, InvalidChange, NotFound, UsageError
 from followup.rules import Kind, Reminder, Stage, Status, explain, next_reminder, snooze_day
-from followup.store import Database, Event, Interview, ShownReminder
+from followup.store import Database, DeletedInterview, Event, Interview, ShownReminder
 from followup.store.models import as_dict
+
+#: How long a deleted interview's events stay in the calendar feed as cancelled, for
+#: calendars that import the file only now and then to learn of it.
+TOMBSTONE_DAYS = 400
 
 #: An interview as a mapped object, or as a plain row of its columns (for quick listings).
 InterviewRow = Interview | Row[Any]
@@ -149,6 +153,18 @@ class Record:
 
 #: The plan cache: derived from the other columns and the config, never part of the data.
 PLAN_COLUMNS = ("plan_key", "next_kind", "next_at")
+
+
+@dataclass(frozen=True)
+class Tombstone:
+    """A deleted interview, as the calendar feed needs it: what its events' UIDs were made
+    of (``interview_id``, ``created_at``, aware UTC), when it was deleted, and the SEQUENCE
+    of the cancellation (one more than its number of history entries)."""
+
+    interview_id: int
+    created_at: datetime
+    deleted_at: datetime
+    sequence: int
 
 
 @dataclass(frozen=True)
@@ -416,10 +432,36 @@ class Tracker:
             )
         return self.get(interview_id)
 
-    def delete(self, interview_id: int) -> None:
+    def delete(self, interview_id: int, now: datetime) -> None:
+        """Delete an interview with its history and ledger, leaving a tombstone for the
+        calendar feed (:class:`~followup.store.models.DeletedInterview`) whose SEQUENCE
+        outranks every version of its events; tombstones older than
+        :data:`TOMBSTONE_DAYS` are dropped. Raises NotFound for an unknown id."""
         with self.db.writing() as s:
             row = self._row(s, interview_id)
+            changes = s.scalar(
+                select(func.count()).select_from(Event).where(Event.interview_id == row.id)
+            )
+            s.add(
+                DeletedInterview(
+                    interview_id=row.id,
+                    created_at=row.created_at,
+                    deleted_at=now,
+                    sequence=(changes or 0) + 1,
+                )
+            )
             s.execute(delete(Interview).where(Interview.id == row.id))
+            s.execute(
+                delete(DeletedInterview).where(
+                    DeletedInterview.deleted_at < now - timedelta(days=TOMBSTONE_DAYS)
+                )
+            )
+
+    def tombstones(self) -> list[Tombstone]:
+        """The deleted interviews the calendar feed still cancels, oldest first."""
+        with self.db.reading() as s:
+            rows = s.scalars(select(DeletedInterview).order_by(DeletedInterview.id))
+            return [Tombstone(r.interview_id, r.created_at, r.deleted_at, r.sequence) for r in rows]
 
     def restore(
         self, prepare: Callable[[Sequence[Mapping[str, Any]]], Batch], *, write: bool = True

@@ -1,4 +1,5 @@
-"""The tables: interviews, their append-only history, and the ledger of shown reminders.
+"""The tables: interviews, their append-only history, the ledger of shown reminders, and
+the tombstones of deleted interviews.
 
 The schema itself is made only by the Alembic migrations in ``migrations/``; these classes
 describe it for queries and must match the newest migration (a test compares them).
@@ -97,6 +98,25 @@ class ShownReminder(Base):
     kind: Mapped[str] = mapped_column(String(10))
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
     shown_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class DeletedInterview(Base):
+    """A tombstone: an interview deleted, kept so that the calendar feed cancels its events
+    (calendar applications never delete an event by themselves). Only what the events'
+    UIDs are made of is kept, and the SEQUENCE that outranks every version sent before."""
+
+    __tablename__ = "deleted_interviews"
+    __table_args__ = (
+        UniqueConstraint(
+            "interview_id", "created_at", name="uq_deleted_interviews_interview_id_created_at"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    interview_id: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    deleted_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    sequence: Mapped[int] = mapped_column(Integer)
 
 
 def as_dict(row: Any) -> dict[str, Any]:
