@@ -13,6 +13,7 @@ certificate's complaint) and never the password.
 from __future__ import annotations
 
 import imaplib
+import re
 import socket
 import ssl
 from collections.abc import Iterator, Sequence
@@ -36,6 +37,7 @@ _BATCH = 50
 #: ``SENTSINCE`` compares the ``Date:`` header's own calendar day; a day's margin keeps a
 #: message written late in another zone, and matching then decides in the user's zone.
 _MARGIN = timedelta(days=1)
+_TIMING = re.compile(r"\s*\([\d. +]+secs\)\.?$")
 
 
 class ImapSource:
@@ -184,4 +186,6 @@ def _server_text(exc: Exception) -> str:
     text = str(exc)
     for prefix in ("login failed: ", "select failed: ", "b'", 'b"'):
         text = text.removeprefix(prefix)
-    return text.rstrip("'\"").strip()
+    text = text.rstrip("'\"").strip()
+    # Dovecot appends its timing to tagged answers: "... (0.001 + 0.000 secs)."
+    return _TIMING.sub("", text)
