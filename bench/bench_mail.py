@@ -25,8 +25,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.bench_cli import home_env  # noqa: E402
-from tests.support.dovecot import NOBODY, Dovecot  # noqa: E402
+from bench.bench_cli import home_env
+from tests.support.dovecot import NOBODY, Dovecot
 
 MESSAGES, SENT_SHARE, INTERVIEWS, RUNS = 10_000, 0.2, 100, 5
 FOLLOWUP = str(Path(sys.executable).with_name("followup"))

@@ -11,7 +11,8 @@ end of their header: no flag changes, and nothing moves from ``new/`` to ``cur/`
 from __future__ import annotations
 
 import mailbox
-from collections.abc import Sequence
+import re
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -50,9 +51,13 @@ class MaildirSource:
             raise MailError(f"no folder {name!r} in the Maildir {str(self.root)!r}")
         return mailbox.Maildir(path, factory=None, create=False)
 
-    def _read(self, name: str, want: Wanted) -> list[MessageHeaders]:
+    def _read(self, name: str, want: Wanted, terms: Iterable[str]) -> list[MessageHeaders]:
+        """Messages of folder ``name`` whose header names any of ``terms`` (addresses,
+        ``@domain``, Message-IDs), the way an IMAP server's SEARCH narrows them before
+        anything is parsed; matching then decides precisely."""
         if want.since is None:
             return []
+        wanted = re.compile(b"|".join(re.escape(t.lower().encode()) for t in sorted(terms)))
         folder = self._folder(name)
         out = []
         for key in folder.iterkeys():
@@ -61,22 +66,26 @@ class MaildirSource:
                     raw = read_header_block(handle)
             except FileNotFoundError:  # moved by the syncing program meanwhile
                 continue
-            out.append(parse(raw, name, f"{name}/{key}", _delivered(key)))
+            if wanted.search(raw.lower()):
+                out.append(parse(raw, name, f"{name}/{key}", _delivered(key)))
         return out
 
     def sent(self, want: Wanted) -> list[MessageHeaders]:
         """Every message of the Sent folder; matching picks those to a contact."""
         if not want.contacts:
             return []
-        return self._read(self.sent_name, want)
+        return self._read(self.sent_name, want, want.contacts)
 
     def replies(self, want: Wanted, thread_ids: Sequence[str]) -> list[MessageHeaders]:
         """Messages of the reply folders from a contact or a company domain, or answering
         one of ``thread_ids`` (the same test the IMAP server's search makes)."""
         ids = set(thread_ids)
+        terms = want.contacts | {"@" + d for d in want.domains} | ids
+        if not terms:
+            return []
         out = []
         for name in self.reply_folders:
-            for message in self._read(name, want):
+            for message in self._read(name, want, terms):
                 sender = message.sender or ""
                 if (
                     sender in want.contacts
