@@ -114,7 +114,7 @@ def timed(cmd: list[str], env: dict[str, str]) -> float:
 def main() -> None:
     rng = random.Random(15)
     with tempfile.TemporaryDirectory() as tmp:
-        server = Dovecot.start(Path(tmp) / "dovecot")
+        server = Dovecot.start()
         try:
             inbox, sent, contacts = mailbox(rng)
             write_maildir(server.maildir, inbox, 1_790_000_000)
@@ -140,7 +140,7 @@ def main() -> None:
             from_maildir = statistics.median(timed(check, env) for _ in range(RUNS))
             version = statistics.median(timed([FOLLOWUP, "--version"], env) for _ in range(RUNS))
         finally:
-            server.stop()
+            server.remove()
     print(f"mailbox: {len(inbox)} in INBOX + {len(sent)} in Sent; {INTERVIEWS} open interviews")
     print(f"pending findings after the first check: {found}")
     print(f"| followup --version (start-up floor) | {version:.2f} s |")

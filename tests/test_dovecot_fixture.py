@@ -6,7 +6,6 @@ from __future__ import annotations
 import imaplib
 import mailbox
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -23,10 +22,10 @@ MESSAGE = (
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[Dovecot]:
-    server = Dovecot.start(tmp_path / "dovecot")
+def server() -> Iterator[Dovecot]:
+    server = Dovecot.start()
     yield server
-    server.stop()
+    server.remove()
 
 
 def test_sent_is_the_special_use_sent_folder(server: Dovecot) -> None:

@@ -61,10 +61,10 @@ THEIR_REPLY = message(
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[Dovecot]:
-    server = Dovecot.start(tmp_path / "dovecot")
+def server() -> Iterator[Dovecot]:
+    server = Dovecot.start()
     yield server
-    server.stop()
+    server.remove()
 
 
 def imap_config(config_file: Path, server: Dovecot, **extra: str) -> None:
@@ -384,10 +384,10 @@ def test_the_maildir_gives_the_same_findings_and_moves_no_file(
 
 
 @pytest.fixture
-def tls_server(tmp_path: Path) -> Iterator[Dovecot]:
-    server = Dovecot.start(tmp_path / "dovecot", tls=True)
+def tls_server() -> Iterator[Dovecot]:
+    server = Dovecot.start(tls=True)
     yield server
-    server.stop()
+    server.remove()
 
 
 def tls_config(config_file: Path, server: Dovecot, security: str, ca_file: Path | None) -> None:

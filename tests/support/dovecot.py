@@ -21,6 +21,7 @@ import signal
 import socket
 import ssl
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -139,13 +140,12 @@ class Dovecot:
         return path.read_text(errors="replace") if path.exists() else ""
 
     @classmethod
-    def start(cls, folder: Path, *, tls: bool = False) -> Dovecot:
-        folder.mkdir(parents=True, exist_ok=True)
-        # Every folder up to the test's own must be traversable by the dovecot user and 65534.
-        for parent in [folder, *folder.parents]:
-            if parent == Path("/tmp") or parent == Path("/"):
-                break
-            parent.chmod(parent.stat().st_mode | 0o755)
+    def start(cls, *, tls: bool = False) -> Dovecot:
+        """A server in a folder of its own under /tmp, removed by :meth:`stop`. Not under
+        pytest's base folder: pytest makes that 0700 again whenever another run starts, and
+        Dovecot's auth process (user ``dovecot``) must reach the passwd file throughout."""
+        folder = Path(tempfile.mkdtemp(prefix="followup-dovecot-"))
+        folder.chmod(0o755)
         for name in ("run", "state"):
             (folder / name).mkdir(exist_ok=True)
         mail = folder / "mail"
@@ -263,8 +263,13 @@ class Dovecot:
             try:
                 socket.create_connection((self.host, self.port), timeout=0.5).close()
             except OSError:
-                return
+                break
             time.sleep(0.05)
+
+    def remove(self) -> None:
+        """Stop the server and delete its folder."""
+        self.stop()
+        shutil.rmtree(self.folder, ignore_errors=True)
 
     def client_ssl_context(self) -> ssl.SSLContext:
         """A context trusting this server's certificate (for a second client)."""
