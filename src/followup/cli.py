@@ -118,9 +118,7 @@ def cmd_show(app: App) -> None:
             render.interview_text(view, app.config.calendar.zone, app.now)
             + render.mail_findings_section(found)
         ),
-        lambda: (
-            render.interview_json(view) | {"findings": [render.mail_finding_json(f) for f in found]}
-        ),
+        lambda: render.interview_json(view),
     )
 
 
