@@ -671,6 +671,16 @@ def test_config_shows_the_path_and_every_default(cli: Cli, home: Path) -> None:
         "you.signature = (none)  # default\n"
         "lint.extra_phrases = []  # default\n"
         "export.ics_path = (none)  # default\n"
+        "mail.imap_host = (none)  # default\n"
+        "mail.imap_port = (none)  # default\n"
+        'mail.security = "tls"  # default\n'
+        "mail.username = (none)  # default\n"
+        "mail.password_command = (none)  # default\n"
+        "mail.ca_file = (none)  # default\n"
+        'mail.reply_folders = ["INBOX"]  # default\n'
+        "mail.sent_folder = (none)  # default\n"
+        "mail.check_every_minutes = 10  # default\n"
+        "mail.maildir = (none)  # default\n"
     )
 
 

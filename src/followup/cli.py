@@ -23,7 +23,18 @@ from followup.rules import long_day
 from followup.tracker import Details, Tracker
 
 WRITES = frozenset(
-    {"add", "edit", "emailed", "heard", "moved-on", "withdraw", "snooze", "delete", "import"}
+    {
+        "add",
+        "edit",
+        "emailed",
+        "heard",
+        "moved-on",
+        "withdraw",
+        "snooze",
+        "delete",
+        "import",
+        "mail",
+    }
 )
 
 
@@ -124,8 +135,13 @@ def cmd_edit(app: App) -> None:
 
 def cmd_show(app: App) -> None:
     view = app.tracker.get(app.args.id)
+    found = app.tracker.pending_findings(view.id)
     app.emit(
-        render.interview_text(view, app.config.calendar.zone, app.now), render.interview_json(view)
+        lambda: (
+            render.interview_text(view, app.config.calendar.zone, app.now)
+            + render.mail_findings_section(found)
+        ),
+        lambda: render.interview_json(view),
     )
 
 
@@ -348,6 +364,21 @@ def cmd_stats(app: App) -> None:
     app.emit(lambda: render.stats_text(figures), lambda: render.stats_json(figures))
 
 
+def cmd_mail_check(app: App) -> None:
+    from followup.mail.check import check
+
+    result = check(app.tracker, app.now)
+    app.emit(
+        lambda: render.mail_check_text(result),
+        lambda: [render.mail_finding_json(f) for f in result.pending],
+    )
+
+
+def cmd_mail_dismiss(app: App) -> None:
+    found = app.tracker.dismiss_finding(app.args.finding_id, app.now)
+    print(f"Dismissed: {render.mail_question(found)}")
+
+
 def cmd_daemon(app: App) -> int:
     from followup import daemon
 
@@ -507,6 +538,26 @@ def build_parser() -> Parser:
     command(
         "stats", cmd_stats, "how companies replied: shares, business days, by company", json=True
     )
+    mail = sub.add_parser(
+        "mail",
+        help="what your mailbox says: follow-ups you sent, replies you got",
+        description="Read your mailbox (read-only) for follow-ups you sent and replies.",
+    )
+    mail_sub = mail.add_subparsers(
+        dest="mail_command", metavar="MAIL_COMMAND", required=True, parser_class=Parser
+    )
+    check = mail_sub.add_parser(
+        "check",
+        help="look now, keep new findings, print every pending one",
+        description="look now, keep new findings, print every pending one",
+    )
+    check.set_defaults(handler=cmd_mail_check)
+    check.add_argument("--json", action="store_true", help="print JSON")
+    dismiss = mail_sub.add_parser(
+        "dismiss", help="a finding that is not what it seemed", description="dismiss a finding"
+    )
+    dismiss.set_defaults(handler=cmd_mail_dismiss)
+    dismiss.add_argument("finding_id", type=_finding_id, metavar="FINDING_ID")
     command("daemon", cmd_daemon, "run the reminder daemon in the foreground (systemd runs it)")
     command(
         "status", cmd_status, "whether the daemon runs, the next and the last reminder", json=True
@@ -545,6 +596,12 @@ def _read_input(source: str) -> bytes:
 def _interview_id(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"not an interview id: {text!r}")
+    return int(text)
+
+
+def _finding_id(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"not a finding id: {text!r}")
     return int(text)
 
 

@@ -103,6 +103,25 @@ def _absolute_path(value: Any) -> str | None:
     return None if Path(value).is_absolute() else "must be an absolute path, or start with ~/"
 
 
+def _security(value: Any) -> str | None:
+    return None if value in SECURITY else "must be 'tls', 'starttls' or 'none'"
+
+
+def _command(value: Any) -> str | None:
+    if value and all(isinstance(v, str) for v in value) and value[0].strip():
+        return None
+    return "must be a non-empty list of strings: a program and its arguments"
+
+
+def _folders(value: Any) -> str | None:
+    if value and all(isinstance(v, str) and v.strip() for v in value):
+        return None
+    return "must be a non-empty list of folder names"
+
+
+SECURITY = ("tls", "starttls", "none")
+
+
 OPTIONS: tuple[Option, ...] = (
     Option(
         "calendar",
@@ -263,6 +282,100 @@ OPTIONS: tuple[Option, ...] = (
         _absolute_path,
         "/home/me/calendars/followup.ics",
     ),
+    Option(
+        "mail",
+        "imap_host",
+        str,
+        None,
+        "Your IMAP server, read to notice follow-ups you sent and replies you got; followup "
+        "only reads (folders opened read-only, headers only, nothing marked as read) and asks "
+        "before it records anything (default: no mail is read)",
+        _nonempty,
+        "imap.example.org",
+    ),
+    Option(
+        "mail",
+        "imap_port",
+        int,
+        None,
+        "The server's IMAP port (default: 993 with security 'tls', else 143)",
+        _between(1, 65535),
+        993,
+    ),
+    Option(
+        "mail",
+        "security",
+        str,
+        "tls",
+        "'tls' (TLS from the start), 'starttls' (plain, then STARTTLS) or 'none' (only to a "
+        "loopback address such as 127.0.0.1); certificates are always checked",
+        _security,
+    ),
+    Option(
+        "mail",
+        "username",
+        str,
+        None,
+        "The IMAP login name",
+        _nonempty,
+        "alex@example.org",
+    ),
+    Option(
+        "mail",
+        "password_command",
+        list,
+        None,
+        "A program and its arguments, run without a shell, whose first line of output is the "
+        "IMAP password (a password is never written in this file)",
+        _command,
+        ["secret-tool", "lookup", "service", "followup"],
+    ),
+    Option(
+        "mail",
+        "ca_file",
+        str,
+        None,
+        "A CA bundle to check the server's certificate with, for a server with a private "
+        "certificate (default: the system's)",
+        _absolute_path,
+        "/home/me/.config/followup/mail-ca.pem",
+    ),
+    Option(
+        "mail",
+        "reply_folders",
+        list,
+        ["INBOX"],
+        "Folders where replies arrive",
+        _folders,
+    ),
+    Option(
+        "mail",
+        "sent_folder",
+        str,
+        None,
+        "Folder of the mail you sent (default: the folder with the \\Sent special-use flag, "
+        "else 'Sent')",
+        _nonempty,
+        "Sent",
+    ),
+    Option(
+        "mail",
+        "check_every_minutes",
+        int,
+        10,
+        "How often 'followup daemon' looks at the mailbox",
+        _between(1, 1440),
+    ),
+    Option(
+        "mail",
+        "maildir",
+        str,
+        None,
+        "Instead of an IMAP server: a local Maildir tree as mbsync or offlineimap keep it, "
+        "with the same folder names (no network at all); ~ is your home folder",
+        _absolute_path,
+        "~/Mail/work",
+    ),
 )
 
 _BY_SECTION: dict[str, dict[str, Option]] = {}
@@ -312,6 +425,27 @@ class ExportSettings:
 
 
 @dataclass(frozen=True)
+class MailSettings:
+    """Where followup reads the user's mail: an IMAP server, or a local Maildir tree.
+
+    ``imap_port`` is resolved (993 for TLS, else 143); ``sent_folder`` None means the
+    folder flagged ``\\Sent`` (RFC 6154), else ``Sent``. ``password_command`` is run for each
+    login; the password itself is never held here.
+    """
+
+    imap_host: str | None = None
+    imap_port: int = 993
+    security: str = "tls"
+    username: str | None = None
+    password_command: tuple[str, ...] = ()
+    ca_file: Path | None = None
+    reply_folders: tuple[str, ...] = ("INBOX",)
+    sent_folder: str | None = None
+    check_every_minutes: int = 10
+    maildir: Path | None = None
+
+
+@dataclass(frozen=True)
 class Config:
     """Effective settings: the file's values over the defaults."""
 
@@ -323,6 +457,7 @@ class Config:
     you: YouSettings = YouSettings()
     lint_phrases: tuple[LintPhrase, ...] = ()
     export: ExportSettings = ExportSettings()
+    mail: MailSettings | None = None
     values: Mapping[str, Any] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
 
@@ -477,9 +612,68 @@ def from_mapping(raw: Mapping[str, Any], path: Path, env: Mapping[str, str]) -> 
             for item in get("lint.extra_phrases")
         ),
         export=ExportSettings(_expand_home(get("export.ics_path"), env)),
+        mail=_mail_settings(get, path, env),
         values=values,
         warnings=tuple(warnings),
     )
+
+
+def _mail_settings(
+    get: Callable[[str], Any], path: Path, env: Mapping[str, str]
+) -> MailSettings | None:
+    """The ``[mail]`` keys taken together: an IMAP server or a Maildir (not both), a login
+    for the server, and no unencrypted password over the network."""
+    host, maildir = get("mail.imap_host"), get("mail.maildir")
+    imap_only = ("imap_port", "username", "password_command", "ca_file")
+    if host is None and maildir is None:
+        given = [k for k in imap_only if get(f"mail.{k}") is not None]
+        if given:
+            raise ConfigError(f"{path}: mail.{given[0]} is set but mail.imap_host is not")
+        return None
+    folders = tuple(get("mail.reply_folders"))
+    common = {
+        "reply_folders": folders,
+        "sent_folder": get("mail.sent_folder"),
+        "check_every_minutes": get("mail.check_every_minutes"),
+    }
+    if maildir is not None:
+        if host is not None:
+            raise ConfigError(
+                f"{path}: mail.maildir and mail.imap_host are both set: choose one source"
+            )
+        return MailSettings(maildir=_expand_home(maildir, env), **common)
+    security = get("mail.security")
+    for key in ("username", "password_command"):
+        if get(f"mail.{key}") is None:
+            raise ConfigError(f"{path}: mail.imap_host is set but mail.{key} is not")
+    if security == "none" and not is_loopback(host):
+        raise ConfigError(
+            f'{path}: mail.security = "none" is refused for {host!r}: the password would '
+            'cross the network unencrypted; use "tls" or "starttls" ("none" is only for a '
+            "loopback address such as 127.0.0.1)"
+        )
+    port = get("mail.imap_port") or (993 if security == "tls" else 143)
+    return MailSettings(
+        imap_host=host,
+        imap_port=port,
+        security=security,
+        username=get("mail.username"),
+        password_command=tuple(get("mail.password_command")),
+        ca_file=_expand_home(get("mail.ca_file"), env),
+        **common,
+    )
+
+
+def is_loopback(host: str) -> bool:
+    """``localhost`` or a loopback address (127.0.0.0/8, ::1)."""
+    import ipaddress
+
+    if host.lower() in ("localhost", "localhost."):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def _check(opt: Option, value: Any) -> str | None:

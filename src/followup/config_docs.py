@@ -100,4 +100,25 @@ def _effective_values(config: Config) -> dict[str, Any]:
         "you.signature": config.you.signature,
         "lint.extra_phrases": list(config.values.get("lint.extra_phrases", [])),
         "export.ics_path": str(config.export.ics_path) if config.export.ics_path else None,
+        **_mail_values(config),
+    }
+
+
+def _mail_values(config: Config) -> dict[str, Any]:
+    """The ``[mail]`` keys as in effect; the password command is shown (it names a
+    program), a password never exists here to show."""
+    mail = config.mail
+    if mail is None:
+        return {f"mail.{o.key}": o.default for o in OPTIONS if o.section == "mail"}
+    return {
+        "mail.imap_host": mail.imap_host,
+        "mail.imap_port": mail.imap_port if mail.imap_host else None,
+        "mail.security": mail.security if mail.imap_host else None,
+        "mail.username": mail.username,
+        "mail.password_command": list(mail.password_command) or None,
+        "mail.ca_file": str(mail.ca_file) if mail.ca_file else None,
+        "mail.reply_folders": list(mail.reply_folders),
+        "mail.sent_folder": mail.sent_folder,
+        "mail.check_every_minutes": mail.check_every_minutes,
+        "mail.maildir": str(mail.maildir) if mail.maildir else None,
     }

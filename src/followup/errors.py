@@ -41,3 +41,8 @@ class StoreError(FollowupError):
 
 class DeliveryError(FollowupError):
     """A notification could not be shown; the message names the cause and the fix."""
+
+
+class MailError(FollowupError):
+    """The mailbox cannot be read: a login refused, a server unreachable, a certificate
+    refused, a folder missing, a password command failing. Never carries the password."""

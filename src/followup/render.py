@@ -15,9 +15,11 @@ if TYPE_CHECKING:
     from followup.config import Config
     from followup.drafting import Draft
     from followup.lint import Finding
+    from followup.mail.check import CheckResult
     from followup.runstate import DaemonState
     from followup.stats import Figures, Stats
     from followup.store import ShownReminder
+    from followup.store.findings import Finding as MailFinding
     from followup.transfer.exporter import Export
     from followup.transfer.importer import ImportReport, RowReport
     from followup.transfer.spreadsheet import Sheet
@@ -603,3 +605,66 @@ def _figures_json(f: Figures) -> dict[str, Any]:
             "max": d.high,
         },
     }
+
+
+# -- mail findings ---------------------------------------------------------------------------
+
+
+def mail_finding_json(f: MailFinding) -> dict[str, Any]:
+    """The shape ``followup mail check --json`` prints, one object per finding."""
+    return {
+        "id": f.id,
+        "interview_id": f.interview_id,
+        "company": f.company,
+        "kind": f.kind,
+        "on": f.on.isoformat(),
+        "from": f.sender,
+        "to": ", ".join(f.recipients),
+        "subject": f.subject,
+    }
+
+
+def mail_question(f: MailFinding) -> str:
+    """The question a finding asks: "You emailed Acme on Tue 1 Dec?" or "Acme replied on
+    Thu 3 Dec: 'Re: ...'"."""
+    from followup.rules import short_day
+
+    if f.kind == "sent":
+        return f"You emailed {f.company} on {short_day(f.on)}?"
+    return f"{f.company} replied on {short_day(f.on)}: {f.subject!r}"
+
+
+def mail_finding_text(f: MailFinding) -> str:
+    """A finding, with the commands that accept or dismiss it."""
+    if f.kind == "sent":
+        about = f"to {', '.join(f.recipients)}: {f.subject!r}"
+        accept = f"followup emailed {f.interview_id} --on {f.on.isoformat()}"
+    else:
+        about = f"from {f.sender}"
+        accept = (
+            f"followup heard {f.interview_id} --on {f.on.isoformat()} "
+            "--outcome offer|rejected|next-round|other"
+        )
+    return (
+        f"[{f.id}] {mail_question(f)} ({about})\n"
+        f"      yes: {accept}\n"
+        f"      no:  followup mail dismiss {f.id}"
+    )
+
+
+def mail_check_text(result: CheckResult) -> str:
+    new = len(result.new)
+    lines = [f"Mailbox checked: {new} new finding{'' if new == 1 else 's'}."]
+    if result.pending:
+        lines += ["Waiting for your answer:"] + [mail_finding_text(f) for f in result.pending]
+    else:
+        lines.append("Nothing waits for your answer.")
+    return "\n".join(lines)
+
+
+def mail_findings_section(found: Sequence[MailFinding]) -> str:
+    """What ``followup show`` adds for an interview with pending findings."""
+    if not found:
+        return ""
+    lines = ["From your mailbox (reminders wait while a reply is unanswered):"]
+    return "\n\n" + "\n".join(lines + [mail_finding_text(f) for f in found])

@@ -15,17 +15,20 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime, timedelta
 from operator import itemgetter
-from typing import Any, Protocol, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from sqlalchemy import Row, Table, delete, func, insert, select, text, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from followup.business_days import BusinessCalendar, calendar_for, check_place
 from followup.config import Config
 from followup.errors import ConfigError, InvalidChange, NotFound, UsageError
 from followup.rules import Kind, Reminder, Stage, Status, explain, next_reminder, snooze_day
-from followup.store import Database, DeletedInterview, Event, Interview, ShownReminder
+from followup.store import Database, DeletedInterview, Event, Interview, ShownReminder, findings
 from followup.store.models import as_dict
+
+if TYPE_CHECKING:
+    from followup.mail.matching import OpenInterview
 
 #: How long a deleted interview's events stay in the calendar feed as cancelled, for
 #: calendars that import the file only now and then to learn of it.
@@ -227,7 +230,11 @@ class Tracker:
         }
 
     def _store_plan(self, row: Interview) -> None:
-        for key, value in self.plan_columns(row).items():
+        columns = self.plan_columns(row)
+        session = object_session(row)
+        if session is not None and row.id is not None and findings.held(session, [row.id]):
+            columns |= {"next_kind": None, "next_at": None}
+        for key, value in columns.items():
             setattr(row, key, value)
 
     def _cached_plan(self, row: InterviewRow) -> Reminder | None:
@@ -259,7 +266,7 @@ class Tracker:
     def get(self, interview_id: int, *, with_explanation: bool = True) -> InterviewView:
         with self.db.reading() as s:
             row = self._row(s, interview_id)
-            reminder = self.plan(row)
+            reminder = None if findings.held(s, [row.id]) else self.plan(row)
             shown = self._shown_at(s, row.id, reminder)
             lines: tuple[str, ...] = ()
             if reminder is not None and with_explanation:
@@ -274,7 +281,11 @@ class Tracker:
             query = select(*_LISTED).order_by(Interview.id)
             if not include_closed:
                 query = query.where(Interview.status.in_(_OPEN))
-            return [self._view(row, self._cached_plan(row)) for row in s.execute(query)]
+            held = findings.held(s)
+            return [
+                self._view(row, None if row.id in held else self._cached_plan(row))
+                for row in s.execute(query)
+            ]
 
     def upcoming(self) -> list[Due]:
         """Every planned reminder not yet shown, soonest first."""
@@ -358,6 +369,7 @@ class Tracker:
             _not_before_interview("email", on, row.interviewed_on)
             row.status, row.emailed_on, row.snoozed_to = Status.EMAILED.value, on, None
             row.updated_at = now
+            findings.resolve(s, row.id, ["sent"], on, now)
             self._store_plan(row)
             self._record(s, row, "emailed", now, {"on": on.isoformat()})
         return self.get(interview_id)
@@ -394,6 +406,7 @@ class Tracker:
                 row.status, row.outcome, row.snoozed_to = Status.HEARD_BACK.value, outcome, None
                 kind = "heard_back"
             row.updated_at = now
+            findings.resolve(s, row.id, ["sent", "reply"], on, now)
             self._store_plan(row)
             self._record(s, row, kind, now, details)
         return self.get(interview_id)
@@ -518,6 +531,71 @@ class Tracker:
             if rows:
                 s.execute(insert(cast(Table, table.__table__)), rows)
 
+    # -- mail findings -------------------------------------------------------------------
+
+    def mail_interviews(self) -> list[OpenInterview]:
+        """Open interviews with a contact address, as mail matching needs them; the
+        interview day is the one recorded, else the day the interview was added."""
+        from followup.mail.matching import OpenInterview
+
+        zone = self.config.calendar.zone
+        with self.db.reading() as s:
+            rows = s.execute(
+                select(
+                    Interview.id,
+                    Interview.company,
+                    Interview.contact_email,
+                    Interview.interviewed_on,
+                    Interview.created_at,
+                    Interview.status,
+                )
+                .where(Interview.status.in_(_OPEN), Interview.contact_email.is_not(None))
+                .order_by(Interview.id)
+            ).all()
+        return [
+            OpenInterview(
+                id=r.id,
+                company=r.company,
+                contact_email=r.contact_email.strip().lower(),
+                since=r.interviewed_on or r.created_at.astimezone(zone).date(),
+                awaiting_email=r.status == Status.WAITING.value,
+            )
+            for r in rows
+        ]
+
+    def record_findings(
+        self, found: Sequence[findings.NewFinding], now: datetime
+    ) -> list[findings.Finding]:
+        """Store findings not suggested before; an interview that gets a reply finding has
+        its reminder held (re-planned, and marked changed so the daemon looks again).
+        Returns the new findings."""
+        with self.db.writing() as s:
+            ids = findings.add(s, found, now)
+            new = findings.by_ids(s, ids)
+            self._replan(s, {f.interview_id for f in new if f.kind == "reply"}, now)
+            return new
+
+    def pending_findings(self, interview_id: int | None = None) -> list[findings.Finding]:
+        """Pending findings of open interviews, or of one (NotFound for an unknown id)."""
+        with self.db.reading() as s:
+            if interview_id is not None:
+                self._row(s, interview_id)
+            return findings.pending(s, interview_id)
+
+    def dismiss_finding(self, finding_id: int, now: datetime) -> findings.Finding:
+        """The user says a finding is not what it seemed; a held reminder comes back."""
+        with self.db.writing() as s:
+            found = findings.dismiss(s, finding_id, now)
+            self._replan(s, {found.interview_id}, now)
+            return found
+
+    def _replan(self, s: Session, ids: set[int], now: datetime) -> None:
+        for interview_id in sorted(ids):
+            row = s.get(Interview, interview_id)
+            if row is not None:
+                row.updated_at = now
+                self._store_plan(row)
+
     # -- the daemon's ledger -------------------------------------------------------------
 
     def was_shown(self, interview_id: int, kind: Kind, due_at: datetime) -> bool:
@@ -575,9 +653,10 @@ class Tracker:
                 query = query.where(stale | (Interview.next_at <= until))
             rows = s.execute(query).all()
             shown = {tuple(row) for row in s.execute(ledger)}
+            held = findings.held(s, ids)
         pending = []
         for row in rows:
-            r = self._cached_plan(row)
+            r = None if row.id in held else self._cached_plan(row)
             if r is None or (until is not None and r.at > until):
                 continue
             if (row.id, r.kind.value, r.at_utc) not in shown:

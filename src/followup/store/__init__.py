@@ -1,7 +1,7 @@
 """The store: the database of interviews, their history and the reminders shown."""
 
 from followup.store.database import HEAD_REVISION, Database
-from followup.store.models import DeletedInterview, Event, Interview, ShownReminder
+from followup.store.models import DeletedInterview, Event, Interview, MailFinding, ShownReminder
 
 __all__ = [
     "HEAD_REVISION",
@@ -9,5 +9,6 @@ __all__ = [
     "DeletedInterview",
     "Event",
     "Interview",
+    "MailFinding",
     "ShownReminder",
 ]

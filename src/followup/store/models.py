@@ -121,3 +121,39 @@ class DeletedInterview(Base):
 
 def as_dict(row: Any) -> dict[str, Any]:
     return {c.key: getattr(row, c.key) for c in row.__table__.columns}
+
+
+class MailFinding(Base):
+    """A message that looks like a follow-up sent (``kind`` "sent") or a reply ("reply") for
+    an interview: a suggestion kept until the user accepts or dismisses it.
+
+    ``state`` is "pending", "accepted" (recorded with ``emailed``/``heard``), "dismissed"
+    (``mail dismiss``, or a button saying no) or "resolved" (the interview's email or reply
+    was recorded otherwise). A message is suggested once per interview and kind: the unique
+    constraint on ``message_key`` keeps it so whatever its state.
+    """
+
+    __tablename__ = "mail_findings"
+    __table_args__ = (
+        UniqueConstraint(
+            "interview_id", "kind", "message_key", name="uq_mail_findings_interview_kind_message"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    interview_id: Mapped[int] = mapped_column(
+        ForeignKey(
+            "interviews.id", ondelete="CASCADE", name="fk_mail_findings_interview_id_interviews"
+        ),
+        index=True,
+    )
+    kind: Mapped[str] = mapped_column(String(10))
+    state: Mapped[str] = mapped_column(String(10), index=True)
+    message_key: Mapped[str] = mapped_column(String(998))
+    folder: Mapped[str] = mapped_column(String(500))
+    message_day: Mapped[date] = mapped_column(Date)
+    sender: Mapped[str | None] = mapped_column(String(320))
+    recipients: Mapped[str] = mapped_column(Text)
+    subject: Mapped[str] = mapped_column(Text)
+    found_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
