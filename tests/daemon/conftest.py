@@ -1,8 +1,10 @@
 """Fixtures for the reminder daemon's end-to-end tests: a private D-Bus session bus, a recording
-notification server on it, a libfaketime wall clock, a NOTIFY_SOCKET listener, and the daemon
-itself in a process of its own with an isolated home.
+notification server on it, a libfaketime wall clock, a NOTIFY_SOCKET listener, the daemon
+itself in a process of its own with an isolated home, and a real desktop's parts: an X
+screen (Xvfb) with dunst or xfce4-notifyd on the private bus.
 
-See ``tests/support/harness.py`` and ``tests/support/daemon.py`` for the parts.
+See ``tests/support/harness.py``, ``tests/support/daemon.py`` and ``tests/support/desktop.py``
+for the parts, and ``tests/support/user_manager.py`` for a real systemd user manager.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 import pytest
 
 from tests.support.daemon import DaemonProcess
+from tests.support.desktop import Dunst, Xfce4Notifyd, Xvfb
 from tests.support.harness import (
     FakeClock,
     NotificationServer,
@@ -72,3 +75,34 @@ def make_daemon(
 def daemon(make_daemon: Callable[..., DaemonProcess]) -> DaemonProcess:
     """A daemon on the test bus and clock, not started yet: record interviews, then start."""
     return make_daemon()
+
+
+@pytest.fixture
+def xvfb(tmp_path: Path) -> Iterator[Xvfb]:
+    """A virtual X screen for the real notification servers to draw on."""
+    with Xvfb(tmp_path / "xvfb") as screen:
+        yield screen
+
+
+@pytest.fixture
+def dunst(bus: PrivateBus, xvfb: Xvfb, tmp_path: Path) -> Iterator[Dunst]:
+    """dunst on the test bus and screen, its context menu's chooser scripted."""
+    with Dunst(tmp_path / "dunst", bus.address, xvfb) as server:
+        server.wait_until_ready()
+        yield server
+
+
+@pytest.fixture
+def dunst_plain(bus: PrivateBus, xvfb: Xvfb, tmp_path: Path) -> Iterator[Dunst]:
+    """dunst configured without markup (``markup = no``): it does not list ``body-markup``."""
+    with Dunst(tmp_path / "dunst", bus.address, xvfb, markup="no") as server:
+        server.wait_until_ready()
+        yield server
+
+
+@pytest.fixture
+def xfce4_notifyd(bus: PrivateBus, xvfb: Xvfb, tmp_path: Path) -> Iterator[Xfce4Notifyd]:
+    """xfce4-notifyd on the test bus and screen."""
+    with Xfce4Notifyd(tmp_path / "xfce4-notifyd", bus.address, xvfb) as server:
+        server.wait_until_ready()
+        yield server
