@@ -24,6 +24,7 @@ from tests.support.harness import (
     NotifySocket,
     PrivateBus,
 )
+from tests.support.user_manager import UserManager
 
 FAKE_START = datetime(2030, 1, 7, 9, 0, tzinfo=UTC)  # a Monday morning
 
@@ -106,3 +107,36 @@ def xfce4_notifyd(bus: PrivateBus, xvfb: Xvfb, tmp_path: Path) -> Iterator[Xfce4
     with Xfce4Notifyd(tmp_path / "xfce4-notifyd", bus.address, xvfb) as server:
         server.wait_until_ready()
         yield server
+
+
+#: What a user manager passes on to its services from the daemon's environment.
+MANAGER_VARIABLES = (
+    "PATH",
+    "HOME",
+    "XDG_CONFIG_HOME",
+    "XDG_DATA_HOME",
+    "XDG_STATE_HOME",
+    "XDG_RUNTIME_DIR",
+    "DBUS_SESSION_BUS_ADDRESS",
+    "LANG",
+    "TZ",
+)
+
+
+@pytest.fixture
+def make_user_manager(tmp_path: Path) -> Iterator[Callable[..., UserManager]]:
+    """Start a real ``systemd --user`` for a daemon's isolated home (its HOME, XDG folders,
+    runtime folder and bus), plus ``extra`` variables (such as DISPLAY) for its services.
+    Every one is stopped, and its cgroups removed, after the test."""
+    made: list[UserManager] = []
+
+    def make(daemon: DaemonProcess, **extra: str) -> UserManager:
+        env = {k: daemon.env[k] for k in MANAGER_VARIABLES if k in daemon.env}
+        env.update(extra)
+        manager = UserManager(env, tmp_path / f"systemd-user-{len(made)}.log")
+        made.append(manager)
+        return manager
+
+    yield make
+    for manager in made:
+        manager.stop()
