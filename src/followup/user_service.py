@@ -77,7 +77,7 @@ def desktop_entry(executable: str) -> str:
 
 
 def _exec_quote(path: str) -> str:
-    if not any(c in path for c in ' \t\n"\'\\><~|&;$*?#()`'):
+    if not any(c in path for c in " \t\n\"'\\><~|&;$*?#()`"):
         return path
     escaped = "".join("\\" + c if c in '"`$\\' else c for c in path)
     return f'"{escaped}"'

@@ -320,27 +320,24 @@ def test_the_same_action_twice_records_once(
     assert history == ["created", "snoozed"]
 
 
-def test_an_action_on_an_interview_closed_meanwhile_records_nothing_and_says_so(
+def test_an_action_on_an_interview_closed_meanwhile_records_nothing(
     make_daemon: Callable[..., DaemonProcess],
     notification_server: NotificationServer,
     fake_clock: FakeClock,
 ) -> None:
+    """The reminder is closed as soon as the CLI closes the interview; a click that raced
+    the close (it reaches the daemon after) records nothing."""
     daemon = dbus_daemon(make_daemon)
     reminder = start(daemon, notification_server, fake_clock, "email")
     daemon.cli_ok("moved-on", "1")
+    assert notification_server.wait_closed(1, timeout=10)[0]["closed"] == reminder["id"]
     before = store_view(daemon)
 
     notification_server.invoke_action(reminder["id"], "emailed")
 
-    answer = notification_server.wait_for(2, timeout=10)[1]
-    assert (answer["replaces_id"], answer["summary"], answer["body"]) == (
-        reminder["id"],
-        "Nothing recorded for Acme",
-        "Nothing was recorded: Acme changed since this reminder (it is moved on); "
-        "see: followup show 1",
-    )
+    daemon.wait_log(f"ignored action 'emailed' on notification {reminder['id']}")
+    assert nothing_more(notification_server, 1)
     assert store_view(daemon) == before
-    daemon.wait_log("action 'emailed' on a stale reminder for interview 1")
 
 
 def test_signals_about_another_applications_notification_are_ignored(
