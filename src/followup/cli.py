@@ -413,7 +413,7 @@ def cmd_test_notification(app: App) -> None:
 def cmd_install_service(app: App) -> None:
     from followup import user_service
 
-    print(user_service.install(os.environ).message)
+    print(user_service.install(os.environ, autostart=app.args.autostart).message)
 
 
 def cmd_uninstall_service(app: App) -> None:
@@ -567,10 +567,15 @@ def build_parser() -> Parser:
         cmd_test_notification,
         "show a notification now, through the daemon's path",
     )
-    command(
+    install = command(
         "install-service",
         cmd_install_service,
         "install and start the daemon as a systemd user service",
+    )
+    install.add_argument(
+        "--autostart",
+        action="store_true",
+        help="without systemd: start the daemon at login (an XDG autostart entry)",
     )
     command("uninstall-service", cmd_uninstall_service, "stop and remove the user service")
     init = command("init", cmd_init, "write a commented config file")

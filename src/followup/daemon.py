@@ -27,6 +27,18 @@ old button is unknown and ignored; an action whose reminder is no longer the int
 current one records nothing and says so; a notification's first recording action is its
 only one.
 
+Notifications that stay true: whenever the daemon re-plans an interview (a CLI command, a
+button, a deleted interview, a reload), every notification on screen that shows one of its
+reminders is checked against the interview's current reminder; one that is no longer
+pending is closed (``CloseNotification``), and a summary that still lists others is
+replaced by a summary of those. Showing a reminder closes an older one of the same
+interview. The ids live in memory only: after a restart the notifications an earlier run
+showed are unknown and stay until the user dismisses them.
+
+"Draft email": the draft goes to the mail client as a ``mailto:`` link; where nothing takes
+it, it is saved in the data folder and opened as a file, and where nothing opens that either,
+the notification names the command and the file. A link is never shown.
+
 The calendar feed (``[export] ics_path``): written once the daemon is ready, after a reload
 and after every look at the store that found a change, never on an idle wake; only the
 interviews that changed are serialised again, an unchanged feed is not rewritten, and one
@@ -36,6 +48,7 @@ that cannot be written is logged while the reminders go on.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gc
 import logging
 import os
@@ -128,6 +141,9 @@ class Daemon:
         self.acted: set[int] = set()
         #: notifications re-shown after a button (the draft): their next close is the old one
         self.reshown: set[int] = set()
+        #: notification id -> the reminders it shows, while it is on screen (every backend
+        #: that learns ids): what is closed once they are no longer pending
+        self.displayed: dict[int, tuple[Key, ...]] = {}
         self.systemd = SystemdNotifier(self.env)
         self.lock = DaemonLock(self.env)
         self.flags = Flags()
@@ -301,6 +317,7 @@ class Daemon:
             len(changed),
             "" if everything else f": {sorted(changed)}",
         )
+        self._tidy(None if everything else changed)
         self._publish()
         self.flags.feed = self.config.export.ics_path is not None
 
@@ -460,6 +477,9 @@ class Daemon:
             except DeliveryError as exc:
                 self._failed(keys, exc.message, now)
                 continue
+            if notification_id is not None:
+                self._close_older(keys, notification_id)
+                self.displayed[notification_id] = tuple(keys)
             if notification_id is not None and note.actions:
                 self.shown[notification_id] = keys[0]
                 self.acted.discard(notification_id)
@@ -497,6 +517,69 @@ class Daemon:
         self.state.last_error = cause
         self.state.last_error_at = now.isoformat(timespec="seconds")
 
+    # -- notifications that stay true --------------------------------------------------
+
+    def _tidy(self, interview_ids: set[int] | None) -> None:
+        """Close what is on screen for reminders that stopped being pending (only for
+        ``interview_ids``, or for all). A summary that still lists pending ones is replaced
+        by a summary of those."""
+        on_screen = [
+            (nid, keys)
+            for nid, keys in self.displayed.items()
+            if interview_ids is None or any(k[0] in interview_ids for k in keys)
+        ]
+        if not on_screen:
+            return
+        ids = sorted({k[0] for _nid, keys in on_screen for k in keys})
+        current: dict[int, tuple[Key, InterviewView]] = {}
+        for interview_id in ids:
+            try:
+                view = self.tracker.get(interview_id, with_explanation=False)
+            except FollowupError:
+                continue  # deleted
+            r = view.next_reminder
+            if view.status.is_open and r is not None:
+                current[interview_id] = ((interview_id, r.kind, r.at_utc), view)
+        for nid, keys in on_screen:
+            still = [k for k in keys if k[0] in current and current[k[0]][0] == k]
+            if len(still) == len(keys):
+                continue
+            if not still:
+                self._close(nid, "no longer pending")
+                continue
+            items = []
+            for k in still:
+                view = current[k[0]][1]
+                items.append(DueReminder(Due(k[0], view.company, k[1], k[2]), view))
+            note = messages.summary_note(items, self.config.notify.app_name)
+            note = dataclasses.replace(note, replaces_id=nid)
+            new_id = self._confirm(note)
+            del self.displayed[nid]
+            if new_id is not None:
+                self.displayed[new_id] = tuple(still)
+            log.info("summary %d now lists %d reminder(s)", nid, len(still))
+
+    def _close_older(self, keys: list[Key], new_id: int) -> None:
+        """Showing a reminder retires any other notification of the same interview that
+        shows one reminder only (an older reminder of it)."""
+        interviews = {k[0] for k in keys}
+        for nid, shown_keys in list(self.displayed.items()):
+            if nid != new_id and len(shown_keys) == 1 and shown_keys[0][0] in interviews:
+                self._close(nid, "another reminder for the interview is shown")
+
+    def _close(self, notification_id: int, why: str) -> None:
+        self.displayed.pop(notification_id, None)
+        self.shown.pop(notification_id, None)
+        close = getattr(self.notifier, "close_notification", None)
+        if close is None:
+            return
+        try:
+            close(notification_id)
+        except DeliveryError as exc:
+            log.error("could not close notification %d: %s", notification_id, exc.message)
+            return
+        log.info("closed notification %d: %s", notification_id, why)
+
     # -- buttons -----------------------------------------------------------------------
 
     def _on_bus_signal(self, signal_: BusSignal) -> None:
@@ -515,6 +598,7 @@ class Daemon:
                     self.reshown.discard(sig.notification_id)
                 else:
                     self.shown.pop(sig.notification_id, None)
+                    self.displayed.pop(sig.notification_id, None)
                 continue
             if sig.notification_id in self.acted:
                 log.info(
@@ -543,6 +627,7 @@ class Daemon:
         now = self.clock()
         if action != messages.DRAFT:
             self.acted.add(notification_id)
+        self.displayed.pop(notification_id, None)  # an answer replaces it
         try:
             view = self.tracker.get(interview_id, with_explanation=False)
         except FollowupError as exc:
@@ -568,13 +653,11 @@ class Daemon:
             )
             self._confirm(messages.not_recorded(view.company, why, app_name, notification_id))
             return
+        if action == messages.DRAFT:
+            self._reshow(notification_id, self._confirm(self._draft(view, notification_id)), key)
+            return
         try:
             view = self._record(action, view, now)
-        except _DraftFailed as exc:
-            log.info("action 'default' for interview %d: %s", interview_id, exc.message)
-            note = messages.draft_failed(view, exc.message, app_name, notification_id)
-            self._reshow(notification_id, self._confirm(note), key)
-            return
         except FollowupError as exc:
             log.info("action %r for interview %d not done: %s", action, interview_id, exc.message)
             self._confirm(
@@ -583,35 +666,57 @@ class Daemon:
             return
         log.info("action %r recorded for interview %d", action, interview_id)
         self._sync(everything=False)
-        new_id = self._confirm(messages.confirmation(action, view, app_name, notification_id))
-        if action == messages.DRAFT:
-            self._reshow(notification_id, new_id, key)
+        self._confirm(messages.confirmation(action, view, app_name, notification_id))
 
     def _reshow(self, old_id: int, new_id: int | None, key: Key) -> None:
         """The notification was replaced by one with buttons for the same reminder. A server
         that closed the old one on the click (no ``resident``) sends its close after this:
         that close must not forget the new one when the server kept the id."""
+        self.displayed.pop(old_id, None)
         if new_id is None:
             return
         self.shown[new_id] = key
+        self.displayed[new_id] = (key,)
         if new_id == old_id:
             self.reshown.add(new_id)
 
-    def _record(self, action: str, view: InterviewView, now: datetime) -> InterviewView:
-        interview_id = view.id
-        if action == messages.DRAFT:
-            from followup import drafting
+    def _draft(self, view: InterviewView, replaces_id: int) -> Note:
+        """ "Draft email": the mail client gets the draft as a ``mailto:`` link; where none
+        takes it, the draft is saved in the data folder and opened as a file; where nothing
+        opens that either, the answer names ``followup draft ID`` and the file. Records
+        nothing; the answer keeps the other buttons."""
+        from followup import drafting
 
+        app_name = self.config.notify.app_name
+        try:
             draft = drafting.compose(
                 view,
                 self.config.you,
                 other_offers=False,
                 template=drafting.load_template(None, self.env),
             )
-            reason = drafting.open_mail_client(draft, self.env)
-            if reason is not None:
-                raise _DraftFailed(reason)
-            return view
+        except FollowupError as exc:
+            log.info("no draft for interview %d: %s", view.id, exc.message)
+            return messages.draft_failed(view, exc.message, app_name, replaces_id)
+        reason = drafting.open_mail_client(draft, self.env)
+        if reason is None:
+            log.info("draft for interview %d handed to the mail client", view.id)
+            return messages.confirmation(messages.DRAFT, view, app_name, replaces_id)
+        log.info("no mail client took the draft for interview %d: %s", view.id, reason[:200])
+        try:
+            path = drafting.save(draft, view.id, self.env)
+        except FollowupError as exc:
+            log.error("draft for interview %d not saved: %s", view.id, exc.message)
+            return messages.draft_failed(view, exc.message, app_name, replaces_id)
+        opened = drafting.open_file(path, self.env)
+        if opened is None:
+            log.info("draft for interview %d saved to %s and opened", view.id, path)
+        else:
+            log.info("draft for interview %d saved to %s; not opened: %s", view.id, path, opened)
+        return messages.draft_saved(view, str(path), app_name, replaces_id, opened=opened is None)
+
+    def _record(self, action: str, view: InterviewView, now: datetime) -> InterviewView:
+        interview_id = view.id
         if action == messages.EMAILED:
             today = now.astimezone(self.config.calendar.zone).date()
             return self.tracker.emailed(interview_id, today, now)
@@ -655,10 +760,6 @@ class Daemon:
         self.state.next_reminder = status
         self.systemd.status(status)
         self.lock.write(self.state)
-
-
-class _DraftFailed(FollowupError):
-    """The Draft button found no mail client to hand the draft to."""
 
 
 def _state(view: InterviewView) -> str:

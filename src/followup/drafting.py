@@ -316,11 +316,27 @@ def mailto(draft: Draft) -> str:
 def open_mail_client(draft: Draft, env: Mapping[str, str]) -> str | None:
     """Hand the draft's mailto link to the desktop's opener (``xdg-open`` on ``PATH``).
 
-    Returns None when the opener accepted it, else one line saying why not. The opener's
-    output goes to a file, not a pipe: a mail client it starts may keep running, and a pipe
-    it inherited would never close. The time limit is a timer that kills the opener, not
-    ``subprocess.run(timeout=...)``, whose wait polls with ``time.sleep``: that fails
-    (EINVAL) under libfaketime, the clock of the daemon's tests, which opens drafts too.
+    Returns None when the opener accepted it, else one line saying why not (the opener's
+    own words may quote the whole link: the CLI prints them, a notification never shows
+    them).
+    """
+    return xdg_open(mailto(draft), "the mailto link", env)
+
+
+def open_file(path: Path, env: Mapping[str, str]) -> str | None:
+    """Open a saved draft with whatever the desktop opens text files with (``xdg-open``).
+    Returns None when the opener accepted it, else one line saying why not."""
+    return xdg_open(str(path), "the file", env)
+
+
+def xdg_open(target: str, what: str, env: Mapping[str, str]) -> str | None:
+    """Run ``xdg-open TARGET``; None when it succeeded, else why not (``what`` names the
+    target in the reason for statuses the opener explains by number).
+
+    The opener's output goes to a file, not a pipe: a program it starts may keep running,
+    and a pipe it inherited would never close. The time limit is a timer that kills the
+    opener, not ``subprocess.run(timeout=...)``, whose wait polls with ``time.sleep``: that
+    fails (EINVAL) under libfaketime, the clock of the daemon's tests, which opens drafts too.
     """
     opener = shutil.which(OPENER, path=env.get("PATH", os.defpath))
     if opener is None:
@@ -328,7 +344,7 @@ def open_mail_client(draft: Draft, env: Mapping[str, str]) -> str | None:
     with tempfile.TemporaryFile() as errors:
         try:
             proc = subprocess.Popen(
-                [opener, mailto(draft)],
+                [opener, target],
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
                 stderr=errors,
@@ -358,8 +374,29 @@ def open_mail_client(draft: Draft, env: Mapping[str, str]) -> str | None:
             for line in errors.read().decode("utf-8", "replace").splitlines()
             if line.strip()
         ]
-    detail = said[-1] if said else _OPENER_STATUS.get(returncode, "no reason given")
+    if said:
+        detail = said[-1]
+    else:
+        detail = _OPENER_STATUS.get(returncode, "no reason given").format(what=what)
     return f"{OPENER} failed with status {returncode}: {detail}"
+
+
+def save(draft: Draft, interview_id: int, env: Mapping[str, str]) -> Path:
+    """Write the draft as ``followup draft ID`` prints it to
+    ``$XDG_DATA_HOME/followup/drafts/interview-ID.txt`` (folder 0700, file 0600: it holds a
+    name and an address) and return the path; an earlier draft for the interview is
+    replaced. Raises UsageError naming the path when it cannot be written."""
+    from followup.config import xdg_dir
+    from followup.transfer.files import write_atomic
+
+    folder = xdg_dir("XDG_DATA_HOME", ".local/share", env) / "followup" / "drafts"
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"cannot write {folder}: {exc.strerror}") from None
+    path = folder / f"interview-{interview_id}.txt"
+    write_atomic(path, (draft.text() + "\n").encode("utf-8"))
+    return path
 
 
 #: What xdg-open's exit statuses mean (xdg-open(1)).
@@ -367,5 +404,5 @@ _OPENER_STATUS = {
     1: "error in command line syntax",
     2: "the link was not understood",
     3: "a required tool could not be found (is a mail client set up?)",
-    4: "no application could open the mailto link",
+    4: "no application could open {what}",
 }
