@@ -31,6 +31,7 @@ from jeepney.io.blocking import DBusConnection, open_dbus_connection
 
 from followup.errors import DeliveryError
 from followup.notifier import NOTIFICATIONS, BusSignal, Note, session_bus_address
+from followup.validation import for_dbus
 
 log = logging.getLogger("followup.notifier")
 
@@ -91,12 +92,12 @@ class DBusNotifier:
             "Notify",
             "susssasa{sv}i",
             (
-                note.app_name,
+                for_dbus(note.app_name),
                 note.replaces_id,
                 "",
-                note.title,
-                note.body,
-                actions,
+                for_dbus(note.title),
+                for_dbus(note.body),
+                [for_dbus(part) for part in actions],
                 hints,
                 0 if actions else -1,
             ),

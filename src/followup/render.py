@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from followup.rules import Kind, Reminder, long_day
+from followup.validation import visible
 
 if TYPE_CHECKING:
     from followup.config import Config
@@ -95,10 +96,11 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[str]], widths: Mapping
     """Left-aligned columns; columns named in ``widths`` are cut to that many characters."""
     cells = [list(headers)]
     for row in rows:
+        shown = [visible(c) for c in row]  # a stored line break must not fake a row
         cells.append(
             [
                 c if len(c) <= widths.get(i, len(c)) else _cut(c, widths[i])
-                for i, c in enumerate(row)
+                for i, c in enumerate(shown)
             ]
         )
     sizes = [max(len(r[i]) for r in cells) for i in range(len(headers))]
@@ -134,7 +136,7 @@ def upcoming_table(due: Sequence[Due]) -> str:
 
 
 def interview_text(v: InterviewView, zone: ZoneInfo, now: datetime) -> str:
-    title = f"#{v.id}  {v.company}" + (f" - {v.role}" if v.role else "")
+    title = visible(f"#{v.id}  {v.company}" + (f" - {v.role}" if v.role else ""))
     contact = v.contact_name or ""
     if v.contact_email:
         contact = f"{contact} <{v.contact_email}>".strip()
@@ -153,7 +155,7 @@ def interview_text(v: InterviewView, zone: ZoneInfo, now: datetime) -> str:
         ("Notes", v.notes),
     ):
         if value:
-            lines.append(f"{label + ':':<16}{value}")
+            lines.append(f"{label + ':':<16}{visible(value, keep_newlines=label == 'Notes')}")
     if v.next_reminder is not None:
         state = f" (shown {when(v.shown_at.astimezone(zone))})" if v.shown_at else ""
         lines.append(f"{'Next reminder:':<16}{reminder_text(v.next_reminder)}{state}")

@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import heapq
 import json
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime
@@ -20,6 +19,7 @@ from typing import Any, Protocol, cast
 from sqlalchemy import Row, Table, delete, insert, select, text, update
 from sqlalchemy.orm import Session
 
+from followup import validation
 from followup.business_days import BusinessCalendar, calendar_for, check_place
 from followup.config import Config
 from followup.errors import ConfigError, InvalidChange, NotFound, UsageError
@@ -66,7 +66,6 @@ _OPEN = (Status.WAITING.value, Status.EMAILED.value)
 #: The columns a view needs: listing thousands of rows skips parsing the rest.
 _LISTED = [c for c in Interview.__table__.c if c.key not in ("created_at", "updated_at")]
 OUTCOMES = ("offer", "rejected", "next-round", "other")
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
 
 
 @dataclass(frozen=True)
@@ -369,6 +368,7 @@ class Tracker:
             _not_before_interview("reply", on, row.interviewed_on)
             details = {"outcome": outcome, "on": on.isoformat()}
             if expect is not None:
+                validation.check_day("expected date", expect)
                 _not_before_interview("expected", expect, row.interviewed_on)
                 row.status, row.reply_expected_on = Status.WAITING.value, expect
                 row.emailed_on, row.snoozed_to, row.outcome = None, None, None
@@ -559,8 +559,27 @@ class Tracker:
         import); raises FieldError naming the field and the bad value."""
         if not d.company or not d.company.strip():
             raise FieldError("company", "the company name must not be empty")
-        if d.contact_email is not None and not _EMAIL.fullmatch(d.contact_email.strip()):
-            raise FieldError("contact_email", f"invalid email address {d.contact_email!r}")
+        for name in validation.MAX_LENGTH:
+            value = getattr(d, name)
+            if value is None:
+                continue
+            try:
+                if name == "contact_email":
+                    validation.check_email(value)
+                else:
+                    validation.check_text(name, value)
+            except UsageError as exc:
+                raise FieldError(name, exc.message) from None
+        for name, what in (
+            ("interviewed_on", "interview date"),
+            ("reply_expected_on", "expected date"),
+        ):
+            day = getattr(d, name)
+            if day is not None:
+                try:
+                    validation.check_day(what, day)
+                except UsageError as exc:
+                    raise FieldError(name, exc.message) from None
         if d.reply_expected_on is not None:
             try:
                 _not_before_interview("expected", d.reply_expected_on, d.interviewed_on)
@@ -576,13 +595,17 @@ class Tracker:
 
     def check_day(self, what: str, day: date, interviewed: date | None, now: datetime) -> None:
         """A day something happened (an ``email``, a ``reply``) is neither in the future
-        nor before the interview; raises UsageError naming the day."""
+        nor before the interview, nor outside the years followup accepts; raises
+        UsageError naming the day."""
+        validation.check_day(f"{what} date", day)
         if day > self._today(now):
             raise UsageError(f"{what} date {day.isoformat()} is in the future")
         _not_before_interview(what, day, interviewed)
 
     @staticmethod
     def _row(s: Session, interview_id: int) -> Interview:
+        if not 1 <= interview_id <= validation.MAX_ID:
+            raise NotFound(f"no interview with id {interview_id}")
         row = s.get(Interview, interview_id)
         if row is None:
             raise NotFound(f"no interview with id {interview_id}")

@@ -23,6 +23,7 @@ from followup.errors import UsageError
 from followup.rules import Status
 from followup.stats import last_reply_day
 from followup.tracker import Details, FieldError, Record, Tracker
+from followup.validation import LONGEST
 
 #: The columns written, in order; reading knows each by these names too.
 HEADERS = (
@@ -226,6 +227,9 @@ def read_sheet(data: bytes, name: str, tracker: Tracker, now: datetime) -> Sheet
     Tracker would check it; dates are read as the command line reads them, "today" being
     ``now``'s day in the config's zone. Raises UsageError naming the line and column."""
     text = _decode(data, name)
+    # No cell followup writes is longer than its longest field: the reader accepts exactly
+    # what an export can hold (a process-wide setting, set again for every read).
+    csv.field_size_limit(LONGEST)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     today = now.astimezone(tracker.config.calendar.zone).date()
     try:
@@ -247,6 +251,11 @@ def read_sheet(data: bytes, name: str, tracker: Tracker, now: datetime) -> Sheet
             values = {c: cells[i].strip() if i < len(cells) else "" for i, c in places}
             rows.append(_row(sheet, line, values, tracker, today, now))
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise UsageError(
+                f"{name} line {reader.line_num}: a cell is longer than {LONGEST:,} characters, "
+                "the longest value followup keeps"
+            ) from None
         raise UsageError(f"{name} line {reader.line_num}: unreadable CSV: {exc}") from None
     return Sheet(sheet.name, sheet.columns, sheet.ignored, tuple(rows))
 
