@@ -36,7 +36,16 @@ class InvalidChange(FollowupError):
 
 
 class StoreError(FollowupError):
-    """The database cannot be opened, created or upgraded."""
+    """The database cannot be opened, created, upgraded, read or written.
+
+    ``transient``: waiting may cure it (a lock held by another program, a server down);
+    ``damaged``: the file failed an integrity check and must not be written to.
+    """
+
+    def __init__(self, message: str, *, transient: bool = False, damaged: bool = False) -> None:
+        super().__init__(message)
+        self.transient = transient
+        self.damaged = damaged
 
 
 class DeliveryError(FollowupError):
