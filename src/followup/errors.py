@@ -49,4 +49,12 @@ class StoreError(FollowupError):
 
 
 class DeliveryError(FollowupError):
-    """A notification could not be shown; the message names the cause and the fix."""
+    """A notification could not be shown; the message names the cause and the fix.
+
+    ``maybe_shown``: the request may have reached the server (no answer came), so the
+    notification may be on screen all the same.
+    """
+
+    def __init__(self, message: str, *, maybe_shown: bool = False) -> None:
+        super().__init__(message)
+        self.maybe_shown = maybe_shown

@@ -116,12 +116,15 @@ class DBusNotifier:
             except TimeoutError:
                 self.close()
                 raise DeliveryError(
-                    f"the notification server did not answer within {CALL_TIMEOUT_S:g} s"
+                    f"the notification server did not answer within {CALL_TIMEOUT_S:g} s",
+                    maybe_shown=True,
                 ) from None
             except (OSError, ValueError) as exc:
                 self.close()
                 if attempt == 2:
-                    raise DeliveryError(f"lost the D-Bus session bus: {exc}") from None
+                    raise DeliveryError(
+                        f"lost the D-Bus session bus: {exc}", maybe_shown=True
+                    ) from None
                 continue
             if reply.header.message_type is MessageType.error:
                 name = str(reply.header.fields.get(_ERROR_NAME, ""))

@@ -212,6 +212,9 @@ def status_json(
         else None,
         "last_error": state.last_error if state else None,
         "last_error_at": state.last_error_at if state else None,
+        "reload_error": state.reload_error if state else None,
+        "reload_error_at": state.reload_error_at if state else None,
+        "store_error": state.store_error if state else None,
     }
 
 
@@ -247,6 +250,13 @@ def status_text(
     ]
     if state and state.last_error:
         lines.append(f"last error:     {state.last_error} ({state.last_error_at})")
+    if state and state.reload_error:
+        lines.append(
+            f"reload failed:  {state.reload_error} ({state.reload_error_at}); "
+            "running with the previous config"
+        )
+    if state and state.store_error:
+        lines.append(f"store:          {state.store_error}; retrying with backoff")
     return "\n".join(lines)
 
 

@@ -118,6 +118,9 @@ class Due:
     company: str
     kind: Kind
     at: datetime
+    #: the ledger holds an unconfirmed intent for it: a crash came between writing the
+    #: intent and confirming the notification, so it may have been shown already
+    maybe_shown: bool = False
 
 
 @dataclass(frozen=True)
@@ -483,17 +486,56 @@ class Tracker:
             return self._shown(s, interview_id, kind, due_at) is not None
 
     def record_shown(self, reminders: Iterable[tuple[int, Kind, datetime]], now: datetime) -> None:
-        """Enter reminders in the ledger; ones already there are left as they are."""
+        """Enter reminders in the ledger as shown; ones already there are left as they are."""
+        self._enter(reminders, now, "shown")
+
+    def record_intent(self, reminders: Iterable[tuple[int, Kind, datetime]], now: datetime) -> None:
+        """Enter reminders in the ledger as about to be shown (``intent``), just before
+        ``Notify``; rows already there are left as they are. Raises StoreError."""
+        self._enter(reminders, now, "intent")
+
+    def confirm_shown(self, reminders: Iterable[tuple[int, Kind, datetime]], now: datetime) -> None:
+        """The notification server accepted these reminders: their ledger rows become
+        ``shown`` (rows that are missing are entered so). Raises StoreError."""
+        with self.db.writing() as s:
+            for interview_id, kind, due_at in reminders:
+                row = self._shown(s, interview_id, kind, due_at)
+                if row is not None:
+                    row.state, row.shown_at = "shown", now
+                elif s.get(Interview, interview_id) is not None:
+                    s.add(self._ledger_row(interview_id, kind, due_at, now, "shown"))
+
+    def forget_intent(self, reminders: Iterable[tuple[int, Kind, datetime]]) -> None:
+        """The server certainly did not show these (it answered with an error): their
+        intents are removed, so they are retried as never shown. Raises StoreError."""
+        with self.db.writing() as s:
+            for interview_id, kind, due_at in reminders:
+                s.execute(
+                    delete(ShownReminder).where(
+                        ShownReminder.interview_id == interview_id,
+                        ShownReminder.kind == kind.value,
+                        ShownReminder.due_at == due_at,
+                        ShownReminder.state == "intent",
+                    )
+                )
+
+    def _enter(
+        self, reminders: Iterable[tuple[int, Kind, datetime]], now: datetime, state: str
+    ) -> None:
         with self.db.writing() as s:
             for interview_id, kind, due_at in reminders:
                 if s.get(Interview, interview_id) is None:
                     continue
                 if self._shown(s, interview_id, kind, due_at) is None:
-                    s.add(
-                        ShownReminder(
-                            interview_id=interview_id, kind=kind.value, due_at=due_at, shown_at=now
-                        )
-                    )
+                    s.add(self._ledger_row(interview_id, kind, due_at, now, state))
+
+    @staticmethod
+    def _ledger_row(
+        interview_id: int, kind: Kind, due_at: datetime, now: datetime, state: str
+    ) -> ShownReminder:
+        return ShownReminder(
+            interview_id=interview_id, kind=kind.value, due_at=due_at, shown_at=now, state=state
+        )
 
     def fingerprints(self) -> dict[int, str]:
         """Each interview's last change time, as stored: how the daemon tells which ones to
@@ -516,12 +558,18 @@ class Tracker:
         self, ids: Sequence[int] | None = None, until: datetime | None = None
     ) -> list[tuple[Due, InterviewView]]:
         """Unshown reminders of open interviews (all, or only ``ids``; only those due by
-        ``until`` when given), with their interviews."""
+        ``until`` when given), with their interviews. A reminder whose ledger row is an
+        unconfirmed intent is pending too, marked ``maybe_shown``."""
         key = self.config.plan_key
         with self.db.reading() as s:
             query = select(*_LISTED).where(Interview.status.in_(_OPEN))
             ledger = (
-                select(ShownReminder.interview_id, ShownReminder.kind, ShownReminder.due_at)
+                select(
+                    ShownReminder.interview_id,
+                    ShownReminder.kind,
+                    ShownReminder.due_at,
+                    ShownReminder.state,
+                )
                 .join(Interview, Interview.id == ShownReminder.interview_id)
                 .where(Interview.status.in_(_OPEN))
             )
@@ -532,14 +580,16 @@ class Tracker:
                 stale = (Interview.plan_key != key) | Interview.plan_key.is_(None)
                 query = query.where(stale | (Interview.next_at <= until))
             rows = s.execute(query).all()
-            shown = {tuple(row) for row in s.execute(ledger)}
+            ledger_state = {(i, k, at): state for i, k, at, state in s.execute(ledger)}
         pending = []
         for row in rows:
             r = self._cached_plan(row)
             if r is None or (until is not None and r.at > until):
                 continue
-            if (row.id, r.kind.value, r.at_utc) not in shown:
-                pending.append((Due(row.id, row.company, r.kind, r.at), self._view(row, r)))
+            state = ledger_state.get((row.id, r.kind.value, r.at_utc))
+            if state != "shown":
+                due = Due(row.id, row.company, r.kind, r.at, maybe_shown=state == "intent")
+                pending.append((due, self._view(row, r)))
         return pending
 
     # -- helpers -----------------------------------------------------------------------

@@ -26,7 +26,7 @@ from followup.errors import StoreError
 
 #: The newest migration; the schema check compares against it without importing Alembic,
 #: which costs more start-up time than a listing may take. A test keeps it in step.
-HEAD_REVISION = "0002"
+HEAD_REVISION = "0004"
 #: How long a command waits for another program's write lock before it gives up.
 BUSY_TIMEOUT_S = 30
 #: Free space kept beyond the backup's own size before an upgrade copies the file.
@@ -80,7 +80,9 @@ def _restore_hint(path: Path) -> str:
     return f"the newest backup is {backup}"
 
 
-def fault(exc: BaseException, where: str, path: Path | None = None) -> StoreError:
+def fault(
+    exc: BaseException, where: str, path: Path | None = None, waited: float = BUSY_TIMEOUT_S
+) -> StoreError:
     """The one message for a database failure: what happened, to which store, and what to
     do; never the SQL statement or its values (they can hold the user's data).
 
@@ -95,7 +97,7 @@ def fault(exc: BaseException, where: str, path: Path | None = None) -> StoreErro
     if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
         return StoreError(
             f"the database {where} is locked: another program holds its write lock; "
-            f"gave up after waiting {BUSY_TIMEOUT_S} s",
+            f"gave up after waiting {waited:g} s",
             transient=True,
         )
     if name.startswith("SQLITE_READONLY") or name == "SQLITE_PERM":
@@ -125,7 +127,7 @@ def fault(exc: BaseException, where: str, path: Path | None = None) -> StoreErro
     return StoreError(f"the database {where} refused the change: {first}")
 
 
-def _make_engine(url: str) -> Engine:
+def _make_engine(url: str, busy_timeout: float = BUSY_TIMEOUT_S) -> Engine:
     path = _sqlite_path(url)
     try:
         backend = make_url(url).get_backend_name()
@@ -139,7 +141,7 @@ def _make_engine(url: str) -> Engine:
     try:
         if backend != "sqlite":
             return create_engine(url, pool_pre_ping=True)
-        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S})
+        engine = create_engine(url, connect_args={"timeout": busy_timeout})
     except ArgumentError as exc:
         raise StoreError(f"store.url is not a usable database URL: {exc}") from None
     except NoSuchModuleError:
@@ -158,7 +160,7 @@ def _make_engine(url: str) -> Engine:
     def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
         dbapi_conn.isolation_level = None  # SQLAlchemy's events issue BEGIN themselves
         cur = dbapi_conn.cursor()
-        cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
+        cur.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
         cur.execute("PRAGMA journal_mode = WAL")
         cur.execute("PRAGMA synchronous = NORMAL")
         cur.execute("PRAGMA foreign_keys = ON")
@@ -182,8 +184,13 @@ class Database:
     error, the file is checked with ``PRAGMA quick_check``, and a damaged file is refused.
     """
 
-    def __init__(self, url: str, *, upgrade: bool = True) -> None:
+    def __init__(
+        self, url: str, *, upgrade: bool = True, busy_timeout: float | None = None
+    ) -> None:
+        """``busy_timeout``: seconds to wait for another program's write lock (the CLI
+        waits :data:`BUSY_TIMEOUT_S`; the daemon less, then retries with backoff)."""
         self.url = url
+        self.busy_timeout = BUSY_TIMEOUT_S if busy_timeout is None else busy_timeout
         self.path = _sqlite_path(url)
         self.where = describe_url(url)
         self._checked = False
@@ -191,7 +198,7 @@ class Database:
             prepare_sqlite_file(self.path)
             if upgrade:
                 self._refuse_newer(self._peek_revision())
-        self.engine = _make_engine(url)
+        self.engine = _make_engine(url, self.busy_timeout)
         self._writer = self.engine.execution_options(immediate=True)
         if upgrade:
             self.ensure_schema()
@@ -200,7 +207,7 @@ class Database:
         self.engine.dispose()
 
     def fault(self, exc: BaseException) -> StoreError:
-        error = fault(exc, self.where, self.path)
+        error = fault(exc, self.where, self.path, self.busy_timeout)
         if error.damaged:
             self._checked = False  # check the whole file again before any write
         return error
@@ -250,7 +257,7 @@ class Database:
         """
         assert self.path is not None
         try:
-            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S)
+            conn = sqlite3.connect(self.path, timeout=self.busy_timeout)
             try:
                 mode = conn.execute("PRAGMA journal_mode").fetchone()
                 if mode is None or str(mode[0]).lower() == "wal":
