@@ -422,11 +422,12 @@ class Daemon:
             tracker = Tracker(config, db)
             refreshed = tracker.refresh_plans()
             watch = StoreWatch(db.path)
-        except FollowupError as exc:
+        except Exception as exc:
             if db is not None:
                 db.close()
-            log.error("config not reloaded, keeping the previous one: %s", exc.message)
-            self.state.reload_error = exc.message
+            why = exc.message if isinstance(exc, FollowupError) else f"{type(exc).__name__}: {exc}"
+            log.error("config not reloaded, keeping the previous one: %s", why)
+            self.state.reload_error = why
             self.state.reload_error_at = self.clock().isoformat(timespec="seconds")
             self._publish()
             self.systemd.ready(self._status_text())

@@ -239,6 +239,8 @@ class NotificationServer:
         *,
         actions: bool = True,
         fail: bool = False,
+        refuse: str | None = None,
+        reply_delay: float = 0.0,
         python: str = sys.executable,
     ) -> None:
         self.address = address
@@ -252,6 +254,10 @@ class NotificationServer:
             args.append("--no-actions")
         if fail:
             args.append("--fail")
+        if refuse is not None:
+            args += ["--refuse", refuse]
+        if reply_delay:
+            args += ["--reply-delay", str(reply_delay)]
         with open(self.log_path, "wb") as log:
             self.process = _spawn(
                 args,

@@ -143,11 +143,22 @@ class Stop(Exception):
 
 
 class NotificationServer:
-    def __init__(self, conn: DBusConnection, record: IO[str], *, actions: bool, fail: bool) -> None:
+    def __init__(
+        self,
+        conn: DBusConnection,
+        record: IO[str],
+        *,
+        actions: bool,
+        fail: bool,
+        refuse: str | None = None,
+        reply_delay: float = 0.0,
+    ) -> None:
         self.conn = conn
         self.record = record
         self.actions = actions
         self.fail = fail
+        self.refuse = refuse
+        self.reply_delay = reply_delay
         self.next_id = 1
         self.emitter = DBusAddress(OBJECT_PATH, interface=INTERFACE)
 
@@ -227,6 +238,9 @@ class NotificationServer:
             self.error(msg, ERR_FAILED, "notification server told to fail (--fail)")
             return
         app_name, replaces_id, app_icon, summary, body, actions, hints, expire_timeout = msg.body
+        if self.refuse is not None and self.refuse in f"{summary}\n{body}":
+            self.error(msg, ERR_FAILED, f"refused: the text holds {self.refuse!r}")
+            return
         if replaces_id:
             notification_id = replaces_id
         else:
@@ -246,6 +260,8 @@ class NotificationServer:
         }
         self.record.write(json.dumps(entry) + "\n")
         self.record.flush()
+        if self.reply_delay:
+            time.sleep(self.reply_delay)  # the window between showing and the sender knowing
         self.reply(msg, "u", (notification_id,))
 
     def get_capabilities(self, msg: Message) -> None:
@@ -301,6 +317,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--record", required=True, type=Path, help="JSON-lines file to append to")
     parser.add_argument("--no-actions", action="store_true", help="leave 'actions' out of caps")
     parser.add_argument("--fail", action="store_true", help="answer Notify with an error")
+    parser.add_argument(
+        "--refuse", default=None, help="answer Notify with an error when its text holds this word"
+    )
+    parser.add_argument(
+        "--reply-delay",
+        type=float,
+        default=0.0,
+        help="record each Notify at once, then wait this many seconds before answering",
+    )
     return parser.parse_args(argv)
 
 
@@ -334,7 +359,14 @@ def main(argv: list[str] | None = None) -> int:
                     file=sys.stderr,
                 )
                 return 2
-            server = NotificationServer(conn, record, actions=not args.no_actions, fail=args.fail)
+            server = NotificationServer(
+                conn,
+                record,
+                actions=not args.no_actions,
+                fail=args.fail,
+                refuse=args.refuse,
+                reply_delay=args.reply_delay,
+            )
             server.serve()
     except Stop:
         return 0
