@@ -100,7 +100,12 @@ def fault(
             f"gave up after waiting {waited:g} s",
             transient=True,
         )
-    if name.startswith("SQLITE_READONLY") or name == "SQLITE_PERM":
+    read_only = (
+        path is not None
+        and path.exists()
+        and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
+    )
+    if name.startswith("SQLITE_READONLY") or name == "SQLITE_PERM" or read_only:
         return StoreError(
             f"the database {where} is read-only: check the permissions of the file and its "
             "folder; nothing was written"
