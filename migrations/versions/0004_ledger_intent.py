@@ -26,9 +26,7 @@ CHECK = "ck_shown_reminders_state"
 
 def upgrade() -> None:
     with op.batch_alter_table("shown_reminders") as batch:
-        batch.add_column(
-            sa.Column("state", sa.String(10), nullable=False, server_default="shown")
-        )
+        batch.add_column(sa.Column("state", sa.String(10), nullable=False, server_default="shown"))
         batch.create_check_constraint(CHECK, "state IN ('intent', 'shown')")
 
 
