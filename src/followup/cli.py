@@ -499,9 +499,9 @@ def _read_input(source: str) -> bytes:
             raise too_large(name, IMPORT_MAX_BYTES)
         return data
     except FileNotFoundError:
-        raise UsageError(f"no such file: {shown(source)}") from None
+        raise UsageError(f"no such file: {source!r}") from None
     except OSError as exc:
-        raise UsageError(f"cannot read {shown(source)}: {exc.strerror or exc}") from None
+        raise UsageError(f"cannot read {source!r}: {exc.strerror or exc}") from None
 
 
 def _interview_id(text: str) -> int:
