@@ -417,7 +417,7 @@ GOOD = interview(1, "Acme", "2026-11-23")
         ),
         pytest.param(
             interview("2", "Beta", "2026-11-24"),  # type: ignore[arg-type]
-            "interviews[1].id: must be a whole number from 1, not '2'",
+            "interviews[1].id: must be a whole number from 1 to 2147483647, not '2'",
             id="id as text",
         ),
         pytest.param(

@@ -115,6 +115,8 @@ def parse_weekend(names: Iterable[str]) -> frozenset[int]:
         if len(matches) != 1:
             raise ConfigError(f"calendar.weekend: {name!r} is not a day name (e.g. 'saturday')")
         days.add(matches[0])
+    if len(days) == len(DAY_NAMES):
+        raise ConfigError("calendar.weekend: all seven days leaves no business day to count")
     return frozenset(days)
 
 

@@ -21,6 +21,7 @@ from followup.dates import DateReader, Direction, long_past
 from followup.errors import ConfigError, FollowupError, UsageError
 from followup.rules import long_day
 from followup.tracker import Details, Tracker
+from followup.validation import IMPORT_MAX_BYTES, MAX_ID, shown, too_large, visible
 
 WRITES = frozenset(
     {
@@ -60,7 +61,7 @@ class App:
     def config(self) -> Config:
         config = load(self.args.config)
         for warning in config.warnings:
-            print(f"warning: {warning}", file=sys.stderr)
+            print(f"warning: {visible(warning)}", file=sys.stderr)
         return config
 
     @cached_property
@@ -113,9 +114,9 @@ class App:
         if as_json:
             print(render.to_json(data() if callable(data) else data))
         else:
-            print(text() if callable(text) else text)
+            print(visible(text() if callable(text) else text, keep_newlines=True))
         for warning in self.warnings:
-            print(f"warning: {warning}", file=sys.stderr)
+            print(f"warning: {visible(warning)}", file=sys.stderr)
 
 
 # -- commands ------------------------------------------------------------------------------
@@ -319,7 +320,7 @@ def cmd_export(app: App) -> None:
         sys.stdout.buffer.flush()
         return
     written = write_atomic(path, export.data)
-    print(render.exported_text(export, str(path), written))
+    print(visible(render.exported_text(export, str(path), written)))
 
 
 def cmd_import(app: App) -> None:
@@ -586,21 +587,27 @@ def build_parser() -> Parser:
 
 
 def _read_input(source: str) -> bytes:
-    """The bytes of a file named on the command line, or of standard input for ``-``."""
+    """The bytes of a file named on the command line, or of standard input for ``-``, at
+    most ``IMPORT_MAX_BYTES`` of them (``/dev/zero`` is refused, not read forever)."""
+    name = "<stdin>" if source == "-" else source
     try:
         if source == "-":
-            return sys.stdin.buffer.read()
-        with open(source, "rb") as handle:
-            return handle.read()
+            data = sys.stdin.buffer.read(IMPORT_MAX_BYTES + 1)
+        else:
+            with open(source, "rb") as handle:
+                data = handle.read(IMPORT_MAX_BYTES + 1)
+        if len(data) > IMPORT_MAX_BYTES:
+            raise too_large(name, IMPORT_MAX_BYTES)
+        return data
     except FileNotFoundError:
         raise UsageError(f"no such file: {source!r}") from None
     except OSError as exc:
-        raise UsageError(f"cannot read {source!r}: {exc.strerror}") from None
+        raise UsageError(f"cannot read {source!r}: {exc.strerror or exc}") from None
 
 
 def _interview_id(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"not an interview id: {text!r}")
+    if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= MAX_ID:
+        raise argparse.ArgumentTypeError(f"not an interview id: {shown(text)}")
     return int(text)
 
 
@@ -627,7 +634,7 @@ def main(argv: Sequence[str] | None = None, now: datetime | None = None) -> int:
 
             poke(os.environ)
     except FollowupError as exc:
-        print(f"error: {exc.message}", file=sys.stderr)
+        print(f"error: {visible(exc.message)}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         return 130

@@ -22,6 +22,15 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from followup.business_days import Place, parse_weekend
 from followup.errors import ConfigError
 from followup.rules import RuleSettings, Timing
+from followup.validation import (
+    CONFIG_MAX_BYTES,
+    CONFIG_TEXT_MAX,
+    MAX_NESTING,
+    bad_character,
+    nesting,
+    shown,
+    too_large,
+)
 
 
 @dataclass(frozen=True)
@@ -527,15 +536,28 @@ def load(explicit: str | None = None, env: Mapping[str, str] | None = None) -> C
     path = config_path(explicit, env)
     named = bool(explicit or env.get("FOLLOWUP_CONFIG"))
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        with open(path, "rb") as handle:
+            data = handle.read(CONFIG_MAX_BYTES + 1)
+        if len(data) > CONFIG_MAX_BYTES:
+            raise ConfigError(too_large(str(path), CONFIG_MAX_BYTES).message)
+        # utf-8-sig: editors on some systems start the file with a byte-order mark.
+        raw = tomllib.loads(data.decode("utf-8-sig"))
     except FileNotFoundError:
         if named:
             raise ConfigError(f"{path}: no such config file") from None
         raw = {}
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: malformed TOML: {exc}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"{path}: not UTF-8 text (byte {exc.object[exc.start]:#x} at offset {exc.start})"
+        ) from None
+    except RecursionError:
+        raise ConfigError(f"{path}: nested more than {MAX_NESTING} levels deep") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    if nesting(raw) > MAX_NESTING:
+        raise ConfigError(f"{path}: nested more than {MAX_NESTING} levels deep")
     return from_mapping(raw, path, env)
 
 
@@ -680,6 +702,12 @@ def _check(opt: Option, value: Any) -> str | None:
     wrong_type = not isinstance(value, opt.kind) or (opt.kind is int and isinstance(value, bool))
     if wrong_type:
         return f"{opt.name} = {toml_value(value)}: expected {_type_name(opt.kind)}"
+    for text in _strings(value):
+        problem = bad_character(text, multiline=opt.name in _MULTILINE)
+        if problem is None and len(text) > CONFIG_TEXT_MAX:
+            problem = f"is longer than {CONFIG_TEXT_MAX:,} characters"
+        if problem is not None:
+            return f"{opt.name}: {shown(text)} {problem}"
     if opt.kind is list and opt.check is None and not all(isinstance(v, str) for v in value):
         return f"{opt.name} = {toml_value(value)}: expected a list of strings"
     if opt.check is not None:
@@ -687,6 +715,22 @@ def _check(opt: Option, value: Any) -> str | None:
         if problem:
             return f"{opt.name} = {toml_value(value)}: {problem}"
     return None
+
+
+#: Keys whose strings may hold line breaks and tabs: a signature's lines, and the arguments
+#: of a password command (a program's argument may be any text but NUL).
+_MULTILINE = frozenset({"you.signature", "mail.password_command"})
+
+
+def _strings(value: Any) -> list[str]:
+    """Every string in a config value (its items and table values too)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [text for item in value for text in _strings(item)]
+    if isinstance(value, dict):
+        return [text for item in value.values() for text in _strings(item)]
+    return []
 
 
 def toml_value(value: Any) -> str:

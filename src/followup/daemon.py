@@ -57,16 +57,17 @@ import signal
 import socket
 import sys
 import time
-from collections.abc import Callable, Iterable, MutableMapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, MutableMapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from queue import Empty, SimpleQueue
 from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 from followup import messages
+from followup.business_days import calendar_for
 from followup.config import Config, load
-from followup.errors import DeliveryError, FollowupError
+from followup.errors import DeliveryError, FollowupError, StoreError
 from followup.messages import DueReminder, notes_for
 from followup.notifier import BusSignal, Note, Notifier, make_notifier
 from followup.rules import Kind, Status, local_instant
@@ -88,6 +89,13 @@ WAKE_S = 30.0
 CLOCK_JUMP_S = 2.0
 RETRY_FIRST_S = 15.0
 RETRY_MAX_S = 300.0
+#: How long one store operation waits for another program's write lock; then the daemon
+#: carries on and tries again after a backoff from STORE_RETRY_FIRST_S to STORE_RETRY_MAX_S.
+STORE_BUSY_S = 5.0
+STORE_RETRY_FIRST_S = 2.0
+STORE_RETRY_MAX_S = 60.0
+#: Added to the title of a reminder that may have been shown before a crash.
+MAYBE_REPEATED = " (possibly shown already)"
 
 Key = tuple[int, Kind, datetime]
 
@@ -107,6 +115,9 @@ class Held:
     key: Key
     next_attempt: datetime
     attempts: int = 0
+    #: its delivery failed once as part of a summary: from now on it is shown on its own,
+    #: so that it can never hold back the others
+    alone: bool = False
 
 
 @dataclass
@@ -154,6 +165,10 @@ class Daemon:
         self.known: dict[int, str] = {}
         self.state = DaemonState(os.getpid(), clock().isoformat(timespec="seconds"))
         self._last_error: str | None = None
+        #: reminders shown whose ledger confirmation could not be written yet
+        self.unconfirmed: dict[Key, datetime] = {}
+        self._store_failures = 0
+        self._store_retry_at: float | None = None
         self._open(config)
         self._wake_r, self._wake_w = socket.socketpair()
         self._wake_r.setblocking(False)
@@ -164,7 +179,7 @@ class Daemon:
 
     def _open(self, config: Config) -> None:
         self.config = config
-        self.db = Database(config.store_url)
+        self.db = Database(config.store_url, busy_timeout=STORE_BUSY_S)
         self.tracker = Tracker(config, self.db)
         self._feed: Feed | None = None
         self._watch = StoreWatch(self.db.path)
@@ -202,7 +217,10 @@ class Daemon:
         self._install_signals()
         try:
             self._scheduler.start()
-            self._sync(everything=True)
+            try:
+                self._sync(everything=True)
+            except StoreError as exc:
+                self._store_down(exc)
             _settle_memory()
             self.systemd.ready(self._status_text())
             log.info("ready: %s", self._status_text())
@@ -249,16 +267,45 @@ class Daemon:
             if self.flags.reload:
                 self.flags.reload = False
                 self._reload()
-            store_changed = self._watch.changed()
-            if self.flags.changed or store_changed:
-                self.flags.changed = False
-                self._sync(everything=False)
-            if not self.signals.empty():
-                self._handle_signals()
-            if not self.fired.empty():
-                self._collect_fired()
-            if self.held:
-                self._deliver_ready()
+            try:
+                self._work()
+            except StoreError as exc:
+                self._store_down(exc)
+
+    def _work(self) -> None:
+        """One wake's work with the store; a StoreError leaves it for :meth:`_store_down`."""
+        if self._store_retry_at is not None:
+            if time.monotonic() < self._store_retry_at:
+                return
+            self.flags.changed = True
+        if self.unconfirmed:
+            self._confirm_pending()
+        store_changed = self._watch.changed()
+        if self.flags.changed or store_changed:
+            self.flags.changed = False
+            self._sync(everything=self._store_retry_at is not None and not self.known)
+        if not self.signals.empty():
+            self._handle_signals()
+        if not self.fired.empty():
+            self._collect_fired()
+        if self.held:
+            self._deliver_ready()
+        if self._store_retry_at is not None:
+            log.info("the store can be used again")
+            self._store_retry_at, self._store_failures = None, 0
+            self.state.store_error = None
+            self._publish()
+
+    def _store_down(self, exc: StoreError) -> None:
+        """The store is locked, unreachable or failing: wait it out with backoff (never a
+        reason to exit); log the first failure of a kind once."""
+        delay = min(STORE_RETRY_FIRST_S * 2**self._store_failures, STORE_RETRY_MAX_S)
+        self._store_failures += 1
+        self._store_retry_at = time.monotonic() + delay
+        if exc.message != self.state.store_error:
+            log.error("the store cannot be used: %s; trying again in %.0f s", exc.message, delay)
+        self.state.store_error = exc.message
+        self._publish()
 
     def _timeout(self, next_watchdog: float) -> float:
         """Sleep until something is due: the watchdog, a held reminder's turn, a look again
@@ -269,7 +316,9 @@ class Daemon:
             timeout = min(timeout, recheck)
         if self.systemd.watchdog_interval:
             timeout = min(timeout, next_watchdog - time.monotonic())
-        if self.held:
+        if self._store_retry_at is not None:
+            timeout = min(timeout, self._store_retry_at - time.monotonic())
+        elif self.held:
             soonest = min(h.next_attempt for h in self.held.values())
             timeout = min(timeout, (soonest - self.clock()).total_seconds())
         return max(0.0, timeout)
@@ -309,6 +358,7 @@ class Daemon:
             self._unschedule(interview_id)
         self.known = current
         pending = self.tracker.pending_for(None if everything else sorted(changed & set(current)))
+        pending = [(due, view) for due, view in pending if _key(due) not in self.unconfirmed]
         for due, _view in pending:
             self._schedule(due)
         log.info(
@@ -376,20 +426,40 @@ class Daemon:
         self._wake()
 
     def _reload(self) -> None:
+        """Read the config again and re-plan. Every step that can fail (reading the file,
+        its calendar, opening its store, re-planning) is done before anything is replaced:
+        a reload that fails keeps the previous config, store and jobs, logs one line and
+        says so in ``followup status``."""
         self.systemd.reloading()
+        db: Database | None = None
         try:
             config = load(self.config_path, self.env)
-        except FollowupError as exc:
-            log.error("config not reloaded, keeping the previous one: %s", exc.message)
+            calendar_for(config.calendar.place)
+            db = Database(config.store_url, busy_timeout=STORE_BUSY_S)
+            tracker = Tracker(config, db)
+            refreshed = tracker.refresh_plans()
+            watch = StoreWatch(db.path)
+        except Exception as exc:
+            if db is not None:
+                db.close()
+            why = exc.message if isinstance(exc, FollowupError) else f"{type(exc).__name__}: {exc}"
+            log.error("config not reloaded, keeping the previous one: %s", why)
+            self.state.reload_error = why
+            self.state.reload_error_at = self.clock().isoformat(timespec="seconds")
+            self._publish()
             self.systemd.ready(self._status_text())
             return
         self._watch.close()
         self.db.close()
-        self._open(config)
-        refreshed = self.tracker.refresh_plans()
+        self.config, self.db, self.tracker, self._watch = config, db, tracker, watch
+        self._feed = None
+        self.state.reload_error = self.state.reload_error_at = None
         log.info("config reloaded from %s (%d interview(s) re-planned)", config.path, refreshed)
         self.held.clear()
-        self._sync(everything=True)
+        try:
+            self._sync(everything=True)
+        except StoreError as exc:
+            self._store_down(exc)
         self.systemd.ready(self._status_text())
 
     # -- showing -----------------------------------------------------------------------
@@ -469,43 +539,86 @@ class Daemon:
             self._failed([_key(r.due) for r in items], exc.message, now)
             self._publish()
             return
-        notes = notes_for(items, self.config.rules, self.config.notify.app_name, buttons=buttons)
+        app_name = self.config.notify.app_name
+        alone = [r for r in items if self.held[_key(r.due)].alone]
+        together = [r for r in items if not self.held[_key(r.due)].alone]
+        notes = notes_for(together, self.config.rules, app_name, buttons=buttons)
+        for item in alone:
+            notes += notes_for([item], self.config.rules, app_name, buttons=buttons)
         for note, group in notes:
-            keys = [_key(r.due) for r in group]
-            try:
-                notification_id = self.notifier.show(note)
-            except DeliveryError as exc:
-                self._failed(keys, exc.message, now)
-                continue
-            if notification_id is not None:
-                self._close_older(keys, notification_id)
-                self.displayed[notification_id] = tuple(keys)
-            if notification_id is not None and note.actions:
-                self.shown[notification_id] = keys[0]
-                self.acted.discard(notification_id)
-            self.tracker.record_shown(keys, self.clock())
-            for key in keys:
-                self.held.pop(key, None)
-            log.info(
-                "shown: %s (interview%s %s)",
-                note.title,
-                "s" if len(keys) > 1 else "",
-                ", ".join(str(k[0]) for k in keys),
-            )
-            if self._last_error is not None:
-                log.info("delivery works again")
-                self._last_error = None
-            self.state.last_shown = f"{note.title} at {self.clock().isoformat(timespec='seconds')}"
+            self._show(note, group, now)
         self._publish()
 
-    def _failed(self, keys: Iterable[Key], cause: str, now: datetime) -> None:
+    def _show(self, note: Note, group: Sequence[DueReminder], now: datetime) -> None:
+        """Show one notification for ``group``: the ledger gets the intent first, and the
+        confirmation once the server has accepted it, so that after a crash in between the
+        reminder is known to be "maybe shown" (and is shown once more, marked so).
+
+        A failure concerns this notification only: a summary that fails is split, and each
+        of its reminders is then retried on its own with backoff. A StoreError while
+        writing the intent is raised before anything is shown.
+        """
+        keys = [_key(r.due) for r in group]
+        if any(r.due.maybe_shown for r in group):
+            note = replace(note, title=note.title + MAYBE_REPEATED)
+        self.tracker.record_intent(keys, now)
+        try:
+            notification_id = self.notifier.show(note)
+        except DeliveryError as exc:
+            if not exc.maybe_shown:
+                with contextlib.suppress(StoreError):  # left as an intent: shown as "maybe"
+                    self.tracker.forget_intent(keys)
+            self._failed(keys, exc.message, now, split=len(keys) > 1)
+            return
+        if notification_id is not None:
+            self._close_older(keys, notification_id)
+            self.displayed[notification_id] = tuple(keys)
+        if notification_id is not None and note.actions:
+            self.shown[notification_id] = keys[0]
+            self.acted.discard(notification_id)
+        for key in keys:
+            self.held.pop(key, None)
+            self.unconfirmed[key] = self.clock()
+        log.info(
+            "shown: %s (interview%s %s)",
+            note.title,
+            "s" if len(keys) > 1 else "",
+            ", ".join(str(k[0]) for k in keys),
+        )
+        if self._last_error is not None:
+            log.info("delivery works again")
+            self._last_error = None
+        self.state.last_shown = f"{note.title} at {self.clock().isoformat(timespec='seconds')}"
+        self._confirm_pending()
+
+    def _confirm_pending(self) -> None:
+        """Confirm in the ledger the reminders shown; on a StoreError they stay in memory
+        (never scheduled again by this daemon) and are confirmed at the next try."""
+        by_time: dict[datetime, list[Key]] = {}
+        for key, at in self.unconfirmed.items():
+            by_time.setdefault(at, []).append(key)
+        for at, keys in by_time.items():
+            self.tracker.confirm_shown(keys, at)
+            for key in keys:
+                del self.unconfirmed[key]
+
+    def _failed(
+        self, keys: Iterable[Key], cause: str, now: datetime, *, split: bool = False
+    ) -> None:
+        """Hold ``keys`` for another try with backoff; ``split``: they failed together as a
+        summary, and are retried at once, each on its own."""
         delay = RETRY_FIRST_S
         for key in keys:
             held = self.held[key]
+            if split:
+                held.alone = True
+                continue
             held.attempts += 1
             delay = min(RETRY_FIRST_S * 2 ** (held.attempts - 1), RETRY_MAX_S)
             held.next_attempt = now + timedelta(seconds=delay)
-        if cause != self._last_error:
+        if split:
+            log.error("could not show a summary: %s; showing its reminders one by one", cause)
+        elif cause != self._last_error:
             log.error(
                 "could not show a notification: %s; keeping it, retrying in %.0f s "
                 "(and at most every %.0f s)",
@@ -759,7 +872,10 @@ class Daemon:
         status = self._status_text()
         self.state.next_reminder = status
         self.systemd.status(status)
-        self.lock.write(self.state)
+        try:
+            self.lock.write(self.state)
+        except OSError as exc:
+            log.error("cannot write the state file in %s: %s", self.lock.folder, exc.strerror)
 
 
 def _state(view: InterviewView) -> str:

@@ -65,6 +65,7 @@ from followup.config import YouSettings, xdg_dir
 from followup.errors import InvalidChange, UsageError
 from followup.rules import Status
 from followup.tracker import InterviewView
+from followup.validation import one_line
 
 #: The built-in template used when none is named.
 DEFAULT_TEMPLATE = "follow_up.txt"
@@ -245,8 +246,12 @@ def compose(
         lines.extend(filled.split("\n"))
     body = "\n".join(_squeeze(line) for line in lines)
     body = re.sub(r"\n{3,}", "\n\n", body).strip("\n")
-    to = view.contact_email.strip() if view.contact_email else None
-    return Draft(to or None, subject, body)
+    # The medium's one safety rule: nothing stored may add a header line or a second
+    # recipient (stored values are checked on the way in; this guards older rows too).
+    to = one_line(view.contact_email) if view.contact_email else None
+    if to and any(c in to for c in "<>,; "):
+        to = None
+    return Draft(to or None, one_line(subject), body)
 
 
 def placeholder_values(
@@ -285,7 +290,8 @@ def words_day(day: date) -> str:
 
 
 def _clean(text: str | None) -> str:
-    return " ".join(text.split()) if text else ""
+    """A stored value as one line of the email: no control characters, single spaces."""
+    return one_line(text) if text else ""
 
 
 def _role_phrase(role: str) -> str:

@@ -54,6 +54,7 @@ from followup.notifier import (
     markup_escape,
     session_bus_address,
 )
+from followup.validation import for_dbus
 
 log = logging.getLogger("followup.notifier")
 
@@ -103,7 +104,9 @@ class DBusNotifier:
         """``Notify``; returns the server's id. Raises DeliveryError (cause named)."""
         caps = self.capabilities()
         actions = [part for pair in note.actions for part in pair] if "actions" in caps else []
-        body = markup_escape(note.body) if "body-markup" in caps else note.body
+        body = for_dbus(note.body)
+        if "body-markup" in caps:
+            body = markup_escape(body)
         hints: dict[str, tuple[str, Any]] = {
             "urgency": ("y", URGENCY_NORMAL),
             "desktop-entry": ("s", DESKTOP_ENTRY),
@@ -115,12 +118,12 @@ class DBusNotifier:
             "Notify",
             "susssasa{sv}i",
             (
-                note.app_name,
+                for_dbus(note.app_name),
                 note.replaces_id,
                 "",
-                note.title,
+                for_dbus(note.title),
                 body,
-                actions,
+                [for_dbus(part) for part in actions],
                 hints,
                 0 if actions else -1,
             ),
@@ -145,12 +148,15 @@ class DBusNotifier:
             except TimeoutError:
                 self.close()
                 raise DeliveryError(
-                    f"the notification server did not answer within {CALL_TIMEOUT_S:g} s"
+                    f"the notification server did not answer within {CALL_TIMEOUT_S:g} s",
+                    maybe_shown=True,
                 ) from None
             except (OSError, ValueError) as exc:
                 self.close()
                 if attempt == 2:
-                    raise DeliveryError(f"lost the D-Bus session bus: {exc}") from None
+                    raise DeliveryError(
+                        f"lost the D-Bus session bus: {exc}", maybe_shown=True
+                    ) from None
                 continue
             if reply.header.message_type is MessageType.error:
                 name = str(reply.header.fields.get(_ERROR_NAME, ""))

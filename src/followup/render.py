@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from followup.dates import ORDER_WORDS, PAST_PROMISE_WARNING_DAYS
 from followup.rules import Kind, Reminder, long_day
+from followup.validation import visible
 
 if TYPE_CHECKING:
     from followup.config import Config
@@ -99,10 +100,11 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[str]], widths: Mapping
     """Left-aligned columns; columns named in ``widths`` are cut to that many characters."""
     cells = [list(headers)]
     for row in rows:
+        shown = [visible(c) for c in row]  # a stored line break must not fake a row
         cells.append(
             [
                 c if len(c) <= widths.get(i, len(c)) else _cut(c, widths[i])
-                for i, c in enumerate(row)
+                for i, c in enumerate(shown)
             ]
         )
     sizes = [max(len(r[i]) for r in cells) for i in range(len(headers))]
@@ -138,7 +140,7 @@ def upcoming_table(due: Sequence[Due]) -> str:
 
 
 def interview_text(v: InterviewView, zone: ZoneInfo, now: datetime) -> str:
-    title = f"#{v.id}  {v.company}" + (f" - {v.role}" if v.role else "")
+    title = visible(f"#{v.id}  {v.company}" + (f" - {v.role}" if v.role else ""))
     contact = v.contact_name or ""
     if v.contact_email:
         contact = f"{contact} <{v.contact_email}>".strip()
@@ -157,7 +159,7 @@ def interview_text(v: InterviewView, zone: ZoneInfo, now: datetime) -> str:
         ("Notes", v.notes),
     ):
         if value:
-            lines.append(f"{label + ':':<16}{value}")
+            lines.append(f"{label + ':':<16}{visible(value, keep_newlines=label == 'Notes')}")
     if v.next_reminder is not None:
         state = f" (shown {when(v.shown_at.astimezone(zone))})" if v.shown_at else ""
         lines.append(f"{'Next reminder:':<16}{reminder_text(v.next_reminder)}{state}")
@@ -247,6 +249,9 @@ def status_json(
         else None,
         "last_error": state.last_error if state else None,
         "last_error_at": state.last_error_at if state else None,
+        "reload_error": state.reload_error if state else None,
+        "reload_error_at": state.reload_error_at if state else None,
+        "store_error": state.store_error if state else None,
     }
 
 
@@ -282,6 +287,13 @@ def status_text(
     ]
     if state and state.last_error:
         lines.append(f"last error:     {state.last_error} ({state.last_error_at})")
+    if state and state.reload_error:
+        lines.append(
+            f"reload failed:  {state.reload_error} ({state.reload_error_at}); "
+            "running with the previous config"
+        )
+    if state and state.store_error:
+        lines.append(f"store:          {state.store_error}; retrying with backoff")
     return "\n".join(lines)
 
 

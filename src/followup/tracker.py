@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import heapq
 import json
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime, timedelta
@@ -20,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 from sqlalchemy import Row, Table, delete, func, insert, select, text, update
 from sqlalchemy.orm import Session, object_session
 
+from followup import validation
 from followup.business_days import BusinessCalendar, calendar_for, check_place
 from followup.config import Config
 from followup.errors import ConfigError, InvalidChange, NotFound, UsageError
@@ -73,7 +73,6 @@ _OPEN = (Status.WAITING.value, Status.EMAILED.value)
 #: The columns a view needs: listing thousands of rows skips parsing the rest.
 _LISTED = [c for c in Interview.__table__.c if c.key not in ("created_at", "updated_at")]
 OUTCOMES = ("offer", "rejected", "next-round", "other")
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
 
 
 @dataclass(frozen=True)
@@ -126,6 +125,9 @@ class Due:
     company: str
     kind: Kind
     at: datetime
+    #: the ledger holds an unconfirmed intent for it: a crash came between writing the
+    #: intent and confirming the notification, so it may have been shown already
+    maybe_shown: bool = False
 
 
 @dataclass(frozen=True)
@@ -397,6 +399,7 @@ class Tracker:
             _not_before_interview("reply", on, row.interviewed_on)
             details = {"outcome": outcome, "on": on.isoformat()}
             if expect is not None:
+                validation.check_day("expected date", expect)
                 _not_before_interview("expected", expect, row.interviewed_on)
                 row.status, row.reply_expected_on = Status.WAITING.value, expect
                 row.emailed_on, row.snoozed_to, row.outcome = None, None, None
@@ -603,17 +606,56 @@ class Tracker:
             return self._shown(s, interview_id, kind, due_at) is not None
 
     def record_shown(self, reminders: Iterable[tuple[int, Kind, datetime]], now: datetime) -> None:
-        """Enter reminders in the ledger; ones already there are left as they are."""
+        """Enter reminders in the ledger as shown; ones already there are left as they are."""
+        self._enter(reminders, now, "shown")
+
+    def record_intent(self, reminders: Iterable[tuple[int, Kind, datetime]], now: datetime) -> None:
+        """Enter reminders in the ledger as about to be shown (``intent``), just before
+        ``Notify``; rows already there are left as they are. Raises StoreError."""
+        self._enter(reminders, now, "intent")
+
+    def confirm_shown(self, reminders: Iterable[tuple[int, Kind, datetime]], now: datetime) -> None:
+        """The notification server accepted these reminders: their ledger rows become
+        ``shown`` (rows that are missing are entered so). Raises StoreError."""
+        with self.db.writing() as s:
+            for interview_id, kind, due_at in reminders:
+                row = self._shown(s, interview_id, kind, due_at)
+                if row is not None:
+                    row.state, row.shown_at = "shown", now
+                elif s.get(Interview, interview_id) is not None:
+                    s.add(self._ledger_row(interview_id, kind, due_at, now, "shown"))
+
+    def forget_intent(self, reminders: Iterable[tuple[int, Kind, datetime]]) -> None:
+        """The server certainly did not show these (it answered with an error): their
+        intents are removed, so they are retried as never shown. Raises StoreError."""
+        with self.db.writing() as s:
+            for interview_id, kind, due_at in reminders:
+                s.execute(
+                    delete(ShownReminder).where(
+                        ShownReminder.interview_id == interview_id,
+                        ShownReminder.kind == kind.value,
+                        ShownReminder.due_at == due_at,
+                        ShownReminder.state == "intent",
+                    )
+                )
+
+    def _enter(
+        self, reminders: Iterable[tuple[int, Kind, datetime]], now: datetime, state: str
+    ) -> None:
         with self.db.writing() as s:
             for interview_id, kind, due_at in reminders:
                 if s.get(Interview, interview_id) is None:
                     continue
                 if self._shown(s, interview_id, kind, due_at) is None:
-                    s.add(
-                        ShownReminder(
-                            interview_id=interview_id, kind=kind.value, due_at=due_at, shown_at=now
-                        )
-                    )
+                    s.add(self._ledger_row(interview_id, kind, due_at, now, state))
+
+    @staticmethod
+    def _ledger_row(
+        interview_id: int, kind: Kind, due_at: datetime, now: datetime, state: str
+    ) -> ShownReminder:
+        return ShownReminder(
+            interview_id=interview_id, kind=kind.value, due_at=due_at, shown_at=now, state=state
+        )
 
     def fingerprints(self) -> dict[int, str]:
         """Each interview's last change time, as stored: how the daemon tells which ones to
@@ -636,12 +678,18 @@ class Tracker:
         self, ids: Sequence[int] | None = None, until: datetime | None = None
     ) -> list[tuple[Due, InterviewView]]:
         """Unshown reminders of open interviews (all, or only ``ids``; only those due by
-        ``until`` when given), with their interviews."""
+        ``until`` when given), with their interviews. A reminder whose ledger row is an
+        unconfirmed intent is pending too, marked ``maybe_shown``."""
         key = self.config.plan_key
         with self.db.reading() as s:
             query = select(*_LISTED).where(Interview.status.in_(_OPEN))
             ledger = (
-                select(ShownReminder.interview_id, ShownReminder.kind, ShownReminder.due_at)
+                select(
+                    ShownReminder.interview_id,
+                    ShownReminder.kind,
+                    ShownReminder.due_at,
+                    ShownReminder.state,
+                )
                 .join(Interview, Interview.id == ShownReminder.interview_id)
                 .where(Interview.status.in_(_OPEN))
             )
@@ -652,15 +700,17 @@ class Tracker:
                 stale = (Interview.plan_key != key) | Interview.plan_key.is_(None)
                 query = query.where(stale | (Interview.next_at <= until))
             rows = s.execute(query).all()
-            shown = {tuple(row) for row in s.execute(ledger)}
+            ledger_state = {(i, k, at): state for i, k, at, state in s.execute(ledger)}
             held = findings.held(s, ids)
         pending = []
         for row in rows:
             r = None if row.id in held else self._cached_plan(row)
             if r is None or (until is not None and r.at > until):
                 continue
-            if (row.id, r.kind.value, r.at_utc) not in shown:
-                pending.append((Due(row.id, row.company, r.kind, r.at), self._view(row, r)))
+            state = ledger_state.get((row.id, r.kind.value, r.at_utc))
+            if state != "shown":
+                due = Due(row.id, row.company, r.kind, r.at, maybe_shown=state == "intent")
+                pending.append((due, self._view(row, r)))
         return pending
 
     # -- helpers -----------------------------------------------------------------------
@@ -680,8 +730,27 @@ class Tracker:
         import); raises FieldError naming the field and the bad value."""
         if not d.company or not d.company.strip():
             raise FieldError("company", "the company name must not be empty")
-        if d.contact_email is not None and not _EMAIL.fullmatch(d.contact_email.strip()):
-            raise FieldError("contact_email", f"invalid email address {d.contact_email!r}")
+        for name in validation.MAX_LENGTH:
+            value = getattr(d, name)
+            if value is None:
+                continue
+            try:
+                if name == "contact_email":
+                    validation.check_email(value)
+                else:
+                    validation.check_text(name, value)
+            except UsageError as exc:
+                raise FieldError(name, exc.message) from None
+        for name, what in (
+            ("interviewed_on", "interview date"),
+            ("reply_expected_on", "expected date"),
+        ):
+            day = getattr(d, name)
+            if day is not None:
+                try:
+                    validation.check_day(what, day)
+                except UsageError as exc:
+                    raise FieldError(name, exc.message) from None
         if d.reply_expected_on is not None:
             try:
                 _not_before_interview("expected", d.reply_expected_on, d.interviewed_on)
@@ -697,13 +766,17 @@ class Tracker:
 
     def check_day(self, what: str, day: date, interviewed: date | None, now: datetime) -> None:
         """A day something happened (an ``email``, a ``reply``) is neither in the future
-        nor before the interview; raises UsageError naming the day."""
+        nor before the interview, nor outside the years followup accepts; raises
+        UsageError naming the day."""
+        validation.check_day(f"{what} date", day)
         if day > self._today(now):
             raise UsageError(f"{what} date {day.isoformat()} is in the future")
         _not_before_interview(what, day, interviewed)
 
     @staticmethod
     def _row(s: Session, interview_id: int) -> Interview:
+        if not 1 <= interview_id <= validation.MAX_ID:
+            raise NotFound(f"no interview with id {interview_id}")
         row = s.get(Interview, interview_id)
         if row is None:
             raise NotFound(f"no interview with id {interview_id}")

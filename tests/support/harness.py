@@ -241,6 +241,8 @@ class NotificationServer:
         fail: bool = False,
         markup: bool = True,
         unicast: bool = False,
+        refuse: str | None = None,
+        reply_delay: float = 0.0,
         python: str = sys.executable,
     ) -> None:
         self.address = address
@@ -258,6 +260,10 @@ class NotificationServer:
             args.append("--no-markup")
         if unicast:
             args.append("--unicast")
+        if refuse is not None:
+            args += ["--refuse", refuse]
+        if reply_delay:
+            args += ["--reply-delay", str(reply_delay)]
         with open(self.log_path, "wb") as log:
             self.process = _spawn(
                 args,

@@ -158,6 +158,8 @@ class NotificationServer:
         fail: bool,
         markup: bool = True,
         unicast: bool = False,
+        refuse: str | None = None,
+        reply_delay: float = 0.0,
     ) -> None:
         self.conn = conn
         self.record = record
@@ -167,6 +169,8 @@ class NotificationServer:
         self.unicast = unicast
         #: notification id -> the unique name of the connection that asked for it
         self.senders: dict[int, str] = {}
+        self.refuse = refuse
+        self.reply_delay = reply_delay
         self.next_id = 1
         self.emitter = DBusAddress(OBJECT_PATH, interface=INTERFACE)
 
@@ -246,6 +250,9 @@ class NotificationServer:
             self.error(msg, ERR_FAILED, "notification server told to fail (--fail)")
             return
         app_name, replaces_id, app_icon, summary, body, actions, hints, expire_timeout = msg.body
+        if self.refuse is not None and self.refuse in f"{summary}\n{body}":
+            self.error(msg, ERR_FAILED, f"refused: the text holds {self.refuse!r}")
+            return
         if replaces_id:
             notification_id = replaces_id
         else:
@@ -266,6 +273,8 @@ class NotificationServer:
         self.record.write(json.dumps(entry) + "\n")
         self.record.flush()
         self.senders[notification_id] = str(msg.header.fields.get(HeaderFields.sender, ""))
+        if self.reply_delay:
+            time.sleep(self.reply_delay)  # the window between showing and the sender knowing
         self.reply(msg, "u", (notification_id,))
 
     def emit(self, member: str, signature: str, body: tuple[Any, ...]) -> None:
@@ -336,6 +345,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--unicast", action="store_true", help="send signals only to the Notify caller"
     )
+    parser.add_argument(
+        "--refuse", default=None, help="answer Notify with an error when its text holds this word"
+    )
+    parser.add_argument(
+        "--reply-delay",
+        type=float,
+        default=0.0,
+        help="record each Notify at once, then wait this many seconds before answering",
+    )
     return parser.parse_args(argv)
 
 
@@ -376,6 +394,8 @@ def main(argv: list[str] | None = None) -> int:
                 fail=args.fail,
                 markup=not args.no_markup,
                 unicast=args.unicast,
+                refuse=args.refuse,
+                reply_delay=args.reply_delay,
             )
             server.serve()
     except Stop:

@@ -14,7 +14,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from followup.errors import StoreError
 from followup.store.database import HEAD_REVISION, Database
@@ -56,6 +56,13 @@ def upgrade(db: Database, *, backup_first: bool, target: str = "head") -> None:
     processes opening a new database at once migrate it once, not twice. An existing
     SQLite database is copied to a timestamped backup before anything changes.
     """
+    try:
+        _upgrade(db, backup_first=backup_first, target=target)
+    except DBAPIError as exc:
+        raise db.fault(exc) from None
+
+
+def _upgrade(db: Database, *, backup_first: bool, target: str) -> None:
     cfg = alembic_config(db.url)
     with db.engine.execution_options(immediate=True).connect() as conn, conn.begin():
         try:
@@ -69,5 +76,8 @@ def upgrade(db: Database, *, backup_first: bool, target: str = "head") -> None:
         cfg.attributes["connection"] = conn
         try:
             command.upgrade(cfg, target)
-        except OperationalError as exc:
-            raise StoreError(f"cannot upgrade the database {db.url}: {exc.orig}") from None
+        except DBAPIError as exc:
+            error = db.fault(exc)
+            raise StoreError(
+                f"cannot upgrade: {error.message}", transient=error.transient
+            ) from None

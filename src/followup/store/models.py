@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
+    CheckConstraint,
     Date,
     DateTime,
     ForeignKey,
@@ -89,7 +90,10 @@ class ShownReminder(Base):
     """The ledger: one row per reminder shown, so that none is ever shown twice."""
 
     __tablename__ = "shown_reminders"
-    __table_args__ = (UniqueConstraint("interview_id", "kind", "due_at"),)
+    __table_args__ = (
+        UniqueConstraint("interview_id", "kind", "due_at"),
+        CheckConstraint("state IN ('intent', 'shown')", name="ck_shown_reminders_state"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     interview_id: Mapped[int] = mapped_column(
@@ -98,6 +102,9 @@ class ShownReminder(Base):
     kind: Mapped[str] = mapped_column(String(10))
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
     shown_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: ``intent``: written just before ``Notify`` (maybe shown, after a crash);
+    #: ``shown``: the notification server accepted it.
+    state: Mapped[str] = mapped_column(String(10), server_default="shown", default="shown")
 
 
 class DeletedInterview(Base):

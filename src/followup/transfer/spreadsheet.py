@@ -36,6 +36,7 @@ from followup.errors import UsageError
 from followup.rules import Status
 from followup.stats import last_reply_day
 from followup.tracker import Details, FieldError, Record, Tracker
+from followup.validation import LONGEST
 
 #: The columns written, in order; reading knows each by these names too.
 HEADERS = (
@@ -368,6 +369,9 @@ def read_sheet(data: bytes, name: str, tracker: Tracker, now: datetime) -> Sheet
     ``now``'s day in the config's zone, each date column in one order. Raises UsageError
     naming the line and column."""
     text, encoding, bom = _decode(data, name)
+    # No cell followup writes is longer than its longest field: the reader accepts exactly
+    # what an export can hold (a process-wide setting, set again for every read).
+    csv.field_size_limit(LONGEST)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     calendar = tracker.config.calendar
     today = now.astimezone(calendar.zone).date()
@@ -393,6 +397,11 @@ def read_sheet(data: bytes, name: str, tracker: Tracker, now: datetime) -> Sheet
             }
             raw.append((line, values))
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise UsageError(
+                f"{name} line {reader.line_num}: a cell is longer than {LONGEST:,} characters, "
+                "the longest value followup keeps"
+            ) from None
         raise UsageError(f"{name} line {reader.line_num}: unreadable CSV: {exc}") from None
     base = DateReader(today, calendar.date_order, calendar.place.country)
     order = base.effective_order() if _has_numeric_dates(raw) else (base.order or "")
