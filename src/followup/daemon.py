@@ -476,7 +476,17 @@ class Daemon:
                 log.info("delivery works again")
                 self._last_error = None
             self.state.last_shown = f"{note.title} at {self.clock().isoformat(timespec='seconds')}"
+        self._plan_repeats({r.due.interview_id for r in items if _key(r.due) not in self.held})
         self._publish()
+
+    def _plan_repeats(self, interview_ids: set[int]) -> None:
+        """A reminder shown stays due until the user acts: schedule its repeat (showing it
+        changed the ledger only, which the store's change times do not see)."""
+        if not interview_ids:
+            return
+        for due, _view in self.tracker.pending_for(sorted(interview_ids)):
+            if due.interview_id not in self.jobs:
+                self._schedule(due)
 
     def _failed(self, keys: Iterable[Key], cause: str, now: datetime) -> None:
         delay = RETRY_FIRST_S
@@ -554,11 +564,7 @@ class Daemon:
             )
             return
         current = view.next_reminder
-        if (
-            not view.status.is_open
-            or current is None
-            or (current.kind, current.at_utc) != (kind, key[2])
-        ):
+        if not view.status.is_open or current is None or not view.shows(kind, key[2]):
             why = (
                 f"{view.company} changed since this reminder ({_state(view)}); "
                 f"see: followup show {interview_id}"
