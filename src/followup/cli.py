@@ -757,8 +757,8 @@ def build_parser() -> Parser:
         "--signature", metavar="TEXT", help="lines under your name ('\\n' between lines)"
     )
     command(
-        "help", cmd_help, "help on a command, or on 'dates': how dates may be written"
-    ).add_argument("topic", nargs="?", metavar="TOPIC", help="'dates', or a command")
+        "help", cmd_help, "help on a command, or on dates: how dates may be written"
+    ).add_argument("topic", nargs="?", metavar="TOPIC", help="dates, or a command")
     completion = command(
         "completion", cmd_completion, "print the shell completion script for bash, zsh or fish"
     )

@@ -679,6 +679,10 @@ def _figures_lines(f: Figures) -> list[str]:
     left_out = _plural(f.open_rounds, "round still open", "rounds still open")
     if f.withdrawn_rounds:
         left_out += ("; " if left_out else "") + f"{f.withdrawn_rounds} withdrawn before a reply"
+    if f.early_move_ons:
+        left_out += ("; " if left_out else "") + (
+            f"{f.early_move_ons} moved on from before the promised day had passed"
+        )
     if not f.settled:
         lines.append(
             "No replies recorded yet, nor any interview moved on from: nothing to measure."
@@ -742,7 +746,8 @@ def stats_json(stats: Stats) -> dict[str, Any]:
          "by_status": {"waiting": 1, "emailed": 0, "heard_back": 1, "moved_on": 1,
                        "withdrawn": 0},
          "by_outcome": {"offer": 0, "rejected": 1, "other": 0}, "next_rounds": 0,
-         "rounds": {"settled": 2, "reply_day_unknown": 0, "open": 1, "withdrawn": 0},
+         "rounds": {"settled": 2, "reply_day_unknown": 0, "open": 1, "withdrawn": 0,
+                    "moved_on_early": 0},
          "replies": {"by_promised_day": {"count": 1, "share": 0.5}, ...,
                      "never": {"count": 1, "share": 0.5}},
          "business_days": {"n": 1, "median": 0, "q1": null, "q3": null, "min": 0, "max": 0},
@@ -768,6 +773,7 @@ def _figures_json(f: Figures) -> dict[str, Any]:
             "reply_day_unknown": f.reply_day_unknown,
             "open": f.open_rounds,
             "withdrawn": f.withdrawn_rounds,
+            "moved_on_early": f.early_move_ons,
         },
         "replies": {
             t.value: {"count": n, "share": _fraction(f.share(t))} for t, n in f.by_timing.items()
