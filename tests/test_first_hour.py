@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from followup import config_docs
-from tests.support.specs import Cli
+from tests.support.specs import Cli, store_bytes
 
 REPO = Path(__file__).resolve().parent.parent
 MAN_PAGE = REPO / "man" / "followup.1"
@@ -138,14 +138,14 @@ def test_a_subdivision_without_any_country_is_one_line_saying_how(
 ) -> None:
     monkeypatch.setenv("LANG", "C.UTF-8")
     cli("list")
-    before = db_path.read_bytes()
+    before = store_bytes(db_path)
     result = cli("add", "Acme", "--expect", "2026-11-23", "--subdivision", "CA")
     assert result.code == 2
     assert result.err.splitlines()[-1] == (
         "error: subdivision 'CA' given without a country: add --country CC, or set the "
         "country once with: followup init --country CC"
     )
-    assert db_path.read_bytes() == before
+    assert store_bytes(db_path) == before
 
 
 def test_a_subdivision_takes_the_country_from_the_config(cli: Cli, config_file: Path) -> None:
@@ -176,14 +176,14 @@ def test_codes_are_read_in_any_case(
 
 def test_a_mistyped_country_name_suggests_its_code(cli: Cli, db_path: Path) -> None:
     cli("list")
-    before = db_path.read_bytes()
+    before = store_bytes(db_path)
     result = cli("add", "Acme", "--expect", "2026-12-01", "--country", "Germnay")
     assert (result.code, result.out) == (2, "")
     assert result.err == (
         "error: unknown country 'GERMNAY' (did you mean DE (Germany)? see 'followup "
         "countries' for the codes)\n"
     )
-    assert db_path.read_bytes() == before
+    assert store_bytes(db_path) == before
 
 
 def test_countries_filters_by_name_and_shows_subdivision_names(cli: Cli) -> None:

@@ -450,16 +450,18 @@ class Tracker:
             raise UsageError("nothing to change: give at least one option, e.g. --role")
         if emailed_on is not None:
             self.check_day("email", emailed_on, None, now)
+            with self.db.reading() as s:
+                stored = self._row(s, interview_id)
+                if stored.emailed_on is None:
+                    raise InvalidChange(
+                        f"interview {interview_id} ({stored.company}) has no email recorded to "
+                        f"correct; record one with: followup emailed {interview_id} --on DATE"
+                    )
         with self.db.writing() as s:
             row = self._row(s, interview_id)
             merged = Details(**{f.name: getattr(row, f.name) for f in fields(Details)} | changes)
             self.validate(merged)
             if emailed_on is not None:
-                if row.emailed_on is None:
-                    raise InvalidChange(
-                        f"interview {interview_id} ({row.company}) has no email recorded to "
-                        f"correct; record one with: followup emailed {interview_id} --on DATE"
-                    )
                 _not_before_interview("email", emailed_on, merged.interviewed_on)
                 changes["emailed_on"] = emailed_on
                 if row.status == Status.EMAILED:
