@@ -237,7 +237,8 @@ def test_init_writes_to_followup_config(
     path = tmp_path / "mine/followup.toml"
     monkeypatch.setenv("FOLLOWUP_CONFIG", str(path))
     result = cli("init")
-    assert (result.code, result.out, result.err) == (0, f"Wrote {path}\n", "")
+    assert (result.code, result.err) == (0, "")
+    assert result.out.startswith(f"Wrote {path}\nNext steps:\n")
     assert settings(cli)["path"] == str(path)
 
 
