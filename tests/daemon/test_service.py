@@ -176,12 +176,26 @@ def test_uninstall_service_disables_and_removes_the_unit(
 # -- status --------------------------------------------------------------------------------
 
 
-def test_status_without_a_daemon_says_it_is_not_running(daemon: DaemonProcess) -> None:
-    done = daemon.cli("status")
+def test_status_without_a_daemon_says_it_is_not_running(
+    daemon: DaemonProcess, systemctl: FakeSystemctl
+) -> None:
+    done = daemon.cli("status", env=systemctl.env(daemon))  # a user manager answers
 
     assert (done.returncode, done.stderr) == (0, "")
     assert done.stdout.splitlines()[0] == (
         "daemon:         not running (start it: followup install-service)"
+    )
+
+
+def test_status_without_a_daemon_or_a_user_manager_offers_the_daemon(
+    daemon: DaemonProcess,
+) -> None:
+    done = daemon.cli("status")  # this machine: systemctl, but no user manager
+
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout.splitlines()[0] == (
+        "daemon:         not running (no systemd user manager here: start it with followup "
+        "daemon, e.g. from your desktop's autostart)"
     )
 
 
