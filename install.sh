@@ -18,6 +18,15 @@ chmod 700 "$data"
 ln -sf "$venv/bin/followup" "$bin/followup"
 echo "Installed: $bin/followup ($("$venv/bin/followup" --version))"
 
+# Shell completion (bash, zsh, fish) and the manual page, where each shell and man look.
+share="${XDG_DATA_HOME:-$HOME/.local/share}"
+mkdir -p "$share/bash-completion/completions" "$share/zsh/site-functions" \
+  "${XDG_CONFIG_HOME:-$HOME/.config}/fish/completions" "$share/man/man1"
+"$venv/bin/followup" completion bash > "$share/bash-completion/completions/followup"
+"$venv/bin/followup" completion zsh > "$share/zsh/site-functions/_followup"
+"$venv/bin/followup" completion fish > "${XDG_CONFIG_HOME:-$HOME/.config}/fish/completions/followup.fish"
+ln -sf "$venv/share/man/man1/followup.1" "$share/man/man1/followup.1"
+
 if ! command -v notify-send >/dev/null; then
   echo "note: notify-send is missing; install it with: sudo apt install libnotify-bin"
 fi

@@ -68,8 +68,9 @@ def nine_am(day: date) -> str:
 
 
 def test_add_says_when_the_email_reminder_will_come(cli: Cli) -> None:
-    # Mon 2026-11-23 expected; Tue 24, Wed 25 pass; Thu 26 is Thanksgiving -> Fri 27
-    result = cli("add", "Acme", "--expect", "2026-11-23")
+    # Mon 2026-11-23 expected; Tue 24, Wed 25 pass; Thu 26 is Thanksgiving -> Fri 27;
+    # recorded on Fri 20 Nov, before it
+    result = cli("add", "Acme", "--expect", "2026-11-23", at=datetime(2026, 11, 20, 17, tzinfo=UTC))
     assert ok(result) == (
         "Added interview 1: Acme.\n"
         "If you have not heard back, you will be reminded to email on "
@@ -371,14 +372,30 @@ def test_upcoming_lists_pending_reminders_soonest_first(cli: Cli) -> None:
 @pytest.mark.usefixtures("pending")
 def test_upcoming_json_is_an_array_soonest_first(cli: Cli) -> None:
     assert as_json(cli("upcoming", "--json")) == [
-        {"interview_id": 2, "company": "Soon", "kind": "email", "at": "2026-11-27T09:00:00-05:00"},
+        {
+            "interview_id": 2,
+            "company": "Soon",
+            "kind": "email",
+            "at": "2026-11-27T09:00:00-05:00",
+            "due": False,
+            "shown_at": None,
+        },
         {
             "interview_id": 4,
             "company": "Mailed",
             "kind": "move_on",
             "at": "2026-12-04T09:00:00-05:00",
+            "due": False,
+            "shown_at": None,
         },
-        {"interview_id": 1, "company": "Later", "kind": "email", "at": "2026-12-10T09:00:00-05:00"},
+        {
+            "interview_id": 1,
+            "company": "Later",
+            "kind": "email",
+            "at": "2026-12-10T09:00:00-05:00",
+            "due": False,
+            "shown_at": None,
+        },
     ]
 
 
@@ -632,20 +649,22 @@ def test_history_text_has_one_line_per_change(cli: Cli) -> None:
 # -- countries ------------------------------------------------------------------------------
 
 
-def test_countries_lists_codes_with_their_subdivisions(cli: Cli, db_path: Path) -> None:
+def test_countries_lists_codes_and_names_with_their_subdivisions(cli: Cli, db_path: Path) -> None:
     lines = ok(cli("countries")).splitlines()
     assert lines == sorted(lines)
     by_code = {line.split()[0]: line for line in lines}
-    assert by_code["US"].startswith("US  AK, AL, ")
+    assert by_code["US"].startswith("US  United States: AK, AL, ")
     assert ", CA, " in by_code["US"]
     assert ", BY, " in by_code["DE"]
+    assert by_code["JP"] == "JP  Japan"
     assert not db_path.exists()  # no database is needed to list countries
 
 
-def test_countries_json_maps_codes_to_subdivisions(cli: Cli) -> None:
-    data = as_json(cli("countries", "--json"))
-    assert "CA" in data["US"]
-    assert "BY" in data["DE"]
+def test_countries_json_gives_codes_names_and_subdivisions(cli: Cli) -> None:
+    data = {c["code"]: c for c in as_json(cli("countries", "--json"))}
+    assert data["US"]["name"] == "United States"
+    assert {"code": "CA", "name": "California"} in data["US"]["subdivisions"]
+    assert {"code": "BY", "name": "Bayern"} in data["DE"]["subdivisions"]
 
 
 # -- config ---------------------------------------------------------------------------------
@@ -664,6 +683,7 @@ def test_config_shows_the_path_and_every_default(cli: Cli, home: Path) -> None:
         "rules.move_on_after_business_days = 5  # default\n"
         'notify.at = "09:00"  # default\n'
         'notify.until = "20:00"  # default\n'
+        "notify.repeat_after_business_days = 1  # default\n"
         'notify.app_name = "followup"  # default\n'
         'notify.backend = "auto"  # default\n'
         f'store.url = "sqlite:///{home}/.local/share/followup/followup.db"  # default\n'
@@ -707,7 +727,7 @@ def test_config_json_has_the_path_and_settings(cli: Cli, config_file: Path) -> N
 
 def test_init_writes_the_commented_config(cli: Cli, home: Path) -> None:
     path = home / ".config/followup/config.toml"
-    assert ok(cli("init")) == f"Wrote {path}\n"
+    assert ok(cli("init")).startswith(f"Wrote {path}\nNext steps:\n")
     assert path.read_text() == config_docs.example()
     assert ok(cli("config")).startswith(f"config file: {path}\n")
 
@@ -723,7 +743,7 @@ def test_init_country_writes_it_uncommented(cli: Cli, home: Path) -> None:
 
 def test_init_writes_where_config_points(cli: Cli, tmp_path: Path) -> None:
     path = tmp_path / "elsewhere/followup.toml"
-    assert ok(cli("--config", str(path), "init")) == f"Wrote {path}\n"
+    assert ok(cli("--config", str(path), "init")).startswith(f"Wrote {path}\nNext steps:\n")
     assert path.read_text() == config_docs.example()
 
 
@@ -986,7 +1006,7 @@ BAD_INPUT = [
     _case(
         ("frobnicate",),
         2,
-        "argument COMMAND: invalid choice: 'frobnicate' (choose from ...)",
+        "unknown command 'frobnicate'; see: followup --help",
         id="unknown command",
     ),
     _case(("list", "--bogus"), 2, "unrecognized arguments: --bogus", id="unknown option"),

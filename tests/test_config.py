@@ -23,7 +23,8 @@ REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "config.example.toml"
 NO_COUNTRY_WARNING = (
     "warning: no calendar.country set and the locale names no country: "
-    "counting weekends only, no public holidays\n"
+    "counting weekends only, no public holidays (set it: followup init --country CC, "
+    "or calendar.country in {path})\n"
 )
 
 
@@ -67,6 +68,7 @@ def test_the_defaults_of_every_other_setting(cli: Cli, home: Path) -> None:
         "rules.move_on_after_business_days": 5,
         "notify.at": "09:00",
         "notify.until": "20:00",
+        "notify.repeat_after_business_days": 1,
         "notify.app_name": "followup",
         "notify.backend": "auto",
         "store.url": f"sqlite:///{home}/.local/share/followup/followup.db",
@@ -98,11 +100,11 @@ def test_a_german_locale_counts_german_holidays(cli: Cli, monkeypatch: pytest.Mo
 
 @pytest.mark.parametrize("lang", ["C.UTF-8", "C", "POSIX"])
 def test_a_locale_without_a_country_counts_weekends_only_and_warns_once(
-    cli: Cli, monkeypatch: pytest.MonkeyPatch, lang: str
+    cli: Cli, monkeypatch: pytest.MonkeyPatch, lang: str, config_file: Path
 ) -> None:
     monkeypatch.setenv("LANG", lang)
     result = cli("config", "--json")
-    assert (result.code, result.err) == (0, NO_COUNTRY_WARNING)
+    assert (result.code, result.err) == (0, NO_COUNTRY_WARNING.format(path=config_file))
     values = json.loads(result.out)["settings"]
     assert (values["calendar.country"], values["calendar.weekend"]) == (
         None,
@@ -111,12 +113,12 @@ def test_a_locale_without_a_country_counts_weekends_only_and_warns_once(
 
 
 def test_weekends_only_means_thanksgiving_is_a_business_day(
-    cli: Cli, monkeypatch: pytest.MonkeyPatch
+    cli: Cli, monkeypatch: pytest.MonkeyPatch, config_file: Path
 ) -> None:
     monkeypatch.setenv("LANG", "C.UTF-8")
     # Mon 2026-11-23 expected; Tue 24, Wed 25 pass -> Thu 26, Thanksgiving or not
     result = cli("add", "Acme", "--expect", "2026-11-23", "--json")
-    assert (result.code, result.err) == (0, NO_COUNTRY_WARNING)
+    assert (result.code, result.err) == (0, NO_COUNTRY_WARNING.format(path=config_file))
     data = json.loads(result.out)
     assert data["next_reminder"]["at"] == "2026-11-26T09:00:00-05:00"
     assert data["explanation"][1] == (
@@ -235,7 +237,8 @@ def test_init_writes_to_followup_config(
     path = tmp_path / "mine/followup.toml"
     monkeypatch.setenv("FOLLOWUP_CONFIG", str(path))
     result = cli("init")
-    assert (result.code, result.out, result.err) == (0, f"Wrote {path}\n", "")
+    assert (result.code, result.err) == (0, "")
+    assert result.out.startswith(f"Wrote {path}\nNext steps:\n")
     assert settings(cli)["path"] == str(path)
 
 

@@ -60,7 +60,7 @@ def _clock_time(value: Any) -> str | None:
 
 
 def _country(value: Any) -> str | None:
-    return None if re.fullmatch(r"[A-Z]{2,3}", value) else "must be a country code like 'US'"
+    return None if re.fullmatch(r"[A-Za-z]{2,3}", value) else "must be a country code like 'US'"
 
 
 def _zone(value: Any) -> str | None:
@@ -218,6 +218,16 @@ OPTIONS: tuple[Option, ...] = (
         "20:00",
         "No notification is shown after this time of day; it waits for the next 'at'",
         _clock_time,
+    ),
+    Option(
+        "notify",
+        "repeat_after_business_days",
+        int,
+        1,
+        "A reminder shown but not acted on (emailed, heard back, moved on, snoozed) is shown "
+        "again at 'at' this many business days after it was last shown, until you act; "
+        "0 shows each reminder once",
+        _between(0, 60),
     ),
     Option(
         "notify",
@@ -407,6 +417,9 @@ class NotifySettings:
     until: time
     app_name: str
     backend: str = "auto"
+    #: Business days after a reminder was last shown, not acted on, that it is shown
+    #: again (0: never again).
+    repeat_after_business_days: int = 1
 
 
 @dataclass(frozen=True)
@@ -566,7 +579,9 @@ def from_mapping(raw: Mapping[str, Any], path: Path, env: Mapping[str, str]) -> 
     values: dict[str, Any] = {}
     for section, body in raw.items():
         if section not in _BY_SECTION:
-            problems.append(f"unknown section [{section}]{_suggest(section, list(_BY_SECTION))}")
+            problems.append(
+                f"unknown section [{section}]{did_you_mean(section, list(_BY_SECTION))}"
+            )
             continue
         if not isinstance(body, dict):
             problems.append(f"[{section}] must be a table")
@@ -575,7 +590,7 @@ def from_mapping(raw: Mapping[str, Any], path: Path, env: Mapping[str, str]) -> 
             opt = _BY_SECTION[section].get(key)
             if opt is None:
                 problems.append(
-                    f"unknown key {section}.{key}{_suggest(key, list(_BY_SECTION[section]))}"
+                    f"unknown key {section}.{key}{did_you_mean(key, list(_BY_SECTION[section]))}"
                 )
                 continue
             problem = _check(opt, value)
@@ -597,15 +612,23 @@ def from_mapping(raw: Mapping[str, Any], path: Path, env: Mapping[str, str]) -> 
         if country is None:
             warnings.append(
                 "no calendar.country set and the locale names no country: "
-                "counting weekends only, no public holidays"
+                "counting weekends only, no public holidays "
+                f"(set it: followup init --country CC, or calendar.country in {path})"
             )
+    else:
+        country = country.upper()
     try:
         weekend = parse_weekend(get("calendar.weekend")) if get("calendar.weekend") else None
     except ConfigError as exc:
         raise ConfigError(f"{path}: {exc.message}") from None
+    subdivision = get("calendar.subdivision")
+    if subdivision is not None:
+        from followup.places import canonical_subdivision
+
+        subdivision = canonical_subdivision(country, subdivision)
     place = Place(
         country,
-        get("calendar.subdivision"),
+        subdivision,
         weekend,
         tuple(get("calendar.categories")),
     )
@@ -626,7 +649,13 @@ def from_mapping(raw: Mapping[str, Any], path: Path, env: Mapping[str, str]) -> 
         rules=RuleSettings(
             get("rules.email_after_business_days"), get("rules.move_on_after_business_days")
         ),
-        notify=NotifySettings(at, until, get("notify.app_name"), get("notify.backend")),
+        notify=NotifySettings(
+            at,
+            until,
+            get("notify.app_name"),
+            get("notify.backend"),
+            get("notify.repeat_after_business_days"),
+        ),
         store_url=get("store.url") or default_store_url(env),
         you=YouSettings(get("you.name"), get("you.signature")),
         lint_phrases=tuple(
@@ -760,7 +789,10 @@ def _type_name(kind: type) -> str:
     return {str: "a string", int: "a whole number", list: "a list"}.get(kind, kind.__name__)
 
 
-def _suggest(word: str, choices: list[str]) -> str:
+def did_you_mean(word: str, choices: list[str]) -> str:
+    """ " (did you mean 'show'?)" for the closest of ``choices`` to a mistyped ``word``
+    (``difflib``'s ratio of at least 0.6), else ""; config keys, commands and options all
+    suggest through this one place."""
     close = difflib.get_close_matches(word, choices, n=1)
     return f" (did you mean {close[0]!r}?)" if close else ""
 

@@ -24,13 +24,20 @@ _HEADER = """\
 
 
 def example(
-    *, country: str | None = None, subdivision: str | None = None, timezone: str | None = None
+    *,
+    country: str | None = None,
+    subdivision: str | None = None,
+    timezone: str | None = None,
+    name: str | None = None,
+    signature: str | None = None,
 ) -> str:
     """The commented config file; values given here are written uncommented."""
     chosen = {
         "calendar.country": country,
         "calendar.subdivision": subdivision,
         "calendar.timezone": timezone,
+        "you.name": name,
+        "you.signature": signature,
     }
     out = [_HEADER]
     section = None
@@ -93,6 +100,7 @@ def _effective_values(config: Config) -> dict[str, Any]:
         "rules.move_on_after_business_days": config.rules.move_on_after_business_days,
         "notify.at": f"{config.notify.at:%H:%M}",
         "notify.until": f"{config.notify.until:%H:%M}",
+        "notify.repeat_after_business_days": config.notify.repeat_after_business_days,
         "notify.app_name": config.notify.app_name,
         "notify.backend": config.notify.backend,
         "store.url": config.store_url,

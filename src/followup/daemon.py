@@ -547,7 +547,18 @@ class Daemon:
             notes += notes_for([item], self.config.rules, app_name, buttons=buttons)
         for note, group in notes:
             self._show(note, group, now)
+        self._plan_repeats({r.due.interview_id for r in items if _key(r.due) not in self.held})
         self._publish()
+
+    def _plan_repeats(self, interview_ids: set[int]) -> None:
+        """A reminder shown stays due until the user acts: schedule its repeat (showing it
+        changed the ledger only, which the store's change times do not see). A showing not
+        yet confirmed in the ledger is never scheduled again by this daemon."""
+        if not interview_ids:
+            return
+        for due, _view in self.tracker.pending_for(sorted(interview_ids)):
+            if due.interview_id not in self.jobs and _key(due) not in self.unconfirmed:
+                self._schedule(due)
 
     def _show(self, note: Note, group: Sequence[DueReminder], now: datetime) -> None:
         """Show one notification for ``group``: the ledger gets the intent first, and the
@@ -752,11 +763,7 @@ class Daemon:
             )
             return
         current = view.next_reminder
-        if (
-            not view.status.is_open
-            or current is None
-            or (current.kind, current.at_utc) != (kind, key[2])
-        ):
+        if not view.status.is_open or current is None or not view.shows(kind, key[2]):
             why = (
                 f"{view.company} changed since this reminder ({_state(view)}); "
                 f"see: followup show {interview_id}"

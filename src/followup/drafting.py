@@ -26,14 +26,14 @@ sign). The placeholders a template may use:
 ``$closing``
     The sign-off, "Best regards,".
 ``$your_name``
-    ``[you] name`` from the config, or nothing.
+    ``[you] name`` from the config, else the visible placeholder ``[your name]`` (a draft is
+    never silently unsigned; the CLI warns in one line how to set the name).
 ``$signature``
     ``[you] signature`` from the config (one or more lines), or nothing.
 
 Empty values leave no trace: a line that holds only placeholders and comes out empty is
 dropped, runs of spaces become one, a space left before punctuation goes, and blank lines
-never pile up. So with no name and no signature the draft simply ends at "Best regards,"
-and the mail client's own signature can follow.
+never pile up. So with no signature the draft ends at the name.
 
 The built-in templates are files in the package (``followup/templates/*.txt``). A file of
 the same name in ``$XDG_CONFIG_HOME/followup/templates/`` replaces a built-in one, and an
@@ -66,6 +66,10 @@ from followup.errors import InvalidChange, UsageError
 from followup.rules import Status
 from followup.tracker import InterviewView
 from followup.validation import one_line
+
+#: What stands for the sender's name when ``[you] name`` is not set: visible, so that a
+#: draft is never sent unsigned by mistake.
+NAME_PLACEHOLDER = "[your name]"
 
 #: The built-in template used when none is named.
 DEFAULT_TEMPLATE = "follow_up.txt"
@@ -114,6 +118,8 @@ class Draft:
     to: str | None
     subject: str
     body: str
+    #: No ``[you] name`` was set: the body holds :data:`NAME_PLACEHOLDER` where it goes.
+    unsigned: bool = False
 
     def text(self) -> str:
         """The draft as it is printed: ``To:`` (when known), ``Subject:``, a blank line, the
@@ -251,7 +257,8 @@ def compose(
     to = one_line(view.contact_email) if view.contact_email else None
     if to and any(c in to for c in "<>,; "):
         to = None
-    return Draft(to or None, one_line(subject), body)
+    unsigned = not _clean(you.name) and NAME_PLACEHOLDER in body
+    return Draft(to or None, one_line(subject), body, unsigned=unsigned)
 
 
 def placeholder_values(
@@ -277,7 +284,7 @@ def placeholder_values(
             else ""
         ),
         "closing": "Best regards,",
-        "your_name": _clean(you.name),
+        "your_name": _clean(you.name) or NAME_PLACEHOLDER,
         "signature": "\n".join(line.strip() for line in signature.strip().splitlines()),
     }
     assert set(values) == set(PLACEHOLDERS)

@@ -23,7 +23,18 @@ from followup import validation
 from followup.business_days import BusinessCalendar, calendar_for, check_place
 from followup.config import Config
 from followup.errors import ConfigError, InvalidChange, NotFound, UsageError
-from followup.rules import Kind, Reminder, Stage, Status, explain, next_reminder, snooze_day
+from followup.places import canonical_place, canonical_subdivision
+from followup.rules import (
+    Kind,
+    Reminder,
+    Showing,
+    Stage,
+    Status,
+    explain,
+    next_reminder,
+    showing,
+    snooze_day,
+)
 from followup.store import Database, DeletedInterview, Event, Interview, ShownReminder, findings
 from followup.store.models import as_dict
 
@@ -115,19 +126,51 @@ class InterviewView:
     next_reminder: Reminder | None
     explanation: tuple[str, ...] = ()
     shown_at: datetime | None = None
+    #: Where the next reminder stands in the ledger (None: no reminder, or not looked up).
+    showing: Showing | None = None
+
+    @property
+    def due_since(self) -> datetime | None:
+        """When the next reminder first came due, once shown and not acted on (aware, the
+        user's zone); ``None`` otherwise."""
+        if self.next_reminder is None or self.showing is None or not self.showing.is_due:
+            return None
+        return self.next_reminder.at
+
+    def shows(self, kind: Kind, at_utc: datetime) -> bool:
+        """Whether a notification for ``kind`` due at ``at_utc`` was for this interview's
+        current reminder: its planned instant or one of its repeats."""
+        r = self.next_reminder
+        if r is None or r.kind is not kind:
+            return False
+        return at_utc == r.at_utc or (self.showing is not None and at_utc in self.showing.instants)
 
 
 @dataclass(frozen=True)
 class Due:
-    """A pending reminder: what ``upcoming`` lists and what the daemon schedules."""
+    """A pending reminder: what ``upcoming`` lists and what the daemon schedules.
+
+    ``at`` (aware, the user's zone) is when it is shown next: the planned instant, or the
+    repeat of one shown and not acted on. Such a one has ``since``, the instant it first
+    came due, and ``shown_at``, when it was last shown (aware UTC). ``again`` is false for
+    one shown already that is not to be shown again (repeats off): ``at`` is then ``since``.
+    """
 
     interview_id: int
     company: str
     kind: Kind
     at: datetime
+    since: datetime | None = None
+    shown_at: datetime | None = None
+    again: bool = True
     #: the ledger holds an unconfirmed intent for it: a crash came between writing the
     #: intent and confirming the notification, so it may have been shown already
     maybe_shown: bool = False
+
+    @property
+    def is_due(self) -> bool:
+        """Shown and not acted on."""
+        return self.since is not None
 
 
 @dataclass(frozen=True)
@@ -202,6 +245,10 @@ class _Columns:
         raise AttributeError(name)
 
 
+#: A row without a place of its own: it plans in the user's calendar.
+_HOME = _Columns({"country": None, "subdivision": None})
+
+
 class Tracker:
     def __init__(self, config: Config, db: Database) -> None:
         self.config = config
@@ -221,6 +268,19 @@ class Tracker:
     def plan(self, row: Plannable) -> Reminder | None:
         stage = Stage(Status(row.status), row.reply_expected_on, row.emailed_on, row.snoozed_to)
         return next_reminder(stage, self.config.rules, self.calendar(row), self.config.timing)
+
+    def showing(self, reminder: Reminder, shown: Mapping[datetime, datetime] | None) -> Showing:
+        """Where ``reminder`` stands, given its interview's ledger entries of its kind (see
+        :func:`followup.rules.showing`); repeats are counted in the user's own calendar."""
+        if not shown:
+            return Showing(reminder.at_utc)
+        return showing(
+            reminder,
+            shown,
+            self.config.notify.repeat_after_business_days,
+            self.calendar(_HOME),
+            self.config.timing,
+        )
 
     def plan_columns(self, row: Plannable) -> dict[str, Any]:
         """The plan cache's columns for ``row`` under today's settings."""
@@ -275,24 +335,53 @@ class Tracker:
                 lines = tuple(
                     explain(reminder, self.config.rules, self.calendar(row), self.config.timing)
                 )
-            return self._view(row, reminder, lines, shown)
+            place = None
+            if reminder is not None:
+                ledger = _ledger(s, [row.id])
+                place = self.showing(reminder, ledger.get((row.id, reminder.kind.value)))
+            return self._view(row, reminder, lines, shown, place)
 
-    def interviews(self, *, include_closed: bool = False) -> list[InterviewView]:
+    def interviews(
+        self,
+        *,
+        include_closed: bool = False,
+        status: Status | None = None,
+        company: str | None = None,
+    ) -> list[InterviewView]:
+        """Interviews in id order: open ones, or all with ``include_closed``; only those in
+        ``status`` when given (closed ones too), and only those whose company name contains
+        ``company`` (any case and spacing) when given. Each view's ``showing`` says whether
+        its reminder is due since it was shown."""
         with self.db.reading() as s:
             # Plain rows, not ORM objects: a listing of thousands must stay quick.
             query = select(*_LISTED).order_by(Interview.id)
-            if not include_closed:
+            if status is not None:
+                query = query.where(Interview.status == status.value)
+            elif not include_closed:
                 query = query.where(Interview.status.in_(_OPEN))
             held = findings.held(s)
-            return [
-                self._view(row, None if row.id in held else self._cached_plan(row))
-                for row in s.execute(query)
-            ]
+            ledger = _ledger(s)
+            rows = list(s.execute(query))
+        needle = name_key(company) if company is not None else None
+        views = []
+        for row in rows:
+            if needle is not None and needle not in name_key(row.company):
+                continue
+            reminder = None if row.id in held else self._cached_plan(row)
+            place = None
+            if reminder is not None:
+                place = self.showing(reminder, ledger.get((row.id, reminder.kind.value)))
+            views.append(self._view(row, reminder, showing=place))
+        return views
 
     def upcoming(self) -> list[Due]:
-        """Every planned reminder not yet shown, soonest first."""
-        due = [d for d, _view in self.pending_for()]
-        return sorted(due, key=lambda d: (d.at, d.interview_id))
+        """Every reminder not acted on: those shown already and still due first (longest
+        due first), then the others, soonest first."""
+        due = [d for d, _view in self.pending_for(include_done=True)]
+        return sorted(
+            due,
+            key=lambda d: (not d.is_due, d.since if d.since else d.at, d.at, d.interview_id),
+        )
 
     def history(self, interview_id: int) -> list[HistoryEntry]:
         with self.db.reading() as s:
@@ -347,14 +436,38 @@ class Tracker:
             self._record(s, row, "created", now, _jsonable(details.given()))
         return self.get(row.id)
 
-    def edit(self, interview_id: int, details: Details, now: datetime) -> InterviewView:
+    def edit(
+        self,
+        interview_id: int,
+        details: Details,
+        now: datetime,
+        *,
+        emailed_on: date | None = None,
+    ) -> InterviewView:
+        """Change what was given; ``emailed_on`` corrects the day of an email already
+        recorded (UsageError when none is, or for a day in the future or before the
+        interview); a new email day plans the move-on reminder again."""
         changes = self.pin_country(details).given()
-        if not changes:
+        if not changes and emailed_on is None:
             raise UsageError("nothing to change: give at least one option, e.g. --role")
+        if emailed_on is not None:
+            self.check_day("email", emailed_on, None, now)
+            with self.db.reading() as s:
+                stored = self._row(s, interview_id)
+                if stored.emailed_on is None:
+                    raise InvalidChange(
+                        f"interview {interview_id} ({stored.company}) has no email recorded to "
+                        f"correct; record one with: followup emailed {interview_id} --on DATE"
+                    )
         with self.db.writing() as s:
             row = self._row(s, interview_id)
             merged = Details(**{f.name: getattr(row, f.name) for f in fields(Details)} | changes)
             self.validate(merged)
+            if emailed_on is not None:
+                _not_before_interview("email", emailed_on, merged.interviewed_on)
+                changes["emailed_on"] = emailed_on
+                if row.status == Status.EMAILED:
+                    row.snoozed_to = None
             for key, value in changes.items():
                 setattr(row, key, value.strip() if isinstance(value, str) else value)
             if "reply_expected_on" in changes and row.status == Status.WAITING:
@@ -422,6 +535,36 @@ class Tracker:
             row.status, row.snoozed_to, row.updated_at = status.value, None, now
             self._store_plan(row)
             self._record(s, row, status.value, now, {})
+        return self.get(interview_id)
+
+    def reopen(self, interview_id: int, now: datetime) -> InterviewView:
+        """Take back a mistaken ``heard`` (heard back), ``moved-on`` or ``withdraw``: the
+        interview returns to the state it had (emailed when an email was recorded, else
+        waiting), its outcome is cleared, a snooze it had is restored from the history, its
+        reminder is planned again, and the history records the reopen with what it undid.
+        Raises NotFound, and InvalidChange for an open interview."""
+        with self.db.writing() as s:
+            row = self._row(s, interview_id)
+            closed = Status(row.status)
+            if closed.is_open:
+                raise InvalidChange(
+                    f"cannot reopen interview {interview_id} ({row.company}): it is open "
+                    f"({closed.label})"
+                )
+            events = s.scalars(
+                select(Event).where(Event.interview_id == row.id).order_by(Event.id)
+            ).all()
+            status = Status.EMAILED if row.emailed_on is not None else Status.WAITING
+            details: dict[str, Any] = {"from": closed.value, "to": status.value}
+            if row.outcome is not None:
+                details["outcome"] = row.outcome
+            row.status, row.outcome = status.value, None
+            row.snoozed_to = _snooze_before_close(events, status)
+            if row.snoozed_to is not None:
+                details["snoozed_to"] = row.snoozed_to.isoformat()
+            row.updated_at = now
+            self._store_plan(row)
+            self._record(s, row, "reopened", now, details)
         return self.get(interview_id)
 
     def snooze(self, interview_id: int, days: int, now: datetime) -> InterviewView:
@@ -675,52 +818,67 @@ class Tracker:
             return (found[0], found[1]) if found else None
 
     def pending_for(
-        self, ids: Sequence[int] | None = None, until: datetime | None = None
+        self,
+        ids: Sequence[int] | None = None,
+        until: datetime | None = None,
+        *,
+        include_done: bool = False,
     ) -> list[tuple[Due, InterviewView]]:
-        """Unshown reminders of open interviews (all, or only ``ids``; only those due by
-        ``until`` when given), with their interviews. A reminder whose ledger row is an
-        unconfirmed intent is pending too, marked ``maybe_shown``."""
+        """Reminders of open interviews still to be shown (all, or only ``ids``; only those
+        to be shown by ``until`` when given), with their interviews: each at its planned
+        instant, or, once shown and not acted on, at its next repeat. ``include_done`` adds
+        the ones shown and not to be shown again (repeats off), which stay due. A showing
+        whose ledger row is an unconfirmed intent is pending too, marked ``maybe_shown``."""
         key = self.config.plan_key
+        zone = self.config.calendar.zone
         with self.db.reading() as s:
             query = select(*_LISTED).where(Interview.status.in_(_OPEN))
-            ledger = (
-                select(
-                    ShownReminder.interview_id,
-                    ShownReminder.kind,
-                    ShownReminder.due_at,
-                    ShownReminder.state,
-                )
-                .join(Interview, Interview.id == ShownReminder.interview_id)
-                .where(Interview.status.in_(_OPEN))
-            )
             if ids is not None:
                 query = query.where(Interview.id.in_(ids))
-                ledger = ledger.where(Interview.id.in_(ids))
             if until is not None:
+                # A repeat is always later than its planned instant: the plan bounds it.
                 stale = (Interview.plan_key != key) | Interview.plan_key.is_(None)
                 query = query.where(stale | (Interview.next_at <= until))
             rows = s.execute(query).all()
-            ledger_state = {(i, k, at): state for i, k, at, state in s.execute(ledger)}
+            ledger = _ledger(s, ids)
+            intents = _intents(s, ids)
             held = findings.held(s, ids)
         pending = []
         for row in rows:
             r = None if row.id in held else self._cached_plan(row)
-            if r is None or (until is not None and r.at > until):
+            if r is None:
                 continue
-            state = ledger_state.get((row.id, r.kind.value, r.at_utc))
-            if state != "shown":
-                due = Due(row.id, row.company, r.kind, r.at, maybe_shown=state == "intent")
-                pending.append((due, self._view(row, r)))
+            place = self.showing(r, ledger.get((row.id, r.kind.value)))
+            since = r.at if place.is_due else None
+            if place.next_at is None:
+                if not include_done:
+                    continue
+                due = Due(row.id, row.company, r.kind, r.at, since, place.last_shown_at, False)
+            else:
+                at = place.next_at.astimezone(zone)
+                if until is not None and at > until:
+                    continue
+                maybe = (row.id, r.kind.value, place.next_at) in intents
+                due = Due(
+                    row.id, row.company, r.kind, at, since, place.last_shown_at, maybe_shown=maybe
+                )
+            pending.append((due, self._view(row, r, showing=place)))
         return pending
 
     # -- helpers -----------------------------------------------------------------------
 
     def pin_country(self, details: Details) -> Details:
-        """A subdivision given alone belongs to the config's country of today; store that
-        country too, so that a later change of config cannot give it another meaning."""
-        if details.subdivision is not None and details.country is None:
-            return replace(details, country=self.config.calendar.place.country)
-        return details
+        """Codes in their stored spelling whatever the case typed (``us`` -> ``US``, ``ca``
+        -> ``CA``); a subdivision given alone belongs to the config's country of today:
+        store that country too, so that a later change of config cannot give it another
+        meaning."""
+        country, subdivision = canonical_place(details.country, details.subdivision)
+        if subdivision is not None and country is None:
+            country = self.config.calendar.place.country
+            subdivision = canonical_subdivision(country, subdivision)
+        if (country, subdivision) == (details.country, details.subdivision):
+            return details
+        return replace(details, country=country, subdivision=subdivision)
 
     def _today(self, now: datetime) -> date:
         return now.astimezone(self.config.calendar.zone).date()
@@ -730,6 +888,8 @@ class Tracker:
         import); raises FieldError naming the field and the bad value."""
         if not d.company or not d.company.strip():
             raise FieldError("company", "the company name must not be empty")
+        if all(_plain_name(v) for v in (d.country, d.subdivision)):
+            self._check_place(d)  # a mistyped name ("Germnay") gets its suggestion
         for name in validation.MAX_LENGTH:
             value = getattr(d, name)
             if value is None:
@@ -756,6 +916,9 @@ class Tracker:
                 _not_before_interview("expected", d.reply_expected_on, d.interviewed_on)
             except UsageError as exc:
                 raise FieldError("reply_expected_on", exc.message) from None
+        self._check_place(d)
+
+    def _check_place(self, d: Details) -> None:
         if d.country is not None or d.subdivision is not None:
             country = d.country.upper() if d.country else self.config.calendar.place.country
             for name, subdivision in (("country", None), ("subdivision", d.subdivision)):
@@ -828,6 +991,7 @@ class Tracker:
         reminder: Reminder | None,
         explanation: tuple[str, ...] = (),
         shown_at: datetime | None = None,
+        showing: Showing | None = None,
     ) -> InterviewView:
         return InterviewView(
             id=row.id,
@@ -846,13 +1010,79 @@ class Tracker:
             next_reminder=reminder,
             explanation=explanation,
             shown_at=shown_at,
+            showing=showing,
         )
+
+
+def _ledger(
+    s: Session, ids: Sequence[int] | None = None
+) -> dict[tuple[int, str], dict[datetime, datetime]]:
+    """The confirmed ledger of open interviews (all, or ``ids``): (interview id, kind) ->
+    due instant -> shown instant (aware UTC)."""
+    ledger: dict[tuple[int, str], dict[datetime, datetime]] = {}
+    for interview_id, kind, due_at, shown_at in _ledger_rows(s, ids, "shown"):
+        ledger.setdefault((interview_id, kind), {})[due_at] = shown_at
+    return ledger
+
+
+def _intents(s: Session, ids: Sequence[int] | None = None) -> set[tuple[int, str, datetime]]:
+    """The unconfirmed intents of open interviews (all, or ``ids``): (interview id, kind,
+    due instant in aware UTC) of each showing that may or may not have reached the screen."""
+    return {(i, kind, due) for i, kind, due, _shown in _ledger_rows(s, ids, "intent")}
+
+
+def _ledger_rows(
+    s: Session, ids: Sequence[int] | None, state: str
+) -> list[tuple[int, str, datetime, datetime]]:
+    """(interview id, kind, due instant, shown instant) of the ledger rows in ``state`` of
+    open interviews (all, or ``ids``)."""
+    query = (
+        select(
+            ShownReminder.interview_id,
+            ShownReminder.kind,
+            ShownReminder.due_at,
+            ShownReminder.shown_at,
+        )
+        .join(Interview, Interview.id == ShownReminder.interview_id)
+        .where(Interview.status.in_(_OPEN), ShownReminder.state == state)
+    )
+    if ids is not None:
+        query = query.where(Interview.id.in_(ids))
+    return [(i, kind, due, shown) for i, kind, due, shown in s.execute(query)]
+
+
+#: History entries after which no earlier snooze applies any more.
+_SNOOZE_RESETS = frozenset({"emailed", "next_round", "reopened", "imported"})
+_CLOSES = frozenset({"heard_back", "moved_on", "withdrawn"})
+
+
+def _snooze_before_close(events: Sequence[Event], status: Status) -> date | None:
+    """The day the reminder was snoozed to just before the interview was last closed, when
+    that snooze is of the reminder ``status`` waits for; else ``None``."""
+    kind = Kind.EMAIL if status is Status.WAITING else Kind.MOVE_ON
+    snoozed: tuple[str, date] | None = None
+    last_close = max((i for i, e in enumerate(events) if e.kind in _CLOSES), default=None)
+    for e in events[: last_close if last_close is not None else len(events)]:
+        details = json.loads(e.details) if e.details else {}
+        if e.kind == "snoozed" and "to" in details:
+            snoozed = (details.get("kind", ""), date.fromisoformat(details["to"]))
+        elif e.kind in _SNOOZE_RESETS or (e.kind == "edited" and "reply_expected_on" in details):
+            snoozed = None
+    if snoozed is not None and snoozed[0] == kind.value:
+        return snoozed[1]
+    return None
 
 
 def name_key(text: str | None) -> str:
     """One key for every spelling of a name ("Acme  Corp", "ACME corp"); a missing name
     is an empty one. Imports and statistics tell companies and roles apart by it."""
     return " ".join((text or "").casefold().split())
+
+
+def _plain_name(value: str | None) -> bool:
+    """Whether ``value`` is absent or short plain text: a place code or a place's name,
+    which the place check answers better than a length check ("did you mean DE")."""
+    return value is None or (len(value) <= 64 and validation.bad_character(value) is None)
 
 
 def _not_before_interview(what: str, day: date, interviewed: date | None) -> None:

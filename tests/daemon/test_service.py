@@ -362,12 +362,28 @@ def test_the_shipped_desktop_entry_is_valid_and_named_by_the_notifications() -> 
 # -- status --------------------------------------------------------------------------------
 
 
-def test_status_without_a_daemon_says_it_is_not_running(daemon: DaemonProcess) -> None:
+def test_status_without_a_daemon_says_it_is_not_running(
+    daemon: DaemonProcess, make_user_manager: Callable[..., UserManager]
+) -> None:
+    make_user_manager(daemon)  # a real user manager answers
+
     done = daemon.cli("status")
 
     assert (done.returncode, done.stderr) == (0, "")
     assert done.stdout.splitlines()[0] == (
         "daemon:         not running (start it: followup install-service)"
+    )
+
+
+def test_status_without_a_daemon_or_a_user_manager_offers_the_daemon(
+    daemon: DaemonProcess,
+) -> None:
+    done = daemon.cli("status")  # this machine: systemctl, but no user manager
+
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout.splitlines()[0] == (
+        "daemon:         not running (no systemd user manager here: followup "
+        "install-service --autostart starts it at login, followup daemon now)"
     )
 
 
