@@ -14,19 +14,15 @@ Debian's ``zsh`` and ``fish`` packages (run-tests.sh installs them).
 from __future__ import annotations
 
 import os
-import select
 import shutil
 import subprocess
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.support.harness import poll_until
+from tests.support.shells import Zsh
 from tests.support.specs import Cli
-
-BOUND_S = 30.0  # completion answers in well under a second; the machine is shared
-DUMP_KEY = "\x14"  # Ctrl-T, bound to the widget that writes $BUFFER to a file
 
 
 def script(cli: Cli, shell: str) -> str:
@@ -38,91 +34,13 @@ def script(cli: Cli, shell: str) -> str:
 # -- zsh -----------------------------------------------------------------------------------
 
 
-class Zsh:
-    """An interactive ``zsh -f`` on a pseudo-terminal with ``folder`` in ``fpath`` and
-    ``compinit`` run; stderr goes to a file of its own, the terminal's output is kept."""
-
-    def __init__(self, folder: Path, work: Path) -> None:
-        self.buffers = work / "buffers"
-        self.stderr_path = work / "zsh.stderr"
-        self.output = b""
-        self.master, slave = os.openpty()
-        env = {"PATH": os.environ["PATH"], "HOME": str(work), "TERM": "dumb", "LANG": "C.UTF-8"}
-        with open(self.stderr_path, "wb") as stderr:
-            self.process = subprocess.Popen(
-                ["zsh", "-f", "-i"],
-                stdin=slave,
-                stdout=slave,
-                stderr=stderr,
-                env=env,
-                start_new_session=True,
-            )
-        os.close(slave)
-        ready = work / "ready"
-        self.type(
-            f"fpath=({folder} $fpath); autoload -Uz compinit; compinit -u -D\n"
-            f'dump() {{ print -r -- "$BUFFER" >> {self.buffers}; BUFFER=; }}\n'
-            "zle -N dump; bindkey '^T' dump\n"
-            f"print -r -- ready > {ready}\n"
-        )
-        if not self._until(ready.exists):
-            raise AssertionError(f"zsh did not start: {self.output!r} {self.stderr()}")
-
-    def type(self, text: str) -> None:
-        os.write(self.master, text.encode())
-
-    def _drain(self) -> None:
-        """Keep what the terminal showed (and keep the terminal from filling up)."""
-        while select.select([self.master], [], [], 0)[0]:
-            try:
-                chunk = os.read(self.master, 65536)
-            except OSError:
-                return
-            if not chunk:
-                return
-            self.output += chunk
-
-    def _until(self, check: Callable[[], bool]) -> bool:
-        def done() -> bool:
-            self._drain()
-            return check()
-
-        return poll_until(done, BOUND_S, interval=0.05)
-
-    def lines(self) -> list[str]:
-        try:
-            return self.buffers.read_text(encoding="utf-8").splitlines()
-        except FileNotFoundError:
-            return []
-
-    def complete(self, partial: str) -> str:
-        """Type ``partial``, TAB, then the dump key: the line as TAB left it."""
-        count = len(self.lines())
-        self.type(partial + "\t" + DUMP_KEY)
-        if not self._until(lambda: len(self.lines()) > count):
-            raise AssertionError(f"no line after {partial!r}: {self.output!r} {self.stderr()}")
-        return self.lines()[count]
-
-    def stderr(self) -> str:
-        return self.stderr_path.read_text(encoding="utf-8", errors="replace")
-
-    def close(self) -> None:
-        self.type("exit\n")
-        try:
-            self.process.wait(10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(10)
-        os.close(self.master)
-
-
 @pytest.fixture
 def zsh(cli: Cli, tmp_path: Path) -> Iterator[Zsh]:
     assert shutil.which("zsh") is not None, "run-tests.sh installs zsh"
     folder = tmp_path / "site-functions"  # where install.sh puts it: a folder in fpath
     folder.mkdir()
     (folder / "_followup").write_text(script(cli, "zsh"), encoding="utf-8")
-    shell = Zsh(folder, tmp_path)
+    shell = Zsh(f"fpath=({folder} $fpath)", tmp_path)
     yield shell
     shell.close()
 
