@@ -4,6 +4,10 @@
 # ~/.local/bin; the daemon is installed as a systemd user service (an upgrade restarts it,
 # so the new code runs) or, where there is no systemd user manager, started at login by an
 # XDG autostart entry. It ends by saying what to do next.
+#
+# pip's own settings apply to both of its runs (the self-upgrade and the package): for
+# example `PIP_NO_INDEX=1 PIP_FIND_LINKS=DIR ./install.sh` installs offline from a folder of
+# wheels (the package's dependencies and its build backend, hatchling), with no upgrade of pip.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -53,6 +57,10 @@ echo "Next:"
 echo "  1. Set your country (public holidays are not business days): followup init --country XX"
 echo "  2. Add your first interview: followup add COMPANY --expect DATE"
 echo "  3. Check that notifications reach your desktop: followup test-notification"
+case "${SHELL:-}" in
+  # zsh looks for completion functions only in the folders of $fpath.
+  */zsh) echo "note: for completion in zsh, add to ~/.zshrc, before compinit: fpath=($share/zsh/site-functions \$fpath)" ;;
+esac
 case ":$PATH:" in
   *":$bin:"*) echo "$bin is on your PATH." ;;
   *) echo "note: $bin is not on your PATH; add it (e.g. in ~/.profile: PATH=\"\$HOME/.local/bin:\$PATH\") or run $bin/followup." ;;

@@ -174,15 +174,37 @@ def test_codes_are_read_in_any_case(
     assert (data["country"], data["subdivision"]) == stored
 
 
-def test_a_mistyped_country_name_suggests_its_code(cli: Cli, db_path: Path) -> None:
-    cli("list")
+GERMNAY = (
+    "error: unknown country 'Germnay' (did you mean DE (Germany)? see 'followup countries' "
+    "for the codes)\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("args", "error"),
+    [
+        (("add", "Beta", "--expect", "2026-12-01", "--country", "Germnay"), GERMNAY),
+        (("add", "Beta", "--expect", "2026-12-01", "--country", " Germnay "), GERMNAY),
+        (("edit", "1", "--country", "Germnay"), GERMNAY),
+        (
+            ("add", "Beta", "--expect", "2026-12-01", "--country", "Unitd States"),
+            "error: unknown country 'Unitd States' (did you mean US (United States)? see "
+            "'followup countries' for the codes)\n",
+        ),
+        (
+            ("add", "Beta", "--expect", "2026-12-01", "--country", "xq"),
+            "error: unknown country 'XQ' (see 'followup countries' for the codes)\n",
+        ),
+    ],
+    ids=["add", "add, spaces around", "edit", "a name of two words", "a code: upper case"],
+)
+def test_a_mistyped_country_is_named_as_typed_with_its_suggestion(
+    cli: Cli, db_path: Path, args: tuple[str, ...], error: str
+) -> None:
+    ok(cli("add", "Acme", "--expect", "2026-12-01", "--country", "US"))
     before = store_bytes(db_path)
-    result = cli("add", "Acme", "--expect", "2026-12-01", "--country", "Germnay")
-    assert (result.code, result.out) == (2, "")
-    assert result.err == (
-        "error: unknown country 'GERMNAY' (did you mean DE (Germany)? see 'followup "
-        "countries' for the codes)\n"
-    )
+    result = cli(*args)
+    assert (result.code, result.out, result.err) == (2, "", error)
     assert store_bytes(db_path) == before
 
 

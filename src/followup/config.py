@@ -616,7 +616,9 @@ def from_mapping(raw: Mapping[str, Any], path: Path, env: Mapping[str, str]) -> 
                 f"(set it: followup init --country CC, or calendar.country in {path})"
             )
     else:
-        country = country.upper()
+        from followup.places import canonical_country
+
+        country = canonical_country(country)
     try:
         weekend = parse_weekend(get("calendar.weekend")) if get("calendar.weekend") else None
     except ConfigError as exc:

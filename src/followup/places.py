@@ -33,8 +33,18 @@ class CountryEntry:
 
 
 def canonical_country(text: str | None) -> str | None:
-    """``text`` stripped and upper-cased: every country code is upper case."""
-    return text.strip().upper() if text is not None else None
+    """``text`` stripped, and upper-cased when it is written like a country code: two or
+    three ASCII letters (ISO 3166-1 alpha-2 or alpha-3; every code of the ``holidays``
+    package is one, in upper case: ``us`` -> ``US``, ``deu`` -> ``DEU``). Anything else (a
+    name, a mistyped name) is kept as typed, so that the check of the place names the value
+    the user typed (``Germnay``, not ``GERMNAY``). Imports nothing: config loading uses it."""
+    if text is None:
+        return None
+    text = text.strip()
+    return text.upper() if _CODE.fullmatch(text) else text
+
+
+_CODE = re.compile(r"[A-Za-z]{2,3}")
 
 
 def canonical_subdivision(country: str | None, text: str | None) -> str | None:

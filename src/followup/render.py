@@ -114,7 +114,6 @@ class Safe(str):
     it is, where any other text is made visible whole."""
 
 
-
 def text_width(text: str) -> int:
     """Columns ``text`` takes on a terminal: two for a wide (CJK) character, none for a
     combining mark (``wcwidth``, from the Unicode tables); a control character counts one."""

@@ -23,7 +23,7 @@ from followup import validation
 from followup.business_days import BusinessCalendar, calendar_for, check_place
 from followup.config import Config
 from followup.errors import ConfigError, InvalidChange, NotFound, UsageError
-from followup.places import canonical_place, canonical_subdivision
+from followup.places import canonical_country, canonical_place, canonical_subdivision
 from followup.rules import (
     Kind,
     Reminder,
@@ -920,7 +920,7 @@ class Tracker:
 
     def _check_place(self, d: Details) -> None:
         if d.country is not None or d.subdivision is not None:
-            country = d.country.upper() if d.country else self.config.calendar.place.country
+            country = canonical_country(d.country) or self.config.calendar.place.country
             for name, subdivision in (("country", None), ("subdivision", d.subdivision)):
                 try:
                     _check_place(country, subdivision)

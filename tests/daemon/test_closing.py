@@ -75,6 +75,33 @@ def test_a_reload_that_moves_the_reminder_closes_it(
     assert poll_until(lambda: daemon.state().get("next_reminder") == moved, BOUND_S)
 
 
+def test_a_reminder_shown_again_closes_the_one_shown_before(
+    make_daemon: Callable[..., DaemonProcess],
+    notification_server: NotificationServer,
+    fake_clock: FakeClock,
+) -> None:
+    # Shown Mon 2030-01-07 (due 09:00) and left on screen, not acted on: it stays due and
+    # is shown again at 09:00 on the next business day, Tue 2030-01-08. Nothing was
+    # recorded in between (no command, no button, no reload): the new notification of the
+    # interview is what retires the old one.
+    daemon = dbus_daemon(make_daemon)
+    first = start(daemon, notification_server, fake_clock, "email")
+    assert poll_until(lambda: len(daemon.ledger()) == 1, BOUND_S)  # its repeat is planned
+
+    daemon.set_clock(datetime(2030, 1, 8, 8, 59, 59, tzinfo=UTC))
+
+    again = notification_server.wait_for(2, timeout=BOUND_S)[1]
+    assert (again["summary"], again["replaces_id"]) == ("Time to email Acme", 0)
+    assert again["id"] != first["id"]
+    [closed] = notification_server.wait_closed(1, timeout=BOUND_S)
+    assert closed["closed"] == first["id"]
+    assert closed["received_at"] >= again["received_at"]  # closed once the new one is up
+    daemon.wait_log(
+        f"closed notification {first['id']}: another reminder for the interview is shown"
+    )
+    assert not poll_until(lambda: len(notification_server.closed()) > 1, 2.0)  # not the new
+
+
 def test_a_reminder_acted_on_by_its_button_is_replaced_by_the_confirmation_not_closed(
     make_daemon: Callable[..., DaemonProcess],
     notification_server: NotificationServer,

@@ -615,7 +615,7 @@ def _row(
             contact_email=text("email"),
             interviewed_on=interviewed,
             reply_expected_on=expected,
-            country=country.upper() if country else None,
+            country=country,
             subdivision=text("subdivision"),
             notes=text("notes"),
         )
