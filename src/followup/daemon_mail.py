@@ -16,7 +16,8 @@ thread, when the server offers it; an ``EXISTS`` there starts a check at once. I
 only after a check worked, so a refused login is never retried by it on its own.
 
 A look that fails (the password command, a refused login or certificate, an unreachable
-server, a folder that does not exist) is logged once per cause, shown by ``followup
+server, a folder that does not exist) is logged once per cause (what failed: a connection
+refused and then reset is one cause), shown by ``followup
 status`` (the state file) and tried again with backoff, from ``RETRY_FIRST_S`` doubling up
 to ``RETRY_MAX_S``; reminders go on meanwhile. The password lives in the reading thread for
 one login only and is never logged.
@@ -299,7 +300,7 @@ class MailWatch:
         self._failures += 1
         delay = min(RETRY_FIRST_S * 2 ** (self._failures - 1), RETRY_MAX_S)
         self._next_check = time.monotonic() + delay
-        if why != self._error:
+        if self._error is None or _cause(why) != _cause(self._error):
             log.error(
                 "cannot check the mailbox: %s; trying again in %.0f s, then less and less "
                 "often (at most every %.0f minutes)",
@@ -497,3 +498,9 @@ class MailWatch:
             log.error("could not close notification %d: %s", notification_id, exc.message)
             return
         log.info("closed notification %d: its mail finding was answered", notification_id)
+
+
+def _cause(why: str) -> str:
+    """What failed, without the system's wording of why: "cannot reach HOST:PORT" for both
+    a refused and a reset connection, so that a server going down is logged once."""
+    return why.split(": ", 1)[0]

@@ -219,14 +219,14 @@ def finding_note(f: Finding, app_name: str, *, buttons: bool) -> Note:
     if f.kind == "sent":
         to = _short(", ".join(f.recipients), 120)
         body = (
-            f"Your Sent folder has a message to {to} of {long_day(f.on)}: “{subject}”. "
+            f"Your Sent folder has a message to {to} on {long_day(f.on)}: “{subject}”. "
             "Was it your follow-up email?"
         )
         yes = f"followup emailed {f.interview_id} --on {f.on.isoformat()}"
     else:
         sender = _short(f.sender or "an address at the company", 120)
         body = (
-            f"A message from {sender} of {long_day(f.on)}: “{subject}”. "
+            f"A message from {sender} on {long_day(f.on)}: “{subject}”. "
             f"Reminders for {company} wait until you answer."
         )
         yes = (

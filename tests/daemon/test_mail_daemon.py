@@ -221,7 +221,7 @@ def test_the_reply_question_is_shown_instead_of_the_move_on_reminder(
     [question] = notification_server.wait_for(1, timeout=20)
     assert question["summary"] == "Acme replied on Thu 10 Jan?"
     assert question["body"] == (
-        "A message from dana@acme.example of Thursday 10 January 2030: "
+        "A message from dana@acme.example on Thu 10 Jan 2030: "
         "“Re: Following up on my interview”. Reminders for Acme wait until you answer."
     )
 
@@ -335,7 +335,9 @@ def test_a_failing_mailbox_is_logged_once_shown_by_status_retried_and_reminders_
     assert poll_until(lambda: daemon.state().get("mail_failures", 0) >= 2, 40)
     assert daemon.log().count("cannot check the mailbox") == 1
     state = daemon.state()
-    assert state["mail_error"] in daemon.log()
+    # the cause as logged; the system's wording may change from try to try (a connection
+    # reset while the server stops, then refused): the same cause, not logged again
+    assert state["mail_error"].startswith(logged.removeprefix("cannot check the mailbox: "))
     status = daemon.cli_ok("status")
     assert f"mailbox:        {state['mail_error']} (since " in status
     assert "retrying with backoff" in status
