@@ -232,6 +232,38 @@ def test_the_reply_question_is_shown_instead_of_the_move_on_reminder(
     assert json.loads(daemon.cli_ok("upcoming", "--json")) == []
 
 
+def test_a_move_on_reminder_shown_before_the_reply_was_found_is_taken_off_the_screen(
+    make_daemon: Callable[..., DaemonProcess],
+    notification_server: NotificationServer,
+    fake_clock: FakeClock,
+    dovecot: Dovecot,
+) -> None:
+    """Started when the move-on reminder is due, the daemon may show it before its first
+    look at the mailbox ends: once the reply is found, no move-on reminder stays."""
+    dovecot.deliver(THEIR_REPLY)
+    fake_clock.set(TUE_2030_01_15_10H)
+    daemon = make_daemon(config=mail_config(dovecot))
+    add_acme(daemon, emailed=True)
+    daemon.start().wait_ready()
+
+    def asked() -> bool:
+        return any(
+            n["summary"] == "Acme replied on Thu 10 Jan?"
+            for n in notification_server.notifications()
+        )
+
+    assert poll_until(asked, 20)
+    move_on = [
+        n["id"]
+        for n in notification_server.notifications()
+        if n["summary"] == "Time to move on from Acme"
+    ]
+    if move_on:
+        closed = notification_server.wait_closed(len(move_on))
+        assert {c["closed"] for c in closed} >= set(move_on)
+    assert json.loads(daemon.cli_ok("upcoming", "--json")) == []
+
+
 def test_not_a_reply_brings_the_move_on_reminder_back(
     make_daemon: Callable[..., DaemonProcess],
     notification_server: NotificationServer,
