@@ -78,6 +78,7 @@ from followup.store.watch import StoreWatch
 from followup.tracker import Due, InterviewView, Tracker
 
 if TYPE_CHECKING:
+    from followup.daemon_mail import MailWatch
     from followup.transfer.ics import Feed
 
 log = logging.getLogger("followup.daemon")
@@ -174,6 +175,7 @@ class Daemon:
         self._wake_r.setblocking(False)
         self._wake_w.setblocking(False)
         self._scheduler = self._make_scheduler()
+        self.mail: MailWatch | None = None
 
     # -- setup -------------------------------------------------------------------------
 
@@ -183,6 +185,28 @@ class Daemon:
         self.tracker = Tracker(config, self.db)
         self._feed: Feed | None = None
         self._watch = StoreWatch(self.db.path)
+
+    def _start_mail(self) -> None:
+        """The ``[mail]`` watch (see :mod:`followup.daemon_mail`), made again on a reload."""
+        if self.mail is not None:
+            self.mail.stop()
+            self.mail = None
+        if self.config.mail is None:
+            return
+        from followup.daemon_mail import MailWatch
+
+        self.mail = MailWatch(
+            self.config,
+            self.tracker,
+            self.notifier,
+            self.state,
+            clock=self.clock,
+            wake=self._wake,
+            in_window=self.in_window,
+            replan=lambda: self._sync(everything=False),
+            publish=self._publish,
+        )
+        self.mail.start()
 
     def _make_scheduler(self) -> Any:
         from apscheduler.executors.pool import ThreadPoolExecutor
@@ -222,11 +246,14 @@ class Daemon:
             except StoreError as exc:
                 self._store_down(exc)
             _settle_memory()
+            self._start_mail()
             self.systemd.ready(self._status_text())
             log.info("ready: %s", self._status_text())
             self._loop()
         finally:
             self.systemd.stopping()
+            if self.mail is not None:
+                self.mail.stop()
             stop = getattr(self.notifier, "stop", None)
             if stop is not None:
                 stop()
@@ -284,8 +311,12 @@ class Daemon:
         if self.flags.changed or store_changed:
             self.flags.changed = False
             self._sync(everything=self._store_retry_at is not None and not self.known)
+            if self.mail is not None:
+                self.mail.store_changed()
         if not self.signals.empty():
             self._handle_signals()
+        if self.mail is not None:
+            self.mail.work()
         if not self.fired.empty():
             self._collect_fired()
         if self.held:
@@ -321,6 +352,9 @@ class Daemon:
         elif self.held:
             soonest = min(h.next_attempt for h in self.held.values())
             timeout = min(timeout, (soonest - self.clock()).total_seconds())
+        mail = self.mail.timeout() if self.mail is not None else None
+        if mail is not None and self._store_retry_at is None:
+            timeout = min(timeout, mail)
         return max(0.0, timeout)
 
     def _drain_wakeups(self) -> None:
@@ -460,6 +494,7 @@ class Daemon:
             self._sync(everything=True)
         except StoreError as exc:
             self._store_down(exc)
+        self._start_mail()
         self.systemd.ready(self._status_text())
 
     # -- showing -----------------------------------------------------------------------
@@ -717,6 +752,8 @@ class Daemon:
                 sig = self.signals.get_nowait()
             except Empty:
                 return
+            if self.mail is not None and self.mail.on_signal(sig):
+                continue
             if sig.action is None:
                 if sig.notification_id in self.reshown:
                     self.reshown.discard(sig.notification_id)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from followup.notifier import Note
 from followup.rules import Kind, RuleSettings, long_day, short_day
+from followup.store.findings import Finding
 from followup.tracker import Due, InterviewView
 
 MAX_NAME = 60
@@ -188,3 +189,69 @@ def not_recorded(company: str, why: str, app_name: str, replaces_id: int) -> Not
     return Note(
         f"Nothing recorded for {_short(company)}", body[:MAX_BODY], app_name, (), replaces_id
     )
+
+
+# -- questions from the mailbox --------------------------------------------------------------
+
+#: The buttons of a finding's question: a sent finding ("You emailed Acme on Mon 7 Jan?")
+#: and a reply finding ("Acme replied on Thu 10 Jan?"). Yes records what ``followup emailed
+#: ID --on DAY`` or ``followup heard ID --on DAY --outcome other`` records; no is ``followup
+#: mail dismiss FINDING_ID``.
+MAIL_EMAILED, MAIL_NOT_IT = "mail-emailed", "mail-not-it"
+MAIL_REPLIED, MAIL_NOT_REPLY = "mail-replied", "mail-not-reply"
+SENT_ACTIONS = ((MAIL_EMAILED, "Yes, I emailed"), (MAIL_NOT_IT, "Not it"))
+REPLY_ACTIONS = ((MAIL_REPLIED, "They replied"), (MAIL_NOT_REPLY, "Not a reply"))
+FINDING_ACTIONS = {"sent": SENT_ACTIONS, "reply": REPLY_ACTIONS}
+
+
+def finding_title(f: Finding) -> str:
+    company = _short(f.company)
+    if f.kind == "sent":
+        return f"You emailed {company} on {short_day(f.on)}?"
+    return f"{company} replied on {short_day(f.on)}?"
+
+
+def finding_note(f: Finding, app_name: str, *, buttons: bool) -> Note:
+    """The question a finding asks. With ``buttons`` the answers are the buttons of
+    :data:`FINDING_ACTIONS`; without, the body names the commands that answer it."""
+    company = _short(f.company)
+    subject = _short(f.subject, 120)
+    if f.kind == "sent":
+        to = _short(", ".join(f.recipients), 120)
+        body = (
+            f"Your Sent folder has a message to {to} on {long_day(f.on)}: “{subject}”. "
+            "Was it your follow-up email?"
+        )
+        yes = f"followup emailed {f.interview_id} --on {f.on.isoformat()}"
+    else:
+        sender = _short(f.sender or "an address at the company", 120)
+        body = (
+            f"A message from {sender} on {long_day(f.on)}: “{subject}”. "
+            f"Reminders for {company} wait until you answer."
+        )
+        yes = (
+            f"followup heard {f.interview_id} --on {f.on.isoformat()} "
+            "--outcome offer|rejected|next-round|other"
+        )
+    if not buttons:
+        body += f"\nYes: {yes}\nNo: followup mail dismiss {f.id}"
+    actions = FINDING_ACTIONS[f.kind] if buttons else ()
+    return Note(finding_title(f), body[:MAX_BODY], app_name, actions)
+
+
+def finding_dismissed(f: Finding, view: InterviewView, app_name: str, replaces_id: int) -> Note:
+    """What replaces a finding's question once "Not it" / "Not a reply" was recorded."""
+    company = _short(f.company)
+    done = f"not your email to {company}" if f.kind == "sent" else f"not a reply from {company}"
+    body = f"Dismissed: {done}. {next_step(view)}"
+    return Note(f"Dismissed: {done}", body[:MAX_BODY], app_name, (), replaces_id)
+
+
+def findings_summary(found: Sequence[Finding], app_name: str) -> Note:
+    """Several questions at once: one notification naming each, answered in the terminal."""
+    lines = [f"[{f.id}] {finding_title(f)}" for f in found[:8]]
+    if len(found) > 8:
+        lines.append(f"and {len(found) - 8} more")
+    lines.append("Answer them: followup mail check")
+    title = f"{len(found)} questions from your mailbox"
+    return Note(title, "\n".join(lines)[:MAX_BODY], app_name)

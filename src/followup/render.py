@@ -423,6 +423,9 @@ def status_json(
         "reload_error": state.reload_error if state else None,
         "reload_error_at": state.reload_error_at if state else None,
         "store_error": state.store_error if state else None,
+        "mail_checked_at": state.mail_checked_at if state else None,
+        "mail_error": state.mail_error if state else None,
+        "mail_error_at": state.mail_error_at if state else None,
     }
 
 
@@ -479,7 +482,23 @@ def status_text(
         )
     if state and state.store_error:
         lines.append(f"store:          {state.store_error}; retrying with backoff")
+    if state and config.mail is not None:
+        lines.append(f"mailbox:        {mail_status(state)}")
     return "\n".join(lines)
+
+
+def mail_status(state: DaemonState) -> str:
+    """The daemon's mailbox checks, for ``followup status``."""
+    if state.mail_error:
+        tries = f"{state.mail_failures} tr{'y' if state.mail_failures == 1 else 'ies'}"
+        return (
+            f"{state.mail_error} (since {state.mail_error_at}); retrying with backoff "
+            f"({tries} so far)"
+        )
+    if state.mail_checked_at is None:
+        return "not checked yet"
+    idle = f"; new mail in {state.mail_idle} noticed at once (IDLE)" if state.mail_idle else ""
+    return f"checked {state.mail_checked_at}{idle}"
 
 
 # -- export and import ---------------------------------------------------------------------

@@ -39,6 +39,14 @@ class DaemonState:
     reload_error_at: str | None = None
     #: the store could not be used at the last try (it is retried with backoff), or None
     store_error: str | None = None
+    #: the mailbox (``[mail]``): the last look that worked, the failure of the last try
+    #: (retried with backoff) and since when it fails and how many tries in a row, and the
+    #: folder the server announces new mail of (IDLE), when it does
+    mail_checked_at: str | None = None
+    mail_error: str | None = None
+    mail_error_at: str | None = None
+    mail_failures: int = 0
+    mail_idle: str | None = None
 
 
 class DaemonLock:

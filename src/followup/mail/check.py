@@ -81,6 +81,27 @@ def look(source: Source, interviews: Sequence[OpenInterview], zone: ZoneInfo) ->
     )
 
 
+def read(
+    settings: MailSettings, interviews: Sequence[OpenInterview], zone: ZoneInfo
+) -> list[Candidate]:
+    """Open the configured mailbox, look for ``interviews`` and close it again.
+
+    Touches neither the store nor the screen, so the daemon runs it in a thread of its own
+    while its loop goes on. Raises MailError naming what failed.
+    """
+    source = open_source(settings)
+    try:
+        return look(source, interviews, zone)
+    finally:
+        source.close()
+
+
+def record(tracker: Tracker, candidates: Sequence[Candidate], now: datetime) -> list[Finding]:
+    """Store what a look found (each message once per interview and kind); returns the
+    findings new to the store. Raises the store's errors."""
+    return tracker.record_findings([_new(c) for c in candidates], now)
+
+
 def check(tracker: Tracker, now: datetime, source: Source | None = None) -> CheckResult:
     """Look now, store new findings and return them with every pending one.
 
@@ -95,7 +116,7 @@ def check(tracker: Tracker, now: datetime, source: Source | None = None) -> Chec
     finally:
         if opened:
             source.close()
-    new = tracker.record_findings([_new(c) for c in candidates], now)
+    new = record(tracker, candidates, now)
     return CheckResult(new, tracker.pending_findings())
 
 

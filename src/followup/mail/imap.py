@@ -47,7 +47,7 @@ class ImapSource:
         assert settings.imap_host is not None and settings.username is not None
         self.settings = settings
         self.host = settings.imap_host
-        with self._errors():
+        with self.errors():
             self.client = self._connect()
             try:
                 self.client.login(settings.username, password)
@@ -82,7 +82,9 @@ class ImapSource:
         return client
 
     @contextmanager
-    def _errors(self) -> Iterator[None]:
+    def errors(self) -> Iterator[None]:
+        """Turn the socket's, TLS's and imaplib's failures inside into MailError naming
+        the host and the cause (never the password)."""
         where = f"{self.host}:{self.settings.imap_port}"
         try:
             yield
@@ -110,16 +112,16 @@ class ImapSource:
         """``mail.sent_folder``, else the folder flagged ``\\Sent``, else ``Sent``."""
         if self.settings.sent_folder:
             return self.settings.sent_folder
-        with self._errors():
+        with self.errors():
             for flags, _delimiter, name in self.client.list_folders():
                 if b"\\Sent" in flags:
                     return str(name)
         return "Sent"
 
-    def _examine(self, folder: str) -> int:
+    def examine(self, folder: str) -> int:
         """Open ``folder`` read-only (EXAMINE); returns its UIDVALIDITY."""
         try:
-            with self._errors():
+            with self.errors():
                 info = self.client.select_folder(folder, readonly=True)
         except IMAPClientError as exc:
             raise MailError(f"no folder {folder!r} on {self.host} ({_server_text(exc)})") from None
@@ -149,9 +151,9 @@ class ImapSource:
         return found
 
     def _find(self, folder: str, terms: list[list[str]], since: date) -> list[MessageHeaders]:
-        validity = self._examine(folder)
+        validity = self.examine(folder)
         uids: set[int] = set()
-        with self._errors():
+        with self.errors():
             for start in range(0, len(terms), _BATCH):
                 criteria = ["SENTSINCE", since - _MARGIN, *_any_of(terms[start : start + _BATCH])]
                 uids.update(self.client.search(criteria))

@@ -9,6 +9,7 @@ printed, and no error message quotes the command's output.
 from __future__ import annotations
 
 import subprocess
+import threading
 from collections.abc import Sequence
 
 from followup.errors import MailError
@@ -22,31 +23,44 @@ def read_password(command: Sequence[str]) -> str:
     Raises MailError naming the program when it cannot be run, fails (with the first line
     of its standard error, which a password manager uses for its complaint), times out, or
     prints nothing.
+
+    The time limit is a timer that kills the program, not ``subprocess.run(timeout=...)``,
+    whose wait polls with ``time.sleep``: that fails (EINVAL) under libfaketime, the clock
+    of the daemon's tests, and the daemon reads the password too.
     """
     program = command[0]
     try:
-        result = subprocess.run(
+        proc = subprocess.Popen(
             list(command),
             stdin=subprocess.DEVNULL,
-            capture_output=True,
-            timeout=TIMEOUT_S,
-            check=False,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
         )
     except FileNotFoundError:
         raise MailError(f"mail.password_command: no program {program!r}") from None
     except PermissionError:
         raise MailError(f"mail.password_command: {program!r} is not executable") from None
-    except subprocess.TimeoutExpired:
-        raise MailError(
-            f"mail.password_command: {program!r} gave no password in {TIMEOUT_S} s"
-        ) from None
-    if result.returncode != 0:
-        complaint = result.stderr.decode("utf-8", "replace").strip().splitlines()
+    killed = threading.Event()
+
+    def kill() -> None:
+        killed.set()
+        proc.kill()
+
+    timer = threading.Timer(TIMEOUT_S, kill)
+    timer.start()
+    try:
+        out, err = proc.communicate()
+    finally:
+        timer.cancel()
+    if killed.is_set():
+        raise MailError(f"mail.password_command: {program!r} gave no password in {TIMEOUT_S} s")
+    if proc.returncode != 0:
+        complaint = err.decode("utf-8", "replace").strip().splitlines()
         why = f": {complaint[0]}" if complaint else ""
         raise MailError(
-            f"mail.password_command: {program!r} failed with exit status {result.returncode}{why}"
+            f"mail.password_command: {program!r} failed with exit status {proc.returncode}{why}"
         )
-    lines = result.stdout.decode("utf-8", "replace").splitlines()
+    lines = out.decode("utf-8", "replace").splitlines()
     if not lines or not lines[0]:
         raise MailError(f"mail.password_command: {program!r} printed no password")
     return lines[0]
