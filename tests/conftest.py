@@ -1,4 +1,5 @@
-"""Fixtures shared by every test: an isolated home and the CLI run in-process."""
+"""Fixtures shared by every test: an isolated home, the CLI run in-process, and the stores
+(the default SQLite file, and a fresh database on one PostgreSQL cluster per session)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from followup.cli import main
+from tests.support.postgres import PostgresCluster
 
 
 @dataclass
@@ -56,3 +58,23 @@ def cli(capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
         return Result(code, captured.out, captured.err)
 
     return run
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresCluster]:
+    """One throwaway PostgreSQL cluster for the whole run (``initdb`` takes seconds)."""
+    with PostgresCluster() as cluster:
+        yield cluster
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest, db_path: Path, config_file: Path) -> str:
+    """The store a test runs against, once per dialect: the default SQLite file, or a fresh
+    database on the session's PostgreSQL cluster. The config file points ``store.url`` at it,
+    so the CLI and the daemon use it too."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{db_path}"
+    else:
+        url = request.getfixturevalue("postgres").create_database()
+    config_file.write_text(f'[store]\nurl = "{url}"\n')
+    return str(url)

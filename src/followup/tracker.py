@@ -25,6 +25,7 @@ from followup.config import Config
 from followup.errors import ConfigError, InvalidChange, NotFound, UsageError
 from followup.rules import Kind, Reminder, Stage, Status, explain, next_reminder, snooze_day
 from followup.store import Database, Event, Interview, ShownReminder
+from followup.store.database import move_id_sequence
 from followup.store.models import as_dict
 
 #: An interview as a mapped object, or as a plain row of its columns (for quick listings).
@@ -475,6 +476,8 @@ class Tracker:
         for table, rows in ((Interview, interviews), (Event, events), (ShownReminder, shown)):
             if rows:
                 s.execute(insert(cast(Table, table.__table__)), rows)
+        if interviews:
+            move_id_sequence(s, Interview.__tablename__)
 
     # -- the daemon's ledger -------------------------------------------------------------
 

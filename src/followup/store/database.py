@@ -1,9 +1,16 @@
-"""Opening the database: engine, sessions, the schema check and SQLite's concurrency settings.
+"""Opening the database: engine, sessions, the schema check and each dialect's concurrency
+settings.
 
-The CLI and the daemon use one SQLite file at the same time. WAL lets readers run beside a
-writer; every write transaction starts with ``BEGIN IMMEDIATE`` so that it takes the write
-lock up front and waits (busy timeout) instead of failing with "database is locked" when it
-would otherwise upgrade a read lock after another process committed.
+The CLI and the daemon use one store at the same time, and so do several machines sharing a
+PostgreSQL database. Every write transaction is serialised against every other, the way
+SQLite does by itself, so that a read-then-write in one transaction never races another:
+
+- SQLite: WAL lets readers run beside a writer; every write transaction starts with
+  ``BEGIN IMMEDIATE`` so that it takes the write lock up front and waits (busy timeout)
+  instead of failing with "database is locked" when it would otherwise upgrade a read lock
+  after another process committed.
+- PostgreSQL: every write transaction first takes one transaction-scoped advisory lock
+  (``pg_advisory_xact_lock``), released at commit or rollback; readers never wait for it.
 """
 
 from __future__ import annotations
@@ -16,9 +23,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.orm import Session
 
 from followup.errors import StoreError
@@ -27,6 +34,8 @@ from followup.errors import StoreError
 #: which costs more start-up time than a listing may take. A test keeps it in step.
 HEAD_REVISION = "0002"
 BUSY_TIMEOUT_S = 30
+#: The key of the PostgreSQL advisory lock every write transaction takes ("followup" in ASCII).
+WRITE_LOCK_KEY = 0x666F6C6C6F777570
 
 
 def _sqlite_path(url: str) -> Path | None:
@@ -49,7 +58,7 @@ def prepare_sqlite_file(path: Path) -> None:
 def _make_engine(url: str) -> Engine:
     try:
         if _sqlite_path(url) is None and not url.startswith("sqlite"):
-            return create_engine(url)
+            return _server_engine(url)
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S})
     except (ArgumentError, NoSuchModuleError) as exc:
         raise StoreError(f"store.url {url!r} is not a usable database URL: {exc}") from None
@@ -70,6 +79,50 @@ def _make_engine(url: str) -> Engine:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
+
+
+def _server_engine(url: str) -> Engine:
+    """An engine for a database server; on PostgreSQL, write transactions take the advisory
+    lock first and connections are checked before use (a restarted server is reconnected)."""
+    engine = create_engine(url, pool_pre_ping=True)
+    if engine.dialect.name != "postgresql":
+        return engine
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        if conn.get_execution_options().get("immediate", False):
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
+
+    return engine
+
+
+def read_revision(conn: Connection) -> str | None:
+    """The schema's Alembic revision, or None for a database with no schema yet.
+
+    Asks the catalogue whether ``alembic_version`` exists rather than reading it and catching
+    the error: on PostgreSQL a failed statement aborts the whole transaction.
+    """
+    if not inspect(conn).has_table("alembic_version"):
+        return None
+    return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def move_id_sequence(session: Session, table: str) -> None:
+    """After rows were inserted with explicit ids (a restored backup keeps its ids), move
+    ``table``'s id sequence past the largest id, so that the next insert does not collide.
+
+    SQLite needs nothing: its next rowid is always one past the largest. PostgreSQL's
+    sequence does not see explicit ids (``setval``; its third argument false when the table
+    is empty, so that the next id is 1).
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    session.execute(
+        text(
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+            f"coalesce(max(id), 1), max(id) IS NOT NULL) FROM {table}"
+        )
+    )
 
 
 class Database:
@@ -102,10 +155,8 @@ class Database:
     def revision(self) -> str | None:
         try:
             with self.engine.connect() as conn:
-                return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
-        except OperationalError as exc:
-            if "no such table" in str(exc):
-                return None
+                return read_revision(conn)
+        except DBAPIError as exc:
             raise StoreError(f"cannot open the database {self.url}: {exc.orig}") from None
 
     def ensure_schema(self) -> None:

@@ -13,11 +13,10 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
-from sqlalchemy import text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError
 
 from followup.errors import StoreError
-from followup.store.database import HEAD_REVISION, Database
+from followup.store.database import HEAD_REVISION, Database, read_revision
 
 
 def migrations_dir() -> Path:
@@ -58,10 +57,7 @@ def upgrade(db: Database, *, backup_first: bool, target: str = "head") -> None:
     """
     cfg = alembic_config(db.url)
     with db.engine.execution_options(immediate=True).connect() as conn, conn.begin():
-        try:
-            current = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
-        except OperationalError:
-            current = None
+        current = read_revision(conn)
         if current == HEAD_REVISION and target == "head":
             return
         if backup_first and current is not None:
@@ -69,5 +65,5 @@ def upgrade(db: Database, *, backup_first: bool, target: str = "head") -> None:
         cfg.attributes["connection"] = conn
         try:
             command.upgrade(cfg, target)
-        except OperationalError as exc:
+        except DBAPIError as exc:
             raise StoreError(f"cannot upgrade the database {db.url}: {exc.orig}") from None

@@ -1,0 +1,150 @@
+"""The same store on SQLite and on a real PostgreSQL server: an empty database gets its schema
+from the first command, the migrations run both ways, a restored backup keeps its ids and the
+next interview gets the next one, and concurrent writers all land."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from alembic import command
+from sqlalchemy import create_engine, inspect, text
+
+from followup.store import Database, migrate
+from followup.store.database import read_revision
+from tests.conftest import Result
+
+TABLES = {"alembic_version", "events", "interviews", "shown_reminders"}
+
+
+def rows(url: str, sql: str) -> list[tuple[object, ...]]:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return [tuple(row) for row in conn.execute(text(sql))]
+    finally:
+        engine.dispose()
+
+
+def tables(url: str) -> set[str]:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return set(inspect(conn).get_table_names())
+    finally:
+        engine.dispose()
+
+
+def test_the_first_command_on_an_empty_database_makes_the_schema(store_url: str, cli) -> None:  # type: ignore[no-untyped-def]
+    result: Result = cli("list")
+    assert (result.code, result.err) == (0, "")
+    assert tables(store_url) >= TABLES
+    assert rows(store_url, "SELECT version_num FROM alembic_version") == [(migrate.script_head(),)]
+
+
+def test_the_migrations_run_down_and_up_again(store_url: str) -> None:
+    db = Database(store_url)
+    try:
+        cfg = migrate.alembic_config(store_url)
+        with db.engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, "base")
+        assert tables(store_url) == {"alembic_version"}
+        with db.engine.connect() as conn:
+            assert read_revision(conn) is None
+        migrate.upgrade(db, backup_first=False)
+        assert tables(store_url) >= TABLES
+        assert db.revision() == migrate.script_head()
+    finally:
+        db.close()
+
+
+def test_a_restored_backup_keeps_its_ids_and_the_next_add_follows_them(  # type: ignore[no-untyped-def]
+    store_url: str, cli, tmp_path: Path
+) -> None:
+    for company in ("Acme", "Globex", "Initech"):
+        assert cli("add", company, "--expect", "2026-11-23").code == 0
+    assert cli("delete", "2", "--yes").code == 0
+    backup = tmp_path / "backup.json"
+    assert cli("export", "-o", str(backup)).code == 0
+    assert [i["id"] for i in json.loads(backup.read_text())["interviews"]] == [1, 3]
+
+    fresh = tmp_path / "fresh.toml"
+    fresh_url = (
+        f"sqlite:///{tmp_path / 'fresh.db'}"
+        if store_url.startswith("sqlite")
+        else store_url.rsplit("/", 1)[0] + "/" + _new_database(store_url)
+    )
+    fresh.write_text(f'[store]\nurl = "{fresh_url}"\n')
+    assert cli("--config", str(fresh), "import", str(backup)).code == 0
+    added = cli("--config", str(fresh), "add", "Hooli", "--expect", "2026-11-23")
+    assert (added.code, added.err) == (0, "")
+    assert "Added interview 4: Hooli." in added.out
+    assert rows(fresh_url, "SELECT id, company FROM interviews ORDER BY id") == [
+        (1, "Acme"),
+        (3, "Initech"),
+        (4, "Hooli"),
+    ]
+
+
+def _new_database(url: str) -> str:
+    """A second, empty database on the same PostgreSQL server as ``url``."""
+    name = "restored"
+    admin = create_engine(url.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f"CREATE DATABASE {name}")
+    finally:
+        admin.dispose()
+    return name
+
+
+#: One process adding ``count`` interviews through ``followup.cli.main``; it waits for its
+#: standard input to close so that every process starts writing at the same moment.
+LOOP = """
+import sys
+from followup.cli import main
+
+worker, count = sys.argv[1], int(sys.argv[2])
+sys.stdin.read()
+codes = [main(["add", f"{worker}-{i}", "--expect", "2026-11-23"]) for i in range(count)]
+sys.exit(max(codes))
+"""
+
+
+@pytest.mark.parametrize("workers, each", [(4, 50)])
+def test_concurrent_adds_from_several_processes_all_land(
+    store_url: str, config_file: Path, workers: int, each: int
+) -> None:
+    env = {**os.environ, "FOLLOWUP_CONFIG": str(config_file)}
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", LOOP, f"w{n}", str(each)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        for n in range(workers)
+    ]
+    for proc in procs:
+        assert proc.stdin is not None
+        proc.stdin.close()
+    results = [(p.wait(timeout=600), p.stderr.read() if p.stderr else "") for p in procs]
+    for proc in procs:
+        for pipe in (proc.stdout, proc.stderr):
+            if pipe is not None:
+                pipe.close()
+    assert results == [(0, "")] * workers
+    total = workers * each
+    assert rows(store_url, "SELECT count(*), count(DISTINCT company) FROM interviews") == [
+        (total, total)
+    ]
+    assert rows(store_url, "SELECT min(id), max(id) FROM interviews") == [(1, total)]
+    assert rows(store_url, "SELECT count(*) FROM events WHERE kind = 'created'") == [(total,)]
+    assert rows(store_url, "SELECT count(*) FROM alembic_version") == [(1,)]
