@@ -148,3 +148,40 @@ def test_concurrent_adds_from_several_processes_all_land(
     assert rows(store_url, "SELECT min(id), max(id) FROM interviews") == [(1, total)]
     assert rows(store_url, "SELECT count(*) FROM events WHERE kind = 'created'") == [(total,)]
     assert rows(store_url, "SELECT count(*) FROM alembic_version") == [(1,)]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql+psycopg://alex:s3cret@db.example/followup",
+        "postgresql+psycopg://alex:@db.example/followup",
+        "mysql://root:hunter2@localhost/followup",
+    ],
+)
+def test_a_password_in_the_store_url_is_refused_and_never_printed(  # type: ignore[no-untyped-def]
+    cli, config_file: Path, url: str
+) -> None:
+    config_file.write_text(f'[store]\nurl = "{url}"\n')
+    password = url.split("://", 1)[1].split("@", 1)[0].split(":", 1)[1]
+    for name in ("list", "config"):
+        result = cli(name)
+        assert result.code == 1
+        assert result.out == ""
+        assert result.err == (
+            f'error: {config_file}: store.url = "{url.replace(":" + password + "@", ":***@")}": '
+            "holds a password; keep it out of the config and let the driver find it "
+            "(~/.pgpass, PGPASSWORD or a service file for PostgreSQL)\n"
+        )
+        assert not password or password not in result.err
+
+
+def test_postgres_takes_the_password_from_the_environment(  # type: ignore[no-untyped-def]
+    postgres, cli, config_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = postgres.create_database()
+    config_file.write_text(f'[store]\nurl = "{url}"\n')
+    monkeypatch.setenv("PGPASSWORD", "not-needed-by-trust-but-read-by-libpq")
+    result = cli("config")
+    assert result.code == 0
+    assert "PGPASSWORD" not in result.out and "not-needed" not in result.out
+    assert f'store.url = "{url}"' in result.out
