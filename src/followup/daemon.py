@@ -60,7 +60,7 @@ from followup.rules import Kind, Status, local_instant
 from followup.runstate import DaemonLock, DaemonState
 from followup.sdnotify import SystemdNotifier
 from followup.store import Database
-from followup.store.watch import StoreWatch
+from followup.store.watch import watch_store
 from followup.tracker import Due, InterviewView, Tracker
 
 if TYPE_CHECKING:
@@ -151,7 +151,7 @@ class Daemon:
         self.db = Database(config.store_url)
         self.tracker = Tracker(config, self.db)
         self._feed: Feed | None = None
-        self._watch = StoreWatch(self.db.path)
+        self._watch = watch_store(self.db)
 
     def _make_scheduler(self) -> Any:
         from apscheduler.executors.pool import ThreadPoolExecutor

@@ -113,7 +113,8 @@ class PostgresCluster:
     def restart(self) -> None:
         """Stop and start the server again (``pg_ctl restart -m fast``): every connection drops."""
         self._run(
-            "pg_ctl", "-D", str(self.data), "-w", "-t", "60", "-m", "fast", "restart",
+            "pg_ctl", "-D", str(self.data), "-l", str(self.log), "-w", "-t", "60", "-m", "fast",
+            "restart",
             "-o", f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.dir} -c fsync=off",
         )  # fmt: skip
 

@@ -36,6 +36,9 @@ HEAD_REVISION = "0002"
 BUSY_TIMEOUT_S = 30
 #: The key of the PostgreSQL advisory lock every write transaction takes ("followup" in ASCII).
 WRITE_LOCK_KEY = 0x666F6C6C6F777570
+#: The PostgreSQL channel every write transaction notifies at commit (``LISTEN``/``NOTIFY``),
+#: so that daemons on other machines re-plan without polling.
+CHANGE_CHANNEL = "followup_changes"
 
 
 def _sqlite_path(url: str) -> Path | None:
@@ -82,8 +85,9 @@ def _make_engine(url: str) -> Engine:
 
 
 def _server_engine(url: str) -> Engine:
-    """An engine for a database server; on PostgreSQL, write transactions take the advisory
-    lock first and connections are checked before use (a restarted server is reconnected)."""
+    """An engine for a database server; connections are checked before use, so that a
+    restarted server is reconnected. On PostgreSQL, a write transaction takes the advisory
+    lock first and sends a change notice (``NOTIFY``, delivered only if it commits)."""
     engine = create_engine(url, pool_pre_ping=True)
     if engine.dialect.name != "postgresql":
         return engine
@@ -92,6 +96,7 @@ def _server_engine(url: str) -> Engine:
     def _on_begin(conn: Connection) -> None:
         if conn.get_execution_options().get("immediate", False):
             conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
+            conn.exec_driver_sql(f"NOTIFY {CHANGE_CHANNEL}")
 
     return engine
 
