@@ -8,7 +8,8 @@ cd "$(dirname "$0")"
 # Debian packages the tests run for real: a private session bus, notify-send, a systemd
 # user manager, libfaketime, two notification servers under Xvfb (dunst, xfce4-notifyd)
 # with xdotool to click and imagemagick to take screenshots, desktop-file-validate,
-# Dovecot (IMAP) with openssl for its certificates, and PostgreSQL.
+# Dovecot (IMAP) with openssl for its certificates, PostgreSQL, and man to render the
+# manual page.
 need=()
 command -v dbus-daemon >/dev/null || need+=(dbus-daemon)
 command -v notify-send >/dev/null || need+=(libnotify-bin)
@@ -23,6 +24,7 @@ command -v desktop-file-validate >/dev/null || need+=(desktop-file-utils)
 command -v openssl >/dev/null || need+=(openssl)
 command -v dovecot >/dev/null || need+=(dovecot-imapd)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+command -v man >/dev/null || need+=(man-db)
 if ((${#need[@]})); then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -48,12 +49,24 @@ def config_file(home: Path) -> Path:
     return path
 
 
-@pytest.fixture
-def cli(capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
-    """Run ``followup ARGS...`` in this process; returns exit code, stdout and stderr."""
+#: The instant every in-process CLI run happens at (Sun 29 Nov 2026, 12:00 in New York),
+#: so that no output depends on the day the tests run.
+CLI_NOW = datetime(2026, 11, 29, 17, 0, tzinfo=UTC)
 
-    def run(*args: str) -> Result:
-        code = main(list(args))
+
+@pytest.fixture
+def cli_now() -> datetime:
+    """The instant the ``cli`` fixture runs commands at; a test module may override it."""
+    return CLI_NOW
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str], cli_now: datetime):  # type: ignore[no-untyped-def]
+    """Run ``followup ARGS...`` in this process at ``cli_now`` (or at ``at=``); returns
+    exit code, stdout and stderr."""
+
+    def run(*args: str, at: datetime | None = None) -> Result:
+        code = main(list(args), now=at or cli_now)
         captured = capsys.readouterr()
         return Result(code, captured.out, captured.err)
 

@@ -19,7 +19,7 @@ import pytest
 
 from followup.config import load
 from followup.rules import Kind, Status
-from followup.store import Database
+from followup.store import HEAD_REVISION, Database
 from followup.tracker import Details, Tracker
 from tests.support.specs import Cli, ok, snapshot
 
@@ -115,7 +115,7 @@ def test_the_backup_holds_every_column_the_history_and_the_ledger(
     tracker.record_shown([(1, Kind.EMAIL, datetime(2026, 11, 27, 14, 0, tzinfo=UTC))], later(138))
     assert without_stamp(ok(cli("export", "--format", "json"))) == {
         "followup_backup": 1,
-        "schema": "0002",
+        "schema": HEAD_REVISION,
         "interviews": [
             {
                 "id": 1,
@@ -165,7 +165,7 @@ def test_the_backup_holds_every_column_the_history_and_the_ledger(
 def test_an_empty_store_gives_an_empty_backup(cli: Cli) -> None:
     assert without_stamp(ok(cli("export"))) == {
         "followup_backup": 1,
-        "schema": "0002",
+        "schema": HEAD_REVISION,
         "interviews": [],
     }
 
@@ -246,7 +246,7 @@ def backup(*interviews: dict[str, Any]) -> str:
     return json.dumps(
         {
             "followup_backup": 1,
-            "schema": "0002",
+            "schema": HEAD_REVISION,
             "exported_at": "2026-11-28T12:00:00.000000+00:00",
             "interviews": list(interviews),
         }
@@ -417,7 +417,7 @@ GOOD = interview(1, "Acme", "2026-11-23")
         ),
         pytest.param(
             interview("2", "Beta", "2026-11-24"),  # type: ignore[arg-type]
-            "interviews[1].id: must be a whole number from 1, not '2'",
+            "interviews[1].id: must be a whole number from 1 to 2147483647, not '2'",
             id="id as text",
         ),
         pytest.param(

@@ -315,14 +315,30 @@ def test_check_place_accepts_known_places(country: str | None, subdivision: str 
     ("country", "subdivision", "message"),
     [
         ("XX", None, "calendar: unknown country 'XX' (see 'followup countries' for the codes)"),
-        ("us", None, "calendar: unknown country 'us' (see 'followup countries' for the codes)"),
+        (
+            "us",
+            None,
+            "calendar: unknown country 'us' (did you mean US (United States)? "
+            "see 'followup countries' for the codes)",
+        ),
+        (
+            "Germnay",
+            None,
+            "calendar: unknown country 'Germnay' (did you mean DE (Germany)? "
+            "see 'followup countries' for the codes)",
+        ),
         (
             "GB",
             "England",
             "calendar: unknown subdivision 'England' for GB (known: ENG, NIR, SCT, WLS)",
         ),
         ("IL", "TA", "calendar: unknown subdivision 'TA' for IL (known: none)"),
-        (None, "CA", "calendar: subdivision 'CA' given without a country"),
+        (
+            None,
+            "CA",
+            "calendar: subdivision 'CA' given without a country: add --country CC, or set "
+            "the country once with: followup init --country CC",
+        ),
     ],
     ids=str,
 )

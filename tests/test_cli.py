@@ -13,7 +13,7 @@ import json
 import re
 import subprocess
 import sys
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -22,6 +22,7 @@ import pytest
 
 from followup import __version__, config_docs
 from followup.business_days import Place, calendar_for
+from tests.conftest import CLI_NOW
 from tests.support.specs import Cli, Outcome, ok, snapshot
 
 NEW_YORK = ZoneInfo("America/New_York")
@@ -55,7 +56,8 @@ def add(cli: Cli, company: str, expect: str, *more: str) -> dict[str, Any]:
 
 
 def real_today() -> date:
-    return datetime.now(NEW_YORK).date()
+    """The day the ``cli`` fixture runs commands on, in New York."""
+    return CLI_NOW.astimezone(NEW_YORK).date()
 
 
 def nine_am(day: date) -> str:
@@ -66,8 +68,9 @@ def nine_am(day: date) -> str:
 
 
 def test_add_says_when_the_email_reminder_will_come(cli: Cli) -> None:
-    # Mon 2026-11-23 expected; Tue 24, Wed 25 pass; Thu 26 is Thanksgiving -> Fri 27
-    result = cli("add", "Acme", "--expect", "2026-11-23")
+    # Mon 2026-11-23 expected; Tue 24, Wed 25 pass; Thu 26 is Thanksgiving -> Fri 27;
+    # recorded on Fri 20 Nov, before it
+    result = cli("add", "Acme", "--expect", "2026-11-23", at=datetime(2026, 11, 20, 17, tzinfo=UTC))
     assert ok(result) == (
         "Added interview 1: Acme.\n"
         "If you have not heard back, you will be reminded to email on "
@@ -168,6 +171,7 @@ def test_the_reminder_counts_the_interviewers_business_days(
         ),
     ],
 )
+@pytest.mark.parametrize("cli_now", [datetime(2026, 10, 20, 16, tzinfo=UTC)], ids=["Tue 20 Oct"])
 def test_the_reminder_is_at_nine_local_time_with_its_utc_offset(
     cli: Cli, expect: str, at: str
 ) -> None:
@@ -368,14 +372,30 @@ def test_upcoming_lists_pending_reminders_soonest_first(cli: Cli) -> None:
 @pytest.mark.usefixtures("pending")
 def test_upcoming_json_is_an_array_soonest_first(cli: Cli) -> None:
     assert as_json(cli("upcoming", "--json")) == [
-        {"interview_id": 2, "company": "Soon", "kind": "email", "at": "2026-11-27T09:00:00-05:00"},
+        {
+            "interview_id": 2,
+            "company": "Soon",
+            "kind": "email",
+            "at": "2026-11-27T09:00:00-05:00",
+            "due": False,
+            "shown_at": None,
+        },
         {
             "interview_id": 4,
             "company": "Mailed",
             "kind": "move_on",
             "at": "2026-12-04T09:00:00-05:00",
+            "due": False,
+            "shown_at": None,
         },
-        {"interview_id": 1, "company": "Later", "kind": "email", "at": "2026-12-10T09:00:00-05:00"},
+        {
+            "interview_id": 1,
+            "company": "Later",
+            "kind": "email",
+            "at": "2026-12-10T09:00:00-05:00",
+            "due": False,
+            "shown_at": None,
+        },
     ]
 
 
@@ -405,8 +425,20 @@ def test_emailed_on_accepts_the_forms_of_dates_people_type(cli: Cli) -> None:
     assert data["emailed_on"] == "2026-11-25"
 
 
+LONG_PAST_WARNING = (
+    "warning: the reply was promised for Mon 5 Jan 2026, 328 days ago: "
+    "its reminder is already due\n"
+)
+
+
+def add_long_past(cli: Cli) -> None:
+    """Acme, promised for Mon 5 Jan 2026: allowed, with a warning (today is 29 Nov 2026)."""
+    result = cli("add", "Acme", "--expect", "2026-01-05")
+    assert (result.code, result.err) == (0, LONG_PAST_WARNING)
+
+
 def test_emailed_without_on_means_today(cli: Cli) -> None:
-    add(cli, "Acme", "2026-01-05")
+    add_long_past(cli)
     data = as_json(cli("emailed", "1", "--json"))
     today = real_today()
     assert data["emailed_on"] == today.isoformat()
@@ -532,7 +564,7 @@ def test_snooze_counts_business_days_after_a_future_reminder(cli: Cli) -> None:
 
 
 def test_snooze_of_an_overdue_reminder_counts_from_today(cli: Cli) -> None:
-    add(cli, "Acme", "2026-01-05")  # email reminder Thu 8 Jan 2026, long past
+    add_long_past(cli)  # email reminder Thu 8 Jan 2026, long past
     data = as_json(cli("snooze", "1", "--days", "2", "--json"))
     expected = US.nth_business_day_after(real_today(), 2)
     assert data["next_reminder"] == {"kind": "email", "at": nine_am(expected)}
@@ -617,20 +649,22 @@ def test_history_text_has_one_line_per_change(cli: Cli) -> None:
 # -- countries ------------------------------------------------------------------------------
 
 
-def test_countries_lists_codes_with_their_subdivisions(cli: Cli, db_path: Path) -> None:
+def test_countries_lists_codes_and_names_with_their_subdivisions(cli: Cli, db_path: Path) -> None:
     lines = ok(cli("countries")).splitlines()
     assert lines == sorted(lines)
     by_code = {line.split()[0]: line for line in lines}
-    assert by_code["US"].startswith("US  AK, AL, ")
+    assert by_code["US"].startswith("US  United States: AK, AL, ")
     assert ", CA, " in by_code["US"]
     assert ", BY, " in by_code["DE"]
+    assert by_code["JP"] == "JP  Japan"
     assert not db_path.exists()  # no database is needed to list countries
 
 
-def test_countries_json_maps_codes_to_subdivisions(cli: Cli) -> None:
-    data = as_json(cli("countries", "--json"))
-    assert "CA" in data["US"]
-    assert "BY" in data["DE"]
+def test_countries_json_gives_codes_names_and_subdivisions(cli: Cli) -> None:
+    data = {c["code"]: c for c in as_json(cli("countries", "--json"))}
+    assert data["US"]["name"] == "United States"
+    assert {"code": "CA", "name": "California"} in data["US"]["subdivisions"]
+    assert {"code": "BY", "name": "Bayern"} in data["DE"]["subdivisions"]
 
 
 # -- config ---------------------------------------------------------------------------------
@@ -644,10 +678,12 @@ def test_config_shows_the_path_and_every_default(cli: Cli, home: Path) -> None:
         'calendar.weekend = ["saturday", "sunday"]  # default\n'
         'calendar.categories = ["public"]  # default\n'
         'calendar.timezone = "America/New_York"  # default\n'
+        'calendar.date_order = "mdy"  # default\n'
         "rules.email_after_business_days = 2  # default\n"
         "rules.move_on_after_business_days = 5  # default\n"
         'notify.at = "09:00"  # default\n'
         'notify.until = "20:00"  # default\n'
+        "notify.repeat_after_business_days = 1  # default\n"
         'notify.app_name = "followup"  # default\n'
         'notify.backend = "auto"  # default\n'
         f'store.url = "sqlite:///{home}/.local/share/followup/followup.db"  # default\n'
@@ -655,6 +691,16 @@ def test_config_shows_the_path_and_every_default(cli: Cli, home: Path) -> None:
         "you.signature = (none)  # default\n"
         "lint.extra_phrases = []  # default\n"
         "export.ics_path = (none)  # default\n"
+        "mail.imap_host = (none)  # default\n"
+        "mail.imap_port = (none)  # default\n"
+        'mail.security = "tls"  # default\n'
+        "mail.username = (none)  # default\n"
+        "mail.password_command = (none)  # default\n"
+        "mail.ca_file = (none)  # default\n"
+        'mail.reply_folders = ["INBOX"]  # default\n'
+        "mail.sent_folder = (none)  # default\n"
+        "mail.check_every_minutes = 10  # default\n"
+        "mail.maildir = (none)  # default\n"
     )
 
 
@@ -681,7 +727,7 @@ def test_config_json_has_the_path_and_settings(cli: Cli, config_file: Path) -> N
 
 def test_init_writes_the_commented_config(cli: Cli, home: Path) -> None:
     path = home / ".config/followup/config.toml"
-    assert ok(cli("init")) == f"Wrote {path}\n"
+    assert ok(cli("init")).startswith(f"Wrote {path}\nNext steps:\n")
     assert path.read_text() == config_docs.example()
     assert ok(cli("config")).startswith(f"config file: {path}\n")
 
@@ -697,7 +743,7 @@ def test_init_country_writes_it_uncommented(cli: Cli, home: Path) -> None:
 
 def test_init_writes_where_config_points(cli: Cli, tmp_path: Path) -> None:
     path = tmp_path / "elsewhere/followup.toml"
-    assert ok(cli("--config", str(path), "init")) == f"Wrote {path}\n"
+    assert ok(cli("--config", str(path), "init")).startswith(f"Wrote {path}\nNext steps:\n")
     assert path.read_text() == config_docs.example()
 
 
@@ -960,7 +1006,7 @@ BAD_INPUT = [
     _case(
         ("frobnicate",),
         2,
-        "argument COMMAND: invalid choice: 'frobnicate' (choose from ...)",
+        "unknown command 'frobnicate'; see: followup --help",
         id="unknown command",
     ),
     _case(("list", "--bogus"), 2, "unrecognized arguments: --bogus", id="unknown option"),

@@ -122,7 +122,8 @@ def test_a_draft_with_only_the_company_known() -> None:
         "I remain very interested in the opportunity and would be glad to share anything "
         "else that could help.\n"
         "\n"
-        "Best regards,"
+        "Best regards,\n"
+        "[your name]"
     )
 
 
@@ -170,12 +171,12 @@ def test_no_interview_date_leaves_no_gap() -> None:
     [
         (ALEX, "Best regards,\nAlex Morgan\n+1 555 0100\nlinkedin.com/in/alexmorgan"),
         (YouSettings("Alex Morgan"), "Best regards,\nAlex Morgan"),
-        (YouSettings(signature="+1 555 0100"), "Best regards,\n+1 555 0100"),
+        (YouSettings(signature="+1 555 0100"), "Best regards,\n[your name]\n+1 555 0100"),
         (
             YouSettings("Alex Morgan", "+1 555 0100\\nlinkedin.com/in/alexmorgan"),
             "Best regards,\nAlex Morgan\n+1 555 0100\nlinkedin.com/in/alexmorgan",
         ),
-        (NOBODY, "anything else that could help.\n\nBest regards,"),
+        (NOBODY, "anything else that could help.\n\nBest regards,\n[your name]"),
     ],
     ids=["name and signature", "name only", "signature only", "literal \\n", "neither"],
 )
@@ -363,7 +364,7 @@ def test_a_line_of_empty_placeholders_is_dropped(tmp_path: Path) -> None:
         other_offers=False,
         template=load_template(path, os.environ),
     )
-    assert made.body == "Hello,\n\nThanks.\n\nBest regards,"
+    assert made.body == "Hello,\n\nThanks.\n\nBest regards,\n[your name]"
 
 
 def test_a_double_dollar_is_a_dollar_sign(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from followup.store import HEAD_REVISION
 from tests.support.specs import Cli, ok
 
 
@@ -56,7 +57,7 @@ def test_the_suffix_picks_the_format_unless_one_is_given(
 @pytest.mark.parametrize(
     ("args", "start"),
     [
-        ((), '{\n  "followup_backup": 1,\n  "schema": "0002",'),
+        ((), '{\n  "followup_backup": 1,\n  "schema": "' + HEAD_REVISION + '",'),
         (("--format", "csv"), "company,role,contact,email,"),
         (("--format", "ics"), "BEGIN:VCALENDAR\r\n"),
     ],

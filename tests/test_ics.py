@@ -22,6 +22,7 @@ from followup.rules import Kind
 from followup.store import Database
 from followup.tracker import Tracker
 from followup.transfer.ics import Feed, render_feed
+from tests.conftest import CLI_NOW
 from tests.support.specs import Cli, day, ok
 
 NEW_YORK = ZoneInfo("America/New_York")
@@ -44,8 +45,26 @@ def events(data: bytes) -> dict[str, Event]:
 
 
 def by_kind(data: bytes) -> dict[str, Event]:
-    """The feed's events by what they are: "reply-1", "email-1", "move_on-1"."""
-    return {uid.rsplit("-", 1)[0]: e for uid, e in events(data).items()}
+    """The feed's live events by what they are: "reply-1", "email-1", "move_on-1" (a
+    reminder's UID does not say which reminder it is; its summary does)."""
+    found = {}
+    for uid, event in events(data).items():
+        if str(event.get("STATUS", "")) == "CANCELLED":
+            continue
+        what, number = uid.split("-")[:2]
+        if what == "reminder":
+            what = "email" if str(event["SUMMARY"]).startswith("Email") else "move_on"
+        found[f"{what}-{number}"] = event
+    return found
+
+
+def cancelled(data: bytes) -> list[str]:
+    """The feed's cancelled events, as "reply-1", "reminder-1"."""
+    return sorted(
+        "-".join(uid.split("-")[:2])
+        for uid, event in events(data).items()
+        if str(event.get("STATUS", "")) == "CANCELLED"
+    )
 
 
 def nine_am(text: str) -> datetime:
@@ -89,6 +108,7 @@ def start(event: Event) -> Any:
     ],
     ids=["thanksgiving", "new year", "daylight saving time", "german holiday", "with a role"],
 )
+@pytest.mark.parametrize("cli_now", [datetime(2026, 5, 1, 16, tzinfo=UTC)], ids=["1 May 2026"])
 def test_an_open_interview_has_its_next_reminder_as_a_15_minute_event(
     cli: Cli, args: tuple[str, ...], summary: str, at: str
 ) -> None:
@@ -173,7 +193,7 @@ def test_a_reminder_already_shown_stays_in_the_calendar(cli: Cli) -> None:
         tracker = Tracker(config, db)
         at = nine_am("Fri 2026-11-27").astimezone(UTC)
         tracker.record_shown([(1, Kind.EMAIL, at)], at + timedelta(seconds=1))
-        assert tracker.upcoming() == []
+        assert [d.is_due for d in tracker.upcoming()] == [True]  # due, shown again Mon
     finally:
         db.close()
     assert feed() == before
@@ -187,7 +207,13 @@ def test_a_closed_interview_has_no_reminder_but_keeps_its_promised_day(
 ) -> None:
     ok(cli("add", "Acme", "--expect", "2026-11-23"))
     ok(cli(*command))
-    assert sorted(by_kind(feed())) == ["reply-1"]
+    data = feed()
+    assert sorted(by_kind(data)) == ["reply-1"]
+    # the reminder's UID stays, cancelled, with a higher SEQUENCE than the one sent before
+    assert cancelled(data) == ["reminder-1"]
+    [ended] = [e for e in events(data).values() if str(e["UID"]).startswith("reminder-")]
+    assert ended.decoded("SEQUENCE") == 2
+    assert not ended.walk("VALARM")
 
 
 # -- promised reply days ----------------------------------------------------------------------
@@ -235,7 +261,7 @@ def test_uids_come_from_the_id_and_creation_and_stay_through_a_change(cli: Cli) 
     ok(cli("add", "Acme", "--expect", "2026-11-23"))
     stamp = created_stamp(cli, 1)
     first = events(feed())
-    assert sorted(first) == [f"email-1-{stamp}@followup", f"reply-1-{stamp}@followup"]
+    assert sorted(first) == [f"reminder-1-{stamp}@followup", f"reply-1-{stamp}@followup"]
     assert events(feed()).keys() == first.keys()
 
     ok(cli("edit", "1", "--note", "called on Monday"))
@@ -326,6 +352,7 @@ def test_commas_semicolons_newlines_and_other_scripts_come_back_as_written(cli: 
     assert str(alarm["DESCRIPTION"]) == f"Time to email {company}"
 
 
+@pytest.mark.parametrize("cli_now", [datetime(2026, 3, 13, 17, tzinfo=UTC)], ids=["13 Mar"])
 def test_long_lines_are_folded_within_75_octets_and_read_back_whole(cli: Cli) -> None:
     ok(
         cli(
@@ -352,7 +379,14 @@ def test_an_interview_deleted_leaves_the_feed(cli: Cli) -> None:
     ok(cli("add", "Acme", "--expect", "2026-11-23"))
     ok(cli("add", "Beta", "--expect", "2026-11-23"))
     ok(cli("delete", "1", "--yes"))
-    assert sorted(by_kind(feed())) == ["email-2", "reply-2"]
+    data = feed()
+    assert sorted(by_kind(data)) == ["email-2", "reply-2"]
+    # a calendar never deletes by itself: both of its events stay, cancelled, naming nothing
+    assert cancelled(data) == ["reminder-1", "reply-1"]
+    gone = [e for e in events(data).values() if str(e.get("STATUS")) == "CANCELLED"]
+    assert {str(e["SUMMARY"]) for e in gone} == {"Deleted interview"}
+    assert [e.decoded("SEQUENCE") for e in gone] == [2, 2]  # created, then deleted
+    assert b"Acme" not in data
 
 
 def test_reply_days_need_no_time_zone(cli: Cli) -> None:
@@ -378,7 +412,7 @@ def test_a_kept_feed_after_changes_is_the_feed_made_afresh(cli: Cli) -> None:
         ok(cli("emailed", "1", "--on", "2026-11-27"))
         ok(cli("edit", "2", "--note", "second call went well"))
         ok(cli("delete", "3", "--yes"))
-        ok(cli("add", "Delta", "--expect", "2026-11-30"))
+        ok(cli("add", "Delta", "--expect", "2026-11-30", at=CLI_NOW + timedelta(minutes=1)))
         assert kept.render(Tracker(config, db)) == render_feed(Tracker(config, db))
         # SQLite gives the freed id 3 to Delta; its UIDs differ from Corp's by creation time.
         found = sorted(by_kind(kept.render(Tracker(config, db))))

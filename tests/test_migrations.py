@@ -191,7 +191,7 @@ def test_a_database_from_a_newer_followup_is_refused_and_left_alone(
 
     assert (result.code, result.out) == (1, "")
     assert result.err == (
-        f"error: the database sqlite:///{old_database} has schema '0099', "
+        f"error: the database {old_database} has schema '0099', "
         "newer than this followup knows; upgrade followup\n"
     )
     assert snapshot(old_database) == before

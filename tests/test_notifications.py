@@ -13,7 +13,7 @@ import pytest
 
 from followup import messages
 from followup.errors import DeliveryError
-from followup.notifier import Note, PlyerNotifier, make_notifier
+from followup.notifier import Note, PlyerNotifier, make_notifier, markup_escape
 from followup.notifier_dbus import DBusNotifier
 from followup.rules import Kind, Reminder, Status
 from followup.tracker import InterviewView
@@ -101,11 +101,14 @@ def test_a_confirmation_says_what_was_recorded_and_what_comes_next(case: str) ->
     assert note.title == body.split(". ")[0]
 
 
-def test_a_confirmation_escapes_the_company_in_the_body_only() -> None:
+def test_a_confirmation_is_plain_text_the_notifier_escapes_it_for_servers_with_markup() -> None:
     note = messages.confirmation(messages.MOVED_ON, view(Status.MOVED_ON, company="A&<b>"), "f", 3)
 
     assert note.title == "Recorded: moved on from A&<b>"
-    assert note.body == "Recorded: moved on from A&amp;&lt;b&gt;. No more reminders for it."
+    assert note.body == "Recorded: moved on from A&<b>. No more reminders for it."
+    assert markup_escape(note.body) == (
+        "Recorded: moved on from A&amp;&lt;b&gt;. No more reminders for it."
+    )
 
 
 def test_the_draft_confirmation_keeps_the_buttons_that_come_after_a_draft() -> None:

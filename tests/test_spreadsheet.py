@@ -60,6 +60,7 @@ def sheet(folder: Path, text: str, name: str = "sheet.csv") -> str:
     [
         pytest.param(
             "google_sheets.csv",
+            "Encoding: UTF-8\n"
             "Columns: 'Company Name' -> company, 'Position' -> role, 'Recruiter' -> contact, "
             "'Contact Email' -> email, 'Date Applied' -> interviewed, 'Expected Reply' -> "
             "expected, 'Followed Up' -> emailed, 'Stage' -> status, 'Notes' -> notes\n"
@@ -80,6 +81,7 @@ def sheet(folder: Path, text: str, name: str = "sheet.csv") -> str:
         ),
         pytest.param(
             "excel_semicolons.csv",
+            "Encoding: UTF-8 with a byte-order mark\n"
             "Columns: 'Employer' -> company, 'Job Title' -> role, 'Interview Date' -> "
             "interviewed, 'Reply By' -> expected, 'Status' -> status, 'Result' -> outcome, "
             "'State/Province' -> subdivision, 'Country' -> country\n"
@@ -99,6 +101,7 @@ def sheet(folder: Path, text: str, name: str = "sheet.csv") -> str:
         ),
         pytest.param(
             "extra_columns.csv",
+            "Encoding: UTF-8\n"
             "Columns: 'Organization' -> company, 'Title' -> role, 'Interviewer' -> contact, "
             "'Decision Date' -> expected, 'Date Emailed' -> emailed, 'Heard Back On' -> "
             "replied, 'State' -> status, 'Comments' -> notes; ignored: 'Salary', 'Link'\n"
@@ -116,6 +119,7 @@ def sheet(folder: Path, text: str, name: str = "sheet.csv") -> str:
         ),
         pytest.param(
             "notion_tabs.tsv",
+            "Encoding: UTF-8\n"
             "Columns: 'company' -> company, 'role' -> role, 'interviewed' -> interviewed, "
             "'response expected' -> expected, 'state' -> status, 'outcome' -> outcome\n"
             "line 2: add Cyberdyne (Researcher), expected 2026-11-16, moved on\n"
@@ -173,6 +177,13 @@ def test_the_report_as_json(cli: Cli, folder: Path) -> None:
             {"header": "Reply By", "field": "expected"},
         ],
         "ignored": ["Salary"],
+        "encoding": "utf_8",
+        "bom": False,
+        "unclear": [],
+        "date_order": None,  # no numeric date to read
+        "reordered": [],
+        "year_assumed": [],
+        "long_past": [],
         "added": 1,
         "changed": 0,
         "present": 0,
@@ -216,6 +227,7 @@ def test_a_sheet_read_from_standard_input(cli: Cli, monkeypatch: pytest.MonkeyPa
     stdin = io.TextIOWrapper(io.BytesIO(b"Company;Expected\nAcme;2026-11-23\n"))
     monkeypatch.setattr("sys.stdin", stdin)
     assert ok(cli("import", "-")) == (
+        "Encoding: UTF-8\n"
         "Columns: 'Company' -> company, 'Expected' -> expected\n"
         "line 2: add Acme, expected 2026-11-23\n"
         "Imported: added 1, changed 0; 0 already present.\n"
@@ -332,12 +344,14 @@ def test_a_sheet_without_the_columns_it_needs_is_refused(
     assert (result.code, result.out, result.err) == (2, "", f"error: {message}\n")
 
 
-def test_a_sheet_that_is_not_utf8_is_refused(cli: Cli, folder: Path) -> None:
-    (folder / "sheet.csv").write_bytes("Company,Expected\nCafé,2026-11-23\n".encode("latin-1"))
+def test_a_sheet_in_no_encoding_spreadsheets_write_is_refused(cli: Cli, folder: Path) -> None:
+    # not UTF-8, no byte-order mark, and bytes Windows-1252 leaves undefined
+    (folder / "sheet.csv").write_bytes(b"Company,Expected\n\x81\x8d\x8f\x90\x9d,2026-11-23\n")
     result = cli("import", "sheet.csv")
     assert (result.code, result.err) == (
         2,
-        "error: sheet.csv: not UTF-8 text (byte 0xe9 at offset 20); save the sheet as UTF-8 CSV\n",
+        "error: sheet.csv: not text in UTF-8, UTF-16 or Windows-1252; save the sheet as UTF-8 "
+        "CSV\n",
     )
 
 
@@ -480,6 +494,7 @@ def test_a_dry_run_prints_the_report_and_writes_nothing(
         "Corp,Analyst,2026-11-20,,3\n",
     )
     assert ok(cli("import", name, "--dry-run")) == (
+        "Encoding: UTF-8\n"
         "Columns: 'Company' -> company, 'Role' -> role, 'Expected' -> expected, "
         "'Emailed' -> emailed; ignored: 'Salary'\n"
         "line 2: change Acme (Engineer), id 1: emailed 2026-11-25, status emailed "
@@ -495,7 +510,7 @@ def test_a_dry_run_prints_the_report_and_writes_nothing(
 def test_importing_the_same_sheet_again_adds_nothing(cli: Cli) -> None:
     ok(cli("import", str(CORPUS / "google_sheets.csv")))
     interviews = stored(cli)
-    assert ok(cli("import", str(CORPUS / "google_sheets.csv"))).splitlines()[1:] == [
+    assert ok(cli("import", str(CORPUS / "google_sheets.csv"))).splitlines()[2:] == [
         "line 2: already present as id 1",
         "line 3: already present as id 2",
         "line 4: already present as id 3",
@@ -507,7 +522,7 @@ def test_importing_the_same_sheet_again_adds_nothing(cli: Cli) -> None:
 def test_a_new_emailed_date_changes_the_interview_and_is_recorded(cli: Cli, folder: Path) -> None:
     ok(cli("import", sheet(folder, "Company,Role,Expected,Emailed\nAcme,Engineer,2026-11-20,\n")))
     name = sheet(folder, "Company,Role,Expected,Emailed\nAcme,Engineer,2026-11-20,2026-11-24\n")
-    assert ok(cli("import", name)).splitlines()[1:] == [
+    assert ok(cli("import", name)).splitlines()[2:] == [
         "line 2: change Acme (Engineer), id 1: emailed 2026-11-24, status emailed (was waiting)",
         "Imported: added 0, changed 1; 0 already present.",
     ]
@@ -532,7 +547,7 @@ def test_a_later_status_and_new_details_change_the_interview(cli: Cli, folder: P
         "Company,Role,Expected,Contact,Notes,Stage,Reply Date\n"
         'Acme,Engineer,2026-11-20,Ann Lee,"Nice team",Rejected,2026-11-23\n',
     )
-    assert ok(cli("import", name)).splitlines()[1:] == [
+    assert ok(cli("import", name)).splitlines()[2:] == [
         "line 2: change Acme (Engineer), id 1: contact 'Ann Lee' (was 'Ann'), "
         "notes 'Nice team', status heard back (was waiting), outcome 'rejected'",
         "Imported: added 0, changed 1; 0 already present.",
@@ -564,7 +579,7 @@ def test_a_sheet_never_reopens_a_closed_interview(cli: Cli, folder: Path) -> Non
     ok(cli("import", name))
     ok(cli("heard", "1", "--outcome", "offer", "--on", "2026-11-23"))
     name = sheet(folder, "Company,Expected,Contact\nAcme,2026-11-20,Ann Lee\n")
-    assert ok(cli("import", name)).splitlines()[1:] == [
+    assert ok(cli("import", name)).splitlines()[2:] == [
         "line 2: change Acme, id 1: contact 'Ann Lee'; status stays heard back "
         "(the sheet says 'waiting')",
         "Imported: added 0, changed 1; 0 already present.",
@@ -583,7 +598,7 @@ def test_a_row_twice_in_one_file_is_imported_once(cli: Cli, folder: Path) -> Non
         "Company,Role,Expected\nAcme,Engineer,2026-11-20\nBeta,,2026-11-21\n"
         "ACME ,  Engineer,2026-11-20\nAcme,Manager,2026-11-20\n",
     )
-    assert ok(cli("import", name)).splitlines()[1:] == [
+    assert ok(cli("import", name)).splitlines()[2:] == [
         "line 2: add Acme (Engineer), expected 2026-11-20",
         "line 3: add Beta, expected 2026-11-21",
         "line 4: duplicate of line 2, skipped",

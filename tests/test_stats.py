@@ -449,7 +449,13 @@ def test_stats_json_of_the_constructed_history(cli: Cli) -> None:
         "by_status": _statuses(1, 1, 7, 2, 1),
         "by_outcome": {"offer": 2, "rejected": 4, "other": 1},
         "next_rounds": 1,
-        "rounds": {"settled": 10, "reply_day_unknown": 0, "open": 2, "withdrawn": 1},
+        "rounds": {
+            "settled": 10,
+            "reply_day_unknown": 0,
+            "open": 2,
+            "withdrawn": 1,
+            "moved_on_early": 0,
+        },
         "replies": _replies(3, 3, 2, 2),
         "business_days": {"n": 8, "median": 0.5, "q1": -0.25, "q3": 2.25, "min": -1, "max": 4},
         "companies": [
@@ -459,7 +465,13 @@ def test_stats_json_of_the_constructed_history(cli: Cli) -> None:
                 "by_status": _statuses(0, 0, 2, 1, 0),
                 "by_outcome": {"offer": 1, "rejected": 1, "other": 0},
                 "next_rounds": 1,
-                "rounds": {"settled": 4, "reply_day_unknown": 0, "open": 0, "withdrawn": 0},
+                "rounds": {
+                    "settled": 4,
+                    "reply_day_unknown": 0,
+                    "open": 0,
+                    "withdrawn": 0,
+                    "moved_on_early": 0,
+                },
                 "replies": _replies(1, 1, 1, 1),
                 "business_days": {"n": 3, "median": 2, "q1": 0.5, "q3": 2.5, "min": -1, "max": 3},
             },
@@ -469,7 +481,13 @@ def test_stats_json_of_the_constructed_history(cli: Cli) -> None:
                 "by_status": _statuses(0, 0, 2, 0, 0),
                 "by_outcome": {"offer": 0, "rejected": 1, "other": 1},
                 "next_rounds": 0,
-                "rounds": {"settled": 2, "reply_day_unknown": 0, "open": 0, "withdrawn": 0},
+                "rounds": {
+                    "settled": 2,
+                    "reply_day_unknown": 0,
+                    "open": 0,
+                    "withdrawn": 0,
+                    "moved_on_early": 0,
+                },
                 "replies": _replies(0, 1, 1, 0),
                 "business_days": {
                     "n": 2,
@@ -501,7 +519,13 @@ def test_an_empty_store_in_json_has_the_same_shape_with_nothing_measured(cli: Cl
         "by_status": _statuses(0, 0, 0, 0, 0),
         "by_outcome": {"offer": 0, "rejected": 0, "other": 0},
         "next_rounds": 0,
-        "rounds": {"settled": 0, "reply_day_unknown": 0, "open": 0, "withdrawn": 0},
+        "rounds": {
+            "settled": 0,
+            "reply_day_unknown": 0,
+            "open": 0,
+            "withdrawn": 0,
+            "moved_on_early": 0,
+        },
         "replies": _replies(0, 0, 0, 0),
         "business_days": None,
         "companies": [],
@@ -642,7 +666,13 @@ def test_a_reply_on_an_unknown_day_is_settled_but_left_out_of_the_shares() -> No
         "  median -1"
     )
     data = render.stats_json(stats)
-    assert data["rounds"] == {"settled": 3, "reply_day_unknown": 1, "open": 0, "withdrawn": 0}
+    assert data["rounds"] == {
+        "settled": 3,
+        "reply_day_unknown": 1,
+        "open": 0,
+        "withdrawn": 0,
+        "moved_on_early": 0,
+    }
     assert data["replies"] == _replies(1, 0, 0, 1)
 
 

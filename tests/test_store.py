@@ -126,7 +126,7 @@ def test_deleting_an_interview_removes_its_events_and_ledger_rows(
     tracker.emailed(acme, date(2026, 11, 27), AFTER_SHOWN)
     tracker.record_shown([(acme, Kind.EMAIL, EMAIL_DUE), (globex, Kind.EMAIL, EMAIL_DUE)], ADDED)
 
-    tracker.delete(acme)
+    tracker.delete(acme, AFTER_SHOWN)
 
     assert companies(db_path) == ["Globex"]
     for table, acme_rows, globex_rows in [("events", 0, 1), ("shown_reminders", 0, 1)]:
@@ -236,7 +236,7 @@ def test_a_reminder_of_an_interview_that_is_gone_is_not_recorded(
     tracker: Tracker, add: Callable[[str], int], db_path: Path
 ) -> None:
     acme = add("Acme")
-    tracker.delete(acme)
+    tracker.delete(acme, AFTER_SHOWN)
     tracker.record_shown([(acme, Kind.EMAIL, EMAIL_DUE)], AFTER_SHOWN)
     assert count(db_path, "SELECT count(*) FROM shown_reminders") == 0
 
@@ -284,11 +284,20 @@ def test_pending_for_only_the_ids_asked_for(tracker: Tracker, add: Callable[[str
     assert [d.interview_id for d, _ in tracker.pending_for([globex])] == [globex]
 
 
-def test_pending_for_excludes_shown_reminders(tracker: Tracker, add: Callable[[str], int]) -> None:
+def test_pending_for_gives_a_shown_reminder_at_its_repeat_not_again_at_its_instant(
+    tracker: Tracker, add: Callable[[str], int]
+) -> None:
     acme, globex = add("Acme"), add("Globex")
     tracker.record_shown([(acme, Kind.EMAIL, EMAIL_DUE)], AFTER_SHOWN)
-    assert [d.interview_id for d, _ in tracker.pending_for()] == [globex]
-    assert tracker.pending_for([acme]) == []
+    [(due, _view)] = tracker.pending_for([acme])
+    # shown Fri 27 Nov 09:05; the weekend passes: again Mon 30 Nov 09:00
+    assert (due.at, due.since, due.shown_at) == (
+        datetime(2026, 11, 30, 9, 0, tzinfo=NY),
+        EMAIL_DUE,
+        AFTER_SHOWN,
+    )
+    [(other, _view)] = tracker.pending_for([globex])
+    assert (other.at, other.since) == (EMAIL_DUE, None)
 
 
 @pytest.mark.parametrize(

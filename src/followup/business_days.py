@@ -115,6 +115,8 @@ def parse_weekend(names: Iterable[str]) -> frozenset[int]:
         if len(matches) != 1:
             raise ConfigError(f"calendar.weekend: {name!r} is not a day name (e.g. 'saturday')")
         days.add(matches[0])
+    if len(days) == len(DAY_NAMES):
+        raise ConfigError("calendar.weekend: all seven days leaves no business day to count")
     return frozenset(days)
 
 
@@ -126,15 +128,25 @@ def supported_countries() -> dict[str, list[str]]:
 
 
 def check_place(country: str | None, subdivision: str | None, where: str) -> None:
-    """Raise ConfigError naming the bad value when the country or subdivision is unknown."""
+    """Raise ConfigError naming the bad value when the country or subdivision is unknown,
+    with the countries a mistyped one probably meant (:func:`followup.places.suggest_country`)
+    and how to give a subdivision its country. Codes are compared as given: callers pass
+    them through :func:`followup.places.canonical_place` first."""
     if country is None:
         if subdivision is not None:
-            raise ConfigError(f"{where}: subdivision {subdivision!r} given without a country")
+            raise ConfigError(
+                f"{where}: subdivision {subdivision!r} given without a country: add --country "
+                "CC, or set the country once with: followup init --country CC"
+            )
         return
     known = supported_countries()
     if country not in known:
+        from followup.places import suggest_country
+
+        close = suggest_country(country)
+        hint = f"did you mean {' or '.join(close)}? " if close else ""
         raise ConfigError(
-            f"{where}: unknown country {country!r} (see 'followup countries' for the codes)"
+            f"{where}: unknown country {country!r} ({hint}see 'followup countries' for the codes)"
         )
     if subdivision is not None and subdivision not in known[country]:
         raise ConfigError(

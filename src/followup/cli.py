@@ -13,25 +13,82 @@ import traceback
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from functools import cached_property
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from followup import __version__, render
-from followup.config import Config, load
-from followup.dates import parse_date
+from followup.config import Config, config_path, did_you_mean, load
+from followup.dates import DateReader, Direction, long_past
 from followup.errors import ConfigError, FollowupError, UsageError
-from followup.rules import long_day
+from followup.rules import Status, long_day
 from followup.tracker import Details, Tracker
+from followup.validation import IMPORT_MAX_BYTES, MAX_ID, shown, too_large, visible
 
 WRITES = frozenset(
-    {"add", "edit", "emailed", "heard", "moved-on", "withdraw", "snooze", "delete", "import"}
+    {
+        "add",
+        "edit",
+        "emailed",
+        "heard",
+        "moved-on",
+        "withdraw",
+        "reopen",
+        "snooze",
+        "delete",
+        "import",
+        "mail",
+    }
 )
 
 
 class Parser(argparse.ArgumentParser):
-    """argparse, but a usage mistake is one ``error:`` line and exit status 2."""
+    """argparse, but a usage mistake is one ``error:`` line and exit status 2, and a
+    mistyped command, choice or option says what was probably meant (argparse itself
+    suggests only from Python 3.14 on)."""
 
     def error(self, message: str) -> NoReturn:
         raise UsageError(message)
+
+    def _check_value(self, action: argparse.Action, value: Any) -> None:
+        choices = action.choices
+        if choices is None or value in choices:
+            return
+        names = [str(c) for c in choices]
+        hint = did_you_mean(str(value), names)
+        if action.dest == "command":
+            raise UsageError(f"unknown command {value!r}{hint}; see: followup --help")
+        listed = hint or f" (choose from {', '.join(names)})"
+        raise argparse.ArgumentError(action, f"invalid choice: {value!r}{listed}")
+
+    def parse_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: None = None
+    ) -> argparse.Namespace:
+        argv = list(sys.argv[1:] if args is None else args)
+        try:
+            parsed, extras = self.parse_known_args(argv, namespace)
+        except UsageError:
+            # A mistyped option also hides a required one ("--expcet" for "--expect"):
+            # name the mistyped one, which is the mistake to fix.
+            command = next((a for a in argv if a in _commands(self)), None)
+            known = self._option_names(command)
+            typo = [a for a in argv if a.startswith("--") and a.split("=", 1)[0] not in known]
+            if typo:
+                hint = did_you_mean(typo[0].split("=", 1)[0], known)
+                self.error(f"unrecognized arguments: {' '.join(typo)}{hint}")
+            raise
+        if extras:
+            known = self._option_names(getattr(parsed, "command", None))
+            first = next((e for e in extras if e.startswith("-")), extras[0])
+            hint = did_you_mean(first.split("=", 1)[0], known) if first.startswith("-") else ""
+            self.error(f"unrecognized arguments: {' '.join(extras)}{hint}")
+        return parsed
+
+    def _option_names(self, command: str | None) -> list[str]:
+        """The options of this parser and of ``command``'s, for suggestions."""
+        names = list(self._option_string_actions)
+        for action in self._actions:
+            if isinstance(action, argparse._SubParsersAction) and command in action.choices:
+                names += list(action.choices[command]._option_string_actions)
+        return [n for n in names if n.startswith("--")]
 
 
 class App:
@@ -40,12 +97,16 @@ class App:
     def __init__(self, args: argparse.Namespace, now: datetime) -> None:
         self.args = args
         self.now = now
+        #: Lines saying which year was assumed for a date typed without one.
+        self.notes: list[str] = []
+        #: Warnings (or notes) to print once the command has succeeded: (text, label).
+        self.warnings: list[tuple[str, str]] = []
 
     @cached_property
     def config(self) -> Config:
         config = load(self.args.config)
         for warning in config.warnings:
-            print(f"warning: {warning}", file=sys.stderr)
+            print(f"warning: {visible(warning)}", file=sys.stderr)
         return config
 
     @cached_property
@@ -63,8 +124,32 @@ class App:
     def today(self) -> date:
         return self.now.astimezone(self.config.calendar.zone).date()
 
-    def date(self, text: str | None) -> date | None:
-        return None if text is None else parse_date(text, self.today)
+    @cached_property
+    def reader(self) -> DateReader:
+        calendar = self.config.calendar
+        return DateReader(self.today, calendar.date_order, calendar.place.country)
+
+    def date(self, text: str | None, direction: Direction, what: str) -> date | None:
+        """The date typed for ``what`` ("expected", "interviewed", "emailed", "replied");
+        a year assumed is noted for the output, and a promised day long past warned of."""
+        if text is None:
+            return None
+        read = self.reader.read(text, direction)
+        if read.year_assumed:
+            self.notes.append(render.year_assumed(what, read.day))
+        if what == "expected" and long_past(read.day, self.today):
+            self.warnings.append((render.long_past_promise(read.day, self.today), "warning"))
+        return read.day
+
+    @property
+    def colour(self) -> bool:
+        """Highlight with colour: on a terminal, or with ``CLICOLOR_FORCE`` set; never with
+        ``NO_COLOR`` set to anything (https://no-color.org) or ``TERM=dumb``."""
+        if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+            return False
+        if os.environ.get("CLICOLOR_FORCE", "0") != "0":
+            return True
+        return sys.stdout.isatty()
 
     def details(self) -> Details:
         a = self.args
@@ -73,9 +158,9 @@ class App:
             role=a.role,
             contact_name=a.contact,
             contact_email=a.email,
-            interviewed_on=self.date(a.interviewed),
-            reply_expected_on=self.date(a.expect),
-            country=a.country.upper() if a.country else None,
+            interviewed_on=self.date(a.interviewed, Direction.BACKWARD, "interviewed"),
+            reply_expected_on=self.date(a.expect, Direction.FORWARD, "expected"),
+            country=a.country,
             subdivision=a.subdivision,
             notes=a.note,
         )
@@ -83,10 +168,16 @@ class App:
     def emit(self, text: str | Callable[[], str], data: object | Callable[[], object]) -> None:
         """Print JSON with ``--json``, else the text; either may be given as a callable so
         that only the one printed is built."""
-        if getattr(self.args, "json", False):
+        as_json = getattr(self.args, "json", False)
+        for note in self.notes:
+            print(note, file=sys.stderr if as_json else sys.stdout)
+        if as_json:
             print(render.to_json(data() if callable(data) else data))
         else:
-            print(text() if callable(text) else text)
+            out = text() if callable(text) else text
+            print(out if isinstance(out, render.Safe) else visible(out, keep_newlines=True))
+        for warning, label in self.warnings:
+            print(f"{label}: {visible(warning)}", file=sys.stderr)
 
 
 # -- commands ------------------------------------------------------------------------------
@@ -94,11 +185,12 @@ class App:
 
 def cmd_add(app: App) -> None:
     view = app.tracker.add(app.details(), app.now)
-    app.emit(render.added_text(view), render.interview_json(view))
+    app.emit(render.added_text(view, app.now), render.interview_json(view))
 
 
 def cmd_edit(app: App) -> None:
-    view = app.tracker.edit(app.args.id, app.details(), app.now)
+    emailed = app.date(app.args.emailed, Direction.BACKWARD, "emailed")
+    view = app.tracker.edit(app.args.id, app.details(), app.now, emailed_on=emailed)
     app.emit(
         render.interview_text(view, app.config.calendar.zone, app.now), render.interview_json(view)
     )
@@ -106,26 +198,42 @@ def cmd_edit(app: App) -> None:
 
 def cmd_show(app: App) -> None:
     view = app.tracker.get(app.args.id)
+    found = app.tracker.pending_findings(view.id)
     app.emit(
-        render.interview_text(view, app.config.calendar.zone, app.now), render.interview_json(view)
+        lambda: (
+            render.interview_text(view, app.config.calendar.zone, app.now)
+            + render.mail_findings_section(found)
+        ),
+        lambda: render.interview_json(view),
     )
 
 
 def cmd_list(app: App) -> None:
-    views = app.tracker.interviews(include_closed=app.args.all)
+    views = app.tracker.interviews(
+        include_closed=app.args.all, status=app.args.status, company=app.args.company
+    )
+    filtered = app.args.status is not None or app.args.company is not None
     app.emit(
-        lambda: render.interview_table(views), lambda: [render.interview_json(v) for v in views]
+        lambda: render.interview_table(views, colour=app.colour, filtered=filtered),
+        lambda: [render.interview_json(v) for v in views],
     )
 
 
 def cmd_upcoming(app: App) -> None:
     due = app.tracker.upcoming()
-    app.emit(render.upcoming_table(due), [render.due_json(d) for d in due])
+    app.emit(
+        lambda: render.upcoming_table(due, colour=app.colour),
+        lambda: [render.due_json(d) for d in due],
+    )
 
 
 def cmd_emailed(app: App) -> None:
-    on = app.date(app.args.on) or app.today
+    on = app.date(app.args.on, Direction.BACKWARD, "emailed") or app.today
     view = app.tracker.emailed(app.args.id, on, app.now)
+    if on <= view.reply_expected_on:
+        app.warnings.append(
+            (render.emailed_early(on, view.reply_expected_on, app.config.rules), "note")
+        )
     app.emit(
         f"Recorded: emailed {view.company} on {long_day(on)}.\n"
         f"If there is no reply, you will be told to move on on "
@@ -134,9 +242,18 @@ def cmd_emailed(app: App) -> None:
     )
 
 
+def cmd_reopen(app: App) -> None:
+    view = app.tracker.reopen(app.args.id, app.now)
+    app.emit(render.reopened_text(view, app.now), render.interview_json(view))
+
+
 def cmd_heard(app: App) -> None:
     view = app.tracker.heard(
-        app.args.id, app.args.outcome, app.date(app.args.expect), app.now, app.date(app.args.on)
+        app.args.id,
+        app.args.outcome,
+        app.date(app.args.expect, Direction.FORWARD, "expected"),
+        app.now,
+        app.date(app.args.on, Direction.BACKWARD, "replied"),
     )
     if view.next_reminder is not None:
         text = (
@@ -178,7 +295,7 @@ def cmd_snooze(app: App) -> None:
 def cmd_delete(app: App) -> None:
     if not app.args.yes:
         raise UsageError(f"deleting interview {app.args.id} cannot be undone: add --yes")
-    app.tracker.delete(app.args.id)
+    app.tracker.delete(app.args.id, app.now)
     print(f"Deleted interview {app.args.id}.")
 
 
@@ -188,12 +305,16 @@ def cmd_history(app: App) -> None:
 
 
 def cmd_countries(app: App) -> None:
-    from followup.business_days import supported_countries
+    from followup import places
 
-    known = supported_countries()
+    found = places.entries(app.args.text)
+    if not found:
+        close = places.suggest_country(app.args.text)
+        hint = f" (did you mean {' or '.join(close)}?)" if close else ""
+        raise UsageError(f"no country or subdivision matches {app.args.text!r}{hint}")
     app.emit(
-        "\n".join(f"{code}  {', '.join(subs)}".rstrip() for code, subs in sorted(known.items())),
-        known,
+        lambda: render.countries_text(found, subdivisions=app.args.text is not None),
+        lambda: render.countries_json(found),
     )
 
 
@@ -210,12 +331,19 @@ def cmd_config(app: App) -> None:
 def cmd_init(app: App) -> None:
     from followup import config_docs
     from followup.config import config_path
+    from followup.places import canonical_place
+    from followup.user_service import user_manager_available
 
     path = config_path(app.args.config, os.environ)
     if path.exists():
         raise UsageError(f"a config file already exists at {path}; edit it, or remove it first")
+    country, subdivision = canonical_place(app.args.country, app.args.subdivision)
     text = config_docs.example(
-        country=app.args.country, subdivision=app.args.subdivision, timezone=app.args.timezone
+        country=country,
+        subdivision=subdivision,
+        timezone=app.args.timezone,
+        name=app.args.name,
+        signature=app.args.signature,
     )
     try:
         config_docs.check_example(text, path)
@@ -224,6 +352,7 @@ def cmd_init(app: App) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     print(f"Wrote {path}")
+    print(render.next_steps(country, app.args.name, service=user_manager_available()))
 
 
 def cmd_draft(app: App) -> None:
@@ -244,6 +373,8 @@ def cmd_draft(app: App) -> None:
             print(f"Opened the draft in your mail client. Once sent: followup emailed {view.id}")
             return
         print(f"warning: cannot open a mail client: {reason}; here is the draft", file=sys.stderr)
+    if draft.unsigned:
+        app.warnings.append((render.unsigned_draft(app.config.path), "warning"))
     app.emit(draft.text, lambda: render.draft_json(draft))
 
 
@@ -251,6 +382,8 @@ def cmd_lint(app: App) -> int:
     from followup import lint
 
     source = app.args.file
+    if source == "-" and sys.stdin.isatty():
+        print(render.LINT_WAITING, file=sys.stderr)
     try:
         text = _read_input(source).decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -281,7 +414,7 @@ def cmd_export(app: App) -> None:
         sys.stdout.buffer.flush()
         return
     written = write_atomic(path, export.data)
-    print(render.exported_text(export, str(path), written))
+    print(visible(render.exported_text(export, str(path), written)))
 
 
 def cmd_import(app: App) -> None:
@@ -290,15 +423,33 @@ def cmd_import(app: App) -> None:
     source = app.args.file
     data = _read_input(source)
     name = importer.STDIN if source == "-" else source
-    report = importer.run(
-        app.tracker,
-        data,
-        name,
-        importer.format_of(name, data, app.args.format),
-        app.now,
-        dry_run=app.args.dry_run,
-    )
+    fmt = importer.format_of(name, data, app.args.format)
+    if app.args.dry_run and _store_missing(app.config.store_url):
+        # A dry run writes nothing, not even an empty store: match against an empty one.
+        import tempfile
+
+        from followup.store import Database
+
+        with tempfile.TemporaryDirectory(prefix="followup-dry-run-") as scratch:
+            db = Database(f"sqlite:///{scratch}/empty.db")
+            try:
+                report = importer.run(
+                    Tracker(app.config, db), data, name, fmt, app.now, dry_run=True
+                )
+            finally:
+                db.close()
+    else:
+        report = importer.run(app.tracker, data, name, fmt, app.now, dry_run=app.args.dry_run)
+    if report.sheet is not None and report.sheet.long_past:
+        app.warnings.append((render.long_past_rows(report.sheet.long_past), "warning"))
     app.emit(lambda: render.import_text(report), lambda: render.import_json(report))
+
+
+def _store_missing(url: str) -> bool:
+    from followup.store.database import sqlite_file
+
+    path = sqlite_file(url)
+    return path is not None and not path.exists()
 
 
 def cmd_stats(app: App) -> None:
@@ -306,6 +457,21 @@ def cmd_stats(app: App) -> None:
 
     figures = stats.compute(app.tracker.records(), app.tracker.calendar, app.config.calendar.zone)
     app.emit(lambda: render.stats_text(figures), lambda: render.stats_json(figures))
+
+
+def cmd_mail_check(app: App) -> None:
+    from followup.mail.check import check
+
+    result = check(app.tracker, app.now)
+    app.emit(
+        lambda: render.mail_check_text(result),
+        lambda: [render.mail_finding_json(f) for f in result.pending],
+    )
+
+
+def cmd_mail_dismiss(app: App) -> None:
+    found = app.tracker.dismiss_finding(app.args.finding_id, app.now)
+    print(f"Dismissed: {render.mail_question(found)}")
 
 
 def cmd_daemon(app: App) -> int:
@@ -320,10 +486,14 @@ def cmd_status(app: App) -> None:
     state = runstate.running_daemon(os.environ)
     due = app.tracker.upcoming()
     last = app.tracker.last_shown()
-    app.emit(
-        lambda: render.status_text(state, due, last, app.config, app.now),
-        lambda: render.status_json(state, due, last),
-    )
+
+    def text() -> str:
+        from followup.user_service import user_manager_available
+
+        service = state is None and user_manager_available()
+        return render.status_text(state, due, last, app.config, app.now, service=service)
+
+    app.emit(text, lambda: render.status_json(state, due, last))
 
 
 def cmd_test_notification(app: App) -> None:
@@ -339,10 +509,30 @@ def cmd_test_notification(app: App) -> None:
     print("Notification sent: check your desktop.")
 
 
+def cmd_help(app: App) -> None:
+    topic = app.args.topic
+    if topic is None:
+        print(build_parser().format_help(), end="")
+    elif topic == "dates":
+        print(render.DATE_FORMS)
+    else:
+        commands = _commands(build_parser())
+        if topic not in commands:
+            choices = ["dates", *commands]
+            raise UsageError(f"no help on {topic!r}{did_you_mean(topic, choices)}")
+        print(commands[topic].format_help(), end="")
+
+
+def cmd_completion(app: App) -> None:
+    import shtab
+
+    print(shtab.complete(build_parser(), shell=app.args.shell), end="")
+
+
 def cmd_install_service(app: App) -> None:
     from followup import user_service
 
-    print(user_service.install(os.environ).message)
+    print(user_service.install(os.environ, autostart=app.args.autostart).message)
 
 
 def cmd_uninstall_service(app: App) -> None:
@@ -354,6 +544,10 @@ def cmd_uninstall_service(app: App) -> None:
 # -- the parser ----------------------------------------------------------------------------
 
 
+#: How a DATE may be written, for option help (``followup help dates`` has them all).
+_DATE_EXAMPLE = "e.g. 2026-11-24, 'fri', 'Nov 24', 'tomorrow'; see: followup help dates"
+
+
 def _interview_options(p: argparse.ArgumentParser, *, adding: bool) -> None:
     if adding:
         p.add_argument("company", help="the company you interviewed with")
@@ -361,70 +555,117 @@ def _interview_options(p: argparse.ArgumentParser, *, adding: bool) -> None:
             "--expect",
             required=True,
             metavar="DATE",
-            help="the day they said they would get back to you",
+            help=f"the day they said they would get back to you ({_DATE_EXAMPLE})",
         )
     else:
         p.add_argument("--company", help="the company's name")
-        p.add_argument("--expect", metavar="DATE", help="the day they said they would reply")
+        p.add_argument(
+            "--expect", metavar="DATE", help=f"the day they said they would reply ({_DATE_EXAMPLE})"
+        )
     p.add_argument("--role", help="the job title")
     p.add_argument("--contact", metavar="NAME", help="who said they would get back to you")
     p.add_argument("--email", metavar="ADDR", help="their email address")
-    p.add_argument("--interviewed", metavar="DATE", help="the day of the interview")
+    p.add_argument(
+        "--interviewed", metavar="DATE", help="the day of the interview (e.g. 2026-11-19, 'thu')"
+    )
     p.add_argument(
         "--country",
         metavar="CC",
-        help="count the interviewer's business days (default: the config's)",
+        help="count the interviewer's business days, e.g. 'de' (default: the config's; "
+        "codes: followup countries)",
     )
-    p.add_argument("--subdivision", metavar="SD", help="the interviewer's state or region")
+    p.add_argument(
+        "--subdivision",
+        metavar="SD",
+        help="the interviewer's state or region, e.g. 'ca' (in --country, else the config's)",
+    )
     p.add_argument("--note", help="anything worth remembering")
+
+
+def _global_options(p: argparse.ArgumentParser, *, top: bool) -> None:
+    """``--config``: before the command (``top``) or after it; given after, it is left out
+    of the namespace unless typed, so that it never hides one given before."""
+    p.add_argument(
+        "--config",
+        metavar="PATH",
+        default=None if top else argparse.SUPPRESS,
+        help="config file to use (default: $FOLLOWUP_CONFIG, else ~/.config/followup/config.toml)",
+    )
 
 
 def build_parser() -> Parser:
     parser = Parser(
         prog="followup",
         description=("Tells you when to email after an interview, and when to move on."),
+        epilog="followup COMMAND --help: a command's options; followup help dates: date forms.",
     )
-    parser.add_argument("--config", metavar="PATH", help="config file to use")
+    _global_options(parser, top=True)
     parser.add_argument("--version", action="version", version=f"followup {__version__}")
-    sub = parser.add_subparsers(
-        dest="command", metavar="COMMAND", required=True, parser_class=Parser
-    )
+    parser.set_defaults(handler=cmd_overview)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
 
     def command(
         name: str, handler: Callable[[App], int | None], help: str, json: bool = False
     ) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help, description=help)
         p.set_defaults(handler=handler)
+        _global_options(p, top=False)
         if json:
             p.add_argument("--json", action="store_true", help="print JSON")
         return p
 
     def with_id(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
-        p.add_argument("id", type=_interview_id, help="the interview's id")
+        p.add_argument("id", type=_interview_id, help="the interview's id (see: followup list)")
         return p
 
     _interview_options(command("add", cmd_add, "record an interview", json=True), adding=True)
-    _interview_options(
-        with_id(command("edit", cmd_edit, "change an interview", json=True)), adding=False
+    edit = with_id(command("edit", cmd_edit, "change an interview", json=True))
+    _interview_options(edit, adding=False)
+    edit.add_argument(
+        "--emailed",
+        metavar="DATE",
+        help="correct the day of the email you recorded (e.g. 2026-11-30, 'mon')",
     )
     with_id(
         command("show", cmd_show, "an interview and how its reminder date was reached", json=True)
     )
-    command("list", cmd_list, "open interviews (all with --all)", json=True).add_argument(
-        "--all", action="store_true", help="include closed interviews"
+    listing = command("list", cmd_list, "open interviews (all with --all)", json=True)
+    listing.add_argument("--all", action="store_true", help="include closed interviews")
+    listing.add_argument(
+        "--status",
+        type=_status,
+        metavar="STATUS",
+        help="only these: waiting, emailed, 'heard back', 'moved on' or withdrawn",
     )
-    command("upcoming", cmd_upcoming, "every pending reminder, soonest first", json=True)
+    listing.add_argument(
+        "--company", metavar="TEXT", help="only companies whose name contains TEXT (any case)"
+    )
+    command(
+        "upcoming", cmd_upcoming, "reminders due since shown, then every pending one", json=True
+    )
     with_id(
         command("emailed", cmd_emailed, "record that you sent the follow-up email", json=True)
-    ).add_argument("--on", metavar="DATE", help="default: today")
+    ).add_argument("--on", metavar="DATE", help="the day you sent it (default: today; e.g. 'mon')")
     heard = with_id(command("heard", cmd_heard, "record that they replied", json=True))
     heard.add_argument(
         "--outcome", required=True, choices=["offer", "rejected", "next-round", "other"]
     )
-    heard.add_argument("--expect", metavar="DATE", help="with next-round: when they will reply")
-    heard.add_argument("--on", metavar="DATE", help="the day they replied (default: today)")
+    heard.add_argument(
+        "--expect", metavar="DATE", help=f"with next-round: when they will reply ({_DATE_EXAMPLE})"
+    )
+    heard.add_argument(
+        "--on", metavar="DATE", help="the day they replied (default: today; e.g. 'yesterday')"
+    )
     with_id(command("moved-on", cmd_moved_on, "record that you moved on", json=True))
     with_id(command("withdraw", cmd_withdraw, "record that you withdrew", json=True))
+    with_id(
+        command(
+            "reopen",
+            cmd_reopen,
+            "take back a heard, moved-on or withdraw: the interview is open again",
+            json=True,
+        )
+    )
     with_id(
         command("snooze", cmd_snooze, "push the pending reminder back", json=True)
     ).add_argument("--days", type=_whole_number, required=True, help="business days to push it by")
@@ -432,7 +673,14 @@ def build_parser() -> Parser:
         "--yes", action="store_true", help="confirm"
     )
     with_id(command("history", cmd_history, "every change to an interview", json=True))
-    command("countries", cmd_countries, "supported country codes and their subdivisions", json=True)
+    command(
+        "countries", cmd_countries, "country and subdivision codes, with their names", json=True
+    ).add_argument(
+        "text",
+        nargs="?",
+        metavar="TEXT",
+        help="only those whose code or name contains TEXT, e.g. 'germany' or 'ca'",
+    )
     command("config", cmd_config, "the config file's path and the effective settings", json=True)
     draft = with_id(command("draft", cmd_draft, "a polite follow-up email to send", json=True))
     draft.add_argument(
@@ -467,6 +715,29 @@ def build_parser() -> Parser:
     command(
         "stats", cmd_stats, "how companies replied: shares, business days, by company", json=True
     )
+    mail = sub.add_parser(
+        "mail",
+        help="what your mailbox says: follow-ups you sent, replies you got",
+        description="Read your mailbox (read-only) for follow-ups you sent and replies.",
+    )
+    _global_options(mail, top=False)
+    mail_sub = mail.add_subparsers(
+        dest="mail_command", metavar="MAIL_COMMAND", required=True, parser_class=Parser
+    )
+    check = mail_sub.add_parser(
+        "check",
+        help="look now, keep new findings, print every pending one",
+        description="look now, keep new findings, print every pending one",
+    )
+    check.set_defaults(handler=cmd_mail_check)
+    _global_options(check, top=False)
+    check.add_argument("--json", action="store_true", help="print JSON")
+    dismiss = mail_sub.add_parser(
+        "dismiss", help="a finding that is not what it seemed", description="dismiss a finding"
+    )
+    dismiss.set_defaults(handler=cmd_mail_dismiss)
+    _global_options(dismiss, top=False)
+    dismiss.add_argument("finding_id", type=_finding_id, metavar="FINDING_ID")
     command("daemon", cmd_daemon, "run the reminder daemon in the foreground (systemd runs it)")
     command(
         "status", cmd_status, "whether the daemon runs, the next and the last reminder", json=True
@@ -476,35 +747,87 @@ def build_parser() -> Parser:
         cmd_test_notification,
         "show a notification now, through the daemon's path",
     )
-    command(
+    install = command(
         "install-service",
         cmd_install_service,
         "install and start the daemon as a systemd user service",
     )
+    install.add_argument(
+        "--autostart",
+        action="store_true",
+        help="without systemd: start the daemon at login (an XDG autostart entry)",
+    )
     command("uninstall-service", cmd_uninstall_service, "stop and remove the user service")
-    init = command("init", cmd_init, "write a commented config file")
-    init.add_argument("--country", metavar="CC", type=str.upper)
-    init.add_argument("--subdivision", metavar="SD")
-    init.add_argument("--timezone", metavar="ZONE")
+    init = command("init", cmd_init, "write a commented config file, then say what comes next")
+    init.add_argument(
+        "--country", metavar="CC", help="your country, for its public holidays, e.g. 'us', 'de'"
+    )
+    init.add_argument("--subdivision", metavar="SD", help="your state or region, e.g. 'ca'")
+    init.add_argument("--timezone", metavar="ZONE", help="e.g. 'Europe/Berlin'")
+    init.add_argument("--name", metavar="NAME", help="your name, to sign drafted emails")
+    init.add_argument(
+        "--signature", metavar="TEXT", help="lines under your name ('\\n' between lines)"
+    )
+    command(
+        "help", cmd_help, "help on a command, or on dates: how dates may be written"
+    ).add_argument("topic", nargs="?", metavar="TOPIC", help="dates, or a command")
+    completion = command(
+        "completion", cmd_completion, "print the shell completion script for bash, zsh or fish"
+    )
+    completion.add_argument("shell", choices=["bash", "zsh", "fish"])
     return parser
 
 
+def _commands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    """Each command's own parser, by name."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return dict(action.choices)
+    return {}
+
+
+def cmd_overview(app: App) -> None:
+    """``followup`` alone: what it does, where to start, where the config is."""
+    path = config_path(app.args.config, os.environ)
+    print(render.overview(path, path.exists()))
+
+
 def _read_input(source: str) -> bytes:
-    """The bytes of a file named on the command line, or of standard input for ``-``."""
+    """The bytes of a file named on the command line, or of standard input for ``-``, at
+    most ``IMPORT_MAX_BYTES`` of them (``/dev/zero`` is refused, not read forever)."""
+    name = "<stdin>" if source == "-" else source
     try:
         if source == "-":
-            return sys.stdin.buffer.read()
-        with open(source, "rb") as handle:
-            return handle.read()
+            data = sys.stdin.buffer.read(IMPORT_MAX_BYTES + 1)
+        else:
+            with open(source, "rb") as handle:
+                data = handle.read(IMPORT_MAX_BYTES + 1)
+        if len(data) > IMPORT_MAX_BYTES:
+            raise too_large(name, IMPORT_MAX_BYTES)
+        return data
     except FileNotFoundError:
         raise UsageError(f"no such file: {source!r}") from None
     except OSError as exc:
-        raise UsageError(f"cannot read {source!r}: {exc.strerror}") from None
+        raise UsageError(f"cannot read {source!r}: {exc.strerror or exc}") from None
+
+
+def _status(text: str) -> Status:
+    status = Status.from_words(text)
+    if status is None:
+        words = ", ".join(s.label for s in Status)
+        raise argparse.ArgumentTypeError(f"unknown status {text!r} (choose from {words})")
+    return status
 
 
 def _interview_id(text: str) -> int:
+    if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= MAX_ID:
+        raise argparse.ArgumentTypeError(f"not an interview id: {shown(text)}")
+    return int(text)
+
+
+def _finding_id(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"not an interview id: {text!r}")
+        raise argparse.ArgumentTypeError(f"not a finding id: {text!r}")
     return int(text)
 
 
@@ -515,10 +838,11 @@ def _whole_number(text: str) -> int:
         raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, now: datetime | None = None) -> int:
+    """Run one command; ``now`` (aware) is the instant it runs at, the clock's by default."""
     try:
         args = build_parser().parse_args(argv)
-        app = App(args, datetime.now(UTC))
+        app = App(args, now or datetime.now(UTC))
         try:
             code: int = args.handler(app) or 0
         finally:
@@ -528,7 +852,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             poke(os.environ)
     except FollowupError as exc:
-        print(f"error: {exc.message}", file=sys.stderr)
+        print(f"error: {visible(exc.message)}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         return 130

@@ -23,6 +23,15 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from followup.business_days import Place, parse_weekend
 from followup.errors import ConfigError
 from followup.rules import RuleSettings, Timing
+from followup.validation import (
+    CONFIG_MAX_BYTES,
+    CONFIG_TEXT_MAX,
+    MAX_NESTING,
+    bad_character,
+    nesting,
+    shown,
+    too_large,
+)
 
 
 @dataclass(frozen=True)
@@ -52,7 +61,7 @@ def _clock_time(value: Any) -> str | None:
 
 
 def _country(value: Any) -> str | None:
-    return None if re.fullmatch(r"[A-Z]{2,3}", value) else "must be a country code like 'US'"
+    return None if re.fullmatch(r"[A-Za-z]{2,3}", value) else "must be a country code like 'US'"
 
 
 def _zone(value: Any) -> str | None:
@@ -84,6 +93,10 @@ def _extra_phrases(value: Any) -> str | None:
 
 def _backend(value: Any) -> str | None:
     return None if value in ("auto", "dbus", "plyer") else "must be 'auto', 'dbus' or 'plyer'"
+
+
+def _date_order(value: Any) -> str | None:
+    return None if value in ("dmy", "mdy", "ymd") else "must be 'dmy', 'mdy' or 'ymd'"
 
 
 def _nonempty(value: Any) -> str | None:
@@ -118,6 +131,25 @@ def _absolute_path(value: Any) -> str | None:
             return f"no home folder for {value.split('/', 1)[0]!r}"
         return None
     return None if Path(value).is_absolute() else "must be an absolute path, or start with ~/"
+
+
+def _security(value: Any) -> str | None:
+    return None if value in SECURITY else "must be 'tls', 'starttls' or 'none'"
+
+
+def _command(value: Any) -> str | None:
+    if value and all(isinstance(v, str) for v in value) and value[0].strip():
+        return None
+    return "must be a non-empty list of strings: a program and its arguments"
+
+
+def _folders(value: Any) -> str | None:
+    if value and all(isinstance(v, str) and v.strip() for v in value):
+        return None
+    return "must be a non-empty list of folder names"
+
+
+SECURITY = ("tls", "starttls", "none")
 
 
 OPTIONS: tuple[Option, ...] = (
@@ -164,6 +196,19 @@ OPTIONS: tuple[Option, ...] = (
         "America/New_York",
     ),
     Option(
+        "calendar",
+        "date_order",
+        str,
+        None,
+        "How numeric dates like 03/12/2026 are read, in commands and imported sheets: "
+        "'dmy' (day first), 'mdy' (month first) or 'ymd' (year first). ISO dates "
+        "(2026-12-03) and month names (3 Dec 2026) are read the same whatever it says "
+        "(default: the calendar country's convention, from the Unicode CLDR: GB dmy, US "
+        "mdy, CN ymd)",
+        _date_order,
+        "dmy",
+    ),
+    Option(
         "rules",
         "email_after_business_days",
         int,
@@ -194,6 +239,16 @@ OPTIONS: tuple[Option, ...] = (
         "20:00",
         "No notification is shown after this time of day; it waits for the next 'at'",
         _clock_time,
+    ),
+    Option(
+        "notify",
+        "repeat_after_business_days",
+        int,
+        1,
+        "A reminder shown but not acted on (emailed, heard back, moved on, snoozed) is shown "
+        "again at 'at' this many business days after it was last shown, until you act; "
+        "0 shows each reminder once",
+        _between(0, 60),
     ),
     Option(
         "notify",
@@ -268,6 +323,100 @@ OPTIONS: tuple[Option, ...] = (
         _absolute_path,
         "/home/me/calendars/followup.ics",
     ),
+    Option(
+        "mail",
+        "imap_host",
+        str,
+        None,
+        "Your IMAP server, read to notice follow-ups you sent and replies you got; followup "
+        "only reads (folders opened read-only, headers only, nothing marked as read) and asks "
+        "before it records anything (default: no mail is read)",
+        _nonempty,
+        "imap.example.org",
+    ),
+    Option(
+        "mail",
+        "imap_port",
+        int,
+        None,
+        "The server's IMAP port (default: 993 with security 'tls', else 143)",
+        _between(1, 65535),
+        993,
+    ),
+    Option(
+        "mail",
+        "security",
+        str,
+        "tls",
+        "'tls' (TLS from the start), 'starttls' (plain, then STARTTLS) or 'none' (only to a "
+        "loopback address such as 127.0.0.1); certificates are always checked",
+        _security,
+    ),
+    Option(
+        "mail",
+        "username",
+        str,
+        None,
+        "The IMAP login name",
+        _nonempty,
+        "alex@example.org",
+    ),
+    Option(
+        "mail",
+        "password_command",
+        list,
+        None,
+        "A program and its arguments, run without a shell, whose first line of output is the "
+        "IMAP password (a password is never written in this file)",
+        _command,
+        ["secret-tool", "lookup", "service", "followup"],
+    ),
+    Option(
+        "mail",
+        "ca_file",
+        str,
+        None,
+        "A CA bundle to check the server's certificate with, for a server with a private "
+        "certificate (default: the system's)",
+        _absolute_path,
+        "/home/me/.config/followup/mail-ca.pem",
+    ),
+    Option(
+        "mail",
+        "reply_folders",
+        list,
+        ["INBOX"],
+        "Folders where replies arrive",
+        _folders,
+    ),
+    Option(
+        "mail",
+        "sent_folder",
+        str,
+        None,
+        "Folder of the mail you sent (default: the folder with the \\Sent special-use flag, "
+        "else 'Sent')",
+        _nonempty,
+        "Sent",
+    ),
+    Option(
+        "mail",
+        "check_every_minutes",
+        int,
+        10,
+        "How often 'followup daemon' looks at the mailbox",
+        _between(1, 1440),
+    ),
+    Option(
+        "mail",
+        "maildir",
+        str,
+        None,
+        "Instead of an IMAP server: a local Maildir tree as mbsync or offlineimap keep it, "
+        "with the same folder names (no network at all); ~ is your home folder",
+        _absolute_path,
+        "~/Mail/work",
+    ),
 )
 
 _BY_SECTION: dict[str, dict[str, Option]] = {}
@@ -279,6 +428,9 @@ for _opt in OPTIONS:
 class CalendarSettings:
     place: Place
     zone: ZoneInfo
+    #: ``calendar.date_order`` as set; None: the country's convention
+    #: (:func:`followup.dates.order_for_country`, looked up only when needed).
+    date_order: str | None = None
 
 
 @dataclass(frozen=True)
@@ -287,6 +439,9 @@ class NotifySettings:
     until: time
     app_name: str
     backend: str = "auto"
+    #: Business days after a reminder was last shown, not acted on, that it is shown
+    #: again (0: never again).
+    repeat_after_business_days: int = 1
 
 
 @dataclass(frozen=True)
@@ -314,6 +469,27 @@ class ExportSettings:
 
 
 @dataclass(frozen=True)
+class MailSettings:
+    """Where followup reads the user's mail: an IMAP server, or a local Maildir tree.
+
+    ``imap_port`` is resolved (993 for TLS, else 143); ``sent_folder`` None means the
+    folder flagged ``\\Sent`` (RFC 6154), else ``Sent``. ``password_command`` is run for each
+    login; the password itself is never held here.
+    """
+
+    imap_host: str | None = None
+    imap_port: int = 993
+    security: str = "tls"
+    username: str | None = None
+    password_command: tuple[str, ...] = ()
+    ca_file: Path | None = None
+    reply_folders: tuple[str, ...] = ("INBOX",)
+    sent_folder: str | None = None
+    check_every_minutes: int = 10
+    maildir: Path | None = None
+
+
+@dataclass(frozen=True)
 class Config:
     """Effective settings: the file's values over the defaults."""
 
@@ -325,6 +501,7 @@ class Config:
     you: YouSettings = YouSettings()
     lint_phrases: tuple[LintPhrase, ...] = ()
     export: ExportSettings = ExportSettings()
+    mail: MailSettings | None = None
     values: Mapping[str, Any] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
 
@@ -394,15 +571,28 @@ def load(explicit: str | None = None, env: Mapping[str, str] | None = None) -> C
     path = config_path(explicit, env)
     named = bool(explicit or env.get("FOLLOWUP_CONFIG"))
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        with open(path, "rb") as handle:
+            data = handle.read(CONFIG_MAX_BYTES + 1)
+        if len(data) > CONFIG_MAX_BYTES:
+            raise ConfigError(too_large(str(path), CONFIG_MAX_BYTES).message)
+        # utf-8-sig: editors on some systems start the file with a byte-order mark.
+        raw = tomllib.loads(data.decode("utf-8-sig"))
     except FileNotFoundError:
         if named:
             raise ConfigError(f"{path}: no such config file") from None
         raw = {}
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: malformed TOML: {exc}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"{path}: not UTF-8 text (byte {exc.object[exc.start]:#x} at offset {exc.start})"
+        ) from None
+    except RecursionError:
+        raise ConfigError(f"{path}: nested more than {MAX_NESTING} levels deep") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    if nesting(raw) > MAX_NESTING:
+        raise ConfigError(f"{path}: nested more than {MAX_NESTING} levels deep")
     return from_mapping(raw, path, env)
 
 
@@ -411,7 +601,9 @@ def from_mapping(raw: Mapping[str, Any], path: Path, env: Mapping[str, str]) -> 
     values: dict[str, Any] = {}
     for section, body in raw.items():
         if section not in _BY_SECTION:
-            problems.append(f"unknown section [{section}]{_suggest(section, list(_BY_SECTION))}")
+            problems.append(
+                f"unknown section [{section}]{did_you_mean(section, list(_BY_SECTION))}"
+            )
             continue
         if not isinstance(body, dict):
             problems.append(f"[{section}] must be a table")
@@ -420,7 +612,7 @@ def from_mapping(raw: Mapping[str, Any], path: Path, env: Mapping[str, str]) -> 
             opt = _BY_SECTION[section].get(key)
             if opt is None:
                 problems.append(
-                    f"unknown key {section}.{key}{_suggest(key, list(_BY_SECTION[section]))}"
+                    f"unknown key {section}.{key}{did_you_mean(key, list(_BY_SECTION[section]))}"
                 )
                 continue
             problem = _check(opt, value)
@@ -442,15 +634,23 @@ def from_mapping(raw: Mapping[str, Any], path: Path, env: Mapping[str, str]) -> 
         if country is None:
             warnings.append(
                 "no calendar.country set and the locale names no country: "
-                "counting weekends only, no public holidays"
+                "counting weekends only, no public holidays "
+                f"(set it: followup init --country CC, or calendar.country in {path})"
             )
+    else:
+        country = country.upper()
     try:
         weekend = parse_weekend(get("calendar.weekend")) if get("calendar.weekend") else None
     except ConfigError as exc:
         raise ConfigError(f"{path}: {exc.message}") from None
+    subdivision = get("calendar.subdivision")
+    if subdivision is not None:
+        from followup.places import canonical_subdivision
+
+        subdivision = canonical_subdivision(country, subdivision)
     place = Place(
         country,
-        get("calendar.subdivision"),
+        subdivision,
         weekend,
         tuple(get("calendar.categories")),
     )
@@ -463,11 +663,21 @@ def from_mapping(raw: Mapping[str, Any], path: Path, env: Mapping[str, str]) -> 
         )
     return Config(
         path=path,
-        calendar=CalendarSettings(place, ZoneInfo(get("calendar.timezone") or system_zone(env))),
+        calendar=CalendarSettings(
+            place,
+            ZoneInfo(get("calendar.timezone") or system_zone(env)),
+            get("calendar.date_order"),
+        ),
         rules=RuleSettings(
             get("rules.email_after_business_days"), get("rules.move_on_after_business_days")
         ),
-        notify=NotifySettings(at, until, get("notify.app_name"), get("notify.backend")),
+        notify=NotifySettings(
+            at,
+            until,
+            get("notify.app_name"),
+            get("notify.backend"),
+            get("notify.repeat_after_business_days"),
+        ),
         store_url=get("store.url") or default_store_url(env),
         you=YouSettings(get("you.name"), get("you.signature")),
         lint_phrases=tuple(
@@ -475,15 +685,80 @@ def from_mapping(raw: Mapping[str, Any], path: Path, env: Mapping[str, str]) -> 
             for item in get("lint.extra_phrases")
         ),
         export=ExportSettings(_expand_home(get("export.ics_path"), env)),
+        mail=_mail_settings(get, path, env),
         values=values,
         warnings=tuple(warnings),
     )
+
+
+def _mail_settings(
+    get: Callable[[str], Any], path: Path, env: Mapping[str, str]
+) -> MailSettings | None:
+    """The ``[mail]`` keys taken together: an IMAP server or a Maildir (not both), a login
+    for the server, and no unencrypted password over the network."""
+    host, maildir = get("mail.imap_host"), get("mail.maildir")
+    imap_only = ("imap_port", "username", "password_command", "ca_file")
+    if host is None and maildir is None:
+        given = [k for k in imap_only if get(f"mail.{k}") is not None]
+        if given:
+            raise ConfigError(f"{path}: mail.{given[0]} is set but mail.imap_host is not")
+        return None
+    folders = tuple(get("mail.reply_folders"))
+    common = {
+        "reply_folders": folders,
+        "sent_folder": get("mail.sent_folder"),
+        "check_every_minutes": get("mail.check_every_minutes"),
+    }
+    if maildir is not None:
+        if host is not None:
+            raise ConfigError(
+                f"{path}: mail.maildir and mail.imap_host are both set: choose one source"
+            )
+        return MailSettings(maildir=_expand_home(maildir, env), **common)
+    security = get("mail.security")
+    for key in ("username", "password_command"):
+        if get(f"mail.{key}") is None:
+            raise ConfigError(f"{path}: mail.imap_host is set but mail.{key} is not")
+    if security == "none" and not is_loopback(host):
+        raise ConfigError(
+            f'{path}: mail.security = "none" is refused for {host!r}: the password would '
+            'cross the network unencrypted; use "tls" or "starttls" ("none" is only for a '
+            "loopback address such as 127.0.0.1)"
+        )
+    port = get("mail.imap_port") or (993 if security == "tls" else 143)
+    return MailSettings(
+        imap_host=host,
+        imap_port=port,
+        security=security,
+        username=get("mail.username"),
+        password_command=tuple(get("mail.password_command")),
+        ca_file=_expand_home(get("mail.ca_file"), env),
+        **common,
+    )
+
+
+def is_loopback(host: str) -> bool:
+    """``localhost`` or a loopback address (127.0.0.0/8, ::1)."""
+    import ipaddress
+
+    if host.lower() in ("localhost", "localhost."):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def _check(opt: Option, value: Any) -> str | None:
     wrong_type = not isinstance(value, opt.kind) or (opt.kind is int and isinstance(value, bool))
     if wrong_type:
         return f"{opt.name} = {toml_value(value)}: expected {_type_name(opt.kind)}"
+    for text in _strings(value):
+        problem = bad_character(text, multiline=opt.name in _MULTILINE)
+        if problem is None and len(text) > CONFIG_TEXT_MAX:
+            problem = f"is longer than {CONFIG_TEXT_MAX:,} characters"
+        if problem is not None:
+            return f"{opt.name}: {shown(text)} {problem}"
     if opt.kind is list and opt.check is None and not all(isinstance(v, str) for v in value):
         return f"{opt.name} = {toml_value(value)}: expected a list of strings"
     if opt.check is not None:
@@ -491,6 +766,22 @@ def _check(opt: Option, value: Any) -> str | None:
         if problem:
             return f"{opt.name} = {redact(toml_value(value))}: {problem}"
     return None
+
+
+#: Keys whose strings may hold line breaks and tabs: a signature's lines, and the arguments
+#: of a password command (a program's argument may be any text but NUL).
+_MULTILINE = frozenset({"you.signature", "mail.password_command"})
+
+
+def _strings(value: Any) -> list[str]:
+    """Every string in a config value (its items and table values too)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [text for item in value for text in _strings(item)]
+    if isinstance(value, dict):
+        return [text for item in value.values() for text in _strings(item)]
+    return []
 
 
 def toml_value(value: Any) -> str:
@@ -520,7 +811,10 @@ def _type_name(kind: type) -> str:
     return {str: "a string", int: "a whole number", list: "a list"}.get(kind, kind.__name__)
 
 
-def _suggest(word: str, choices: list[str]) -> str:
+def did_you_mean(word: str, choices: list[str]) -> str:
+    """ " (did you mean 'show'?)" for the closest of ``choices`` to a mistyped ``word``
+    (``difflib``'s ratio of at least 0.6), else ""; config keys, commands and options all
+    suggest through this one place."""
     close = difflib.get_close_matches(word, choices, n=1)
     return f" (did you mean {close[0]!r}?)" if close else ""
 

@@ -24,13 +24,20 @@ _HEADER = """\
 
 
 def example(
-    *, country: str | None = None, subdivision: str | None = None, timezone: str | None = None
+    *,
+    country: str | None = None,
+    subdivision: str | None = None,
+    timezone: str | None = None,
+    name: str | None = None,
+    signature: str | None = None,
 ) -> str:
     """The commented config file; values given here are written uncommented."""
     chosen = {
         "calendar.country": country,
         "calendar.subdivision": subdivision,
         "calendar.timezone": timezone,
+        "you.name": name,
+        "you.signature": signature,
     }
     out = [_HEADER]
     section = None
@@ -77,6 +84,7 @@ def effective_json(config: Config) -> dict[str, Any]:
 def _effective_values(config: Config) -> dict[str, Any]:
     place = config.calendar.place
     from followup.business_days import DAY_NAMES, calendar_for
+    from followup.dates import order_for_country
 
     weekend = place.weekend
     if weekend is None:
@@ -87,10 +95,12 @@ def _effective_values(config: Config) -> dict[str, Any]:
         "calendar.weekend": [DAY_NAMES[d] for d in sorted(weekend)],
         "calendar.categories": list(place.categories),
         "calendar.timezone": config.calendar.zone.key,
+        "calendar.date_order": config.calendar.date_order or order_for_country(place.country),
         "rules.email_after_business_days": config.rules.email_after_business_days,
         "rules.move_on_after_business_days": config.rules.move_on_after_business_days,
         "notify.at": f"{config.notify.at:%H:%M}",
         "notify.until": f"{config.notify.until:%H:%M}",
+        "notify.repeat_after_business_days": config.notify.repeat_after_business_days,
         "notify.app_name": config.notify.app_name,
         "notify.backend": config.notify.backend,
         "store.url": config.store_url,
@@ -98,4 +108,25 @@ def _effective_values(config: Config) -> dict[str, Any]:
         "you.signature": config.you.signature,
         "lint.extra_phrases": list(config.values.get("lint.extra_phrases", [])),
         "export.ics_path": str(config.export.ics_path) if config.export.ics_path else None,
+        **_mail_values(config),
+    }
+
+
+def _mail_values(config: Config) -> dict[str, Any]:
+    """The ``[mail]`` keys as in effect; the password command is shown (it names a
+    program), a password never exists here to show."""
+    mail = config.mail
+    if mail is None:
+        return {f"mail.{o.key}": o.default for o in OPTIONS if o.section == "mail"}
+    return {
+        "mail.imap_host": mail.imap_host,
+        "mail.imap_port": mail.imap_port if mail.imap_host else None,
+        "mail.security": mail.security if mail.imap_host else None,
+        "mail.username": mail.username,
+        "mail.password_command": list(mail.password_command) or None,
+        "mail.ca_file": str(mail.ca_file) if mail.ca_file else None,
+        "mail.reply_folders": list(mail.reply_folders),
+        "mail.sent_folder": mail.sent_folder,
+        "mail.check_every_minutes": mail.check_every_minutes,
+        "mail.maildir": str(mail.maildir) if mail.maildir else None,
     }

@@ -27,6 +27,18 @@ old button is unknown and ignored; an action whose reminder is no longer the int
 current one records nothing and says so; a notification's first recording action is its
 only one.
 
+Notifications that stay true: whenever the daemon re-plans an interview (a CLI command, a
+button, a deleted interview, a reload), every notification on screen that shows one of its
+reminders is checked against the interview's current reminder; one that is no longer
+pending is closed (``CloseNotification``), and a summary that still lists others is
+replaced by a summary of those. Showing a reminder closes an older one of the same
+interview. The ids live in memory only: after a restart the notifications an earlier run
+showed are unknown and stay until the user dismisses them.
+
+"Draft email": the draft goes to the mail client as a ``mailto:`` link; where nothing takes
+it, it is saved in the data folder and opened as a file, and where nothing opens that either,
+the notification names the command and the file. A link is never shown.
+
 The calendar feed (``[export] ics_path``): written once the daemon is ready, after a reload
 and after every look at the store that found a change, never on an idle wake; only the
 interviews that changed are serialised again, an unchanged feed is not rewritten, and one
@@ -36,6 +48,7 @@ that cannot be written is logged while the reminders go on.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gc
 import logging
 import os
@@ -44,16 +57,17 @@ import signal
 import socket
 import sys
 import time
-from collections.abc import Callable, Iterable, MutableMapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, MutableMapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from queue import Empty, SimpleQueue
 from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 from followup import messages
+from followup.business_days import calendar_for
 from followup.config import Config, load
-from followup.errors import DeliveryError, FollowupError
+from followup.errors import DeliveryError, FollowupError, StoreError
 from followup.messages import DueReminder, notes_for
 from followup.notifier import BusSignal, Note, Notifier, make_notifier
 from followup.rules import Kind, Status, local_instant
@@ -75,6 +89,13 @@ WAKE_S = 30.0
 CLOCK_JUMP_S = 2.0
 RETRY_FIRST_S = 15.0
 RETRY_MAX_S = 300.0
+#: How long one store operation waits for another program's write lock; then the daemon
+#: carries on and tries again after a backoff from STORE_RETRY_FIRST_S to STORE_RETRY_MAX_S.
+STORE_BUSY_S = 5.0
+STORE_RETRY_FIRST_S = 2.0
+STORE_RETRY_MAX_S = 60.0
+#: Added to the title of a reminder that may have been shown before a crash.
+MAYBE_REPEATED = " (possibly shown already)"
 
 Key = tuple[int, Kind, datetime]
 
@@ -94,6 +115,9 @@ class Held:
     key: Key
     next_attempt: datetime
     attempts: int = 0
+    #: its delivery failed once as part of a summary: from now on it is shown on its own,
+    #: so that it can never hold back the others
+    alone: bool = False
 
 
 @dataclass
@@ -128,6 +152,9 @@ class Daemon:
         self.acted: set[int] = set()
         #: notifications re-shown after a button (the draft): their next close is the old one
         self.reshown: set[int] = set()
+        #: notification id -> the reminders it shows, while it is on screen (every backend
+        #: that learns ids): what is closed once they are no longer pending
+        self.displayed: dict[int, tuple[Key, ...]] = {}
         self.systemd = SystemdNotifier(self.env)
         self.lock = DaemonLock(self.env)
         self.flags = Flags()
@@ -138,6 +165,10 @@ class Daemon:
         self.known: dict[int, str] = {}
         self.state = DaemonState(os.getpid(), clock().isoformat(timespec="seconds"))
         self._last_error: str | None = None
+        #: reminders shown whose ledger confirmation could not be written yet
+        self.unconfirmed: dict[Key, datetime] = {}
+        self._store_failures = 0
+        self._store_retry_at: float | None = None
         self._open(config)
         self._wake_r, self._wake_w = socket.socketpair()
         self._wake_r.setblocking(False)
@@ -148,7 +179,7 @@ class Daemon:
 
     def _open(self, config: Config) -> None:
         self.config = config
-        self.db = Database(config.store_url)
+        self.db = Database(config.store_url, busy_timeout=STORE_BUSY_S)
         self.tracker = Tracker(config, self.db)
         self._feed: Feed | None = None
         self._watch = watch_store(self.db)
@@ -186,7 +217,10 @@ class Daemon:
         self._install_signals()
         try:
             self._scheduler.start()
-            self._sync(everything=True)
+            try:
+                self._sync(everything=True)
+            except StoreError as exc:
+                self._store_down(exc)
             _settle_memory()
             self.systemd.ready(self._status_text())
             log.info("ready: %s", self._status_text())
@@ -233,16 +267,45 @@ class Daemon:
             if self.flags.reload:
                 self.flags.reload = False
                 self._reload()
-            store_changed = self._watch.changed()
-            if self.flags.changed or store_changed:
-                self.flags.changed = False
-                self._sync(everything=False)
-            if not self.signals.empty():
-                self._handle_signals()
-            if not self.fired.empty():
-                self._collect_fired()
-            if self.held:
-                self._deliver_ready()
+            try:
+                self._work()
+            except StoreError as exc:
+                self._store_down(exc)
+
+    def _work(self) -> None:
+        """One wake's work with the store; a StoreError leaves it for :meth:`_store_down`."""
+        if self._store_retry_at is not None:
+            if time.monotonic() < self._store_retry_at:
+                return
+            self.flags.changed = True
+        if self.unconfirmed:
+            self._confirm_pending()
+        store_changed = self._watch.changed()
+        if self.flags.changed or store_changed:
+            self.flags.changed = False
+            self._sync(everything=self._store_retry_at is not None and not self.known)
+        if not self.signals.empty():
+            self._handle_signals()
+        if not self.fired.empty():
+            self._collect_fired()
+        if self.held:
+            self._deliver_ready()
+        if self._store_retry_at is not None:
+            log.info("the store can be used again")
+            self._store_retry_at, self._store_failures = None, 0
+            self.state.store_error = None
+            self._publish()
+
+    def _store_down(self, exc: StoreError) -> None:
+        """The store is locked, unreachable or failing: wait it out with backoff (never a
+        reason to exit); log the first failure of a kind once."""
+        delay = min(STORE_RETRY_FIRST_S * 2**self._store_failures, STORE_RETRY_MAX_S)
+        self._store_failures += 1
+        self._store_retry_at = time.monotonic() + delay
+        if exc.message != self.state.store_error:
+            log.error("the store cannot be used: %s; trying again in %.0f s", exc.message, delay)
+        self.state.store_error = exc.message
+        self._publish()
 
     def _timeout(self, next_watchdog: float) -> float:
         """Sleep until something is due: the watchdog, a held reminder's turn, a look again
@@ -253,7 +316,9 @@ class Daemon:
             timeout = min(timeout, recheck)
         if self.systemd.watchdog_interval:
             timeout = min(timeout, next_watchdog - time.monotonic())
-        if self.held:
+        if self._store_retry_at is not None:
+            timeout = min(timeout, self._store_retry_at - time.monotonic())
+        elif self.held:
             soonest = min(h.next_attempt for h in self.held.values())
             timeout = min(timeout, (soonest - self.clock()).total_seconds())
         return max(0.0, timeout)
@@ -293,6 +358,7 @@ class Daemon:
             self._unschedule(interview_id)
         self.known = current
         pending = self.tracker.pending_for(None if everything else sorted(changed & set(current)))
+        pending = [(due, view) for due, view in pending if _key(due) not in self.unconfirmed]
         for due, _view in pending:
             self._schedule(due)
         log.info(
@@ -301,6 +367,7 @@ class Daemon:
             len(changed),
             "" if everything else f": {sorted(changed)}",
         )
+        self._tidy(None if everything else changed)
         self._publish()
         self.flags.feed = self.config.export.ics_path is not None
 
@@ -359,20 +426,40 @@ class Daemon:
         self._wake()
 
     def _reload(self) -> None:
+        """Read the config again and re-plan. Every step that can fail (reading the file,
+        its calendar, opening its store, re-planning) is done before anything is replaced:
+        a reload that fails keeps the previous config, store and jobs, logs one line and
+        says so in ``followup status``."""
         self.systemd.reloading()
+        db: Database | None = None
         try:
             config = load(self.config_path, self.env)
-        except FollowupError as exc:
-            log.error("config not reloaded, keeping the previous one: %s", exc.message)
+            calendar_for(config.calendar.place)
+            db = Database(config.store_url, busy_timeout=STORE_BUSY_S)
+            tracker = Tracker(config, db)
+            refreshed = tracker.refresh_plans()
+            watch = watch_store(db)
+        except Exception as exc:
+            if db is not None:
+                db.close()
+            why = exc.message if isinstance(exc, FollowupError) else f"{type(exc).__name__}: {exc}"
+            log.error("config not reloaded, keeping the previous one: %s", why)
+            self.state.reload_error = why
+            self.state.reload_error_at = self.clock().isoformat(timespec="seconds")
+            self._publish()
             self.systemd.ready(self._status_text())
             return
         self._watch.close()
         self.db.close()
-        self._open(config)
-        refreshed = self.tracker.refresh_plans()
+        self.config, self.db, self.tracker, self._watch = config, db, tracker, watch
+        self._feed = None
+        self.state.reload_error = self.state.reload_error_at = None
         log.info("config reloaded from %s (%d interview(s) re-planned)", config.path, refreshed)
         self.held.clear()
-        self._sync(everything=True)
+        try:
+            self._sync(everything=True)
+        except StoreError as exc:
+            self._store_down(exc)
         self.systemd.ready(self._status_text())
 
     # -- showing -----------------------------------------------------------------------
@@ -452,40 +539,97 @@ class Daemon:
             self._failed([_key(r.due) for r in items], exc.message, now)
             self._publish()
             return
-        notes = notes_for(items, self.config.rules, self.config.notify.app_name, buttons=buttons)
+        app_name = self.config.notify.app_name
+        alone = [r for r in items if self.held[_key(r.due)].alone]
+        together = [r for r in items if not self.held[_key(r.due)].alone]
+        notes = notes_for(together, self.config.rules, app_name, buttons=buttons)
+        for item in alone:
+            notes += notes_for([item], self.config.rules, app_name, buttons=buttons)
         for note, group in notes:
-            keys = [_key(r.due) for r in group]
-            try:
-                notification_id = self.notifier.show(note)
-            except DeliveryError as exc:
-                self._failed(keys, exc.message, now)
-                continue
-            if notification_id is not None and note.actions:
-                self.shown[notification_id] = keys[0]
-                self.acted.discard(notification_id)
-            self.tracker.record_shown(keys, self.clock())
-            for key in keys:
-                self.held.pop(key, None)
-            log.info(
-                "shown: %s (interview%s %s)",
-                note.title,
-                "s" if len(keys) > 1 else "",
-                ", ".join(str(k[0]) for k in keys),
-            )
-            if self._last_error is not None:
-                log.info("delivery works again")
-                self._last_error = None
-            self.state.last_shown = f"{note.title} at {self.clock().isoformat(timespec='seconds')}"
+            self._show(note, group, now)
+        self._plan_repeats({r.due.interview_id for r in items if _key(r.due) not in self.held})
         self._publish()
 
-    def _failed(self, keys: Iterable[Key], cause: str, now: datetime) -> None:
+    def _plan_repeats(self, interview_ids: set[int]) -> None:
+        """A reminder shown stays due until the user acts: schedule its repeat (showing it
+        changed the ledger only, which the store's change times do not see). A showing not
+        yet confirmed in the ledger is never scheduled again by this daemon."""
+        if not interview_ids:
+            return
+        for due, _view in self.tracker.pending_for(sorted(interview_ids)):
+            if due.interview_id not in self.jobs and _key(due) not in self.unconfirmed:
+                self._schedule(due)
+
+    def _show(self, note: Note, group: Sequence[DueReminder], now: datetime) -> None:
+        """Show one notification for ``group``: the ledger gets the intent first, and the
+        confirmation once the server has accepted it, so that after a crash in between the
+        reminder is known to be "maybe shown" (and is shown once more, marked so).
+
+        A failure concerns this notification only: a summary that fails is split, and each
+        of its reminders is then retried on its own with backoff. A StoreError while
+        writing the intent is raised before anything is shown.
+        """
+        keys = [_key(r.due) for r in group]
+        if any(r.due.maybe_shown for r in group):
+            note = replace(note, title=note.title + MAYBE_REPEATED)
+        self.tracker.record_intent(keys, now)
+        try:
+            notification_id = self.notifier.show(note)
+        except DeliveryError as exc:
+            if not exc.maybe_shown:
+                with contextlib.suppress(StoreError):  # left as an intent: shown as "maybe"
+                    self.tracker.forget_intent(keys)
+            self._failed(keys, exc.message, now, split=len(keys) > 1)
+            return
+        if notification_id is not None:
+            self._close_older(keys, notification_id)
+            self.displayed[notification_id] = tuple(keys)
+        if notification_id is not None and note.actions:
+            self.shown[notification_id] = keys[0]
+            self.acted.discard(notification_id)
+        for key in keys:
+            self.held.pop(key, None)
+            self.unconfirmed[key] = self.clock()
+        log.info(
+            "shown: %s (interview%s %s)",
+            note.title,
+            "s" if len(keys) > 1 else "",
+            ", ".join(str(k[0]) for k in keys),
+        )
+        if self._last_error is not None:
+            log.info("delivery works again")
+            self._last_error = None
+        self.state.last_shown = f"{note.title} at {self.clock().isoformat(timespec='seconds')}"
+        self._confirm_pending()
+
+    def _confirm_pending(self) -> None:
+        """Confirm in the ledger the reminders shown; on a StoreError they stay in memory
+        (never scheduled again by this daemon) and are confirmed at the next try."""
+        by_time: dict[datetime, list[Key]] = {}
+        for key, at in self.unconfirmed.items():
+            by_time.setdefault(at, []).append(key)
+        for at, keys in by_time.items():
+            self.tracker.confirm_shown(keys, at)
+            for key in keys:
+                del self.unconfirmed[key]
+
+    def _failed(
+        self, keys: Iterable[Key], cause: str, now: datetime, *, split: bool = False
+    ) -> None:
+        """Hold ``keys`` for another try with backoff; ``split``: they failed together as a
+        summary, and are retried at once, each on its own."""
         delay = RETRY_FIRST_S
         for key in keys:
             held = self.held[key]
+            if split:
+                held.alone = True
+                continue
             held.attempts += 1
             delay = min(RETRY_FIRST_S * 2 ** (held.attempts - 1), RETRY_MAX_S)
             held.next_attempt = now + timedelta(seconds=delay)
-        if cause != self._last_error:
+        if split:
+            log.error("could not show a summary: %s; showing its reminders one by one", cause)
+        elif cause != self._last_error:
             log.error(
                 "could not show a notification: %s; keeping it, retrying in %.0f s "
                 "(and at most every %.0f s)",
@@ -496,6 +640,69 @@ class Daemon:
         self._last_error = cause
         self.state.last_error = cause
         self.state.last_error_at = now.isoformat(timespec="seconds")
+
+    # -- notifications that stay true --------------------------------------------------
+
+    def _tidy(self, interview_ids: set[int] | None) -> None:
+        """Close what is on screen for reminders that stopped being pending (only for
+        ``interview_ids``, or for all). A summary that still lists pending ones is replaced
+        by a summary of those."""
+        on_screen = [
+            (nid, keys)
+            for nid, keys in self.displayed.items()
+            if interview_ids is None or any(k[0] in interview_ids for k in keys)
+        ]
+        if not on_screen:
+            return
+        ids = sorted({k[0] for _nid, keys in on_screen for k in keys})
+        current: dict[int, tuple[Key, InterviewView]] = {}
+        for interview_id in ids:
+            try:
+                view = self.tracker.get(interview_id, with_explanation=False)
+            except FollowupError:
+                continue  # deleted
+            r = view.next_reminder
+            if view.status.is_open and r is not None:
+                current[interview_id] = ((interview_id, r.kind, r.at_utc), view)
+        for nid, keys in on_screen:
+            still = [k for k in keys if k[0] in current and current[k[0]][0] == k]
+            if len(still) == len(keys):
+                continue
+            if not still:
+                self._close(nid, "no longer pending")
+                continue
+            items = []
+            for k in still:
+                view = current[k[0]][1]
+                items.append(DueReminder(Due(k[0], view.company, k[1], k[2]), view))
+            note = messages.summary_note(items, self.config.notify.app_name)
+            note = dataclasses.replace(note, replaces_id=nid)
+            new_id = self._confirm(note)
+            del self.displayed[nid]
+            if new_id is not None:
+                self.displayed[new_id] = tuple(still)
+            log.info("summary %d now lists %d reminder(s)", nid, len(still))
+
+    def _close_older(self, keys: list[Key], new_id: int) -> None:
+        """Showing a reminder retires any other notification of the same interview that
+        shows one reminder only (an older reminder of it)."""
+        interviews = {k[0] for k in keys}
+        for nid, shown_keys in list(self.displayed.items()):
+            if nid != new_id and len(shown_keys) == 1 and shown_keys[0][0] in interviews:
+                self._close(nid, "another reminder for the interview is shown")
+
+    def _close(self, notification_id: int, why: str) -> None:
+        self.displayed.pop(notification_id, None)
+        self.shown.pop(notification_id, None)
+        close = getattr(self.notifier, "close_notification", None)
+        if close is None:
+            return
+        try:
+            close(notification_id)
+        except DeliveryError as exc:
+            log.error("could not close notification %d: %s", notification_id, exc.message)
+            return
+        log.info("closed notification %d: %s", notification_id, why)
 
     # -- buttons -----------------------------------------------------------------------
 
@@ -515,6 +722,7 @@ class Daemon:
                     self.reshown.discard(sig.notification_id)
                 else:
                     self.shown.pop(sig.notification_id, None)
+                    self.displayed.pop(sig.notification_id, None)
                 continue
             if sig.notification_id in self.acted:
                 log.info(
@@ -543,6 +751,7 @@ class Daemon:
         now = self.clock()
         if action != messages.DRAFT:
             self.acted.add(notification_id)
+        self.displayed.pop(notification_id, None)  # an answer replaces it
         try:
             view = self.tracker.get(interview_id, with_explanation=False)
         except FollowupError as exc:
@@ -554,11 +763,7 @@ class Daemon:
             )
             return
         current = view.next_reminder
-        if (
-            not view.status.is_open
-            or current is None
-            or (current.kind, current.at_utc) != (kind, key[2])
-        ):
+        if not view.status.is_open or current is None or not view.shows(kind, key[2]):
             why = (
                 f"{view.company} changed since this reminder ({_state(view)}); "
                 f"see: followup show {interview_id}"
@@ -568,13 +773,11 @@ class Daemon:
             )
             self._confirm(messages.not_recorded(view.company, why, app_name, notification_id))
             return
+        if action == messages.DRAFT:
+            self._reshow(notification_id, self._confirm(self._draft(view, notification_id)), key)
+            return
         try:
             view = self._record(action, view, now)
-        except _DraftFailed as exc:
-            log.info("action 'default' for interview %d: %s", interview_id, exc.message)
-            note = messages.draft_failed(view, exc.message, app_name, notification_id)
-            self._reshow(notification_id, self._confirm(note), key)
-            return
         except FollowupError as exc:
             log.info("action %r for interview %d not done: %s", action, interview_id, exc.message)
             self._confirm(
@@ -583,35 +786,57 @@ class Daemon:
             return
         log.info("action %r recorded for interview %d", action, interview_id)
         self._sync(everything=False)
-        new_id = self._confirm(messages.confirmation(action, view, app_name, notification_id))
-        if action == messages.DRAFT:
-            self._reshow(notification_id, new_id, key)
+        self._confirm(messages.confirmation(action, view, app_name, notification_id))
 
     def _reshow(self, old_id: int, new_id: int | None, key: Key) -> None:
         """The notification was replaced by one with buttons for the same reminder. A server
         that closed the old one on the click (no ``resident``) sends its close after this:
         that close must not forget the new one when the server kept the id."""
+        self.displayed.pop(old_id, None)
         if new_id is None:
             return
         self.shown[new_id] = key
+        self.displayed[new_id] = (key,)
         if new_id == old_id:
             self.reshown.add(new_id)
 
-    def _record(self, action: str, view: InterviewView, now: datetime) -> InterviewView:
-        interview_id = view.id
-        if action == messages.DRAFT:
-            from followup import drafting
+    def _draft(self, view: InterviewView, replaces_id: int) -> Note:
+        """ "Draft email": the mail client gets the draft as a ``mailto:`` link; where none
+        takes it, the draft is saved in the data folder and opened as a file; where nothing
+        opens that either, the answer names ``followup draft ID`` and the file. Records
+        nothing; the answer keeps the other buttons."""
+        from followup import drafting
 
+        app_name = self.config.notify.app_name
+        try:
             draft = drafting.compose(
                 view,
                 self.config.you,
                 other_offers=False,
                 template=drafting.load_template(None, self.env),
             )
-            reason = drafting.open_mail_client(draft, self.env)
-            if reason is not None:
-                raise _DraftFailed(reason)
-            return view
+        except FollowupError as exc:
+            log.info("no draft for interview %d: %s", view.id, exc.message)
+            return messages.draft_failed(view, exc.message, app_name, replaces_id)
+        reason = drafting.open_mail_client(draft, self.env)
+        if reason is None:
+            log.info("draft for interview %d handed to the mail client", view.id)
+            return messages.confirmation(messages.DRAFT, view, app_name, replaces_id)
+        log.info("no mail client took the draft for interview %d: %s", view.id, reason[:200])
+        try:
+            path = drafting.save(draft, view.id, self.env)
+        except FollowupError as exc:
+            log.error("draft for interview %d not saved: %s", view.id, exc.message)
+            return messages.draft_failed(view, exc.message, app_name, replaces_id)
+        opened = drafting.open_file(path, self.env)
+        if opened is None:
+            log.info("draft for interview %d saved to %s and opened", view.id, path)
+        else:
+            log.info("draft for interview %d saved to %s; not opened: %s", view.id, path, opened)
+        return messages.draft_saved(view, str(path), app_name, replaces_id, opened=opened is None)
+
+    def _record(self, action: str, view: InterviewView, now: datetime) -> InterviewView:
+        interview_id = view.id
         if action == messages.EMAILED:
             today = now.astimezone(self.config.calendar.zone).date()
             return self.tracker.emailed(interview_id, today, now)
@@ -654,11 +879,10 @@ class Daemon:
         status = self._status_text()
         self.state.next_reminder = status
         self.systemd.status(status)
-        self.lock.write(self.state)
-
-
-class _DraftFailed(FollowupError):
-    """The Draft button found no mail client to hand the draft to."""
+        try:
+            self.lock.write(self.state)
+        except OSError as exc:
+            log.error("cannot write the state file in %s: %s", self.lock.folder, exc.strerror)
 
 
 def _state(view: InterviewView) -> str:

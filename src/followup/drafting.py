@@ -26,14 +26,14 @@ sign). The placeholders a template may use:
 ``$closing``
     The sign-off, "Best regards,".
 ``$your_name``
-    ``[you] name`` from the config, or nothing.
+    ``[you] name`` from the config, else the visible placeholder ``[your name]`` (a draft is
+    never silently unsigned; the CLI warns in one line how to set the name).
 ``$signature``
     ``[you] signature`` from the config (one or more lines), or nothing.
 
 Empty values leave no trace: a line that holds only placeholders and comes out empty is
 dropped, runs of spaces become one, a space left before punctuation goes, and blank lines
-never pile up. So with no name and no signature the draft simply ends at "Best regards,"
-and the mail client's own signature can follow.
+never pile up. So with no signature the draft ends at the name.
 
 The built-in templates are files in the package (``followup/templates/*.txt``). A file of
 the same name in ``$XDG_CONFIG_HOME/followup/templates/`` replaces a built-in one, and an
@@ -65,6 +65,11 @@ from followup.config import YouSettings, xdg_dir
 from followup.errors import InvalidChange, UsageError
 from followup.rules import Status
 from followup.tracker import InterviewView
+from followup.validation import one_line
+
+#: What stands for the sender's name when ``[you] name`` is not set: visible, so that a
+#: draft is never sent unsigned by mistake.
+NAME_PLACEHOLDER = "[your name]"
 
 #: The built-in template used when none is named.
 DEFAULT_TEMPLATE = "follow_up.txt"
@@ -113,6 +118,8 @@ class Draft:
     to: str | None
     subject: str
     body: str
+    #: No ``[you] name`` was set: the body holds :data:`NAME_PLACEHOLDER` where it goes.
+    unsigned: bool = False
 
     def text(self) -> str:
         """The draft as it is printed: ``To:`` (when known), ``Subject:``, a blank line, the
@@ -245,8 +252,13 @@ def compose(
         lines.extend(filled.split("\n"))
     body = "\n".join(_squeeze(line) for line in lines)
     body = re.sub(r"\n{3,}", "\n\n", body).strip("\n")
-    to = view.contact_email.strip() if view.contact_email else None
-    return Draft(to or None, subject, body)
+    # The medium's one safety rule: nothing stored may add a header line or a second
+    # recipient (stored values are checked on the way in; this guards older rows too).
+    to = one_line(view.contact_email) if view.contact_email else None
+    if to and any(c in to for c in "<>,; "):
+        to = None
+    unsigned = not _clean(you.name) and NAME_PLACEHOLDER in body
+    return Draft(to or None, one_line(subject), body, unsigned=unsigned)
 
 
 def placeholder_values(
@@ -272,7 +284,7 @@ def placeholder_values(
             else ""
         ),
         "closing": "Best regards,",
-        "your_name": _clean(you.name),
+        "your_name": _clean(you.name) or NAME_PLACEHOLDER,
         "signature": "\n".join(line.strip() for line in signature.strip().splitlines()),
     }
     assert set(values) == set(PLACEHOLDERS)
@@ -285,7 +297,8 @@ def words_day(day: date) -> str:
 
 
 def _clean(text: str | None) -> str:
-    return " ".join(text.split()) if text else ""
+    """A stored value as one line of the email: no control characters, single spaces."""
+    return one_line(text) if text else ""
 
 
 def _role_phrase(role: str) -> str:
@@ -316,11 +329,27 @@ def mailto(draft: Draft) -> str:
 def open_mail_client(draft: Draft, env: Mapping[str, str]) -> str | None:
     """Hand the draft's mailto link to the desktop's opener (``xdg-open`` on ``PATH``).
 
-    Returns None when the opener accepted it, else one line saying why not. The opener's
-    output goes to a file, not a pipe: a mail client it starts may keep running, and a pipe
-    it inherited would never close. The time limit is a timer that kills the opener, not
-    ``subprocess.run(timeout=...)``, whose wait polls with ``time.sleep``: that fails
-    (EINVAL) under libfaketime, the clock of the daemon's tests, which opens drafts too.
+    Returns None when the opener accepted it, else one line saying why not (the opener's
+    own words may quote the whole link: the CLI prints them, a notification never shows
+    them).
+    """
+    return xdg_open(mailto(draft), "the mailto link", env)
+
+
+def open_file(path: Path, env: Mapping[str, str]) -> str | None:
+    """Open a saved draft with whatever the desktop opens text files with (``xdg-open``).
+    Returns None when the opener accepted it, else one line saying why not."""
+    return xdg_open(str(path), "the file", env)
+
+
+def xdg_open(target: str, what: str, env: Mapping[str, str]) -> str | None:
+    """Run ``xdg-open TARGET``; None when it succeeded, else why not (``what`` names the
+    target in the reason for statuses the opener explains by number).
+
+    The opener's output goes to a file, not a pipe: a program it starts may keep running,
+    and a pipe it inherited would never close. The time limit is a timer that kills the
+    opener, not ``subprocess.run(timeout=...)``, whose wait polls with ``time.sleep``: that
+    fails (EINVAL) under libfaketime, the clock of the daemon's tests, which opens drafts too.
     """
     opener = shutil.which(OPENER, path=env.get("PATH", os.defpath))
     if opener is None:
@@ -328,7 +357,7 @@ def open_mail_client(draft: Draft, env: Mapping[str, str]) -> str | None:
     with tempfile.TemporaryFile() as errors:
         try:
             proc = subprocess.Popen(
-                [opener, mailto(draft)],
+                [opener, target],
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
                 stderr=errors,
@@ -358,8 +387,29 @@ def open_mail_client(draft: Draft, env: Mapping[str, str]) -> str | None:
             for line in errors.read().decode("utf-8", "replace").splitlines()
             if line.strip()
         ]
-    detail = said[-1] if said else _OPENER_STATUS.get(returncode, "no reason given")
+    if said:
+        detail = said[-1]
+    else:
+        detail = _OPENER_STATUS.get(returncode, "no reason given").format(what=what)
     return f"{OPENER} failed with status {returncode}: {detail}"
+
+
+def save(draft: Draft, interview_id: int, env: Mapping[str, str]) -> Path:
+    """Write the draft as ``followup draft ID`` prints it to
+    ``$XDG_DATA_HOME/followup/drafts/interview-ID.txt`` (folder 0700, file 0600: it holds a
+    name and an address) and return the path; an earlier draft for the interview is
+    replaced. Raises UsageError naming the path when it cannot be written."""
+    from followup.config import xdg_dir
+    from followup.transfer.files import write_atomic
+
+    folder = xdg_dir("XDG_DATA_HOME", ".local/share", env) / "followup" / "drafts"
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"cannot write {folder}: {exc.strerror}") from None
+    path = folder / f"interview-{interview_id}.txt"
+    write_atomic(path, (draft.text() + "\n").encode("utf-8"))
+    return path
 
 
 #: What xdg-open's exit statuses mean (xdg-open(1)).
@@ -367,5 +417,5 @@ _OPENER_STATUS = {
     1: "error in command line syntax",
     2: "the link was not understood",
     3: "a required tool could not be found (is a mail client set up?)",
-    4: "no application could open the mailto link",
+    4: "no application could open {what}",
 }

@@ -36,8 +36,30 @@ class InvalidChange(FollowupError):
 
 
 class StoreError(FollowupError):
-    """The database cannot be opened, created or upgraded."""
+    """The database cannot be opened, created, upgraded, read or written.
+
+    ``transient``: waiting may cure it (a lock held by another program, a server down);
+    ``damaged``: the file failed an integrity check and must not be written to.
+    """
+
+    def __init__(self, message: str, *, transient: bool = False, damaged: bool = False) -> None:
+        super().__init__(message)
+        self.transient = transient
+        self.damaged = damaged
 
 
 class DeliveryError(FollowupError):
-    """A notification could not be shown; the message names the cause and the fix."""
+    """A notification could not be shown; the message names the cause and the fix.
+
+    ``maybe_shown``: the request may have reached the server (no answer came), so the
+    notification may be on screen all the same.
+    """
+
+    def __init__(self, message: str, *, maybe_shown: bool = False) -> None:
+        super().__init__(message)
+        self.maybe_shown = maybe_shown
+
+
+class MailError(FollowupError):
+    """The mailbox cannot be read: a login refused, a server unreachable, a certificate
+    refused, a folder missing, a password command failing. Never carries the password."""

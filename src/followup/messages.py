@@ -1,8 +1,8 @@
 """What the notifications say, in the product's own polite words.
 
-Names and notes come from the user and bodies are read as a subset of HTML by notification
-servers, so every user text is escaped in bodies; titles are plain text. Lengths are kept
-to what servers show whole.
+Every text here is plain: the notifier escapes a body for the servers that read it as
+markup (``body-markup``), after these lengths were applied, so a cut never splits an entity.
+Lengths are kept to what servers show whole.
 """
 
 from __future__ import annotations
@@ -45,11 +45,11 @@ def reminder_body(
     rules: RuleSettings,
     *,
     commands: bool = True,
-    markup: bool = True,
+    markup: bool = False,
 ) -> str:
     """What the reminder says, with the commands that act on it unless buttons replace
-    them; ``markup`` escapes the user's words for notification servers (a calendar event
-    takes them as they are)."""
+    them. Plain text; ``markup`` escapes the user's words (for a reader that takes markup
+    and is not a notification server: the notifiers escape what their server needs)."""
     mark = escape if markup else str
     company = mark(_short(v.company))
     if kind is Kind.EMAIL:
@@ -81,15 +81,16 @@ def reminder_note(
     """The reminder; with ``buttons`` (the server shows actions) the body leaves out the
     commands, which the buttons replace."""
     kind = r.due.kind
-    body = reminder_body(r.interview, kind, rules, commands=not buttons)
+    body = reminder_body(r.interview, kind, rules, commands=not buttons, markup=False)
     actions = ACTIONS_FOR[kind] if buttons else ()
     return Note(reminder_title(kind, r.interview.company), body[:MAX_BODY], app_name, actions)
 
 
 def summary_note(items: Sequence[DueReminder], app_name: str) -> Note:
+    """Several reminders in one notification, each with the command that acts on it."""
     lines = []
     for r in items:
-        company = escape(_short(r.interview.company, 40))
+        company = _short(r.interview.company, 40)
         if r.due.kind is Kind.EMAIL:
             lines.append(f"Email {company}: followup draft {r.due.interview_id}")
         else:
@@ -97,7 +98,8 @@ def summary_note(items: Sequence[DueReminder], app_name: str) -> Note:
     shown = lines[:8]
     if len(lines) > len(shown):
         shown.append(f"and {len(lines) - len(shown)} more: followup upcoming")
-    return Note(f"{len(items)} follow-up reminders", "\n".join(shown)[:MAX_BODY], app_name)
+    title = f"{len(items)} follow-up reminder{'' if len(items) == 1 else 's'}"
+    return Note(title, "\n".join(shown)[:MAX_BODY], app_name)
 
 
 def notes_for(
@@ -151,23 +153,38 @@ def confirmation(action: str, view: InterviewView, app_name: str, replaces_id: i
         done = f"moved on from {company}"
     else:
         done = f"{company} replied"
-    body = f"Recorded: {escape(done)}. {next_step(view)}"
+    body = f"Recorded: {done}. {next_step(view)}"
     return Note(f"Recorded: {done}", body, app_name, (), replaces_id)
 
 
 def draft_failed(view: InterviewView, why: str, app_name: str, replaces_id: int) -> Note:
     """The Draft button could not reach a mail client: say why, keep the other buttons."""
-    body = (
-        f"Could not open your mail client: {escape(why)}. "
-        f"See the draft with: followup draft {view.id}"
-    )
+    body = f"Could not open your mail client: {why}. See the draft with: followup draft {view.id}"
     title = f"No draft opened for {_short(view.company)}"
+    return Note(title, body[:MAX_BODY], app_name, EMAIL_ACTIONS[1:], replaces_id)
+
+
+def draft_saved(
+    view: InterviewView, path: str, app_name: str, replaces_id: int, *, opened: bool
+) -> Note:
+    """No mail client took the draft: it was saved to ``path`` and, when ``opened``, opened
+    as a file. Never the ``mailto:`` link itself; the other buttons stay."""
+    company = _short(view.company)
+    if opened:
+        title = f"Draft opened: email {company}"
+        body = (
+            f"No mail client took it, so it opened as a file: {path}. Once sent, press "
+            f"“I emailed” (or run: followup emailed {view.id})."
+        )
+    else:
+        title = f"Draft saved: email {company}"
+        body = f"See it with: followup draft {view.id}\nIt is saved in {path}"
     return Note(title, body[:MAX_BODY], app_name, EMAIL_ACTIONS[1:], replaces_id)
 
 
 def not_recorded(company: str, why: str, app_name: str, replaces_id: int) -> Note:
     """The answer to a button whose reminder is no longer the interview's current one."""
-    body = f"Nothing was recorded: {escape(why)}"
+    body = f"Nothing was recorded: {why}"
     return Note(
         f"Nothing recorded for {_short(company)}", body[:MAX_BODY], app_name, (), replaces_id
     )

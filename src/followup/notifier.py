@@ -8,7 +8,9 @@ each gap before calling it:
 * it picks plyer's notify-send backend itself: plyer's own choice takes the Flatpak portal
   whenever a folder ``/app`` exists, and dbus-python when importable;
 * it checks that a session bus is reachable and that something owns (or can be started
-  for) ``org.freedesktop.Notifications`` before showing;
+  for) ``org.freedesktop.Notifications`` before showing, and asks that server's
+  capabilities: the body is escaped for markup only when it lists ``body-markup``, as on
+  the D-Bus path (notify-send passes the text on untouched);
 * plyer runs notify-send with ``subprocess.call`` and ignores its exit status; here that
   call is made through :class:`_CheckedSubprocess`, which raises on a non-zero exit.
 """
@@ -29,11 +31,16 @@ from followup.errors import DeliveryError
 
 NOTIFICATIONS = "org.freedesktop.Notifications"
 SEND_TIMEOUT_S = 10
+#: The ``desktop-entry`` hint: the shipped ``followup.desktop`` (without ``.desktop``, as the
+#: Desktop Notifications specification asks), whence servers take the name and icon.
+DESKTOP_ENTRY = "followup"
 
 
 @dataclass(frozen=True)
 class Note:
-    """One notification: a plain-text title and a body already escaped for markup.
+    """One notification: a plain-text title and a plain-text body, already cut to the
+    lengths servers show whole. The backend escapes the body for a server that reads markup
+    (``body-markup``), so the cut never falls inside an entity.
 
     ``actions`` are (key, label) buttons, shown only by a backend and server that support
     them; ``replaces_id`` is the id of a notification this one replaces (0: none).
@@ -59,6 +66,17 @@ class Notifier(Protocol):
 
     def capabilities(self) -> frozenset[str]: ...
 
+    def close_notification(self, notification_id: int) -> None:
+        """Take a notification this backend showed off the screen (``CloseNotification``);
+        raises DeliveryError when the server cannot be reached."""
+        ...
+
+
+def markup_escape(text: str) -> str:
+    """``text`` for a server that reads the body as markup (the specification's subset of
+    HTML): ``&``, ``<`` and ``>`` become entities, so a name like ``AT&T`` shows as written."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
 
 def session_bus_address(env: MutableMapping[str, str]) -> str:
     """The session bus address, falling back to ``$XDG_RUNTIME_DIR/bus`` and remembering it
@@ -79,9 +97,11 @@ def session_bus_address(env: MutableMapping[str, str]) -> str:
     )
 
 
-def check_notification_server(address: str) -> None:
-    """Raise DeliveryError unless a notification server runs or can be started on the bus."""
-    from jeepney import DBusAddress, new_method_call
+def check_notification_server(address: str) -> frozenset[str]:
+    """The capabilities of the notification server that runs, or can be started, on the bus.
+
+    Raises DeliveryError when there is none, or the bus cannot be reached."""
+    from jeepney import DBusAddress, MessageType, new_method_call
     from jeepney.bus_messages import message_bus
     from jeepney.io.blocking import open_dbus_connection
 
@@ -90,21 +110,26 @@ def check_notification_server(address: str) -> None:
             owned = conn.send_and_get_reply(
                 message_bus.NameHasOwner(NOTIFICATIONS), timeout=5
             ).body[0]
-            if owned:
-                return
-            bus = DBusAddress(
-                "/org/freedesktop/DBus", "org.freedesktop.DBus", "org.freedesktop.DBus"
-            )
-            names = conn.send_and_get_reply(
-                new_method_call(bus, "ListActivatableNames"), timeout=5
-            ).body[0]
+            if not owned:
+                bus = DBusAddress(
+                    "/org/freedesktop/DBus", "org.freedesktop.DBus", "org.freedesktop.DBus"
+                )
+                names = conn.send_and_get_reply(
+                    new_method_call(bus, "ListActivatableNames"), timeout=5
+                ).body[0]
+                if NOTIFICATIONS not in names:
+                    raise DeliveryError(
+                        "no notification server on the session bus (nothing owns "
+                        f"{NOTIFICATIONS}); start your desktop's notification daemon "
+                        "(e.g. dunst)"
+                    )
+            server = DBusAddress("/org/freedesktop/Notifications", NOTIFICATIONS, NOTIFICATIONS)
+            reply = conn.send_and_get_reply(new_method_call(server, "GetCapabilities"), timeout=5)
     except (OSError, TimeoutError, ValueError, RuntimeError) as exc:
         raise DeliveryError(f"cannot reach the D-Bus session bus at {address}: {exc}") from None
-    if NOTIFICATIONS not in names:
-        raise DeliveryError(
-            "no notification server on the session bus (nothing owns "
-            f"{NOTIFICATIONS}); start your desktop's notification daemon (e.g. dunst)"
-        )
+    if reply.header.message_type is MessageType.error or not reply.body:
+        return frozenset()  # a server that cannot say: plain text is the safe guess
+    return frozenset(str(c) for c in reply.body[0])
 
 
 class _CheckedSubprocess:
@@ -178,14 +203,18 @@ class PlyerNotifier:
         if shutil.which("notify-send", path=self._env.get("PATH")) is None:
             raise DeliveryError(_NO_NOTIFY_SEND)
         address = session_bus_address(self._env)
-        check_notification_server(address)
+        caps = check_notification_server(address)
+        body = markup_escape(note.body) if "body-markup" in caps else note.body
         from plyer.platforms.linux import notification as plyer_linux
 
         plyer_linux.subprocess = _CheckedSubprocess(self._env)
         plyer_linux.NotifySendNotification().notify(
-            title=note.title, message=note.body, app_name=note.app_name, timeout=0
+            title=note.title, message=body, app_name=note.app_name, timeout=0
         )
         return None
+
+    def close_notification(self, notification_id: int) -> None:
+        """Nothing to close: notify-send does not say which id the server gave."""
 
 
 BACKENDS = ("auto", "dbus", "plyer")

@@ -1,36 +1,60 @@
 """Notifications spoken straight to ``org.freedesktop.Notifications`` on the session bus.
 
 Why jeepney: it is pure Python (no compiled parts to build, no libdbus), small, already what
-the plyer backend uses to check the bus, and its blocking I/O fits the daemon's threads: the
-main loop makes every method call on its own connection, and one receiving thread with a
-second connection only listens for signals. (dbus-fast is asyncio-first and ships compiled
-speed-ups; the daemon has no event loop to host it.)
+the plyer backend uses to check the bus, and its thread-safe connection
+(``jeepney.io.threading``) fits the daemon's threads. (dbus-fast is asyncio-first and ships
+compiled speed-ups; the daemon has no event loop to host it.)
+
+One connection does everything. The Desktop Notifications specification lets a server send
+``ActionInvoked`` and ``NotificationClosed`` only to the connection that called ``Notify``
+(dunst does exactly that), so the connection that sends ``Notify`` must be the one that
+listens. :class:`_Bus` owns it: a receiving thread hands each method reply to the call
+waiting for it (by serial) and each signal to the daemon, while the daemon's main loop makes
+the calls. A match rule also lets in the same signals when a server broadcasts them
+(xfce4-notifyd, GNOME Shell); the bus delivers a message once per connection either way.
 
 Why the ``Notify`` reply matters: its id is the proof of delivery. No id, a D-Bus error, no
 bus or no server all raise :class:`DeliveryError` naming the cause, and the daemon retries.
 
-Hints: every notification has urgency normal (byte 1). Reminders with buttons never expire
-(``expire_timeout`` 0) and, when the server lists ``persistence``, carry ``resident``: the
-spec's way of keeping a notification in the server after an action is invoked, until its
-sender replaces it, which this daemon does at once with a confirmation. A server without
-``persistence`` has no notification centre to keep anything in, so the hint is left out.
+Markup: a body is escaped (``&``, ``<``, ``>``) exactly when the server that will show it
+lists ``body-markup`` in ``GetCapabilities``; a server without it shows text as it is, so
+escaping would show ``&amp;``. The capabilities are asked again whenever the name's owner
+changes (``NameOwnerChanged``: a desktop's server restarted, or replaced) and after a
+reconnect.
+
+Hints: every notification has urgency normal (byte 1) and ``desktop-entry`` ``followup``
+(the shipped ``followup.desktop``: servers take the application's name and icon from it).
+Reminders with buttons never expire (``expire_timeout`` 0) and, when the server lists
+``persistence``, carry ``resident``: the spec's way of keeping a notification in the server
+after an action is invoked, until its sender replaces it, which this daemon does at once
+with a confirmation. A server without ``persistence`` has no notification centre to keep
+anything in, so the hint is left out.
 """
 
 from __future__ import annotations
 
 import logging
-import socket
 import threading
 from collections.abc import Callable, MutableMapping
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import suppress
 from typing import Any
 
 from jeepney import DBusAddress, HeaderFields, MatchRule, Message, MessageType, new_method_call
 from jeepney.bus_messages import message_bus
-from jeepney.io.blocking import DBusConnection, open_dbus_connection
+from jeepney.io.threading import DBusConnection, ReceiveStopped, open_dbus_connection
 
 from followup.errors import DeliveryError
-from followup.notifier import NOTIFICATIONS, BusSignal, Note, session_bus_address
+from followup.notifier import (
+    DESKTOP_ENTRY,
+    NOTIFICATIONS,
+    BusSignal,
+    Note,
+    markup_escape,
+    session_bus_address,
+)
+from followup.validation import for_dbus
 
 log = logging.getLogger("followup.notifier")
 
@@ -49,7 +73,8 @@ _SERVER = DBusAddress(PATH, NOTIFICATIONS, NOTIFICATIONS)
 
 
 class DBusNotifier:
-    """One connection for calls (reopened after a failure), one thread for signals."""
+    """Shows notifications, closes them and hears their buttons, on one connection that is
+    reopened after a failure. ``on_signal`` runs in the connection's receiving thread."""
 
     def __init__(
         self,
@@ -58,32 +83,34 @@ class DBusNotifier:
     ) -> None:
         self._env = env
         self._on_signal = on_signal
-        self._conn: DBusConnection | None = None
+        self._bus: _Bus | None = None
         self._caps: frozenset[str] | None = None
-        self._caps_owner = ""
-        self._listener: _Listener | None = None
 
     # -- the calls ---------------------------------------------------------------------
 
     def capabilities(self) -> frozenset[str]:
-        """The server's capabilities, asked again whenever another process serves
-        notifications (a desktop's server restarted, or replaced): one cheap call to the bus
-        per reminder shown keeps the buttons true to the server that shows them."""
-        try:
-            owner = str(self._call(message_bus.GetNameOwner(NOTIFICATIONS)).body[0])
-        except DeliveryError as exc:
-            if exc.message != NO_SERVER:
-                raise
-            owner = ""  # none yet: GetCapabilities may start one (D-Bus activation)
-        if self._caps is None or not owner or owner != self._caps_owner:
+        """The server's capabilities (``GetCapabilities``), kept until the name
+        ``org.freedesktop.Notifications`` changes hands or the connection is reopened."""
+        caps = self._caps
+        if caps is None:
+            generation = self._connect().generation
             reply = self._call(new_method_call(_SERVER, "GetCapabilities"))
-            self._caps, self._caps_owner = frozenset(str(c) for c in reply.body[0]), owner
-        return self._caps
+            caps = frozenset(str(c) for c in reply.body[0])
+            if self._bus is not None and self._bus.generation == generation:
+                self._caps = caps  # no change of hands while the answer was on its way
+        return caps
 
     def show(self, note: Note) -> int:
+        """``Notify``; returns the server's id. Raises DeliveryError (cause named)."""
         caps = self.capabilities()
         actions = [part for pair in note.actions for part in pair] if "actions" in caps else []
-        hints: dict[str, tuple[str, Any]] = {"urgency": ("y", URGENCY_NORMAL)}
+        body = for_dbus(note.body)
+        if "body-markup" in caps:
+            body = markup_escape(body)
+        hints: dict[str, tuple[str, Any]] = {
+            "urgency": ("y", URGENCY_NORMAL),
+            "desktop-entry": ("s", DESKTOP_ENTRY),
+        }
         if actions and "persistence" in caps:
             hints["resident"] = ("b", True)
         msg = new_method_call(
@@ -91,12 +118,12 @@ class DBusNotifier:
             "Notify",
             "susssasa{sv}i",
             (
-                note.app_name,
+                for_dbus(note.app_name),
                 note.replaces_id,
                 "",
-                note.title,
-                note.body,
-                actions,
+                for_dbus(note.title),
+                body,
+                [for_dbus(part) for part in actions],
                 hints,
                 0 if actions else -1,
             ),
@@ -106,21 +133,30 @@ class DBusNotifier:
             raise DeliveryError(f"the notification server returned no id: {reply.body!r}")
         return int(reply.body[0])
 
+    def close_notification(self, notification_id: int) -> None:
+        """``CloseNotification``: the server takes the notification off the screen (and out
+        of its history, for most servers) and answers with ``NotificationClosed``, reason 3.
+        Raises DeliveryError when the server cannot be reached."""
+        self._call(new_method_call(_SERVER, "CloseNotification", "u", (notification_id,)))
+
     def _call(self, msg: Message) -> Message:
         """A method call on the server; a broken connection is reopened once."""
         for attempt in (1, 2):
-            conn = self._connect()
+            bus = self._connect()
             try:
-                reply = conn.send_and_get_reply(msg, timeout=CALL_TIMEOUT_S)
+                reply = bus.call(msg, CALL_TIMEOUT_S)
             except TimeoutError:
                 self.close()
                 raise DeliveryError(
-                    f"the notification server did not answer within {CALL_TIMEOUT_S:g} s"
+                    f"the notification server did not answer within {CALL_TIMEOUT_S:g} s",
+                    maybe_shown=True,
                 ) from None
             except (OSError, ValueError) as exc:
                 self.close()
                 if attempt == 2:
-                    raise DeliveryError(f"lost the D-Bus session bus: {exc}") from None
+                    raise DeliveryError(
+                        f"lost the D-Bus session bus: {exc}", maybe_shown=True
+                    ) from None
                 continue
             if reply.header.message_type is MessageType.error:
                 name = str(reply.header.fields.get(_ERROR_NAME, ""))
@@ -132,82 +168,150 @@ class DBusNotifier:
             return reply
         raise AssertionError("unreachable")
 
-    def _connect(self) -> DBusConnection:
+    def _connect(self) -> _Bus:
+        if self._bus is not None and self._bus.alive:
+            return self._bus
+        self.close()
         address = session_bus_address(self._env)
-        if self._conn is None:
-            try:
-                self._conn = open_dbus_connection(address, auth_timeout=2.0)
-            except (OSError, TimeoutError, ValueError, RuntimeError) as exc:
-                raise DeliveryError(
-                    f"cannot reach the D-Bus session bus at {address}: {exc}"
-                ) from None
-            self._caps = None
-        if self._on_signal is not None and (self._listener is None or not self._listener.alive):
-            try:
-                self._listener = _Listener(address, self._on_signal)
-            except (OSError, TimeoutError, ValueError, RuntimeError) as exc:
-                self.close()
-                raise DeliveryError(
-                    f"cannot listen for notification signals on {address}: {exc}"
-                ) from None
-        return self._conn
+        try:
+            self._bus = _Bus(address, self._on_signal or _ignore, self._owner_changed)
+        except (OSError, TimeoutError, ValueError, RuntimeError) as exc:
+            raise DeliveryError(f"cannot reach the D-Bus session bus at {address}: {exc}") from None
+        self._caps = None
+        return self._bus
+
+    def _owner_changed(self) -> None:
+        """Runs in the receiving thread: another process serves notifications now."""
+        self._caps = None
 
     def close(self) -> None:
-        if self._conn is not None:
-            with suppress(OSError):
-                self._conn.close()
-        self._conn, self._caps = None, None
+        """Close the connection (a later call opens a new one)."""
+        if self._bus is not None:
+            self._bus.close()
+        self._bus, self._caps = None, None
 
     def stop(self) -> None:
-        """Close both connections (the daemon's end)."""
+        """The daemon's end: close the connection and its receiving thread."""
         self.close()
-        if self._listener is not None:
-            self._listener.stop()
-            self._listener = None
 
 
-class _Listener:
-    """A thread on its own connection that only receives ``ActionInvoked`` and
-    ``NotificationClosed`` and hands them over; it never touches the store."""
+def _ignore(_signal: BusSignal) -> None:
+    return None
 
-    def __init__(self, address: str, on_signal: Callable[[BusSignal], None]) -> None:
+
+class _Bus:
+    """One thread-safe jeepney connection and the thread that receives on it.
+
+    Replies go to the call waiting for their serial; ``ActionInvoked`` and
+    ``NotificationClosed`` go to ``on_signal``; ``NameOwnerChanged`` for
+    ``org.freedesktop.Notifications`` calls ``on_owner_changed`` and bumps ``generation``
+    (so a capability answer that was in flight across a change is not kept). When the
+    connection breaks, every waiting call gets an OSError and ``alive`` turns false.
+    """
+
+    def __init__(
+        self,
+        address: str,
+        on_signal: Callable[[BusSignal], None],
+        on_owner_changed: Callable[[], None],
+    ) -> None:
+        self._conn: DBusConnection = open_dbus_connection(address, auth_timeout=2.0)
         self._on_signal = on_signal
-        self._conn = open_dbus_connection(address, auth_timeout=2.0)
-        for member in ("ActionInvoked", "NotificationClosed"):
-            rule = MatchRule(type="signal", interface=NOTIFICATIONS, path=PATH, member=member)
-            self._conn.send_and_get_reply(message_bus.AddMatch(rule), timeout=CALL_TIMEOUT_S)
+        self._on_owner_changed = on_owner_changed
+        self._waiting: dict[int, Future[Message]] = {}
+        self._lock = threading.Lock()
         self._stopping = False
-        self._thread = threading.Thread(target=self._run, name="dbus-signals", daemon=True)
+        self.generation = 0
+        self._thread = threading.Thread(target=self._run, name="dbus-receive", daemon=True)
         self._thread.start()
+        try:
+            for member in ("ActionInvoked", "NotificationClosed"):
+                rule = MatchRule(type="signal", interface=NOTIFICATIONS, path=PATH, member=member)
+                self._add_match(rule)
+            owner_rule = MatchRule(
+                type="signal",
+                sender="org.freedesktop.DBus",
+                interface="org.freedesktop.DBus",
+                member="NameOwnerChanged",
+            )
+            owner_rule.add_arg_condition(0, NOTIFICATIONS)
+            self._add_match(owner_rule)
+        except BaseException:
+            self.close()
+            raise
+
+    def _add_match(self, rule: MatchRule) -> None:
+        reply = self.call(message_bus.AddMatch(rule), CALL_TIMEOUT_S)
+        if reply.header.message_type is MessageType.error:
+            raise RuntimeError(f"the bus refused a match rule: {reply.body!r}")
 
     @property
     def alive(self) -> bool:
         return self._thread.is_alive()
 
-    def _run(self) -> None:
-        while True:
-            try:
-                msg = self._conn.receive(timeout=None)
-            except (OSError, ValueError, EOFError) as exc:
-                if not self._stopping:
-                    log.warning("lost the D-Bus signal connection: %s", exc)
-                return
-            fields = msg.header.fields
-            if msg.header.message_type is not MessageType.signal:
-                continue
-            if fields.get(_INTERFACE) != NOTIFICATIONS:
-                continue
-            member = fields.get(_MEMBER)
-            if member == "ActionInvoked" and fields.get(_SIGNATURE) == "us":
-                self._on_signal(BusSignal(int(msg.body[0]), str(msg.body[1])))
-            elif member == "NotificationClosed" and fields.get(_SIGNATURE) == "uu":
-                self._on_signal(BusSignal(int(msg.body[0]), None))
+    def call(self, msg: Message, timeout: float) -> Message:
+        """Send a method call and wait for its reply (or error reply). Raises TimeoutError,
+        or OSError when the connection is lost."""
+        if not self.alive:
+            raise OSError("the D-Bus connection is closed")
+        serial = next(self._conn.outgoing_serial)
+        future: Future[Message] = Future()
+        with self._lock:
+            self._waiting[serial] = future
+        try:
+            self._conn.send(msg, serial=serial)
+            return future.result(timeout=timeout)
+        except FutureTimeout:
+            raise TimeoutError from None
+        finally:
+            with self._lock:
+                self._waiting.pop(serial, None)
 
-    def stop(self) -> None:
+    def _run(self) -> None:
+        try:
+            while True:
+                self._dispatch(self._conn.receive())
+        except ReceiveStopped:
+            return
+        except (OSError, ValueError, EOFError) as exc:
+            if not self._stopping:
+                log.warning("lost the D-Bus connection: %s", exc)
+        finally:
+            with self._lock:
+                waiting, self._waiting = self._waiting, {}
+            for future in waiting.values():
+                if not future.done():
+                    future.set_exception(OSError("the D-Bus connection was lost"))
+
+    def _dispatch(self, msg: Message) -> None:
+        fields = msg.header.fields
+        if msg.header.message_type in (MessageType.method_return, MessageType.error):
+            with self._lock:
+                future = self._waiting.get(int(fields.get(_REPLY_SERIAL, -1)))
+            if future is not None and not future.done():
+                future.set_result(msg)
+            return
+        if msg.header.message_type is not MessageType.signal:
+            return
+        member = fields.get(_MEMBER)
+        if fields.get(_INTERFACE) == "org.freedesktop.DBus":
+            if member == "NameOwnerChanged" and msg.body and msg.body[0] == NOTIFICATIONS:
+                self.generation += 1
+                self._on_owner_changed()
+            return
+        if fields.get(_INTERFACE) != NOTIFICATIONS:
+            return
+        if member == "ActionInvoked" and fields.get(_SIGNATURE) == "us":
+            self._on_signal(BusSignal(int(msg.body[0]), str(msg.body[1])))
+        elif member == "NotificationClosed" and fields.get(_SIGNATURE) == "uu":
+            self._on_signal(BusSignal(int(msg.body[0]), None))
+
+    def close(self) -> None:
         self._stopping = True
         with suppress(OSError):
-            self._conn.sock.shutdown(socket.SHUT_RDWR)
-        self._thread.join(timeout=2.0)
+            self._conn.interrupt()  # the receiving thread ends with ReceiveStopped
+        if threading.current_thread() is not self._thread:
+            self._thread.join(timeout=2.0)
         with suppress(OSError):
             self._conn.close()
 
@@ -216,3 +320,4 @@ _ERROR_NAME = HeaderFields.error_name
 _INTERFACE = HeaderFields.interface
 _MEMBER = HeaderFields.member
 _SIGNATURE = HeaderFields.signature
+_REPLY_SERIAL = HeaderFields.reply_serial

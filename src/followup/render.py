@@ -5,20 +5,27 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from followup.rules import Kind, Reminder, long_day
+from followup.dates import ORDER_WORDS, PAST_PROMISE_WARNING_DAYS
+from followup.rules import Kind, Reminder, RuleSettings, long_day
+from followup.validation import visible
 
 if TYPE_CHECKING:
     from followup.config import Config
     from followup.drafting import Draft
     from followup.lint import Finding
+    from followup.mail.check import CheckResult
+    from followup.places import CountryEntry
     from followup.runstate import DaemonState
     from followup.stats import Figures, Stats
     from followup.store import ShownReminder
+    from followup.store.findings import Finding as MailFinding
     from followup.transfer.exporter import Export
     from followup.transfer.importer import ImportReport, RowReport
+    from followup.transfer.spreadsheet import Sheet
 from followup.tracker import Due, HistoryEntry, InterviewView
 
 KIND_WORDS = {Kind.EMAIL: "email", Kind.MOVE_ON: "move on"}
@@ -73,11 +80,17 @@ def finding_json(f: Finding) -> dict[str, Any]:
 
 
 def due_json(d: Due) -> dict[str, Any]:
+    """``{"interview_id", "company", "kind", "at", "due", "shown_at"}``: ``at`` is when it
+    is shown next (for one shown and not to be shown again, when it first came due);
+    ``due`` is true for one shown and not acted on, and ``shown_at`` when it was last shown
+    (else null)."""
     return {
         "interview_id": d.interview_id,
         "company": d.company,
         "kind": d.kind.value,
         "at": d.at.isoformat(),
+        "due": d.is_due,
+        "shown_at": d.shown_at.astimezone(d.at.tzinfo).isoformat() if d.shown_at else None,
     }
 
 
@@ -91,50 +104,115 @@ def reminder_text(reminder: Reminder | None) -> str:
     return f"{KIND_WORDS[reminder.kind]}, {when(reminder.at)}"
 
 
-def table(headers: Sequence[str], rows: Iterable[Sequence[str]], widths: Mapping[int, int]) -> str:
-    """Left-aligned columns; columns named in ``widths`` are cut to that many characters."""
+#: Highlight for reminders due since shown (bold yellow), and the reset after it.
+HIGHLIGHT, RESET = "\x1b[1;33m", "\x1b[0m"
+
+
+class Safe(str):
+    """Terminal text whose user data was already made :func:`visible` cell by cell, so
+    that the only escape sequences left in it are render's own (the highlight): printed as
+    it is, where any other text is made visible whole."""
+
+
+def text_width(text: str) -> int:
+    """Columns ``text`` takes on a terminal: two for a wide (CJK) character, none for a
+    combining mark (``wcwidth``, from the Unicode tables); a control character counts one."""
+    from wcwidth import wcswidth
+
+    width = wcswidth(text)
+    return width if width >= 0 else len(text)
+
+
+def table(
+    headers: Sequence[str],
+    rows: Iterable[Sequence[str]],
+    widths: Mapping[int, int],
+    highlight: Iterable[int] = (),
+) -> str:
+    """Left-aligned columns, measured in terminal columns (wide characters count two);
+    columns named in ``widths`` are cut to that many columns. Rows whose index (from 0,
+    headers not counted) is in ``highlight`` are wrapped in :data:`HIGHLIGHT`."""
     cells = [list(headers)]
     for row in rows:
+        shown = [visible(c) for c in row]  # a stored line break must not fake a row
         cells.append(
             [
-                c if len(c) <= widths.get(i, len(c)) else _cut(c, widths[i])
-                for i, c in enumerate(row)
+                c if text_width(c) <= widths.get(i, text_width(c)) else _cut(c, widths[i])
+                for i, c in enumerate(shown)
             ]
         )
-    sizes = [max(len(r[i]) for r in cells) for i in range(len(headers))]
-    line = "  ".join(f"{{:<{size}}}" for size in sizes)
-    return "\n".join(line.format(*r).rstrip() for r in cells)
+    sizes = [max(text_width(r[i]) for r in cells) for i in range(len(headers))]
+    marked = {i + 1 for i in highlight}
+    lines = []
+    for n, r in enumerate(cells):
+        line = "  ".join(c + " " * (size - text_width(c)) for c, size in zip(r, sizes, strict=True))
+        line = line.rstrip()
+        lines.append(f"{HIGHLIGHT}{line}{RESET}" if n in marked else line)
+    return Safe("\n".join(lines))
 
 
 def _cut(text: str, width: int) -> str:
-    return text[: width - 1] + "…"
+    """``text`` cut to ``width`` terminal columns, its last one an ellipsis."""
+    out = ""
+    for char in text:
+        if text_width(out + char) > width - 1:
+            break
+        out += char
+    return out + "…"
 
 
-def interview_table(views: Sequence[InterviewView]) -> str:
+def status_words(v: InterviewView) -> str:
+    """The status as people say it, with the outcome: "heard back (offer)"."""
+    return v.status.label + (f" ({v.outcome})" if v.outcome else "")
+
+
+def due_since(at: datetime) -> str:
+    return f"due since {at:%a} {at.day} {at:%b}"
+
+
+def interview_table(
+    views: Sequence[InterviewView], *, colour: bool = False, filtered: bool = False
+) -> str:
+    """Interviews whose reminder is due since shown first (marked, and highlighted with
+    ``colour``), then the others in id order."""
     if not views:
-        return "No interviews."
-    return table(
-        ("ID", "COMPANY", "ROLE", "STATUS", "NEXT REMINDER"),
-        (
-            (str(v.id), v.company, v.role or "-", v.status.value, reminder_text(v.next_reminder))
-            for v in views
-        ),
-        {1: 28, 2: 28},
-    )
+        return "No interviews match." if filtered else "No interviews."
+    ordered = sorted(views, key=lambda v: v.due_since is None)
+    rows = []
+    for v in ordered:
+        since = v.due_since
+        reminder = reminder_text(v.next_reminder)
+        if since is not None and v.next_reminder is not None:
+            reminder = f"{due_since(since)}: {KIND_WORDS[v.next_reminder.kind]}"
+        rows.append((str(v.id), v.company, v.role or "-", status_words(v), reminder))
+    marked = [i for i, v in enumerate(ordered) if v.due_since is not None] if colour else []
+    return table(("ID", "COMPANY", "ROLE", "STATUS", "NEXT REMINDER"), rows, {1: 28, 2: 28}, marked)
 
 
-def upcoming_table(due: Sequence[Due]) -> str:
+def upcoming_table(due: Sequence[Due], *, colour: bool = False) -> str:
+    """Reminders due since shown first (``Tracker.upcoming``'s order), marked, and
+    highlighted with ``colour``; each with when it is shown (again)."""
     if not due:
         return "No reminders pending."
-    return table(
-        ("WHEN", "ID", "COMPANY", "REMINDER"),
-        ((when(d.at), str(d.interview_id), d.company, KIND_WORDS[d.kind]) for d in due),
-        {2: 40},
-    )
+    rows = []
+    for d in due:
+        what = KIND_WORDS[d.kind]
+        if d.since is not None:
+            first = due_since(d.since)
+            what += f"; shown again {_short_when(d.at)}" if d.again else ""
+            rows.append((first, str(d.interview_id), d.company, what))
+        else:
+            rows.append((when(d.at), str(d.interview_id), d.company, what))
+    marked = [i for i, d in enumerate(due) if d.is_due] if colour else []
+    return table(("WHEN", "ID", "COMPANY", "REMINDER"), rows, {2: 40}, marked)
+
+
+def _short_when(at: datetime) -> str:
+    return f"{at:%a} {at.day} {at:%b %H:%M}"
 
 
 def interview_text(v: InterviewView, zone: ZoneInfo, now: datetime) -> str:
-    title = f"#{v.id}  {v.company}" + (f" - {v.role}" if v.role else "")
+    title = visible(f"#{v.id}  {v.company}" + (f" - {v.role}" if v.role else ""))
     contact = v.contact_name or ""
     if v.contact_email:
         contact = f"{contact} <{v.contact_email}>".strip()
@@ -153,7 +231,7 @@ def interview_text(v: InterviewView, zone: ZoneInfo, now: datetime) -> str:
         ("Notes", v.notes),
     ):
         if value:
-            lines.append(f"{label + ':':<16}{value}")
+            lines.append(f"{label + ':':<16}{visible(value, keep_newlines=label == 'Notes')}")
     if v.next_reminder is not None:
         state = f" (shown {when(v.shown_at.astimezone(zone))})" if v.shown_at else ""
         lines.append(f"{'Next reminder:':<16}{reminder_text(v.next_reminder)}{state}")
@@ -164,14 +242,146 @@ def interview_text(v: InterviewView, zone: ZoneInfo, now: datetime) -> str:
     return "\n".join(lines)
 
 
-def added_text(v: InterviewView) -> str:
+_DATE_LABELS = {
+    "expected": "Reply expected on",
+    "interviewed": "Interviewed on",
+    "emailed": "Emailed on",
+    "replied": "Replied on",
+}
+
+
+def year_assumed(what: str, day: date) -> str:
+    """The line saying which year a date typed without one was given ("expected",
+    "interviewed", "emailed", "replied")."""
+    return f"{_DATE_LABELS[what]} {long_day(day)} (year assumed)"
+
+
+def long_past_promise(day: date, today: date) -> str:
+    """The warning for a promised reply day long past: allowed, but its reminder is due."""
+    return (
+        f"the reply was promised for {long_day(day)}, {(today - day).days} days ago: "
+        "its reminder is already due"
+    )
+
+
+def long_past_rows(lines: Sequence[int]) -> str:
+    """The one warning for an imported sheet's rows promising a reply day long past."""
+    shown = ", ".join(str(n) for n in lines[:10]) + (", ..." if len(lines) > 10 else "")
+    rows = "row promises" if len(lines) == 1 else "rows promise"
+    return (
+        f"{len(lines)} {rows} a reply day more than {PAST_PROMISE_WARNING_DAYS} days ago "
+        f"(line {shown}): "
+        "their reminders are already due"
+    )
+
+
+def added_text(v: InterviewView, now: datetime) -> str:
+    """What ``add`` says: when the reminder comes, or that it is due now when its day has
+    passed (an interview recorded late)."""
     lines = [f"Added interview {v.id}: {v.company}."]
-    if v.next_reminder is not None:
+    r = v.next_reminder
+    if r is not None and r.at <= now:
         lines.append(
-            f"If you have not heard back, you will be reminded to email on "
-            f"{when(v.next_reminder.at)}."
+            f"If you have not heard back, it is time to email them: the reminder is due now "
+            f"(since {when(r.at)}). A polite draft: followup draft {v.id}"
         )
+    elif r is not None:
+        lines.append(f"If you have not heard back, you will be reminded to email on {when(r.at)}.")
     return "\n".join(lines)
+
+
+def reopened_text(v: InterviewView, now: datetime) -> str:
+    lines = [f"Reopened interview {v.id}: {v.company} is {status_words(v)} again."]
+    r = v.next_reminder
+    if r is not None:
+        due = " (due now)" if r.at <= now else ""
+        lines.append(f"Next reminder: {reminder_text(r)}{due}.")
+    return "\n".join(lines)
+
+
+def emailed_early(on: date, expected: date, rules: RuleSettings) -> str:
+    """The one-line note for an email sent on or before the promised reply day."""
+    return (
+        f"recorded, but that is not after the promised reply day ({long_day(expected)}): "
+        f"the advice is to wait until more than {rules.email_after_business_days} business "
+        "days have passed after it before emailing"
+    )
+
+
+def unsigned_draft(path: Path) -> str:
+    return (
+        "the draft ends with [your name]: set your name with followup init --name NAME, "
+        f"or [you] name in {path}"
+    )
+
+
+#: What ``lint`` says on a terminal before it waits for the email's text.
+LINT_WAITING = (
+    "Paste or type the email, then press Ctrl-D on a line of its own "
+    "(or give a file: followup lint FILE)."
+)
+
+
+def next_steps(country: str | None, name: str | None, *, service: bool) -> str:
+    """What ``init`` prints after writing the config: the commands that come next, and
+    only a way of running the daemon that can work on this machine."""
+    lines = ["Next steps:"]
+    if country is None:
+        lines.append("  set your country for its holidays: calendar.country in the file")
+    if name is None:
+        lines.append("  set your name for drafted emails: you.name in the file")
+    lines += [
+        "  followup add COMPANY --expect DATE   record an interview (dates: followup help dates)",
+        "  followup list                        your interviews",
+    ]
+    if service:
+        lines.append("  followup install-service             reminders as desktop notifications")
+    else:
+        lines += [
+            "  followup install-service --autostart reminders as desktop notifications from "
+            "your next login",
+            "  followup daemon                      the same, now (no systemd user manager here)",
+        ]
+    return "\n".join(lines)
+
+
+def overview(path: Path, exists: bool) -> str:
+    """``followup`` with no command."""
+    where = str(path) if exists else f"{path} (not written yet: followup init)"
+    return "\n".join(
+        [
+            "followup tells you when to email after a job interview, and when to move on.",
+            "",
+            "Start with:",
+            "  followup init --country CC --name NAME   write your config",
+            "  followup add COMPANY --expect DATE       record an interview",
+            "  followup list                            your open interviews",
+            "  followup upcoming                        reminders due and to come",
+            "  followup emailed ID                      you sent the follow-up email",
+            "",
+            f"Config: {where}",
+            "More: followup --help (every command), followup COMMAND --help, followup help dates",
+        ]
+    )
+
+
+#: ``followup help dates``: every form :mod:`followup.dates` reads.
+DATE_FORMS = """\
+How dates may be written (DATE in --expect, --interviewed, --on, --emailed):
+
+  2026-11-24                 ISO: always year, month, day
+  today, yesterday, tomorrow
+  friday, fri                a weekday: the next one for --expect, the last one otherwise
+  Nov 24, 24 November 2026   month names (English), with or without a year
+  24/11/2026, 24.11.26       numeric dates in your order (calendar.date_order; by
+  11-24-2026, 2026/11/24     default your country's: GB day first, US month first,
+                             CN/JP/KR/HU year first), with / . - or spaces between
+
+A numeric date that makes no day in your order is refused, naming the day it would be
+the other way round; it is never read the other way silently. A year written first with
+four digits is always year, month, day. A two-digit year is the one nearest today.
+Without a year, --expect takes the next such day from today, and --interviewed, --on and
+--emailed the most recent one; the output says which year it took."""
 
 
 def history_text(entries: Sequence[HistoryEntry], zone: ZoneInfo) -> str:
@@ -210,6 +420,9 @@ def status_json(
         else None,
         "last_error": state.last_error if state else None,
         "last_error_at": state.last_error_at if state else None,
+        "reload_error": state.reload_error if state else None,
+        "reload_error_at": state.reload_error_at if state else None,
+        "store_error": state.store_error if state else None,
     }
 
 
@@ -219,16 +432,30 @@ def status_text(
     last: tuple[ShownReminder, str] | None,
     config: Config,
     now: datetime,
+    *,
+    service: bool = True,
 ) -> str:
+    """The daemon, the next reminder and the last one shown. A daemon not running is
+    offered the way to start it that can work here: the user service when a systemd user
+    manager runs (``service``), else the XDG autostart entry or ``followup daemon``."""
     zone = config.calendar.zone
-    if state is None:
+    if state is None and service:
         daemon = "not running (start it: followup install-service)"
+    elif state is None:
+        daemon = (
+            "not running (no systemd user manager here: followup install-service --autostart "
+            "starts it at login, followup daemon now)"
+        )
     else:
         daemon = f"running (pid {state.pid}, since {state.started_at})"
     if due:
         d = due[0]
         upcoming = f"{to_do(d.kind, d.company)} (interview {d.interview_id}), {when(d.at)}"
-        if d.at <= now:
+        if d.since is not None:
+            upcoming = f"{to_do(d.kind, d.company)} (interview {d.interview_id}), " + due_since(
+                d.since
+            )
+        elif d.at <= now:
             window = f"{config.notify.at:%H:%M}-{config.notify.until:%H:%M}"
             upcoming += f"; due, shown within the {window} window"
     else:
@@ -245,6 +472,13 @@ def status_text(
     ]
     if state and state.last_error:
         lines.append(f"last error:     {state.last_error} ({state.last_error_at})")
+    if state and state.reload_error:
+        lines.append(
+            f"reload failed:  {state.reload_error} ({state.reload_error_at}); "
+            "running with the previous config"
+        )
+    if state and state.store_error:
+        lines.append(f"store:          {state.store_error}; retrying with backoff")
     return "\n".join(lines)
 
 
@@ -267,13 +501,52 @@ _STATUS_WORDS = {
 }
 
 
+_ENCODING_NAMES = {
+    "utf_8": "UTF-8",
+    "utf_16_le": "UTF-16LE",
+    "utf_16_be": "UTF-16BE",
+    "cp1252": "Windows-1252 (cp1252)",
+}
+
+
+def encoding_name(encoding: str, bom: bool) -> str:
+    """ "UTF-8 with a byte-order mark" for ("utf_8", True)."""
+    name = _ENCODING_NAMES.get(encoding, encoding)
+    return name + (" with a byte-order mark" if bom else "")
+
+
 def import_text(report: ImportReport) -> str:
-    """The column mapping (a spreadsheet), one line per interview of the file, and the sum."""
+    """The encoding and column mapping (a spreadsheet), what was read another way or
+    assumed, one line per interview of the file, and the sum."""
     lines = []
+    sheet = report.sheet
+    if sheet is not None:
+        lines.append(f"Encoding: {encoding_name(sheet.encoding, sheet.bom)}")
     if report.columns is not None:
         mapped = ", ".join(f"{header!r} -> {column}" for header, column in report.columns)
         ignored = ", ".join(repr(h) for h in report.ignored)
         lines.append(f"Columns: {mapped}" + (f"; ignored: {ignored}" if ignored else ""))
+    if sheet is not None:
+        for header, fields in sheet.unclear:
+            if len(fields) > 1:
+                lines.append(f"Not read: {header!r} is ambiguous: {' or '.join(fields)}")
+            elif sheet.header(fields[0]) is not None:
+                lines.append(
+                    f"Not read: {header!r} looks like {fields[0]}, "
+                    f"which {sheet.header(fields[0])!r} gives"
+                )
+            else:
+                lines.append(
+                    f"Not read: {header!r} looks like {fields[0]}, but names something else too"
+                )
+        for o in sheet.reordered:
+            examples = ", ".join(o.decided_by)
+            lines.append(
+                f"Dates: column {o.header!r} read {ORDER_WORDS[o.order]} ({o.order}), not "
+                f"{ORDER_WORDS[sheet.order]}: only that fits {examples}"
+            )
+        for line, header, day in sheet.assumed:
+            lines.append(f"line {line}, column {header!r}: {long_day(day)} (year assumed)")
     lines += [f"{r.where}: {_import_row_text(r)}" for r in report.rows]
     added, changed, present = report.count("add"), report.count("change"), report.count("present")
     if report.dry_run:
@@ -336,11 +609,29 @@ def import_json(report: ImportReport) -> dict[str, Any]:
         if report.columns is None
         else [{"header": h, "field": c} for h, c in report.columns],
         "ignored": list(report.ignored),
+        **({} if report.sheet is None else _sheet_json(report.sheet)),
         "added": report.count("add"),
         "changed": report.count("change"),
         "present": report.count("present"),
         "duplicates": report.count("duplicate"),
         "rows": [_import_row_json(r) for r in report.rows],
+    }
+
+
+def _sheet_json(sheet: Sheet) -> dict[str, Any]:
+    return {
+        "encoding": sheet.encoding,
+        "bom": sheet.bom,
+        "unclear": [{"header": h, "fields": list(f)} for h, f in sheet.unclear],
+        "date_order": sheet.order or None,
+        "reordered": [
+            {"header": o.header, "order": o.order, "decided_by": list(o.decided_by)}
+            for o in sheet.reordered
+        ],
+        "year_assumed": [
+            {"line": line, "header": h, "day": d.isoformat()} for line, h, d in sheet.assumed
+        ],
+        "long_past": list(sheet.long_past),
     }
 
 
@@ -407,6 +698,10 @@ def _figures_lines(f: Figures) -> list[str]:
     left_out = _plural(f.open_rounds, "round still open", "rounds still open")
     if f.withdrawn_rounds:
         left_out += ("; " if left_out else "") + f"{f.withdrawn_rounds} withdrawn before a reply"
+    if f.early_move_ons:
+        left_out += ("; " if left_out else "") + (
+            f"{f.early_move_ons} moved on from before the promised day had passed"
+        )
     if not f.settled:
         lines.append(
             "No replies recorded yet, nor any interview moved on from: nothing to measure."
@@ -470,7 +765,8 @@ def stats_json(stats: Stats) -> dict[str, Any]:
          "by_status": {"waiting": 1, "emailed": 0, "heard_back": 1, "moved_on": 1,
                        "withdrawn": 0},
          "by_outcome": {"offer": 0, "rejected": 1, "other": 0}, "next_rounds": 0,
-         "rounds": {"settled": 2, "reply_day_unknown": 0, "open": 1, "withdrawn": 0},
+         "rounds": {"settled": 2, "reply_day_unknown": 0, "open": 1, "withdrawn": 0,
+                    "moved_on_early": 0},
          "replies": {"by_promised_day": {"count": 1, "share": 0.5}, ...,
                      "never": {"count": 1, "share": 0.5}},
          "business_days": {"n": 1, "median": 0, "q1": null, "q3": null, "min": 0, "max": 0},
@@ -496,6 +792,7 @@ def _figures_json(f: Figures) -> dict[str, Any]:
             "reply_day_unknown": f.reply_day_unknown,
             "open": f.open_rounds,
             "withdrawn": f.withdrawn_rounds,
+            "moved_on_early": f.early_move_ons,
         },
         "replies": {
             t.value: {"count": n, "share": _fraction(f.share(t))} for t, n in f.by_timing.items()
@@ -511,3 +808,99 @@ def _figures_json(f: Figures) -> dict[str, Any]:
             "max": d.high,
         },
     }
+
+
+# -- mail findings ---------------------------------------------------------------------------
+
+
+def mail_finding_json(f: MailFinding) -> dict[str, Any]:
+    """The shape ``followup mail check --json`` prints, one object per finding."""
+    return {
+        "id": f.id,
+        "interview_id": f.interview_id,
+        "company": f.company,
+        "kind": f.kind,
+        "on": f.on.isoformat(),
+        "from": f.sender,
+        "to": ", ".join(f.recipients),
+        "subject": f.subject,
+    }
+
+
+def mail_question(f: MailFinding) -> str:
+    """The question a finding asks: "You emailed Acme on Tue 1 Dec?" or "Acme replied on
+    Thu 3 Dec: 'Re: ...'"."""
+    from followup.rules import short_day
+
+    if f.kind == "sent":
+        return f"You emailed {f.company} on {short_day(f.on)}?"
+    return f"{f.company} replied on {short_day(f.on)}: {f.subject!r}"
+
+
+def mail_finding_text(f: MailFinding) -> str:
+    """A finding, with the commands that accept or dismiss it."""
+    if f.kind == "sent":
+        about = f"to {', '.join(f.recipients)}: {f.subject!r}"
+        accept = f"followup emailed {f.interview_id} --on {f.on.isoformat()}"
+    else:
+        about = f"from {f.sender}"
+        accept = (
+            f"followup heard {f.interview_id} --on {f.on.isoformat()} "
+            "--outcome offer|rejected|next-round|other"
+        )
+    return (
+        f"[{f.id}] {mail_question(f)} ({about})\n"
+        f"      yes: {accept}\n"
+        f"      no:  followup mail dismiss {f.id}"
+    )
+
+
+def mail_check_text(result: CheckResult) -> str:
+    new = len(result.new)
+    lines = [f"Mailbox checked: {new} new finding{'' if new == 1 else 's'}."]
+    if result.pending:
+        lines += ["Waiting for your answer:"] + [mail_finding_text(f) for f in result.pending]
+    else:
+        lines.append("Nothing waits for your answer.")
+    return "\n".join(lines)
+
+
+def mail_findings_section(found: Sequence[MailFinding]) -> str:
+    """What ``followup show`` adds for an interview with pending findings."""
+    if not found:
+        return ""
+    lines = ["From your mailbox (reminders wait while a reply is unanswered):"]
+    return "\n\n" + "\n".join(lines + [mail_finding_text(f) for f in found])
+
+
+# -- countries -------------------------------------------------------------------------------
+
+
+def countries_text(found: Sequence[CountryEntry], *, subdivisions: bool) -> str:
+    """One line per country, code and name; with ``subdivisions`` (a filter was given),
+    each subdivision under it, code and name; else their codes on the country's line."""
+    lines = []
+    for c in found:
+        if subdivisions:
+            lines.append(f"{c.code}  {c.name}")
+            sizes = max((text_width(code) for code, _name in c.subdivisions), default=0)
+            lines += [
+                f"    {code}{' ' * (sizes - text_width(code))}  {name}".rstrip()
+                for code, name in c.subdivisions
+            ]
+        else:
+            codes = ", ".join(code for code, _name in c.subdivisions)
+            lines.append(f"{c.code}  {c.name}" + (f": {codes}" if codes else ""))
+    return "\n".join(lines)
+
+
+def countries_json(found: Sequence[CountryEntry]) -> list[dict[str, Any]]:
+    """``[{"code", "name", "subdivisions": [{"code", "name"}]}]``."""
+    return [
+        {
+            "code": c.code,
+            "name": c.name,
+            "subdivisions": [{"code": code, "name": name} for code, name in c.subdivisions],
+        }
+        for c in found
+    ]

@@ -13,6 +13,7 @@ Nothing here reads the clock, the config file or the database.
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from itertools import groupby
@@ -31,6 +32,18 @@ class Status(enum.StrEnum):
     @property
     def is_open(self) -> bool:
         return self in (Status.WAITING, Status.EMAILED)
+
+    @property
+    def label(self) -> str:
+        """The status as people say it: "heard back", "moved on"."""
+        return self.value.replace("_", " ")
+
+    @classmethod
+    def from_words(cls, text: str) -> Status | None:
+        """The status named by ``text`` in any case, with a space, ``-`` or ``_`` between
+        words ("heard back", "moved-on", "WAITING"); ``None`` when it names none."""
+        key = "_".join(text.strip().casefold().replace("-", " ").replace("_", " ").split())
+        return next((s for s in cls if s.value == key), None)
 
 
 class Kind(enum.StrEnum):
@@ -79,6 +92,63 @@ class Reminder:
     @property
     def at_utc(self) -> datetime:
         return self.at.astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class Showing:
+    """Where a planned reminder stands in the ledger of reminders shown.
+
+    ``shown`` holds, first to last, each time it was shown: the instant it was due at (the
+    ledger's key: the planned instant, then each repeat's) and the instant it was shown,
+    both aware UTC. ``next_at`` is the instant it is to be shown next (aware UTC): the
+    planned one while never shown, else a repeat; ``None`` once shown when repeats are off.
+    """
+
+    next_at: datetime | None
+    shown: tuple[tuple[datetime, datetime], ...] = ()
+
+    @property
+    def is_due(self) -> bool:
+        """Shown and not acted on: the reminder stays due until the user acts or snoozes."""
+        return bool(self.shown)
+
+    @property
+    def last_shown_at(self) -> datetime | None:
+        return self.shown[-1][1] if self.shown else None
+
+    @property
+    def instants(self) -> frozenset[datetime]:
+        """Every instant this reminder was or is to be shown at (aware UTC)."""
+        keys = {due for due, _shown in self.shown}
+        return frozenset(keys | ({self.next_at} if self.next_at is not None else set()))
+
+
+def showing(
+    reminder: Reminder,
+    shown: Mapping[datetime, datetime],
+    repeat_after_business_days: int,
+    cal: BusinessCalendar,
+    timing: Timing,
+) -> Showing:
+    """Where ``reminder`` stands given the ledger entries ``shown`` of its interview and
+    kind (due instant -> shown instant, aware UTC).
+
+    A reminder shown and not acted on stays due, and is shown again at ``timing.at`` on the
+    ``repeat_after_business_days``-th business day (of ``cal``: the user's own calendar,
+    since it is the user who is to act) after the day it was last shown, in the user's zone;
+    0 turns repeats off. Each repeat is its own instant, so the ledger tells them apart and
+    shows each at most once. Entries for other instants (a plan since changed) are ignored.
+    """
+    at = reminder.at_utc
+    chain: list[tuple[datetime, datetime]] = []
+    while at in shown and len(chain) < 10_000:
+        chain.append((at, shown[at]))
+        if repeat_after_business_days == 0:
+            return Showing(None, tuple(chain))
+        last_day = shown[at].astimezone(timing.zone).date()
+        day = cal.nth_business_day_after(last_day, repeat_after_business_days)
+        at = local_instant(day, timing.at, timing.zone).astimezone(UTC)
+    return Showing(at, tuple(chain))
 
 
 def email_day(expected: date, settings: RuleSettings, cal: BusinessCalendar) -> date:

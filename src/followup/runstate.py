@@ -34,6 +34,11 @@ class DaemonState:
     last_shown: str | None = None
     last_error: str | None = None
     last_error_at: str | None = None
+    #: the last reload that failed (the daemon kept its previous config), or None
+    reload_error: str | None = None
+    reload_error_at: str | None = None
+    #: the store could not be used at the last try (it is retried with backoff), or None
+    store_error: str | None = None
 
 
 class DaemonLock:
@@ -44,8 +49,15 @@ class DaemonLock:
         self._file: IO[str] | None = None
 
     def acquire(self) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        handle = open(self.folder / "daemon.lock", "a+")  # noqa: SIM115 - held for life
+        """Take the lock; raises FollowupError when another daemon holds it or the state
+        folder cannot be used."""
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            handle = open(self.folder / "daemon.lock", "a+")  # noqa: SIM115 - held for life
+        except OSError as exc:
+            raise FollowupError(
+                f"cannot use the state folder {self.folder}: {exc.strerror or exc}"
+            ) from None
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

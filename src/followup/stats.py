@@ -7,8 +7,10 @@ round of an interview while every round (first interview, next rounds) is a prom
 broken.
 
 A *round* runs from a promised reply day to its end: a reply (``heard_back`` or
-``next_round``, or an import saying heard back), no reply (``moved_on``), a withdrawal, or
-nothing yet (open). Business days from the promise to the reply are counted signed: a reply
+``next_round``, or an import saying heard back), no reply (``moved_on`` after the promised
+day; a move-on on or before it is counted apart, since the promise was not broken yet), a
+withdrawal, or nothing yet (open). A ``reopened`` entry takes back the end of the latest
+round. Business days from the promise to the reply are counted signed: a reply
 after the promised day counts the business days ``d`` with ``promised < d <= reply``; an
 early reply counts minus those with ``reply < d <= promised``.
 """
@@ -36,6 +38,9 @@ class End(enum.StrEnum):
     REPLIED = "replied"
     NEVER = "never"
     WITHDRAWN = "withdrawn"
+    #: Moved on on or before the promised day: the promise was not broken yet, so this
+    #: says nothing of how the company replies (not counted as "never").
+    MOVED_ON_EARLY = "moved_on_early"
 
 
 class Timing(enum.StrEnum):
@@ -100,6 +105,8 @@ class Figures:
     withdrawn_rounds: int
     by_timing: Mapping[Timing, int]
     business_days: Spread | None
+    #: Rounds moved on from on or before the promised day: not in ``settled``.
+    early_move_ons: int = 0
 
     @property
     def timed(self) -> int:
@@ -193,17 +200,21 @@ def rounds(
             promised = _day(details.get("reply_expected_on"))
             if promised is not None:
                 promise(promised)
-        if event.kind in ("emailed", "imported"):
+        if event.kind in ("emailed", "imported", "edited"):
             emailed = _day(details.get("on" if event.kind == "emailed" else "emailed_on"))
             if emailed is not None and current is not None:
                 current = replace(current, emailed_on=emailed)
+        if event.kind == "reopened" and current is None and done:
+            current = replace(done.pop(), end=End.OPEN, replied_on=None)
         if event.kind in ("heard_back", "next_round"):
             close(End.REPLIED, _day(details.get("on")) or event.at.astimezone(zone).date())
             expect = _day(details.get("expect")) if event.kind == "next_round" else None
             if expect is not None:
                 current = Round(expect)
         elif event.kind == "moved_on":
-            close(End.NEVER)
+            day = event.at.astimezone(zone).date()
+            early = current is not None and day <= current.promised
+            close(End.MOVED_ON_EARLY if early else End.NEVER)
         elif event.kind == "withdrawn":
             close(End.WITHDRAWN)
         elif event.kind == "imported":
@@ -258,7 +269,7 @@ def _figures(items: Sequence[tuple[Record, list[Round], BusinessCalendar]]) -> F
     by_status = dict.fromkeys(Status, 0)
     by_outcome = dict.fromkeys(OUTCOMES, 0)
     by_timing = dict.fromkeys(Timing, 0)
-    next_rounds = settled = unknown = still_open = withdrawn = 0
+    next_rounds = settled = unknown = still_open = withdrawn = early = 0
     days: list[int] = []
     for record, its_rounds, calendar in items:
         by_status[Status(record.columns["status"])] += 1
@@ -270,6 +281,8 @@ def _figures(items: Sequence[tuple[Record, list[Round], BusinessCalendar]]) -> F
                 still_open += 1
             elif r.end is End.WITHDRAWN:
                 withdrawn += 1
+            elif r.end is End.MOVED_ON_EARLY:
+                early += 1
             else:
                 settled += 1
                 timing = r.timing
@@ -290,6 +303,7 @@ def _figures(items: Sequence[tuple[Record, list[Round], BusinessCalendar]]) -> F
         withdrawn_rounds=withdrawn,
         by_timing=by_timing,
         business_days=spread(days),
+        early_move_ons=early,
     )
 
 

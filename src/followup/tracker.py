@@ -10,23 +10,41 @@ from __future__ import annotations
 import functools
 import heapq
 import json
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from operator import itemgetter
-from typing import Any, Protocol, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
-from sqlalchemy import Row, Table, delete, insert, select, text, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Row, Table, delete, func, insert, select, text, update
+from sqlalchemy.orm import Session, object_session
 
+from followup import validation
 from followup.business_days import BusinessCalendar, calendar_for, check_place
 from followup.config import Config
 from followup.errors import ConfigError, InvalidChange, NotFound, UsageError
-from followup.rules import Kind, Reminder, Stage, Status, explain, next_reminder, snooze_day
-from followup.store import Database, Event, Interview, ShownReminder
+from followup.places import canonical_place, canonical_subdivision
+from followup.rules import (
+    Kind,
+    Reminder,
+    Showing,
+    Stage,
+    Status,
+    explain,
+    next_reminder,
+    showing,
+    snooze_day,
+)
+from followup.store import Database, DeletedInterview, Event, Interview, ShownReminder, findings
 from followup.store.database import move_id_sequence
 from followup.store.models import as_dict
+
+if TYPE_CHECKING:
+    from followup.mail.matching import OpenInterview
+
+#: How long a deleted interview's events stay in the calendar feed as cancelled, for
+#: calendars that import the file only now and then to learn of it.
+TOMBSTONE_DAYS = 400
 
 #: An interview as a mapped object, or as a plain row of its columns (for quick listings).
 InterviewRow = Interview | Row[Any]
@@ -67,7 +85,6 @@ _OPEN = (Status.WAITING.value, Status.EMAILED.value)
 #: The columns a view needs: listing thousands of rows skips parsing the rest.
 _LISTED = [c for c in Interview.__table__.c if c.key not in ("created_at", "updated_at")]
 OUTCOMES = ("offer", "rejected", "next-round", "other")
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
 
 
 @dataclass(frozen=True)
@@ -110,16 +127,51 @@ class InterviewView:
     next_reminder: Reminder | None
     explanation: tuple[str, ...] = ()
     shown_at: datetime | None = None
+    #: Where the next reminder stands in the ledger (None: no reminder, or not looked up).
+    showing: Showing | None = None
+
+    @property
+    def due_since(self) -> datetime | None:
+        """When the next reminder first came due, once shown and not acted on (aware, the
+        user's zone); ``None`` otherwise."""
+        if self.next_reminder is None or self.showing is None or not self.showing.is_due:
+            return None
+        return self.next_reminder.at
+
+    def shows(self, kind: Kind, at_utc: datetime) -> bool:
+        """Whether a notification for ``kind`` due at ``at_utc`` was for this interview's
+        current reminder: its planned instant or one of its repeats."""
+        r = self.next_reminder
+        if r is None or r.kind is not kind:
+            return False
+        return at_utc == r.at_utc or (self.showing is not None and at_utc in self.showing.instants)
 
 
 @dataclass(frozen=True)
 class Due:
-    """A pending reminder: what ``upcoming`` lists and what the daemon schedules."""
+    """A pending reminder: what ``upcoming`` lists and what the daemon schedules.
+
+    ``at`` (aware, the user's zone) is when it is shown next: the planned instant, or the
+    repeat of one shown and not acted on. Such a one has ``since``, the instant it first
+    came due, and ``shown_at``, when it was last shown (aware UTC). ``again`` is false for
+    one shown already that is not to be shown again (repeats off): ``at`` is then ``since``.
+    """
 
     interview_id: int
     company: str
     kind: Kind
     at: datetime
+    since: datetime | None = None
+    shown_at: datetime | None = None
+    again: bool = True
+    #: the ledger holds an unconfirmed intent for it: a crash came between writing the
+    #: intent and confirming the notification, so it may have been shown already
+    maybe_shown: bool = False
+
+    @property
+    def is_due(self) -> bool:
+        """Shown and not acted on."""
+        return self.since is not None
 
 
 @dataclass(frozen=True)
@@ -153,6 +205,18 @@ PLAN_COLUMNS = ("plan_key", "next_kind", "next_at")
 
 
 @dataclass(frozen=True)
+class Tombstone:
+    """A deleted interview, as the calendar feed needs it: what its events' UIDs were made
+    of (``interview_id``, ``created_at``, aware UTC), when it was deleted, and the SEQUENCE
+    of the cancellation (one more than its number of history entries)."""
+
+    interview_id: int
+    created_at: datetime
+    deleted_at: datetime
+    sequence: int
+
+
+@dataclass(frozen=True)
 class Change:
     """New values for some columns of a stored interview, and the history entry saying so."""
 
@@ -182,6 +246,10 @@ class _Columns:
         raise AttributeError(name)
 
 
+#: A row without a place of its own: it plans in the user's calendar.
+_HOME = _Columns({"country": None, "subdivision": None})
+
+
 class Tracker:
     def __init__(self, config: Config, db: Database) -> None:
         self.config = config
@@ -202,6 +270,19 @@ class Tracker:
         stage = Stage(Status(row.status), row.reply_expected_on, row.emailed_on, row.snoozed_to)
         return next_reminder(stage, self.config.rules, self.calendar(row), self.config.timing)
 
+    def showing(self, reminder: Reminder, shown: Mapping[datetime, datetime] | None) -> Showing:
+        """Where ``reminder`` stands, given its interview's ledger entries of its kind (see
+        :func:`followup.rules.showing`); repeats are counted in the user's own calendar."""
+        if not shown:
+            return Showing(reminder.at_utc)
+        return showing(
+            reminder,
+            shown,
+            self.config.notify.repeat_after_business_days,
+            self.calendar(_HOME),
+            self.config.timing,
+        )
+
     def plan_columns(self, row: Plannable) -> dict[str, Any]:
         """The plan cache's columns for ``row`` under today's settings."""
         reminder = self.plan(row)
@@ -212,7 +293,11 @@ class Tracker:
         }
 
     def _store_plan(self, row: Interview) -> None:
-        for key, value in self.plan_columns(row).items():
+        columns = self.plan_columns(row)
+        session = object_session(row)
+        if session is not None and row.id is not None and findings.held(session, [row.id]):
+            columns |= {"next_kind": None, "next_at": None}
+        for key, value in columns.items():
             setattr(row, key, value)
 
     def _cached_plan(self, row: InterviewRow) -> Reminder | None:
@@ -244,27 +329,60 @@ class Tracker:
     def get(self, interview_id: int, *, with_explanation: bool = True) -> InterviewView:
         with self.db.reading() as s:
             row = self._row(s, interview_id)
-            reminder = self.plan(row)
+            reminder = None if findings.held(s, [row.id]) else self.plan(row)
             shown = self._shown_at(s, row.id, reminder)
             lines: tuple[str, ...] = ()
             if reminder is not None and with_explanation:
                 lines = tuple(
                     explain(reminder, self.config.rules, self.calendar(row), self.config.timing)
                 )
-            return self._view(row, reminder, lines, shown)
+            place = None
+            if reminder is not None:
+                ledger = _ledger(s, [row.id])
+                place = self.showing(reminder, ledger.get((row.id, reminder.kind.value)))
+            return self._view(row, reminder, lines, shown, place)
 
-    def interviews(self, *, include_closed: bool = False) -> list[InterviewView]:
+    def interviews(
+        self,
+        *,
+        include_closed: bool = False,
+        status: Status | None = None,
+        company: str | None = None,
+    ) -> list[InterviewView]:
+        """Interviews in id order: open ones, or all with ``include_closed``; only those in
+        ``status`` when given (closed ones too), and only those whose company name contains
+        ``company`` (any case and spacing) when given. Each view's ``showing`` says whether
+        its reminder is due since it was shown."""
         with self.db.reading() as s:
             # Plain rows, not ORM objects: a listing of thousands must stay quick.
             query = select(*_LISTED).order_by(Interview.id)
-            if not include_closed:
+            if status is not None:
+                query = query.where(Interview.status == status.value)
+            elif not include_closed:
                 query = query.where(Interview.status.in_(_OPEN))
-            return [self._view(row, self._cached_plan(row)) for row in s.execute(query)]
+            held = findings.held(s)
+            ledger = _ledger(s)
+            rows = list(s.execute(query))
+        needle = name_key(company) if company is not None else None
+        views = []
+        for row in rows:
+            if needle is not None and needle not in name_key(row.company):
+                continue
+            reminder = None if row.id in held else self._cached_plan(row)
+            place = None
+            if reminder is not None:
+                place = self.showing(reminder, ledger.get((row.id, reminder.kind.value)))
+            views.append(self._view(row, reminder, showing=place))
+        return views
 
     def upcoming(self) -> list[Due]:
-        """Every planned reminder not yet shown, soonest first."""
-        due = [d for d, _view in self.pending_for()]
-        return sorted(due, key=lambda d: (d.at, d.interview_id))
+        """Every reminder not acted on: those shown already and still due first (longest
+        due first), then the others, soonest first."""
+        due = [d for d, _view in self.pending_for(include_done=True)]
+        return sorted(
+            due,
+            key=lambda d: (not d.is_due, d.since if d.since else d.at, d.at, d.interview_id),
+        )
 
     def history(self, interview_id: int) -> list[HistoryEntry]:
         with self.db.reading() as s:
@@ -319,14 +437,38 @@ class Tracker:
             self._record(s, row, "created", now, _jsonable(details.given()))
         return self.get(row.id)
 
-    def edit(self, interview_id: int, details: Details, now: datetime) -> InterviewView:
+    def edit(
+        self,
+        interview_id: int,
+        details: Details,
+        now: datetime,
+        *,
+        emailed_on: date | None = None,
+    ) -> InterviewView:
+        """Change what was given; ``emailed_on`` corrects the day of an email already
+        recorded (UsageError when none is, or for a day in the future or before the
+        interview); a new email day plans the move-on reminder again."""
         changes = self.pin_country(details).given()
-        if not changes:
+        if not changes and emailed_on is None:
             raise UsageError("nothing to change: give at least one option, e.g. --role")
+        if emailed_on is not None:
+            self.check_day("email", emailed_on, None, now)
+            with self.db.reading() as s:
+                stored = self._row(s, interview_id)
+                if stored.emailed_on is None:
+                    raise InvalidChange(
+                        f"interview {interview_id} ({stored.company}) has no email recorded to "
+                        f"correct; record one with: followup emailed {interview_id} --on DATE"
+                    )
         with self.db.writing() as s:
             row = self._row(s, interview_id)
             merged = Details(**{f.name: getattr(row, f.name) for f in fields(Details)} | changes)
             self.validate(merged)
+            if emailed_on is not None:
+                _not_before_interview("email", emailed_on, merged.interviewed_on)
+                changes["emailed_on"] = emailed_on
+                if row.status == Status.EMAILED:
+                    row.snoozed_to = None
             for key, value in changes.items():
                 setattr(row, key, value.strip() if isinstance(value, str) else value)
             if "reply_expected_on" in changes and row.status == Status.WAITING:
@@ -343,6 +485,7 @@ class Tracker:
             _not_before_interview("email", on, row.interviewed_on)
             row.status, row.emailed_on, row.snoozed_to = Status.EMAILED.value, on, None
             row.updated_at = now
+            findings.resolve(s, row.id, ["sent"], on, now)
             self._store_plan(row)
             self._record(s, row, "emailed", now, {"on": on.isoformat()})
         return self.get(interview_id)
@@ -370,6 +513,7 @@ class Tracker:
             _not_before_interview("reply", on, row.interviewed_on)
             details = {"outcome": outcome, "on": on.isoformat()}
             if expect is not None:
+                validation.check_day("expected date", expect)
                 _not_before_interview("expected", expect, row.interviewed_on)
                 row.status, row.reply_expected_on = Status.WAITING.value, expect
                 row.emailed_on, row.snoozed_to, row.outcome = None, None, None
@@ -379,6 +523,7 @@ class Tracker:
                 row.status, row.outcome, row.snoozed_to = Status.HEARD_BACK.value, outcome, None
                 kind = "heard_back"
             row.updated_at = now
+            findings.resolve(s, row.id, ["sent", "reply"], on, now)
             self._store_plan(row)
             self._record(s, row, kind, now, details)
         return self.get(interview_id)
@@ -391,6 +536,36 @@ class Tracker:
             row.status, row.snoozed_to, row.updated_at = status.value, None, now
             self._store_plan(row)
             self._record(s, row, status.value, now, {})
+        return self.get(interview_id)
+
+    def reopen(self, interview_id: int, now: datetime) -> InterviewView:
+        """Take back a mistaken ``heard`` (heard back), ``moved-on`` or ``withdraw``: the
+        interview returns to the state it had (emailed when an email was recorded, else
+        waiting), its outcome is cleared, a snooze it had is restored from the history, its
+        reminder is planned again, and the history records the reopen with what it undid.
+        Raises NotFound, and InvalidChange for an open interview."""
+        with self.db.writing() as s:
+            row = self._row(s, interview_id)
+            closed = Status(row.status)
+            if closed.is_open:
+                raise InvalidChange(
+                    f"cannot reopen interview {interview_id} ({row.company}): it is open "
+                    f"({closed.label})"
+                )
+            events = s.scalars(
+                select(Event).where(Event.interview_id == row.id).order_by(Event.id)
+            ).all()
+            status = Status.EMAILED if row.emailed_on is not None else Status.WAITING
+            details: dict[str, Any] = {"from": closed.value, "to": status.value}
+            if row.outcome is not None:
+                details["outcome"] = row.outcome
+            row.status, row.outcome = status.value, None
+            row.snoozed_to = _snooze_before_close(events, status)
+            if row.snoozed_to is not None:
+                details["snoozed_to"] = row.snoozed_to.isoformat()
+            row.updated_at = now
+            self._store_plan(row)
+            self._record(s, row, "reopened", now, details)
         return self.get(interview_id)
 
     def snooze(self, interview_id: int, days: int, now: datetime) -> InterviewView:
@@ -417,10 +592,36 @@ class Tracker:
             )
         return self.get(interview_id)
 
-    def delete(self, interview_id: int) -> None:
+    def delete(self, interview_id: int, now: datetime) -> None:
+        """Delete an interview with its history and ledger, leaving a tombstone for the
+        calendar feed (:class:`~followup.store.models.DeletedInterview`) whose SEQUENCE
+        outranks every version of its events; tombstones older than
+        :data:`TOMBSTONE_DAYS` are dropped. Raises NotFound for an unknown id."""
         with self.db.writing() as s:
             row = self._row(s, interview_id)
+            changes = s.scalar(
+                select(func.count()).select_from(Event).where(Event.interview_id == row.id)
+            )
+            s.add(
+                DeletedInterview(
+                    interview_id=row.id,
+                    created_at=row.created_at,
+                    deleted_at=now,
+                    sequence=(changes or 0) + 1,
+                )
+            )
             s.execute(delete(Interview).where(Interview.id == row.id))
+            s.execute(
+                delete(DeletedInterview).where(
+                    DeletedInterview.deleted_at < now - timedelta(days=TOMBSTONE_DAYS)
+                )
+            )
+
+    def tombstones(self) -> list[Tombstone]:
+        """The deleted interviews the calendar feed still cancels, oldest first."""
+        with self.db.reading() as s:
+            rows = s.scalars(select(DeletedInterview).order_by(DeletedInterview.id))
+            return [Tombstone(r.interview_id, r.created_at, r.deleted_at, r.sequence) for r in rows]
 
     def restore(
         self, prepare: Callable[[Sequence[Mapping[str, Any]]], Batch], *, write: bool = True
@@ -479,6 +680,71 @@ class Tracker:
         if interviews:
             move_id_sequence(s, Interview.__tablename__)
 
+    # -- mail findings -------------------------------------------------------------------
+
+    def mail_interviews(self) -> list[OpenInterview]:
+        """Open interviews with a contact address, as mail matching needs them; the
+        interview day is the one recorded, else the day the interview was added."""
+        from followup.mail.matching import OpenInterview
+
+        zone = self.config.calendar.zone
+        with self.db.reading() as s:
+            rows = s.execute(
+                select(
+                    Interview.id,
+                    Interview.company,
+                    Interview.contact_email,
+                    Interview.interviewed_on,
+                    Interview.created_at,
+                    Interview.status,
+                )
+                .where(Interview.status.in_(_OPEN), Interview.contact_email.is_not(None))
+                .order_by(Interview.id)
+            ).all()
+        return [
+            OpenInterview(
+                id=r.id,
+                company=r.company,
+                contact_email=r.contact_email.strip().lower(),
+                since=r.interviewed_on or r.created_at.astimezone(zone).date(),
+                awaiting_email=r.status == Status.WAITING.value,
+            )
+            for r in rows
+        ]
+
+    def record_findings(
+        self, found: Sequence[findings.NewFinding], now: datetime
+    ) -> list[findings.Finding]:
+        """Store findings not suggested before; an interview that gets a reply finding has
+        its reminder held (re-planned, and marked changed so the daemon looks again).
+        Returns the new findings."""
+        with self.db.writing() as s:
+            ids = findings.add(s, found, now)
+            new = findings.by_ids(s, ids)
+            self._replan(s, {f.interview_id for f in new if f.kind == "reply"}, now)
+            return new
+
+    def pending_findings(self, interview_id: int | None = None) -> list[findings.Finding]:
+        """Pending findings of open interviews, or of one (NotFound for an unknown id)."""
+        with self.db.reading() as s:
+            if interview_id is not None:
+                self._row(s, interview_id)
+            return findings.pending(s, interview_id)
+
+    def dismiss_finding(self, finding_id: int, now: datetime) -> findings.Finding:
+        """The user says a finding is not what it seemed; a held reminder comes back."""
+        with self.db.writing() as s:
+            found = findings.dismiss(s, finding_id, now)
+            self._replan(s, {found.interview_id}, now)
+            return found
+
+    def _replan(self, s: Session, ids: set[int], now: datetime) -> None:
+        for interview_id in sorted(ids):
+            row = s.get(Interview, interview_id)
+            if row is not None:
+                row.updated_at = now
+                self._store_plan(row)
+
     # -- the daemon's ledger -------------------------------------------------------------
 
     def was_shown(self, interview_id: int, kind: Kind, due_at: datetime) -> bool:
@@ -486,17 +752,56 @@ class Tracker:
             return self._shown(s, interview_id, kind, due_at) is not None
 
     def record_shown(self, reminders: Iterable[tuple[int, Kind, datetime]], now: datetime) -> None:
-        """Enter reminders in the ledger; ones already there are left as they are."""
+        """Enter reminders in the ledger as shown; ones already there are left as they are."""
+        self._enter(reminders, now, "shown")
+
+    def record_intent(self, reminders: Iterable[tuple[int, Kind, datetime]], now: datetime) -> None:
+        """Enter reminders in the ledger as about to be shown (``intent``), just before
+        ``Notify``; rows already there are left as they are. Raises StoreError."""
+        self._enter(reminders, now, "intent")
+
+    def confirm_shown(self, reminders: Iterable[tuple[int, Kind, datetime]], now: datetime) -> None:
+        """The notification server accepted these reminders: their ledger rows become
+        ``shown`` (rows that are missing are entered so). Raises StoreError."""
+        with self.db.writing() as s:
+            for interview_id, kind, due_at in reminders:
+                row = self._shown(s, interview_id, kind, due_at)
+                if row is not None:
+                    row.state, row.shown_at = "shown", now
+                elif s.get(Interview, interview_id) is not None:
+                    s.add(self._ledger_row(interview_id, kind, due_at, now, "shown"))
+
+    def forget_intent(self, reminders: Iterable[tuple[int, Kind, datetime]]) -> None:
+        """The server certainly did not show these (it answered with an error): their
+        intents are removed, so they are retried as never shown. Raises StoreError."""
+        with self.db.writing() as s:
+            for interview_id, kind, due_at in reminders:
+                s.execute(
+                    delete(ShownReminder).where(
+                        ShownReminder.interview_id == interview_id,
+                        ShownReminder.kind == kind.value,
+                        ShownReminder.due_at == due_at,
+                        ShownReminder.state == "intent",
+                    )
+                )
+
+    def _enter(
+        self, reminders: Iterable[tuple[int, Kind, datetime]], now: datetime, state: str
+    ) -> None:
         with self.db.writing() as s:
             for interview_id, kind, due_at in reminders:
                 if s.get(Interview, interview_id) is None:
                     continue
                 if self._shown(s, interview_id, kind, due_at) is None:
-                    s.add(
-                        ShownReminder(
-                            interview_id=interview_id, kind=kind.value, due_at=due_at, shown_at=now
-                        )
-                    )
+                    s.add(self._ledger_row(interview_id, kind, due_at, now, state))
+
+    @staticmethod
+    def _ledger_row(
+        interview_id: int, kind: Kind, due_at: datetime, now: datetime, state: str
+    ) -> ShownReminder:
+        return ShownReminder(
+            interview_id=interview_id, kind=kind.value, due_at=due_at, shown_at=now, state=state
+        )
 
     def fingerprints(self) -> dict[int, str]:
         """Each interview's last change time, as stored: how the daemon tells which ones to
@@ -516,43 +821,67 @@ class Tracker:
             return (found[0], found[1]) if found else None
 
     def pending_for(
-        self, ids: Sequence[int] | None = None, until: datetime | None = None
+        self,
+        ids: Sequence[int] | None = None,
+        until: datetime | None = None,
+        *,
+        include_done: bool = False,
     ) -> list[tuple[Due, InterviewView]]:
-        """Unshown reminders of open interviews (all, or only ``ids``; only those due by
-        ``until`` when given), with their interviews."""
+        """Reminders of open interviews still to be shown (all, or only ``ids``; only those
+        to be shown by ``until`` when given), with their interviews: each at its planned
+        instant, or, once shown and not acted on, at its next repeat. ``include_done`` adds
+        the ones shown and not to be shown again (repeats off), which stay due. A showing
+        whose ledger row is an unconfirmed intent is pending too, marked ``maybe_shown``."""
         key = self.config.plan_key
+        zone = self.config.calendar.zone
         with self.db.reading() as s:
             query = select(*_LISTED).where(Interview.status.in_(_OPEN))
-            ledger = (
-                select(ShownReminder.interview_id, ShownReminder.kind, ShownReminder.due_at)
-                .join(Interview, Interview.id == ShownReminder.interview_id)
-                .where(Interview.status.in_(_OPEN))
-            )
             if ids is not None:
                 query = query.where(Interview.id.in_(ids))
-                ledger = ledger.where(Interview.id.in_(ids))
             if until is not None:
+                # A repeat is always later than its planned instant: the plan bounds it.
                 stale = (Interview.plan_key != key) | Interview.plan_key.is_(None)
                 query = query.where(stale | (Interview.next_at <= until))
             rows = s.execute(query).all()
-            shown = {tuple(row) for row in s.execute(ledger)}
+            ledger = _ledger(s, ids)
+            intents = _intents(s, ids)
+            held = findings.held(s, ids)
         pending = []
         for row in rows:
-            r = self._cached_plan(row)
-            if r is None or (until is not None and r.at > until):
+            r = None if row.id in held else self._cached_plan(row)
+            if r is None:
                 continue
-            if (row.id, r.kind.value, r.at_utc) not in shown:
-                pending.append((Due(row.id, row.company, r.kind, r.at), self._view(row, r)))
+            place = self.showing(r, ledger.get((row.id, r.kind.value)))
+            since = r.at if place.is_due else None
+            if place.next_at is None:
+                if not include_done:
+                    continue
+                due = Due(row.id, row.company, r.kind, r.at, since, place.last_shown_at, False)
+            else:
+                at = place.next_at.astimezone(zone)
+                if until is not None and at > until:
+                    continue
+                maybe = (row.id, r.kind.value, place.next_at) in intents
+                due = Due(
+                    row.id, row.company, r.kind, at, since, place.last_shown_at, maybe_shown=maybe
+                )
+            pending.append((due, self._view(row, r, showing=place)))
         return pending
 
     # -- helpers -----------------------------------------------------------------------
 
     def pin_country(self, details: Details) -> Details:
-        """A subdivision given alone belongs to the config's country of today; store that
-        country too, so that a later change of config cannot give it another meaning."""
-        if details.subdivision is not None and details.country is None:
-            return replace(details, country=self.config.calendar.place.country)
-        return details
+        """Codes in their stored spelling whatever the case typed (``us`` -> ``US``, ``ca``
+        -> ``CA``); a subdivision given alone belongs to the config's country of today:
+        store that country too, so that a later change of config cannot give it another
+        meaning."""
+        country, subdivision = canonical_place(details.country, details.subdivision)
+        if subdivision is not None and country is None:
+            country = self.config.calendar.place.country
+            subdivision = canonical_subdivision(country, subdivision)
+        if (country, subdivision) == (details.country, details.subdivision):
+            return details
+        return replace(details, country=country, subdivision=subdivision)
 
     def _today(self, now: datetime) -> date:
         return now.astimezone(self.config.calendar.zone).date()
@@ -562,13 +891,37 @@ class Tracker:
         import); raises FieldError naming the field and the bad value."""
         if not d.company or not d.company.strip():
             raise FieldError("company", "the company name must not be empty")
-        if d.contact_email is not None and not _EMAIL.fullmatch(d.contact_email.strip()):
-            raise FieldError("contact_email", f"invalid email address {d.contact_email!r}")
+        if all(_plain_name(v) for v in (d.country, d.subdivision)):
+            self._check_place(d)  # a mistyped name ("Germnay") gets its suggestion
+        for name in validation.MAX_LENGTH:
+            value = getattr(d, name)
+            if value is None:
+                continue
+            try:
+                if name == "contact_email":
+                    validation.check_email(value)
+                else:
+                    validation.check_text(name, value)
+            except UsageError as exc:
+                raise FieldError(name, exc.message) from None
+        for name, what in (
+            ("interviewed_on", "interview date"),
+            ("reply_expected_on", "expected date"),
+        ):
+            day = getattr(d, name)
+            if day is not None:
+                try:
+                    validation.check_day(what, day)
+                except UsageError as exc:
+                    raise FieldError(name, exc.message) from None
         if d.reply_expected_on is not None:
             try:
                 _not_before_interview("expected", d.reply_expected_on, d.interviewed_on)
             except UsageError as exc:
                 raise FieldError("reply_expected_on", exc.message) from None
+        self._check_place(d)
+
+    def _check_place(self, d: Details) -> None:
         if d.country is not None or d.subdivision is not None:
             country = d.country.upper() if d.country else self.config.calendar.place.country
             for name, subdivision in (("country", None), ("subdivision", d.subdivision)):
@@ -579,13 +932,17 @@ class Tracker:
 
     def check_day(self, what: str, day: date, interviewed: date | None, now: datetime) -> None:
         """A day something happened (an ``email``, a ``reply``) is neither in the future
-        nor before the interview; raises UsageError naming the day."""
+        nor before the interview, nor outside the years followup accepts; raises
+        UsageError naming the day."""
+        validation.check_day(f"{what} date", day)
         if day > self._today(now):
             raise UsageError(f"{what} date {day.isoformat()} is in the future")
         _not_before_interview(what, day, interviewed)
 
     @staticmethod
     def _row(s: Session, interview_id: int) -> Interview:
+        if not 1 <= interview_id <= validation.MAX_ID:
+            raise NotFound(f"no interview with id {interview_id}")
         row = s.get(Interview, interview_id)
         if row is None:
             raise NotFound(f"no interview with id {interview_id}")
@@ -637,6 +994,7 @@ class Tracker:
         reminder: Reminder | None,
         explanation: tuple[str, ...] = (),
         shown_at: datetime | None = None,
+        showing: Showing | None = None,
     ) -> InterviewView:
         return InterviewView(
             id=row.id,
@@ -655,13 +1013,79 @@ class Tracker:
             next_reminder=reminder,
             explanation=explanation,
             shown_at=shown_at,
+            showing=showing,
         )
+
+
+def _ledger(
+    s: Session, ids: Sequence[int] | None = None
+) -> dict[tuple[int, str], dict[datetime, datetime]]:
+    """The confirmed ledger of open interviews (all, or ``ids``): (interview id, kind) ->
+    due instant -> shown instant (aware UTC)."""
+    ledger: dict[tuple[int, str], dict[datetime, datetime]] = {}
+    for interview_id, kind, due_at, shown_at in _ledger_rows(s, ids, "shown"):
+        ledger.setdefault((interview_id, kind), {})[due_at] = shown_at
+    return ledger
+
+
+def _intents(s: Session, ids: Sequence[int] | None = None) -> set[tuple[int, str, datetime]]:
+    """The unconfirmed intents of open interviews (all, or ``ids``): (interview id, kind,
+    due instant in aware UTC) of each showing that may or may not have reached the screen."""
+    return {(i, kind, due) for i, kind, due, _shown in _ledger_rows(s, ids, "intent")}
+
+
+def _ledger_rows(
+    s: Session, ids: Sequence[int] | None, state: str
+) -> list[tuple[int, str, datetime, datetime]]:
+    """(interview id, kind, due instant, shown instant) of the ledger rows in ``state`` of
+    open interviews (all, or ``ids``)."""
+    query = (
+        select(
+            ShownReminder.interview_id,
+            ShownReminder.kind,
+            ShownReminder.due_at,
+            ShownReminder.shown_at,
+        )
+        .join(Interview, Interview.id == ShownReminder.interview_id)
+        .where(Interview.status.in_(_OPEN), ShownReminder.state == state)
+    )
+    if ids is not None:
+        query = query.where(Interview.id.in_(ids))
+    return [(i, kind, due, shown) for i, kind, due, shown in s.execute(query)]
+
+
+#: History entries after which no earlier snooze applies any more.
+_SNOOZE_RESETS = frozenset({"emailed", "next_round", "reopened", "imported"})
+_CLOSES = frozenset({"heard_back", "moved_on", "withdrawn"})
+
+
+def _snooze_before_close(events: Sequence[Event], status: Status) -> date | None:
+    """The day the reminder was snoozed to just before the interview was last closed, when
+    that snooze is of the reminder ``status`` waits for; else ``None``."""
+    kind = Kind.EMAIL if status is Status.WAITING else Kind.MOVE_ON
+    snoozed: tuple[str, date] | None = None
+    last_close = max((i for i, e in enumerate(events) if e.kind in _CLOSES), default=None)
+    for e in events[: last_close if last_close is not None else len(events)]:
+        details = json.loads(e.details) if e.details else {}
+        if e.kind == "snoozed" and "to" in details:
+            snoozed = (details.get("kind", ""), date.fromisoformat(details["to"]))
+        elif e.kind in _SNOOZE_RESETS or (e.kind == "edited" and "reply_expected_on" in details):
+            snoozed = None
+    if snoozed is not None and snoozed[0] == kind.value:
+        return snoozed[1]
+    return None
 
 
 def name_key(text: str | None) -> str:
     """One key for every spelling of a name ("Acme  Corp", "ACME corp"); a missing name
     is an empty one. Imports and statistics tell companies and roles apart by it."""
     return " ".join((text or "").casefold().split())
+
+
+def _plain_name(value: str | None) -> bool:
+    """Whether ``value`` is absent or short plain text: a place code or a place's name,
+    which the place check answers better than a length check ("did you mean DE")."""
+    return value is None or (len(value) <= 64 and validation.bad_character(value) is None)
 
 
 def _not_before_interview(what: str, day: date, interviewed: date | None) -> None:

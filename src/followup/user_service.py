@@ -4,6 +4,14 @@
 session, while ``graphical-session.target`` is reached only by desktops that start it. A
 reminder that comes due before the desktop's notification server is up is not lost: the
 daemon keeps it and retries until delivery works.
+
+Desktops without a systemd user manager (a plain X session, WSL, distributions without
+systemd) start programs at login from XDG autostart entries (the freedesktop Desktop
+Application Autostart specification): ``install(autostart=True)`` writes
+``$XDG_CONFIG_HOME/autostart/followup.desktop``. Both ways also write the application's
+entry, ``$XDG_DATA_HOME/applications/followup.desktop`` (shipped as
+``followup/data/followup.desktop``), which the notifications name in their
+``desktop-entry`` hint: servers take the application's name and icon from it.
 """
 
 from __future__ import annotations
@@ -13,6 +21,7 @@ import subprocess
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 from followup.config import xdg_dir
@@ -47,6 +56,41 @@ def unit_path(env: Mapping[str, str]) -> Path:
     return xdg_dir("XDG_CONFIG_HOME", ".config", env) / "systemd" / "user" / UNIT_NAME
 
 
+def autostart_path(env: Mapping[str, str]) -> Path:
+    """``$XDG_CONFIG_HOME/autostart/followup.desktop``."""
+    return xdg_dir("XDG_CONFIG_HOME", ".config", env) / "autostart" / DESKTOP_FILE
+
+
+def application_path(env: Mapping[str, str]) -> Path:
+    """``$XDG_DATA_HOME/applications/followup.desktop``: what ``desktop-entry`` names."""
+    return xdg_dir("XDG_DATA_HOME", ".local/share", env) / "applications" / DESKTOP_FILE
+
+
+DESKTOP_FILE = "followup.desktop"
+
+
+def desktop_entry(executable: str) -> str:
+    """The shipped desktop entry with ``Exec`` naming ``executable`` (quoted as the Desktop
+    Entry specification asks when it holds a space or a reserved character)."""
+    shipped = (resources.files("followup") / "data" / DESKTOP_FILE).read_text(encoding="utf-8")
+    return shipped.replace("Exec=followup daemon", f"Exec={_exec_quote(executable)} daemon")
+
+
+def _exec_quote(path: str) -> str:
+    if not any(c in path for c in " \t\n\"'\\><~|&;$*?#()`"):
+        return path
+    escaped = "".join("\\" + c if c in '"`$\\' else c for c in path)
+    return f'"{escaped}"'
+
+
+def _write_if_changed(path: Path, text: str) -> bool:
+    if path.exists() and path.read_text(encoding="utf-8") == text:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return True
+
+
 def followup_executable() -> str:
     """The absolute path of the ``followup`` command this process was started as."""
     beside = Path(sys.executable).parent / "followup"
@@ -78,12 +122,26 @@ def user_manager_available() -> bool:
     return probe.returncode == 0
 
 
-def install(env: Mapping[str, str]) -> Outcome:
+def install(env: Mapping[str, str], *, autostart: bool = False) -> Outcome:
+    """Install the daemon as a systemd user service and start it, or (``autostart``) as an
+    XDG autostart entry that starts it at the next login. Raises FollowupError when there
+    is no user manager (and no ``autostart``) or ``systemctl`` fails."""
     executable = followup_executable()
+    if autostart:
+        entry = desktop_entry(executable)
+        _write_if_changed(application_path(env), entry)
+        path = autostart_path(env)
+        written = _write_if_changed(path, entry)
+        state = "written" if written else "already written"
+        return Outcome(
+            path, written, f"autostart entry {state} ({path}): the daemon starts at login"
+        )
     if not user_manager_available():
         raise FollowupError(
-            f"no systemd user manager is running here; run the daemon by hand: {executable} daemon"
+            "no systemd user manager is running here; start the daemon at login with "
+            f"'followup install-service --autostart', or by hand: {executable} daemon"
         )
+    _write_if_changed(application_path(env), desktop_entry(executable))
     path = unit_path(env)
     text = unit_text(executable)
     written = not path.exists() or path.read_text(encoding="utf-8") != text
@@ -97,15 +155,23 @@ def install(env: Mapping[str, str]) -> Outcome:
 
 
 def uninstall(env: Mapping[str, str]) -> Outcome:
+    """Stop and remove the user service, the autostart entry and the application entry,
+    whichever exist."""
     path = unit_path(env)
-    if user_manager_available():
+    manager = user_manager_available()
+    if manager:
         _systemctl("disable", "--now", UNIT_NAME)
     existed = path.exists()
     path.unlink(missing_ok=True)
-    if existed and user_manager_available():
+    if existed and manager:
         _run_ok("daemon-reload")
-    message = f"removed {path}" if existed else "followup.service was not installed"
-    return Outcome(path, existed, message)
+    removed = [str(path)] if existed else []
+    for other in (autostart_path(env), application_path(env)):
+        if other.exists():
+            other.unlink()
+            removed.append(str(other))
+    message = f"removed {', '.join(removed)}" if removed else "followup was not installed"
+    return Outcome(path, bool(removed), message)
 
 
 def _run_ok(*args: str) -> None:

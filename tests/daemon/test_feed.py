@@ -28,16 +28,21 @@ def with_feed(path: Path) -> str:
 
 
 def starts(path: Path) -> dict[str, Any]:
-    """The feed's events by what they are ("reply-1", "email-1"), as their starts; {} while
-    there is no file."""
+    """The feed's live events by what they are ("reply-1", "email-1"), as their starts; {}
+    while there is no file."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:
         return {}
-    return {
-        str(e["UID"]).rsplit("-", 1)[0]: e.decoded("DTSTART")
-        for e in Calendar.from_ical(data).walk("VEVENT")
-    }
+    found = {}
+    for e in Calendar.from_ical(data).walk("VEVENT"):
+        if str(e.get("STATUS", "")) == "CANCELLED":
+            continue
+        what, number = str(e["UID"]).split("-")[:2]
+        if what == "reminder":  # the reminder's UID stays; its summary says which it is
+            what = "email" if str(e["SUMMARY"]).startswith("Email") else "move_on"
+        found[f"{what}-{number}"] = e.decoded("DTSTART")
+    return found
 
 
 def nine_am(day: int) -> datetime:

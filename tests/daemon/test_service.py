@@ -1,25 +1,34 @@
 """Running the daemon as a systemd user service, and the commands around it: the unit file,
-``install-service``/``uninstall-service``, ``status`` and ``test-notification``.
+``install-service``/``uninstall-service`` (and ``--autostart``), ``status`` and
+``test-notification``.
 
-There is no systemd user manager on these machines, as on many a minimal desktop: that case
-is exercised for real; the successful install goes through a recording stand-in for
-``systemctl`` first on PATH. Every command runs as its own process in the daemon's isolated
-environment (``DaemonProcess.cli``).
+systemd is not PID 1 on these machines; a real ``systemd --user`` runs for these tests in a
+private mount namespace (``tests/support/user_manager.py``), reached by ``systemctl --user``
+through the daemon's own ``XDG_RUNTIME_DIR``. Without it, the "no user manager" case is real
+too. Every command runs as its own process in the daemon's isolated environment
+(``DaemonProcess.cli``); the service's output goes to a file (there is no journald).
 """
 
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from followup.notifier import DESKTOP_ENTRY
 from followup.user_service import unit_text
 from tests.support.daemon import DaemonProcess
-from tests.support.harness import NotificationServer
+from tests.support.desktop import Xvfb
+from tests.support.harness import NotificationServer, poll_until
+from tests.support.user_manager import UserManager
+
+BOUND_S = 30.0  # the user manager starts units in well under a second; the machine is shared
 
 REPO = Path(__file__).resolve().parents[2]
 #: The command the unit starts when installed from this environment: beside the interpreter.
@@ -82,10 +91,10 @@ def test_the_unit_passes_systemd_analyze_verify_without_a_word(unit: str, tmp_pa
     assert (done.returncode, done.stdout + done.stderr) == (0, "")
 
 
-# -- install-service / uninstall-service ---------------------------------------------------
+# -- install-service / uninstall-service, on a real systemd user manager ------------------
 
 
-def test_install_service_without_a_user_manager_says_how_to_run_the_daemon_and_writes_nothing(
+def test_install_service_without_a_user_manager_names_both_other_ways_and_writes_nothing(
     daemon: DaemonProcess,
 ) -> None:
     done = daemon.cli("install-service")
@@ -93,95 +102,288 @@ def test_install_service_without_a_user_manager_says_how_to_run_the_daemon_and_w
     assert (done.returncode, done.stdout, done.stderr) == (
         1,
         "",
-        "error: no systemd user manager is running here; run the daemon by hand: "
-        f"{FOLLOWUP} daemon\n",
+        "error: no systemd user manager is running here; start the daemon at login with "
+        f"'followup install-service --autostart', or by hand: {FOLLOWUP} daemon\n",
     )
     assert not (Path(daemon.env["XDG_CONFIG_HOME"]) / "systemd").exists()
-
-
-class FakeSystemctl:
-    """A ``systemctl`` first on PATH that appends its arguments to a file and succeeds."""
-
-    def __init__(self, folder: Path) -> None:
-        folder.mkdir()
-        self.calls_file = folder / "calls"
-        script = folder / "systemctl"
-        script.write_text(f'#!/bin/sh\necho "$*" >> {self.calls_file}\nexit 0\n')
-        script.chmod(0o755)
-        self.folder = folder
-
-    def env(self, daemon: DaemonProcess) -> dict[str, str]:
-        return {**daemon.env, "PATH": f"{self.folder}:{daemon.env['PATH']}"}
-
-    def calls(self) -> list[str]:
-        """What was asked, without the probes (``show-environment``) for a user manager."""
-        if not self.calls_file.exists():
-            return []
-        lines = self.calls_file.read_text().splitlines()
-        return [line for line in lines if line != "--user show-environment"]
-
-    def forget(self) -> None:
-        self.calls_file.unlink(missing_ok=True)
-
-
-@pytest.fixture
-def systemctl(tmp_path: Path) -> FakeSystemctl:
-    return FakeSystemctl(tmp_path / "fake-systemctl")
 
 
 def unit_file(daemon: DaemonProcess) -> Path:
     return Path(daemon.env["XDG_CONFIG_HOME"]) / "systemd/user/followup.service"
 
 
-def test_install_service_writes_the_unit_reloads_and_enables_it(
-    daemon: DaemonProcess, systemctl: FakeSystemctl
-) -> None:
-    done = daemon.cli("install-service", env=systemctl.env(daemon))
+class Service:
+    """The daemon's home with a real user manager; the unit's output goes to ``log_path``."""
+
+    def __init__(self, daemon: DaemonProcess, manager: UserManager) -> None:
+        self.daemon, self.manager = daemon, manager
+        self.log_path = daemon.root / "service.log"
+        manager.drop_in(
+            "followup.service",
+            "output",
+            f"[Service]\nStandardOutput=append:{self.log_path}\n"
+            f"StandardError=append:{self.log_path}\n",
+        )
+
+    def log(self) -> str:
+        try:
+            return self.log_path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return ""
+
+    def wait_log(self, text: str, count: int = 1, timeout: float = BOUND_S) -> None:
+        if not poll_until(lambda: self.log().count(text) >= count, timeout, interval=0.1):
+            raise AssertionError(f"the service did not log {text!r} x{count}:\n{self.log()}")
+
+    def state(self) -> dict[str, str]:
+        return self.manager.show(
+            "followup.service",
+            "ActiveState",
+            "SubState",
+            "MainPID",
+            "NRestarts",
+            "StatusText",
+            "LoadState",
+            "UnitFileState",
+            "WatchdogTimestampMonotonic",
+        )
+
+    def wait_state(self, timeout: float = BOUND_S, **expected: str) -> dict[str, str]:
+        seen: dict[str, str] = {}
+
+        def matches() -> bool:
+            nonlocal seen
+            seen = self.state()
+            return all(seen.get(k) == v for k, v in expected.items())
+
+        if not poll_until(matches, timeout, interval=0.1):
+            raise AssertionError(f"followup.service is {seen}, not {expected}:\n{self.log()}")
+        return seen
+
+    def install(self) -> dict[str, str]:
+        done = self.daemon.cli("install-service")
+        assert (done.returncode, done.stderr) == (0, ""), done
+        return self.wait_state(ActiveState="active", SubState="running")
+
+
+@pytest.fixture
+def service(daemon: DaemonProcess, make_user_manager: Callable[..., UserManager]) -> Service:
+    return Service(daemon, make_user_manager(daemon))
+
+
+def test_install_service_starts_the_unit_and_systemd_sees_ready(service: Service) -> None:
+    done = service.daemon.cli("install-service")
 
     assert (done.returncode, done.stderr) == (0, "")
-    assert done.stdout == f"followup.service installed and started ({unit_file(daemon)})\n"
-    assert unit_file(daemon).read_text(encoding="utf-8") == unit_text(FOLLOWUP)
-    assert f"ExecStart={FOLLOWUP} daemon\n" in unit_file(daemon).read_text(encoding="utf-8")
-    assert systemctl.calls() == ["--user daemon-reload", "--user enable --now followup.service"]
+    assert done.stdout == f"followup.service installed and started ({unit_file(service.daemon)})\n"
+    assert unit_file(service.daemon).read_text(encoding="utf-8") == unit_text(FOLLOWUP)
+    # Type=notify: "active (running)" only once the daemon said READY=1.
+    state = service.wait_state(ActiveState="active", SubState="running")
+    assert state["UnitFileState"] == "enabled"
+    assert state["StatusText"] == "no reminder planned"  # STATUS= from the daemon
+    assert service.daemon.state()["pid"] == int(state["MainPID"])
+    service.wait_log("ready: no reminder planned")
 
 
-def test_install_service_again_rewrites_nothing_and_reloads_nothing(
-    daemon: DaemonProcess, systemctl: FakeSystemctl
-) -> None:
-    assert daemon.cli("install-service", env=systemctl.env(daemon)).returncode == 0
-    os.utime(unit_file(daemon), ns=(1_000_000_000, 1_000_000_000))  # any rewrite would show
-    systemctl.forget()
+def test_install_service_again_rewrites_nothing(service: Service) -> None:
+    service.install()
+    os.utime(unit_file(service.daemon), ns=(1_000_000_000, 1_000_000_000))
 
-    done = daemon.cli("install-service", env=systemctl.env(daemon))
+    done = service.daemon.cli("install-service")
 
     assert (done.returncode, done.stderr) == (0, "")
-    assert done.stdout == f"followup.service already installed; running ({unit_file(daemon)})\n"
-    assert unit_file(daemon).stat().st_mtime_ns == 1_000_000_000
-    assert systemctl.calls() == ["--user enable --now followup.service"]
+    assert done.stdout == (
+        f"followup.service already installed; running ({unit_file(service.daemon)})\n"
+    )
+    assert unit_file(service.daemon).stat().st_mtime_ns == 1_000_000_000
 
 
-def test_uninstall_service_disables_and_removes_the_unit(
-    daemon: DaemonProcess, systemctl: FakeSystemctl
+def test_systemctl_reload_makes_the_daemon_read_its_config_again(service: Service) -> None:
+    before = service.install()
+    config = service.daemon.config_path
+    config.write_text(config.read_text().replace('at = "09:00"', 'at = "08:00"'))
+
+    done = service.manager.systemctl("reload", "followup.service")
+
+    assert (done.returncode, done.stderr) == (0, "")
+    service.wait_log(f"config reloaded from {config}")
+    after = service.wait_state(ActiveState="active", SubState="running")
+    assert (after["MainPID"], after["NRestarts"]) == (before["MainPID"], "0")
+
+
+def test_a_daemon_killed_with_sigkill_is_restarted(service: Service) -> None:
+    before = service.install()
+
+    os.kill(int(before["MainPID"]), signal.SIGKILL)
+
+    # Restart=on-failure, RestartSec=10: back within the 10 s and a start.
+    after = service.wait_state(
+        timeout=40.0, ActiveState="active", SubState="running", NRestarts="1"
+    )
+    assert after["MainPID"] != before["MainPID"]
+    service.wait_log("ready:", count=2)
+
+
+def test_the_watchdog_keeps_a_live_daemon_running(service: Service) -> None:
+    service.manager.drop_in("followup.service", "watchdog", "[Service]\nWatchdogSec=2\n")
+    before = service.install()
+    first_ping = int(before["WatchdogTimestampMonotonic"])
+
+    # Three watchdog periods: a daemon that did not ping would have been killed.
+    assert not poll_until(lambda: service.state()["MainPID"] != before["MainPID"], 6.0)
+
+    after = service.wait_state(ActiveState="active", SubState="running", NRestarts="0")
+    assert after["MainPID"] == before["MainPID"]
+    assert int(after["WatchdogTimestampMonotonic"]) > first_ping  # WATCHDOG=1 arrived
+
+
+def test_uninstall_service_stops_and_removes_it_all(service: Service) -> None:
+    before = service.install()
+
+    done = service.daemon.cli("uninstall-service")
+
+    application = Path(service.daemon.env["XDG_DATA_HOME"]) / "applications/followup.desktop"
+    assert (done.returncode, done.stdout, done.stderr) == (
+        0,
+        f"removed {unit_file(service.daemon)}, {application}\n",
+        "",
+    )
+    assert not unit_file(service.daemon).exists()
+    assert not application.exists()
+    assert service.state()["LoadState"] == "not-found"
+    assert not poll_until(lambda: _alive(int(before["MainPID"])), 0.5)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+RIGHT_NOW_CONFIG = """\
+[calendar]
+country = "US"
+timezone = "UTC"
+
+[notify]
+at = "00:00"
+until = "23:59"
+backend = "dbus"
+"""
+
+
+def test_the_service_shows_a_due_reminder_on_dunst_run_as_a_user_unit(
+    make_daemon: Callable[..., DaemonProcess],
+    make_user_manager: Callable[..., UserManager],
+    xvfb: Xvfb,
 ) -> None:
-    assert daemon.cli("install-service", env=systemctl.env(daemon)).returncode == 0
-    systemctl.forget()
+    daemon = make_daemon(fake_time=False, config=RIGHT_NOW_CONFIG)
+    manager = make_user_manager(daemon, DISPLAY=xvfb.display)
+    dunstrc = daemon.root / "dunstrc"
+    dunstrc.write_text("[global]\nmarkup = full\n")
+    manager.units.mkdir(parents=True, exist_ok=True)
+    (manager.units / "test-dunst.service").write_text(
+        f"[Service]\nExecStart=/usr/bin/dunst -config {dunstrc}\n",
+        encoding="utf-8",
+    )
+    assert manager.systemctl("daemon-reload").returncode == 0
+    assert manager.systemctl("start", "test-dunst.service").returncode == 0
+    # The services' session bus is the user manager's own (dbus.socket), as at a login.
+    bus = manager.environment()["DBUS_SESSION_BUS_ADDRESS"]
 
-    done = daemon.cli("uninstall-service", env=systemctl.env(daemon))
+    def displayed() -> str:
+        return subprocess.run(
+            ["dunstctl", "count", "displayed"],
+            env={"PATH": os.environ["PATH"], "DBUS_SESSION_BUS_ADDRESS": bus},
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        ).stdout
 
-    assert (done.returncode, done.stdout, done.stderr) == (0, f"removed {unit_file(daemon)}\n", "")
-    assert not unit_file(daemon).exists()
-    assert systemctl.calls() == ["--user disable --now followup.service", "--user daemon-reload"]
+    assert poll_until(lambda: displayed() == "0\n", BOUND_S, interval=0.2)  # dunst is up
+    daemon.clock.set(datetime.now(UTC))
+    daemon.add("Acme", date.today() - timedelta(days=30))
+    service = Service(daemon, manager)
+
+    service.install()
+
+    service.wait_log("shown: Time to email Acme (interview 1)")
+    assert displayed() == "1\n"
+    assert len(daemon.ledger()) == 1
+
+
+# -- without systemd: an XDG autostart entry ------------------------------------------------
+
+
+def test_install_service_autostart_writes_a_valid_autostart_entry_and_uninstall_removes_it(
+    daemon: DaemonProcess,
+) -> None:
+    entry = Path(daemon.env["XDG_CONFIG_HOME"]) / "autostart/followup.desktop"
+    application = Path(daemon.env["XDG_DATA_HOME"]) / "applications/followup.desktop"
+
+    done = daemon.cli("install-service", "--autostart")
+
+    assert (done.returncode, done.stdout, done.stderr) == (
+        0,
+        f"autostart entry written ({entry}): the daemon starts at login\n",
+        "",
+    )
+    text = entry.read_text(encoding="utf-8")
+    assert f"\nExec={FOLLOWUP} daemon\n" in text
+    assert application.read_text(encoding="utf-8") == text
+    validated = subprocess.run(
+        ["desktop-file-validate", str(entry)], capture_output=True, text=True, check=False
+    )
+    assert (validated.returncode, validated.stdout + validated.stderr) == (0, "")
+
+    done = daemon.cli("uninstall-service")
+
+    assert (done.returncode, done.stdout, done.stderr) == (
+        0,
+        f"removed {entry}, {application}\n",
+        "",
+    )
+    assert not entry.exists() and not application.exists()
+
+
+def test_the_shipped_desktop_entry_is_valid_and_named_by_the_notifications() -> None:
+    shipped = REPO / "src/followup/data/followup.desktop"
+    validated = subprocess.run(
+        ["desktop-file-validate", str(shipped)], capture_output=True, text=True, check=False
+    )
+
+    assert (validated.returncode, validated.stdout + validated.stderr) == (0, "")
+    assert shipped.name == DESKTOP_ENTRY + ".desktop"
 
 
 # -- status --------------------------------------------------------------------------------
 
 
-def test_status_without_a_daemon_says_it_is_not_running(daemon: DaemonProcess) -> None:
+def test_status_without_a_daemon_says_it_is_not_running(
+    daemon: DaemonProcess, make_user_manager: Callable[..., UserManager]
+) -> None:
+    make_user_manager(daemon)  # a real user manager answers
+
     done = daemon.cli("status")
 
     assert (done.returncode, done.stderr) == (0, "")
     assert done.stdout.splitlines()[0] == (
         "daemon:         not running (start it: followup install-service)"
+    )
+
+
+def test_status_without_a_daemon_or_a_user_manager_offers_the_daemon(
+    daemon: DaemonProcess,
+) -> None:
+    done = daemon.cli("status")  # this machine: systemctl, but no user manager
+
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout.splitlines()[0] == (
+        "daemon:         not running (no systemd user manager here: followup "
+        "install-service --autostart starts it at login, followup daemon now)"
     )
 
 

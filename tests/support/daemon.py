@@ -211,8 +211,9 @@ class DaemonProcess:
             db.close()
         return view.id
 
-    def ledger(self) -> list[tuple[int, str, datetime]]:
-        """The reminders recorded as shown: (interview id, kind, due instant in UTC)."""
+    def ledger(self, state: str = "shown") -> list[tuple[int, str, datetime]]:
+        """The reminders recorded as shown (confirmed; ``state="intent"``: only about to be
+        shown): (interview id, kind, due instant in UTC)."""
         from sqlalchemy import select
 
         from followup.config import load
@@ -222,9 +223,9 @@ class DaemonProcess:
         try:
             with db.reading() as s:
                 rows = s.execute(
-                    select(
-                        ShownReminder.interview_id, ShownReminder.kind, ShownReminder.due_at
-                    ).order_by(ShownReminder.interview_id)
+                    select(ShownReminder.interview_id, ShownReminder.kind, ShownReminder.due_at)
+                    .where(ShownReminder.state == state)
+                    .order_by(ShownReminder.interview_id)
                 ).all()
                 return [(i, kind, due.astimezone(UTC)) for i, kind, due in rows]
         finally:

@@ -239,6 +239,10 @@ class NotificationServer:
         *,
         actions: bool = True,
         fail: bool = False,
+        markup: bool = True,
+        unicast: bool = False,
+        refuse: str | None = None,
+        reply_delay: float = 0.0,
         python: str = sys.executable,
     ) -> None:
         self.address = address
@@ -252,6 +256,14 @@ class NotificationServer:
             args.append("--no-actions")
         if fail:
             args.append("--fail")
+        if not markup:
+            args.append("--no-markup")
+        if unicast:
+            args.append("--unicast")
+        if refuse is not None:
+            args += ["--refuse", refuse]
+        if reply_delay:
+            args += ["--reply-delay", str(reply_delay)]
         with open(self.log_path, "wb") as log:
             self.process = _spawn(
                 args,
@@ -294,13 +306,29 @@ class NotificationServer:
                 f"{NOTIFICATIONS_NAME} has no owner after {timeout} s; server log: {self.log()}"
             )
 
-    def notifications(self) -> list[dict[str, Any]]:
-        """Every ``Notify`` recorded so far (complete lines only)."""
+    def _lines(self) -> list[dict[str, Any]]:
         try:
             text = self.record.read_text(encoding="utf-8")
         except FileNotFoundError:
             return []
         return [json.loads(line) for line in text.split("\n")[:-1] if line.strip()]
+
+    def notifications(self) -> list[dict[str, Any]]:
+        """Every ``Notify`` recorded so far (complete lines only)."""
+        return [line for line in self._lines() if "closed" not in line]
+
+    def closed(self) -> list[dict[str, Any]]:
+        """Every ``CloseNotification`` so far: ``{"closed": id, "received_at": seconds}``."""
+        return [line for line in self._lines() if "closed" in line]
+
+    def wait_closed(self, count: int = 1, timeout: float = 10.0) -> list[dict[str, Any]]:
+        """Poll until at least ``count`` ``CloseNotification`` calls are recorded."""
+        if not poll_until(lambda: len(self.closed()) >= count, timeout):
+            raise AssertionError(
+                f"expected {count} CloseNotification call(s) within {timeout} s, got "
+                f"{self.closed()!r}; notifications: {self.notifications()!r}"
+            )
+        return self.closed()
 
     def wait_for(self, count: int = 1, timeout: float = 10.0) -> list[dict[str, Any]]:
         """Poll until at least ``count`` notifications are recorded and return them all;

@@ -3,11 +3,17 @@
 Run it on a private bus (never under libfaketime: ``received_at`` is the real wall clock)::
 
     python -m tests.support.notification_server --address ADDR --record FILE \
-        [--no-actions] [--fail]
+        [--no-actions] [--no-markup] [--unicast] [--fail]
 
 or as a script path. It owns ``org.freedesktop.Notifications`` on the bus at ``ADDR`` (and exits
 with status 2 if it cannot), serves ``/org/freedesktop/Notifications`` and appends every
-``Notify`` call to ``FILE`` as one JSON line, flushed at once.
+``Notify`` call to ``FILE`` as one JSON line, flushed at once; a ``CloseNotification`` call
+is a line ``{"closed": id, "received_at": ...}``.
+
+``--unicast`` sends ``ActionInvoked`` and ``NotificationClosed`` only to the connection that
+called ``Notify`` for that id, as dunst does (the specification allows it); without it they
+are broadcast, as xfce4-notifyd and GNOME Shell do. ``--no-markup`` leaves ``body-markup``
+out of the capabilities.
 
 Test control: calling ``org.followup.Test.InvokeAction(u id, s key)`` on the same object makes
 the server emit ``ActionInvoked(id, key)`` and then ``NotificationClosed(id, 2)`` on the
@@ -143,11 +149,28 @@ class Stop(Exception):
 
 
 class NotificationServer:
-    def __init__(self, conn: DBusConnection, record: IO[str], *, actions: bool, fail: bool) -> None:
+    def __init__(
+        self,
+        conn: DBusConnection,
+        record: IO[str],
+        *,
+        actions: bool,
+        fail: bool,
+        markup: bool = True,
+        unicast: bool = False,
+        refuse: str | None = None,
+        reply_delay: float = 0.0,
+    ) -> None:
         self.conn = conn
         self.record = record
         self.actions = actions
         self.fail = fail
+        self.markup = markup
+        self.unicast = unicast
+        #: notification id -> the unique name of the connection that asked for it
+        self.senders: dict[int, str] = {}
+        self.refuse = refuse
+        self.reply_delay = reply_delay
         self.next_id = 1
         self.emitter = DBusAddress(OBJECT_PATH, interface=INTERFACE)
 
@@ -227,6 +250,9 @@ class NotificationServer:
             self.error(msg, ERR_FAILED, "notification server told to fail (--fail)")
             return
         app_name, replaces_id, app_icon, summary, body, actions, hints, expire_timeout = msg.body
+        if self.refuse is not None and self.refuse in f"{summary}\n{body}":
+            self.error(msg, ERR_FAILED, f"refused: the text holds {self.refuse!r}")
+            return
         if replaces_id:
             notification_id = replaces_id
         else:
@@ -246,10 +272,21 @@ class NotificationServer:
         }
         self.record.write(json.dumps(entry) + "\n")
         self.record.flush()
+        self.senders[notification_id] = str(msg.header.fields.get(HeaderFields.sender, ""))
+        if self.reply_delay:
+            time.sleep(self.reply_delay)  # the window between showing and the sender knowing
         self.reply(msg, "u", (notification_id,))
+
+    def emit(self, member: str, signature: str, body: tuple[Any, ...]) -> None:
+        """Broadcast a signal, or (``--unicast``) send it to the notification's sender."""
+        signal_ = new_signal(self.emitter, member, signature, body)
+        if self.unicast:
+            signal_.header.fields[HeaderFields.destination] = self.senders.get(body[0], "")
+        self.conn.send(signal_)
 
     def get_capabilities(self, msg: Message) -> None:
         caps = [c for c in CAPABILITIES if self.actions or c != "actions"]
+        caps = [c for c in caps if self.markup or c != "body-markup"]
         self.reply(msg, "as", (caps,))
 
     def get_server_information(self, msg: Message) -> None:
@@ -257,16 +294,19 @@ class NotificationServer:
 
     def close_notification(self, msg: Message) -> None:
         (notification_id,) = msg.body
+        self.record.write(json.dumps({"closed": notification_id, "received_at": time.time()}))
+        self.record.write("\n")
+        self.record.flush()
         self.reply(msg)
         # Reason 3: closed by a call to CloseNotification.
-        self.conn.send(new_signal(self.emitter, "NotificationClosed", "uu", (notification_id, 3)))
+        self.emit("NotificationClosed", "uu", (notification_id, 3))
 
     def invoke_action(self, msg: Message) -> None:
         notification_id, key = msg.body
         self.reply(msg)
-        self.conn.send(new_signal(self.emitter, "ActionInvoked", "us", (notification_id, key)))
+        self.emit("ActionInvoked", "us", (notification_id, key))
         # Reason 2: dismissed by the user.
-        self.conn.send(new_signal(self.emitter, "NotificationClosed", "uu", (notification_id, 2)))
+        self.emit("NotificationClosed", "uu", (notification_id, 2))
 
     def introspect(self, msg: Message) -> None:
         self.reply(msg, "s", (INTROSPECTION_XML,))
@@ -301,6 +341,19 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--record", required=True, type=Path, help="JSON-lines file to append to")
     parser.add_argument("--no-actions", action="store_true", help="leave 'actions' out of caps")
     parser.add_argument("--fail", action="store_true", help="answer Notify with an error")
+    parser.add_argument("--no-markup", action="store_true", help="leave out 'body-markup'")
+    parser.add_argument(
+        "--unicast", action="store_true", help="send signals only to the Notify caller"
+    )
+    parser.add_argument(
+        "--refuse", default=None, help="answer Notify with an error when its text holds this word"
+    )
+    parser.add_argument(
+        "--reply-delay",
+        type=float,
+        default=0.0,
+        help="record each Notify at once, then wait this many seconds before answering",
+    )
     return parser.parse_args(argv)
 
 
@@ -334,7 +387,16 @@ def main(argv: list[str] | None = None) -> int:
                     file=sys.stderr,
                 )
                 return 2
-            server = NotificationServer(conn, record, actions=not args.no_actions, fail=args.fail)
+            server = NotificationServer(
+                conn,
+                record,
+                actions=not args.no_actions,
+                fail=args.fail,
+                markup=not args.no_markup,
+                unicast=args.unicast,
+                refuse=args.refuse,
+                reply_delay=args.reply_delay,
+            )
             server.serve()
     except Stop:
         return 0

@@ -59,3 +59,17 @@ def day(text: str) -> date:
     parsed = date.fromisoformat(iso)
     assert f"{parsed:%a}" == weekday, f"{iso} is a {parsed:%a}, not a {weekday}"
     return parsed
+
+
+def store_bytes(path: Path) -> bytes:
+    """The SQLite file's bytes with its write-ahead log folded in (connections left by
+    earlier in-process commands closed first), for "byte-identical" checks of refusals;
+    b"" when there is no file."""
+    import gc
+
+    gc.collect()
+    if not path.exists():
+        return b""
+    with closing(sqlite3.connect(path)) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return path.read_bytes()

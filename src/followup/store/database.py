@@ -16,6 +16,7 @@ SQLite does by itself, so that a read-then-write in one transaction never races 
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -32,13 +33,21 @@ from followup.errors import StoreError
 
 #: The newest migration; the schema check compares against it without importing Alembic,
 #: which costs more start-up time than a listing may take. A test keeps it in step.
-HEAD_REVISION = "0002"
+HEAD_REVISION = "0005"
+#: How long a command waits for another program's write lock before it gives up.
 BUSY_TIMEOUT_S = 30
 #: The key of the PostgreSQL advisory lock every write transaction takes ("followup" in ASCII).
 WRITE_LOCK_KEY = 0x666F6C6C6F777570
 #: The PostgreSQL channel every write transaction notifies at commit (``LISTEN``/``NOTIFY``),
 #: so that daemons on other machines re-plan without polling.
 CHANGE_CHANNEL = "followup_changes"
+#: Free space kept beyond the backup's own size before an upgrade copies the file.
+BACKUP_MARGIN_BYTES = 1 << 20
+#: Database drivers followup knows how to install: the module, and the pip command.
+_DRIVERS = {
+    "psycopg": "pip install 'followup[postgres]'",
+    "psycopg2": "pip install 'followup[postgres]'",
+}
 
 
 def _sqlite_path(url: str) -> Path | None:
@@ -46,6 +55,23 @@ def _sqlite_path(url: str) -> Path | None:
     if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
         return None
     return Path(parsed.database).expanduser()
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite ``url``; None for another database or an in-memory one."""
+    return _sqlite_path(url)
+
+
+def describe_url(url: str) -> str:
+    """The store as messages name it: the SQLite file's path, else the URL without its
+    password."""
+    path = _sqlite_path(url)
+    if path is not None:
+        return str(path)
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "store.url"
 
 
 def prepare_sqlite_file(path: Path) -> None:
@@ -58,19 +84,105 @@ def prepare_sqlite_file(path: Path) -> None:
         raise StoreError(f"cannot create the database {path}: {exc.strerror}") from None
 
 
-def _make_engine(url: str) -> Engine:
+def newest_backup(path: Path) -> Path | None:
+    """The newest ``NAME.YYYYmmddTHHMMSS.bak`` beside the database (the names sort by time)."""
+    found = sorted(path.parent.glob(f"{path.name}.*.bak"))
+    return found[-1] if found else None
+
+
+def _restore_hint(path: Path) -> str:
+    backup = newest_backup(path)
+    if backup is None:
+        return "there is no backup beside it"
+    return f"the newest backup is {backup}"
+
+
+def fault(
+    exc: BaseException, where: str, path: Path | None = None, waited: float = BUSY_TIMEOUT_S
+) -> StoreError:
+    """The one message for a database failure: what happened, to which store, and what to
+    do; never the SQL statement or its values (they can hold the user's data).
+
+    ``exc`` is a SQLAlchemy ``DBAPIError`` or the driver's own error. SQLite's extended
+    result codes tell the kinds apart (Python 3.11's ``sqlite_errorname``); a locked or
+    unreachable store is marked ``transient`` (waiting may cure it), a damaged one
+    ``damaged``.
+    """
+    orig = getattr(exc, "orig", None) or exc
+    name = str(getattr(orig, "sqlite_errorname", ""))
+    first = (str(orig).strip().splitlines() or [type(orig).__name__])[0]
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+        return StoreError(
+            f"the database {where} is locked: another program holds its write lock; "
+            f"gave up after waiting {waited:g} s",
+            transient=True,
+        )
+    read_only = (
+        path is not None
+        and path.exists()
+        and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
+    )
+    if name.startswith("SQLITE_READONLY") or name == "SQLITE_PERM" or read_only:
+        return StoreError(
+            f"the database {where} is read-only: check the permissions of the file and its "
+            "folder; nothing was written"
+        )
+    if name == "SQLITE_FULL":
+        return StoreError(f"the disk holding the database {where} is full; nothing was written")
+    if name == "SQLITE_NOTADB":
+        hint = f"; {_restore_hint(path)}" if path else ""
+        return StoreError(f"{where} is not a followup database (not an SQLite file){hint}")
+    if name.startswith("SQLITE_CORRUPT"):
+        hint = f"; {_restore_hint(path)}" if path else ""
+        return StoreError(
+            f"the database {where} is damaged; nothing more is written to it{hint}",
+            damaged=True,
+        )
+    if name.startswith("SQLITE_CANTOPEN"):
+        return StoreError(f"cannot open the database {where}: check that its folder exists")
+    if name.startswith("SQLITE_IOERR"):
+        return StoreError(f"cannot read or write the database {where}: input/output error")
+    if name:
+        return StoreError(f"the database {where} failed: {first}")
+    if (isinstance(exc, DBAPIError) and exc.connection_invalidated) or "connect" in first.lower():
+        return StoreError(f"cannot reach the database {where}: {first}", transient=True)
+    return StoreError(f"the database {where} refused the change: {first}")
+
+
+def _make_engine(url: str, busy_timeout: float = BUSY_TIMEOUT_S) -> Engine:
+    path = _sqlite_path(url)
     try:
-        if _sqlite_path(url) is None and not url.startswith("sqlite"):
+        backend = make_url(url).get_backend_name()
+    except ArgumentError:
+        raise StoreError(f"store.url {url!r} is not a usable database URL") from None
+    if backend == "sqlite" and path is None:
+        raise StoreError(
+            f"store.url {url!r} keeps nothing once the command ends; give a file, e.g. "
+            "sqlite:////home/you/followup.db"
+        )
+    try:
+        if backend != "sqlite":
             return _server_engine(url)
-        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S})
-    except (ArgumentError, NoSuchModuleError) as exc:
-        raise StoreError(f"store.url {url!r} is not a usable database URL: {exc}") from None
+        engine = create_engine(url, connect_args={"timeout": busy_timeout})
+    except ArgumentError as exc:
+        raise StoreError(f"store.url is not a usable database URL: {exc}") from None
+    except NoSuchModuleError:
+        raise StoreError(
+            f"store.url {describe_url(url)!r}: no such kind of database in SQLAlchemy"
+        ) from None
+    except ImportError as exc:
+        module = (exc.name or "").split(".")[0]
+        how = _DRIVERS.get(module, f"pip install {module}")
+        raise StoreError(
+            f"store.url {describe_url(url)!r} needs the {module!r} driver, which is not "
+            f"installed: {how}"
+        ) from None
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
         dbapi_conn.isolation_level = None  # SQLAlchemy's events issue BEGIN themselves
         cur = dbapi_conn.cursor()
-        cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
+        cur.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
         cur.execute("PRAGMA journal_mode = WAL")
         cur.execute("PRAGMA synchronous = NORMAL")
         cur.execute("PRAGMA foreign_keys = ON")
@@ -131,14 +243,30 @@ def move_id_sequence(session: Session, table: str) -> None:
 
 
 class Database:
-    """An open store: hands out read and write sessions and keeps the schema current."""
+    """An open store: hands out read and write sessions and keeps the schema current.
 
-    def __init__(self, url: str, *, upgrade: bool = True) -> None:
+    Every database failure leaves it as a :class:`StoreError` in words (see :func:`fault`).
+    An SQLite file is looked at read-only before anything else: a file that is not a
+    database, or whose schema is newer than this version knows, is refused untouched (not
+    even switched to WAL). Before its first write, and before any write after an integrity
+    error, the file is checked with ``PRAGMA quick_check``, and a damaged file is refused.
+    """
+
+    def __init__(
+        self, url: str, *, upgrade: bool = True, busy_timeout: float | None = None
+    ) -> None:
+        """``busy_timeout``: seconds to wait for another program's write lock (the CLI
+        waits :data:`BUSY_TIMEOUT_S`; the daemon less, then retries with backoff)."""
         self.url = url
+        self.busy_timeout = BUSY_TIMEOUT_S if busy_timeout is None else busy_timeout
         self.path = _sqlite_path(url)
+        self.where = describe_url(url)
+        self._checked = False
         if self.path is not None:
             prepare_sqlite_file(self.path)
-        self.engine = _make_engine(url)
+            if upgrade:
+                self._refuse_newer(self._peek_revision())
+        self.engine = _make_engine(url, self.busy_timeout)
         self._writer = self.engine.execution_options(immediate=True)
         if upgrade:
             self.ensure_schema()
@@ -146,23 +274,88 @@ class Database:
     def close(self) -> None:
         self.engine.dispose()
 
+    def fault(self, exc: BaseException) -> StoreError:
+        error = fault(exc, self.where, self.path, self.busy_timeout)
+        if error.damaged:
+            self._checked = False  # check the whole file again before any write
+        return error
+
     @contextmanager
     def reading(self) -> Iterator[Session]:
-        with Session(self.engine, expire_on_commit=False) as session, session.begin():
-            yield session
+        try:
+            with Session(self.engine, expire_on_commit=False) as session, session.begin():
+                yield session
+        except DBAPIError as exc:
+            raise self.fault(exc) from None
 
     @contextmanager
     def writing(self) -> Iterator[Session]:
         """One short write transaction, committed on success, rolled back on any error."""
-        with Session(self._writer, expire_on_commit=False) as session, session.begin():
-            yield session
+        try:
+            with Session(self._writer, expire_on_commit=False) as session, session.begin():
+                if not self._checked:
+                    # under the write lock: no other writer moves pages meanwhile
+                    self.check_integrity(session.connection())
+                yield session
+        except DBAPIError as exc:
+            raise self.fault(exc) from None
+
+    def check_integrity(self, conn: Connection) -> None:
+        """``PRAGMA quick_check`` of an SQLite file on ``conn`` (a few milliseconds for
+        thousands of interviews); raises a damaged StoreError naming the newest backup."""
+        self._checked = True
+        if self.path is None:
+            return
+        result = conn.exec_driver_sql("PRAGMA quick_check").scalar()
+        if result != "ok":
+            self._checked = False
+            raise StoreError(
+                f"the database {self.where} is damaged; nothing more is written to it; "
+                f"{_restore_hint(self.path)}",
+                damaged=True,
+            )
+
+    def _peek_revision(self) -> str | None:
+        """The schema revision of a file not in WAL mode, read with no PRAGMA that changes
+        anything: a file from a newer version must be refused before the engine's
+        connections switch it to WAL. A WAL file (every file followup wrote) needs no such
+        care, since switching it to WAL changes nothing; its revision is read through the
+        engine. The file is only ever opened through SQLite: closing a descriptor of our
+        own would drop the locks SQLite holds on it for this process's other connections.
+        """
+        assert self.path is not None
+        try:
+            conn = sqlite3.connect(self.path, timeout=self.busy_timeout)
+            try:
+                mode = conn.execute("PRAGMA journal_mode").fetchone()
+                if mode is None or str(mode[0]).lower() == "wal":
+                    return None
+                row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+            finally:
+                conn.close()
+        except sqlite3.Error as exc:
+            if "no such table" in str(exc):
+                return None
+            raise self.fault(exc) from None
+        return None if row is None else str(row[0])
+
+    def _refuse_newer(self, current: str | None) -> None:
+        if current is None or current == HEAD_REVISION:
+            return
+        from followup.store import migrate
+
+        if current not in migrate.known_revisions():
+            raise StoreError(
+                f"the database {self.where} has schema {current!r}, newer than this followup "
+                "knows; upgrade followup"
+            )
 
     def revision(self) -> str | None:
         try:
             with self.engine.connect() as conn:
                 return read_revision(conn)
         except DBAPIError as exc:
-            raise StoreError(f"cannot open the database {self.url}: {exc.orig}") from None
+            raise self.fault(exc) from None
 
     def ensure_schema(self) -> None:
         """Create or upgrade the schema through the migrations when it is not the newest.
@@ -172,27 +365,55 @@ class Database:
         current = self.revision()
         if current == HEAD_REVISION:
             return
+        self._refuse_newer(current)
         from followup.store import migrate
 
-        if current is not None and current not in migrate.known_revisions():
-            raise StoreError(
-                f"the database {self.url} has schema {current!r}, newer than this followup "
-                "knows; upgrade followup"
-            )
         migrate.upgrade(self, backup_first=current is not None)
 
     def backup(self, now: datetime) -> Path | None:
-        """Copy the SQLite file to a timestamped file beside it (consistent under WAL)."""
+        """Copy the SQLite file to a timestamped file beside it (consistent under WAL).
+
+        The free space is checked first, and a copy that fails midway is removed: a
+        backup file either is whole or does not exist. Raises StoreError.
+        """
         if self.path is None:
             return None
         target = self.path.with_name(f"{self.path.name}.{now:%Y%m%dT%H%M%S}.bak")
-        os.close(os.open(target, os.O_CREAT | os.O_WRONLY, 0o600))
-        with sqlite3.connect(self.path) as src, sqlite3.connect(target) as dst:
-            src.backup(dst)
-        src.close()
-        dst.close()
+        size = self.path.stat().st_size
+        wal = self.path.with_name(self.path.name + "-wal")
+        size += wal.stat().st_size if wal.exists() else 0
+        free = shutil.disk_usage(self.path.parent).free
+        if free < size + BACKUP_MARGIN_BYTES:
+            raise StoreError(
+                f"not enough free space beside {self.where} to back it up before the upgrade "
+                f"({_mib(size + BACKUP_MARGIN_BYTES)} needed, {_mib(free)} free); "
+                "nothing was changed"
+            )
+        try:
+            os.close(os.open(target, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600))
+            with sqlite3.connect(self.path) as src, sqlite3.connect(target) as dst:
+                src.backup(dst)
+            src.close()
+            dst.close()
+        except (OSError, sqlite3.Error) as exc:
+            target.unlink(missing_ok=True)
+            raise StoreError(
+                f"cannot back up {self.where} before the upgrade ({_cause(exc)}); "
+                "nothing was changed"
+            ) from None
         return target
 
     def data_version(self, conn: Connection) -> int:
         """SQLite's counter of commits by other connections (the daemon's change check)."""
         return int(conn.exec_driver_sql("PRAGMA data_version").scalar() or 0)
+
+
+def _mib(size: int) -> str:
+    return f"{size / (1 << 20):.1f} MiB"
+
+
+def _cause(exc: BaseException) -> str:
+    if isinstance(exc, OSError):
+        return exc.strerror or type(exc).__name__
+    name = str(getattr(exc, "sqlite_errorname", ""))
+    return "the disk is full" if name == "SQLITE_FULL" else (name or type(exc).__name__)

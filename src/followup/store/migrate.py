@@ -55,6 +55,13 @@ def upgrade(db: Database, *, backup_first: bool, target: str = "head") -> None:
     processes opening a new database at once migrate it once, not twice. An existing
     SQLite database is copied to a timestamped backup before anything changes.
     """
+    try:
+        _upgrade(db, backup_first=backup_first, target=target)
+    except DBAPIError as exc:
+        raise db.fault(exc) from None
+
+
+def _upgrade(db: Database, *, backup_first: bool, target: str) -> None:
     cfg = alembic_config(db.url)
     with db.engine.execution_options(immediate=True).connect() as conn, conn.begin():
         current = read_revision(conn)
@@ -66,4 +73,7 @@ def upgrade(db: Database, *, backup_first: bool, target: str = "head") -> None:
         try:
             command.upgrade(cfg, target)
         except DBAPIError as exc:
-            raise StoreError(f"cannot upgrade the database {db.url}: {exc.orig}") from None
+            error = db.fault(exc)
+            raise StoreError(
+                f"cannot upgrade: {error.message}", transient=error.transient
+            ) from None

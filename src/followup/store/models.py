@@ -1,4 +1,5 @@
-"""The tables: interviews, their append-only history, and the ledger of shown reminders.
+"""The tables: interviews, their append-only history, the ledger of shown reminders, and
+the tombstones of deleted interviews.
 
 The schema itself is made only by the Alembic migrations in ``migrations/``; these classes
 describe it for queries and must match the newest migration (a test compares them).
@@ -10,6 +11,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
+    CheckConstraint,
     Date,
     DateTime,
     ForeignKey,
@@ -88,7 +90,10 @@ class ShownReminder(Base):
     """The ledger: one row per reminder shown, so that none is ever shown twice."""
 
     __tablename__ = "shown_reminders"
-    __table_args__ = (UniqueConstraint("interview_id", "kind", "due_at"),)
+    __table_args__ = (
+        UniqueConstraint("interview_id", "kind", "due_at"),
+        CheckConstraint("state IN ('intent', 'shown')", name="ck_shown_reminders_state"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     interview_id: Mapped[int] = mapped_column(
@@ -97,7 +102,65 @@ class ShownReminder(Base):
     kind: Mapped[str] = mapped_column(String(10))
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
     shown_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: ``intent``: written just before ``Notify`` (maybe shown, after a crash);
+    #: ``shown``: the notification server accepted it.
+    state: Mapped[str] = mapped_column(String(10), server_default="shown", default="shown")
+
+
+class DeletedInterview(Base):
+    """A tombstone: an interview deleted, kept so that the calendar feed cancels its events
+    (calendar applications never delete an event by themselves). Only what the events'
+    UIDs are made of is kept, and the SEQUENCE that outranks every version sent before."""
+
+    __tablename__ = "deleted_interviews"
+    __table_args__ = (
+        UniqueConstraint(
+            "interview_id", "created_at", name="uq_deleted_interviews_interview_id_created_at"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    interview_id: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    deleted_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    sequence: Mapped[int] = mapped_column(Integer)
 
 
 def as_dict(row: Any) -> dict[str, Any]:
     return {c.key: getattr(row, c.key) for c in row.__table__.columns}
+
+
+class MailFinding(Base):
+    """A message that looks like a follow-up sent (``kind`` "sent") or a reply ("reply") for
+    an interview: a suggestion kept until the user accepts or dismisses it.
+
+    ``state`` is "pending", "accepted" (recorded with ``emailed``/``heard``), "dismissed"
+    (``mail dismiss``, or a button saying no) or "resolved" (the interview's email or reply
+    was recorded otherwise). A message is suggested once per interview and kind: the unique
+    constraint on ``message_key`` keeps it so whatever its state.
+    """
+
+    __tablename__ = "mail_findings"
+    __table_args__ = (
+        UniqueConstraint(
+            "interview_id", "kind", "message_key", name="uq_mail_findings_interview_kind_message"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    interview_id: Mapped[int] = mapped_column(
+        ForeignKey(
+            "interviews.id", ondelete="CASCADE", name="fk_mail_findings_interview_id_interviews"
+        ),
+        index=True,
+    )
+    kind: Mapped[str] = mapped_column(String(10))
+    state: Mapped[str] = mapped_column(String(10), index=True)
+    message_key: Mapped[str] = mapped_column(String(998))
+    folder: Mapped[str] = mapped_column(String(500))
+    message_day: Mapped[date] = mapped_column(Date)
+    sender: Mapped[str | None] = mapped_column(String(320))
+    recipients: Mapped[str] = mapped_column(Text)
+    subject: Mapped[str] = mapped_column(Text)
+    found_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
+from followup import validation
 from followup.errors import UsageError
 from followup.rules import Kind, Status
 from followup.store import HEAD_REVISION
@@ -31,6 +32,7 @@ from followup.tracker import (
     ShownEntry,
     Tracker,
 )
+from followup.validation import MAX_NESTING, nesting
 
 MARKER = "followup_backup"
 VERSION = 1
@@ -93,6 +95,10 @@ def read(data: bytes, name: str, tracker: Tracker) -> list[Record]:
         ) from None
     except UnicodeDecodeError as exc:
         raise UsageError(f"{name}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except RecursionError:
+        raise UsageError(f"{name}: nested more than {MAX_NESTING} levels deep") from None
+    if nesting(document) > MAX_NESTING:
+        raise UsageError(f"{name}: nested more than {MAX_NESTING} levels deep")
     if not isinstance(document, dict) or MARKER not in document:
         raise UsageError(f"{name}: not a followup backup (no {MARKER!r} key at the top)")
     version = document[MARKER]
@@ -148,8 +154,15 @@ class _Reader:
         if missing:
             raise self.fail(where, f"no {missing[0]!r}")
         number = item["id"]
-        if not isinstance(number, int) or isinstance(number, bool) or number < 1:
-            raise self.fail(f"{where}.id", f"must be a whole number from 1, not {number!r}")
+        if (
+            not isinstance(number, int)
+            or isinstance(number, bool)
+            or not 1 <= number <= validation.MAX_ID
+        ):
+            raise self.fail(
+                f"{where}.id",
+                f"must be a whole number from 1 to {validation.MAX_ID}, not {number!r}",
+            )
         columns: dict[str, Any] = {"id": number}
         for key in keys[1:]:
             raw = item.get(key)
@@ -184,7 +197,12 @@ class _Reader:
     def event(self, value: Any, where: str) -> HistoryEntry:
         item = self.object(value, where, ("at", "kind", "details"))
         kind = item.get("kind")
-        if not isinstance(kind, str) or not kind:
+        if (
+            not isinstance(kind, str)
+            or not kind
+            or len(kind) > 20
+            or validation.bad_character(kind) is not None
+        ):
             raise self.fail(f"{where}.kind", f"must be a word, not {kind!r}")
         details = item.get("details") or {}
         if not isinstance(details, dict):
@@ -225,9 +243,14 @@ class _Reader:
     def day(self, value: Any, where: str) -> date:
         if isinstance(value, str) and _ISO_DAY.fullmatch(value):
             try:
-                return date.fromisoformat(value)
+                day = date.fromisoformat(value)
             except ValueError:
                 pass
+            else:
+                try:
+                    return validation.check_day("date", day)
+                except UsageError as exc:
+                    raise self.fail(where, exc.message) from None
         raise self.fail(where, f"unreadable date {value!r} (a date like 2026-11-23)")
 
     def stamp(self, value: Any, where: str) -> datetime:
@@ -238,6 +261,12 @@ class _Reader:
                 pass
             else:
                 if at.tzinfo is not None:
+                    if not validation.FIRST_YEAR <= at.year <= validation.LAST_YEAR:
+                        raise self.fail(
+                            where,
+                            f"{value!r} is outside the years {validation.FIRST_YEAR}-"
+                            f"{validation.LAST_YEAR} followup accepts",
+                        )
                     return at.astimezone(UTC)
         raise self.fail(
             where, f"unreadable time {value!r} (a time with its UTC offset, as exported)"

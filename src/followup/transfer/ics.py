@@ -1,10 +1,23 @@
 """The calendar feed: every pending reminder and every promised reply day, as iCalendar.
 
 A calendar application imports the file (``followup export --format ics``) or subscribes to
-the one the daemon keeps current (``[export] ics_path``). Importing again must update events,
-never duplicate them, so each event's UID is made from the interview's id, its creation time
-and what the event is: it stays the same whatever else changes. Nothing here reads the clock:
-the same store and config give the same bytes, so an unchanged feed is never rewritten.
+the one the daemon keeps current (``[export] ics_path``). It adds and updates events by
+UID and never deletes one, so every event the feed ever held stays in it as long as a
+calendar may hold it:
+
+- each interview has two UIDs, made from its id, its creation time and what the event is
+  (``reply-...``: the promised reply day; ``reminder-...``: its one reminder, to email or
+  to move on); they never change;
+- ``SEQUENCE`` is the number of changes in the interview's history, so every change
+  outranks the versions sent before (RFC 5545 3.8.7.4): an email reminder becomes the
+  move-on reminder under the same UID, a snoozed reminder moves;
+- a reminder that ended (the interview was closed) stays as ``STATUS:CANCELLED``;
+- a deleted interview's two events stay as ``STATUS:CANCELLED`` for
+  :data:`~followup.tracker.TOMBSTONE_DAYS` after the deletion (the store keeps a
+  tombstone: its id, creation time and a SEQUENCE one higher than any sent).
+
+Nothing here reads the clock: the same store and config give the same bytes, so an
+unchanged feed is never rewritten.
 """
 
 from __future__ import annotations
@@ -18,7 +31,7 @@ from icalendar import Alarm, Calendar, Event, Timezone
 
 from followup.messages import reminder_body, reminder_title
 from followup.rules import Kind, Reminder, RuleSettings, Status, long_day
-from followup.tracker import InterviewView, Record, Tracker
+from followup.tracker import InterviewView, Record, Tombstone, Tracker
 
 PRODID = "-//followup//followup//EN"
 CALENDAR_NAME = "Interview follow-ups"
@@ -31,8 +44,9 @@ def render_feed(tracker: Tracker) -> bytes:
     """The whole ``.ics`` file for the store ``tracker`` reads, in its config's time zone.
 
     Open interviews give their next reminder (shown already or not, so that it does not
-    leave the calendar when it pops up) as a 15-minute event with an alarm at its start;
-    every interview, open or closed, gives its promised reply day as an all-day event.
+    leave the calendar when it pops up) as a 15-minute event with an alarm at its start,
+    closed ones the same UID cancelled; every interview, open or closed, gives its
+    promised reply day as an all-day event; deleted ones give both UIDs cancelled.
     """
     return Feed().render(tracker)
 
@@ -56,7 +70,8 @@ class Feed:
         cal.add("x-wr-calname", CALENDAR_NAME)
         years: list[int] = []
         events: dict[int, tuple[Hashable, bytes]] = {}
-        for record in tracker.records():
+        records = tracker.records()
+        for record in records:
             view = views.get(record.columns["id"])
             if view is None:  # added between the two reads: the next render has it
                 continue
@@ -71,13 +86,30 @@ class Feed:
                 text = _reply_event(view, record).to_ical()
                 if reminder is not None and at is not None:
                     text += _reminder_event(view, reminder, at, record, rules).to_ical()
+                else:
+                    text += _ended_reminder(view, record).to_ical()
                 cached = (key, bytes(text))
             events[view.id] = cached
         self._events = events
+        # An id freed by a deletion and taken again within the same second makes the same
+        # UIDs: the live interview's events win.
+        live = {uid("reply", r.columns["id"], r.columns["created_at"]) for r in records}
+        gone = b"".join(
+            _cancelled(t)
+            for t in tracker.tombstones()
+            if uid("reply", t.interview_id, t.created_at) not in live
+        )
         if years and not utc:
             cal.add_component(_vtimezone(zone, min(years), max(years)))
         head, end = bytes(cal.to_ical()).rsplit(b"END:VCALENDAR", 1)
-        return b"".join([head, *(text for _key, text in events.values()), b"END:VCALENDAR", end])
+        return b"".join(
+            [head, *(text for _key, text in events.values()), gone, b"END:VCALENDAR", end]
+        )
+
+
+def uid(what: str, interview_id: int, created: datetime) -> str:
+    """The UID of an interview's event ``what`` ("reply" or "reminder"): it never changes."""
+    return f"{what}-{interview_id}-{created.astimezone(UTC):%Y%m%dT%H%M%S}Z@followup"
 
 
 def _stamped(record: Record, what: str) -> Event:
@@ -86,7 +118,7 @@ def _stamped(record: Record, what: str) -> Event:
     created: datetime = record.columns["created_at"].astimezone(UTC)
     updated: datetime = record.columns["updated_at"].astimezone(UTC)
     event = Event()
-    event.add("uid", f"{what}-{record.columns['id']}-{created:%Y%m%dT%H%M%S}Z@followup")
+    event.add("uid", uid(what, record.columns["id"], created))
     event.add("dtstamp", updated.replace(microsecond=0))
     event.add("created", created.replace(microsecond=0))
     event.add("last-modified", updated.replace(microsecond=0))
@@ -114,8 +146,9 @@ def _reminder_event(
     else:
         summary = f"Move on from {v.company}"
     body = reminder_body(v, r.kind, rules, markup=False)
-    event = _stamped(record, r.kind.value)
+    event = _stamped(record, "reminder")
     event.add("summary", summary + _role(v))
+    event.add("status", "CONFIRMED")
     event.add("dtstart", at)
     event.add("dtend", at + REMINDER_LENGTH)
     event.add("description", "\n".join([body, "", *_about(v)]))
@@ -125,6 +158,41 @@ def _reminder_event(
     alarm.add("trigger", timedelta(0))
     event.add_component(alarm)
     return event
+
+
+def _ended_reminder(v: InterviewView, record: Record) -> Event:
+    """The reminder of an interview that has none any more, cancelled: a calendar that
+    imported it while it was pending drops it (or shows it struck through). It is dated
+    when the interview last changed."""
+    updated: datetime = record.columns["updated_at"].astimezone(UTC).replace(microsecond=0)
+    event = _stamped(record, "reminder")
+    event.add("summary", f"No more reminders: {v.company}" + _role(v))
+    event.add("status", "CANCELLED")
+    event.add("dtstart", updated)
+    event.add("dtend", updated + REMINDER_LENGTH)
+    event.add("description", f"Status: {_status(v)}")
+    event.add("transp", "TRANSPARENT")
+    return event
+
+
+def _cancelled(t: Tombstone) -> bytes:
+    """Both events of a deleted interview, cancelled; dated at the deletion, and naming
+    nothing of what was deleted."""
+    deleted = t.deleted_at.astimezone(UTC).replace(microsecond=0)
+    out = b""
+    for what in ("reply", "reminder"):
+        event = Event()
+        event.add("uid", uid(what, t.interview_id, t.created_at))
+        event.add("dtstamp", deleted)
+        event.add("last-modified", deleted)
+        event.add("sequence", t.sequence)
+        event.add("status", "CANCELLED")
+        event.add("summary", "Deleted interview")
+        event.add("dtstart", deleted)
+        event.add("dtend", deleted + REMINDER_LENGTH)
+        event.add("transp", "TRANSPARENT")
+        out += event.to_ical()
+    return out
 
 
 def _role(v: InterviewView) -> str:

@@ -77,6 +77,8 @@ class ImportReport:
     #: (header, column) pairs read from a spreadsheet; None for a backup
     columns: tuple[tuple[str, str], ...] | None = None
     ignored: tuple[str, ...] = ()
+    #: The spreadsheet read (its encoding, unclear headers, date orders); None for a backup
+    sheet: Sheet | None = None
 
     def count(self, action: str) -> int:
         return sum(1 for r in self.rows if r.action == action)
@@ -108,7 +110,7 @@ def run(
     sheet = read_sheet(data, name, tracker, now)
     merged = _Merge(sheet, source, tracker, now)
     tracker.restore(merged.prepare, write=not dry_run)
-    return ImportReport(name, fmt, dry_run, tuple(merged.rows), sheet.columns, sheet.ignored)
+    return ImportReport(name, fmt, dry_run, tuple(merged.rows), sheet.columns, sheet.ignored, sheet)
 
 
 def same_key(company: str | None, role: str | None, expected: date) -> tuple[str, str, date]:

@@ -1,10 +1,23 @@
 """Spreadsheets (CSV): the interviews as a sheet people keep, and sheets people kept, read in.
 
-Writing gives one row per interview under fixed headers, ISO dates and status words.
-Reading is forgiving about the sheet's shape (header names loosely matched, with common
-synonyms; comma, semicolon or tab; a byte-order mark) and strict about its values: every
-row is checked here, before anything is stored, and an error names the file, the line (as
-a text editor numbers it: the header is line 1) and the column.
+Writing gives one row per interview under fixed headers, ISO dates and status words; a
+text cell that a spreadsheet would run as a formula gets a leading ``'`` (OWASP's advice on
+CSV injection), which reading removes again, so that an export imports losslessly.
+
+Reading is forgiving about the sheet's shape and strict about its values:
+
+- the encoding is detected with charset-normalizer among those spreadsheet programs write
+  (UTF-8 with or without a byte-order mark, UTF-16 with one, Windows-1252);
+- headers are matched by their words ("Hiring Manager Email" is the email), a known name
+  winning over a header that merely contains a field's word; a header that could be two
+  fields, or one that another column claims more exactly, is reported and not read;
+- comma, semicolon or tab separated;
+- each date column is read in one order (``calendar.date_order``, or the other of
+  day-first and month-first when only that fits all of the column's values, which the
+  report says);
+
+and every row is checked here, before anything is stored: an error names the file, the
+line (as a text editor numbers it: the header is line 1) and the column.
 """
 
 from __future__ import annotations
@@ -12,17 +25,18 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from followup.dates import parse_date
+from followup.dates import DateReader, Direction, column_order, long_past
 from followup.errors import UsageError
 from followup.rules import Status
 from followup.stats import last_reply_day
 from followup.tracker import Details, FieldError, Record, Tracker
+from followup.validation import LONGEST
 
 #: The columns written, in order; reading knows each by these names too.
 HEADERS = (
@@ -137,6 +151,88 @@ _OUTCOMES = {
 }
 _DELIMITERS = (",", ";", "\t")
 
+#: Words and phrases that make a header mean a field when no known name matches it whole,
+#: compared as lower-case words. The date fields need a word that says which date.
+_KEYWORDS = {
+    "company": ("company", "employer", "organisation", "organization", "firm"),
+    "role": ("role", "position", "title", "job", "vacancy", "opening"),
+    "contact": ("contact", "recruiter", "interviewer", "hiring manager", "hr"),
+    "email": ("email", "e mail", "mail address"),
+    "interviewed": (
+        "interviewed",
+        "interview date",
+        "date of interview",
+        "interview on",
+        "applied",
+        "application date",
+    ),
+    "expected": (
+        "expected",
+        "reply by",
+        "respond by",
+        "response by",
+        "answer by",
+        "hear back by",
+        "decision",
+        "deadline",
+        "response expected",
+    ),
+    "emailed": ("emailed", "followed up", "follow up sent", "email sent", "chased"),
+    "replied": (
+        "replied",
+        "reply date",
+        "date of reply",
+        "response date",
+        "responded",
+        "heard back",
+        "reply received",
+    ),
+    "status": ("status", "stage"),
+    "outcome": ("outcome", "result"),
+    "country": ("country",),
+    "subdivision": ("subdivision", "province", "region"),
+    "notes": ("notes", "note", "comments", "comment", "remarks"),
+}
+#: Fields that name a thing: a header naming one and also a kind of value ("Recruiter
+#: Email", "Company Notes") means the value.
+_ENTITIES = frozenset({"company", "role", "contact"})
+#: Words that make a header something followup does not keep, whatever field word it
+#: holds ("Recruiter Phone", "Company Website", "Job ID"); it is reported, not read.
+_OTHER_WORDS = frozenset(
+    {
+        "phone",
+        "telephone",
+        "mobile",
+        "salary",
+        "pay",
+        "url",
+        "link",
+        "website",
+        "site",
+        "linkedin",
+        "location",
+        "city",
+        "id",
+        "number",
+        "size",
+        "industry",
+        "source",
+    }
+)
+#: Score of a header that is a known name of a field, above any word match.
+_EXACT = 100
+#: Each date column's direction: a promised day looks forward, the others back.
+_DIRECTIONS = {
+    "expected": Direction.FORWARD,
+    "interviewed": Direction.BACKWARD,
+    "emailed": Direction.BACKWARD,
+    "replied": Direction.BACKWARD,
+}
+#: What a cell may start with that a spreadsheet program runs as a formula (OWASP).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: Encodings spreadsheet programs write CSV in; charset-normalizer picks among them.
+_ENCODINGS = ["utf_8", "utf_16", "cp1252"]
+
 
 def _normal(header: str) -> str:
     return re.sub(r"[\W_]+", "", header.casefold())
@@ -147,6 +243,21 @@ def _words(text: str) -> str:
 
 
 _COLUMNS = {_normal(name): column for column, names in _SYNONYMS.items() for name in names}
+
+
+def neutralise(text: str) -> str:
+    """``text`` as a CSV cell no spreadsheet runs as a formula: one ``'`` put before a
+    value that starts (after any ``'`` already there) with ``=``, ``+``, ``-``, ``@``, a tab
+    or a carriage return; other values unchanged. :func:`unneutralise` undoes it."""
+    return "'" + text if text.lstrip("'").startswith(FORMULA_STARTS) else text
+
+
+def unneutralise(text: str) -> str:
+    """The value :func:`neutralise` made ``text`` from: exactly one ``'`` removed where one
+    was put."""
+    if text.startswith("'") and text.lstrip("'").startswith(FORMULA_STARTS):
+        return text[1:]
+    return text
 
 
 # -- writing --------------------------------------------------------------------------------
@@ -164,22 +275,26 @@ def render_csv(records: Sequence[Record], zone: ZoneInfo) -> bytes:
         replied = last_reply_day(record.events, zone) if c["status"] == Status.HEARD_BACK else None
         writer.writerow(
             [
-                c["company"],
-                c["role"],
-                c["contact_name"],
-                c["contact_email"],
+                _text(c["company"]),
+                _text(c["role"]),
+                _text(c["contact_name"]),
+                _text(c["contact_email"]),
                 _iso(c["interviewed_on"]),
                 _iso(c["reply_expected_on"]),
                 _iso(c["emailed_on"]),
                 _iso(replied),
                 STATUS_WORDS[Status(c["status"])],
                 c["outcome"],
-                c["country"],
-                c["subdivision"],
-                c["notes"],
+                _text(c["country"]),
+                _text(c["subdivision"]),
+                _text(c["notes"]),
             ]
         )
     return out.getvalue().encode()
+
+
+def _text(value: str | None) -> str | None:
+    return None if value is None else neutralise(value)
 
 
 def _iso(day: date | None) -> str | None:
@@ -204,12 +319,39 @@ class SheetRow:
 
 
 @dataclass(frozen=True)
+class ColumnOrder:
+    """A date column read in another order than the configured one: its header, the order
+    read, and the values that fit only that order."""
+
+    header: str
+    order: str
+    decided_by: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Sheet:
     name: str
     #: (header, column) for each header read, in the sheet's order.
     columns: tuple[tuple[str, str], ...]
     ignored: tuple[str, ...]
     rows: tuple[SheetRow, ...] = ()
+    #: Headers not read though they look like fields: (header, the fields they look like);
+    #: one field: another column claims it more exactly, or the header also names
+    #: something followup does not keep; several: the header is ambiguous.
+    unclear: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    #: The text encoding read, as Python names it ("utf_8", "utf_16_le", "cp1252"), and
+    #: whether a byte-order mark began the file.
+    encoding: str = "utf_8"
+    bom: bool = False
+    #: The date order used for the sheet's numeric dates (``calendar.date_order``).
+    order: str = "dmy"
+    #: Date columns read in the other order, because only that fits all their values.
+    reordered: tuple[ColumnOrder, ...] = ()
+    #: (line, header, day) for each date written without a year.
+    assumed: tuple[tuple[int, str, date], ...] = ()
+    #: Lines of open interviews whose promised reply day is long past (their reminders
+    #: are due at once; see :func:`followup.dates.long_past`).
+    long_past: tuple[int, ...] = ()
 
     def header(self, column: str) -> str | None:
         """The sheet's header for ``column`` (``"email"``), or None without one."""
@@ -224,17 +366,23 @@ class Sheet:
 def read_sheet(data: bytes, name: str, tracker: Tracker, now: datetime) -> Sheet:
     """The rows of the CSV ``data`` (read from ``name``), every value checked as the
     Tracker would check it; dates are read as the command line reads them, "today" being
-    ``now``'s day in the config's zone. Raises UsageError naming the line and column."""
-    text = _decode(data, name)
+    ``now``'s day in the config's zone, each date column in one order. Raises UsageError
+    naming the line and column."""
+    text, encoding, bom = _decode(data, name)
+    # No cell followup writes is longer than its longest field: the reader accepts exactly
+    # what an export can hold (a process-wide setting, set again for every read).
+    csv.field_size_limit(LONGEST)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
-    today = now.astimezone(tracker.config.calendar.zone).date()
+    calendar = tracker.config.calendar
+    today = now.astimezone(calendar.zone).date()
     try:
         headers = next((row for row in reader if any(cell.strip() for cell in row)), None)
         if headers is None:
             raise UsageError(f"{name}: no header row: the file is empty")
         sheet = _map(headers, name)
-        places = [(i, c) for i, (_h, c) in enumerate(_pairs(headers)) if c is not None]
-        rows = []
+        read = dict(sheet.columns)
+        places = [(i, read[h.strip()]) for i, h in enumerate(headers) if h.strip() in read]
+        raw: list[tuple[int, dict[str, str]]] = []
         end = reader.line_num
         for cells in reader:
             line, end = end + 1, reader.line_num
@@ -244,20 +392,90 @@ def read_sheet(data: bytes, name: str, tracker: Tracker, now: datetime) -> Sheet
                 raise sheet.fail(
                     line, None, f"{len(cells)} cells, but the header names {len(headers)} columns"
                 )
-            values = {c: cells[i].strip() if i < len(cells) else "" for i, c in places}
-            rows.append(_row(sheet, line, values, tracker, today, now))
+            values = {
+                c: unneutralise(cells[i].strip()) if i < len(cells) else "" for i, c in places
+            }
+            raw.append((line, values))
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise UsageError(
+                f"{name} line {reader.line_num}: a cell is longer than {LONGEST:,} characters, "
+                "the longest value followup keeps"
+            ) from None
         raise UsageError(f"{name} line {reader.line_num}: unreadable CSV: {exc}") from None
-    return Sheet(sheet.name, sheet.columns, sheet.ignored, tuple(rows))
+    base = DateReader(today, calendar.date_order, calendar.place.country)
+    order = base.effective_order() if _has_numeric_dates(raw) else (base.order or "")
+    readers: dict[str, DateReader] = {}
+    reordered: list[ColumnOrder] = []
+    for column in _DIRECTIONS:
+        header = sheet.header(column)
+        if header is None:
+            continue
+        try:
+            used, decided = (
+                column_order((v.get(column, "") for _l, v in raw), order) if order else ("", ())
+            )
+        except UsageError as exc:
+            raise UsageError(f"{name}, column {header!r}: {exc.message}") from None
+        readers[column] = DateReader(today, used or None, calendar.place.country)
+        if decided:
+            reordered.append(ColumnOrder(header, used, tuple(decided[:3])))
+    assumed: list[tuple[int, str, date]] = []
+    rows = [_row(sheet, line, v, tracker, readers, assumed, now) for line, v in raw]
+    late = tuple(r.line for r in rows if r.status.is_open and long_past(_expected(r), today))
+    return replace(
+        sheet,
+        rows=tuple(rows),
+        encoding=encoding,
+        bom=bom,
+        order=order,
+        reordered=tuple(reordered),
+        assumed=tuple(assumed),
+        long_past=late,
+    )
 
 
-def _decode(data: bytes, name: str) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
+def _expected(row: SheetRow) -> date:
+    assert row.details.reply_expected_on is not None
+    return row.details.reply_expected_on
+
+
+def _has_numeric_dates(raw: Sequence[tuple[int, Mapping[str, str]]]) -> bool:
+    """Whether any date needs the order (year-first and ISO dates do not)."""
+    from followup.dates import numeric_parts
+
+    for _line, values in raw:
+        for column in _DIRECTIONS:
+            parts = numeric_parts(values.get(column, ""))
+            if parts is not None and not parts.year_first:
+                return True
+    return False
+
+
+def _decode(data: bytes, name: str) -> tuple[str, str, bool]:
+    """The text of ``data``, the encoding read and whether a byte-order mark began it.
+
+    charset-normalizer chooses among the encodings spreadsheet programs write (left free,
+    it takes short Windows-1252 files for Central European code pages)."""
+    from charset_normalizer import from_bytes
+
+    if not data:
+        return "", "utf_8", False
+    best = from_bytes(data, cp_isolation=_ENCODINGS).best()
+    if best is None:
         raise UsageError(
-            f"{name}: not UTF-8 text (byte {exc.object[exc.start]:#x} at offset {exc.start}); "
-            "save the sheet as UTF-8 CSV"
+            f"{name}: not text in UTF-8, UTF-16 or Windows-1252; save the sheet as UTF-8 CSV"
+        )
+    encoding = best.encoding
+    codec = {"utf_8": "utf-8-sig", "utf_16": "utf-16"}.get(encoding, encoding)
+    if encoding == "utf_16":  # the byte-order mark says which
+        encoding = "utf_16_le" if data.startswith(b"\xff\xfe") else "utf_16_be"
+    try:
+        return data.decode(codec), encoding, bool(best.bom)
+    except UnicodeDecodeError as exc:  # the detector's choice did not hold for every byte
+        raise UsageError(
+            f"{name}: not {encoding} text (byte {exc.object[exc.start]:#x} at offset "
+            f"{exc.start}); save the sheet as UTF-8 CSV"
         ) from None
 
 
@@ -275,25 +493,63 @@ def _delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
-def _pairs(headers: Sequence[str]) -> list[tuple[str, str | None]]:
-    return [(h.strip(), _COLUMNS.get(_normal(h))) for h in headers]
+@dataclass(frozen=True)
+class _Claim:
+    """What one header could mean: its fields with their scores (a known name scores
+    :data:`_EXACT`, a word match the number of words matched)."""
+
+    header: str
+    scores: dict[str, int]
+    #: The header also names something followup does not keep.
+    other: bool = False
+
+    def best(self) -> tuple[str, ...]:
+        top = max(self.scores.values(), default=0)
+        return tuple(f for f, score in self.scores.items() if score == top)
+
+
+def _claim(header: str) -> _Claim:
+    exact = _COLUMNS.get(_normal(header))
+    if exact is not None:
+        return _Claim(header, {exact: _EXACT})
+    words = f" {_words(header.replace('-', ' '))} "
+    scores: dict[str, int] = {}
+    for column, phrases in _KEYWORDS.items():
+        for phrase in phrases:
+            if f" {phrase} " in words:
+                scores[column] = max(scores.get(column, 0), len(phrase.split()))
+    if any(column not in _ENTITIES for column in scores):
+        scores = {c: n for c, n in scores.items() if c not in _ENTITIES}
+    return _Claim(header, scores, other=bool(scores) and bool(set(words.split()) & _OTHER_WORDS))
 
 
 def _map(headers: Sequence[str], name: str) -> Sheet:
-    columns: list[tuple[str, str]] = []
-    ignored: list[str] = []
-    for header, column in _pairs(headers):
-        if column is None:
-            if header:
-                ignored.append(header)
+    """The columns read: each field from the header that claims it most exactly; two
+    headers claiming one field equally are refused (which one is meant is not guessed)."""
+    claims = [_claim(h.strip()) for h in headers]
+    ignored = [c.header for c in claims if c.header and not c.scores]
+    unclear: list[tuple[str, tuple[str, ...]]] = []
+    bids: dict[str, list[tuple[int, str]]] = {}
+    for claim in claims:
+        best = claim.best()
+        if not best:
             continue
-        taken = next((h for h, c in columns if c == column), None)
-        if taken is not None:
+        if claim.other or len(best) > 1:
+            unclear.append((claim.header, best))
+            continue
+        bids.setdefault(best[0], []).append((claim.scores[best[0]], claim.header))
+    chosen: dict[str, str] = {}
+    for column, offers in bids.items():
+        top = max(score for score, _h in offers)
+        winners = [h for score, h in offers if score == top]
+        if len(winners) > 1:
             raise UsageError(
-                f"{name}: the columns {taken!r} and {header!r} both mean {column}; "
+                f"{name}: the columns {winners[0]!r} and {winners[1]!r} both mean {column}; "
                 "rename or remove one"
             )
-        columns.append((header, column))
+        chosen[winners[0]] = column
+        unclear += [(h, (column,)) for score, h in offers if score != top]
+    columns = [(c.header, chosen[c.header]) for c in claims if c.header in chosen]
     found = {c for _h, c in columns}
     missing = [
         what
@@ -305,23 +561,42 @@ def _map(headers: Sequence[str], name: str) -> Sheet:
     ]
     if missing:
         listed = ", ".join(repr(h.strip()) for h in headers if h.strip()) or "none"
-        raise UsageError(
-            f"{name}: no column for the {' nor for the '.join(missing)}; the headers are: {listed}"
+        unsure = [h for h, fields in unclear if set(fields) & {"company", "expected"}]
+        because = (
+            f" ({', '.join(repr(h) for h in unsure)} could not be read as one: see "
+            "'followup import --dry-run')"
+            if unsure
+            else ""
         )
-    return Sheet(name, tuple(columns), tuple(ignored))
+        raise UsageError(
+            f"{name}: no column for the {' nor for the '.join(missing)}; the headers are: "
+            f"{listed}{because}"
+        )
+    order = {h.strip(): i for i, h in enumerate(headers)}
+    unclear.sort(key=lambda item: order[item[0]])
+    return Sheet(name, tuple(columns), tuple(ignored), unclear=tuple(unclear))
 
 
 def _row(
-    sheet: Sheet, line: int, values: dict[str, str], tracker: Tracker, today: date, now: datetime
+    sheet: Sheet,
+    line: int,
+    values: dict[str, str],
+    tracker: Tracker,
+    readers: Mapping[str, DateReader],
+    assumed: list[tuple[int, str, date]],
+    now: datetime,
 ) -> SheetRow:
     def day(column: str) -> date | None:
         text = values.get(column, "")
         if not text:
             return None
         try:
-            return parse_date(text, today)
+            read = readers[column].read(text, _DIRECTIONS[column])
         except UsageError as exc:
             raise sheet.fail(line, column, exc.message) from None
+        if read.year_assumed:
+            assumed.append((line, sheet.header(column) or column, read.day))
+        return read.day
 
     def text(column: str) -> str | None:
         return values.get(column) or None

@@ -1,0 +1,113 @@
+"""One look at the user's mailbox: from the ``[mail]`` settings to stored findings.
+
+The CLI's ``followup mail check`` and the daemon's mail watch both call :func:`check`. The
+mailbox is only read (see :mod:`followup.mail.imap` and :mod:`followup.mail.maildir`);
+what is found is stored as pending suggestions through the tracker, never recorded as an
+email or a reply until the user says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from followup.config import Config, MailSettings
+from followup.errors import MailError
+from followup.mail.headers import MessageHeaders
+from followup.mail.matching import (
+    Candidate,
+    OpenInterview,
+    Wanted,
+    match_replies,
+    match_sent,
+    wanted,
+)
+from followup.store.findings import Finding, NewFinding
+from followup.tracker import Tracker
+
+
+class Source(Protocol):
+    """A read-only mailbox: the Sent folder and the reply folders, searched for what
+    :class:`Wanted` names (a superset is fine: matching decides precisely)."""
+
+    def sent(self, want: Wanted) -> list[MessageHeaders]: ...
+    def replies(self, want: Wanted, thread_ids: Sequence[str]) -> list[MessageHeaders]: ...
+    def close(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """``new``: findings stored by this look; ``pending``: every finding still unanswered."""
+
+    new: list[Finding]
+    pending: list[Finding]
+
+
+def open_source(settings: MailSettings) -> Source:
+    """A logged-in IMAP source, or the Maildir; raises MailError naming what failed."""
+    if settings.maildir is not None:
+        from followup.mail.maildir import MaildirSource
+
+        return MaildirSource(settings.maildir, settings.reply_folders, settings.sent_folder)
+    from followup.mail.imap import ImapSource
+    from followup.mail.password import read_password
+
+    return ImapSource(settings, read_password(settings.password_command))
+
+
+def settings_of(config: Config) -> MailSettings:
+    """The ``[mail]`` settings; raises MailError when none are configured."""
+    if config.mail is None:
+        raise MailError(
+            f"no mailbox is configured: set mail.imap_host (or mail.maildir) in {config.path}"
+        )
+    return config.mail
+
+
+def look(source: Source, interviews: Sequence[OpenInterview], zone: ZoneInfo) -> list[Candidate]:
+    """What the mailbox says about ``interviews``: sent and reply candidates, by day."""
+    if not interviews:
+        return []
+    want = wanted(interviews)
+    sent = source.sent(want)
+    to_contacts = [m for m in sent if want.contacts.intersection(m.recipients)]
+    thread_ids = sorted({m.message_id for m in to_contacts if m.message_id})
+    replies = source.replies(want, thread_ids)
+    return match_sent(interviews, to_contacts, zone) + match_replies(
+        interviews, replies, to_contacts, zone
+    )
+
+
+def check(tracker: Tracker, now: datetime, source: Source | None = None) -> CheckResult:
+    """Look now, store new findings and return them with every pending one.
+
+    ``source`` defaults to the configured mailbox, opened and closed here. Raises MailError
+    (the mailbox cannot be read) and the store's errors; nothing is stored on failure.
+    """
+    opened = source is None
+    if source is None:
+        source = open_source(settings_of(tracker.config))
+    try:
+        candidates = look(source, tracker.mail_interviews(), tracker.config.calendar.zone)
+    finally:
+        if opened:
+            source.close()
+    new = tracker.record_findings([_new(c) for c in candidates], now)
+    return CheckResult(new, tracker.pending_findings())
+
+
+def _new(c: Candidate) -> NewFinding:
+    m = c.message
+    return NewFinding(
+        interview_id=c.interview_id,
+        kind=c.kind.value,
+        message_key=m.key,
+        folder=m.folder,
+        on=c.on,
+        sender=m.sender,
+        recipients=m.recipients,
+        subject=m.subject,
+    )

@@ -1,0 +1,102 @@
+"""A local Maildir tree, as mbsync or offlineimap keep it, read with the standard library's
+``mailbox`` module and nothing written.
+
+Folders use the same names as on IMAP: ``INBOX`` is the top of the tree, any other name is
+a Maildir++ subfolder (``.Sent``, ``.Work.Replies`` for ``Work/Replies``, the layout Dovecot
+and mbsync's ``SubFolders Maildir++`` use) or, failing that, a plain subfolder (``Sent/``,
+mbsync's ``SubFolders Verbatim``). Messages are only opened for reading, and only up to the
+end of their header: no flag changes, and nothing moves from ``new/`` to ``cur/``.
+"""
+
+from __future__ import annotations
+
+import mailbox
+import re
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from followup.errors import MailError
+from followup.mail.headers import MessageHeaders, parse, read_header_block
+from followup.mail.matching import Wanted
+
+
+class MaildirSource:
+    """Read-only access to the Maildir tree at ``root``; raises MailError when it is not one."""
+
+    def __init__(self, root: Path, reply_folders: Sequence[str], sent_folder: str | None) -> None:
+        self.root = root
+        self.reply_folders = tuple(reply_folders)
+        self.sent_name = sent_folder or "Sent"
+        if not (root / "cur").is_dir():
+            raise MailError(f"mail.maildir {str(root)!r} is not a Maildir (no 'cur' folder)")
+
+    def __enter__(self) -> MaildirSource:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Nothing to release: no file stays open between reads."""
+
+    def _folder(self, name: str) -> mailbox.Maildir:
+        if name.upper() == "INBOX":
+            path = self.root
+        else:
+            path = self.root / ("." + name.replace("/", "."))
+            if not (path / "cur").is_dir():
+                path = self.root / name
+        if not (path / "cur").is_dir():
+            raise MailError(f"no folder {name!r} in the Maildir {str(self.root)!r}")
+        return mailbox.Maildir(path, factory=None, create=False)
+
+    def _read(self, name: str, want: Wanted, terms: Iterable[str]) -> list[MessageHeaders]:
+        """Messages of folder ``name`` whose header names any of ``terms`` (addresses,
+        ``@domain``, Message-IDs), the way an IMAP server's SEARCH narrows them before
+        anything is parsed; matching then decides precisely."""
+        if want.since is None:
+            return []
+        wanted = re.compile(b"|".join(re.escape(t.lower().encode()) for t in sorted(terms)))
+        folder = self._folder(name)
+        out = []
+        for key in folder.iterkeys():
+            try:
+                with folder.get_file(key) as handle:
+                    raw = read_header_block(handle)
+            except FileNotFoundError:  # moved by the syncing program meanwhile
+                continue
+            if wanted.search(raw.lower()):
+                out.append(parse(raw, name, f"{name}/{key}", _delivered(key)))
+        return out
+
+    def sent(self, want: Wanted) -> list[MessageHeaders]:
+        """Every message of the Sent folder; matching picks those to a contact."""
+        if not want.contacts:
+            return []
+        return self._read(self.sent_name, want, want.contacts)
+
+    def replies(self, want: Wanted, thread_ids: Sequence[str]) -> list[MessageHeaders]:
+        """Messages of the reply folders from a contact or a company domain, or answering
+        one of ``thread_ids`` (the same test the IMAP server's search makes)."""
+        ids = set(thread_ids)
+        terms = want.contacts | {"@" + d for d in want.domains} | ids
+        if not terms:
+            return []
+        out = []
+        for name in self.reply_folders:
+            for message in self._read(name, want, terms):
+                sender = message.sender or ""
+                if (
+                    sender in want.contacts
+                    or sender.rpartition("@")[2] in want.domains
+                    or message.thread_ids & ids
+                ):
+                    out.append(message)
+        return out
+
+
+def _delivered(key: str) -> datetime | None:
+    """The delivery time a Maildir file name starts with (seconds since the epoch)."""
+    head = key.split(".", 1)[0]
+    return datetime.fromtimestamp(int(head), UTC) if head.isdigit() else None

@@ -1,0 +1,114 @@
+"""Country and subdivision codes as people type them, and their names.
+
+The codes are those the ``holidays`` package knows (ISO 3166-1 alpha-2, its alpha-3
+aliases, and ISO 3166-2 subdivision codes, plus a few of its own such as ``Zone A`` for
+France). People type them in any case (``us``, ``ca``) and sometimes type a name instead
+(``Germnay``): :func:`canonical_place` gives the stored spelling, and :func:`suggest_country`
+the codes a mistyped name or code was probably meant to be.
+
+Names: a country's is its English name in the Unicode CLDR (through Babel, imported only
+when names are asked for), else the ``holidays`` class name with spaces; a subdivision's is
+the first name the ``holidays`` package gives for it (``get_subdivision_aliases``), which
+is in the country's own language ("Bayern").
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+from dataclasses import dataclass
+
+from followup.business_days import supported_countries
+
+
+@dataclass(frozen=True)
+class CountryEntry:
+    """One country as ``followup countries`` shows it: its code, name, and subdivisions
+    as (code, name) pairs (the name empty when the ``holidays`` package gives none)."""
+
+    code: str
+    name: str
+    subdivisions: tuple[tuple[str, str], ...]
+
+
+def canonical_country(text: str | None) -> str | None:
+    """``text`` stripped and upper-cased: every country code is upper case."""
+    return text.strip().upper() if text is not None else None
+
+
+def canonical_subdivision(country: str | None, text: str | None) -> str | None:
+    """The known spelling of the subdivision ``text`` of ``country`` whatever its case
+    (``ca`` -> ``CA``, ``zone a`` -> ``Zone A``); ``text`` as given when it names none, so
+    that the check of the place reports it."""
+    if text is None:
+        return None
+    text = text.strip()
+    known = supported_countries().get(country or "", [])
+    folded = {code.casefold(): code for code in known}
+    return folded.get(text.casefold(), text)
+
+
+def canonical_place(country: str | None, subdivision: str | None) -> tuple[str | None, str | None]:
+    """The stored spelling of a country and subdivision as typed (see above)."""
+    country = canonical_country(country)
+    return country, canonical_subdivision(country, subdivision)
+
+
+@functools.cache
+def country_names() -> dict[str, str]:
+    """Country code (alpha-2, as the ``holidays`` package lists them) -> English name."""
+    import holidays
+    from babel import Locale
+    from holidays.registry import COUNTRIES
+
+    cldr = Locale("en").territories
+    names = {}
+    for class_name, code, *_rest in COUNTRIES.values():
+        names[code] = cldr.get(code) or re.sub(r"(?<=[a-z])(?=[A-Z])", " ", class_name)
+    known = holidays.list_supported_countries(include_aliases=False)
+    return {code: names.get(code, "") for code in known}
+
+
+def subdivision_names(country: str) -> dict[str, str]:
+    """Subdivision code -> its first name in the ``holidays`` package ("" for none)."""
+    import holidays
+
+    codes = supported_countries().get(country, [])
+    if not codes:
+        return {}
+    aliases = holidays.country_holidays(country).get_subdivision_aliases()
+    return {code: (aliases.get(code) or [""])[0] for code in codes}
+
+
+def entries(text: str | None = None) -> list[CountryEntry]:
+    """Every supported country with its subdivisions, in code order; with ``text``, only
+    those whose code or name contains it (any case), and for a country matched by one of
+    its subdivisions, only the matching subdivisions."""
+    needle = (text or "").strip().casefold()
+    found = []
+    for code, name in sorted(country_names().items()):
+        subs = tuple(subdivision_names(code).items())
+        if needle and needle not in code.casefold() and needle not in name.casefold():
+            subs = tuple(
+                (c, n) for c, n in subs if needle == c.casefold() or needle in n.casefold()
+            )
+            if not subs:
+                continue
+        found.append(CountryEntry(code, name, subs))
+    return found
+
+
+def suggest_country(text: str) -> list[str]:
+    """The countries a mistyped code or name probably meant, as "DE (Germany)", best
+    first (at most three): close names by ``difflib``, and a code typed in full."""
+    needle = text.strip().casefold()
+    names = country_names()
+    by_name = {name.casefold(): code for code, name in names.items() if name}
+    codes = []
+    if needle.upper() in names:
+        codes.append(needle.upper())
+    for close in difflib.get_close_matches(needle, list(by_name), n=3, cutoff=0.75):
+        codes.append(by_name[close])
+    unique = list(dict.fromkeys(codes))[:3]
+    return [f"{code} ({names[code]})" for code in unique]

@@ -1,0 +1,215 @@
+"""What any text, date or id must be before followup keeps it, whichever door it came in by.
+
+The command line, the config file, spreadsheets and JSON backups all pass their values
+through these checks, so that one bound holds everywhere and every store (SQLite, which
+does not enforce ``VARCHAR(n)``, and PostgreSQL, which does) sees only values it can keep.
+Each check raises :class:`~followup.errors.UsageError` naming the field and showing the bad
+value with :func:`shown`, which never lets a control character reach the terminal.
+
+The second half makes text safe for where it leaves to: a terminal (:func:`visible`) and a
+one-line field such as a mail header or a notification title (:func:`one_line`).
+Pure functions only: nothing here reads a file or the clock.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+from email.errors import HeaderParseError
+from email.headerregistry import Address
+
+from followup.errors import UsageError
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
+
+#: The longest value of each text field, in characters; ``store/models.py`` declares the
+#: same lengths (a test compares them), so PostgreSQL's ``VARCHAR(n)`` never refuses a
+#: value this module let through. 320 is the longest address RFC 5321 allows (64 + 1 + 255).
+MAX_LENGTH: dict[str, int] = {
+    "company": 200,
+    "role": 200,
+    "contact_name": 200,
+    "contact_email": 320,
+    "country": 3,
+    "subdivision": 10,
+    "notes": 10_000,
+}
+#: Fields that may hold line breaks (and tabs); every other field is one line.
+MULTILINE = frozenset({"notes"})
+#: The longest of them: also the longest cell a spreadsheet may hold (the CSV reader's
+#: field limit), since no cell followup writes is longer.
+LONGEST = max(MAX_LENGTH.values())
+
+#: Promised, interview, email and reply days must fall in these years. A day a person means
+#: is close to today; year 1 or 9999 is a slip of the keyboard, and the business-day rules
+#: would count holidays of centuries the holiday tables were never meant for. 2100 keeps
+#: every date plus any count of business days far inside what Python's ``date`` and every
+#: store can hold.
+FIRST_YEAR, LAST_YEAR = 1990, 2100
+#: Interview ids are declared ``INTEGER``: 32 bits on PostgreSQL, so that is the bound on
+#: every store (SQLite's own limit is 2**63 - 1).
+MAX_ID = 2**31 - 1
+
+#: The largest config file read: a real one is a few hundred bytes.
+CONFIG_MAX_BYTES = 1 << 20
+#: The longest string value in the config (a signature, a path, a store URL).
+CONFIG_TEXT_MAX = 2_000
+#: The largest file ``import`` reads: 64 MiB holds several hundred thousand interviews.
+IMPORT_MAX_BYTES = 64 << 20
+#: The deepest nesting of lists and tables read from a config file or a backup (a backup
+#: needs 5: document, interviews, interview, events, event details).
+MAX_NESTING = 16
+
+_LABELS = {
+    "company": "company",
+    "role": "role",
+    "contact_name": "contact name",
+    "contact_email": "email address",
+    "country": "country",
+    "subdivision": "subdivision",
+    "notes": "note",
+}
+_SHOWN_MAX = 60
+
+
+def shown(value: str) -> str:
+    """``value`` quoted for an error message: every control, format or unpaired surrogate
+    character escaped (``repr`` rules), long values cut to their first characters."""
+    if len(value) > _SHOWN_MAX:
+        return f"{value[:_SHOWN_MAX]!r}... ({len(value):,} characters)"
+    return repr(value)
+
+
+def bad_character(text: str, *, multiline: bool = False) -> str | None:
+    """What is wrong with ``text`` as stored text, or None: a lone surrogate (bytes that
+    were not UTF-8, as Python decodes them from a command line or a file name), or a
+    control character (C0, DEL, C1: terminal escapes, NUL, a carriage return) other than a
+    line break or tab where ``multiline`` allows them."""
+    for position, char in enumerate(text, 1):
+        code = ord(char)
+        if 0xD800 <= code <= 0xDFFF:
+            return f"is not valid UTF-8 text (undecodable byte at character {position})"
+        if unicodedata.category(char) == "Cc" and not (multiline and char in "\n\t"):
+            return f"contains the control character U+{code:04X} at character {position}"
+    return None
+
+
+def check_text(field: str, value: str, *, limit: int | None = None) -> str:
+    """``value`` stripped, or UsageError: a bad character, or longer than the field's bound
+    (``MAX_LENGTH[field]``, or ``limit``). ``field`` is a key of :data:`MAX_LENGTH` or a
+    config key; its label names it in the message."""
+    label = _LABELS.get(field, field)
+    problem = bad_character(value, multiline=field in MULTILINE)
+    if problem is not None:
+        raise UsageError(f"{label} {shown(value)} {problem}")
+    value = value.strip()
+    bound = limit if limit is not None else MAX_LENGTH.get(field)
+    if bound is not None and len(value) > bound:
+        raise UsageError(f"{label} {shown(value)} is longer than {bound:,} characters")
+    return value
+
+
+def check_email(value: str) -> str:
+    """A single plain address (``name@example.com``), checked with the standard library's
+    RFC 5322 parser; raises UsageError for anything else (a display name, angle brackets, a
+    second address, a control character)."""
+    value = check_text("contact_email", value)
+    try:
+        address = Address(addr_spec=value)
+        plain = (
+            _EMAIL.fullmatch(value) is not None
+            and not any(c in value for c in '<>,;"()[]\\')
+            and address.addr_spec == value
+        )
+    except (HeaderParseError, ValueError, IndexError):
+        plain = False
+    if not plain:
+        raise UsageError(f"invalid email address {shown(value)}")
+    return value
+
+
+def check_day(what: str, day: date) -> date:
+    """``day`` when its year is within :data:`FIRST_YEAR`..:data:`LAST_YEAR`; raises
+    UsageError naming ``what`` (``expected date``, ``email date``) and the day."""
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise UsageError(
+            f"{what} {day.isoformat()} is outside the years {FIRST_YEAR}-{LAST_YEAR} "
+            "followup accepts"
+        )
+    return day
+
+
+def check_id(value: int, what: str = "interview id") -> int:
+    """An id from 1 to :data:`MAX_ID`, else UsageError."""
+    if not 1 <= value <= MAX_ID:
+        raise UsageError(f"{what} {value} is outside 1-{MAX_ID}")
+    return value
+
+
+def too_large(name: str, limit: int) -> UsageError:
+    """The one message for a file over its size limit."""
+    return UsageError(f"{name}: larger than {limit >> 20} MiB, the most followup reads")
+
+
+def nesting(value: object, limit: int = MAX_NESTING) -> int:
+    """How deeply lists and dicts nest in ``value`` (a scalar: 0), counting at most to
+    ``limit + 1`` so that a hostile document costs no more than a legal one."""
+    depth, level = 0, [value]
+    while level and depth <= limit:
+        children: list[object] = []
+        for item in level:
+            if isinstance(item, dict):
+                children.extend(item.values())
+            elif isinstance(item, list):
+                children.extend(item)
+        if not children and not any(isinstance(i, (dict, list)) for i in level):
+            break
+        depth += 1
+        level = children
+    return depth
+
+
+# -- leaving -----------------------------------------------------------------------------
+
+_PICTURES = {code: chr(0x2400 + code) for code in range(0x20)} | {0x7F: "\u2421"}
+
+
+def visible(text: str, *, keep_newlines: bool = False) -> str:
+    """``text`` fit for a terminal: C0 controls and DEL become their Unicode control
+    pictures (ESC -> ␛, a line break -> ␊ unless ``keep_newlines``), and C1 controls,
+    bidirectional overrides and other format characters, and lone surrogates, become
+    ``\\uXXXX``. Nothing the user stored can then move the cursor, recolour the screen or
+    fake a line of output."""
+    out = []
+    for char in text:
+        code = ord(char)
+        if keep_newlines and char in "\n\t":
+            out.append(char)
+        elif code in _PICTURES:
+            out.append(_PICTURES[code])
+        elif unicodedata.category(char) in ("Cc", "Cf", "Cs", "Zl", "Zp"):
+            out.append(f"\\u{code:04x}")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def one_line(text: str) -> str:
+    """``text`` for a one-line field (a mail header, a notification title, a D-Bus string):
+    control characters and line separators become spaces, NUL and lone surrogates go, and
+    runs of spaces are squeezed."""
+    cleaned = []
+    for char in text:
+        category = unicodedata.category(char)
+        if char == "\0" or category == "Cs":
+            continue
+        cleaned.append(" " if category in ("Cc", "Zl", "Zp") else char)
+    return " ".join("".join(cleaned).split())
+
+
+def for_dbus(text: str) -> str:
+    """``text`` as a D-Bus string may carry it: valid UTF-8 without NUL (the bus drops the
+    connection of a sender that breaks this). NUL and lone surrogates are removed; all else
+    is kept (the server escapes or renders it)."""
+    return "".join(c for c in text if c != "\0" and not 0xD800 <= ord(c) <= 0xDFFF)

@@ -1,0 +1,105 @@
+"""The README tells the truth: every ``$ followup ...`` command of its worked example and of
+its import example is run, at the day the example is set on, and its output compared with
+what the README prints (a line ``...`` stands for lines left out).
+
+The worked example is a user in California (America/Los_Angeles, US-CA holidays) who
+records the interview on Fri 20 Nov 2026 and emails on Mon 30 Nov 2026.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from tests.support.specs import Cli
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+#: When each command is typed (the rest: Fri 20 Nov 2026, 10:00 in California).
+TYPED_AT = {
+    "followup emailed 1": datetime(2026, 11, 30, 18, tzinfo=UTC),  # Mon 10:00 PST
+    "followup import sheet.csv --dry-run": datetime(2026, 11, 30, 18, tzinfo=UTC),
+}
+DEFAULT_AT = datetime(2026, 11, 20, 18, tzinfo=UTC)
+
+#: The sheet the import example reads, as its report describes it.
+SHEET = (
+    "Company Name,Position,Recruiter,Date Applied,Expected Reply,Followed Up,Status,"
+    "Comments,Salary\n"
+    "Acme,Engineer,Dana Chen,2026-11-13,2026-11-20,2026-11-25,waiting,,100\n"
+    "Globex,Analyst,,2026-11-05,2026-11-12,,rejected,,\n"
+    "Initech,Dev,,2026-11-17,2026-11-24,,,,\n"
+)
+
+
+def section(title: str) -> str:
+    text = README.read_text(encoding="utf-8")
+    start = text.index(title)
+    end = text.index("\n## ", start + len(title))
+    return text[start:end]
+
+
+def sessions(text: str) -> list[tuple[str, list[str]]]:
+    """Each ``$ followup ...`` command of the section's code blocks with its output lines."""
+    found: list[tuple[str, list[str]]] = []
+    for block in re.findall(r"```\n(.*?)```", text, flags=re.S):
+        for line in block.splitlines():
+            if line.startswith("$ followup "):
+                found.append((line[2:], []))
+            elif found and line:
+                found[-1][1].append(line)
+    return found
+
+
+def matches(expected: list[str], actual: list[str]) -> bool:
+    """``actual`` is ``expected`` with any ``...`` line standing for lines left out."""
+    if "..." not in expected:
+        return expected == actual
+    cut = expected.index("...")
+    head, tail = expected[:cut], expected[cut + 1 :]
+    return actual[: len(head)] == head and (not tail or actual[-len(tail) :] == tail)
+
+
+@pytest.fixture
+def california(config_file: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    config_file.write_text('[calendar]\ncountry = "US"\ntimezone = "America/Los_Angeles"\n')
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "sheet.csv").write_text(SHEET)
+
+
+@pytest.mark.parametrize(
+    "title", ["### A worked example", "**A spreadsheet.**"], ids=["worked example", "import"]
+)
+def test_every_command_in_the_readme_prints_what_it_says(
+    cli: Cli, california: None, title: str
+) -> None:
+    steps = sessions(section(title))
+    assert steps, f"no commands found under {title!r}"
+    for command, expected in steps:
+        result = cli(*shlex.split(command)[1:], at=TYPED_AT.get(command, DEFAULT_AT))
+        assert result.code == 0, (command, result)
+        assert matches(expected, result.out.splitlines()), (command, result.out)
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "reminder to email comes on **Monday 30 November 2026 at 09:00**",
+        "so on **Tuesday 8 December at 09:00** you are told to",
+    ],
+)
+def test_the_worked_examples_prose_names_the_days_the_commands_give(
+    cli: Cli, california: None, phrase: str
+) -> None:
+    prose = " ".join(section("### A worked example").split())
+    assert phrase in prose
+    cli("add", "Acme", "--expect", "2026-11-23", "--subdivision", "CA", at=DEFAULT_AT)
+    cli("emailed", "1", at=TYPED_AT["followup emailed 1"])
+    history = cli("history", "1", "--json").out
+    assert '"on": "2026-11-30"' in history
+    shown = cli("show", "1").out
+    assert "Move-on reminder: Tue 8 Dec 2026 at 09:00 (America/Los_Angeles)." in shown
