@@ -1,6 +1,6 @@
 """A PostgreSQL store shared by several machines: the daemon hears another machine's write
 through ``LISTEN``/``NOTIFY`` (no signal and no inotify can reach it), and outlives the
-server restarting under it.
+server restarting under it without losing or repeating anything.
 
 "Another machine" is another state folder: the CLI run there finds no daemon to poke.
 """
@@ -52,3 +52,26 @@ def test_a_write_on_another_machine_replans_through_the_change_notice(
         daemon.state()
     )
     assert "planned 1 reminder(s) for 1 changed interview(s): [1]" in daemon.log()
+
+
+def test_the_daemon_outlives_a_server_restart_and_shows_nothing_twice(
+    shared_daemon: tuple[DaemonProcess, dict[str, str]],
+    postgres: PostgresCluster,
+    notification_server: NotificationServer,
+) -> None:
+    daemon, elsewhere = shared_daemon
+    daemon.set_clock(MON_0900)
+    [shown] = notification_server.wait_for(1, timeout=NOTICE_BOUND_S)
+    assert shown["summary"] == "Time to email Acme"
+    assert poll_until(lambda: len(daemon.ledger()) == 1, NOTICE_BOUND_S)
+
+    postgres.restart()
+    daemon.cli_ok("add", "Globex", "--expect", "2030-01-03", env=elsewhere)
+
+    assert poll_until(
+        lambda: "planned 1 reminder(s) for 1 changed interview(s): [2]" in daemon.log(),
+        NOTICE_BOUND_S * 2,
+    ), daemon.log()
+    assert daemon.process is not None and daemon.process.poll() is None
+    assert len(notification_server.notifications()) == 1
+    assert [(i, kind) for i, kind, _ in daemon.ledger()] == [(1, "email")]
