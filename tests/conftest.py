@@ -21,9 +21,34 @@ class Result:
     err: str
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--store",
+        choices=("sqlite", "postgresql"),
+        default="sqlite",
+        help="the default store of every in-process command: the SQLite file in the data "
+        "folder, or a fresh database on a throwaway PostgreSQL cluster",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """With ``--store postgresql``, only the tests that run against either store are
+    collected; the ones that read SQLite's own file (``own_store`` marker) run in the
+    SQLite pass."""
+    if config.getoption("--store") == "sqlite":
+        return
+    kept = [item for item in items if item.get_closest_marker("own_store") is None]
+    config.hook.pytest_deselected(items=[i for i in items if i not in kept])
+    items[:] = kept
+
+
 @pytest.fixture(autouse=True)
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """Every test gets its own config and data folders, a US locale and a fixed zone."""
+def home(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> Iterator[Path]:
+    """Every test gets its own config and data folders, a US locale and a fixed zone; with
+    ``--store postgresql``, the default store is a fresh PostgreSQL database instead of the
+    SQLite file in the data folder."""
     home = tmp_path / "home"
     home.mkdir()
     monkeypatch.setenv("HOME", str(home))
@@ -34,6 +59,10 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.delenv("LC_TIME", raising=False)
     monkeypatch.setenv("TZ", "America/New_York")
     monkeypatch.delenv("FOLLOWUP_CONFIG", raising=False)
+    if request.config.getoption("--store") == "postgresql":
+        url = request.getfixturevalue("postgres").create_database()
+        monkeypatch.setattr("followup.config.default_store_url", lambda _env: url)
+        monkeypatch.setattr("tests.support.specs.SERVER_STORE", url)
     yield home
 
 

@@ -15,6 +15,9 @@ from followup.store.findings import NewFinding
 from followup.tracker import Details, Tracker
 from tests.support.postgres import PostgresCluster
 
+#: These tests open, inspect or damage their SQLite file, or pick their own store.
+pytestmark = pytest.mark.own_store
+
 NOW = datetime(2026, 11, 29, 15, 0, tzinfo=UTC)
 
 

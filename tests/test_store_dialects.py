@@ -18,6 +18,9 @@ from followup.store import Database, migrate
 from followup.store.database import read_revision
 from tests.conftest import Result
 
+#: Each test runs on both stores through the ``store_url`` fixture: once is enough.
+pytestmark = pytest.mark.own_store
+
 TABLES = {"alembic_version", "events", "interviews", "shown_reminders"}
 
 
@@ -185,3 +188,43 @@ def test_postgres_takes_the_password_from_the_environment(  # type: ignore[no-un
     assert result.code == 0
     assert "PGPASSWORD" not in result.out and "not-needed" not in result.out
     assert f'store.url = "{url}"' in result.out
+
+
+def test_a_sqlite_store_moves_to_postgresql_with_everything(  # type: ignore[no-untyped-def]
+    cli, postgres, config_file: Path, tmp_path: Path
+) -> None:
+    """The README's way over: export from SQLite, import with the PostgreSQL config; the
+    new store's own export is the same document, ids, history and ledger included."""
+    ok = lambda *args: _ok(cli(*args))  # noqa: E731
+    ok("add", "Acme", "--expect", "2026-11-23", "--contact", "Dana Chen", "--role", "Engineer")
+    ok("add", "Globex", "--expect", "2026-11-16")
+    ok("add", "Initech", "--expect", "2026-11-18", "--note", "two rounds\nthen a call")
+    ok("emailed", "2", "--on", "2026-11-20")
+    ok("heard", "3", "--outcome", "rejected", "--on", "2026-11-24")
+    ok("snooze", "1", "--days", "2")
+    ok("delete", "3", "--yes")
+    sqlite_backup = tmp_path / "backup.json"
+    ok("export", "-o", str(sqlite_backup))
+
+    pg = tmp_path / "pg.toml"
+    pg.write_text(f'[store]\nurl = "{postgres.create_database()}"\n')
+    ok("--config", str(pg), "import", str(sqlite_backup))
+    pg_backup = tmp_path / "again.json"
+    ok("--config", str(pg), "export", "-o", str(pg_backup))
+
+    def document(path: Path) -> dict[str, object]:
+        data = json.loads(path.read_text())
+        data.pop("exported_at")
+        return dict(data)
+
+    assert document(pg_backup) == document(sqlite_backup)
+    assert [i["id"] for i in json.loads(pg_backup.read_text())["interviews"]] == [1, 2]
+    for args in (("list", "--all"), ("upcoming",), ("history", "1"), ("history", "2")):
+        assert ok("--config", str(pg), *args) == ok(*args)
+    added = ok("--config", str(pg), "add", "Hooli", "--expect", "2026-11-30")
+    assert "Added interview 3: Hooli." in added
+
+
+def _ok(result: Result) -> str:
+    assert (result.code, result.err) == (0, ""), result
+    return result.out

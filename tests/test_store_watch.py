@@ -14,6 +14,9 @@ from followup.store import Database
 from followup.store.watch import RECHECK_S, NoticeWatch, StoreWatch, Watch, watch_store
 from tests.support.postgres import PostgresCluster
 
+#: These tests open, inspect or damage their SQLite file, or pick their own store.
+pytestmark = pytest.mark.own_store
+
 
 def _readable(watch: StoreWatch) -> bool:
     fd = watch.fileno()
@@ -56,7 +59,7 @@ def test_reads_by_another_connection_are_no_change(tmp_path: Path) -> None:
     watch.close()
 
 
-def test_a_database_that_is_no_sqlite_file_is_always_compared() -> None:
+def test_a_database_that_is_no_own_store_is_always_compared() -> None:
     watch = StoreWatch(None)
     assert watch.fileno() is None
     assert watch.changed() is True

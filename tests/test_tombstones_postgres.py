@@ -23,6 +23,9 @@ from followup.tracker import TOMBSTONE_DAYS, Details, Tracker
 from followup.transfer.ics import render_feed
 from tests.support.postgres import PostgresCluster
 
+#: These tests open, inspect or damage their SQLite file, or pick their own store.
+pytestmark = pytest.mark.own_store
+
 ADDED = datetime(2026, 11, 20, 15, tzinfo=UTC)
 
 

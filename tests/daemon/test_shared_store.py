@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.daemon import CONFIG, DaemonProcess
-from tests.support.harness import FakeClock, poll_until
+from tests.support.harness import FakeClock, NotificationServer, poll_until
 from tests.support.postgres import PostgresCluster
 
 WED_2030_01_02 = date(2030, 1, 2)  # its email reminder: Mon 2030-01-07 09:00 UTC
