@@ -1,4 +1,5 @@
-"""Fixtures shared by every test: an isolated home and the CLI run in-process."""
+"""Fixtures shared by every test: an isolated home, the CLI run in-process, and the stores
+(the default SQLite file, and a fresh database on one PostgreSQL cluster per session)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from followup.cli import main
+from tests.support.postgres import PostgresCluster
 
 
 @dataclass
@@ -19,9 +21,34 @@ class Result:
     err: str
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--store",
+        choices=("sqlite", "postgresql"),
+        default="sqlite",
+        help="the default store of every in-process command: the SQLite file in the data "
+        "folder, or a fresh database on a throwaway PostgreSQL cluster",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """With ``--store postgresql``, only the tests that run against either store are
+    collected; the ones that read SQLite's own file (``own_store`` marker) run in the
+    SQLite pass."""
+    if config.getoption("--store") == "sqlite":
+        return
+    kept = [item for item in items if item.get_closest_marker("own_store") is None]
+    config.hook.pytest_deselected(items=[i for i in items if i not in kept])
+    items[:] = kept
+
+
 @pytest.fixture(autouse=True)
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """Every test gets its own config and data folders, a US locale and a fixed zone."""
+def home(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> Iterator[Path]:
+    """Every test gets its own config and data folders, a US locale and a fixed zone; with
+    ``--store postgresql``, the default store is a fresh PostgreSQL database instead of the
+    SQLite file in the data folder."""
     home = tmp_path / "home"
     home.mkdir()
     monkeypatch.setenv("HOME", str(home))
@@ -32,6 +59,10 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.delenv("LC_TIME", raising=False)
     monkeypatch.setenv("TZ", "America/New_York")
     monkeypatch.delenv("FOLLOWUP_CONFIG", raising=False)
+    if request.config.getoption("--store") == "postgresql":
+        url = request.getfixturevalue("postgres").create_database()
+        monkeypatch.setattr("followup.config.default_store_url", lambda _env: url)
+        monkeypatch.setattr("tests.support.specs.SERVER_STORE", url)
     yield home
 
 
@@ -69,3 +100,23 @@ def cli(capsys: pytest.CaptureFixture[str], cli_now: datetime):  # type: ignore[
         return Result(code, captured.out, captured.err)
 
     return run
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresCluster]:
+    """One throwaway PostgreSQL cluster for the whole run (``initdb`` takes seconds)."""
+    with PostgresCluster() as cluster:
+        yield cluster
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest, db_path: Path, config_file: Path) -> str:
+    """The store a test runs against, once per dialect: the default SQLite file, or a fresh
+    database on the session's PostgreSQL cluster. The config file points ``store.url`` at it,
+    so the CLI and the daemon use it too."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{db_path}"
+    else:
+        url = request.getfixturevalue("postgres").create_database()
+    config_file.write_text(f'[store]\nurl = "{url}"\n')
+    return str(url)

@@ -35,8 +35,9 @@ def later(hours: float) -> datetime:
 
 @pytest.fixture
 def tracker(db_path: Path) -> Iterator[Tracker]:
-    db = Database(f"sqlite:///{db_path}")
-    yield Tracker(load(), db)
+    config = load()
+    db = Database(config.store_url)
+    yield Tracker(config, db)
     db.close()
 
 
@@ -173,6 +174,7 @@ def test_an_empty_store_gives_an_empty_backup(cli: Cli) -> None:
 # -- restore into an empty store ------------------------------------------------------------
 
 
+@pytest.mark.own_store
 @pytest.mark.usefixtures("history")
 def test_a_backup_restores_into_an_empty_store_exactly(
     cli: Cli, db_path: Path, config_file: Path, tmp_path: Path
@@ -349,6 +351,7 @@ def test_the_import_report_as_json(cli: Cli, in_folder: Path) -> None:
     }
 
 
+@pytest.mark.own_store
 def test_a_dry_run_says_what_it_would_add_and_writes_nothing(
     cli: Cli, in_folder: Path, db_path: Path
 ) -> None:

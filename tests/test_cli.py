@@ -670,6 +670,7 @@ def test_countries_json_gives_codes_names_and_subdivisions(cli: Cli) -> None:
 # -- config ---------------------------------------------------------------------------------
 
 
+@pytest.mark.own_store
 def test_config_shows_the_path_and_every_default(cli: Cli, home: Path) -> None:
     assert ok(cli("config")) == (
         f"config file: {home}/.config/followup/config.toml (not present)\n"

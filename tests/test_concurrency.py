@@ -10,6 +10,11 @@ import threading
 from contextlib import closing
 from pathlib import Path
 
+import pytest
+
+#: These tests open, inspect or damage their SQLite file, or pick their own store.
+pytestmark = pytest.mark.own_store
+
 FOLLOWUP = Path(sys.executable).parent / "followup"  # the dev venv's console script
 
 #: One process adding ``count`` interviews by calling ``followup.cli.main`` in a loop. It

@@ -56,6 +56,7 @@ def test_without_a_file_the_country_is_the_locales(
     assert settings(cli)["settings"]["calendar.country"] == country
 
 
+@pytest.mark.own_store
 def test_the_defaults_of_every_other_setting(cli: Cli, home: Path) -> None:
     assert settings(cli)["settings"] == {
         "calendar.country": "US",
@@ -356,6 +357,7 @@ def test_a_feed_path_that_is_not_absolute_is_refused_naming_the_key(
 # -- the database ---------------------------------------------------------------------------
 
 
+@pytest.mark.own_store
 def test_the_database_is_created_on_first_use_private_to_the_user(cli: Cli, home: Path) -> None:
     folder = home / ".local/share/followup"
     assert cli("countries").code == 0
@@ -376,6 +378,7 @@ def test_the_database_lives_under_xdg_data_home(
     assert snapshot(tmp_path / "data/followup/followup.db")
 
 
+@pytest.mark.own_store
 def test_store_url_is_honoured(cli: Cli, config_file: Path, db_path: Path, tmp_path: Path) -> None:
     mine = tmp_path / "elsewhere/mine.db"
     config_file.write_text(f'[store]\nurl = "sqlite:///{mine}"\n')

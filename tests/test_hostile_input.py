@@ -21,6 +21,9 @@ from followup import validation
 from followup.store import models
 from followup.store.database import Database
 
+#: These tests open, inspect or damage their SQLite file, or pick their own store.
+pytestmark = pytest.mark.own_store
+
 ADD = ("add", "Acme", "--expect", "2026-12-01")
 
 

@@ -9,15 +9,13 @@ reply expected Wed 4 Nov. Times are New York's (the test zone).
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterator
-from contextlib import closing
 from pathlib import Path
 
 import pytest
 
 from tests.support.dovecot import Dovecot
-from tests.support.specs import Cli, ok, snapshot
+from tests.support.specs import Cli, ok, snapshot, store_rows
 
 ACME = ("Acme", "--interviewed", "2026-10-30", "--expect", "2026-11-04")
 
@@ -325,10 +323,7 @@ def test_dismissing_a_finding_that_is_not_there_changes_nothing(
 
 
 def states(db_path: Path) -> list[tuple[object, ...]]:
-    with closing(sqlite3.connect(db_path)) as conn:
-        return conn.execute(
-            "SELECT interview_id, kind, state FROM mail_findings ORDER BY id"
-        ).fetchall()
+    return store_rows(db_path, "SELECT interview_id, kind, state FROM mail_findings ORDER BY id")
 
 
 # -- read-only ------------------------------------------------------------------------------

@@ -3,10 +3,6 @@ upgrade again; findings stored once, dismissed, resolved; the hold on a reminder
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import tempfile
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -17,52 +13,18 @@ from followup.config import load
 from followup.store import Database, migrate
 from followup.store.findings import NewFinding
 from followup.tracker import Details, Tracker
-from tests.support.dovecot import free_port
+from tests.support.postgres import PostgresCluster
 
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
+#: These tests open, inspect or damage their SQLite file, or pick their own store.
+pytestmark = pytest.mark.own_store
+
 NOW = datetime(2026, 11, 29, 15, 0, tzinfo=UTC)
 
 
-@pytest.fixture(scope="module")
-def postgres() -> Iterator[tuple[Path, int]]:
-    """A throwaway cluster owned by the postgres user, on 127.0.0.1 and a free port."""
-    # Not under pytest's base folder, which another pytest run makes 0700 again.
-    folder = Path(tempfile.mkdtemp(prefix="followup-pg-"))
-    folder.chmod(0o755)
-    shutil.chown(folder, "postgres", "postgres")
-    port = free_port()
-
-    def as_postgres(*args: str) -> None:
-        done = subprocess.run(["su", "postgres", "-c", " ".join(args)], capture_output=True)
-        assert done.returncode == 0, done.stderr.decode(errors="replace")
-
-    as_postgres(f"{PG_BIN}/initdb", "-D", f"{folder}/data", "-A", "trust", "-U", "postgres")
-    as_postgres(
-        f"{PG_BIN}/pg_ctl",
-        "-D",
-        f"{folder}/data",
-        "-l",
-        f"{folder}/log",
-        "-w",
-        "-o",
-        f"'-c listen_addresses=127.0.0.1 -p {port} -k {folder}'",
-        "start",
-    )
-    yield folder, port
-    as_postgres(f"{PG_BIN}/pg_ctl", "-D", f"{folder}/data", "-m", "fast", "stop")
-    shutil.rmtree(folder)
-
-
 @pytest.fixture
-def url(postgres: tuple[Path, int], request: pytest.FixtureRequest) -> str:
-    _folder, port = postgres
-    name = "t" + str(abs(hash(request.node.nodeid)))[:12]
-    subprocess.run(
-        [f"{PG_BIN}/createdb", "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", name],
-        check=True,
-        capture_output=True,
-    )
-    return f"postgresql+psycopg://postgres@127.0.0.1:{port}/{name}"
+def url(postgres: PostgresCluster) -> str:
+    """A fresh, empty database on the session's PostgreSQL cluster."""
+    return postgres.create_database()
 
 
 def alembic(url: str, action: str, target: str) -> None:

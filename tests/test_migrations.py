@@ -25,6 +25,9 @@ import followup
 from followup.store import HEAD_REVISION, Database, migrate
 from followup.store.models import Base
 
+#: These tests open, inspect or damage their SQLite file, or pick their own store.
+pytestmark = pytest.mark.own_store
+
 REPO = Path(__file__).resolve().parent.parent
 BACKUP_NAME = re.compile(r"followup\.db\.(\d{8}T\d{6})\.bak")
 

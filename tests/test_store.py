@@ -20,6 +20,9 @@ from followup.rules import Kind, Status
 from followup.store import Database, Interview
 from followup.tracker import Details, Tracker
 
+#: These tests open, inspect or damage their SQLite file, or pick their own store.
+pytestmark = pytest.mark.own_store
+
 NY = ZoneInfo("America/New_York")
 #: Fri 2026-11-20 15:00 New York: the interviews below are added then.
 ADDED = datetime(2026, 11, 20, 15, 0, tzinfo=NY)

@@ -7,8 +7,15 @@ import select
 import sqlite3
 from pathlib import Path
 
+import pytest
+from sqlalchemy import text
+
 from followup.store import Database
-from followup.store.watch import RECHECK_S, StoreWatch
+from followup.store.watch import RECHECK_S, NoticeWatch, StoreWatch, Watch, watch_store
+from tests.support.postgres import PostgresCluster
+
+#: These tests open, inspect or damage their SQLite file, or pick their own store.
+pytestmark = pytest.mark.own_store
 
 
 def _readable(watch: StoreWatch) -> bool:
@@ -52,7 +59,7 @@ def test_reads_by_another_connection_are_no_change(tmp_path: Path) -> None:
     watch.close()
 
 
-def test_a_database_that_is_no_sqlite_file_is_always_compared() -> None:
+def test_a_database_that_is_no_own_store_is_always_compared() -> None:
     watch = StoreWatch(None)
     assert watch.fileno() is None
     assert watch.changed() is True
@@ -91,3 +98,70 @@ def test_a_write_seen_before_its_commit_asks_for_another_look_soon(tmp_path: Pat
     assert watch.changed() is True
     assert watch.recheck_in() is None
     watch.close()
+
+
+# -- PostgreSQL: LISTEN/NOTIFY ---------------------------------------------------------------
+
+
+def _wait_readable(watch: Watch, seconds: float = 10.0) -> bool:
+    fd = watch.fileno()
+    return fd is not None and bool(select.select([fd], [], [], seconds)[0])
+
+
+def _commit_write(db: Database, rollback: bool = False) -> None:
+    try:
+        with db.writing() as s:
+            s.execute(text("SELECT count(*) FROM interviews"))
+            if rollback:
+                raise LookupError("roll back")
+    except LookupError:
+        pass
+
+
+@pytest.mark.parametrize(
+    "what, notices",
+    [
+        ("a committed write transaction", True),
+        ("a write transaction rolled back", False),
+        ("a read", False),
+    ],
+)
+def test_postgres_notices_come_from_committed_writes_only(
+    postgres: PostgresCluster, what: str, notices: bool
+) -> None:
+    url = postgres.create_database()
+    mine, other = Database(url), Database(url)
+    watch = watch_store(mine)
+    try:
+        assert isinstance(watch, NoticeWatch)
+        assert watch.changed() is False
+        if what == "a read":
+            with other.reading() as s:
+                s.execute(text("SELECT count(*) FROM interviews"))
+        else:
+            _commit_write(other, rollback=what.endswith("rolled back"))
+        assert _wait_readable(watch, 10.0 if notices else 0.5) is notices
+        assert watch.changed() is notices
+        assert watch.changed() is False
+    finally:
+        watch.close()
+        mine.close()
+        other.close()
+
+
+def test_postgres_watch_reconnects_after_a_server_restart(postgres: PostgresCluster) -> None:
+    url = postgres.create_database()
+    mine, other = Database(url), Database(url)
+    watch = watch_store(mine)
+    try:
+        postgres.restart()
+        # Lost notices cannot be known: the first looks after the break report a change.
+        assert any(watch.changed() for _ in range(3))
+        assert watch.recheck_in() is None, "connected again at once: the server is back"
+        _commit_write(other)
+        assert _wait_readable(watch)
+        assert watch.changed() is True
+    finally:
+        watch.close()
+        mine.close()
+        other.close()

@@ -2,18 +2,12 @@
 migration goes up, down and up again, and a deletion leaves a tombstone the calendar feed
 cancels, as on SQLite.
 
-A throw-away cluster is made with Debian's PostgreSQL 15 (``initdb`` as ``postgres``, then
-``pg_ctl``), as /work/shared/TESTING.md describes; it is stopped at the end of the module.
+The cluster is the test session's (``tests/support/postgres.py``); each test gets a fresh
+database in it.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import subprocess
-import tempfile
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -27,53 +21,18 @@ from followup.store import Database
 from followup.store.migrate import alembic_config
 from followup.tracker import TOMBSTONE_DAYS, Details, Tracker
 from followup.transfer.ics import render_feed
+from tests.support.postgres import PostgresCluster
 
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
+#: These tests open, inspect or damage their SQLite file, or pick their own store.
+pytestmark = pytest.mark.own_store
+
 ADDED = datetime(2026, 11, 20, 15, tzinfo=UTC)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-def _as_postgres(*args: str) -> None:
-    subprocess.run(
-        ["su", "postgres", "-c", " ".join(args)],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[tuple[int, Path]]:
-    """A running PostgreSQL cluster: its port and folder."""
-    assert (PG_BIN / "initdb").exists(), "Debian's postgresql package is needed"
-    folder = Path(tempfile.mkdtemp(prefix="followup-pg-"))
-    os.chmod(folder, 0o755)
-    shutil.chown(folder, "postgres", "postgres")
-    port = _free_port()
-    _as_postgres(f"{PG_BIN}/initdb", "-D", f"{folder}/data", "-A", "trust", "-U", "postgres")
-    _as_postgres(
-        f"{PG_BIN}/pg_ctl", "-D", f"{folder}/data", "-l", f"{folder}/log", "-w", "-o",
-        f"'-c listen_addresses=127.0.0.1 -p {port} -k {folder}'", "start",
-    )  # fmt: skip
-    try:
-        yield port, folder
-    finally:
-        _as_postgres(f"{PG_BIN}/pg_ctl", "-D", f"{folder}/data", "-m", "fast", "stop")
-        shutil.rmtree(folder, ignore_errors=True)
-
-
 @pytest.fixture
-def url(server: tuple[int, Path], request: pytest.FixtureRequest) -> str:
-    port, _folder = server
-    name = "t_" + request.node.name.lower().replace("[", "_").replace("]", "")[:40]
-    _as_postgres(f"{PG_BIN}/createdb", "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", name)
-    return f"postgresql+psycopg://postgres@127.0.0.1:{port}/{name}"
+def url(postgres: PostgresCluster) -> str:
+    """A fresh, empty database on the session's PostgreSQL cluster."""
+    return postgres.create_database()
 
 
 def migrate(url: str, target: str, *, down: bool = False) -> None:

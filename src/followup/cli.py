@@ -115,6 +115,11 @@ class App:
 
         return Tracker(self.config, Database(self.config.store_url))
 
+    def close(self) -> None:
+        """Close the store's connections, if a command opened it."""
+        if "tracker" in self.__dict__:
+            self.tracker.db.close()
+
     @property
     def today(self) -> date:
         return self.now.astimezone(self.config.calendar.zone).date()
@@ -837,7 +842,11 @@ def main(argv: Sequence[str] | None = None, now: datetime | None = None) -> int:
     """Run one command; ``now`` (aware) is the instant it runs at, the clock's by default."""
     try:
         args = build_parser().parse_args(argv)
-        code: int = args.handler(App(args, now or datetime.now(UTC))) or 0
+        app = App(args, now or datetime.now(UTC))
+        try:
+            code: int = args.handler(app) or 0
+        finally:
+            app.close()
         if args.command in WRITES:
             from followup.runstate import poke
 

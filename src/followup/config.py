@@ -17,6 +17,7 @@ from datetime import time
 from functools import cached_property
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from followup.business_days import Place, parse_weekend
@@ -100,6 +101,26 @@ def _date_order(value: Any) -> str | None:
 
 def _nonempty(value: Any) -> str | None:
     return None if value.strip() else "must not be empty"
+
+
+def _store_url(value: Any) -> str | None:
+    if not value.strip():
+        return "must not be empty"
+    if "://" in value and urlsplit(value).password is not None:
+        return (
+            "holds a password; keep it out of the config and let the driver find it "
+            "(~/.pgpass, PGPASSWORD or a service file for PostgreSQL)"
+        )
+    return None
+
+
+def redact(text: str) -> str:
+    """``text`` with the password of a URL in it (``scheme://user:PASSWORD@host``) replaced by
+    ``***``: no message or listing ever shows one."""
+    return _URL_PASSWORD.sub(r"\1***\2", text)
+
+
+_URL_PASSWORD = re.compile(r"(://[^/:@\s]*:)[^@\s]*(@)")
 
 
 def _absolute_path(value: Any) -> str | None:
@@ -252,8 +273,9 @@ OPTIONS: tuple[Option, ...] = (
         "url",
         str,
         None,
-        "SQLAlchemy database URL (default: SQLite in $XDG_DATA_HOME/followup/followup.db)",
-        _nonempty,
+        "SQLAlchemy database URL (default: SQLite in $XDG_DATA_HOME/followup/followup.db); "
+        "no password in it: PostgreSQL takes ~/.pgpass, PGPASSWORD or a service file",
+        _store_url,
         "sqlite:////home/me/followup.db",
     ),
     Option(
@@ -744,7 +766,7 @@ def _check(opt: Option, value: Any) -> str | None:
     if opt.check is not None:
         problem = opt.check(value)
         if problem:
-            return f"{opt.name} = {toml_value(value)}: {problem}"
+            return f"{opt.name} = {redact(toml_value(value))}: {problem}"
     return None
 
 

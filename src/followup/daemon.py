@@ -74,7 +74,7 @@ from followup.rules import Kind, Status, local_instant
 from followup.runstate import DaemonLock, DaemonState
 from followup.sdnotify import SystemdNotifier
 from followup.store import Database
-from followup.store.watch import StoreWatch
+from followup.store.watch import watch_store
 from followup.tracker import Due, InterviewView, Tracker
 
 if TYPE_CHECKING:
@@ -184,7 +184,7 @@ class Daemon:
         self.db = Database(config.store_url, busy_timeout=STORE_BUSY_S)
         self.tracker = Tracker(config, self.db)
         self._feed: Feed | None = None
-        self._watch = StoreWatch(self.db.path)
+        self._watch = watch_store(self.db)
 
     def _start_mail(self) -> None:
         """The ``[mail]`` watch (see :mod:`followup.daemon_mail`), made again on a reload."""
@@ -472,7 +472,7 @@ class Daemon:
             db = Database(config.store_url, busy_timeout=STORE_BUSY_S)
             tracker = Tracker(config, db)
             refreshed = tracker.refresh_plans()
-            watch = StoreWatch(db.path)
+            watch = watch_store(db)
         except Exception as exc:
             if db is not None:
                 db.close()

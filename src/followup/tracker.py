@@ -36,6 +36,7 @@ from followup.rules import (
     snooze_day,
 )
 from followup.store import Database, DeletedInterview, Event, Interview, ShownReminder, findings
+from followup.store.database import move_id_sequence
 from followup.store.models import as_dict
 
 if TYPE_CHECKING:
@@ -676,6 +677,8 @@ class Tracker:
         for table, rows in ((Interview, interviews), (Event, events), (ShownReminder, shown)):
             if rows:
                 s.execute(insert(cast(Table, table.__table__)), rows)
+        if interviews:
+            move_id_sequence(s, Interview.__tablename__)
 
     # -- mail findings -------------------------------------------------------------------
 

@@ -45,12 +45,58 @@ def ok(result: Outcome) -> str:
     return result.out
 
 
+#: The URL of the default store when it is not the SQLite file (a test run with
+#: ``--store postgresql``); set by the ``home`` fixture.
+SERVER_STORE: str | None = None
+
+
 def snapshot(path: Path) -> list[str]:
-    """Every row of every table, for asserting that a failed command changed nothing."""
+    """Every row of every table, for asserting that a failed command changed nothing: the
+    SQLite file at ``path``, or, in a run against a database server, that database (every
+    table's rows in id order, and every sequence's position)."""
+    if SERVER_STORE is not None:
+        return _server_dump(SERVER_STORE)
     if not path.exists():
         return []
     with closing(sqlite3.connect(path)) as conn:
         return list(conn.iterdump())
+
+
+def store_rows(path: Path, sql: str) -> list[tuple[object, ...]]:
+    """The rows ``sql`` selects from the default store: the SQLite file at ``path``, or the
+    database server's in a run against one."""
+    if SERVER_STORE is None:
+        with closing(sqlite3.connect(path)) as conn:
+            return conn.execute(sql).fetchall()
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(SERVER_STORE)
+    try:
+        with engine.connect() as conn:
+            return [tuple(row) for row in conn.execute(text(sql))]
+    finally:
+        engine.dispose()
+
+
+def _server_dump(url: str) -> list[str]:
+    from sqlalchemy import create_engine, inspect, text
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            tables = sorted(inspect(conn).get_table_names())
+            lines = []
+            for table in tables:
+                order = "id" if table != "alembic_version" else "version_num"
+                rows = conn.execute(text(f"SELECT * FROM {table} ORDER BY {order}"))
+                lines += [f"{table}: {tuple(row)!r}" for row in rows]
+            sequences = conn.execute(
+                text("SELECT sequencename, last_value FROM pg_sequences ORDER BY 1")
+            )
+            lines += [f"sequence {name}: {value}" for name, value in sequences]
+            return lines
+    finally:
+        engine.dispose()
 
 
 def day(text: str) -> date:
@@ -64,10 +110,12 @@ def day(text: str) -> date:
 def store_bytes(path: Path) -> bytes:
     """The SQLite file's bytes with its write-ahead log folded in (connections left by
     earlier in-process commands closed first), for "byte-identical" checks of refusals;
-    b"" when there is no file."""
+    b"" when there is no file. In a run against a database server, its :func:`snapshot`."""
     import gc
 
     gc.collect()
+    if SERVER_STORE is not None:
+        return "\n".join(_server_dump(SERVER_STORE)).encode()
     if not path.exists():
         return b""
     with closing(sqlite3.connect(path)) as conn:

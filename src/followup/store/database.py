@@ -1,9 +1,16 @@
-"""Opening the database: engine, sessions, the schema check and SQLite's concurrency settings.
+"""Opening the database: engine, sessions, the schema check and each dialect's concurrency
+settings.
 
-The CLI and the daemon use one SQLite file at the same time. WAL lets readers run beside a
-writer; every write transaction starts with ``BEGIN IMMEDIATE`` so that it takes the write
-lock up front and waits (busy timeout) instead of failing with "database is locked" when it
-would otherwise upgrade a read lock after another process committed.
+The CLI and the daemon use one store at the same time, and so do several machines sharing a
+PostgreSQL database. Every write transaction is serialised against every other, the way
+SQLite does by itself, so that a read-then-write in one transaction never races another:
+
+- SQLite: WAL lets readers run beside a writer; every write transaction starts with
+  ``BEGIN IMMEDIATE`` so that it takes the write lock up front and waits (busy timeout)
+  instead of failing with "database is locked" when it would otherwise upgrade a read lock
+  after another process committed.
+- PostgreSQL: every write transaction first takes one transaction-scoped advisory lock
+  (``pg_advisory_xact_lock``), released at commit or rollback; readers never wait for it.
 """
 
 from __future__ import annotations
@@ -17,7 +24,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.orm import Session
@@ -29,6 +36,11 @@ from followup.errors import StoreError
 HEAD_REVISION = "0005"
 #: How long a command waits for another program's write lock before it gives up.
 BUSY_TIMEOUT_S = 30
+#: The key of the PostgreSQL advisory lock every write transaction takes ("followup" in ASCII).
+WRITE_LOCK_KEY = 0x666F6C6C6F777570
+#: The PostgreSQL channel every write transaction notifies at commit (``LISTEN``/``NOTIFY``),
+#: so that daemons on other machines re-plan without polling.
+CHANGE_CHANNEL = "followup_changes"
 #: Free space kept beyond the backup's own size before an upgrade copies the file.
 BACKUP_MARGIN_BYTES = 1 << 20
 #: Database drivers followup knows how to install: the module, and the pip command.
@@ -150,7 +162,7 @@ def _make_engine(url: str, busy_timeout: float = BUSY_TIMEOUT_S) -> Engine:
         )
     try:
         if backend != "sqlite":
-            return create_engine(url, pool_pre_ping=True)
+            return _server_engine(url)
         engine = create_engine(url, connect_args={"timeout": busy_timeout})
     except ArgumentError as exc:
         raise StoreError(f"store.url is not a usable database URL: {exc}") from None
@@ -182,6 +194,52 @@ def _make_engine(url: str, busy_timeout: float = BUSY_TIMEOUT_S) -> Engine:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
+
+
+def _server_engine(url: str) -> Engine:
+    """An engine for a database server; connections are checked before use, so that a
+    restarted server is reconnected. On PostgreSQL, a write transaction takes the advisory
+    lock first and sends a change notice (``NOTIFY``, delivered only if it commits)."""
+    engine = create_engine(url, pool_pre_ping=True)
+    if engine.dialect.name != "postgresql":
+        return engine
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        if conn.get_execution_options().get("immediate", False):
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
+            conn.exec_driver_sql(f"NOTIFY {CHANGE_CHANNEL}")
+
+    return engine
+
+
+def read_revision(conn: Connection) -> str | None:
+    """The schema's Alembic revision, or None for a database with no schema yet.
+
+    Asks the catalogue whether ``alembic_version`` exists rather than reading it and catching
+    the error: on PostgreSQL a failed statement aborts the whole transaction.
+    """
+    if not inspect(conn).has_table("alembic_version"):
+        return None
+    return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def move_id_sequence(session: Session, table: str) -> None:
+    """After rows were inserted with explicit ids (a restored backup keeps its ids), move
+    ``table``'s id sequence past the largest id, so that the next insert does not collide.
+
+    SQLite needs nothing: its next rowid is always one past the largest. PostgreSQL's
+    sequence does not see explicit ids (``setval``; its third argument false when the table
+    is empty, so that the next id is 1).
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    session.execute(
+        text(
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+            f"coalesce(max(id), 1), max(id) IS NOT NULL) FROM {table}"
+        )
+    )
 
 
 class Database:
@@ -295,11 +353,8 @@ class Database:
     def revision(self) -> str | None:
         try:
             with self.engine.connect() as conn:
-                return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+                return read_revision(conn)
         except DBAPIError as exc:
-            message = str(exc.orig)
-            if "no such table" in message or "does not exist" in message:
-                return None
             raise self.fault(exc) from None
 
     def ensure_schema(self) -> None:

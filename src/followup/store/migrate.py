@@ -13,11 +13,10 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
-from sqlalchemy import text
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError
 
 from followup.errors import StoreError
-from followup.store.database import HEAD_REVISION, Database
+from followup.store.database import HEAD_REVISION, Database, read_revision
 
 
 def migrations_dir() -> Path:
@@ -65,10 +64,7 @@ def upgrade(db: Database, *, backup_first: bool, target: str = "head") -> None:
 def _upgrade(db: Database, *, backup_first: bool, target: str) -> None:
     cfg = alembic_config(db.url)
     with db.engine.execution_options(immediate=True).connect() as conn, conn.begin():
-        try:
-            current = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
-        except OperationalError:
-            current = None
+        current = read_revision(conn)
         if current == HEAD_REVISION and target == "head":
             return
         if backup_first and current is not None:

@@ -9,10 +9,16 @@ a change the watch asks to be looked at again shortly, for a while. Where inotif
 available (another OS) the version read on every wake is all there is; a database that is
 not a SQLite file is compared in full on every wake. Either way the CLI's SIGUSR1 makes the
 daemon look at once.
+
+A PostgreSQL store may be written from another machine, where no signal and no inotify can
+reach: every write transaction there sends ``NOTIFY`` on a channel (see
+:mod:`followup.store.database`), and :class:`NoticeWatch` holds one connection that
+listens on it, whose socket wakes the daemon when a notice arrives.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import os
@@ -20,6 +26,10 @@ import sqlite3
 import struct
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from followup.store.database import Database
 
 _IN_MODIFY = 0x002
 _IN_MOVED_TO = 0x080
@@ -28,6 +38,29 @@ _EVENT = struct.Struct("iIII")
 #: How often, and for how long, to look again after a write whose commit was not visible.
 RECHECK_S = 0.2
 SETTLE_S = 3.0
+
+
+#: How long to wait before connecting again when a PostgreSQL notice connection is lost, at
+#: first and at most (doubling in between).
+RECONNECT_FIRST_S = 1.0
+RECONNECT_MAX_S = 60.0
+
+
+class Watch(Protocol):
+    """What the daemon's loop asks of a watch; see :class:`StoreWatch`."""
+
+    def fileno(self) -> int | None: ...
+    def changed(self) -> bool: ...
+    def recheck_in(self) -> float | None: ...
+    def close(self) -> None: ...
+
+
+def watch_store(db: Database) -> Watch:
+    """The watch for ``db``: inotify and ``data_version`` for a SQLite file, ``LISTEN`` for
+    PostgreSQL, and "always changed" (compare in full on every wake) for anything else."""
+    if db.path is None and db.engine.dialect.name == "postgresql":
+        return NoticeWatch(db)
+    return StoreWatch(db.path)
 
 
 class StoreWatch:
@@ -89,6 +122,66 @@ class StoreWatch:
                 name = data[offset + _EVENT.size : offset + _EVENT.size + length].rstrip(b"\0")
                 touched |= os.fsdecode(name) in self._names
                 offset += _EVENT.size + length
+
+
+class NoticeWatch:
+    """Tells whether a ``NOTIFY`` on the change channel arrived since the last look.
+
+    Holds one connection of its own (outside the pool, in autocommit) that listens.
+    When it breaks (the server restarted, the network went away), :meth:`changed` says
+    "changed" (notices may have been missed, so everything is compared) and connecting again
+    is tried on later wakes, :meth:`recheck_in` asking for them with a doubling delay.
+    """
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._conn: Any = None
+        self._retry_at = 0.0
+        self._delay = RECONNECT_FIRST_S
+        self._connect()
+
+    def _connect(self) -> bool:
+        from followup.store.database import CHANGE_CHANNEL
+
+        try:
+            raw = self._db.engine.raw_connection()
+            conn: Any = raw.driver_connection
+            raw.detach()
+            conn.autocommit = True
+            conn.execute(f"LISTEN {CHANGE_CHANNEL}")
+        except Exception:  # any driver or network failure: try again later
+            self._retry_at = time.monotonic() + self._delay
+            self._delay = min(self._delay * 2, RECONNECT_MAX_S)
+            return False
+        self._conn, self._delay = conn, RECONNECT_FIRST_S
+        return True
+
+    def fileno(self) -> int | None:
+        return None if self._conn is None else int(self._conn.fileno())
+
+    def changed(self) -> bool:
+        if self._conn is None:
+            return time.monotonic() >= self._retry_at and self._connect()
+        try:
+            return any(True for _ in self._conn.notifies(timeout=0))
+        except Exception:  # the connection broke: notices may be lost, so look at everything
+            self._drop()
+            self._connect()
+            return True
+
+    def recheck_in(self) -> float | None:
+        if self._conn is not None:
+            return None
+        return max(0.0, self._retry_at - time.monotonic())
+
+    def _drop(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            with contextlib.suppress(Exception):
+                conn.close()
+
+    def close(self) -> None:
+        self._drop()
 
 
 def _inotify(folder: Path) -> int | None:
