@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every check of followup: ruff, mypy --strict and the whole pytest suite, installing
+# Runs every check of followup: ruff, mypy --strict and the whole pytest suite (on SQLite,
+# then its store-facing part on PostgreSQL), installing
 # what they need first (Debian packages for the real-bus and fake-clock tests, and a
 # virtual environment in .venv with the package and its test dependencies).
 set -euo pipefail
@@ -42,4 +43,7 @@ python=${PYTHON:-python3}
 .venv/bin/ruff check src tests migrations bench
 .venv/bin/ruff format --check src tests migrations bench
 .venv/bin/mypy
+# Every test once with the default SQLite store, then the in-process suites again with the
+# default store on a throwaway PostgreSQL server (tests/conftest.py: --store).
 .venv/bin/python -m pytest "$@"
+.venv/bin/python -m pytest --store postgresql "$@"

@@ -31,13 +31,23 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+#: The fixtures through which a test reaches the default store: the in-process CLI, and the
+#: store's file and config.
+_STORE_FIXTURES = frozenset({"cli", "db_path", "config_file"})
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """With ``--store postgresql``, only the tests that run against either store are
-    collected; the ones that read SQLite's own file (``own_store`` marker) run in the
-    SQLite pass."""
+    """With ``--store postgresql``, only the tests that reach the default store (through
+    :data:`_STORE_FIXTURES`) are collected, less the ones that pick their own store
+    (``own_store`` marker): those, and the rest, run in the SQLite pass."""
     if config.getoption("--store") == "sqlite":
         return
-    kept = [item for item in items if item.get_closest_marker("own_store") is None]
+    kept = [
+        item
+        for item in items
+        if item.get_closest_marker("own_store") is None
+        and _STORE_FIXTURES & set(getattr(item, "fixturenames", ()))
+    ]
     config.hook.pytest_deselected(items=[i for i in items if i not in kept])
     items[:] = kept
 
