@@ -56,6 +56,7 @@ import select
 import signal
 import socket
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterable, MutableMapping, Sequence
 from dataclasses import dataclass, replace
@@ -957,4 +958,39 @@ def run(config_path: str | None) -> int:
         session_bus_address(os.environ)
     except DeliveryError as exc:
         log.warning("%s; notifications will be retried until one appears", exc.message)
+    _wait_for_store(config, SystemdNotifier(os.environ))
     return Daemon(config, config_path=config_path).run()
+
+
+def _wait_for_store(config: Config, systemd: SystemdNotifier) -> None:
+    """Open the store once before starting: a store that is locked by another program (a
+    schema upgrade waits for its write lock) or a database server that is not up yet is
+    waited out with backoff, never a reason to exit. Any other StoreError is raised.
+
+    Waits on an Event rather than ``time.sleep`` (which libfaketime breaks); SIGTERM ends
+    the wait as it would end the daemon.
+    """
+    pause = threading.Event()
+    delay, said = STORE_RETRY_FIRST_S, None
+    while True:
+        try:
+            Database(config.store_url, busy_timeout=STORE_BUSY_S).close()
+        except StoreError as exc:
+            if not exc.transient:
+                raise
+            if exc.message != said:
+                log.error(
+                    "the store cannot be used yet: %s; waiting for it (trying again in "
+                    "%.0f s, then at most every %.0f s)",
+                    exc.message,
+                    delay,
+                    STORE_RETRY_MAX_S,
+                )
+                said = exc.message
+            systemd.status(f"waiting for the store: {exc.message}")
+            pause.wait(delay)
+            delay = min(delay * 2, STORE_RETRY_MAX_S)
+            continue
+        if said is not None:
+            log.info("the store can be used again")
+        return

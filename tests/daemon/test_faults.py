@@ -191,6 +191,47 @@ def test_a_store_locked_longer_than_one_wait_is_waited_out_and_shows_the_reminde
     assert not poll_until(lambda: len(server.notifications()) > 1, 2.0)
 
 
+def test_a_store_locked_at_start_is_waited_for_and_the_daemon_starts_once_it_is_free(
+    make_daemon: Callable[..., DaemonProcess],
+    fake_clock: FakeClock,
+    server_with: Callable[..., NotificationServer],
+) -> None:
+    """A new version's schema upgrade needs the write lock that another program holds:
+    the daemon says so once and waits, then starts and shows the reminder."""
+    from alembic import command
+
+    from followup.store import migrate
+
+    server = server_with()
+    fake_clock.set(datetime(2030, 1, 7, 9, 0, 5, tzinfo=UTC))
+    daemon = make_daemon(config=DBUS_CONFIG)
+    daemon.add("Acme", WED_2030_01_02)
+    with closing(sqlite3.connect(daemon.db_path, isolation_level=None)) as conn:
+        previous = conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+    url = f"sqlite:///{daemon.db_path}"
+    cfg = migrate.alembic_config(url)
+    command.downgrade(cfg, str(int(previous) - 1).zfill(4))  # an older schema: upgrade due
+
+    blocker = sqlite3.connect(daemon.db_path, isolation_level=None)
+    try:
+        blocker.execute("BEGIN EXCLUSIVE")  # another program holds the write lock
+        daemon.start()
+        line = daemon.wait_log("the store cannot be used yet: ", timeout=30)
+        assert "is locked" in line and "waiting for it" in line
+        time.sleep(4.0)  # past the first retry: still locked, still waiting, not exited
+        assert daemon.process is not None and daemon.process.poll() is None
+        assert daemon.log().count("the store cannot be used yet") == 1
+        assert server.notifications() == []
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+
+    daemon.wait_ready(timeout=60)
+    assert "the store can be used again" in daemon.log()
+    [note] = server.wait_for(1, timeout=30)
+    assert note["summary"] == "Time to email Acme"
+
+
 #: Seconds after the server recorded ``Notify`` at which the daemon is killed; the server
 #: answers 1 s after recording. Before the answer the ledger holds only the intent.
 REPLY_DELAY_S = 1.0
