@@ -53,7 +53,6 @@ import shutil
 import string
 import subprocess
 import tempfile
-import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -64,6 +63,7 @@ from urllib.parse import quote
 from followup.config import YouSettings, xdg_dir
 from followup.errors import InvalidChange, UsageError
 from followup.rules import Status
+from followup.running import communicate_within
 from followup.tracker import InterviewView
 from followup.validation import one_line
 
@@ -347,9 +347,8 @@ def xdg_open(target: str, what: str, env: Mapping[str, str]) -> str | None:
     target in the reason for statuses the opener explains by number).
 
     The opener's output goes to a file, not a pipe: a program it starts may keep running,
-    and a pipe it inherited would never close. The time limit is a timer that kills the
-    opener, not ``subprocess.run(timeout=...)``, whose wait polls with ``time.sleep``: that
-    fails (EINVAL) under libfaketime, the clock of the daemon's tests, which opens drafts too.
+    and a pipe it inherited would never close. The opener runs with a time limit
+    (:func:`followup.running.communicate_within`): the daemon opens drafts too.
     """
     opener = shutil.which(OPENER, path=env.get("PATH", os.defpath))
     if opener is None:
@@ -365,20 +364,9 @@ def xdg_open(target: str, what: str, env: Mapping[str, str]) -> str | None:
             )
         except OSError as exc:
             return f"cannot run {OPENER}: {exc.strerror or exc}"
-        killed = threading.Event()
-
-        def kill() -> None:
-            killed.set()
-            proc.kill()
-
-        timer = threading.Timer(OPEN_TIMEOUT, kill)
-        timer.start()
-        try:
-            returncode = proc.wait()
-        finally:
-            timer.cancel()
-        if killed.is_set():
+        if communicate_within(proc, OPEN_TIMEOUT) is None:
             return f"{OPENER} did not finish within {OPEN_TIMEOUT:g} seconds"
+        returncode = proc.returncode
         if returncode == 0:
             return None
         errors.seek(0)

@@ -21,13 +21,13 @@ import os
 import shutil
 import subprocess
 import sys
-import threading
 from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
 from followup.errors import DeliveryError
+from followup.running import communicate_within
 
 NOTIFICATIONS = "org.freedesktop.Notifications"
 SEND_TIMEOUT_S = 10
@@ -135,9 +135,7 @@ def check_notification_server(address: str) -> frozenset[str]:
 class _CheckedSubprocess:
     """Stands in for the ``subprocess`` module inside plyer's Linux notification backend.
 
-    The time limit is a timer that kills notify-send, not ``subprocess.run(timeout=...)``:
-    the latter waits for the exit by polling with ``time.sleep``, which fails (EINVAL) under
-    libfaketime, the clock of the daemon's end-to-end tests; an untimed wait never sleeps.
+    notify-send runs with a time limit (:func:`followup.running.communicate_within`).
     """
 
     def __init__(self, env: Mapping[str, str]) -> None:
@@ -157,25 +155,15 @@ class _CheckedSubprocess:
             raise DeliveryError(_NO_NOTIFY_SEND) from None
         except OSError as exc:  # not executable, no memory for a process...
             raise DeliveryError(f"cannot run notify-send: {exc}") from None
-        killed = threading.Event()
-
-        def kill() -> None:
-            killed.set()
-            proc.kill()
-
-        timer = threading.Timer(SEND_TIMEOUT_S, kill)
-        timer.start()
-        try:
-            out, err = proc.communicate()
-        finally:
-            timer.cancel()
-        if killed.is_set():
+        done = communicate_within(proc, SEND_TIMEOUT_S)
+        if done is None:
             raise DeliveryError(
                 f"notify-send did not finish within {SEND_TIMEOUT_S} s "
                 "(the notification server does not answer)"
             )
+        out, err = done
         if proc.returncode != 0:
-            why = (err or out).strip().splitlines()
+            why = (err or out or "").strip().splitlines()
             raise DeliveryError(
                 f"notify-send failed with status {proc.returncode}"
                 + (f": {why[-1]}" if why else "")

@@ -24,10 +24,9 @@ import os
 import subprocess
 import tempfile
 from pathlib import Path
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
-from tests.support.harness import _spawn, clean_env, end_process, poll_until
+from tests.support.harness import Stoppable, _spawn, clean_env, end_process, poll_until
 
 XFCE4_NOTIFYD = Path("/usr/lib/x86_64-linux-gnu/xfce4/notifyd/xfce4-notifyd")
 
@@ -42,7 +41,7 @@ def _free_display() -> int:
     raise RuntimeError("no free X display number between :90 and :199")
 
 
-class Xvfb:
+class Xvfb(Stoppable):
     """A virtual X screen, 1024x768, 24 bits, no TCP."""
 
     def __init__(self, folder: Path, timeout: float = 10.0) -> None:
@@ -103,19 +102,8 @@ class Xvfb:
     def stop(self) -> None:
         end_process(self.process)
 
-    def __enter__(self) -> Self:
-        return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
-
-
-class _Server:
+class _Server(Stoppable):
     """A notification server process on ``bus_address`` and ``x``'s screen."""
 
     name = ""
@@ -174,17 +162,6 @@ class _Server:
 
     def stop(self) -> None:
         end_process(self.process)
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
 
 class Dunst(_Server):

@@ -96,6 +96,24 @@ def _end_all() -> None:
         end_process(proc, timeout=2.0)
 
 
+class Stoppable:
+    """A part the tests start: ``stop()`` ends it, and so does leaving its ``with`` block."""
+
+    def stop(self) -> Any:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+
 def clean_env(**extra: str) -> dict[str, str]:
     """``os.environ`` without libfaketime's variables, plus ``extra``."""
     env = {k: v for k, v in os.environ.items() if k not in _FAKETIME_VARS}
@@ -142,7 +160,7 @@ _BUS_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Confi
 """
 
 
-class PrivateBus:
+class PrivateBus(Stoppable):
     """A throw-away session bus: ``dbus-daemon --nofork --print-address`` with its own config.
 
     The config is the session bus's minus every service directory (so no real notification
@@ -211,24 +229,13 @@ class PrivateBus:
         end_process(self.process, timeout)
         shutil.rmtree(self.dir, ignore_errors=True)
 
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
-
 
 # ------------------------------------------------------------------------------------------
 # notification server
 # ------------------------------------------------------------------------------------------
 
 
-class NotificationServer:
+class NotificationServer(Stoppable):
     """``tests/support/notification_server.py`` in a subprocess (never under libfaketime),
     recording every ``Notify`` to ``record`` as JSON lines."""
 
@@ -370,17 +377,6 @@ class NotificationServer:
             self._conn.close()
             self._conn = None
         return end_process(self.process, timeout)
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
 
 def signal_rule(member: str | None = None) -> MatchRule:

@@ -19,8 +19,8 @@ import subprocess
 import tempfile
 import threading
 from pathlib import Path
-from types import TracebackType
-from typing import Self
+
+from tests.support.harness import Stoppable
 
 #: The cluster's superuser; tests connect as it over TCP on 127.0.0.1 with no password.
 SUPERUSER = "postgres"
@@ -43,7 +43,7 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-class PostgresCluster:
+class PostgresCluster(Stoppable):
     """One running cluster: ``url(name)`` gives a SQLAlchemy URL for a database in it.
 
     Runs its programs as the ``postgres`` user when the tests run as root (PostgreSQL
@@ -123,14 +123,3 @@ class PostgresCluster:
             with contextlib.suppress(RuntimeError, subprocess.TimeoutExpired):
                 self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
         shutil.rmtree(self.dir, ignore_errors=True)
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()

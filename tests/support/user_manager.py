@@ -24,17 +24,15 @@ import signal
 import subprocess
 from contextlib import suppress
 from pathlib import Path
-from types import TracebackType
-from typing import Self
 
-from tests.support.harness import _spawn, end_process, poll_until
+from tests.support.harness import Stoppable, _spawn, end_process, poll_until
 
 CGROUP_ROOTS = (Path("/sys/fs/cgroup/systemd"), Path("/sys/fs/cgroup/unified"))
 SYSTEMD = "/lib/systemd/systemd"
 _names = itertools.count()
 
 
-class UserManager:
+class UserManager(Stoppable):
     """``systemd --user`` with the environment ``env`` (HOME, XDG_RUNTIME_DIR, XDG_CONFIG_HOME
     and whatever the services should see, such as DBUS_SESSION_BUS_ADDRESS and DISPLAY)."""
 
@@ -126,17 +124,6 @@ class UserManager:
                 _kill_members(folder)
                 with suppress(OSError):
                     folder.rmdir()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
 
 def _depth(path: Path) -> int:

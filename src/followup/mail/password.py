@@ -9,10 +9,10 @@ printed, and no error message quotes the command's output.
 from __future__ import annotations
 
 import subprocess
-import threading
 from collections.abc import Sequence
 
 from followup.errors import MailError
+from followup.running import communicate_within
 
 TIMEOUT_S = 120
 
@@ -24,9 +24,8 @@ def read_password(command: Sequence[str]) -> str:
     of its standard error, which a password manager uses for its complaint), times out, or
     prints nothing.
 
-    The time limit is a timer that kills the program, not ``subprocess.run(timeout=...)``,
-    whose wait polls with ``time.sleep``: that fails (EINVAL) under libfaketime, the clock
-    of the daemon's tests, and the daemon reads the password too.
+    The time limit is kept as :mod:`followup.running` keeps it: the daemon reads the
+    password too, under the tests' libfaketime clock.
     """
     program = command[0]
     try:
@@ -40,20 +39,10 @@ def read_password(command: Sequence[str]) -> str:
         raise MailError(f"mail.password_command: no program {program!r}") from None
     except PermissionError:
         raise MailError(f"mail.password_command: {program!r} is not executable") from None
-    killed = threading.Event()
-
-    def kill() -> None:
-        killed.set()
-        proc.kill()
-
-    timer = threading.Timer(TIMEOUT_S, kill)
-    timer.start()
-    try:
-        out, err = proc.communicate()
-    finally:
-        timer.cancel()
-    if killed.is_set():
+    done = communicate_within(proc, TIMEOUT_S)
+    if done is None:
         raise MailError(f"mail.password_command: {program!r} gave no password in {TIMEOUT_S} s")
+    out, err = done[0] or b"", done[1] or b""
     if proc.returncode != 0:
         complaint = err.decode("utf-8", "replace").strip().splitlines()
         why = f": {complaint[0]}" if complaint else ""
