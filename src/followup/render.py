@@ -21,12 +21,11 @@ if TYPE_CHECKING:
     from followup.places import CountryEntry
     from followup.runstate import DaemonState
     from followup.stats import Figures, Stats
-    from followup.store import ShownReminder
     from followup.store.findings import Finding as MailFinding
     from followup.transfer.exporter import Export
     from followup.transfer.importer import ImportReport, RowReport
     from followup.transfer.spreadsheet import Sheet
-from followup.tracker import Due, HistoryEntry, InterviewView
+from followup.views import Due, HistoryEntry, InterviewView, LastShown
 
 KIND_WORDS = {Kind.EMAIL: "email", Kind.MOVE_ON: "move on"}
 
@@ -112,7 +111,6 @@ class Safe(str):
     """Terminal text whose user data was already made :func:`visible` cell by cell, so
     that the only escape sequences left in it are render's own (the highlight): printed as
     it is, where any other text is made visible whole."""
-
 
 
 def text_width(text: str) -> int:
@@ -404,7 +402,7 @@ def to_do(kind: Kind | str, company: str) -> str:
 
 
 def status_json(
-    state: DaemonState | None, due: Sequence[Due], last: tuple[ShownReminder, str] | None
+    state: DaemonState | None, due: Sequence[Due], last: LastShown | None
 ) -> dict[str, Any]:
     return {
         "running": state is not None,
@@ -412,10 +410,10 @@ def status_json(
         "since": state.started_at if state else None,
         "next_reminder": due_json(due[0]) if due else None,
         "last_shown": {
-            "interview_id": last[0].interview_id,
-            "company": last[1],
-            "kind": last[0].kind,
-            "shown_at": last[0].shown_at.isoformat(),
+            "interview_id": last.interview_id,
+            "company": last.company,
+            "kind": last.kind,
+            "shown_at": last.shown_at.isoformat(),
         }
         if last
         else None,
@@ -430,7 +428,7 @@ def status_json(
 def status_text(
     state: DaemonState | None,
     due: Sequence[Due],
-    last: tuple[ShownReminder, str] | None,
+    last: LastShown | None,
     config: Config,
     now: datetime,
     *,
@@ -462,8 +460,8 @@ def status_text(
     else:
         upcoming = "none pending"
     if last:
-        shown_at = when(last[0].shown_at.astimezone(zone))
-        recent = f"{to_do(last[0].kind, last[1])} (interview {last[0].interview_id}), {shown_at}"
+        shown_at = when(last.shown_at.astimezone(zone))
+        recent = f"{to_do(last.kind, last.company)} (interview {last.interview_id}), {shown_at}"
     else:
         recent = "none yet"
     lines = [
