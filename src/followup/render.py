@@ -115,7 +115,10 @@ class Safe(str):
 
 def text_width(text: str) -> int:
     """Columns ``text`` takes on a terminal: two for a wide (CJK) character, none for a
-    combining mark (``wcwidth``, from the Unicode tables); a control character counts one."""
+    combining mark (``wcwidth``, from the Unicode tables); a control character counts one.
+    Printable ASCII is one column a character, which ``wcwidth`` is not loaded to say."""
+    if text.isascii() and text.isprintable():
+        return len(text)
     from wcwidth import wcswidth
 
     width = wcswidth(text)
