@@ -16,7 +16,11 @@ import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
+from typing import cast
 from zoneinfo import ZoneInfo
+
+from sqlalchemy import Table, insert
 
 from followup.business_days import Place, calendar_for
 from followup.config import load
@@ -39,38 +43,44 @@ def wall(cmd: list[str], env: dict[str, str]) -> float:
 
 
 def home_env(tmp: str, **extra: str) -> dict[str, str]:
-    """The environment of a user whose home, config, data and state are under ``tmp``."""
+    """The environment of a user whose home, config, data and state are under ``tmp``;
+    Python writes and uses its bytecode cache, as it does for a user."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     return dict(
-        os.environ,
+        env,
         HOME=tmp,
         XDG_CONFIG_HOME=f"{tmp}/c",
         XDG_DATA_HOME=f"{tmp}/d",
         XDG_STATE_HOME=f"{tmp}/s",
+        XDG_CACHE_HOME=f"{tmp}/cache",
         LANG="en_US.UTF-8",
         **extra,
     )
 
 
 def fill(env: dict[str, str], count: int, first: date = date(2026, 1, 1)) -> None:
-    """``count`` open interviews whose expected dates spread over two years from ``first``."""
+    """``count`` open interviews whose expected dates spread over two years from ``first``,
+    planned as the CLI plans them (one bulk insert: 100,000 take seconds, not minutes)."""
     config = load(None, env)
     db = Database(config.store_url)
+    tracker = Tracker(config, db)
     rng = random.Random(count)
     now = datetime.now(UTC)
+    rows = []
+    for i in range(count):
+        values = {
+            "company": f"Company {i}",
+            "role": "Engineer",
+            "reply_expected_on": first + timedelta(days=rng.randrange(730)),
+            "status": Status.WAITING.value,
+            "created_at": now,
+            "updated_at": now,
+        }
+        plan = SimpleNamespace(country=None, subdivision=None, emailed_on=None, snoozed_to=None)
+        plan.__dict__.update(values)
+        rows.append(values | tracker.plan_columns(plan))
     with db.writing() as s:
-        for i in range(count):
-            expected = first + timedelta(days=rng.randrange(730))
-            s.add(
-                Interview(
-                    company=f"Company {i}",
-                    role="Engineer",
-                    reply_expected_on=expected,
-                    status=Status.WAITING.value,
-                    created_at=now,
-                    updated_at=now,
-                )
-            )
-    Tracker(config, db).refresh_plans()
+        s.execute(insert(cast(Table, Interview.__table__)), rows)
     db.close()
 
 

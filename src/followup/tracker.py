@@ -38,16 +38,19 @@ from followup.store import Database, DeletedInterview, Event, Interview, ShownRe
 from followup.store.models import as_dict
 from followup.views import Due as Due
 from followup.views import HistoryEntry as HistoryEntry
-from followup.views import InterviewView as InterviewView
 from followup.views import (
+    Intents,
     LastShown,
+    Ledger,
     ledger_place,
     listed_views,
     pending_dues,
+    pending_only,
     stored_plan,
     upcoming_order,
     view_of,
 )
+from followup.views import InterviewView as InterviewView
 from followup.views import name_key as name_key
 
 if TYPE_CHECKING:
@@ -756,19 +759,7 @@ class Tracker:
         instant, or, once shown and not acted on, at its next repeat. ``include_done`` adds
         the ones shown and not to be shown again (repeats off), which stay due. A showing
         whose ledger row is an unconfirmed intent is pending too, marked ``maybe_shown``."""
-        key = self.config.plan_key
-        with self.db.reading() as s:
-            query = select(*_LISTED).where(Interview.status.in_(_OPEN))
-            if ids is not None:
-                query = query.where(Interview.id.in_(ids))
-            if until is not None:
-                # A repeat is always later than its planned instant: the plan bounds it.
-                stale = (Interview.plan_key != key) | Interview.plan_key.is_(None)
-                query = query.where(stale | (Interview.next_at <= until))
-            rows = s.execute(query).all()
-            ledger = _ledger(s, ids)
-            intents = _intents(s, ids)
-            held = findings.held(s, ids)
+        rows, held, ledger, intents = self._pending_rows(ids, until)
         return pending_dues(
             rows,
             held,
@@ -780,6 +771,28 @@ class Tracker:
             until,
             include_done=include_done,
         )
+
+    def pending(self, ids: Sequence[int] | None = None) -> list[Due]:
+        """:meth:`pending_for` without the interviews' views: what the daemon plans from."""
+        rows, held, ledger, intents = self._pending_rows(ids, None)
+        return pending_only(
+            rows, held, ledger, intents, self._cached_plan, self.showing, self.config.calendar.zone
+        )
+
+    def _pending_rows(
+        self, ids: Sequence[int] | None, until: datetime | None
+    ) -> tuple[Sequence[Row[Any]], set[int], Ledger, Intents]:
+        key = self.config.plan_key
+        with self.db.reading() as s:
+            query = select(*_LISTED).where(Interview.status.in_(_OPEN))
+            if ids is not None:
+                query = query.where(Interview.id.in_(ids))
+            if until is not None:
+                # A repeat is always later than its planned instant: the plan bounds it.
+                stale = (Interview.plan_key != key) | Interview.plan_key.is_(None)
+                query = query.where(stale | (Interview.next_at <= until))
+            rows = s.execute(query).all()
+            return rows, findings.held(s, ids), _ledger(s, ids), _intents(s, ids)
 
     # -- helpers -----------------------------------------------------------------------
 

@@ -10,7 +10,7 @@ database library, reads the clock or prints.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Protocol
@@ -232,7 +232,45 @@ def pending_dues(
 ) -> list[tuple[Due, InterviewView]]:
     """The reminders of open interview rows still to be shown, with their views (see
     :meth:`followup.tracker.Tracker.pending_for`)."""
-    pending = []
+    return [
+        (due, view_of(row, r, showing=showing))
+        for due, row, r, showing in _pending(
+            rows, held, ledger, intents, plan, place, zone, until, include_done
+        )
+    ]
+
+
+def pending_only(
+    rows: Iterable[Any],
+    held: set[int],
+    ledger: Ledger,
+    intents: Intents,
+    plan: Callable[[Any], Reminder | None],
+    place: Placing,
+    zone: ZoneInfo,
+    until: datetime | None = None,
+) -> list[Due]:
+    """:func:`pending_dues` without the views: what the daemon plans from (thousands of
+    views would be built for nothing)."""
+    return [
+        due
+        for due, _row, _r, _showing in _pending(
+            rows, held, ledger, intents, plan, place, zone, until, False
+        )
+    ]
+
+
+def _pending(
+    rows: Iterable[Any],
+    held: set[int],
+    ledger: Ledger,
+    intents: Intents,
+    plan: Callable[[Any], Reminder | None],
+    place: Placing,
+    zone: ZoneInfo,
+    until: datetime | None,
+    include_done: bool,
+) -> Iterator[tuple[Due, Any, Reminder, Showing]]:
     for row in rows:
         r = None if row.id in held else plan(row)
         if r is None:
@@ -244,15 +282,14 @@ def pending_dues(
                 continue
             due = Due(row.id, row.company, r.kind, r.at, since, showing.last_shown_at, False)
         else:
-            at = showing.next_at.astimezone(zone)
+            at = r.at if not showing.shown else showing.next_at.astimezone(zone)
             if until is not None and at > until:
                 continue
             maybe = (row.id, r.kind.value, showing.next_at) in intents
             due = Due(
                 row.id, row.company, r.kind, at, since, showing.last_shown_at, maybe_shown=maybe
             )
-        pending.append((due, view_of(row, r, showing=showing)))
-    return pending
+        yield due, row, r, showing
 
 
 def upcoming_order(due: Sequence[Due]) -> list[Due]:
