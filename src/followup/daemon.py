@@ -465,7 +465,7 @@ class Daemon:
         db: Database | None = None
         try:
             config = load(self.config_path, self.env)
-            calendar_for(config.calendar.place)
+            calendar_for(config.calendar.place, cache=config.cache_dir)
             db = Database(config.store_url, busy_timeout=STORE_BUSY_S)
             tracker = Tracker(config, db)
             refreshed = tracker.refresh_plans()

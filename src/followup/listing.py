@@ -112,6 +112,6 @@ class Listing:
     def _home(self) -> BusinessCalendar:
         """The user's own calendar, with the tracker's message when it cannot be made."""
         try:
-            return calendar_for(self.config.calendar.place)
+            return calendar_for(self.config.calendar.place, cache=self.config.cache_dir)
         except ConfigError as exc:
             raise ConfigError(f"{self.config.path}: {exc.message}") from None

@@ -200,7 +200,7 @@ class Tracker:
     def calendar(self, row: Placed) -> BusinessCalendar:
         place = self.config.place_for(row.country, row.subdivision)
         try:
-            return calendar_for(place)
+            return calendar_for(place, cache=self.config.cache_dir)
         except ConfigError as exc:
             if place == self.config.calendar.place:
                 raise ConfigError(f"{self.config.path}: {exc.message}") from None
