@@ -150,7 +150,8 @@ def peer_home(tmp: str, count: int = 20) -> dict[str, str]:
             f"SUMMARY:Interview {i}\r\nDTSTART:{day}T090000Z\r\nDTEND:{day}T100000Z\r\n"
             "END:VEVENT\r\nEND:VCALENDAR\r\n"
         )
-    return home_env(tmp)
+    # C.UTF-8: both call setlocale(), which fails for a locale the machine lacks
+    return dict(home_env(tmp), LANG="C.UTF-8")
 
 
 def cli_rows(rounds: int, peers: bool) -> list[tuple[str, float]]:
