@@ -8,12 +8,16 @@ only a few hundred distinct dates) and a plain-words reason for every skipped da
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import json
+import os
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from followup.errors import ConfigError
 
@@ -58,24 +62,69 @@ class BusinessCalendar:
 
     ``holidays`` fills a year's holidays on the first look-up of a date in it, which is not
     safe while another thread reads the same object; every look-up here holds a lock.
+
+    With ``known`` (the place's non-business days cached by :class:`KnownDays`), a year the
+    cache holds is answered from it and ``holidays`` is not even imported; a year it lacks
+    is filled from ``holidays`` (``load`` makes the object when none was given) and added
+    to the cache.
     """
 
-    def __init__(self, place: Place, holidays_obj: HolidayBase) -> None:
+    def __init__(
+        self,
+        place: Place,
+        holidays_obj: HolidayBase | None = None,
+        *,
+        known: KnownDays | None = None,
+        load: Callable[[], HolidayBase] | None = None,
+    ) -> None:
+        if holidays_obj is None and load is None:
+            raise ValueError("a calendar needs a holidays object or a way to load one")
         self.place = place
-        self._holidays = holidays_obj
+        self._obj = holidays_obj
+        self._load = load
+        self._known = known
         self._lock = threading.Lock()
         self._nth = functools.lru_cache(maxsize=65536)(self._nth_uncached)
 
+    @property
+    def _holidays(self) -> HolidayBase:
+        """The ``holidays`` object, made on first need (call with the lock held)."""
+        if self._obj is None:
+            assert self._load is not None
+            self._obj = self._load()
+        return self._obj
+
+    def _off(self, year: int) -> Mapping[date, str] | None:
+        """The cached non-business days of ``year`` (filled from ``holidays`` when the
+        cache lacks it), or None without a cache. Call with the lock held."""
+        known = self._known
+        if known is None:
+            return None
+        off = known.year(year)
+        if off is None:
+            off = known.learn(year, _non_business_days(self._holidays, year))
+        return off
+
+    def _is_working(self, day: date) -> bool:
+        off = self._off(day.year)
+        if off is None:
+            return bool(self._holidays.is_working_day(day))
+        return day not in off
+
     def is_business_day(self, day: date) -> bool:
         with self._lock:
-            return bool(self._holidays.is_working_day(day))
+            return self._is_working(day)
 
     def weekend_days(self) -> set[int]:
-        return set(self._holidays.weekend)
+        with self._lock:
+            return set(self._holidays.weekend)
 
     def why_not(self, day: date) -> str | None:
         """Why ``day`` is not a business day, or ``None`` when it is one."""
         with self._lock:
+            off = self._off(day.year)
+            if off is not None:
+                return off.get(day)
             if self._holidays.is_working_day(day):
                 return None
             name = self._holidays.get(day)
@@ -92,7 +141,16 @@ class BusinessCalendar:
 
     def _nth_uncached(self, start: date, n: int) -> date:
         with self._lock:
-            return self._holidays.get_nth_working_day(start, n)
+            if self._known is None:
+                return self._holidays.get_nth_working_day(start, n)
+            # holidays' own walk (HolidayBase.get_nth_working_day), over the cached days
+            day = start
+            for _ in range(n or 1):
+                if n:
+                    day += timedelta(days=1)
+                while not self._is_working(day):
+                    day += timedelta(days=1)
+            return day
 
     def skipped_between(self, start: date, end: date) -> list[SkippedDay]:
         """Every day strictly after ``start`` and before ``end`` that was not a business day."""
@@ -155,17 +213,29 @@ def check_place(country: str | None, subdivision: str | None, where: str) -> Non
         )
 
 
-def calendar_for(place: Place, years: Sequence[int] = ()) -> BusinessCalendar:
+def calendar_for(
+    place: Place, years: Sequence[int] = (), cache: Path | None = None
+) -> BusinessCalendar:
     """The shared calendar of ``place``, built once per process and reused; ``years`` are
-    filled up front (a year is otherwise filled on its first look-up)."""
-    cal = _calendar_for(place)
+    filled up front (a year is otherwise filled on its first look-up). With ``cache`` (a
+    folder), the place's non-business days are kept there by year (:class:`KnownDays`):
+    a place whose years are cached is answered without importing ``holidays``."""
+    cal = _calendar_for(place, cache)
     for year in years:
         cal.is_business_day(date(year, 6, 1))
     return cal
 
 
 @functools.lru_cache(maxsize=64)
-def _calendar_for(place: Place) -> BusinessCalendar:
+def _calendar_for(place: Place, cache: Path | None) -> BusinessCalendar:
+    known = KnownDays.open(cache, place) if cache is not None else None
+    if known is not None and known.years:
+        # a place is cached only after it was checked and made once
+        return BusinessCalendar(place, known=known, load=lambda: _holidays_for(place))
+    return BusinessCalendar(place, _holidays_for(place), known=known)
+
+
+def _holidays_for(place: Place) -> HolidayBase:
     import holidays
 
     check_place(place.country, place.subdivision, "calendar")
@@ -184,4 +254,117 @@ def _calendar_for(place: Place) -> BusinessCalendar:
         # Some countries' weekends changed over the years and are looked up per date; a
         # weekend chosen by the user replaces that history too.
         obj._get_weekend = lambda dt: weekend  # type: ignore[method-assign]
-    return BusinessCalendar(place, obj)
+    return obj
+
+
+def _non_business_days(obj: HolidayBase, year: int) -> dict[date, str]:
+    """Every day of ``year`` that is not a business day, with why (a holiday's name, or
+    "weekend"), as ``holidays`` says."""
+    off = {}
+    day = date(year, 1, 1)
+    while day.year == year:
+        if not obj.is_working_day(day):
+            name = obj.get(day)
+            off[day] = str(name) if name else "weekend"
+        day += timedelta(days=1)
+    return off
+
+
+#: The cache file, in the cache folder (``$XDG_CACHE_HOME/followup``).
+CACHE_FILE = "business-days.json"
+
+
+class KnownDays:
+    """One place's non-business days, by year, kept in a JSON file in the user's cache
+    folder so that a command need not import ``holidays`` (which loads every country's
+    module) for years it has seen.
+
+    The file is keyed by place and year, and stamped with the ``holidays`` version that
+    made it and the identity (path, size, modification time) of that version's
+    ``holidays/version.py``: a file from another version, or from another install, is not
+    used and is made again. The stamp is checked without importing ``holidays``
+    (``importlib.util.find_spec`` locates it). A cache that cannot be read or written only
+    costs the import; nothing else depends on it.
+    """
+
+    def __init__(
+        self, path: Path, place_key: str, stamp: list[Any], years: dict[int, dict[date, str]]
+    ) -> None:
+        self.path = path
+        self.place_key = place_key
+        self.stamp = stamp
+        self.years = years
+
+    @classmethod
+    def open(cls, folder: Path, place: Place) -> KnownDays | None:
+        """The place's cached years (none when the file is missing, unreadable or from
+        another ``holidays``); None when ``holidays`` cannot be located."""
+        stamp = _holidays_stamp()
+        if stamp is None:
+            return None
+        path = folder / CACHE_FILE
+        key = _place_key(place)
+        years: dict[int, dict[date, str]] = {}
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if data.get("stamp") == stamp:
+                for year, days in data["places"].get(key, {}).items():
+                    years[int(year)] = {date.fromisoformat(d): str(r) for d, r in days.items()}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            years = {}
+        return cls(path, key, stamp, years)
+
+    def year(self, year: int) -> Mapping[date, str] | None:
+        return self.years.get(year)
+
+    def learn(self, year: int, off: dict[date, str]) -> dict[date, str]:
+        """Keep ``year``'s non-business days and write the file again (atomically; other
+        places' years are kept while the stamp is the same). Returns ``off``."""
+        from holidays.version import __version__ as holidays_version
+
+        self.years[year] = off
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            if data.get("stamp") != self.stamp:
+                raise ValueError("another holidays")
+        except (OSError, ValueError):
+            data = {}
+        data = {
+            "holidays": holidays_version,
+            "stamp": self.stamp,
+            "places": data.get("places", {}) if isinstance(data.get("places"), dict) else {},
+        }
+        data["places"][self.place_key] = {
+            str(y): {d.isoformat(): r for d, r in sorted(days.items())}
+            for y, days in sorted(self.years.items())
+        }
+        with contextlib.suppress(OSError):
+            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+            tmp.replace(self.path)
+        return off
+
+
+def _place_key(place: Place) -> str:
+    weekend = ",".join(str(d) for d in sorted(place.weekend)) if place.weekend is not None else "-"
+    return "|".join((place.country or "-", place.subdivision or "-", weekend, *place.categories))
+
+
+def _holidays_stamp() -> list[Any] | None:
+    """[path, size, mtime_ns] of the installed ``holidays/version.py``, found without
+    importing ``holidays``; None when it cannot be found."""
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec("holidays")
+    except (ImportError, ValueError):
+        return None
+    if spec is None or spec.origin is None:
+        return None
+    version = Path(spec.origin).with_name("version.py")
+    try:
+        st = version.stat()
+    except OSError:
+        return None
+    return [str(version), st.st_size, st.st_mtime_ns]

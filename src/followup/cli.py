@@ -13,15 +13,18 @@ import traceback
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from functools import cached_property
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, cast
 
 from followup import __version__, render
 from followup.config import Config, config_path, did_you_mean, load
 from followup.dates import DateReader, Direction, long_past
 from followup.errors import ConfigError, FollowupError, UsageError
 from followup.rules import Status, long_day
-from followup.tracker import Details, Tracker
 from followup.validation import IMPORT_MAX_BYTES, MAX_ID, shown, too_large, visible
+
+if TYPE_CHECKING:
+    from followup.listing import Listing
+    from followup.tracker import Details, Tracker
 
 WRITES = frozenset(
     {
@@ -112,6 +115,7 @@ class App:
     @cached_property
     def tracker(self) -> Tracker:
         from followup.store import Database
+        from followup.tracker import Tracker
 
         return Tracker(self.config, Database(self.config.store_url))
 
@@ -119,6 +123,14 @@ class App:
         """Close the store's connections, if a command opened it."""
         if "tracker" in self.__dict__:
             self.tracker.db.close()
+
+    @cached_property
+    def listing(self) -> Listing:
+        """The read side of ``list``, ``upcoming`` and ``status``: SQLAlchemy is imported
+        only when the quick path cannot answer."""
+        from followup.listing import Listing
+
+        return Listing(self.config, lambda: self.tracker)
 
     @property
     def today(self) -> date:
@@ -152,6 +164,8 @@ class App:
         return sys.stdout.isatty()
 
     def details(self) -> Details:
+        from followup.tracker import Details
+
         a = self.args
         return Details(
             company=a.company,
@@ -209,7 +223,7 @@ def cmd_show(app: App) -> None:
 
 
 def cmd_list(app: App) -> None:
-    views = app.tracker.interviews(
+    views = app.listing.interviews(
         include_closed=app.args.all, status=app.args.status, company=app.args.company
     )
     filtered = app.args.status is not None or app.args.company is not None
@@ -220,7 +234,7 @@ def cmd_list(app: App) -> None:
 
 
 def cmd_upcoming(app: App) -> None:
-    due = app.tracker.upcoming()
+    due = app.listing.upcoming()
     app.emit(
         lambda: render.upcoming_table(due, colour=app.colour),
         lambda: [render.due_json(d) for d in due],
@@ -433,6 +447,8 @@ def cmd_import(app: App) -> None:
         with tempfile.TemporaryDirectory(prefix="followup-dry-run-") as scratch:
             db = Database(f"sqlite:///{scratch}/empty.db")
             try:
+                from followup.tracker import Tracker
+
                 report = importer.run(
                     Tracker(app.config, db), data, name, fmt, app.now, dry_run=True
                 )
@@ -484,8 +500,7 @@ def cmd_status(app: App) -> None:
     from followup import runstate
 
     state = runstate.running_daemon(os.environ)
-    due = app.tracker.upcoming()
-    last = app.tracker.last_shown()
+    due, last = app.listing.status()
 
     def text() -> str:
         from followup.user_service import user_manager_available
@@ -593,7 +608,17 @@ def _global_options(p: argparse.ArgumentParser, *, top: bool) -> None:
     )
 
 
-def build_parser() -> Parser:
+class _Unbuilt:
+    """Stands in for the parser of a command that is not being run, so that its options
+    are not built: argparse's ``add_argument`` is most of a listing's own CPU time."""
+
+    def add_argument(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+def build_parser(only: str | None = None) -> Parser:
+    """The whole parser; with ``only``, every command is known by name and help but only
+    ``only``'s options are built (the command typed, as :func:`_typed_command` finds it)."""
     parser = Parser(
         prog="followup",
         description=("Tells you when to email after an interview, and when to move on."),
@@ -609,6 +634,8 @@ def build_parser() -> Parser:
     ) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help, description=help)
         p.set_defaults(handler=handler)
+        if only is not None and name != only:
+            return cast(argparse.ArgumentParser, _Unbuilt())
         _global_options(p, top=False)
         if json:
             p.add_argument("--json", action="store_true", help="print JSON")
@@ -838,10 +865,26 @@ def _whole_number(text: str) -> int:
         raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
 
 
+def _typed_command(argv: Sequence[str]) -> str:
+    """The command in ``argv``: its first word that is neither an option nor the value of
+    the one option that comes before the command (``--config PATH``); "" for none."""
+    words = iter(argv)
+    for word in words:
+        if word == "--config":
+            next(words, None)
+        elif not word.startswith("-"):
+            return word
+    return ""
+
+
 def main(argv: Sequence[str] | None = None, now: datetime | None = None) -> int:
     """Run one command; ``now`` (aware) is the instant it runs at, the clock's by default."""
     try:
-        args = build_parser().parse_args(argv)
+        argv = list(sys.argv[1:] if argv is None else argv)
+        typed = _typed_command(argv)
+        args = build_parser(typed).parse_args(argv)
+        if (args.command or "") != typed:  # never expected; the whole parser is right
+            args = build_parser().parse_args(argv)
         app = App(args, now or datetime.now(UTC))
         try:
             code: int = args.handler(app) or 0

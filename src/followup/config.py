@@ -504,6 +504,10 @@ class Config:
     mail: MailSettings | None = None
     values: Mapping[str, Any] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
+    #: Where derived data is kept between runs (``$XDG_CACHE_HOME/followup``): the
+    #: non-business days of the places used (:class:`followup.business_days.KnownDays`).
+    #: None keeps nothing.
+    cache_dir: Path | None = None
 
     @property
     def timing(self) -> Timing:
@@ -690,6 +694,7 @@ def from_mapping(raw: Mapping[str, Any], path: Path, env: Mapping[str, str]) -> 
         mail=_mail_settings(get, path, env),
         values=values,
         warnings=tuple(warnings),
+        cache_dir=xdg_dir("XDG_CACHE_HOME", ".cache", env) / "followup",
     )
 
 

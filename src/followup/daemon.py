@@ -1,11 +1,15 @@
 """The reminder daemon: turns planned reminders into desktop notifications, each exactly once.
 
-The store is the source of truth. APScheduler holds one in-memory date job per pending
-reminder, rebuilt from the store at start, on SIGHUP and for each interview the CLI
-changes. A job only hands its reminder to the main loop; the main loop shows it (inside the
-``notify.at``..``notify.until`` window), records it in the ledger, and retries a failed
-delivery with backoff. Jobs never expire (``misfire_grace_time=None``): a reminder that comes
-due during a suspend or a busy moment is late, never dropped.
+The store is the source of truth. The pending reminders wait in an in-memory heap ordered
+by instant, filled from the store at start, on SIGHUP and for each interview the CLI
+changes; APScheduler holds ONE date job, armed at the heap's soonest instant and re-armed
+whenever that changes. (One job per reminder made APScheduler's ``add_job`` most of the
+start with thousands of interviews, and its memory grew with them; a heap entry is a tuple.)
+When the job runs it only wakes the main loop; the loop takes every reminder due by then
+off the heap, shows it (inside the ``notify.at``..``notify.until`` window), records it in
+the ledger, retries a failed delivery with backoff, and re-arms the job. The job never
+expires (``misfire_grace_time=None``): a reminder that comes due during a suspend or a busy
+moment is late, never dropped.
 
 APScheduler waits with ``threading.Event.wait``, which runs on the monotonic clock and does
 not advance while the machine sleeps. The main loop wakes at least every 30 seconds; when
@@ -50,6 +54,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import gc
+import heapq
 import logging
 import os
 import select
@@ -106,8 +111,8 @@ def _key(due: Due) -> Key:
     return (due.interview_id, due.kind, due.at.astimezone(UTC))
 
 
-def _job_id(key: Key) -> str:
-    return f"{key[0]}/{key[1].value}/{key[2].isoformat()}"
+#: The id of the one scheduler job: it fires at the soonest pending reminder's instant.
+JOB_ID = "next-reminder"
 
 
 @dataclass
@@ -160,10 +165,16 @@ class Daemon:
         self.systemd = SystemdNotifier(self.env)
         self.lock = DaemonLock(self.env)
         self.flags = Flags()
-        self.fired: SimpleQueue[Key] = SimpleQueue()
+        #: instants the scheduler's job ran for (the loop then takes what is due)
+        self.fired: SimpleQueue[datetime] = SimpleQueue()
         self.held: dict[Key, Held] = {}
-        #: the reminder each interview has a job for (at most one per interview)
+        #: the reminder each interview waits for (at most one per interview)
         self.jobs: dict[int, Key] = {}
+        #: the same reminders by instant, soonest first: (instant UTC, interview id, key);
+        #: an entry whose key is no longer the interview's in ``jobs`` is stale and skipped
+        self.queue: list[tuple[datetime, int, Key]] = []
+        #: the instant the scheduler's one job is armed for, or None
+        self.armed: datetime | None = None
         self.known: dict[int, str] = {}
         self.state = DaemonState(os.getpid(), clock().isoformat(timespec="seconds"))
         self._last_error: str | None = None
@@ -384,6 +395,7 @@ class Daemon:
             changed = set(current)
             for interview_id in list(self.jobs):
                 self._unschedule(interview_id)
+            self.queue.clear()
         else:
             changed = {i for i, stamp in current.items() if self.known.get(i) != stamp}
             changed |= set(self.known) - set(current)
@@ -392,10 +404,11 @@ class Daemon:
         for interview_id in changed:
             self._unschedule(interview_id)
         self.known = current
-        pending = self.tracker.pending_for(None if everything else sorted(changed & set(current)))
-        pending = [(due, view) for due, view in pending if _key(due) not in self.unconfirmed]
-        for due, _view in pending:
+        pending = self.tracker.pending(None if everything else sorted(changed & set(current)))
+        pending = [due for due in pending if _key(due) not in self.unconfirmed]
+        for due in pending:
             self._schedule(due)
+        self._rearm()
         log.info(
             "planned %d reminder(s) for %d changed interview(s)%s",
             len(pending),
@@ -430,34 +443,52 @@ class Daemon:
             log.info("calendar feed written to %s", path)
 
     def _schedule(self, due: Due) -> None:
-        from apscheduler.triggers.date import DateTrigger
-
+        """Put ``due`` on the heap (its interview's only pending reminder); the caller
+        re-arms the job once its batch is in (:meth:`_rearm`)."""
         key = _key(due)
-        self._scheduler.add_job(
-            self._fire,
-            DateTrigger(run_date=key[2]),
-            args=[key],
-            id=_job_id(key),
-            replace_existing=True,
-        )
         self.jobs[due.interview_id] = key
+        heapq.heappush(self.queue, (key[2], key[0], key))
 
     def _unschedule(self, interview_id: int) -> None:
-        key = self.jobs.pop(interview_id, None)
-        if key is not None:
-            self._remove_job(key)
+        """Forget the interview's pending reminder: its heap entry goes stale (skipped when
+        it comes up) and the job, if armed for it, runs for nothing and is re-armed."""
+        self.jobs.pop(interview_id, None)
         for held in [k for k in self.held if k[0] == interview_id]:
             del self.held[held]
 
-    def _remove_job(self, key: Key) -> None:
-        from apscheduler.jobstores.base import JobLookupError
+    def _soonest(self) -> Key | None:
+        """The pending reminder due first, dropping stale heap entries on the way."""
+        queue = self.queue
+        while queue and self.jobs.get(queue[0][1]) != queue[0][2]:
+            heapq.heappop(queue)
+        if len(queue) > 64 and len(queue) > 2 * len(self.jobs):  # mostly stale: rebuild
+            self.queue = queue = [(k[2], k[0], k) for k in self.jobs.values()]
+            heapq.heapify(queue)
+        return queue[0][2] if queue else None
 
-        with contextlib.suppress(JobLookupError):  # it has run already
-            self._scheduler.remove_job(_job_id(key))
+    def _rearm(self) -> None:
+        """Arm the one scheduler job at the soonest pending instant (or remove it when
+        nothing is pending); nothing is done when it is armed there already."""
+        soonest = self._soonest()
+        at = soonest[2] if soonest is not None else None
+        if at == self.armed:
+            return
+        if at is None:
+            from apscheduler.jobstores.base import JobLookupError
 
-    def _fire(self, key: Key) -> None:
-        """Runs in the scheduler's thread: hand the reminder over and wake the loop."""
-        self.fired.put(key)
+            with contextlib.suppress(JobLookupError):  # it has run already
+                self._scheduler.remove_job(JOB_ID)
+        else:
+            from apscheduler.triggers.date import DateTrigger
+
+            self._scheduler.add_job(
+                self._fire, DateTrigger(run_date=at), args=[at], id=JOB_ID, replace_existing=True
+            )
+        self.armed = at
+
+    def _fire(self, at: datetime) -> None:
+        """Runs in the scheduler's thread: say the armed instant came and wake the loop."""
+        self.fired.put(at)
         self._wake()
 
     def _reload(self) -> None:
@@ -469,7 +500,7 @@ class Daemon:
         db: Database | None = None
         try:
             config = load(self.config_path, self.env)
-            calendar_for(config.calendar.place)
+            calendar_for(config.calendar.place, cache=config.cache_dir)
             db = Database(config.store_url, busy_timeout=STORE_BUSY_S)
             tracker = Tracker(config, db)
             refreshed = tracker.refresh_plans()
@@ -509,22 +540,22 @@ class Daemon:
         reminder was taken here (or re-planned) is stale and ignored. The planned reminders
         are looked through only when a job has fired, so an idle tick costs nothing.
         """
-        keys: set[Key] = set()
+        ran: set[datetime] = set()
         while True:
             try:
-                keys.add(self.fired.get_nowait())
+                ran.add(self.fired.get_nowait())
             except Empty:
                 break
-        if not keys:
+        if not ran:
             return
+        if self.armed in ran:
+            self.armed = None  # a date job is gone once it has run
         now = self.clock()
-        keys |= {key for key in self.jobs.values() if key[2] <= now}
-        for key in keys:
-            if self.jobs.get(key[0]) != key:
-                continue
+        while (key := self._soonest()) is not None and key[2] <= now:
+            heapq.heappop(self.queue)
             del self.jobs[key[0]]
-            self._remove_job(key)
             self.held.setdefault(key, Held(key, now))
+        self._rearm()
 
     def in_window(self, now: datetime) -> bool:
         local = now.astimezone(self.config.calendar.zone).time()
@@ -592,9 +623,10 @@ class Daemon:
         yet confirmed in the ledger is never scheduled again by this daemon."""
         if not interview_ids:
             return
-        for due, _view in self.tracker.pending_for(sorted(interview_ids)):
+        for due in self.tracker.pending(sorted(interview_ids)):
             if due.interview_id not in self.jobs and _key(due) not in self.unconfirmed:
                 self._schedule(due)
+        self._rearm()
 
     def _show(self, note: Note, group: Sequence[DueReminder], now: datetime) -> None:
         """Show one notification for ``group``: the ledger gets the intent first, and the
@@ -894,24 +926,16 @@ class Daemon:
     # -- status ------------------------------------------------------------------------
 
     def _status_text(self) -> str:
-        nxt = self._next_job()
+        nxt = self._soonest()
         held = f"{len(self.held)} due, waiting to be shown; " if self.held else ""
         if nxt is None:
             return held + "no reminder planned"
-        at, job_id = nxt
+        interview_id, kind, at = nxt
         local = at.astimezone(self.config.calendar.zone)
-        interview_id, kind = job_id.split("/")[:2]
         return held + (
-            f"next: {kind.replace('_', ' ')} reminder for interview {interview_id} at "
+            f"next: {kind.value.replace('_', ' ')} reminder for interview {interview_id} at "
             f"{local:%a %d %b %H:%M %Z}"
         )
-
-    def _next_job(self) -> tuple[datetime, str] | None:
-        jobs = [j for j in self._scheduler.get_jobs() if j.next_run_time is not None]
-        if not jobs:
-            return None
-        job = min(jobs, key=lambda j: j.next_run_time)
-        return job.next_run_time, job.id
 
     def _publish(self) -> None:
         status = self._status_text()
@@ -934,7 +958,8 @@ def _state(view: InterviewView) -> str:
 
 
 def _settle_memory() -> None:
-    """Move what start-up built (modules, thousands of jobs) out of the collector's sight.
+    """Move what start-up built (modules, thousands of planned reminders) out of the
+    collector's sight.
 
     They live as long as the daemon; without this, each full collection walks all of them
     again, which is most of what an idle daemon would spend its CPU on.

@@ -21,12 +21,11 @@ if TYPE_CHECKING:
     from followup.places import CountryEntry
     from followup.runstate import DaemonState
     from followup.stats import Figures, Stats
-    from followup.store import ShownReminder
     from followup.store.findings import Finding as MailFinding
     from followup.transfer.exporter import Export
     from followup.transfer.importer import ImportReport, RowReport
     from followup.transfer.spreadsheet import Sheet
-from followup.tracker import Due, HistoryEntry, InterviewView
+from followup.views import Due, HistoryEntry, InterviewView, LastShown
 
 KIND_WORDS = {Kind.EMAIL: "email", Kind.MOVE_ON: "move on"}
 
@@ -116,7 +115,10 @@ class Safe(str):
 
 def text_width(text: str) -> int:
     """Columns ``text`` takes on a terminal: two for a wide (CJK) character, none for a
-    combining mark (``wcwidth``, from the Unicode tables); a control character counts one."""
+    combining mark (``wcwidth``, from the Unicode tables); a control character counts one.
+    Printable ASCII is one column a character, which ``wcwidth`` is not loaded to say."""
+    if text.isascii() and text.isprintable():
+        return len(text)
     from wcwidth import wcswidth
 
     width = wcswidth(text)
@@ -403,7 +405,7 @@ def to_do(kind: Kind | str, company: str) -> str:
 
 
 def status_json(
-    state: DaemonState | None, due: Sequence[Due], last: tuple[ShownReminder, str] | None
+    state: DaemonState | None, due: Sequence[Due], last: LastShown | None
 ) -> dict[str, Any]:
     return {
         "running": state is not None,
@@ -411,10 +413,10 @@ def status_json(
         "since": state.started_at if state else None,
         "next_reminder": due_json(due[0]) if due else None,
         "last_shown": {
-            "interview_id": last[0].interview_id,
-            "company": last[1],
-            "kind": last[0].kind,
-            "shown_at": last[0].shown_at.isoformat(),
+            "interview_id": last.interview_id,
+            "company": last.company,
+            "kind": last.kind,
+            "shown_at": last.shown_at.isoformat(),
         }
         if last
         else None,
@@ -432,7 +434,7 @@ def status_json(
 def status_text(
     state: DaemonState | None,
     due: Sequence[Due],
-    last: tuple[ShownReminder, str] | None,
+    last: LastShown | None,
     config: Config,
     now: datetime,
     *,
@@ -464,8 +466,8 @@ def status_text(
     else:
         upcoming = "none pending"
     if last:
-        shown_at = when(last[0].shown_at.astimezone(zone))
-        recent = f"{to_do(last[0].kind, last[1])} (interview {last[0].interview_id}), {shown_at}"
+        shown_at = when(last.shown_at.astimezone(zone))
+        recent = f"{to_do(last.kind, last.company)} (interview {last.interview_id}), {shown_at}"
     else:
         recent = "none yet"
     lines = [

@@ -11,7 +11,7 @@ import functools
 import heapq
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, fields, replace
 from datetime import date, datetime, timedelta
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, Protocol, cast
@@ -32,12 +32,27 @@ from followup.rules import (
     Status,
     explain,
     next_reminder,
-    showing,
     snooze_day,
 )
 from followup.store import Database, DeletedInterview, Event, Interview, ShownReminder, findings
 from followup.store.database import move_id_sequence
 from followup.store.models import as_dict
+from followup.views import Due as Due
+from followup.views import HistoryEntry as HistoryEntry
+from followup.views import (
+    Intents,
+    LastShown,
+    Ledger,
+    ledger_place,
+    listed_views,
+    pending_dues,
+    pending_only,
+    stored_plan,
+    upcoming_order,
+    view_of,
+)
+from followup.views import InterviewView as InterviewView
+from followup.views import name_key as name_key
 
 if TYPE_CHECKING:
     from followup.mail.matching import OpenInterview
@@ -105,80 +120,6 @@ class Details:
         return {
             f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None
         }
-
-
-@dataclass(frozen=True)
-class InterviewView:
-    """An interview as the user sees it, with its next reminder."""
-
-    id: int
-    company: str
-    role: str | None
-    contact_name: str | None
-    contact_email: str | None
-    interviewed_on: date | None
-    reply_expected_on: date
-    emailed_on: date | None
-    status: Status
-    outcome: str | None
-    country: str | None
-    subdivision: str | None
-    notes: str | None
-    next_reminder: Reminder | None
-    explanation: tuple[str, ...] = ()
-    shown_at: datetime | None = None
-    #: Where the next reminder stands in the ledger (None: no reminder, or not looked up).
-    showing: Showing | None = None
-
-    @property
-    def due_since(self) -> datetime | None:
-        """When the next reminder first came due, once shown and not acted on (aware, the
-        user's zone); ``None`` otherwise."""
-        if self.next_reminder is None or self.showing is None or not self.showing.is_due:
-            return None
-        return self.next_reminder.at
-
-    def shows(self, kind: Kind, at_utc: datetime) -> bool:
-        """Whether a notification for ``kind`` due at ``at_utc`` was for this interview's
-        current reminder: its planned instant or one of its repeats."""
-        r = self.next_reminder
-        if r is None or r.kind is not kind:
-            return False
-        return at_utc == r.at_utc or (self.showing is not None and at_utc in self.showing.instants)
-
-
-@dataclass(frozen=True)
-class Due:
-    """A pending reminder: what ``upcoming`` lists and what the daemon schedules.
-
-    ``at`` (aware, the user's zone) is when it is shown next: the planned instant, or the
-    repeat of one shown and not acted on. Such a one has ``since``, the instant it first
-    came due, and ``shown_at``, when it was last shown (aware UTC). ``again`` is false for
-    one shown already that is not to be shown again (repeats off): ``at`` is then ``since``.
-    """
-
-    interview_id: int
-    company: str
-    kind: Kind
-    at: datetime
-    since: datetime | None = None
-    shown_at: datetime | None = None
-    again: bool = True
-    #: the ledger holds an unconfirmed intent for it: a crash came between writing the
-    #: intent and confirming the notification, so it may have been shown already
-    maybe_shown: bool = False
-
-    @property
-    def is_due(self) -> bool:
-        """Shown and not acted on."""
-        return self.since is not None
-
-
-@dataclass(frozen=True)
-class HistoryEntry:
-    at: datetime
-    kind: str
-    details: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -260,26 +201,28 @@ class Tracker:
     def calendar(self, row: Placed) -> BusinessCalendar:
         place = self.config.place_for(row.country, row.subdivision)
         try:
-            return calendar_for(place)
+            return calendar_for(place, cache=self.config.cache_dir)
         except ConfigError as exc:
             if place == self.config.calendar.place:
                 raise ConfigError(f"{self.config.path}: {exc.message}") from None
             raise
 
     def plan(self, row: Plannable) -> Reminder | None:
+        """The next reminder of ``row`` under today's settings; ``None`` for a closed
+        interview (whose place is then never looked up)."""
+        if not Status(row.status).is_open:
+            return None
         stage = Stage(Status(row.status), row.reply_expected_on, row.emailed_on, row.snoozed_to)
         return next_reminder(stage, self.config.rules, self.calendar(row), self.config.timing)
 
     def showing(self, reminder: Reminder, shown: Mapping[datetime, datetime] | None) -> Showing:
         """Where ``reminder`` stands, given its interview's ledger entries of its kind (see
         :func:`followup.rules.showing`); repeats are counted in the user's own calendar."""
-        if not shown:
-            return Showing(reminder.at_utc)
-        return showing(
+        return ledger_place(
             reminder,
             shown,
             self.config.notify.repeat_after_business_days,
-            self.calendar(_HOME),
+            lambda: self.calendar(_HOME),
             self.config.timing,
         )
 
@@ -304,12 +247,7 @@ class Tracker:
         """The stored plan when it was made with today's settings, else a fresh one."""
         if row.plan_key != self.config.plan_key:
             return self.plan(row)
-        if row.next_kind is None or row.next_at is None:
-            return None
-        at = row.next_at.astimezone(self.config.calendar.zone)
-        start = row.emailed_on if row.next_kind == Kind.MOVE_ON else row.reply_expected_on
-        # Explanations are always made from a fresh plan; a cached one needs no ``due``.
-        return Reminder(Kind(row.next_kind), at.date(), at, start or at.date(), at.date())
+        return stored_plan(row, self.config.calendar.zone)
 
     def refresh_plans(self) -> int:
         """Re-plan every open interview planned with other settings; returns how many."""
@@ -340,7 +278,7 @@ class Tracker:
             if reminder is not None:
                 ledger = _ledger(s, [row.id])
                 place = self.showing(reminder, ledger.get((row.id, reminder.kind.value)))
-            return self._view(row, reminder, lines, shown, place)
+            return view_of(row, reminder, lines, shown, place)
 
     def interviews(
         self,
@@ -363,26 +301,12 @@ class Tracker:
             held = findings.held(s)
             ledger = _ledger(s)
             rows = list(s.execute(query))
-        needle = name_key(company) if company is not None else None
-        views = []
-        for row in rows:
-            if needle is not None and needle not in name_key(row.company):
-                continue
-            reminder = None if row.id in held else self._cached_plan(row)
-            place = None
-            if reminder is not None:
-                place = self.showing(reminder, ledger.get((row.id, reminder.kind.value)))
-            views.append(self._view(row, reminder, showing=place))
-        return views
+        return listed_views(rows, held, ledger, self._cached_plan, self.showing, company)
 
     def upcoming(self) -> list[Due]:
         """Every reminder not acted on: those shown already and still due first (longest
         due first), then the others, soonest first."""
-        due = [d for d, _view in self.pending_for(include_done=True)]
-        return sorted(
-            due,
-            key=lambda d: (not d.is_due, d.since if d.since else d.at, d.at, d.interview_id),
-        )
+        return upcoming_order([d for d, _view in self.pending_for(include_done=True)])
 
     def history(self, interview_id: int) -> list[HistoryEntry]:
         with self.db.reading() as s:
@@ -810,15 +734,21 @@ class Tracker:
             rows = s.execute(text("SELECT id, updated_at FROM interviews"))
             return {int(i): str(stamp) for i, stamp in rows}
 
-    def last_shown(self) -> tuple[ShownReminder, str] | None:
+    def last_shown(self) -> LastShown | None:
+        """The reminder entered in the ledger last (an intent too), or None."""
         with self.db.reading() as s:
             found = s.execute(
-                select(ShownReminder, Interview.company)
+                select(
+                    ShownReminder.interview_id,
+                    ShownReminder.kind,
+                    ShownReminder.shown_at,
+                    Interview.company,
+                )
                 .join(Interview, Interview.id == ShownReminder.interview_id)
                 .order_by(ShownReminder.shown_at.desc(), ShownReminder.id.desc())
                 .limit(1)
             ).first()
-            return (found[0], found[1]) if found else None
+            return LastShown(found[0], found[1], found[2], found[3]) if found else None
 
     def pending_for(
         self,
@@ -832,8 +762,30 @@ class Tracker:
         instant, or, once shown and not acted on, at its next repeat. ``include_done`` adds
         the ones shown and not to be shown again (repeats off), which stay due. A showing
         whose ledger row is an unconfirmed intent is pending too, marked ``maybe_shown``."""
+        rows, held, ledger, intents = self._pending_rows(ids, until)
+        return pending_dues(
+            rows,
+            held,
+            ledger,
+            intents,
+            self._cached_plan,
+            self.showing,
+            self.config.calendar.zone,
+            until,
+            include_done=include_done,
+        )
+
+    def pending(self, ids: Sequence[int] | None = None) -> list[Due]:
+        """:meth:`pending_for` without the interviews' views: what the daemon plans from."""
+        rows, held, ledger, intents = self._pending_rows(ids, None)
+        return pending_only(
+            rows, held, ledger, intents, self._cached_plan, self.showing, self.config.calendar.zone
+        )
+
+    def _pending_rows(
+        self, ids: Sequence[int] | None, until: datetime | None
+    ) -> tuple[Sequence[Row[Any]], set[int], Ledger, Intents]:
         key = self.config.plan_key
-        zone = self.config.calendar.zone
         with self.db.reading() as s:
             query = select(*_LISTED).where(Interview.status.in_(_OPEN))
             if ids is not None:
@@ -843,30 +795,7 @@ class Tracker:
                 stale = (Interview.plan_key != key) | Interview.plan_key.is_(None)
                 query = query.where(stale | (Interview.next_at <= until))
             rows = s.execute(query).all()
-            ledger = _ledger(s, ids)
-            intents = _intents(s, ids)
-            held = findings.held(s, ids)
-        pending = []
-        for row in rows:
-            r = None if row.id in held else self._cached_plan(row)
-            if r is None:
-                continue
-            place = self.showing(r, ledger.get((row.id, r.kind.value)))
-            since = r.at if place.is_due else None
-            if place.next_at is None:
-                if not include_done:
-                    continue
-                due = Due(row.id, row.company, r.kind, r.at, since, place.last_shown_at, False)
-            else:
-                at = place.next_at.astimezone(zone)
-                if until is not None and at > until:
-                    continue
-                maybe = (row.id, r.kind.value, place.next_at) in intents
-                due = Due(
-                    row.id, row.company, r.kind, at, since, place.last_shown_at, maybe_shown=maybe
-                )
-            pending.append((due, self._view(row, r, showing=place)))
-        return pending
+            return rows, findings.held(s, ids), _ledger(s, ids), _intents(s, ids)
 
     # -- helpers -----------------------------------------------------------------------
 
@@ -988,34 +917,6 @@ class Tracker:
         found = self._shown(s, interview_id, reminder.kind, reminder.at_utc)
         return found.shown_at if found else None
 
-    @staticmethod
-    def _view(
-        row: InterviewRow,
-        reminder: Reminder | None,
-        explanation: tuple[str, ...] = (),
-        shown_at: datetime | None = None,
-        showing: Showing | None = None,
-    ) -> InterviewView:
-        return InterviewView(
-            id=row.id,
-            company=row.company,
-            role=row.role,
-            contact_name=row.contact_name,
-            contact_email=row.contact_email,
-            interviewed_on=row.interviewed_on,
-            reply_expected_on=row.reply_expected_on,
-            emailed_on=row.emailed_on,
-            status=Status(row.status),
-            outcome=row.outcome,
-            country=row.country,
-            subdivision=row.subdivision,
-            notes=row.notes,
-            next_reminder=reminder,
-            explanation=explanation,
-            shown_at=shown_at,
-            showing=showing,
-        )
-
 
 def _ledger(
     s: Session, ids: Sequence[int] | None = None
@@ -1074,12 +975,6 @@ def _snooze_before_close(events: Sequence[Event], status: Status) -> date | None
     if snoozed is not None and snoozed[0] == kind.value:
         return snoozed[1]
     return None
-
-
-def name_key(text: str | None) -> str:
-    """One key for every spelling of a name ("Acme  Corp", "ACME corp"); a missing name
-    is an empty one. Imports and statistics tell companies and roles apart by it."""
-    return " ".join((text or "").casefold().split())
 
 
 def _plain_name(value: str | None) -> bool:

@@ -16,8 +16,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
-from email.errors import HeaderParseError
-from email.headerregistry import Address
 
 from followup.errors import UsageError
 
@@ -115,6 +113,9 @@ def check_email(value: str) -> str:
     RFC 5322 parser; raises UsageError for anything else (a display name, angle brackets, a
     second address, a control character)."""
     value = check_text("contact_email", value)
+    from email.errors import HeaderParseError
+    from email.headerregistry import Address
+
     try:
         address = Address(addr_spec=value)
         plain = (

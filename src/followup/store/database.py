@@ -33,7 +33,8 @@ from followup.errors import StoreError
 
 #: The newest migration; the schema check compares against it without importing Alembic,
 #: which costs more start-up time than a listing may take. A test keeps it in step.
-HEAD_REVISION = "0005"
+from followup.store.reading import HEAD_REVISION as HEAD_REVISION
+
 #: How long a command waits for another program's write lock before it gives up.
 BUSY_TIMEOUT_S = 30
 #: The key of the PostgreSQL advisory lock every write transaction takes ("followup" in ASCII).
