@@ -228,3 +228,30 @@ def test_a_sqlite_store_moves_to_postgresql_with_everything(  # type: ignore[no-
 def _ok(result: Result) -> str:
     assert (result.code, result.err) == (0, ""), result
     return result.out
+
+
+@pytest.mark.parametrize(
+    "args, field",
+    [
+        (("add", "A" * 250, "--expect", "2026-11-23"), "company"),
+        (("add", "Acme", "--expect", "2026-11-23", "--role", "R" * 201), "role"),
+        (("edit", "1", "--contact", "C" * 201), "contact"),
+    ],
+)
+def test_a_value_too_long_is_one_error_line_on_either_store_and_changes_nothing(  # type: ignore[no-untyped-def]
+    store_url: str, cli, args: tuple[str, ...], field: str
+) -> None:
+    _ok(cli("add", "Acme", "--expect", "2026-11-23"))
+    before = rows(store_url, "SELECT * FROM interviews ORDER BY id") + rows(
+        store_url, "SELECT * FROM events ORDER BY id"
+    )
+    result = cli(*args)
+    assert result.code == 2
+    assert result.out == ""
+    [line] = result.err.splitlines()
+    assert line.startswith("error: ") and "longer than 200 characters" in line, line
+    assert "Traceback" not in result.err and "varying" not in result.err
+    after = rows(store_url, "SELECT * FROM interviews ORDER BY id") + rows(
+        store_url, "SELECT * FROM events ORDER BY id"
+    )
+    assert after == before
