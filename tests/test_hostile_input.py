@@ -359,8 +359,8 @@ def test_a_newer_schema_in_a_rollback_journal_file_is_refused_without_a_journal_
     ("url", "expected"),
     [
         (
-            "postgresql+psycopg://me:secret@127.0.0.1:1/followup",
-            "error: store.url 'postgresql+psycopg://me:***@127.0.0.1:1/followup' needs the "
+            "postgresql+psycopg://me@127.0.0.1:1/followup",
+            "error: store.url 'postgresql+psycopg://me@127.0.0.1:1/followup' needs the "
             "'psycopg' driver, which is not installed: pip install 'followup[postgres]'",
         ),
         (
