@@ -500,7 +500,13 @@ def cmd_status(app: App) -> None:
     from followup import runstate
 
     state = runstate.running_daemon(os.environ)
-    due, last = app.listing.status()
+    try:
+        due, last = app.listing.status()
+    except ConfigError:
+        # A config the daemon refused to reload: still say that it runs, on the old one.
+        if state is not None:
+            print("\n".join(render.daemon_lines(state, service=False)))
+        raise
 
     def text() -> str:
         from followup.user_service import user_manager_available

@@ -444,15 +444,6 @@ def status_text(
     offered the way to start it that can work here: the user service when a systemd user
     manager runs (``service``), else the XDG autostart entry or ``followup daemon``."""
     zone = config.calendar.zone
-    if state is None and service:
-        daemon = "not running (start it: followup install-service)"
-    elif state is None:
-        daemon = (
-            "not running (no systemd user manager here: followup install-service --autostart "
-            "starts it at login, followup daemon now)"
-        )
-    else:
-        daemon = f"running (pid {state.pid}, since {state.started_at})"
     if due:
         d = due[0]
         upcoming = f"{to_do(d.kind, d.company)} (interview {d.interview_id}), {when(d.at)}"
@@ -470,23 +461,34 @@ def status_text(
         recent = f"{to_do(last.kind, last.company)} (interview {last.interview_id}), {shown_at}"
     else:
         recent = "none yet"
-    lines = [
-        f"daemon:         {daemon}",
-        f"next reminder:  {upcoming}",
-        f"last shown:     {recent}",
-    ]
-    if state and state.last_error:
-        lines.append(f"last error:     {state.last_error} ({state.last_error_at})")
-    if state and state.reload_error:
-        lines.append(
-            f"reload failed:  {state.reload_error} ({state.reload_error_at}); "
-            "running with the previous config"
-        )
+    running, *problems = daemon_lines(state, service=service)
+    lines = [running, f"next reminder:  {upcoming}", f"last shown:     {recent}", *problems]
     if state and state.store_error:
         lines.append(f"store:          {state.store_error}; retrying with backoff")
     if state and config.mail is not None:
         lines.append(f"mailbox:        {mail_status(state)}")
     return "\n".join(lines)
+
+
+def daemon_lines(state: DaemonState | None, *, service: bool) -> list[str]:
+    """Whether the daemon runs, then its last delivery error and a failed reload: what
+    ``followup status`` can say without the config (which may be the thing that is broken)."""
+    if state is None and service:
+        return ["daemon:         not running (start it: followup install-service)"]
+    if state is None:
+        return [
+            "daemon:         not running (no systemd user manager here: followup "
+            "install-service --autostart starts it at login, followup daemon now)"
+        ]
+    lines = [f"daemon:         running (pid {state.pid}, since {state.started_at})"]
+    if state.last_error:
+        lines.append(f"last error:     {state.last_error} ({state.last_error_at})")
+    if state.reload_error:
+        lines.append(
+            f"reload failed:  {state.reload_error} ({state.reload_error_at}); "
+            "running with the previous config"
+        )
+    return lines
 
 
 def mail_status(state: DaemonState) -> str:

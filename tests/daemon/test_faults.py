@@ -160,6 +160,29 @@ def test_a_reload_that_fails_keeps_the_old_config_store_and_jobs_and_says_so(
     assert daemon.log().count("ERROR") == 1
 
 
+def test_status_with_a_config_the_daemon_refused_still_says_the_daemon_runs_on_the_old_one(
+    make_daemon: Callable[..., DaemonProcess], fake_clock: FakeClock
+) -> None:
+    fake_clock.set(datetime(2030, 1, 7, 8, 30, tzinfo=UTC))
+    daemon = make_daemon(config=DBUS_CONFIG)
+    daemon.start().wait_ready()
+    daemon.config_path.write_text(DBUS_CONFIG + "\n[bogus]\n")
+    daemon.send(signal.SIGHUP)
+    daemon.wait_log("config not reloaded, keeping the previous one: ")
+    assert poll_until(lambda: bool(daemon.state().get("reload_error")), 5), daemon.state()
+
+    done = daemon.cli("status")
+
+    assert done.returncode == 1
+    lines = done.stdout.splitlines()
+    assert (
+        lines[0] == f"daemon:         running (pid {daemon.pid}, since 2030-01-07T08:30:00+00:00)"
+    )
+    assert lines[1].startswith("reload failed:  ") and "unknown section [bogus]" in lines[1]
+    assert lines[1].endswith("; running with the previous config")
+    assert done.stderr == f"error: {daemon.config_path}: unknown section [bogus]\n"
+
+
 def test_a_store_locked_longer_than_one_wait_is_waited_out_and_shows_the_reminder_once(
     make_daemon: Callable[..., DaemonProcess],
     fake_clock: FakeClock,
