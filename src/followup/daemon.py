@@ -75,7 +75,7 @@ from followup.business_days import calendar_for
 from followup.config import Config, load
 from followup.errors import DeliveryError, FollowupError, StoreError
 from followup.messages import DueReminder, notes_for
-from followup.notifier import BusSignal, Note, Notifier, make_notifier
+from followup.notifier import BusSignal, Note, Notifier, close_notification, make_notifier
 from followup.rules import Kind, Status, local_instant
 from followup.runstate import DaemonLock, DaemonState
 from followup.sdnotify import SystemdNotifier
@@ -762,15 +762,7 @@ class Daemon:
     def _close(self, notification_id: int, why: str) -> None:
         self.displayed.pop(notification_id, None)
         self.shown.pop(notification_id, None)
-        close = getattr(self.notifier, "close_notification", None)
-        if close is None:
-            return
-        try:
-            close(notification_id)
-        except DeliveryError as exc:
-            log.error("could not close notification %d: %s", notification_id, exc.message)
-            return
-        log.info("closed notification %d: %s", notification_id, why)
+        close_notification(self.notifier, notification_id, why)
 
     # -- buttons -----------------------------------------------------------------------
 

@@ -44,7 +44,7 @@ from followup import messages
 from followup.config import Config, MailSettings
 from followup.errors import DeliveryError, FollowupError, MailError
 from followup.mail.matching import Candidate, OpenInterview
-from followup.notifier import BusSignal, Note, Notifier
+from followup.notifier import BusSignal, Note, Notifier, close_notification
 from followup.runstate import DaemonState
 from followup.store.findings import Finding
 from followup.tracker import Tracker
@@ -489,15 +489,7 @@ class MailWatch:
 
     def _close(self, notification_id: int) -> None:
         self._ask.on_screen.pop(notification_id, None)
-        close = getattr(self.notifier, "close_notification", None)
-        if close is None:
-            return
-        try:
-            close(notification_id)
-        except DeliveryError as exc:
-            log.error("could not close notification %d: %s", notification_id, exc.message)
-            return
-        log.info("closed notification %d: its mail finding was answered", notification_id)
+        close_notification(self.notifier, notification_id, "its mail finding was answered")
 
 
 def _cause(why: str) -> str:

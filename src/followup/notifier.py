@@ -17,6 +17,7 @@ each gap before calling it:
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import subprocess
@@ -34,6 +35,9 @@ SEND_TIMEOUT_S = 10
 #: The ``desktop-entry`` hint: the shipped ``followup.desktop`` (without ``.desktop``, as the
 #: Desktop Notifications specification asks), whence servers take the name and icon.
 DESKTOP_ENTRY = "followup"
+
+
+log = logging.getLogger("followup.daemon")
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,20 @@ class Notifier(Protocol):
         """Take a notification this backend showed off the screen (``CloseNotification``);
         raises DeliveryError when the server cannot be reached."""
         ...
+
+
+def close_notification(notifier: Notifier, notification_id: int, why: str) -> None:
+    """Take ``notification_id`` off the screen (``CloseNotification``) where the backend
+    can (plyer's cannot); log that it did, and why, or the one line of its failure."""
+    close = getattr(notifier, "close_notification", None)
+    if close is None:
+        return
+    try:
+        close(notification_id)
+    except DeliveryError as exc:
+        log.error("could not close notification %d: %s", notification_id, exc.message)
+        return
+    log.info("closed notification %d: %s", notification_id, why)
 
 
 def markup_escape(text: str) -> str:
