@@ -283,12 +283,21 @@ def test_list_filters_by_status_and_company(
     assert [v["id"] for v in listed] == ids
 
 
-def test_list_with_an_unknown_status_names_the_choices(cli: Cli) -> None:
-    result = cli("list", "--status", "heard")
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("heard", "(did you mean 'heard back'?)"),
+        ("waitng", "(did you mean 'waiting'?)"),
+        ("zzz", "(choose from waiting, emailed, heard back, moved on, withdrawn)"),
+    ],
+)
+def test_list_with_an_unknown_status_suggests_one_or_names_the_choices(
+    cli: Cli, typed: str, said: str
+) -> None:
+    result = cli("list", "--status", typed)
     assert (result.code, result.err) == (
         2,
-        "error: argument --status: unknown status 'heard' (choose from waiting, emailed, "
-        "heard back, moved on, withdrawn)\n",
+        f"error: argument --status: unknown status {typed!r} {said}\n",
     )
 
 

@@ -847,8 +847,9 @@ def _read_input(source: str) -> bytes:
 def _status(text: str) -> Status:
     status = Status.from_words(text)
     if status is None:
-        words = ", ".join(s.label for s in Status)
-        raise argparse.ArgumentTypeError(f"unknown status {text!r} (choose from {words})")
+        labels = [s.label for s in Status]
+        listed = did_you_mean(text, labels) or f" (choose from {', '.join(labels)})"
+        raise argparse.ArgumentTypeError(f"unknown status {text!r}{listed}")
     return status
 
 
