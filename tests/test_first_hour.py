@@ -404,3 +404,27 @@ def test_the_manual_page_renders_with_man(tmp_path: Path) -> None:
     assert "followup - Tells you when to email after an interview" in done.stdout
     for command in ("reopen", "completion", "countries"):
         assert command in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "option"),
+    [
+        (("add", "Acme", "--expect", "2026-12-01", "--role", "-lead"), "--role"),
+        (("add", "Acme", "--expect"), "--expect"),
+    ],
+)
+def test_an_option_without_its_value_says_how_to_give_one_that_starts_with_a_dash(
+    cli: Cli, db_path: Path, args: tuple[str, ...], option: str
+) -> None:
+    result = cli(*args)
+    assert (result.code, result.out) == (2, "")
+    assert result.err == (
+        f"error: argument {option}: expected one argument "
+        f"(one that starts with '-' is written {option}=-VALUE)\n"
+    )
+    assert not db_path.exists()
+
+
+def test_a_value_that_starts_with_a_dash_is_taken_after_an_equals_sign(cli: Cli) -> None:
+    ok(cli("add", "Acme", "--expect", "2026-12-01", "--role=-lead"))
+    assert json.loads(ok(cli("show", "1", "--json")))["role"] == "-lead"

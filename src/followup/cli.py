@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -49,6 +50,9 @@ class Parser(argparse.ArgumentParser):
     suggests only from Python 3.14 on)."""
 
     def error(self, message: str) -> NoReturn:
+        option = re.fullmatch(r"argument (--[\w-]+)(?:/-\w)?: expected one argument", message)
+        if option:
+            message += f" (one that starts with '-' is written {option[1]}=-VALUE)"
         raise UsageError(message)
 
     def _check_value(self, action: argparse.Action, value: Any) -> None:
