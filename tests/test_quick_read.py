@@ -25,6 +25,9 @@ from followup.store.findings import NewFinding
 from followup.tracker import Tracker
 from tests.support.specs import Cli
 
+#: The quick path reads SQLite files: every test here makes its own and compares the paths.
+pytestmark = pytest.mark.own_store
+
 #: Sun 29 Nov 2026, 17:00 UTC.
 NOW = datetime(2026, 11, 29, 17, 0, tzinfo=UTC)
 
