@@ -51,22 +51,18 @@ _DRIVERS = {
 }
 
 
-def _sqlite_path(url: str) -> Path | None:
+def sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite ``url``; None for another database or an in-memory one."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
         return None
     return Path(parsed.database).expanduser()
 
 
-def sqlite_file(url: str) -> Path | None:
-    """The file of a SQLite ``url``; None for another database or an in-memory one."""
-    return _sqlite_path(url)
-
-
 def describe_url(url: str) -> str:
     """The store as messages name it: the SQLite file's path, else the URL without its
     password."""
-    path = _sqlite_path(url)
+    path = sqlite_file(url)
     if path is not None:
         return str(path)
     try:
@@ -151,7 +147,7 @@ def fault(
 
 
 def _make_engine(url: str, busy_timeout: float = BUSY_TIMEOUT_S) -> Engine:
-    path = _sqlite_path(url)
+    path = sqlite_file(url)
     try:
         backend = make_url(url).get_backend_name()
     except ArgumentError:
@@ -260,7 +256,7 @@ class Database:
         waits :data:`BUSY_TIMEOUT_S`; the daemon less, then retries with backoff)."""
         self.url = url
         self.busy_timeout = BUSY_TIMEOUT_S if busy_timeout is None else busy_timeout
-        self.path = _sqlite_path(url)
+        self.path = sqlite_file(url)
         self.where = describe_url(url)
         self._checked = False
         if self.path is not None:
