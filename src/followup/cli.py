@@ -522,7 +522,8 @@ def cmd_status(app: App) -> None:
 
 
 def cmd_test_notification(app: App) -> None:
-    from followup.notifier import Note, make_notifier
+    from followup.notify.base import Note
+    from followup.notify.choose import make_notifier
 
     make_notifier(app.config.notify.backend, os.environ).show(
         Note(
