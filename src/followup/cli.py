@@ -376,7 +376,7 @@ def cmd_init(app: App) -> None:
 def cmd_draft(app: App) -> None:
     from pathlib import Path
 
-    from followup import drafting
+    from followup.mail import drafting
 
     view = app.tracker.get(app.args.id, with_explanation=False)
     template = drafting.load_template(
@@ -397,7 +397,7 @@ def cmd_draft(app: App) -> None:
 
 
 def cmd_lint(app: App) -> int:
-    from followup import lint
+    from followup.mail import lint
 
     source = app.args.file
     if source == "-" and sys.stdin.isatty():

@@ -868,7 +868,7 @@ class Daemon:
         takes it, the draft is saved in the data folder and opened as a file; where nothing
         opens that either, the answer names ``followup draft ID`` and the file. Records
         nothing; the answer keeps the other buttons."""
-        from followup import drafting
+        from followup.mail import drafting
 
         app_name = self.config.notify.app_name
         try:

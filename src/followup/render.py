@@ -15,9 +15,9 @@ from followup.validation import visible
 
 if TYPE_CHECKING:
     from followup.config import Config
-    from followup.drafting import Draft
-    from followup.lint import Finding
     from followup.mail.check import CheckResult
+    from followup.mail.drafting import Draft
+    from followup.mail.lint import Finding
     from followup.places import CountryEntry
     from followup.runstate import DaemonState
     from followup.stats import Figures, Stats
