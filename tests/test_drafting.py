@@ -21,7 +21,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import pytest
 
 from followup.config import YouSettings, load
-from followup.drafting import (
+from followup.errors import InvalidChange, UsageError
+from followup.mail.drafting import (
     PLACEHOLDERS,
     Draft,
     Template,
@@ -32,8 +33,7 @@ from followup.drafting import (
     open_mail_client,
     words_day,
 )
-from followup.errors import InvalidChange, UsageError
-from followup.lint import lint, load_rules
+from followup.mail.lint import lint, load_rules
 from followup.rules import Status
 from followup.store import Database
 from followup.tracker import Details, InterviewView, Tracker

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from followup.config import LintPhrase
-from followup.lint import CATEGORIES, Finding, finding_line, lint, load_rules
+from followup.mail.lint import CATEGORIES, Finding, finding_line, lint, load_rules
 
 CORPUS = Path(__file__).parent / "corpus"
 PRESSING = [

@@ -11,10 +11,12 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
-from followup import messages
 from followup.errors import DeliveryError
-from followup.notifier import Note, PlyerNotifier, make_notifier, markup_escape
-from followup.notifier_dbus import DBusNotifier
+from followup.notify import messages
+from followup.notify.base import Note, markup_escape
+from followup.notify.choose import make_notifier
+from followup.notify.dbus_backend import DBusNotifier
+from followup.notify.plyer_backend import PlyerNotifier
 from followup.rules import Kind, Reminder, Status
 from followup.tracker import InterviewView
 from tests.support.specs import day

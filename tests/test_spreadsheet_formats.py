@@ -339,7 +339,7 @@ def test_a_cell_that_would_run_as_a_formula_gets_a_leading_quote(
 
 
 def test_tab_and_carriage_return_starts_are_neutralised_too() -> None:
-    from followup.transfer.spreadsheet import neutralise, unneutralise
+    from followup.transfer.spreadsheet.columns import neutralise, unneutralise
 
     for value in ("\tx", "\rx", "=1", "+1", "-1", "@1"):
         assert neutralise(value) == "'" + value

@@ -15,7 +15,7 @@ from alembic import command
 from sqlalchemy import create_engine, inspect, text
 
 from followup.store import Database, migrate
-from followup.store.database import read_revision
+from followup.store.revision import read_revision
 from tests.conftest import Result
 
 #: Each test runs on both stores through the ``store_url`` fixture: once is enough.

@@ -376,7 +376,7 @@ def cmd_init(app: App) -> None:
 def cmd_draft(app: App) -> None:
     from pathlib import Path
 
-    from followup import drafting
+    from followup.mail import drafting
 
     view = app.tracker.get(app.args.id, with_explanation=False)
     template = drafting.load_template(
@@ -397,7 +397,7 @@ def cmd_draft(app: App) -> None:
 
 
 def cmd_lint(app: App) -> int:
-    from followup import lint
+    from followup.mail import lint
 
     source = app.args.file
     if source == "-" and sys.stdin.isatty():
@@ -522,7 +522,8 @@ def cmd_status(app: App) -> None:
 
 
 def cmd_test_notification(app: App) -> None:
-    from followup.notifier import Note, make_notifier
+    from followup.notify.base import Note
+    from followup.notify.choose import make_notifier
 
     make_notifier(app.config.notify.backend, os.environ).show(
         Note(

@@ -70,12 +70,13 @@ from queue import Empty, SimpleQueue
 from types import FrameType
 from typing import TYPE_CHECKING, Any
 
-from followup import messages
 from followup.business_days import calendar_for
 from followup.config import Config, load
 from followup.errors import DeliveryError, FollowupError, StoreError
-from followup.messages import DueReminder, notes_for
-from followup.notifier import BusSignal, Note, Notifier, close_notification, make_notifier
+from followup.notify import messages
+from followup.notify.base import BusSignal, Note, Notifier, close_notification
+from followup.notify.choose import make_notifier
+from followup.notify.messages import DueReminder, notes_for
 from followup.rules import Kind, Status, local_instant
 from followup.runstate import DaemonLock, DaemonState
 from followup.sdnotify import SystemdNotifier
@@ -867,7 +868,7 @@ class Daemon:
         takes it, the draft is saved in the data folder and opened as a file; where nothing
         opens that either, the answer names ``followup draft ID`` and the file. Records
         nothing; the answer keeps the other buttons."""
-        from followup import drafting
+        from followup.mail import drafting
 
         app_name = self.config.notify.app_name
         try:
@@ -970,7 +971,7 @@ def run(config_path: str | None) -> int:
     for warning in config.warnings:
         log.warning("%s", warning)
     try:
-        from followup.notifier import session_bus_address
+        from followup.notify.base import session_bus_address
 
         session_bus_address(os.environ)
     except DeliveryError as exc:

@@ -40,11 +40,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from queue import Empty, SimpleQueue
 
-from followup import messages
 from followup.config import Config, MailSettings
 from followup.errors import DeliveryError, FollowupError, MailError
 from followup.mail.matching import Candidate, OpenInterview
-from followup.notifier import BusSignal, Note, Notifier, close_notification
+from followup.notify import messages
+from followup.notify.base import BusSignal, Note, Notifier, close_notification
 from followup.runstate import DaemonState
 from followup.store.findings import Finding
 from followup.tracker import Tracker

@@ -15,16 +15,16 @@ from followup.validation import visible
 
 if TYPE_CHECKING:
     from followup.config import Config
-    from followup.drafting import Draft
-    from followup.lint import Finding
     from followup.mail.check import CheckResult
+    from followup.mail.drafting import Draft
+    from followup.mail.lint import Finding
     from followup.places import CountryEntry
     from followup.runstate import DaemonState
     from followup.stats import Figures, Stats
     from followup.store.findings import Finding as MailFinding
     from followup.transfer.exporter import Export
     from followup.transfer.importer import ImportReport, RowReport
-    from followup.transfer.spreadsheet import Sheet
+    from followup.transfer.spreadsheet.sheet import Sheet
 from followup.views import Due, HistoryEntry, InterviewView, LastShown
 
 KIND_WORDS = {Kind.EMAIL: "email", Kind.MOVE_ON: "move on"}
@@ -609,7 +609,7 @@ def _import_row_text(r: RowReport) -> str:
 
 
 def _field_label(name: str) -> str:
-    from followup.transfer.spreadsheet import COLUMN_OF
+    from followup.transfer.spreadsheet.columns import COLUMN_OF
 
     return COLUMN_OF.get(name, name)
 

@@ -22,12 +22,15 @@ import statistics
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from followup.business_days import BusinessCalendar
 from followup.rules import Status
-from followup.tracker import HistoryEntry, Placed, Record, name_key
+from followup.views import HistoryEntry, name_key
+
+if TYPE_CHECKING:
+    from followup.tracker import Placed, Record
 
 #: Outcomes that close an interview, in the order they are shown.
 OUTCOMES = ("offer", "rejected", "other")

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from followup.notifier import DESKTOP_ENTRY
+from followup.notify.base import DESKTOP_ENTRY
 from followup.user_service import unit_text
 from tests.support.daemon import DaemonProcess
 from tests.support.desktop import Xvfb

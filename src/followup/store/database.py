@@ -24,7 +24,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.orm import Session
@@ -34,6 +34,7 @@ from followup.errors import StoreError
 #: The newest migration; the schema check compares against it without importing Alembic,
 #: which costs more start-up time than a listing may take. A test keeps it in step.
 from followup.store.reading import HEAD_REVISION as HEAD_REVISION
+from followup.store.revision import read_revision
 
 #: How long a command waits for another program's write lock before it gives up.
 BUSY_TIMEOUT_S = 30
@@ -208,17 +209,6 @@ def _server_engine(url: str) -> Engine:
             conn.exec_driver_sql(f"NOTIFY {CHANGE_CHANNEL}")
 
     return engine
-
-
-def read_revision(conn: Connection) -> str | None:
-    """The schema's Alembic revision, or None for a database with no schema yet.
-
-    Asks the catalogue whether ``alembic_version`` exists rather than reading it and catching
-    the error: on PostgreSQL a failed statement aborts the whole transaction.
-    """
-    if not inspect(conn).has_table("alembic_version"):
-        return None
-    return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def move_id_sequence(session: Session, table: str) -> None:

@@ -9,14 +9,31 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import Protocol
 
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
+from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 
 from followup.errors import StoreError
-from followup.store.database import HEAD_REVISION, Database, read_revision
+from followup.store.reading import HEAD_REVISION
+from followup.store.revision import read_revision
+
+
+class Migratable(Protocol):
+    """What the migrations need of an open store (:class:`followup.store.Database` is one):
+    its URL and engine, a backup of an SQLite file taken before an upgrade (the backup's
+    path, None for a server database; raises StoreError), and its one message for a database
+    failure."""
+
+    url: str
+    engine: Engine
+
+    def backup(self, now: datetime) -> Path | None: ...
+
+    def fault(self, exc: BaseException) -> StoreError: ...
 
 
 def migrations_dir() -> Path:
@@ -48,7 +65,7 @@ def script_head() -> str | None:
     return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
 
 
-def upgrade(db: Database, *, backup_first: bool, target: str = "head") -> None:
+def upgrade(db: Migratable, *, backup_first: bool, target: str = "head") -> None:
     """Bring the schema to ``target`` inside one write transaction.
 
     The write lock is taken first and the revision read again under it, so that two
@@ -61,7 +78,7 @@ def upgrade(db: Database, *, backup_first: bool, target: str = "head") -> None:
         raise db.fault(exc) from None
 
 
-def _upgrade(db: Database, *, backup_first: bool, target: str) -> None:
+def _upgrade(db: Migratable, *, backup_first: bool, target: str) -> None:
     cfg = alembic_config(db.url)
     with db.engine.execution_options(immediate=True).connect() as conn, conn.begin():
         current = read_revision(conn)

@@ -50,7 +50,7 @@ def export(tracker: Tracker, fmt: str, now: datetime) -> Export:
         from followup.transfer.backup import dump
 
         return Export(dump(records, now), fmt, len(records), "interviews")
-    from followup.transfer.spreadsheet import render_csv
+    from followup.transfer.spreadsheet.writing import render_csv
 
     return Export(
         render_csv(records, tracker.config.calendar.zone), fmt, len(records), "interviews"

@@ -29,7 +29,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Alarm, Calendar, Event, Timezone
 
-from followup.messages import reminder_body, reminder_title
+from followup.notify.messages import reminder_body, reminder_title
 from followup.rules import Kind, Reminder, RuleSettings, Status, long_day
 from followup.tracker import InterviewView, Record, Tombstone, Tracker
 

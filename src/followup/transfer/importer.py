@@ -1,9 +1,10 @@
 """Imports: a backup (JSON) or a spreadsheet (CSV) into the store, all of it or nothing.
 
-The file is read and checked whole first (:mod:`.backup`, :mod:`.spreadsheet`); then, in one
-transaction, it is matched against what is stored and written (or, in a dry run, only
-matched). An interview is the same as a stored one when its company, role and expected date
-are: company and role compared without case or extra spaces, a missing role as empty.
+The file is read and checked whole first (:mod:`.backup`, :mod:`.spreadsheet.reading`);
+then, in one transaction, it is matched against what is stored and written (or, in a dry
+run, only matched). An interview is the same as a stored one when its company, role and
+expected date are: company and role compared without case or extra spaces, a missing role
+as empty.
 """
 
 from __future__ import annotations
@@ -27,14 +28,9 @@ from followup.tracker import (
     name_key,
 )
 from followup.transfer import backup
-from followup.transfer.spreadsheet import (
-    COLUMN_OF,
-    STATUS_WORDS,
-    Sheet,
-    SheetRow,
-    read_sheet,
-    row_fields,
-)
+from followup.transfer.spreadsheet.columns import COLUMN_OF, STATUS_WORDS
+from followup.transfer.spreadsheet.reading import read_sheet
+from followup.transfer.spreadsheet.sheet import Sheet, SheetRow, row_fields
 
 FORMATS = ("json", "csv")
 STDIN = "<stdin>"

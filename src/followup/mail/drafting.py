@@ -35,7 +35,7 @@ Empty values leave no trace: a line that holds only placeholders and comes out e
 dropped, runs of spaces become one, a space left before punctuation goes, and blank lines
 never pile up. So with no signature the draft ends at the name.
 
-The built-in templates are files in the package (``followup/templates/*.txt``). A file of
+The built-in templates are files in the package (``followup/mail/templates/*.txt``). A file of
 the same name in ``$XDG_CONFIG_HOME/followup/templates/`` replaces a built-in one, and an
 explicit path (``--template PATH``) replaces both. A user template that names an unknown
 placeholder, lacks the Subject line or misuses ``$`` is a :class:`UsageError` naming the
@@ -64,8 +64,8 @@ from followup.config import YouSettings, xdg_dir
 from followup.errors import InvalidChange, UsageError
 from followup.rules import Status
 from followup.running import communicate_within
-from followup.tracker import InterviewView
 from followup.validation import one_line
+from followup.views import InterviewView
 
 #: What stands for the sender's name when ``[you] name`` is not set: visible, so that a
 #: draft is never sent unsigned by mistake.
@@ -142,7 +142,7 @@ class Template:
 
 def builtin_templates() -> list[str]:
     """The file names of the built-in templates, e.g. ``["follow_up.txt"]``."""
-    folder = resources.files("followup") / "templates"
+    folder = resources.files("followup.mail") / "templates"
     return sorted(p.name for p in folder.iterdir() if p.name.endswith(".txt"))
 
 
@@ -160,7 +160,7 @@ def load_template(
         if override.is_file():
             path = override
     if path is None:
-        builtin = resources.files("followup") / "templates" / name
+        builtin = resources.files("followup.mail") / "templates" / name
         if not builtin.is_file():
             raise UsageError(
                 f"no built-in template {name!r} (choose from {', '.join(builtin_templates())})"

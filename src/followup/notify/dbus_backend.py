@@ -46,7 +46,7 @@ from jeepney.bus_messages import message_bus
 from jeepney.io.threading import DBusConnection, ReceiveStopped, open_dbus_connection
 
 from followup.errors import DeliveryError
-from followup.notifier import (
+from followup.notify.base import (
     DESKTOP_ENTRY,
     NOTIFICATIONS,
     BusSignal,

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from followup.notifier import Note
+from followup.notify.base import Note
 from followup.rules import Kind, RuleSettings, long_day, short_day
-from followup.store.findings import Finding
-from followup.tracker import Due, InterviewView
+from followup.views import Due, InterviewView
+
+if TYPE_CHECKING:
+    from followup.store.findings import Finding
 
 MAX_NAME = 60
 MAX_BODY = 600

@@ -1,0 +1,109 @@
+"""What every notification backend shares: the note shown, the contract a backend keeps, the
+signals the desktop sends back, and where the session bus is.
+
+The daemon records a reminder as shown only when :meth:`Notifier.show` returns; every way a
+notification can fail to appear must therefore raise :class:`DeliveryError`, with the cause
+and the fix.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import MutableMapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from followup.errors import DeliveryError
+
+NOTIFICATIONS = "org.freedesktop.Notifications"
+#: The ``desktop-entry`` hint: the shipped ``followup.desktop`` (without ``.desktop``, as the
+#: Desktop Notifications specification asks), whence servers take the name and icon.
+DESKTOP_ENTRY = "followup"
+
+
+log = logging.getLogger("followup.daemon")
+
+
+@dataclass(frozen=True)
+class Note:
+    """One notification: a plain-text title and a plain-text body, already cut to the
+    lengths servers show whole. The backend escapes the body for a server that reads markup
+    (``body-markup``), so the cut never falls inside an entity.
+
+    ``actions`` are (key, label) buttons, shown only by a backend and server that support
+    them; ``replaces_id`` is the id of a notification this one replaces (0: none).
+    """
+
+    title: str
+    body: str
+    app_name: str = "followup"
+    actions: tuple[tuple[str, str], ...] = ()
+    replaces_id: int = 0
+
+
+class Notifier(Protocol):
+    """Shows notifications. ``show`` returns only once the notification was handed to the
+    desktop's notification server, and raises :class:`DeliveryError` otherwise; it returns
+    the server's id for the notification when the backend learns it (None otherwise).
+
+    ``capabilities`` are the server's (``GetCapabilities``): a backend that cannot show
+    buttons returns none, so the texts name the commands instead.
+    """
+
+    def show(self, note: Note) -> int | None: ...
+
+    def capabilities(self) -> frozenset[str]: ...
+
+    def close_notification(self, notification_id: int) -> None:
+        """Take a notification this backend showed off the screen (``CloseNotification``);
+        raises DeliveryError when the server cannot be reached."""
+        ...
+
+
+@dataclass(frozen=True)
+class BusSignal:
+    """``ActionInvoked`` (``action`` is the key) or ``NotificationClosed`` (``action`` None)
+    for notification ``notification_id``."""
+
+    notification_id: int
+    action: str | None
+
+
+def close_notification(notifier: Notifier, notification_id: int, why: str) -> None:
+    """Take ``notification_id`` off the screen (``CloseNotification``) where the backend
+    can (plyer's cannot); log that it did, and why, or the one line of its failure."""
+    close = getattr(notifier, "close_notification", None)
+    if close is None:
+        return
+    try:
+        close(notification_id)
+    except DeliveryError as exc:
+        log.error("could not close notification %d: %s", notification_id, exc.message)
+        return
+    log.info("closed notification %d: %s", notification_id, why)
+
+
+def markup_escape(text: str) -> str:
+    """``text`` for a server that reads the body as markup (the specification's subset of
+    HTML): ``&``, ``<`` and ``>`` become entities, so a name like ``AT&T`` shows as written."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def session_bus_address(env: MutableMapping[str, str]) -> str:
+    """The session bus address, falling back to ``$XDG_RUNTIME_DIR/bus`` and remembering it
+    in ``env`` so that child processes (notify-send) find the same bus.
+
+    Raises DeliveryError when there is no session bus to be found.
+    """
+    address = env.get("DBUS_SESSION_BUS_ADDRESS")
+    if address:
+        return address
+    runtime = env.get("XDG_RUNTIME_DIR")
+    if runtime and Path(runtime, "bus").is_socket():
+        env["DBUS_SESSION_BUS_ADDRESS"] = f"unix:path={runtime}/bus"
+        return env["DBUS_SESSION_BUS_ADDRESS"]
+    raise DeliveryError(
+        "no D-Bus session bus: DBUS_SESSION_BUS_ADDRESS is unset and there is no "
+        "$XDG_RUNTIME_DIR/bus (run inside a desktop session)"
+    )
