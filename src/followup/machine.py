@@ -20,8 +20,6 @@ import contextlib
 import json
 import os
 import re
-import socket
-import tempfile
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -81,6 +79,7 @@ def this_machine(env: Mapping[str, str]) -> Machine:
     found = known(env)
     if found is not None:
         return found
+    import tempfile
     import uuid
 
     path = machine_file(env)
@@ -106,6 +105,8 @@ def this_machine(env: Mapping[str, str]) -> Machine:
 def host_name() -> str:
     """The host name as a machine's first name: its control characters dropped, at most
     :data:`MAX_NAME` characters, ``this machine`` when there is none."""
+    import socket
+
     name = "".join(c for c in socket.gethostname() if unicodedata.category(c) != "Cc")
     return name.strip()[:MAX_NAME] or "this machine"
 
