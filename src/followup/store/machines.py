@@ -14,7 +14,6 @@ transaction as its first ledger row.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import ColumnElement, func, or_, select
@@ -98,8 +97,4 @@ def newest_showings(s: Session) -> list[MachineShown]:
         .where(c.rank == 1)
         .order_by(c.shown_at.desc(), c.machine_id)
     )
-    out = []
-    for machine_id, name, interview_id, kind, shown_at, company in s.execute(query):
-        at: datetime = shown_at
-        out.append(MachineShown(machine_id, name, interview_id, kind, at, company))
-    return out
+    return [MachineShown(*row) for row in s.execute(query)]
