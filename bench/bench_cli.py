@@ -13,12 +13,19 @@ bytecode cache is on for every command, as it is for a user.
 Also: `followup list` with 10,000 interviews, and the time to plan the next reminder of
 10,000 to 100,000 interviews.
 
-Run: .venv/bin/python bench/bench_cli.py [--rounds 15] [--no-peers]
+PostgreSQL: `list`, `upcoming`, `status`, `show` and `add` over 20 interviews in a database
+of a throwaway cluster on this machine (``tests/support/postgres.py``'s PostgresCluster,
+reached over TCP on 127.0.0.1), in the same rounds. Their CPU time is the command's own: the
+server's work is another process's (another machine's, in real use), so the median wall time
+is printed beside every figure.
+
+Run: .venv/bin/python bench/bench_cli.py [--rounds 15] [--no-peers] [--no-postgres]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import random
 import resource
@@ -41,24 +48,34 @@ from followup.rules import RuleSettings, Stage, Status, Timing, next_reminder
 from followup.store import Database, Interview
 from followup.tracker import Tracker
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.support.postgres import PostgresCluster
+
 ROUNDS = 15
 PEERS = ("todoman", "khal")
 Commands = dict[str, tuple[list[str], dict[str, str]]]
 
 
-def cpu_rounds(commands: Commands, rounds: int) -> dict[str, float]:
-    """Median CPU seconds of each command over ``rounds`` interleaved rounds, after one
-    warm-up run of each (which also writes the bytecode cache)."""
+def cpu_rounds(commands: Commands, rounds: int) -> dict[str, tuple[float, float]]:
+    """Median CPU seconds and median wall seconds of each command over ``rounds``
+    interleaved rounds, after one warm-up run of each (which also writes the bytecode
+    cache)."""
     for cmd, env in commands.values():
         subprocess.run(cmd, env=env, check=True, capture_output=True)
     times: dict[str, list[float]] = {name: [] for name in commands}
+    walls: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(rounds):
         for name, (cmd, env) in commands.items():
             before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            started = time.perf_counter()
             subprocess.run(cmd, env=env, check=True, capture_output=True)
+            walls[name].append(time.perf_counter() - started)
             after = resource.getrusage(resource.RUSAGE_CHILDREN)
             times[name].append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
-    return {name: statistics.median(t) for name, t in times.items()}
+    return {
+        name: (statistics.median(times[name]), statistics.median(walls[name])) for name in commands
+    }
 
 
 def home_env(tmp: str, **extra: str) -> dict[str, str]:
@@ -154,9 +171,22 @@ def peer_home(tmp: str, count: int = 20) -> dict[str, str]:
     return dict(home_env(tmp), LANG="C.UTF-8")
 
 
-def cli_rows(rounds: int, peers: bool) -> list[tuple[str, float]]:
+def postgres_home(tmp: str, url: str) -> dict[str, str]:
+    """A home like :func:`home_env`'s whose config puts the store at ``url``."""
+    config = Path(tmp) / "c/followup/config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text(f'[store]\nurl = "{url}"\n')
+    return home_env(tmp, TZ="America/New_York")
+
+
+def cli_rows(rounds: int, peers: bool, postgres: bool) -> list[tuple[str, tuple[float, float]]]:
     followup = str(Path(sys.executable).with_name("followup"))
-    with tempfile.TemporaryDirectory() as tmp, tempfile.TemporaryDirectory() as big:
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        tempfile.TemporaryDirectory() as big,
+        tempfile.TemporaryDirectory() as pg_tmp,
+        contextlib.ExitStack() as servers,
+    ):
         env = home_env(tmp, TZ="America/New_York")
         fill(env, 20, first=date.today() - timedelta(days=10))
         big_env = home_env(big, TZ="America/New_York")
@@ -176,6 +206,18 @@ def cli_rows(rounds: int, peers: bool) -> list[tuple[str, float]]:
             env,
         )
         commands["followup list (10,000 interviews)"] = ([followup, "list"], big_env)
+        if postgres:
+            cluster = servers.enter_context(PostgresCluster())
+            pg_env = postgres_home(pg_tmp, cluster.create_database())
+            fill(pg_env, 20, first=date.today() - timedelta(days=10))
+            for args in (["list"], ["upcoming"], ["status"], ["show", "1"]):
+                name = f"followup {' '.join(args)} (20, PostgreSQL)"
+                commands[name] = ([followup, *args], pg_env)
+            expect = (date.today() + timedelta(days=3)).isoformat()
+            commands["followup add (20+, PostgreSQL)"] = (
+                [followup, "add", "Bench", "--expect", expect],
+                pg_env,
+            )
         with tempfile.TemporaryDirectory() as peer_tmp:
             venv = peers_venv(Path(peer_tmp)) if peers else None
             if venv is not None:
@@ -214,17 +256,21 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=ROUNDS)
     parser.add_argument("--no-peers", action="store_true", help="leave out todoman and khal")
+    parser.add_argument(
+        "--no-postgres", action="store_true", help="leave out the commands on PostgreSQL"
+    )
     args = parser.parse_args()
-    rows = dict(cli_rows(args.rounds, not args.no_peers))
-    floor = rows["python -c 'import sqlite3'"]
-    orm = rows["python -c 'import sqlalchemy.orm'"]
-    todo = rows.get("todo list (todoman, 20 todos)")
-    print(f"CPU time, median of {args.rounds} interleaved rounds")
+    rows = dict(cli_rows(args.rounds, not args.no_peers, not args.no_postgres))
+    floor = rows["python -c 'import sqlite3'"][0]
+    orm = rows["python -c 'import sqlalchemy.orm'"][0]
+    todo_row = rows.get("todo list (todoman, 20 todos)")
+    todo = todo_row[0] if todo_row else None
+    print(f"CPU time (and wall time), median of {args.rounds} interleaved rounds")
     head = f"{'command':<42} {'ms':>7} {'x sqlite3':>10} {'x sa.orm':>9}"
-    print(head + (f" {'x todo':>7}" if todo else ""))
-    for name, seconds in rows.items():
+    print(head + (f" {'x todo':>7}" if todo else "") + f" {'wall ms':>8}")
+    for name, (seconds, wall) in rows.items():
         line = f"{name:<42} {seconds * 1000:7.1f} {seconds / floor:10.2f} {seconds / orm:9.2f}"
-        print(line + (f" {seconds / todo:7.2f}" if todo else ""))
+        print(line + (f" {seconds / todo:7.2f}" if todo else "") + f" {wall * 1000:8.1f}")
     for name, seconds in planning_rows():
         print(f"{name:<45} {seconds:8.3f} s")
 

@@ -56,7 +56,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def home(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
 ) -> Iterator[Path]:
-    """Every test gets its own config and data folders, a US locale and a fixed zone; with
+    """Every test gets its own config, data and state folders (so its own machine), a US
+    locale and a fixed zone; with
     ``--store postgresql``, the default store is a fresh PostgreSQL database instead of the
     SQLite file in the data folder."""
     home = tmp_path / "home"
@@ -64,6 +65,7 @@ def home(
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local/share"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(home / ".local/state"))
     monkeypatch.setenv("LANG", "en_US.UTF-8")
     monkeypatch.delenv("LC_ALL", raising=False)
     monkeypatch.delenv("LC_TIME", raising=False)

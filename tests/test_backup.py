@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from followup.config import load
+from followup.machine import Machine
 from followup.rules import Kind, Status
 from followup.store import HEAD_REVISION, Database
 from followup.tracker import Details, Tracker
@@ -27,6 +28,8 @@ NY = ZoneInfo("America/New_York")
 #: Fri 2026-11-20 15:00:00.123456 New York: microseconds must survive the round trip.
 T0 = datetime(2026, 11, 20, 15, 0, 0, 123456, tzinfo=NY)
 STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00")
+DESKTOP = Machine("2b7e1516-28ae-4d2a-abf7-158809cf4f3c", "desktop")
+LAPTOP = Machine("6bc1bee2-2e40-49f9-96e9-3d7e117393c1", "Zoë's laptop")
 
 
 def later(hours: float) -> datetime:
@@ -44,7 +47,7 @@ def tracker(db_path: Path) -> Iterator[Tracker]:
 @pytest.fixture
 def history(tracker: Tracker, cli: Cli, tmp_path: Path) -> None:
     """Interviews with events of every kind, unicode, a note with newlines, a snooze and a
-    ledger row."""
+    ledger row from before machines were told apart, and one showing on two machines."""
     t = tracker
     t.add(
         Details(
@@ -63,6 +66,11 @@ def history(tracker: Tracker, cli: Cli, tmp_path: Path) -> None:
     t.edit(1, Details(role="Staff Ingénieure ✓"), later(1))
     t.snooze(1, 3, later(2))
     t.record_shown([(1, Kind.EMAIL, datetime(2026, 11, 25, 14, 0, tzinfo=UTC))], later(3))
+    for machine, hours in ((DESKTOP, 3.1), (LAPTOP, 3.2)):
+        mine = Tracker(t.config, t.db, machine)
+        mine.record_shown(
+            [(1, Kind.EMAIL, datetime(2026, 11, 26, 14, 0, tzinfo=UTC))], later(hours)
+        )
     t.add(Details(company="Beta", reply_expected_on=date(2026, 11, 16)), later(4))
     t.emailed(2, date(2026, 11, 18), later(5))
     t.edit(1, Details(contact_name="Zoë Ærø-Lund"), later(5.5))  # histories interleave
@@ -78,11 +86,11 @@ def history(tracker: Tracker, cli: Cli, tmp_path: Path) -> None:
 
 
 def tables(path: Path) -> dict[str, list[tuple[Any, ...]]]:
-    """The three tables' rows, row ids included."""
+    """The four tables' rows, row ids included."""
     with closing(sqlite3.connect(path)) as conn:
         return {
             table: conn.execute(f"SELECT * FROM {table} ORDER BY id").fetchall()
-            for table in ("interviews", "events", "shown_reminders")
+            for table in ("interviews", "events", "shown_reminders", "machines")
         }
 
 
@@ -163,6 +171,34 @@ def test_the_backup_holds_every_column_the_history_and_the_ledger(
     }
 
 
+def test_the_ledger_in_the_backup_names_the_machine_that_showed_each_reminder(
+    tracker: Tracker, cli: Cli
+) -> None:
+    tracker.add(Details(company="Acme", reply_expected_on=date(2026, 11, 23)), T0)
+    tracker.record_shown([(1, Kind.EMAIL, datetime(2026, 11, 27, 14, 0, tzinfo=UTC))], later(138))
+    on_desktop = Tracker(tracker.config, tracker.db, DESKTOP)
+    on_desktop.record_shown(
+        [(1, Kind.EMAIL, datetime(2026, 11, 30, 14, 0, tzinfo=UTC))], later(210)
+    )
+
+    [acme] = json.loads(ok(cli("export")))["interviews"]
+
+    assert acme["shown_reminders"] == [
+        {
+            "kind": "email",
+            "due_at": "2026-11-27T14:00:00.000000+00:00",
+            "shown_at": "2026-11-26T14:00:00.123456+00:00",
+        },
+        {
+            "kind": "email",
+            "due_at": "2026-11-30T14:00:00.000000+00:00",
+            "shown_at": "2026-11-29T14:00:00.123456+00:00",
+            "machine_id": "2b7e1516-28ae-4d2a-abf7-158809cf4f3c",
+            "machine": "desktop",
+        },
+    ]
+
+
 def test_an_empty_store_gives_an_empty_backup(cli: Cli) -> None:
     assert without_stamp(ok(cli("export"))) == {
         "followup_backup": 1,
@@ -204,7 +240,8 @@ def test_a_backup_restores_into_an_empty_store_exactly(
         "withdrawn",
         "imported",
     }
-    assert len(restored["shown_reminders"]) == 1
+    assert len(restored["shown_reminders"]) == 3
+    assert restored["machines"] == [(DESKTOP.id, DESKTOP.name), (LAPTOP.id, LAPTOP.name)]
 
 
 @pytest.mark.usefixtures("history")
@@ -381,6 +418,11 @@ def test_a_backup_read_from_standard_input_is_known_by_its_brace(
 # -- damaged backups ------------------------------------------------------------------------
 
 GOOD = interview(1, "Acme", "2026-11-23")
+LEDGER_ROW = {
+    "kind": "email",
+    "due_at": "2026-11-27T14:00:00Z",
+    "shown_at": "2026-11-27T14:00:01Z",
+}
 
 
 @pytest.mark.parametrize(
@@ -522,6 +564,27 @@ GOOD = interview(1, "Acme", "2026-11-23")
             ),
             "interviews[1].shown_reminders[1]: the same reminder is in the ledger twice",
             id="ledger row twice",
+        ),
+        pytest.param(
+            interview(2, "Beta", "2026-11-24", shown_reminders=[LEDGER_ROW | {"machine_id": "pc"}]),
+            "interviews[1].shown_reminders[0].machine_id: must be a machine's uuid, not 'pc'",
+            id="ledger machine id",
+        ),
+        pytest.param(
+            interview(2, "Beta", "2026-11-24", shown_reminders=[LEDGER_ROW | {"machine": "pc"}]),
+            "interviews[1].shown_reminders[0].machine: a machine's name needs its machine_id",
+            id="ledger machine name without id",
+        ),
+        pytest.param(
+            interview(
+                2,
+                "Beta",
+                "2026-11-24",
+                shown_reminders=[LEDGER_ROW | {"machine_id": DESKTOP.id, "machine": " "}],
+            ),
+            "interviews[1].shown_reminders[0].machine: must be a machine's name (1 to 100 "
+            "characters), not ' '",
+            id="ledger machine name blank",
         ),
     ],
 )

@@ -4,13 +4,18 @@ byte for byte, and leaves every case it does not answer to that path.
 
 The store holds every status and both kinds of reminder, interviews counted in other
 places, a reminder shown and not acted on (due since, with its repeat), one shown with an
-unconfirmed ledger intent ("maybe shown"), and one held by a reply found in the mail. The
+unconfirmed ledger intent ("maybe shown"), and one held by a reply found in the mail; of
+the reminders shown, some were shown before machines were told apart (they count on every
+machine), one on this machine and one on another machine only (still to be shown here). The
 user's zone is New York (the clocks go back on Sun 1 Nov 2026 and forward on Sun 14 Mar
 2027), Berlin (back on Sun 25 Oct 2026, forward on Sun 28 Mar 2027) or Kolkata (no DST).
 """
 
 from __future__ import annotations
 
+import json
+import os
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -20,6 +25,7 @@ from pathlib import Path
 import pytest
 
 from followup.config import load
+from followup.machine import Machine, this_machine
 from followup.store import Database, reading
 from followup.store.findings import NewFinding
 from followup.tracker import Tracker
@@ -30,6 +36,8 @@ pytestmark = pytest.mark.own_store
 
 #: Sun 29 Nov 2026, 17:00 UTC.
 NOW = datetime(2026, 11, 29, 17, 0, tzinfo=UTC)
+#: Another machine on the same store.
+LAPTOP = Machine("6bc1bee2-2e40-49f9-96e9-3d7e117393c1", "laptop")
 
 #: (arguments of add, then what is done to it)
 STORE = [
@@ -87,6 +95,14 @@ def full_store(request: pytest.FixtureRequest, cli: Cli, config_file: Path) -> I
             tracker.record_intent(entry, datetime(2026, 11, 24, 14, 0, 3, tzinfo=UTC))
             if confirm:
                 tracker.confirm_shown(entry, datetime(2026, 11, 24, 14, 0, 5, tzinfo=UTC))
+        here = Tracker(config, db, this_machine(os.environ))
+        laptop = Tracker(config, db, LAPTOP)
+        for mine, interview_id in ((here, 3), (laptop, 10)):
+            r = mine.get(interview_id).next_reminder
+            assert r is not None
+            entry = [(interview_id, r.kind, r.at_utc)]
+            mine.record_intent(entry, datetime(2026, 11, 25, 14, 0, interview_id, tzinfo=UTC))
+            mine.confirm_shown(entry, datetime(2026, 11, 25, 14, 0, interview_id, tzinfo=UTC))
         reply = NewFinding(
             9, "reply", "<r1@held.example>", "INBOX", date(2026, 11, 25), "hr@held.example",
             ("me@example.com",), "Re: interview",
@@ -156,6 +172,13 @@ def test_the_store_holds_what_the_comparison_needs(cli: Cli) -> None:
         db.close()
     assert pending[8].maybe_shown and not pending[7].maybe_shown
     assert pending[7].is_due
+    here = json.loads(ok(cli("upcoming", "--json")))
+    assert [d["due"] for d in here if d["interview_id"] in (3, 10)] == [True, False]
+    shown_on = json.loads(ok(cli("status", "--json")))["shown_on"]
+    assert [(m["machine"], m["this_machine"], m["company"]) for m in shown_on] == [
+        ("laptop", False, "Snoozed Co"),
+        (socket.gethostname(), True, "Emailed Co"),
+    ]
 
 
 @pytest.mark.usefixtures("full_store")

@@ -25,6 +25,7 @@ from followup.validation import IMPORT_MAX_BYTES, MAX_ID, shown, too_large, visi
 
 if TYPE_CHECKING:
     from followup.listing import Listing
+    from followup.machine import Machine
     from followup.tracker import Details, Tracker
 
 WRITES = frozenset(
@@ -117,11 +118,18 @@ class App:
         return config
 
     @cached_property
+    def machine(self) -> Machine | None:
+        """This machine, when it has an id (its daemon made one); reading commands make none."""
+        from followup.machine import known
+
+        return known(os.environ)
+
+    @cached_property
     def tracker(self) -> Tracker:
         from followup.store import Database
         from followup.tracker import Tracker
 
-        return Tracker(self.config, Database(self.config.store_url))
+        return Tracker(self.config, Database(self.config.store_url), self.machine)
 
     def close(self) -> None:
         """Close the store's connections, if a command opened it."""
@@ -134,7 +142,7 @@ class App:
         only when the quick path cannot answer."""
         from followup.listing import Listing
 
-        return Listing(self.config, lambda: self.tracker)
+        return Listing(self.config, lambda: self.tracker, self.machine.id if self.machine else None)
 
     @property
     def today(self) -> date:
@@ -505,20 +513,23 @@ def cmd_status(app: App) -> None:
 
     state = runstate.running_daemon(os.environ)
     try:
-        due, last = app.listing.status()
+        due, last, shown_on = app.listing.status()
     except ConfigError:
         # A config the daemon refused to reload: still say that it runs, on the old one.
         if state is not None:
             print("\n".join(render.daemon_lines(state, service=False)))
         raise
+    here = app.machine.id if app.machine else None
 
     def text() -> str:
         from followup.user_service import user_manager_available
 
         service = state is None and user_manager_available()
-        return render.status_text(state, due, last, app.config, app.now, service=service)
+        return render.status_text(
+            state, due, last, app.config, app.now, service=service, shown_on=shown_on, here=here
+        )
 
-    app.emit(text, lambda: render.status_json(state, due, last))
+    app.emit(text, lambda: render.status_json(state, due, last, shown_on, here))
 
 
 def cmd_test_notification(app: App) -> None:

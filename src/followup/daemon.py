@@ -39,6 +39,11 @@ replaced by a summary of those. Showing a reminder closes an older one of the sa
 interview. The ids live in memory only: after a restart the notifications an earlier run
 showed are unknown and stay until the user dismisses them.
 
+Several machines on one store (PostgreSQL): each machine's daemon shows a reminder once,
+whichever other machine showed it (the ledger is per machine, :mod:`followup.machine`);
+a change made on another machine arrives as the store's change notice and is re-planned
+like any other, so acting on any machine closes the reminder on every one.
+
 "Draft email": the draft goes to the mail client as a ``mailto:`` link; where nothing takes
 it, it is saved in the data folder and opened as a file, and where nothing opens that either,
 the notification names the command and the file. A link is never shown.
@@ -73,6 +78,7 @@ from typing import TYPE_CHECKING, Any
 from followup.business_days import calendar_for
 from followup.config import Config, load
 from followup.errors import DeliveryError, FollowupError, StoreError
+from followup.machine import this_machine
 from followup.notify import messages
 from followup.notify.base import BusSignal, Note, Notifier, close_notification
 from followup.notify.choose import make_notifier
@@ -183,6 +189,8 @@ class Daemon:
         self.unconfirmed: dict[Key, datetime] = {}
         self._store_failures = 0
         self._store_retry_at: float | None = None
+        #: this machine: its ledger is its own (every machine shows each reminder once)
+        self.machine = this_machine(self.env)
         self._open(config)
         self._wake_r, self._wake_w = socket.socketpair()
         self._wake_r.setblocking(False)
@@ -195,7 +203,7 @@ class Daemon:
     def _open(self, config: Config) -> None:
         self.config = config
         self.db = Database(config.store_url, busy_timeout=STORE_BUSY_S)
-        self.tracker = Tracker(config, self.db)
+        self.tracker = Tracker(config, self.db, self.machine)
         self._feed: Feed | None = None
         self._watch = watch_store(self.db)
 
@@ -503,7 +511,7 @@ class Daemon:
             config = load(self.config_path, self.env)
             calendar_for(config.calendar.place, cache=config.cache_dir)
             db = Database(config.store_url, busy_timeout=STORE_BUSY_S)
-            tracker = Tracker(config, db)
+            tracker = Tracker(config, db, self.machine)
             refreshed = tracker.refresh_plans()
             watch = watch_store(db)
         except Exception as exc:

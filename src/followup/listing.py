@@ -22,6 +22,7 @@ from followup.views import (
     Due,
     InterviewView,
     LastShown,
+    MachineShown,
     ledger_place,
     listed_views,
     pending_dues,
@@ -35,11 +36,15 @@ if TYPE_CHECKING:
 
 class Listing:
     """Answers what the listing commands show, as the tracker would; ``tracker`` is
-    called only when the quick path cannot answer."""
+    called only when the quick path cannot answer. ``machine_id`` is the id of the machine
+    whose ledger counts (the tracker's; None for a machine that never showed a reminder)."""
 
-    def __init__(self, config: Config, tracker: Callable[[], Tracker]) -> None:
+    def __init__(
+        self, config: Config, tracker: Callable[[], Tracker], machine_id: str | None = None
+    ) -> None:
         self.config = config
         self._tracker = tracker
+        self.machine_id = machine_id
 
     def interviews(
         self,
@@ -60,14 +65,22 @@ class Listing:
 
     def upcoming(self) -> list[Due]:
         """See :meth:`followup.tracker.Tracker.upcoming`."""
-        return self.status()[0]
-
-    def status(self) -> tuple[list[Due], LastShown | None]:
-        """What ``followup status`` shows: :meth:`upcoming` and the last showing."""
         snap = self._snapshot()
         if snap is None:
+            return self._tracker().upcoming()
+        return self._upcoming(snap)
+
+    def status(self) -> tuple[list[Due], LastShown | None, list[MachineShown]]:
+        """What ``followup status`` shows: :meth:`upcoming`, the last showing, and each
+        machine's last showing (:meth:`followup.tracker.Tracker.machines_shown`)."""
+        snap = self._snapshot(shown_on=True)
+        if snap is None:
             tracker = self._tracker()
-            return tracker.upcoming(), tracker.last_shown()
+            return tracker.upcoming(), tracker.last_shown(), tracker.machines_shown()
+        last = LastShown(*snap.last) if snap.last else None
+        return self._upcoming(snap), last, [MachineShown(*m) for m in snap.shown_on]
+
+    def _upcoming(self, snap: reading.Snapshot) -> list[Due]:
         pending = pending_dues(
             snap.rows,
             snap.held,
@@ -78,17 +91,18 @@ class Listing:
             self.config.calendar.zone,
             include_done=True,
         )
-        last = LastShown(*snap.last) if snap.last else None
-        return upcoming_order([d for d, _view in pending]), last
+        return upcoming_order([d for d, _view in pending])
 
     def _snapshot(
-        self, *, include_closed: bool = False, status: str | None = None
+        self, *, include_closed: bool = False, status: str | None = None, shown_on: bool = False
     ) -> reading.Snapshot | None:
         return reading.snapshot(
             self.config.store_url,
             self.config.plan_key,
+            machine_id=self.machine_id,
             include_closed=include_closed,
             status=status,
+            shown_on=shown_on,
         )
 
     def _plan(self, row: reading.Row) -> Reminder | None:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from followup.dates import ORDER_WORDS, PAST_PROMISE_WARNING_DAYS
+from followup.machine import SHORT_ID
 from followup.rules import Kind, Reminder, RuleSettings, long_day
 from followup.validation import visible
 
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
     from followup.transfer.exporter import Export
     from followup.transfer.importer import ImportReport, RowReport
     from followup.transfer.spreadsheet.sheet import Sheet
-from followup.views import Due, HistoryEntry, InterviewView, LastShown
+from followup.views import Due, HistoryEntry, InterviewView, LastShown, MachineShown
 
 KIND_WORDS = {Kind.EMAIL: "email", Kind.MOVE_ON: "move on"}
 
@@ -405,8 +406,14 @@ def to_do(kind: Kind | str, company: str) -> str:
 
 
 def status_json(
-    state: DaemonState | None, due: Sequence[Due], last: LastShown | None
+    state: DaemonState | None,
+    due: Sequence[Due],
+    last: LastShown | None,
+    shown_on: Sequence[MachineShown] = (),
+    here: str | None = None,
 ) -> dict[str, Any]:
+    """``status --json``; ``shown_on`` is each machine's last showing, newest first, and
+    ``here`` this machine's id (None when it never showed a reminder)."""
     return {
         "running": state is not None,
         "pid": state.pid if state else None,
@@ -420,6 +427,18 @@ def status_json(
         }
         if last
         else None,
+        "shown_on": [
+            {
+                "machine_id": m.machine_id,
+                "machine": m.machine_name,
+                "this_machine": m.machine_id == here,
+                "interview_id": m.interview_id,
+                "company": m.company,
+                "kind": m.kind,
+                "shown_at": m.shown_at.isoformat(),
+            }
+            for m in shown_on
+        ],
         "last_error": state.last_error if state else None,
         "last_error_at": state.last_error_at if state else None,
         "reload_error": state.reload_error if state else None,
@@ -439,10 +458,14 @@ def status_text(
     now: datetime,
     *,
     service: bool = True,
+    shown_on: Sequence[MachineShown] = (),
+    here: str | None = None,
 ) -> str:
-    """The daemon, the next reminder and the last one shown. A daemon not running is
-    offered the way to start it that can work here: the user service when a systemd user
-    manager runs (``service``), else the XDG autostart entry or ``followup daemon``."""
+    """The daemon, the next reminder and the last one shown, then the machines that showed
+    reminders (``shown_on``, each with its last one; ``here`` is this machine's id, marked).
+    A daemon not running is offered the way to start it that can work here: the user
+    service when a systemd user manager runs (``service``), else the XDG autostart entry or
+    ``followup daemon``."""
     zone = config.calendar.zone
     if due:
         d = due[0]
@@ -462,12 +485,27 @@ def status_text(
     else:
         recent = "none yet"
     running, *problems = daemon_lines(state, service=service)
-    lines = [running, f"next reminder:  {upcoming}", f"last shown:     {recent}", *problems]
+    lines = [running, f"next reminder:  {upcoming}", f"last shown:     {recent}"]
+    lines += shown_on_lines(shown_on, here, zone)
+    lines += problems
     if state and state.store_error:
         lines.append(f"store:          {state.store_error}; retrying with backoff")
     if state and config.mail is not None:
         lines.append(f"mailbox:        {mail_status(state)}")
     return "\n".join(lines)
+
+
+def shown_on_lines(shown_on: Sequence[MachineShown], here: str | None, zone: ZoneInfo) -> list[str]:
+    """``shown on:`` and one line per machine: its name, short id (marked when it is this
+    machine) and the reminder it showed last, with when; nothing when none showed any."""
+    lines = []
+    for i, m in enumerate(shown_on):
+        label = "shown on:" if i == 0 else ""
+        mark = ", this machine" if m.machine_id == here else ""
+        machine = f"{m.machine_name} ({m.machine_id[:SHORT_ID]}{mark})"
+        what = f"{to_do(m.kind, m.company)} (interview {m.interview_id})"
+        lines.append(f"{label:<16}{machine}: {what}, {when(m.shown_at.astimezone(zone))}")
+    return lines
 
 
 def daemon_lines(state: DaemonState | None, *, service: bool) -> list[str]:

@@ -35,6 +35,7 @@ from followup.rules import (
     snooze_day,
 )
 from followup.store import Database, DeletedInterview, Event, Interview, ShownReminder, findings
+from followup.store import machines as machine_rows
 from followup.store.database import move_id_sequence
 from followup.store.models import as_dict
 from followup.views import Due as Due
@@ -43,6 +44,7 @@ from followup.views import (
     Intents,
     LastShown,
     Ledger,
+    MachineShown,
     ledger_place,
     listed_views,
     pending_dues,
@@ -55,6 +57,7 @@ from followup.views import InterviewView as InterviewView
 from followup.views import name_key as name_key
 
 if TYPE_CHECKING:
+    from followup.machine import Machine
     from followup.mail.matching import OpenInterview
 
 #: How long a deleted interview's events stay in the calendar feed as cancelled, for
@@ -124,11 +127,15 @@ class Details:
 
 @dataclass(frozen=True)
 class ShownEntry:
-    """One reminder in the ledger: shown once, never again."""
+    """One reminder in the ledger: shown once on a machine, never again there. A row
+    without a machine (``machine_id`` None, from before machines were told apart) counts
+    as shown on every machine; ``machine_name`` is the machine's name, when it has one."""
 
     kind: str
     due_at: datetime
     shown_at: datetime
+    machine_id: str | None = None
+    machine_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -192,9 +199,15 @@ _HOME = _Columns({"country": None, "subdivision": None})
 
 
 class Tracker:
-    def __init__(self, config: Config, db: Database) -> None:
+    def __init__(self, config: Config, db: Database, machine: Machine | None = None) -> None:
+        """``machine``: the machine whose ledger is read and written (see
+        :mod:`followup.machine`); each machine shows a reminder once. ``None``: a machine
+        that has shown nothing under an id, which sees only the rows from before machines
+        were told apart (and writes such rows)."""
         self.config = config
         self.db = db
+        self.machine = machine
+        self._machine_id = machine.id if machine is not None else None
 
     # -- planning --------------------------------------------------------------------
 
@@ -276,7 +289,7 @@ class Tracker:
                 )
             place = None
             if reminder is not None:
-                ledger = _ledger(s, [row.id])
+                ledger = _ledger(s, self._machine_id, [row.id])
                 place = self.showing(reminder, ledger.get((row.id, reminder.kind.value)))
             return view_of(row, reminder, lines, shown, place)
 
@@ -299,7 +312,7 @@ class Tracker:
             elif not include_closed:
                 query = query.where(Interview.status.in_(_OPEN))
             held = findings.held(s)
-            ledger = _ledger(s)
+            ledger = _ledger(s, self._machine_id)
             rows = list(s.execute(query))
         return listed_views(rows, held, ledger, self._cached_plan, self.showing, company)
 
@@ -328,9 +341,12 @@ class Tracker:
                     HistoryEntry(e.at, e.kind, json.loads(e.details) if e.details else {})
                 )
             shown: dict[int, list[ShownEntry]] = {}
+            names = machine_rows.names(s)
             for r in s.scalars(select(ShownReminder).order_by(ShownReminder.id)):
                 shown.setdefault(r.interview_id, []).append(
-                    ShownEntry(r.kind, r.due_at, r.shown_at)
+                    ShownEntry(
+                        r.kind, r.due_at, r.shown_at, r.machine_id, names.get(r.machine_id or "")
+                    )
                 )
             return [
                 Record(
@@ -582,6 +598,7 @@ class Tracker:
                         "kind": r.kind,
                         "due_at": r.due_at,
                         "shown_at": r.shown_at,
+                        "machine_id": r.machine_id,
                     }
                     for r in record.shown
                 ]
@@ -598,6 +615,15 @@ class Tracker:
                 .values(**change.columns, **self.plan_columns(_Columns(merged)))
             )
             events.append(_event_row(change.interview_id, change.event))
+        machine_rows.add_named(
+            s,
+            [
+                (r.machine_id, r.machine_name)
+                for record in batch.added
+                for r in record.shown
+                if r.machine_id is not None
+            ],
+        )
         for table, rows in ((Interview, interviews), (Event, events), (ShownReminder, shown)):
             if rows:
                 s.execute(insert(cast(Table, table.__table__)), rows)
@@ -688,6 +714,7 @@ class Tracker:
         """The notification server accepted these reminders: their ledger rows become
         ``shown`` (rows that are missing are entered so). Raises StoreError."""
         with self.db.writing() as s:
+            machine_rows.register(s, self.machine)
             for interview_id, kind, due_at in reminders:
                 row = self._shown(s, interview_id, kind, due_at)
                 if row is not None:
@@ -706,6 +733,7 @@ class Tracker:
                         ShownReminder.kind == kind.value,
                         ShownReminder.due_at == due_at,
                         ShownReminder.state == "intent",
+                        machine_rows.seen_by(self._machine_id),
                     )
                 )
 
@@ -713,18 +741,23 @@ class Tracker:
         self, reminders: Iterable[tuple[int, Kind, datetime]], now: datetime, state: str
     ) -> None:
         with self.db.writing() as s:
+            machine_rows.register(s, self.machine)
             for interview_id, kind, due_at in reminders:
                 if s.get(Interview, interview_id) is None:
                     continue
                 if self._shown(s, interview_id, kind, due_at) is None:
                     s.add(self._ledger_row(interview_id, kind, due_at, now, state))
 
-    @staticmethod
     def _ledger_row(
-        interview_id: int, kind: Kind, due_at: datetime, now: datetime, state: str
+        self, interview_id: int, kind: Kind, due_at: datetime, now: datetime, state: str
     ) -> ShownReminder:
         return ShownReminder(
-            interview_id=interview_id, kind=kind.value, due_at=due_at, shown_at=now, state=state
+            interview_id=interview_id,
+            kind=kind.value,
+            due_at=due_at,
+            shown_at=now,
+            state=state,
+            machine_id=self._machine_id,
         )
 
     def fingerprints(self) -> dict[int, str]:
@@ -749,6 +782,12 @@ class Tracker:
                 .limit(1)
             ).first()
             return LastShown(found[0], found[1], found[2], found[3]) if found else None
+
+    def machines_shown(self) -> list[MachineShown]:
+        """Each machine that showed a reminder, with the one it showed last, newest first
+        (see :func:`followup.store.machines.newest_showings`)."""
+        with self.db.reading() as s:
+            return machine_rows.newest_showings(s)
 
     def pending_for(
         self,
@@ -795,7 +834,8 @@ class Tracker:
                 stale = (Interview.plan_key != key) | Interview.plan_key.is_(None)
                 query = query.where(stale | (Interview.next_at <= until))
             rows = s.execute(query).all()
-            return rows, findings.held(s, ids), _ledger(s, ids), _intents(s, ids)
+            mine = self._machine_id
+            return rows, findings.held(s, ids), _ledger(s, mine, ids), _intents(s, mine, ids)
 
     # -- helpers -----------------------------------------------------------------------
 
@@ -899,13 +939,17 @@ class Tracker:
             )
         )
 
-    @staticmethod
-    def _shown(s: Session, interview_id: int, kind: Kind, due_at: datetime) -> ShownReminder | None:
+    def _shown(
+        self, s: Session, interview_id: int, kind: Kind, due_at: datetime
+    ) -> ShownReminder | None:
+        """This machine's ledger row of a showing (or one from before machines were told
+        apart), or None."""
         return s.scalars(
             select(ShownReminder).where(
                 ShownReminder.interview_id == interview_id,
                 ShownReminder.kind == kind.value,
                 ShownReminder.due_at == due_at,
+                machine_rows.seen_by(self._machine_id),
             )
         ).first()
 
@@ -919,27 +963,32 @@ class Tracker:
 
 
 def _ledger(
-    s: Session, ids: Sequence[int] | None = None
+    s: Session, machine_id: str | None, ids: Sequence[int] | None = None
 ) -> dict[tuple[int, str], dict[datetime, datetime]]:
-    """The confirmed ledger of open interviews (all, or ``ids``): (interview id, kind) ->
-    due instant -> shown instant (aware UTC)."""
+    """The confirmed ledger of open interviews (all, or ``ids``) as ``machine_id`` sees it
+    (see :func:`followup.store.machines.seen_by`): (interview id, kind) -> due instant ->
+    shown instant (aware UTC)."""
     ledger: dict[tuple[int, str], dict[datetime, datetime]] = {}
-    for interview_id, kind, due_at, shown_at in _ledger_rows(s, ids, "shown"):
+    for interview_id, kind, due_at, shown_at in _ledger_rows(s, machine_id, ids, "shown"):
         ledger.setdefault((interview_id, kind), {})[due_at] = shown_at
     return ledger
 
 
-def _intents(s: Session, ids: Sequence[int] | None = None) -> set[tuple[int, str, datetime]]:
-    """The unconfirmed intents of open interviews (all, or ``ids``): (interview id, kind,
-    due instant in aware UTC) of each showing that may or may not have reached the screen."""
-    return {(i, kind, due) for i, kind, due, _shown in _ledger_rows(s, ids, "intent")}
+def _intents(
+    s: Session, machine_id: str | None, ids: Sequence[int] | None = None
+) -> set[tuple[int, str, datetime]]:
+    """The unconfirmed intents of open interviews (all, or ``ids``) as ``machine_id`` sees
+    them: (interview id, kind, due instant in aware UTC) of each showing that may or may not
+    have reached the screen."""
+    rows = _ledger_rows(s, machine_id, ids, "intent")
+    return {(i, kind, due) for i, kind, due, _shown in rows}
 
 
 def _ledger_rows(
-    s: Session, ids: Sequence[int] | None, state: str
+    s: Session, machine_id: str | None, ids: Sequence[int] | None, state: str
 ) -> list[tuple[int, str, datetime, datetime]]:
     """(interview id, kind, due instant, shown instant) of the ledger rows in ``state`` of
-    open interviews (all, or ``ids``)."""
+    open interviews (all, or ``ids``) that count for ``machine_id``."""
     query = (
         select(
             ShownReminder.interview_id,
@@ -948,7 +997,11 @@ def _ledger_rows(
             ShownReminder.shown_at,
         )
         .join(Interview, Interview.id == ShownReminder.interview_id)
-        .where(Interview.status.in_(_OPEN), ShownReminder.state == state)
+        .where(
+            Interview.status.in_(_OPEN),
+            ShownReminder.state == state,
+            machine_rows.seen_by(machine_id),
+        )
     )
     if ids is not None:
         query = query.where(Interview.id.in_(ids))

@@ -149,6 +149,20 @@ class LastShown:
     company: str
 
 
+@dataclass(frozen=True)
+class MachineShown:
+    """A machine that showed reminders (see :mod:`followup.machine`) and the reminder it
+    entered in the ledger last, whatever its state (``shown_at`` aware UTC), with that
+    interview's company: a line of ``followup status``."""
+
+    machine_id: str
+    machine_name: str
+    interview_id: int
+    kind: str
+    shown_at: datetime
+    company: str
+
+
 def name_key(text: str | None) -> str:
     """One key for every spelling of a name ("Acme  Corp", "ACME corp"); a missing name
     is an empty one. Imports and statistics tell companies and roles apart by it."""

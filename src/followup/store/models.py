@@ -1,5 +1,5 @@
-"""The tables: interviews, their append-only history, the ledger of shown reminders, and
-the tombstones of deleted interviews.
+"""The tables: interviews, their append-only history, the ledger of shown reminders and the
+machines that showed them, and the tombstones of deleted interviews.
 
 The schema itself is made only by the Alembic migrations in ``migrations/``; these classes
 describe it for queries and must match the newest migration (a test compares them).
@@ -16,6 +16,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Integer,
+    PrimaryKeyConstraint,
     String,
     Text,
     TypeDecorator,
@@ -86,12 +87,28 @@ class Event(Base):
     details: Mapped[str | None] = mapped_column(Text)
 
 
+class Machine(Base):
+    """A machine that showed reminders (see :mod:`followup.machine`): its id, made once in
+    its state folder, and the name ``followup status`` shows (its file's, as of the last
+    reminder it showed)."""
+
+    __tablename__ = "machines"
+    __table_args__ = (PrimaryKeyConstraint("id", name="pk_machines"),)
+
+    id: Mapped[str] = mapped_column(String(36))
+    name: Mapped[str] = mapped_column(String(100))
+
+
 class ShownReminder(Base):
-    """The ledger: one row per reminder shown, so that none is ever shown twice."""
+    """The ledger: one row per reminder shown on a machine, so that no machine shows one
+    twice. A row without a machine (``machine_id`` NULL, from before machines were told
+    apart) counts as shown on every machine."""
 
     __tablename__ = "shown_reminders"
     __table_args__ = (
-        UniqueConstraint("interview_id", "kind", "due_at"),
+        UniqueConstraint(
+            "interview_id", "kind", "due_at", "machine_id", name="uq_shown_reminders_showing"
+        ),
         CheckConstraint("state IN ('intent', 'shown')", name="ck_shown_reminders_state"),
     )
 
@@ -105,6 +122,9 @@ class ShownReminder(Base):
     #: ``intent``: written just before ``Notify`` (maybe shown, after a crash);
     #: ``shown``: the notification server accepted it.
     state: Mapped[str] = mapped_column(String(10), server_default="shown", default="shown")
+    machine_id: Mapped[str | None] = mapped_column(
+        ForeignKey("machines.id", name="fk_shown_reminders_machine_id_machines")
+    )
 
 
 class DeletedInterview(Base):

@@ -23,7 +23,7 @@ from pathlib import Path
 
 #: The newest migration; a file at another revision is left to the SQLAlchemy path (which
 #: upgrades it or refuses it). ``tests/test_migrations.py`` keeps it equal to the scripts'.
-HEAD_REVISION = "0005"
+HEAD_REVISION = "0006"
 #: How long a read waits for a lock (WAL readers are not blocked by a writer).
 READ_TIMEOUT_S = 30.0
 _OPEN = ("waiting", "emailed")
@@ -63,9 +63,11 @@ class Snapshot:
 
     ``rows``: interviews in id order (open ones, all, or those of one status); ``held``:
     interviews with a pending reply finding; ``ledger``: confirmed showings of open
-    interviews, (id, kind) -> due instant -> shown instant; ``intents``: unconfirmed ones,
-    (id, kind, due instant); ``last``: the newest ledger row of any state as (interview id,
-    kind, shown instant, company), or None. Instants are aware UTC.
+    interviews that count for this machine, (id, kind) -> due instant -> shown instant;
+    ``intents``: unconfirmed ones, (id, kind, due instant); ``last``: the newest ledger row
+    of any state and machine as (interview id, kind, shown instant, company), or None;
+    ``shown_on``: when asked for, each machine's newest ledger row as (machine id, machine
+    name, interview id, kind, shown instant, company), newest first. Instants are aware UTC.
     """
 
     rows: list[Row]
@@ -73,6 +75,7 @@ class Snapshot:
     ledger: dict[tuple[int, str], dict[datetime, datetime]]
     intents: set[tuple[int, str, datetime]]
     last: tuple[int, str, datetime, str] | None
+    shown_on: list[tuple[str, str, int, str, datetime, str]]
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -89,10 +92,18 @@ def sqlite_path(url: str) -> Path | None:
 
 
 def snapshot(
-    url: str, plan_key: str, *, include_closed: bool = False, status: str | None = None
+    url: str,
+    plan_key: str,
+    *,
+    machine_id: str | None = None,
+    include_closed: bool = False,
+    status: str | None = None,
+    shown_on: bool = False,
 ) -> Snapshot | None:
     """The rows of ``followup list`` (open ones; all with ``include_closed``; only those of
-    ``status`` when given) with the held set, the ledger and the last showing; ``None``
+    ``status`` when given) with the held set, the ledger as the machine ``machine_id`` sees
+    it (its own rows and those from before machines were told apart; for None only the
+    latter), the last showing and, with ``shown_on``, each machine's last showing; ``None``
     whenever the SQLAlchemy path must answer instead (see the module's docstring)."""
     path = sqlite_path(url)
     if path is None or not path.is_file():
@@ -103,7 +114,7 @@ def snapshot(
         return None
     try:
         conn.execute("BEGIN")
-        return _read(conn, plan_key, include_closed, status)
+        return _read(conn, plan_key, machine_id, include_closed, status, shown_on)
     except (sqlite3.Error, ValueError, TypeError):
         return None
     finally:
@@ -111,7 +122,12 @@ def snapshot(
 
 
 def _read(
-    conn: sqlite3.Connection, plan_key: str, include_closed: bool, status: str | None
+    conn: sqlite3.Connection,
+    plan_key: str,
+    machine_id: str | None,
+    include_closed: bool,
+    status: str | None,
+    shown_on: bool,
 ) -> Snapshot | None:
     revision = conn.execute("SELECT version_num FROM alembic_version").fetchall()
     if revision != [(HEAD_REVISION,)]:
@@ -144,8 +160,9 @@ def _read(
     intents: set[tuple[int, str, datetime]] = set()
     for interview_id, kind, due_at, shown_at, state in conn.execute(
         "SELECT s.interview_id, s.kind, s.due_at, s.shown_at, s.state FROM shown_reminders s "
-        "JOIN interviews i ON i.id = s.interview_id WHERE i.status IN (?, ?)",
-        _OPEN,
+        "JOIN interviews i ON i.id = s.interview_id WHERE i.status IN (?, ?) "
+        "AND (s.machine_id IS NULL OR s.machine_id = ?)",
+        (*_OPEN, machine_id),
     ):
         due = _instant(due_at)
         if state == "shown":
@@ -159,7 +176,25 @@ def _read(
     last = None
     if newest is not None:
         last = (int(newest[0]), str(newest[1]), _instant(newest[2]), str(newest[3]))
-    return Snapshot(rows, held, ledger, intents, last)
+    machines = []
+    if shown_on:
+        for m, name, interview_id, kind, shown_at, company in conn.execute(_SHOWN_ON):
+            machines.append(
+                (str(m), str(name), int(interview_id), str(kind), _instant(shown_at), str(company))
+            )
+    return Snapshot(rows, held, ledger, intents, last, machines)
+
+
+#: Each machine's newest ledger row (see :func:`followup.store.machines.newest_showings`).
+_SHOWN_ON = (
+    "SELECT machine_id, name, interview_id, kind, shown_at, company FROM ("
+    "SELECT s.machine_id AS machine_id, m.name AS name, s.interview_id AS interview_id, "
+    "s.kind AS kind, s.shown_at AS shown_at, i.company AS company, row_number() OVER "
+    "(PARTITION BY s.machine_id ORDER BY s.shown_at DESC, s.id DESC) AS rank "
+    "FROM shown_reminders s JOIN machines m ON m.id = s.machine_id "
+    "JOIN interviews i ON i.id = s.interview_id) AS ranked "
+    "WHERE rank = 1 ORDER BY shown_at DESC, machine_id"
+)
 
 
 def _row(v: tuple[object, ...]) -> Row:

@@ -1,6 +1,9 @@
 """JSON backups: every interview whole (its columns, its history and its reminder ledger), so
 that a restore into an empty store gives back exactly the same data.
 
+A ledger row names the machine that showed the reminder (``machine_id`` and ``machine``,
+its name) when it has one; a row without them counts as shown on every machine.
+
 The file is one object: ``{"followup_backup": 1, "schema": ..., "exported_at": ...,
 "interviews": [...]}``. ``followup_backup`` is the version of this layout, which a reader
 must know; ``schema`` names the database revision it came from, for the curious. The plan
@@ -20,6 +23,7 @@ from typing import Any
 
 from followup import validation
 from followup.errors import UsageError
+from followup.machine import MAX_NAME
 from followup.rules import Kind, Status
 from followup.store import HEAD_REVISION
 from followup.tracker import (
@@ -43,6 +47,7 @@ _DAYS = ("interviewed_on", "reply_expected_on", "emailed_on", "snoozed_to")
 _STAMPS = ("created_at", "updated_at")
 _REQUIRED = frozenset({"id", "company", "reply_expected_on", "status", *_STAMPS})
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_MACHINE_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 def dump(records: Sequence[Record], now: datetime) -> bytes:
@@ -75,10 +80,17 @@ def _interview(record: Record) -> dict[str, Any]:
     out["events"] = [
         {"at": stamp(e.at), "kind": e.kind, "details": dict(e.details)} for e in record.events
     ]
-    out["shown_reminders"] = [
-        {"kind": r.kind, "due_at": stamp(r.due_at), "shown_at": stamp(r.shown_at)}
-        for r in record.shown
-    ]
+    out["shown_reminders"] = [_showing(r) for r in record.shown]
+    return out
+
+
+def _showing(entry: ShownEntry) -> dict[str, Any]:
+    """A ledger row; the machine that showed it only when there is one (a row without one
+    counts on every machine, and reads back so)."""
+    out = {"kind": entry.kind, "due_at": stamp(entry.due_at), "shown_at": stamp(entry.shown_at)}
+    if entry.machine_id is not None:
+        out["machine_id"] = entry.machine_id
+        out["machine"] = entry.machine_name or entry.machine_id[:8]
     return out
 
 
@@ -213,16 +225,44 @@ class _Reader:
         entries: list[ShownEntry] = []
         for i, value in enumerate(values):
             at = f"{where}[{i}]"
-            item = self.object(value, at, ("kind", "due_at", "shown_at"))
+            item = self.object(value, at, ("kind", "due_at", "shown_at", "machine_id", "machine"))
+            machine_id, name = self.machine(item, at)
             entry = ShownEntry(
                 self.choice(item.get("kind"), f"{at}.kind", [k.value for k in Kind]),
                 self.stamp(item.get("due_at"), f"{at}.due_at"),
                 self.stamp(item.get("shown_at"), f"{at}.shown_at"),
+                machine_id,
+                name,
             )
-            if any((e.kind, e.due_at) == (entry.kind, entry.due_at) for e in entries):
+            same = (entry.kind, entry.due_at, entry.machine_id)
+            if any((e.kind, e.due_at, e.machine_id) == same for e in entries):
                 raise self.fail(at, "the same reminder is in the ledger twice")
             entries.append(entry)
         return tuple(entries)
+
+    def machine(self, item: Mapping[str, Any], where: str) -> tuple[str | None, str | None]:
+        """The machine of a ledger row, (id, name), or (None, None) for a row without one;
+        a name needs an id."""
+        machine_id, name = item.get("machine_id"), item.get("machine")
+        if machine_id is None:
+            if name is not None:
+                raise self.fail(f"{where}.machine", "a machine's name needs its machine_id")
+            return None, None
+        if not isinstance(machine_id, str) or not _MACHINE_ID.fullmatch(machine_id):
+            raise self.fail(f"{where}.machine_id", f"must be a machine's uuid, not {machine_id!r}")
+        if name is None:
+            return machine_id, None
+        if (
+            not isinstance(name, str)
+            or not name.strip()
+            or len(name) > MAX_NAME
+            or validation.bad_character(name) is not None
+        ):
+            raise self.fail(
+                f"{where}.machine",
+                f"must be a machine's name (1 to {MAX_NAME} characters), not {name!r}",
+            )
+        return machine_id, name.strip()
 
     def list(self, value: Any, where: str) -> list[Any]:
         if not isinstance(value, list):
