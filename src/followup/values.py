@@ -135,6 +135,9 @@ class Due:
 
 @dataclass(frozen=True)
 class HistoryEntry:
+    """One change to an interview, as its history keeps it: when (aware UTC), what kind
+    (``created``, ``emailed``, ``snoozed``...) and its details (plain JSON values)."""
+
     at: datetime
     kind: str
     details: Mapping[str, Any] = field(default_factory=dict)
@@ -208,6 +211,7 @@ class Details:
     notes: str | None = None
 
     def given(self) -> dict[str, Any]:
+        """The fields given (not None), by name."""
         return {
             f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None
         }

@@ -54,6 +54,8 @@ def view_of(
     shown_at: datetime | None = None,
     showing: Showing | None = None,
 ) -> InterviewView:
+    """The view of a stored row with its next reminder (``None``: closed or held) and what
+    is known of it: how it was counted, when it was shown, where it stands in the ledger."""
     return InterviewView(
         id=row.id,
         company=row.company,
@@ -221,6 +223,8 @@ class Planner:
         self.config = config
 
     def calendar(self, row: Placed) -> BusinessCalendar:
+        """The business calendar of ``row``'s place, else the config's; raises ConfigError
+        (naming the config file when the config's own place cannot be made)."""
         place = self.config.place_for(row.country, row.subdivision)
         try:
             return calendar_for(place, cache=self.config.cache_dir)

@@ -49,6 +49,8 @@ class Tracker(Reader):
     # -- changes -----------------------------------------------------------------------
 
     def add(self, details: Details, now: datetime) -> InterviewView:
+        """A new interview, waiting for their reply by ``details.reply_expected_on``
+        (UsageError when not given), with its first reminder planned."""
         if details.reply_expected_on is None:
             raise UsageError("--expect DATE is required: the day they said they would reply")
         details = self.pin_country(details)
@@ -105,6 +107,8 @@ class Tracker(Reader):
         return self.get(interview_id)
 
     def emailed(self, interview_id: int, on: date, now: datetime) -> InterviewView:
+        """Record the follow-up email sent ``on``: the move-on reminder is planned next, and
+        pending mail findings of a sent email are answered."""
         self.check_day("email", on, None, now)
         with self.db.writing() as s:
             row = self._open_row(s, interview_id, "record an email for")
@@ -193,6 +197,8 @@ class Tracker(Reader):
         return self.get(interview_id)
 
     def snooze(self, interview_id: int, days: int, now: datetime) -> InterviewView:
+        """Put the next reminder off by ``days`` business days (1 to 60, else UsageError)
+        from its day or today, whichever is later."""
         if not 1 <= days <= 60:
             raise UsageError(f"--days {days}: must be between 1 and 60")
         with self.db.writing() as s:
