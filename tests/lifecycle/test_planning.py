@@ -83,7 +83,10 @@ def test_the_plan_cache_holds_the_kind_and_the_utc_instant_under_the_settings_ke
 def test_a_current_plan_cache_is_read_back_and_a_stale_one_is_planned_again(
     planner: Planner,
 ) -> None:
-    cached = {"next_kind": "email", "next_at": datetime(2026, 12, 1, 14, 0, tzinfo=UTC)}
+    cached: dict[str, Any] = {
+        "next_kind": "email",
+        "next_at": datetime(2026, 12, 1, 14, 0, tzinfo=UTC),
+    }
     current = planner.cached_plan(row(plan_key=load().plan_key, **cached))
     stale = planner.cached_plan(row(plan_key="other settings", **cached))
     assert current is not None and stale is not None
