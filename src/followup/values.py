@@ -11,6 +11,7 @@ the lifecycle service. Nothing here imports a database library, reads the clock 
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
@@ -18,8 +19,19 @@ from typing import Any, Protocol
 
 from followup.rules import Kind, Reminder, Showing, Status
 
-#: What ``followup heard --outcome`` accepts, and what a closed interview's outcome may be.
-OUTCOMES = ("offer", "rejected", "next-round", "other")
+
+class Outcome(enum.StrEnum):
+    """What their reply said, as ``followup heard --outcome`` takes it: a closed interview
+    keeps it as its outcome, except ``next-round``, which waits for the next reply."""
+
+    OFFER = "offer"
+    REJECTED = "rejected"
+    NEXT_ROUND = "next-round"
+    OTHER = "other"
+
+
+#: The outcomes' values, in the order help texts and errors list them.
+OUTCOMES = tuple(o.value for o in Outcome)
 #: The plan cache: derived from the other columns and the config, never part of the data.
 PLAN_COLUMNS = ("plan_key", "next_kind", "next_at")
 

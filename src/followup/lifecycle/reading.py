@@ -1,5 +1,7 @@
 """The read side of the lifecycle service: interviews as the user sees them, with their
-next reminders, their history, the reminders pending, and whole records for exports.
+next reminders, their history, the reminders pending, and whole records for exports; and
+the checks of what comes in under the config's settings, which an import makes before it
+writes anything.
 
 Each call reads in one transaction of its own; the plans come from :mod:`planning` (pure),
 the rows from :mod:`followup.store.interviews` and the ledger from
@@ -9,7 +11,7 @@ the rows from :mod:`followup.store.interviews` and the ledger from
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from followup.business_days import BusinessCalendar
@@ -30,6 +32,7 @@ from followup.store import ledger as ledger_rows
 from followup.store.database import Database
 from followup.store.ledger import MachineLedger
 from followup.values import (
+    Details,
     Due,
     HistoryEntry,
     Intents,
@@ -51,10 +54,11 @@ if TYPE_CHECKING:
 
 
 class Reader:
-    """Reads interviews from ``db`` under ``config``'s settings, as ``machine`` sees the
-    ledger (see :class:`followup.store.ledger.MachineLedger`; ``None``: a machine that has
-    shown nothing under an id). Every call raises StoreError when the store cannot be read,
-    and ConfigError when a calendar cannot be made."""
+    """Reads interviews from ``db``, and checks new values, under ``config``'s settings;
+    the ledger as ``machine`` sees it (see :class:`followup.store.ledger.MachineLedger`;
+    ``None``: a machine that has shown nothing under an id). Every call raises StoreError
+    when the store cannot be read, and ConfigError when a calendar cannot be made; the
+    checks raise UsageError (FieldError for a field's value)."""
 
     def __init__(self, config: Config, db: Database, machine: Machine | None = None) -> None:
         self.config = config
@@ -206,6 +210,27 @@ class Reader:
                 ledger_rows.confirmed(s, mine, ids),
                 ledger_rows.intents(s, mine, ids),
             )
+
+    # -- checks (see followup.lifecycle.validation) ----------------------------------------
+
+    def pin_country(self, details: Details) -> Details:
+        """Place codes in their stored spelling, a lone subdivision with the config's country
+        (see :func:`followup.lifecycle.validation.pin_country`)."""
+        return validation.pin_country(details, self.config.calendar.place.country)
+
+    def validate(self, d: Details) -> None:
+        """The checks every stored interview passes; raises FieldError (see
+        :func:`followup.lifecycle.validation.validate`)."""
+        validation.validate(d, self.config.calendar.place.country)
+
+    def check_day(self, what: str, day: date, interviewed: date | None, now: datetime) -> None:
+        """A day something happened (an ``email``, a ``reply``) is neither in the future
+        nor before the interview, nor outside the years followup accepts; raises
+        UsageError naming the day."""
+        validation.check_event_day(what, day, interviewed, self._today(now))
+
+    def _today(self, now: datetime) -> date:
+        return now.astimezone(self.config.calendar.zone).date()
 
     # -- mail findings -------------------------------------------------------------------
 

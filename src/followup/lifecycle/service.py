@@ -20,7 +20,7 @@ from followup.lifecycle.planning import Columns, snooze_before_close
 from followup.lifecycle.reading import Reader, stored_row
 from followup.rules import Kind, Status, snooze_day
 from followup.store import findings, interviews
-from followup.values import OUTCOMES, Batch, Details, InterviewView
+from followup.values import OUTCOMES, Batch, Details, InterviewView, Outcome
 
 if TYPE_CHECKING:
     from followup.store.database import Transaction
@@ -134,9 +134,9 @@ class Tracker(Reader):
         self.check_day("reply", on, None, now)
         if outcome not in OUTCOMES:
             raise UsageError(f"unknown outcome {outcome!r} (choose from {', '.join(OUTCOMES)})")
-        if outcome == "next-round" and expect is None:
+        if outcome == Outcome.NEXT_ROUND and expect is None:
             raise UsageError("--expect DATE is required with --outcome next-round")
-        if outcome != "next-round" and expect is not None:
+        if outcome != Outcome.NEXT_ROUND and expect is not None:
             raise UsageError(f"--expect goes only with --outcome next-round, not {outcome!r}")
         with self.db.writing() as s:
             row = self._open_row(s, interview_id, "record a reply for")
@@ -290,28 +290,7 @@ class Tracker(Reader):
         """The server certainly did not show these: their intents are removed."""
         self.ledger.forget_intent(reminders)
 
-    # -- checks (see followup.lifecycle.validation) ----------------------------------------
-
-    def pin_country(self, details: Details) -> Details:
-        """Place codes in their stored spelling, a lone subdivision with the config's country
-        (see :func:`followup.lifecycle.validation.pin_country`)."""
-        return validation.pin_country(details, self.config.calendar.place.country)
-
-    def validate(self, d: Details) -> None:
-        """The checks every stored interview passes; raises FieldError (see
-        :func:`followup.lifecycle.validation.validate`)."""
-        validation.validate(d, self.config.calendar.place.country)
-
-    def check_day(self, what: str, day: date, interviewed: date | None, now: datetime) -> None:
-        """A day something happened (an ``email``, a ``reply``) is neither in the future
-        nor before the interview, nor outside the years followup accepts; raises
-        UsageError naming the day."""
-        validation.check_event_day(what, day, interviewed, self._today(now))
-
     # -- helpers -----------------------------------------------------------------------
-
-    def _today(self, now: datetime) -> date:
-        return now.astimezone(self.config.calendar.zone).date()
 
     def _open_row(self, s: Transaction, interview_id: int, action: str) -> Interview:
         row = stored_row(s, interview_id)
