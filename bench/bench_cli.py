@@ -44,9 +44,9 @@ from sqlalchemy import Table, insert
 
 from followup.business_days import Place, calendar_for
 from followup.config import load
+from followup.lifecycle.service import Tracker
 from followup.rules import RuleSettings, Stage, Status, Timing, next_reminder
 from followup.store import Database, Interview
-from followup.tracker import Tracker
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 

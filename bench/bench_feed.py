@@ -23,9 +23,10 @@ from icalendar import Calendar
 from sqlalchemy import select
 
 from followup.config import load
+from followup.lifecycle.service import Tracker
 from followup.store import Database, Event, Interview
-from followup.tracker import Details, Tracker
 from followup.transfer.ics import Feed, render_feed
+from followup.values import Details
 
 RUNS = 5
 COUNTS = (100, 10_000)

@@ -87,8 +87,9 @@ def mailbox(rng: random.Random) -> tuple[list[bytes], list[bytes], list[str]]:
 def add_interviews(env: dict[str, str], contacts: list[str]) -> None:
     """One open interview per contact, interviewed Fri 30 Oct 2026, through the tracker."""
     from followup.config import load
+    from followup.lifecycle.service import Tracker
     from followup.store import Database
-    from followup.tracker import Details, Tracker
+    from followup.values import Details
 
     config = load(None, env)
     tracker = Tracker(config, Database(config.store_url))

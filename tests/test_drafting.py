@@ -22,6 +22,7 @@ import pytest
 
 from followup.config import YouSettings, load
 from followup.errors import InvalidChange, UsageError
+from followup.lifecycle.service import Tracker
 from followup.mail.drafting import (
     PLACEHOLDERS,
     Draft,
@@ -36,7 +37,7 @@ from followup.mail.drafting import (
 from followup.mail.lint import lint, load_rules
 from followup.rules import Status
 from followup.store import Database
-from followup.tracker import Details, InterviewView, Tracker
+from followup.values import Details, InterviewView
 
 THU_19 = date(2026, 11, 19)
 MON_23 = date(2026, 11, 23)

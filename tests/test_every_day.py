@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from followup.config import load
+from followup.lifecycle.service import Tracker
 from followup.store import Database
-from followup.tracker import Tracker
 from tests.support.specs import Cli, store_bytes
 
 FRI_27_NOV_0900_05 = datetime(2026, 11, 27, 14, 0, 5, tzinfo=UTC)  # 09:00:05 EST

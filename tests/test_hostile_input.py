@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from followup import validation
+from followup.lifecycle import validation
 from followup.store import models
 from followup.store.database import Database
 

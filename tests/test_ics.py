@@ -19,9 +19,9 @@ import pytest
 from icalendar import Calendar, Event
 
 from followup.config import load
+from followup.lifecycle.service import Tracker
 from followup.rules import Kind
 from followup.store import Database
-from followup.tracker import Tracker
 from followup.transfer.ics import Feed, render_feed
 from tests.conftest import CLI_NOW
 from tests.support.specs import Cli, day, ok

@@ -16,10 +16,10 @@ from alembic import command
 from sqlalchemy import create_engine, inspect, text
 
 from followup.config import load
+from followup.lifecycle.service import Tracker
 from followup.machine import Machine
 from followup.rules import Kind
 from followup.store import HEAD_REVISION, Database, migrate
-from followup.tracker import Tracker
 
 pytestmark = pytest.mark.own_store
 

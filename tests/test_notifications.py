@@ -18,7 +18,7 @@ from followup.notify.choose import make_notifier
 from followup.notify.dbus_backend import DBusNotifier
 from followup.notify.plyer_backend import PlyerNotifier
 from followup.rules import Kind, Reminder, Status
-from followup.tracker import InterviewView
+from followup.values import InterviewView
 from tests.support.specs import day
 
 FRI_2026_11_27 = day("Fri 2026-11-27")

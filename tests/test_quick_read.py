@@ -25,10 +25,10 @@ from pathlib import Path
 import pytest
 
 from followup.config import load
+from followup.lifecycle.service import Tracker
 from followup.machine import Machine, this_machine
 from followup.store import Database, reading
 from followup.store.findings import NewFinding
-from followup.tracker import Tracker
 from tests.support.specs import Cli
 
 #: The quick path reads SQLite files: every test here makes its own and compares the paths.

@@ -20,7 +20,7 @@ import pytest
 from followup import render
 from followup.business_days import BusinessCalendar, Place, calendar_for
 from followup.stats import End, Round, Spread, Timing, business_days, compute, rounds, spread
-from followup.tracker import HistoryEntry, Placed, Record
+from followup.values import HistoryEntry, Placed, Record
 from tests.support.specs import DE, US, Cli, day, ok
 
 NEW_YORK = ZoneInfo("America/New_York")

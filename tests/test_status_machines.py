@@ -16,10 +16,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from followup.config import load
+from followup.lifecycle.service import Tracker
 from followup.machine import Machine, machine_file
 from followup.rules import Kind
 from followup.store import Database
-from followup.tracker import Tracker
 from tests.support.specs import Cli
 
 NY = ZoneInfo("America/New_York")

@@ -17,11 +17,11 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from followup.config import load
+from followup.lifecycle.service import Tracker
 from followup.machine import Machine
 from followup.rules import Kind
 from followup.store import Database
-from followup.tracker import Details, Due, Tracker
-from followup.views import MachineShown
+from followup.values import Details, Due, MachineShown
 
 #: Each test runs on both stores through the ``store_url`` fixture.
 pytestmark = pytest.mark.own_store

@@ -17,10 +17,11 @@ from icalendar import Calendar
 from sqlalchemy import create_engine, inspect
 
 from followup.config import load
+from followup.lifecycle.service import TOMBSTONE_DAYS, Tracker
 from followup.store import Database
 from followup.store.migrate import alembic_config
-from followup.tracker import TOMBSTONE_DAYS, Details, Tracker
 from followup.transfer.ics import render_feed
+from followup.values import Details
 from tests.support.postgres import PostgresCluster
 
 #: These tests open, inspect or damage their SQLite file, or pick their own store.

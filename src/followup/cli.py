@@ -20,13 +20,14 @@ from followup import __version__, render
 from followup.config import Config, config_path, did_you_mean, load
 from followup.dates import DateReader, Direction, long_past
 from followup.errors import ConfigError, FollowupError, UsageError
+from followup.lifecycle.validation import IMPORT_MAX_BYTES, MAX_ID, shown, too_large, visible
 from followup.rules import Status, long_day
-from followup.validation import IMPORT_MAX_BYTES, MAX_ID, shown, too_large, visible
 
 if TYPE_CHECKING:
+    from followup.lifecycle.service import Tracker
     from followup.listing import Listing
     from followup.machine import Machine
-    from followup.tracker import Details, Tracker
+    from followup.values import Details
 
 WRITES = frozenset(
     {
@@ -126,8 +127,8 @@ class App:
 
     @cached_property
     def tracker(self) -> Tracker:
+        from followup.lifecycle.service import Tracker
         from followup.store import Database
-        from followup.tracker import Tracker
 
         return Tracker(self.config, Database(self.config.store_url), self.machine)
 
@@ -176,7 +177,7 @@ class App:
         return sys.stdout.isatty()
 
     def details(self) -> Details:
-        from followup.tracker import Details
+        from followup.values import Details
 
         a = self.args
         return Details(
@@ -459,7 +460,7 @@ def cmd_import(app: App) -> None:
         with tempfile.TemporaryDirectory(prefix="followup-dry-run-") as scratch:
             db = Database(f"sqlite:///{scratch}/empty.db")
             try:
-                from followup.tracker import Tracker
+                from followup.lifecycle.service import Tracker
 
                 report = importer.run(
                     Tracker(app.config, db), data, name, fmt, app.now, dry_run=True

@@ -22,8 +22,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from followup.business_days import Place, parse_weekend
 from followup.errors import ConfigError
-from followup.rules import RuleSettings, Timing
-from followup.validation import (
+from followup.lifecycle.validation import (
     CONFIG_MAX_BYTES,
     CONFIG_TEXT_MAX,
     MAX_NESTING,
@@ -32,6 +31,7 @@ from followup.validation import (
     shown,
     too_large,
 )
+from followup.rules import RuleSettings, Timing
 
 
 @dataclass(frozen=True)

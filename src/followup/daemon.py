@@ -78,6 +78,7 @@ from typing import TYPE_CHECKING, Any
 from followup.business_days import calendar_for
 from followup.config import Config, load
 from followup.errors import DeliveryError, FollowupError, StoreError
+from followup.lifecycle.service import Tracker
 from followup.machine import this_machine
 from followup.notify import messages
 from followup.notify.base import BusSignal, Note, Notifier, close_notification
@@ -88,7 +89,7 @@ from followup.runstate import DaemonLock, DaemonState
 from followup.sdnotify import SystemdNotifier
 from followup.store import Database
 from followup.store.watch import watch_store
-from followup.tracker import Due, InterviewView, Tracker
+from followup.values import Due, InterviewView
 
 if TYPE_CHECKING:
     from followup.daemon_mail import MailWatch

@@ -42,12 +42,12 @@ from queue import Empty, SimpleQueue
 
 from followup.config import Config, MailSettings
 from followup.errors import DeliveryError, FollowupError, MailError
+from followup.lifecycle.service import Tracker
 from followup.mail.matching import Candidate, OpenInterview
 from followup.notify import messages
 from followup.notify.base import BusSignal, Note, Notifier, close_notification
 from followup.runstate import DaemonState
 from followup.store.findings import Finding
-from followup.tracker import Tracker
 
 log = logging.getLogger("followup.daemon.mail")
 

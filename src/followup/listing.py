@@ -3,8 +3,9 @@
 An SQLite store whose plans are current is read with the standard library's ``sqlite3``
 (:mod:`followup.store.reading`), so that these commands import neither SQLAlchemy nor, once
 the user's non-business days are cached, ``holidays``; every other store, and a stale plan,
-goes through the :class:`~followup.tracker.Tracker` (SQLAlchemy). Both build their output
-with the same functions of :mod:`followup.views`, and the tests compare them byte for byte.
+goes through the :class:`~followup.lifecycle.service.Tracker` (SQLAlchemy). Both build their
+output with the same functions of :mod:`followup.lifecycle.planning`, and the tests compare
+them byte for byte.
 """
 
 from __future__ import annotations
@@ -16,22 +17,19 @@ from typing import TYPE_CHECKING
 from followup.business_days import BusinessCalendar, calendar_for
 from followup.config import Config
 from followup.errors import ConfigError
-from followup.rules import Reminder, Showing, Status
-from followup.store import reading
-from followup.views import (
-    Due,
-    InterviewView,
-    LastShown,
-    MachineShown,
+from followup.lifecycle.planning import (
     ledger_place,
     listed_views,
     pending_dues,
     stored_plan,
     upcoming_order,
 )
+from followup.rules import Reminder, Showing, Status
+from followup.store import reading
+from followup.values import Due, InterviewView, LastShown, MachineShown
 
 if TYPE_CHECKING:
-    from followup.tracker import Tracker
+    from followup.lifecycle.service import Tracker
 
 
 class Listing:
@@ -53,7 +51,7 @@ class Listing:
         status: Status | None = None,
         company: str | None = None,
     ) -> list[InterviewView]:
-        """See :meth:`followup.tracker.Tracker.interviews`."""
+        """See :meth:`followup.lifecycle.reading.Reader.interviews`."""
         snap = self._snapshot(
             include_closed=include_closed, status=status.value if status else None
         )
@@ -64,7 +62,7 @@ class Listing:
         return listed_views(snap.rows, snap.held, snap.ledger, self._plan, self._place, company)
 
     def upcoming(self) -> list[Due]:
-        """See :meth:`followup.tracker.Tracker.upcoming`."""
+        """See :meth:`followup.lifecycle.reading.Reader.upcoming`."""
         snap = self._snapshot()
         if snap is None:
             return self._tracker().upcoming()
@@ -72,7 +70,7 @@ class Listing:
 
     def status(self) -> tuple[list[Due], LastShown | None, list[MachineShown]]:
         """What ``followup status`` shows: :meth:`upcoming`, the last showing, and each
-        machine's last showing (:meth:`followup.tracker.Tracker.machines_shown`)."""
+        machine's last showing (:meth:`followup.lifecycle.reading.Reader.machines_shown`)."""
         snap = self._snapshot(shown_on=True)
         if snap is None:
             tracker = self._tracker()
@@ -108,7 +106,7 @@ class Listing:
     def _plan(self, row: reading.Row) -> Reminder | None:
         """The stored plan, as the tracker reads it: every open row's is current (else
         there is no snapshot), and a closed interview planned under other settings has
-        none (:meth:`followup.tracker.Tracker.plan`)."""
+        none (:meth:`followup.lifecycle.planning.Planner.plan`)."""
         if row.plan_key != self.config.plan_key:
             return None
         return stored_plan(row, self.config.calendar.zone)

@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from followup.dates import ORDER_WORDS, PAST_PROMISE_WARNING_DAYS
+from followup.lifecycle.validation import visible
 from followup.machine import SHORT_ID
 from followup.rules import Kind, Reminder, RuleSettings, long_day
-from followup.validation import visible
 
 if TYPE_CHECKING:
     from followup.config import Config
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from followup.transfer.exporter import Export
     from followup.transfer.importer import ImportReport, RowReport
     from followup.transfer.spreadsheet.sheet import Sheet
-from followup.views import Due, HistoryEntry, InterviewView, LastShown, MachineShown
+from followup.values import Due, HistoryEntry, InterviewView, LastShown, MachineShown
 
 KIND_WORDS = {Kind.EMAIL: "email", Kind.MOVE_ON: "move on"}
 

@@ -27,10 +27,10 @@ from zoneinfo import ZoneInfo
 
 from followup.business_days import BusinessCalendar
 from followup.rules import Status
-from followup.views import HistoryEntry, name_key
+from followup.values import HistoryEntry, name_key
 
 if TYPE_CHECKING:
-    from followup.tracker import Placed, Record
+    from followup.values import Placed, Record
 
 #: Outcomes that close an interview, in the order they are shown.
 OUTCOMES = ("offer", "rejected", "other")

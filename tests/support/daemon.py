@@ -198,8 +198,9 @@ class DaemonProcess:
         """Record an interview straight in the daemon's store (quicker than ``cli("add")``;
         it does not poke the daemon), as made at the fake clock's ``now``; returns its id."""
         from followup.config import load
+        from followup.lifecycle.service import Tracker
         from followup.store import Database
-        from followup.tracker import Details, Tracker
+        from followup.values import Details
 
         config = load(None, self.env)
         db = Database(config.store_url)

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from followup.config import Config, MailSettings
 from followup.errors import MailError
+from followup.lifecycle.service import Tracker
 from followup.mail.headers import MessageHeaders
 from followup.mail.matching import (
     Candidate,
@@ -26,7 +27,6 @@ from followup.mail.matching import (
     wanted,
 )
 from followup.store.findings import Finding, NewFinding
-from followup.tracker import Tracker
 
 
 class Source(Protocol):

@@ -62,10 +62,10 @@ from urllib.parse import quote
 
 from followup.config import YouSettings, xdg_dir
 from followup.errors import InvalidChange, UsageError
+from followup.lifecycle.validation import one_line
 from followup.rules import Status
 from followup.running import communicate_within
-from followup.validation import one_line
-from followup.views import InterviewView
+from followup.values import InterviewView
 
 #: What stands for the sender's name when ``[you] name`` is not set: visible, so that a
 #: draft is never sent unsigned by mistake.

@@ -46,6 +46,7 @@ from jeepney.bus_messages import message_bus
 from jeepney.io.threading import DBusConnection, ReceiveStopped, open_dbus_connection
 
 from followup.errors import DeliveryError
+from followup.lifecycle.validation import for_dbus
 from followup.notify.base import (
     DESKTOP_ENTRY,
     NOTIFICATIONS,
@@ -54,7 +55,6 @@ from followup.notify.base import (
     markup_escape,
     session_bus_address,
 )
-from followup.validation import for_dbus
 
 log = logging.getLogger("followup.notifier")
 

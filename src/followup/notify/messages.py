@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from followup.notify.base import Note
 from followup.rules import Kind, RuleSettings, long_day, short_day
-from followup.views import Due, InterviewView
+from followup.values import Due, InterviewView
 
 if TYPE_CHECKING:
     from followup.store.findings import Finding

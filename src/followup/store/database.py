@@ -36,6 +36,10 @@ from followup.errors import StoreError
 from followup.store.reading import HEAD_REVISION as HEAD_REVISION
 from followup.store.revision import read_revision
 
+#: One transaction, as :meth:`Database.reading` and :meth:`Database.writing` hand it out and
+#: the query functions of ``followup/store/`` take it; the lifecycle service only passes it on.
+Transaction = Session
+
 #: How long a command waits for another program's write lock before it gives up.
 BUSY_TIMEOUT_S = 30
 #: The key of the PostgreSQL advisory lock every write transaction takes ("followup" in ASCII).

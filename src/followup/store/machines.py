@@ -20,7 +20,7 @@ from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from followup.store.models import Interview, Machine, ShownReminder
-from followup.views import MachineShown
+from followup.values import MachineShown
 
 if TYPE_CHECKING:
     from followup import machine

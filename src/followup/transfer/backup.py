@@ -21,22 +21,14 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
-from followup import validation
 from followup.errors import UsageError
+from followup.lifecycle import validation
+from followup.lifecycle.service import Tracker
+from followup.lifecycle.validation import MAX_NESTING, FieldError, nesting
 from followup.machine import MAX_NAME
 from followup.rules import Kind, Status
 from followup.store import HEAD_REVISION
-from followup.tracker import (
-    OUTCOMES,
-    PLAN_COLUMNS,
-    Details,
-    FieldError,
-    HistoryEntry,
-    Record,
-    ShownEntry,
-    Tracker,
-)
-from followup.validation import MAX_NESTING, nesting
+from followup.values import OUTCOMES, PLAN_COLUMNS, Details, HistoryEntry, Record, ShownEntry
 
 MARKER = "followup_backup"
 VERSION = 1

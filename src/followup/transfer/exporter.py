@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 from followup.errors import UsageError
-from followup.tracker import Tracker
+from followup.lifecycle.service import Tracker
 
 FORMATS = ("ics", "json", "csv")
 

@@ -13,7 +13,7 @@ calendar may hold it:
   move-on reminder under the same UID, a snoozed reminder moves;
 - a reminder that ended (the interview was closed) stays as ``STATUS:CANCELLED``;
 - a deleted interview's two events stay as ``STATUS:CANCELLED`` for
-  :data:`~followup.tracker.TOMBSTONE_DAYS` after the deletion (the store keeps a
+  :data:`~followup.lifecycle.service.TOMBSTONE_DAYS` after the deletion (the store keeps a
   tombstone: its id, creation time and a SEQUENCE one higher than any sent).
 
 Nothing here reads the clock: the same store and config give the same bytes, so an
@@ -29,9 +29,10 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Alarm, Calendar, Event, Timezone
 
+from followup.lifecycle.service import Tracker
 from followup.notify.messages import reminder_body, reminder_title
 from followup.rules import Kind, Reminder, RuleSettings, Status, long_day
-from followup.tracker import InterviewView, Record, Tombstone, Tracker
+from followup.values import InterviewView, Record, Tombstone
 
 PRODID = "-//followup//followup//EN"
 CALENDAR_NAME = "Interview follow-ups"

@@ -16,21 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from followup.errors import UsageError
+from followup.lifecycle.service import Tracker
+from followup.lifecycle.validation import FieldError
 from followup.rules import Status
-from followup.tracker import (
-    Batch,
-    Change,
-    Details,
-    FieldError,
-    HistoryEntry,
-    Record,
-    Tracker,
-    name_key,
-)
 from followup.transfer import backup
 from followup.transfer.spreadsheet.columns import COLUMN_OF, STATUS_WORDS
 from followup.transfer.spreadsheet.reading import read_sheet
 from followup.transfer.spreadsheet.sheet import Sheet, SheetRow, row_fields
+from followup.values import Batch, Change, Details, HistoryEntry, Record, name_key
 
 FORMATS = ("json", "csv")
 STDIN = "<stdin>"

@@ -33,7 +33,7 @@ STATUS_WORDS = {
     Status.WITHDRAWN: "withdrawn",
 }
 
-#: Each sheet column's field among an interview's (:class:`followup.tracker.Details`) and the
+#: Each sheet column's field among an interview's (:class:`followup.values.Details`) and the
 #: other columns.
 _FIELDS = {
     "company": "company",

@@ -1,172 +1,39 @@
-"""What the user is shown of stored interviews, built from plain rows.
+"""Planning: each interview's next reminder under today's settings, where it stands in the
+ledger, and the views built from stored rows.
 
-The value objects (:class:`InterviewView`, :class:`Due`, :class:`HistoryEntry`) and the
-functions that turn stored rows, the ledger and the held interviews into them. Both read
-paths use these same functions: the tracker (SQLAlchemy, any database) and the quick reader
-of ``followup list``, ``upcoming`` and ``status`` (:mod:`followup.store.reading`, the
-standard library's ``sqlite3``), so their output cannot drift apart. Nothing here imports a
-database library, reads the clock or prints.
+Both read paths build their output with these same functions: the lifecycle service
+(SQLAlchemy, any database) and the quick reader of ``followup list``, ``upcoming`` and
+``status`` (:mod:`followup.store.reading`, the standard library's ``sqlite3``), so their
+output cannot drift apart. :class:`Planner` holds what a plan depends on (the config: the
+rules, the timing, the calendars); everything here is a function of its arguments, reads
+neither the store nor the clock, and imports no database library.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from followup.business_days import BusinessCalendar
-from followup.rules import Kind, Reminder, Showing, Status, Timing, showing
+from followup.business_days import BusinessCalendar, calendar_for
+from followup.config import Config
+from followup.errors import ConfigError
+from followup.rules import Kind, Reminder, Showing, Stage, Status, Timing, next_reminder, showing
+from followup.values import (
+    Due,
+    HistoryEntry,
+    Intents,
+    InterviewView,
+    Ledger,
+    Placed,
+    Plannable,
+    StoredRow,
+    name_key,
+)
 
-#: The ledger of open interviews: (interview id, kind) -> due instant -> shown instant
-#: (aware UTC).
-Ledger = Mapping[tuple[int, str], Mapping[datetime, datetime]]
-#: Unconfirmed intents: (interview id, kind, due instant in aware UTC).
-Intents = set[tuple[int, str, datetime]]
 #: How a reminder stands in the ledger, given its interview's entries of its kind.
 Placing = Callable[[Reminder, Mapping[datetime, datetime] | None], Showing]
-
-
-class StoredRow(Protocol):
-    """The columns of an interview a view is made of: a SQLAlchemy row or object, or the
-    quick reader's row (dates as :class:`~datetime.date`, ``next_at`` aware UTC)."""
-
-    @property
-    def id(self) -> int: ...
-    @property
-    def company(self) -> str: ...
-    @property
-    def role(self) -> str | None: ...
-    @property
-    def contact_name(self) -> str | None: ...
-    @property
-    def contact_email(self) -> str | None: ...
-    @property
-    def interviewed_on(self) -> date | None: ...
-    @property
-    def reply_expected_on(self) -> date: ...
-    @property
-    def emailed_on(self) -> date | None: ...
-    @property
-    def status(self) -> str: ...
-    @property
-    def outcome(self) -> str | None: ...
-    @property
-    def country(self) -> str | None: ...
-    @property
-    def subdivision(self) -> str | None: ...
-    @property
-    def notes(self) -> str | None: ...
-    @property
-    def next_kind(self) -> str | None: ...
-    @property
-    def next_at(self) -> datetime | None: ...
-
-
-@dataclass(frozen=True)
-class InterviewView:
-    """An interview as the user sees it, with its next reminder."""
-
-    id: int
-    company: str
-    role: str | None
-    contact_name: str | None
-    contact_email: str | None
-    interviewed_on: date | None
-    reply_expected_on: date
-    emailed_on: date | None
-    status: Status
-    outcome: str | None
-    country: str | None
-    subdivision: str | None
-    notes: str | None
-    next_reminder: Reminder | None
-    explanation: tuple[str, ...] = ()
-    shown_at: datetime | None = None
-    #: Where the next reminder stands in the ledger (None: no reminder, or not looked up).
-    showing: Showing | None = None
-
-    @property
-    def due_since(self) -> datetime | None:
-        """When the next reminder first came due, once shown and not acted on (aware, the
-        user's zone); ``None`` otherwise."""
-        if self.next_reminder is None or self.showing is None or not self.showing.is_due:
-            return None
-        return self.next_reminder.at
-
-    def shows(self, kind: Kind, at_utc: datetime) -> bool:
-        """Whether a notification for ``kind`` due at ``at_utc`` was for this interview's
-        current reminder: its planned instant or one of its repeats."""
-        r = self.next_reminder
-        if r is None or r.kind is not kind:
-            return False
-        return at_utc == r.at_utc or (self.showing is not None and at_utc in self.showing.instants)
-
-
-@dataclass(frozen=True)
-class Due:
-    """A pending reminder: what ``upcoming`` lists and what the daemon schedules.
-
-    ``at`` (aware, the user's zone) is when it is shown next: the planned instant, or the
-    repeat of one shown and not acted on. Such a one has ``since``, the instant it first
-    came due, and ``shown_at``, when it was last shown (aware UTC). ``again`` is false for
-    one shown already that is not to be shown again (repeats off): ``at`` is then ``since``.
-    """
-
-    interview_id: int
-    company: str
-    kind: Kind
-    at: datetime
-    since: datetime | None = None
-    shown_at: datetime | None = None
-    again: bool = True
-    #: the ledger holds an unconfirmed intent for it: a crash came between writing the
-    #: intent and confirming the notification, so it may have been shown already
-    maybe_shown: bool = False
-
-    @property
-    def is_due(self) -> bool:
-        """Shown and not acted on."""
-        return self.since is not None
-
-
-@dataclass(frozen=True)
-class HistoryEntry:
-    at: datetime
-    kind: str
-    details: Mapping[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class LastShown:
-    """The reminder entered in the ledger last (``shown_at`` aware UTC), whatever its
-    state, with its interview's company: what ``followup status`` names."""
-
-    interview_id: int
-    kind: str
-    shown_at: datetime
-    company: str
-
-
-@dataclass(frozen=True)
-class MachineShown:
-    """A machine that showed reminders (see :mod:`followup.machine`) and the reminder it
-    entered in the ledger last, whatever its state (``shown_at`` aware UTC), with that
-    interview's company: a line of ``followup status``."""
-
-    machine_id: str
-    machine_name: str
-    interview_id: int
-    kind: str
-    shown_at: datetime
-    company: str
-
-
-def name_key(text: str | None) -> str:
-    """One key for every spelling of a name ("Acme  Corp", "ACME corp"); a missing name
-    is an empty one. Imports and statistics tell companies and roles apart by it."""
-    return " ".join((text or "").casefold().split())
 
 
 def stored_plan(row: StoredRow, zone: ZoneInfo) -> Reminder | None:
@@ -187,6 +54,8 @@ def view_of(
     shown_at: datetime | None = None,
     showing: Showing | None = None,
 ) -> InterviewView:
+    """The view of a stored row with its next reminder (``None``: closed or held) and what
+    is known of it: how it was counted, when it was shown, where it stands in the ledger."""
     return InterviewView(
         id=row.id,
         company=row.company,
@@ -245,7 +114,7 @@ def pending_dues(
     include_done: bool = False,
 ) -> list[tuple[Due, InterviewView]]:
     """The reminders of open interview rows still to be shown, with their views (see
-    :meth:`followup.tracker.Tracker.pending_for`)."""
+    :meth:`followup.lifecycle.reading.Reader.pending_for`)."""
     return [
         (due, view_of(row, r, showing=showing))
         for due, row, r, showing in _pending(
@@ -328,3 +197,94 @@ def ledger_place(
     if not shown:
         return Showing(reminder.at_utc)
     return showing(reminder, shown, repeat_after_business_days, home(), timing)
+
+
+class Columns:
+    """A mapping of columns read as attributes, to plan an interview not stored yet."""
+
+    def __init__(self, columns: Mapping[str, Any]) -> None:
+        self.__dict__.update(columns)
+
+    def __getattr__(self, name: str) -> Any:
+        """Only reached for a column not given; declared so that type checkers take any
+        column as an attribute."""
+        raise AttributeError(name)
+
+
+#: A row without a place of its own: it plans in the user's calendar.
+HOME = Columns({"country": None, "subdivision": None})
+
+
+class Planner:
+    """The plans of interviews under one config: which reminder comes next, and where it
+    stands in the ledger. Pure: no store, no clock."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+
+    def calendar(self, row: Placed) -> BusinessCalendar:
+        """The business calendar of ``row``'s place, else the config's; raises ConfigError
+        (naming the config file when the config's own place cannot be made)."""
+        place = self.config.place_for(row.country, row.subdivision)
+        try:
+            return calendar_for(place, cache=self.config.cache_dir)
+        except ConfigError as exc:
+            if place == self.config.calendar.place:
+                raise ConfigError(f"{self.config.path}: {exc.message}") from None
+            raise
+
+    def plan(self, row: Plannable) -> Reminder | None:
+        """The next reminder of ``row`` under today's settings; ``None`` for a closed
+        interview (whose place is then never looked up)."""
+        if not Status(row.status).is_open:
+            return None
+        stage = Stage(Status(row.status), row.reply_expected_on, row.emailed_on, row.snoozed_to)
+        return next_reminder(stage, self.config.rules, self.calendar(row), self.config.timing)
+
+    def showing(self, reminder: Reminder, shown: Mapping[datetime, datetime] | None) -> Showing:
+        """Where ``reminder`` stands, given its interview's ledger entries of its kind (see
+        :func:`followup.rules.showing`); repeats are counted in the user's own calendar."""
+        return ledger_place(
+            reminder,
+            shown,
+            self.config.notify.repeat_after_business_days,
+            lambda: self.calendar(HOME),
+            self.config.timing,
+        )
+
+    def plan_columns(self, row: Plannable) -> dict[str, Any]:
+        """The plan cache's columns for ``row`` under today's settings."""
+        reminder = self.plan(row)
+        return {
+            "plan_key": self.config.plan_key,
+            "next_kind": reminder.kind.value if reminder else None,
+            "next_at": reminder.at_utc if reminder else None,
+        }
+
+    def cached_plan(self, row: Any) -> Reminder | None:
+        """The stored plan when it was made with today's settings, else a fresh one."""
+        if row.plan_key != self.config.plan_key:
+            return self.plan(row)
+        return stored_plan(row, self.config.calendar.zone)
+
+
+#: History entries after which no earlier snooze applies any more.
+_SNOOZE_RESETS = frozenset({"emailed", "next_round", "reopened", "imported"})
+_CLOSES = frozenset({"heard_back", "moved_on", "withdrawn"})
+
+
+def snooze_before_close(events: Sequence[HistoryEntry], status: Status) -> date | None:
+    """The day the reminder was snoozed to just before the interview was last closed, when
+    that snooze is of the reminder ``status`` waits for; else ``None``."""
+    kind = Kind.EMAIL if status is Status.WAITING else Kind.MOVE_ON
+    snoozed: tuple[str, date] | None = None
+    last_close = max((i for i, e in enumerate(events) if e.kind in _CLOSES), default=None)
+    for e in events[: last_close if last_close is not None else len(events)]:
+        details = e.details
+        if e.kind == "snoozed" and "to" in details:
+            snoozed = (details.get("kind", ""), date.fromisoformat(details["to"]))
+        elif e.kind in _SNOOZE_RESETS or (e.kind == "edited" and "reply_expected_on" in details):
+            snoozed = None
+    if snoozed is not None and snoozed[0] == kind.value:
+        return snoozed[1]
+    return None

@@ -6,18 +6,26 @@ does not enforce ``VARCHAR(n)``, and PostgreSQL, which does) sees only values it
 Each check raises :class:`~followup.errors.UsageError` naming the field and showing the bad
 value with :func:`shown`, which never lets a control character reach the terminal.
 
-The second half makes text safe for where it leaves to: a terminal (:func:`visible`) and a
-one-line field such as a mail header or a notification title (:func:`one_line`).
-Pure functions only: nothing here reads a file or the clock.
+The middle part checks a whole interview (:func:`validate`, :func:`check_event_day`,
+:func:`pin_country`): the one set of checks every stored interview passes, whether it came
+from a command, a spreadsheet or a backup. The last part makes text safe for where it leaves
+to: a terminal (:func:`visible`) and a one-line field such as a mail header or a
+notification title (:func:`one_line`). Pure functions only: nothing here reads a file, the
+store or the clock ("today" comes in as an argument).
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
+from dataclasses import replace
 from datetime import date
 
-from followup.errors import UsageError
+from followup.business_days import check_place
+from followup.errors import ConfigError, UsageError
+from followup.places import canonical_country, canonical_place, canonical_subdivision
+from followup.values import Details
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
 
@@ -169,6 +177,109 @@ def nesting(value: object, limit: int = MAX_NESTING) -> int:
         depth += 1
         level = children
     return depth
+
+
+# -- a whole interview -------------------------------------------------------------------
+
+
+class FieldError(UsageError):
+    """A value no interview may hold; ``field`` names the :class:`Details` field, so that an
+    import can point at the column or key it came from."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def pin_country(details: Details, home_country: str | None) -> Details:
+    """Codes in their stored spelling whatever the case typed (``us`` -> ``US``, ``ca``
+    -> ``CA``); a subdivision given alone belongs to the config's country of today
+    (``home_country``): store that country too, so that a later change of config cannot
+    give it another meaning."""
+    country, subdivision = canonical_place(details.country, details.subdivision)
+    if subdivision is not None and country is None:
+        country = home_country
+        subdivision = canonical_subdivision(country, subdivision)
+    if (country, subdivision) == (details.country, details.subdivision):
+        return details
+    return replace(details, country=country, subdivision=subdivision)
+
+
+def validate(d: Details, home_country: str | None) -> None:
+    """The checks every stored interview passes, however it came in (a command, an
+    import); raises FieldError naming the field and the bad value. A subdivision without a
+    country is one of ``home_country``, the config's."""
+    if not d.company or not d.company.strip():
+        raise FieldError("company", "the company name must not be empty")
+    if all(_plain_name(v) for v in (d.country, d.subdivision)):
+        _check_interview_place(d, home_country)  # a mistyped name ("Germnay") gets its suggestion
+    for name in MAX_LENGTH:
+        value = getattr(d, name)
+        if value is None:
+            continue
+        try:
+            if name == "contact_email":
+                check_email(value)
+            else:
+                check_text(name, value)
+        except UsageError as exc:
+            raise FieldError(name, exc.message) from None
+    for name, what in (
+        ("interviewed_on", "interview date"),
+        ("reply_expected_on", "expected date"),
+    ):
+        day = getattr(d, name)
+        if day is not None:
+            try:
+                check_day(what, day)
+            except UsageError as exc:
+                raise FieldError(name, exc.message) from None
+    if d.reply_expected_on is not None:
+        try:
+            not_before_interview("expected", d.reply_expected_on, d.interviewed_on)
+        except UsageError as exc:
+            raise FieldError("reply_expected_on", exc.message) from None
+    _check_interview_place(d, home_country)
+
+
+def check_event_day(what: str, day: date, interviewed: date | None, today: date) -> None:
+    """A day something happened (an ``email``, a ``reply``) is neither after ``today``
+    (the user's) nor before the interview, nor outside the years followup accepts; raises
+    UsageError naming the day."""
+    check_day(f"{what} date", day)
+    if day > today:
+        raise UsageError(f"{what} date {day.isoformat()} is in the future")
+    not_before_interview(what, day, interviewed)
+
+
+def not_before_interview(what: str, day: date, interviewed: date | None) -> None:
+    """UsageError when ``day`` (``what``: "email", "expected") is before the interview."""
+    if interviewed is not None and day < interviewed:
+        raise UsageError(
+            f"{what} date {day.isoformat()} is before the interview date {interviewed.isoformat()}"
+        )
+
+
+def _check_interview_place(d: Details, home_country: str | None) -> None:
+    if d.country is not None or d.subdivision is not None:
+        country = canonical_country(d.country) or home_country
+        for name, subdivision in (("country", None), ("subdivision", d.subdivision)):
+            try:
+                _check_place(country, subdivision)
+            except ConfigError as exc:
+                raise FieldError(name, exc.message.removeprefix("interview: ")) from None
+
+
+def _plain_name(value: str | None) -> bool:
+    """Whether ``value`` is absent or short plain text: a place code or a place's name,
+    which the place check answers better than a length check ("did you mean DE")."""
+    return value is None or (len(value) <= 64 and bad_character(value) is None)
+
+
+@functools.lru_cache(maxsize=256)
+def _check_place(country: str | None, subdivision: str | None) -> None:
+    """check_place, remembered: an import checks the same few places thousands of times."""
+    check_place(country, subdivision, "interview")
 
 
 # -- leaving -----------------------------------------------------------------------------

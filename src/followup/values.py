@@ -1,0 +1,282 @@
+"""The plain values every layer reads: interviews as the user sees them, pending reminders,
+history entries, the ledger, whole records for backups, and what an import writes.
+
+This is the package's leaf: the store builds these from its rows, the lifecycle service and
+the quick reader of ``followup list`` return them, the command line, the daemon, the
+notifications and the exports read them. It sits at the top of the package, not inside
+``store/``, because the readers of these values (rendering, statistics, the calendar feed)
+must not depend on the store, and the store (which builds some of them) must not depend on
+the lifecycle service. Nothing here imports a database library, reads the clock or prints.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime
+from typing import Any, Protocol
+
+from followup.rules import Kind, Reminder, Showing, Status
+
+
+class Outcome(enum.StrEnum):
+    """What their reply said, as ``followup heard --outcome`` takes it: a closed interview
+    keeps it as its outcome, except ``next-round``, which waits for the next reply."""
+
+    OFFER = "offer"
+    REJECTED = "rejected"
+    NEXT_ROUND = "next-round"
+    OTHER = "other"
+
+
+#: The outcomes' values, in the order help texts and errors list them.
+OUTCOMES = tuple(o.value for o in Outcome)
+#: The plan cache: derived from the other columns and the config, never part of the data.
+PLAN_COLUMNS = ("plan_key", "next_kind", "next_at")
+
+#: The ledger of open interviews: (interview id, kind) -> due instant -> shown instant
+#: (aware UTC).
+Ledger = Mapping[tuple[int, str], Mapping[datetime, datetime]]
+#: Unconfirmed intents: (interview id, kind, due instant in aware UTC).
+Intents = set[tuple[int, str, datetime]]
+
+
+class StoredRow(Protocol):
+    """The columns of an interview a view is made of: a SQLAlchemy row or object, or the
+    quick reader's row (dates as :class:`~datetime.date`, ``next_at`` aware UTC)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def company(self) -> str: ...
+    @property
+    def role(self) -> str | None: ...
+    @property
+    def contact_name(self) -> str | None: ...
+    @property
+    def contact_email(self) -> str | None: ...
+    @property
+    def interviewed_on(self) -> date | None: ...
+    @property
+    def reply_expected_on(self) -> date: ...
+    @property
+    def emailed_on(self) -> date | None: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def outcome(self) -> str | None: ...
+    @property
+    def country(self) -> str | None: ...
+    @property
+    def subdivision(self) -> str | None: ...
+    @property
+    def notes(self) -> str | None: ...
+    @property
+    def next_kind(self) -> str | None: ...
+    @property
+    def next_at(self) -> datetime | None: ...
+
+
+@dataclass(frozen=True)
+class InterviewView:
+    """An interview as the user sees it, with its next reminder."""
+
+    id: int
+    company: str
+    role: str | None
+    contact_name: str | None
+    contact_email: str | None
+    interviewed_on: date | None
+    reply_expected_on: date
+    emailed_on: date | None
+    status: Status
+    outcome: str | None
+    country: str | None
+    subdivision: str | None
+    notes: str | None
+    next_reminder: Reminder | None
+    explanation: tuple[str, ...] = ()
+    shown_at: datetime | None = None
+    #: Where the next reminder stands in the ledger (None: no reminder, or not looked up).
+    showing: Showing | None = None
+
+    @property
+    def due_since(self) -> datetime | None:
+        """When the next reminder first came due, once shown and not acted on (aware, the
+        user's zone); ``None`` otherwise."""
+        if self.next_reminder is None or self.showing is None or not self.showing.is_due:
+            return None
+        return self.next_reminder.at
+
+    def shows(self, kind: Kind, at_utc: datetime) -> bool:
+        """Whether a notification for ``kind`` due at ``at_utc`` was for this interview's
+        current reminder: its planned instant or one of its repeats."""
+        r = self.next_reminder
+        if r is None or r.kind is not kind:
+            return False
+        return at_utc == r.at_utc or (self.showing is not None and at_utc in self.showing.instants)
+
+
+@dataclass(frozen=True)
+class Due:
+    """A pending reminder: what ``upcoming`` lists and what the daemon schedules.
+
+    ``at`` (aware, the user's zone) is when it is shown next: the planned instant, or the
+    repeat of one shown and not acted on. Such a one has ``since``, the instant it first
+    came due, and ``shown_at``, when it was last shown (aware UTC). ``again`` is false for
+    one shown already that is not to be shown again (repeats off): ``at`` is then ``since``.
+    """
+
+    interview_id: int
+    company: str
+    kind: Kind
+    at: datetime
+    since: datetime | None = None
+    shown_at: datetime | None = None
+    again: bool = True
+    #: the ledger holds an unconfirmed intent for it: a crash came between writing the
+    #: intent and confirming the notification, so it may have been shown already
+    maybe_shown: bool = False
+
+    @property
+    def is_due(self) -> bool:
+        """Shown and not acted on."""
+        return self.since is not None
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One change to an interview, as its history keeps it: when (aware UTC), what kind
+    (``created``, ``emailed``, ``snoozed``...) and its details (plain JSON values)."""
+
+    at: datetime
+    kind: str
+    details: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class LastShown:
+    """The reminder entered in the ledger last (``shown_at`` aware UTC), whatever its
+    state, with its interview's company: what ``followup status`` names."""
+
+    interview_id: int
+    kind: str
+    shown_at: datetime
+    company: str
+
+
+@dataclass(frozen=True)
+class MachineShown:
+    """A machine that showed reminders (see :mod:`followup.machine`) and the reminder it
+    entered in the ledger last, whatever its state (``shown_at`` aware UTC), with that
+    interview's company: a line of ``followup status``."""
+
+    machine_id: str
+    machine_name: str
+    interview_id: int
+    kind: str
+    shown_at: datetime
+    company: str
+
+
+def name_key(text: str | None) -> str:
+    """One key for every spelling of a name ("Acme  Corp", "ACME corp"); a missing name
+    is an empty one. Imports and statistics tell companies and roles apart by it."""
+    return " ".join((text or "").casefold().split())
+
+
+class Placed(Protocol):
+    """Anything that says where an interview's business days are counted."""
+
+    @property
+    def country(self) -> str | None: ...
+    @property
+    def subdivision(self) -> str | None: ...
+
+
+class Plannable(Placed, Protocol):
+    """The columns an interview's next reminder depends on."""
+
+    @property
+    def status(self) -> str: ...
+    @property
+    def reply_expected_on(self) -> date: ...
+    @property
+    def emailed_on(self) -> date | None: ...
+    @property
+    def snoozed_to(self) -> date | None: ...
+
+
+@dataclass(frozen=True)
+class Details:
+    """What a user can set on an interview; ``None`` means "not given"."""
+
+    company: str | None = None
+    role: str | None = None
+    contact_name: str | None = None
+    contact_email: str | None = None
+    interviewed_on: date | None = None
+    reply_expected_on: date | None = None
+    country: str | None = None
+    subdivision: str | None = None
+    notes: str | None = None
+
+    def given(self) -> dict[str, Any]:
+        """The fields given (not None), by name."""
+        return {
+            f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None
+        }
+
+
+@dataclass(frozen=True)
+class ShownEntry:
+    """One reminder in the ledger: shown once on a machine, never again there. A row
+    without a machine (``machine_id`` None, from before machines were told apart) counts
+    as shown on every machine; ``machine_name`` is the machine's name, when it has one."""
+
+    kind: str
+    due_at: datetime
+    shown_at: datetime
+    machine_id: str | None = None
+    machine_name: str | None = None
+
+
+@dataclass(frozen=True)
+class Record:
+    """An interview whole, as backups and statistics need it: every stored column except
+    the plan cache (which is derived from them and the config), its history and its ledger."""
+
+    columns: Mapping[str, Any]
+    events: tuple[HistoryEntry, ...]
+    shown: tuple[ShownEntry, ...]
+
+
+@dataclass(frozen=True)
+class Tombstone:
+    """A deleted interview, as the calendar feed needs it: what its events' UIDs were made
+    of (``interview_id``, ``created_at``, aware UTC), when it was deleted, and the SEQUENCE
+    of the cancellation (one more than its number of history entries)."""
+
+    interview_id: int
+    created_at: datetime
+    deleted_at: datetime
+    sequence: int
+
+
+@dataclass(frozen=True)
+class Change:
+    """New values for some columns of a stored interview, and the history entry saying so."""
+
+    interview_id: int
+    columns: Mapping[str, Any]
+    event: HistoryEntry
+
+
+@dataclass(frozen=True)
+class Batch:
+    """What one import writes: whole interviews (ids chosen, plan cache left out) and
+    changes to stored ones."""
+
+    added: Sequence[Record] = ()
+    changed: Sequence[Change] = ()
