@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import json
 import os
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from followup.errors import ConfigError
 
@@ -27,8 +25,7 @@ if TYPE_CHECKING:
 DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
-@dataclass(frozen=True)
-class Place:
+class Place(NamedTuple):
     """Where business days are counted: the key that identifies one calendar.
 
     ``weekend`` is ``None`` for the country's own weekend, else weekday numbers (Mon=0).
@@ -49,8 +46,7 @@ class Place:
         return where
 
 
-@dataclass(frozen=True)
-class SkippedDay:
+class SkippedDay(NamedTuple):
     """A day that did not count, and why (a holiday's name, or ``weekend``)."""
 
     day: date
@@ -299,6 +295,8 @@ class KnownDays:
     def open(cls, folder: Path, place: Place) -> KnownDays | None:
         """The place's cached years (none when the file is missing, unreadable or from
         another ``holidays``); None when ``holidays`` cannot be located."""
+        import json
+
         stamp = _holidays_stamp()
         if stamp is None:
             return None
@@ -320,6 +318,8 @@ class KnownDays:
     def learn(self, year: int, off: dict[date, str]) -> dict[date, str]:
         """Keep ``year``'s non-business days and write the file again (atomically; other
         places' years are kept while the stamp is the same). Returns ``off``."""
+        import json
+
         from holidays.version import __version__ as holidays_version
 
         self.years[year] = off

@@ -11,9 +11,8 @@ database library, reads the clock or prints.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 from zoneinfo import ZoneInfo
 
 from followup.business_days import BusinessCalendar
@@ -64,8 +63,7 @@ class StoredRow(Protocol):
     def next_at(self) -> datetime | None: ...
 
 
-@dataclass(frozen=True)
-class InterviewView:
+class InterviewView(NamedTuple):
     """An interview as the user sees it, with its next reminder."""
 
     id: int
@@ -104,8 +102,7 @@ class InterviewView:
         return at_utc == r.at_utc or (self.showing is not None and at_utc in self.showing.instants)
 
 
-@dataclass(frozen=True)
-class Due:
+class Due(NamedTuple):
     """A pending reminder: what ``upcoming`` lists and what the daemon schedules.
 
     ``at`` (aware, the user's zone) is when it is shown next: the planned instant, or the
@@ -131,15 +128,13 @@ class Due:
         return self.since is not None
 
 
-@dataclass(frozen=True)
-class HistoryEntry:
+class HistoryEntry(NamedTuple):
     at: datetime
     kind: str
-    details: Mapping[str, Any] = field(default_factory=dict)
+    details: Mapping[str, Any]
 
 
-@dataclass(frozen=True)
-class LastShown:
+class LastShown(NamedTuple):
     """The reminder entered in the ledger last (``shown_at`` aware UTC), whatever its
     state, with its interview's company: what ``followup status`` names."""
 
