@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from followup.dates import ORDER_WORDS, PAST_PROMISE_WARNING_DAYS
 from followup.rules import Kind, Reminder, RuleSettings, long_day
 from followup.validation import visible
 
@@ -31,6 +29,8 @@ KIND_WORDS = {Kind.EMAIL: "email", Kind.MOVE_ON: "move on"}
 
 
 def to_json(value: Any) -> str:
+    import json
+
     return json.dumps(value, indent=2, ensure_ascii=False)
 
 
@@ -268,6 +268,8 @@ def long_past_promise(day: date, today: date) -> str:
 
 def long_past_rows(lines: Sequence[int]) -> str:
     """The one warning for an imported sheet's rows promising a reply day long past."""
+    from followup.dates import PAST_PROMISE_WARNING_DAYS
+
     shown = ", ".join(str(n) for n in lines[:10]) + (", ..." if len(lines) > 10 else "")
     rows = "row promises" if len(lines) == 1 else "rows promise"
     return (
@@ -541,6 +543,8 @@ def encoding_name(encoding: str, bom: bool) -> str:
 def import_text(report: ImportReport) -> str:
     """The encoding and column mapping (a spreadsheet), what was read another way or
     assumed, one line per interview of the file, and the sum."""
+    from followup.dates import ORDER_WORDS
+
     lines = []
     sheet = report.sheet
     if sheet is not None:
