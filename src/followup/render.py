@@ -411,8 +411,8 @@ def status_json(
 ) -> dict[str, Any]:
     return {
         "running": state is not None,
-        "pid": state.pid if state else None,
-        "since": state.started_at if state else None,
+        "pid": state["pid"] if state else None,
+        "since": state["started_at"] if state else None,
         "next_reminder": due_json(due[0]) if due else None,
         "last_shown": {
             "interview_id": last.interview_id,
@@ -422,14 +422,14 @@ def status_json(
         }
         if last
         else None,
-        "last_error": state.last_error if state else None,
-        "last_error_at": state.last_error_at if state else None,
-        "reload_error": state.reload_error if state else None,
-        "reload_error_at": state.reload_error_at if state else None,
-        "store_error": state.store_error if state else None,
-        "mail_checked_at": state.mail_checked_at if state else None,
-        "mail_error": state.mail_error if state else None,
-        "mail_error_at": state.mail_error_at if state else None,
+        "last_error": state["last_error"] if state else None,
+        "last_error_at": state["last_error_at"] if state else None,
+        "reload_error": state["reload_error"] if state else None,
+        "reload_error_at": state["reload_error_at"] if state else None,
+        "store_error": state["store_error"] if state else None,
+        "mail_checked_at": state["mail_checked_at"] if state else None,
+        "mail_error": state["mail_error"] if state else None,
+        "mail_error_at": state["mail_error_at"] if state else None,
     }
 
 
@@ -465,8 +465,8 @@ def status_text(
         recent = "none yet"
     running, *problems = daemon_lines(state, service=service)
     lines = [running, f"next reminder:  {upcoming}", f"last shown:     {recent}", *problems]
-    if state and state.store_error:
-        lines.append(f"store:          {state.store_error}; retrying with backoff")
+    if state and state["store_error"]:
+        lines.append(f"store:          {state['store_error']}; retrying with backoff")
     if state and config.mail is not None:
         lines.append(f"mailbox:        {mail_status(state)}")
     return "\n".join(lines)
@@ -482,12 +482,12 @@ def daemon_lines(state: DaemonState | None, *, service: bool) -> list[str]:
             "daemon:         not running (no systemd user manager here: followup "
             "install-service --autostart starts it at login, followup daemon now)"
         ]
-    lines = [f"daemon:         running (pid {state.pid}, since {state.started_at})"]
-    if state.last_error:
-        lines.append(f"last error:     {state.last_error} ({state.last_error_at})")
-    if state.reload_error:
+    lines = [f"daemon:         running (pid {state['pid']}, since {state['started_at']})"]
+    if state["last_error"]:
+        lines.append(f"last error:     {state['last_error']} ({state['last_error_at']})")
+    if state["reload_error"]:
         lines.append(
-            f"reload failed:  {state.reload_error} ({state.reload_error_at}); "
+            f"reload failed:  {state['reload_error']} ({state['reload_error_at']}); "
             "running with the previous config"
         )
     return lines
@@ -495,16 +495,18 @@ def daemon_lines(state: DaemonState | None, *, service: bool) -> list[str]:
 
 def mail_status(state: DaemonState) -> str:
     """The daemon's mailbox checks, for ``followup status``."""
-    if state.mail_error:
-        tries = f"{state.mail_failures} tr{'y' if state.mail_failures == 1 else 'ies'}"
+    if state["mail_error"]:
+        tries = f"{state['mail_failures']} tr{'y' if state['mail_failures'] == 1 else 'ies'}"
         return (
-            f"{state.mail_error} (since {state.mail_error_at}); retrying with backoff "
+            f"{state['mail_error']} (since {state['mail_error_at']}); retrying with backoff "
             f"({tries} so far)"
         )
-    if state.mail_checked_at is None:
+    if state["mail_checked_at"] is None:
         return "not checked yet"
-    idle = f"; new mail in {state.mail_idle} noticed at once (IDLE)" if state.mail_idle else ""
-    return f"checked {state.mail_checked_at}{idle}"
+    idle = (
+        f"; new mail in {state['mail_idle']} noticed at once (IDLE)" if state["mail_idle"] else ""
+    )
+    return f"checked {state['mail_checked_at']}{idle}"
 
 
 # -- export and import ---------------------------------------------------------------------
