@@ -961,7 +961,9 @@ def _settle_memory() -> None:
 
 
 def run(config_path: str | None) -> int:
-    """``followup daemon``: run in the foreground until SIGTERM or SIGINT."""
+    """``followup daemon``: run in the foreground until SIGTERM or SIGINT, with the cycle
+    collector on (the ``followup`` program runs its commands without it)."""
+    gc.enable()
     logging.basicConfig(
         stream=sys.stderr, level=logging.INFO, format="%(levelname)s %(name)s: %(message)s"
     )
