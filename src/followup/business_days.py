@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
-import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from pathlib import Path
@@ -75,6 +74,8 @@ class BusinessCalendar:
     ) -> None:
         if holidays_obj is None and load is None:
             raise ValueError("a calendar needs a holidays object or a way to load one")
+        import threading  # here: a listing that needs no calendar needs no threads either
+
         self.place = place
         self._obj = holidays_obj
         self._load = load

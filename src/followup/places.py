@@ -14,16 +14,14 @@ is in the country's own language ("Bayern").
 
 from __future__ import annotations
 
-import difflib
 import functools
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from followup.business_days import supported_countries
 
 
-@dataclass(frozen=True)
-class CountryEntry:
+class CountryEntry(NamedTuple):
     """One country as ``followup countries`` shows it: its code, name, and subdivisions
     as (code, name) pairs (the name empty when the ``holidays`` package gives none)."""
 
@@ -112,6 +110,8 @@ def entries(text: str | None = None) -> list[CountryEntry]:
 def suggest_country(text: str) -> list[str]:
     """The countries a mistyped code or name probably meant, as "DE (Germany)", best
     first (at most three): close names by ``difflib``, and a code typed in full."""
+    import difflib
+
     needle = text.strip().casefold()
     names = country_names()
     by_name = {name.casefold(): code for code, name in names.items() if name}

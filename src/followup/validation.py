@@ -182,6 +182,8 @@ def visible(text: str, *, keep_newlines: bool = False) -> str:
     bidirectional overrides and other format characters, and lone surrogates, become
     ``\\uXXXX``. Nothing the user stored can then move the cursor, recolour the screen or
     fake a line of output."""
+    if text.isascii() and text.isprintable():
+        return text
     out = []
     for char in text:
         code = ord(char)
