@@ -182,11 +182,15 @@ def supported_countries() -> dict[str, list[str]]:
     return {code: sorted(subs) for code, subs in holidays.list_supported_countries().items()}
 
 
-def check_place(country: str | None, subdivision: str | None, where: str) -> None:
+def check_place(
+    country: str | None, subdivision: str | None, where: str, cache: Path | None = None
+) -> None:
     """Raise ConfigError naming the bad value when the country or subdivision is unknown,
     with the countries a mistyped one probably meant (:func:`followup.places.suggest_country`)
     and how to give a subdivision its country. Codes are compared as given: callers pass
-    them through :func:`followup.places.canonical_place` first."""
+    them through :func:`followup.places.canonical_place` first. With ``cache`` (the folder
+    of :class:`KnownDays`), a place whose days are kept there is known without importing
+    ``holidays``."""
     if country is None:
         if subdivision is not None:
             raise ConfigError(
@@ -194,6 +198,12 @@ def check_place(country: str | None, subdivision: str | None, where: str) -> Non
                 "CC, or set the country once with: followup init --country CC"
             )
         return
+    if cache is not None:
+        places = known_places(cache)
+        if (country, subdivision) in places or (
+            subdivision is None and any(c == country for c, _s in places)
+        ):
+            return
     known = supported_countries()
     if country not in known:
         from followup.places import suggest_country
@@ -345,6 +355,28 @@ class KnownDays:
             tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
             tmp.replace(self.path)
         return off
+
+
+@functools.lru_cache(maxsize=8)
+def known_places(folder: Path) -> frozenset[tuple[str | None, str | None]]:
+    """(country, subdivision) of every place whose days the cache in ``folder`` keeps for
+    the installed ``holidays``: each was checked against ``holidays`` before its days were
+    kept (:func:`_calendar_for`). Empty when the file is missing, unreadable or from
+    another ``holidays``. Read once per process: a place learnt since is only asked of
+    ``holidays`` again."""
+    import json
+
+    stamp = _holidays_stamp()
+    try:
+        data = json.loads((folder / CACHE_FILE).read_text(encoding="utf-8"))
+        if stamp is None or data.get("stamp") != stamp:
+            return frozenset()
+        keys = [str(key).split("|") for key in data["places"]]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return frozenset()
+    return frozenset(
+        (None if c == "-" else c, None if s == "-" else s) for c, s, *_rest in keys if _rest
+    )
 
 
 def _place_key(place: Place) -> str:

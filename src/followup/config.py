@@ -644,11 +644,12 @@ def from_mapping(raw: Mapping[str, Any], path: Path, env: Mapping[str, str]) -> 
         weekend = parse_weekend(get("calendar.weekend")) if get("calendar.weekend") else None
     except ConfigError as exc:
         raise ConfigError(f"{path}: {exc.message}") from None
+    cache_dir = xdg_dir("XDG_CACHE_HOME", ".cache", env) / "followup"
     subdivision = get("calendar.subdivision")
     if subdivision is not None:
         from followup.places import canonical_subdivision
 
-        subdivision = canonical_subdivision(country, subdivision)
+        subdivision = canonical_subdivision(country, subdivision, cache_dir)
     place = Place(
         country,
         subdivision,
@@ -688,7 +689,7 @@ def from_mapping(raw: Mapping[str, Any], path: Path, env: Mapping[str, str]) -> 
         mail=_mail_settings(get, path, env),
         values=values,
         warnings=tuple(warnings),
-        cache_dir=xdg_dir("XDG_CACHE_HOME", ".cache", env) / "followup",
+        cache_dir=cache_dir,
     )
 
 

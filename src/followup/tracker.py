@@ -55,6 +55,8 @@ from followup.views import InterviewView as InterviewView
 from followup.views import name_key as name_key
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from followup.mail.matching import OpenInterview
 
 #: How long a deleted interview's events stay in the calendar feed as cancelled, for
@@ -804,10 +806,11 @@ class Tracker:
         -> ``CA``); a subdivision given alone belongs to the config's country of today:
         store that country too, so that a later change of config cannot give it another
         meaning."""
-        country, subdivision = canonical_place(details.country, details.subdivision)
+        cache = self.config.cache_dir
+        country, subdivision = canonical_place(details.country, details.subdivision, cache)
         if subdivision is not None and country is None:
             country = self.config.calendar.place.country
-            subdivision = canonical_subdivision(country, subdivision)
+            subdivision = canonical_subdivision(country, subdivision, cache)
         if (country, subdivision) == (details.country, details.subdivision):
             return details
         return replace(details, country=country, subdivision=subdivision)
@@ -855,7 +858,7 @@ class Tracker:
             country = canonical_country(d.country) or self.config.calendar.place.country
             for name, subdivision in (("country", None), ("subdivision", d.subdivision)):
                 try:
-                    _check_place(country, subdivision)
+                    _check_place(country, subdivision, self.config.cache_dir)
                 except ConfigError as exc:
                     raise FieldError(name, exc.message.removeprefix("interview: ")) from None
 
@@ -991,9 +994,9 @@ def _not_before_interview(what: str, day: date, interviewed: date | None) -> Non
 
 
 @functools.lru_cache(maxsize=256)
-def _check_place(country: str | None, subdivision: str | None) -> None:
+def _check_place(country: str | None, subdivision: str | None, cache: Path | None) -> None:
     """check_place, remembered: an import checks the same few places thousands of times."""
-    check_place(country, subdivision, "interview")
+    check_place(country, subdivision, "interview", cache)
 
 
 def _event_row(interview_id: int, e: HistoryEntry) -> dict[str, Any]:
