@@ -39,20 +39,21 @@ def no_user_manager(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def user_manager(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """``systemctl --user show-environment`` succeeds, as with a user manager running, in
-    a session with its runtime folder (``$XDG_RUNTIME_DIR``, where systemctl finds it)."""
+    """``systemctl --user show-environment`` succeeds, as with a user manager running."""
     _systemctl(tmp_path, monkeypatch, 0)
-    (tmp_path / "run").mkdir(mode=0o700)
-    monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path / "run"))
 
 
 def _systemctl(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, status: int) -> None:
+    """A ``systemctl`` that exits with ``status``, in a login session: one with its runtime
+    folder (``$XDG_RUNTIME_DIR``), where systemctl looks for the user manager."""
     folder = tmp_path / "bin"
     folder.mkdir()
     script = folder / "systemctl"
     script.write_text(f"#!/bin/sh\nexit {status}\n")
     script.chmod(0o755)
     monkeypatch.setenv("PATH", f"{folder}:{os.environ['PATH']}")
+    (tmp_path / "run").mkdir(mode=0o700)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path / "run"))
 
 
 # -- no command, mistakes, options anywhere ------------------------------------------------
