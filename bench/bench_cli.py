@@ -1,5 +1,6 @@
 """CLI speed, as a user feels it: the CPU time of `followup list`, `upcoming`, `status`,
-`--version`, `show` and `add`, beside two Python peers doing the same kind of job, measured
+`--version`, `show`, `add`, `edit` and `snooze`, beside two Python peers doing the same kind
+of job, measured
 in the same run: todoman's `todo list` over 20 todos and khal's `khal list` over 20 events
 (both installed by this bench into a throwaway virtual environment from PyPI; they are not
 dependencies of followup), and the floors `python -c "import sqlite3"` and
@@ -10,8 +11,9 @@ Commands are run in interleaved rounds (each command once per round, in turn), s
 busy moment touches them all alike; the figure is the median over the rounds. Python's
 bytecode cache is on for every command, as it is for a user.
 
-Also: `followup list` with 10,000 interviews, and the time to plan the next reminder of
-10,000 to 100,000 interviews.
+Also: `followup list` with the config file `followup init` writes (a country and a zone),
+`followup list` with 10,000 interviews, and the time to plan the next reminder of 10,000 to
+100,000 interviews.
 
 PostgreSQL: `list`, `upcoming`, `status`, `show` and `add` over 20 interviews in a database
 of a throwaway cluster on this machine (``tests/support/postgres.py``'s PostgresCluster,
@@ -186,11 +188,16 @@ def cli_rows(rounds: int, peers: bool, postgres: bool) -> list[tuple[str, tuple[
         tempfile.TemporaryDirectory() as big,
         tempfile.TemporaryDirectory() as pg_tmp,
         contextlib.ExitStack() as servers,
+        tempfile.TemporaryDirectory() as configured,
     ):
         env = home_env(tmp, TZ="America/New_York")
         fill(env, 20, first=date.today() - timedelta(days=10))
         big_env = home_env(big, TZ="America/New_York")
         fill(big_env, 10_000, first=date.today() - timedelta(days=10))
+        init = ["init", "--country", "US", "--timezone", "America/New_York", "--name", "Bench"]
+        config_env = home_env(configured, TZ="America/New_York")
+        subprocess.run([followup, *init], env=config_env, check=True, capture_output=True)
+        fill(config_env, 20, first=date.today() - timedelta(days=10))
         plain = home_env(tmp)
         commands: Commands = {
             "python -c 'import sqlite3'": ([sys.executable, "-c", "import sqlite3"], plain),
@@ -205,6 +212,12 @@ def cli_rows(rounds: int, peers: bool, postgres: bool) -> list[tuple[str, tuple[
             [followup, "add", "Bench", "--expect", (date.today() + timedelta(days=3)).isoformat()],
             env,
         )
+        commands["followup edit 1 --role (20+)"] = ([followup, "edit", "1", "--role", "QA"], env)
+        commands["followup snooze 2 --days 1 (20+)"] = (
+            [followup, "snooze", "2", "--days", "1"],
+            env,
+        )
+        commands["followup list (20, config file)"] = ([followup, "list"], config_env)
         commands["followup list (10,000 interviews)"] = ([followup, "list"], big_env)
         if postgres:
             cluster = servers.enter_context(PostgresCluster())

@@ -45,7 +45,13 @@ START = datetime(2030, 1, 7, 10, 0, tzinfo=UTC)  # a Monday, inside the notify w
 #: Wall-clock limits: far beyond what the figures are, so a loaded machine only waits.
 READY_TIMEOUT_S = 900.0
 NOTIFY_TIMEOUT_S = 120.0
-CONFIG = '[calendar]\ncountry = "US"\ntimezone = "UTC"\n[notify]\nat = "09:00"\nuntil = "20:00"\n'
+#: Each reminder is shown once: a sample's reminder not acted on would otherwise come again
+#: on the next business day, and arrive (overdue) when the clock jumps to the next sample,
+#: before that sample's own.
+CONFIG = (
+    '[calendar]\ncountry = "US"\ntimezone = "UTC"\n'
+    '[notify]\nat = "09:00"\nuntil = "20:00"\nrepeat_after_business_days = 0\n'
+)
 
 
 def cpu_seconds(pid: int) -> float:
@@ -166,8 +172,10 @@ def measure(count: int, idle_seconds: float, samples: int) -> Figures:
                     except AssertionError:
                         log = Path(tmp, "delay.log").read_text()[-4000:]
                         raise SystemExit("no notification; the daemon's log:\n" + log) from None
-                    got = server.notifications()[-1]["received_at"]
-                    delays.append((got - (t0 + 2.0)) * 1000)
+                    got = server.notifications()[before]
+                    if f"Sample {n}" not in f"{got['summary']}\n{got['body']}":
+                        raise SystemExit(f"sample {n}: another notification came first: {got}")
+                    delays.append((got["received_at"] - (t0 + 2.0)) * 1000)
             finally:
                 end_process(proc, timeout=60)
         finally:

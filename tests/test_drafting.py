@@ -65,7 +65,7 @@ def interview(**changes: object) -> InterviewView:
         notes=None,
         next_reminder=None,
     )
-    return replace(view, **changes)  # type: ignore[arg-type]
+    return view._replace(**changes)  # type: ignore[arg-type]
 
 
 def builtin(name: str = "follow_up.txt") -> Template:

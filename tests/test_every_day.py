@@ -310,12 +310,16 @@ def test_a_filter_that_matches_nothing_says_so(cli: Cli) -> None:
 
 
 def _systemctl(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, status: int) -> None:
+    """A ``systemctl`` that exits with ``status``, in a login session: one with its runtime
+    folder (``$XDG_RUNTIME_DIR``), where systemctl looks for the user manager."""
     folder = tmp_path / "bin"
     folder.mkdir()
     script = folder / "systemctl"
     script.write_text(f"#!/bin/sh\nexit {status}\n")
     script.chmod(0o755)
     monkeypatch.setenv("PATH", f"{folder}:{os.environ['PATH']}")
+    (tmp_path / "run").mkdir(mode=0o700)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path / "run"))
 
 
 @pytest.mark.parametrize(

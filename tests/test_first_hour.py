@@ -44,12 +44,16 @@ def user_manager(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _systemctl(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, status: int) -> None:
+    """A ``systemctl`` that exits with ``status``, in a login session: one with its runtime
+    folder (``$XDG_RUNTIME_DIR``), where systemctl looks for the user manager."""
     folder = tmp_path / "bin"
     folder.mkdir()
     script = folder / "systemctl"
     script.write_text(f"#!/bin/sh\nexit {status}\n")
     script.chmod(0o755)
     monkeypatch.setenv("PATH", f"{folder}:{os.environ['PATH']}")
+    (tmp_path / "run").mkdir(mode=0o700)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path / "run"))
 
 
 # -- no command, mistakes, options anywhere ------------------------------------------------
@@ -272,6 +276,24 @@ def test_init_offers_the_user_service_where_a_user_manager_runs(cli: Cli) -> Non
         "  followup list                        your interviews",
         "  followup install-service             reminders as desktop notifications",
     ]
+
+
+def test_systemctl_is_not_started_where_it_can_reach_no_user_manager(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without ``$XDG_RUNTIME_DIR`` and ``$DBUS_SESSION_BUS_ADDRESS`` (a login without a
+    user session) systemctl cannot reach a user manager; ``status`` does not start it."""
+    _systemctl(tmp_path, monkeypatch, 0)
+    started = tmp_path / "systemctl-started"
+    (tmp_path / "bin/systemctl").write_text(f"#!/bin/sh\ntouch {started}\nexit 0\n")
+    monkeypatch.delenv("XDG_RUNTIME_DIR", raising=False)
+    monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
+    out = ok(cli("status"))
+    assert out.splitlines()[0] == (
+        "daemon:         not running (no systemd user manager here: followup "
+        "install-service --autostart starts it at login, followup daemon now)"
+    )
+    assert not started.exists()
 
 
 def test_a_draft_without_a_name_ends_with_a_placeholder_and_one_warning(

@@ -16,8 +16,6 @@ from __future__ import annotations
 import json
 import os
 import socket
-import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -29,6 +27,7 @@ from followup.lifecycle.service import Tracker
 from followup.machine import Machine, this_machine
 from followup.store import Database, reading
 from followup.store.findings import NewFinding
+from tests.support.modules import modules_loaded, packages_loaded
 from tests.support.specs import Cli
 
 #: The quick path reads SQLite files: every test here makes its own and compares the paths.
@@ -256,27 +255,9 @@ HEAVY = {
     "imapclient",
     "alembic",
 }
-
-LOADED = (
-    "import sys\n"
-    "from followup.cli import main\n"
-    "try:\n"
-    "    main(sys.argv[1:])\n"
-    "except SystemExit:\n"
-    "    pass\n"
-    "print(sorted({m.split('.')[0] for m in sys.modules} & set(sys.argv[0].split(','))))\n"
-)
-
-
-def loaded(args: list[str]) -> list[str]:
-    """The heavy packages ``followup ARGS`` loads, run in a fresh interpreter."""
-    done = subprocess.run(
-        [sys.executable, "-c", LOADED.replace("sys.argv[0]", repr(",".join(HEAVY))), *args],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return eval(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+#: Standard modules the quick commands do without: importing them (and defining frozen
+#: dataclasses) was most of a listing's own CPU time.
+SLOW_TO_LOAD = {"dataclasses", "inspect", "difflib", "traceback", "asyncio", "email"}
 
 
 @pytest.mark.usefixtures("full_store")
@@ -289,10 +270,32 @@ def test_quick_commands_load_no_heavy_package(args: list[str], home: Path) -> No
     """The store holds a reminder shown and not acted on, whose repeat is counted in the
     user's calendar: once its non-business days are in the cache (the first run puts them
     there), not even ``holidays`` is loaded."""
-    loaded(["upcoming"])
+    packages_loaded(["upcoming"], HEAVY)
     assert (home / ".cache/followup/business-days.json").is_file()
-    assert loaded(args) == []
+    assert packages_loaded(args, HEAVY | SLOW_TO_LOAD) == set()
+
+
+def test_a_config_naming_a_subdivision_loads_no_holidays_once_its_days_are_kept(
+    cli: Cli, config_file: Path
+) -> None:
+    """``calendar.subdivision = "ca"`` is read as ``CA`` from the places whose days are
+    kept, as it is from ``holidays`` the first time (else the plans, made for ``CA``,
+    would not be current, and SQLAlchemy would answer)."""
+    config_file.write_text('[calendar]\ncountry = "US"\nsubdivision = "ca"\n')
+    ok(cli("add", "Acme", "--expect", "2026-12-01"))
+    assert packages_loaded(["list"], HEAVY) == set()
+
+
+def test_the_version_loads_nothing_but_the_command_line() -> None:
+    loaded = {m for m in modules_loaded(["--version"]) if m.split(".")[0] == "followup"}
+    assert loaded == {
+        "followup",
+        "followup.cli",
+        "followup.errors",
+        "followup.lifecycle",
+        "followup.lifecycle.validation",
+    }
 
 
 def test_a_write_loads_sqlalchemy_as_it_must() -> None:
-    assert "sqlalchemy" in loaded(["add", "Acme", "--expect", "2026-12-01"])
+    assert "sqlalchemy" in packages_loaded(["add", "Acme", "--expect", "2026-12-01"], HEAVY)

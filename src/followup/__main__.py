@@ -1,3 +1,3 @@
-from followup.cli import main
+from followup.cli import run
 
-raise SystemExit(main())
+run()

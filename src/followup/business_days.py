@@ -10,14 +10,11 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import json
 import os
-import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from followup.errors import ConfigError
 
@@ -27,8 +24,7 @@ if TYPE_CHECKING:
 DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
-@dataclass(frozen=True)
-class Place:
+class Place(NamedTuple):
     """Where business days are counted: the key that identifies one calendar.
 
     ``weekend`` is ``None`` for the country's own weekend, else weekday numbers (Mon=0).
@@ -49,8 +45,7 @@ class Place:
         return where
 
 
-@dataclass(frozen=True)
-class SkippedDay:
+class SkippedDay(NamedTuple):
     """A day that did not count, and why (a holiday's name, or ``weekend``)."""
 
     day: date
@@ -79,6 +74,8 @@ class BusinessCalendar:
     ) -> None:
         if holidays_obj is None and load is None:
             raise ValueError("a calendar needs a holidays object or a way to load one")
+        import threading  # here: a listing that needs no calendar needs no threads either
+
         self.place = place
         self._obj = holidays_obj
         self._load = load
@@ -185,11 +182,15 @@ def supported_countries() -> dict[str, list[str]]:
     return {code: sorted(subs) for code, subs in holidays.list_supported_countries().items()}
 
 
-def check_place(country: str | None, subdivision: str | None, where: str) -> None:
+def check_place(
+    country: str | None, subdivision: str | None, where: str, cache: Path | None = None
+) -> None:
     """Raise ConfigError naming the bad value when the country or subdivision is unknown,
     with the countries a mistyped one probably meant (:func:`followup.places.suggest_country`)
     and how to give a subdivision its country. Codes are compared as given: callers pass
-    them through :func:`followup.places.canonical_place` first."""
+    them through :func:`followup.places.canonical_place` first. With ``cache`` (the folder
+    of :class:`KnownDays`), a place whose days are kept there is known without importing
+    ``holidays``."""
     if country is None:
         if subdivision is not None:
             raise ConfigError(
@@ -197,6 +198,12 @@ def check_place(country: str | None, subdivision: str | None, where: str) -> Non
                 "CC, or set the country once with: followup init --country CC"
             )
         return
+    if cache is not None:
+        places = known_places(cache)
+        if (country, subdivision) in places or (
+            subdivision is None and any(c == country for c, _s in places)
+        ):
+            return
     known = supported_countries()
     if country not in known:
         from followup.places import suggest_country
@@ -299,6 +306,8 @@ class KnownDays:
     def open(cls, folder: Path, place: Place) -> KnownDays | None:
         """The place's cached years (none when the file is missing, unreadable or from
         another ``holidays``); None when ``holidays`` cannot be located."""
+        import json
+
         stamp = _holidays_stamp()
         if stamp is None:
             return None
@@ -320,6 +329,8 @@ class KnownDays:
     def learn(self, year: int, off: dict[date, str]) -> dict[date, str]:
         """Keep ``year``'s non-business days and write the file again (atomically; other
         places' years are kept while the stamp is the same). Returns ``off``."""
+        import json
+
         from holidays.version import __version__ as holidays_version
 
         self.years[year] = off
@@ -344,6 +355,28 @@ class KnownDays:
             tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
             tmp.replace(self.path)
         return off
+
+
+@functools.lru_cache(maxsize=8)
+def known_places(folder: Path) -> frozenset[tuple[str | None, str | None]]:
+    """(country, subdivision) of every place whose days the cache in ``folder`` keeps for
+    the installed ``holidays``: each was checked against ``holidays`` before its days were
+    kept (:func:`_calendar_for`). Empty when the file is missing, unreadable or from
+    another ``holidays``. Read once per process: a place learnt since is only asked of
+    ``holidays`` again."""
+    import json
+
+    stamp = _holidays_stamp()
+    try:
+        data = json.loads((folder / CACHE_FILE).read_text(encoding="utf-8"))
+        if stamp is None or data.get("stamp") != stamp:
+            return frozenset()
+        keys = [str(key).split("|") for key in data["places"]]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return frozenset()
+    return frozenset(
+        (None if c == "-" else c, None if s == "-" else s) for c, s, *_rest in keys if _rest
+    )
 
 
 def _place_key(place: Place) -> str:

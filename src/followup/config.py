@@ -7,17 +7,13 @@ Nothing else in the package reads the TOML.
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
-import tomllib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from datetime import time
-from functools import cached_property
 from pathlib import Path
-from typing import Any
-from urllib.parse import urlsplit
+from types import MappingProxyType
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from followup.business_days import Place, parse_weekend
@@ -34,8 +30,7 @@ from followup.lifecycle.validation import (
 from followup.rules import RuleSettings, Timing
 
 
-@dataclass(frozen=True)
-class Option:
+class Option(NamedTuple):
     section: str
     key: str
     kind: type
@@ -106,6 +101,8 @@ def _nonempty(value: Any) -> str | None:
 def _store_url(value: Any) -> str | None:
     if not value.strip():
         return "must not be empty"
+    from urllib.parse import urlsplit
+
     if "://" in value and urlsplit(value).password is not None:
         return (
             "holds a password; keep it out of the config and let the driver find it "
@@ -424,8 +421,7 @@ for _opt in OPTIONS:
     _BY_SECTION.setdefault(_opt.section, {})[_opt.key] = _opt
 
 
-@dataclass(frozen=True)
-class CalendarSettings:
+class CalendarSettings(NamedTuple):
     place: Place
     zone: ZoneInfo
     #: ``calendar.date_order`` as set; None: the country's convention
@@ -433,8 +429,7 @@ class CalendarSettings:
     date_order: str | None = None
 
 
-@dataclass(frozen=True)
-class NotifySettings:
+class NotifySettings(NamedTuple):
     at: time
     until: time
     app_name: str
@@ -444,16 +439,14 @@ class NotifySettings:
     repeat_after_business_days: int = 1
 
 
-@dataclass(frozen=True)
-class YouSettings:
+class YouSettings(NamedTuple):
     """Who signs drafted emails."""
 
     name: str | None = None
     signature: str | None = None
 
 
-@dataclass(frozen=True)
-class LintPhrase:
+class LintPhrase(NamedTuple):
     """A phrase of the user's own for ``followup lint`` to flag."""
 
     phrase: str
@@ -461,15 +454,13 @@ class LintPhrase:
     suggestion: str = "consider whether this reads as pressing"
 
 
-@dataclass(frozen=True)
-class ExportSettings:
+class ExportSettings(NamedTuple):
     """Where the daemon keeps the calendar feed (None: it keeps none)."""
 
     ics_path: Path | None = None
 
 
-@dataclass(frozen=True)
-class MailSettings:
+class MailSettings(NamedTuple):
     """Where followup reads the user's mail: an IMAP server, or a local Maildir tree.
 
     ``imap_port`` is resolved (993 for TLS, else 143); ``sent_folder`` None means the
@@ -489,8 +480,7 @@ class MailSettings:
     maildir: Path | None = None
 
 
-@dataclass(frozen=True)
-class Config:
+class Config(NamedTuple):
     """Effective settings: the file's values over the defaults."""
 
     path: Path
@@ -498,11 +488,13 @@ class Config:
     rules: RuleSettings
     notify: NotifySettings
     store_url: str
+    #: Fingerprint of every setting a planned reminder depends on (:func:`plan_key`).
+    plan_key: str
     you: YouSettings = YouSettings()
     lint_phrases: tuple[LintPhrase, ...] = ()
     export: ExportSettings = ExportSettings()
     mail: MailSettings | None = None
-    values: Mapping[str, Any] = field(default_factory=dict)
+    values: Mapping[str, Any] = MappingProxyType({})
     warnings: tuple[str, ...] = ()
     #: Where derived data is kept between runs (``$XDG_CACHE_HOME/followup``): the
     #: non-business days of the places used (:class:`followup.business_days.KnownDays`).
@@ -527,23 +519,23 @@ class Config:
         weekend = base.weekend if country == base.country else None
         return Place(country, subdivision, weekend, base.categories)
 
-    @cached_property
-    def plan_key(self) -> str:
-        """Fingerprint of every setting a planned reminder depends on."""
-        place = self.calendar.place
-        return "|".join(
-            str(v)
-            for v in (
-                place.country,
-                place.subdivision,
-                sorted(place.weekend) if place.weekend is not None else None,
-                ",".join(place.categories),
-                self.calendar.zone.key,
-                self.notify.at,
-                self.rules.email_after_business_days,
-                self.rules.move_on_after_business_days,
-            )
+
+def plan_key(place: Place, zone: ZoneInfo, at: time, rules: RuleSettings) -> str:
+    """Fingerprint of every setting a planned reminder depends on: the place's country,
+    subdivision, weekend and categories, the zone, the time of day and the rules."""
+    return "|".join(
+        str(v)
+        for v in (
+            place.country,
+            place.subdivision,
+            sorted(place.weekend) if place.weekend is not None else None,
+            ",".join(place.categories),
+            zone.key,
+            at,
+            rules.email_after_business_days,
+            rules.move_on_after_business_days,
         )
+    )
 
 
 def config_path(explicit: str | None, env: Mapping[str, str]) -> Path:
@@ -577,14 +569,19 @@ def load(explicit: str | None = None, env: Mapping[str, str] | None = None) -> C
     try:
         with open(path, "rb") as handle:
             data = handle.read(CONFIG_MAX_BYTES + 1)
-        if len(data) > CONFIG_MAX_BYTES:
-            raise ConfigError(too_large(str(path), CONFIG_MAX_BYTES).message)
-        # utf-8-sig: editors on some systems start the file with a byte-order mark.
-        raw = tomllib.loads(data.decode("utf-8-sig"))
     except FileNotFoundError:
         if named:
             raise ConfigError(f"{path}: no such config file") from None
-        raw = {}
+        return from_mapping({}, path, env)
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    if len(data) > CONFIG_MAX_BYTES:
+        raise ConfigError(too_large(str(path), CONFIG_MAX_BYTES).message)
+    import tomllib
+
+    try:
+        # utf-8-sig: editors on some systems start the file with a byte-order mark.
+        raw = tomllib.loads(data.decode("utf-8-sig"))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: malformed TOML: {exc}") from None
     except UnicodeDecodeError as exc:
@@ -593,8 +590,6 @@ def load(explicit: str | None = None, env: Mapping[str, str] | None = None) -> C
         ) from None
     except RecursionError:
         raise ConfigError(f"{path}: nested more than {MAX_NESTING} levels deep") from None
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
     if nesting(raw) > MAX_NESTING:
         raise ConfigError(f"{path}: nested more than {MAX_NESTING} levels deep")
     return from_mapping(raw, path, env)
@@ -649,11 +644,12 @@ def from_mapping(raw: Mapping[str, Any], path: Path, env: Mapping[str, str]) -> 
         weekend = parse_weekend(get("calendar.weekend")) if get("calendar.weekend") else None
     except ConfigError as exc:
         raise ConfigError(f"{path}: {exc.message}") from None
+    cache_dir = xdg_dir("XDG_CACHE_HOME", ".cache", env) / "followup"
     subdivision = get("calendar.subdivision")
     if subdivision is not None:
         from followup.places import canonical_subdivision
 
-        subdivision = canonical_subdivision(country, subdivision)
+        subdivision = canonical_subdivision(country, subdivision, cache_dir)
     place = Place(
         country,
         subdivision,
@@ -667,16 +663,14 @@ def from_mapping(raw: Mapping[str, Any], path: Path, env: Mapping[str, str]) -> 
             f"{path}: notify.until {get('notify.until')!r} must be later than "
             f"notify.at {get('notify.at')!r}"
         )
+    zone = ZoneInfo(get("calendar.timezone") or system_zone(env))
+    rules = RuleSettings(
+        get("rules.email_after_business_days"), get("rules.move_on_after_business_days")
+    )
     return Config(
         path=path,
-        calendar=CalendarSettings(
-            place,
-            ZoneInfo(get("calendar.timezone") or system_zone(env)),
-            get("calendar.date_order"),
-        ),
-        rules=RuleSettings(
-            get("rules.email_after_business_days"), get("rules.move_on_after_business_days")
-        ),
+        calendar=CalendarSettings(place, zone, get("calendar.date_order")),
+        rules=rules,
         notify=NotifySettings(
             at,
             until,
@@ -685,6 +679,7 @@ def from_mapping(raw: Mapping[str, Any], path: Path, env: Mapping[str, str]) -> 
             get("notify.repeat_after_business_days"),
         ),
         store_url=get("store.url") or default_store_url(env),
+        plan_key=plan_key(place, zone, at, rules),
         you=YouSettings(get("you.name"), get("you.signature")),
         lint_phrases=tuple(
             LintPhrase(item) if isinstance(item, str) else LintPhrase(**item)
@@ -694,7 +689,7 @@ def from_mapping(raw: Mapping[str, Any], path: Path, env: Mapping[str, str]) -> 
         mail=_mail_settings(get, path, env),
         values=values,
         warnings=tuple(warnings),
-        cache_dir=xdg_dir("XDG_CACHE_HOME", ".cache", env) / "followup",
+        cache_dir=cache_dir,
     )
 
 
@@ -822,6 +817,8 @@ def did_you_mean(word: str, choices: list[str]) -> str:
     """ " (did you mean 'show'?)" for the closest of ``choices`` to a mistyped ``word``
     (``difflib``'s ratio of at least 0.6), else ""; config keys, commands and options all
     suggest through this one place."""
+    import difflib
+
     close = difflib.get_close_matches(word, choices, n=1)
     return f" (did you mean {close[0]!r}?)" if close else ""
 

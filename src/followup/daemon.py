@@ -85,7 +85,7 @@ from followup.notify.base import BusSignal, Note, Notifier, close_notification
 from followup.notify.choose import make_notifier
 from followup.notify.messages import DueReminder, notes_for
 from followup.rules import Kind, Status, local_instant
-from followup.runstate import DaemonLock, DaemonState
+from followup.runstate import DaemonLock, new_state
 from followup.sdnotify import SystemdNotifier
 from followup.store import Database
 from followup.store.watch import watch_store
@@ -184,7 +184,7 @@ class Daemon:
         #: the instant the scheduler's one job is armed for, or None
         self.armed: datetime | None = None
         self.known: dict[int, str] = {}
-        self.state = DaemonState(os.getpid(), clock().isoformat(timespec="seconds"))
+        self.state = new_state(os.getpid(), clock().isoformat(timespec="seconds"))
         self._last_error: str | None = None
         #: reminders shown whose ledger confirmation could not be written yet
         self.unconfirmed: dict[Key, datetime] = {}
@@ -346,7 +346,7 @@ class Daemon:
         if self._store_retry_at is not None:
             log.info("the store can be used again")
             self._store_retry_at, self._store_failures = None, 0
-            self.state.store_error = None
+            self.state["store_error"] = None
             self._publish()
 
     def _store_down(self, exc: StoreError) -> None:
@@ -355,9 +355,9 @@ class Daemon:
         delay = min(STORE_RETRY_FIRST_S * 2**self._store_failures, STORE_RETRY_MAX_S)
         self._store_failures += 1
         self._store_retry_at = time.monotonic() + delay
-        if exc.message != self.state.store_error:
+        if exc.message != self.state["store_error"]:
             log.error("the store cannot be used: %s; trying again in %.0f s", exc.message, delay)
-        self.state.store_error = exc.message
+        self.state["store_error"] = exc.message
         self._publish()
 
     def _timeout(self, next_watchdog: float) -> float:
@@ -520,8 +520,8 @@ class Daemon:
                 db.close()
             why = exc.message if isinstance(exc, FollowupError) else f"{type(exc).__name__}: {exc}"
             log.error("config not reloaded, keeping the previous one: %s", why)
-            self.state.reload_error = why
-            self.state.reload_error_at = self.clock().isoformat(timespec="seconds")
+            self.state["reload_error"] = why
+            self.state["reload_error_at"] = self.clock().isoformat(timespec="seconds")
             self._publish()
             self.systemd.ready(self._status_text())
             return
@@ -529,7 +529,7 @@ class Daemon:
         self.db.close()
         self.config, self.db, self.tracker, self._watch = config, db, tracker, watch
         self._feed = None
-        self.state.reload_error = self.state.reload_error_at = None
+        self.state["reload_error"] = self.state["reload_error_at"] = None
         log.info("config reloaded from %s (%d interview(s) re-planned)", config.path, refreshed)
         self.held.clear()
         try:
@@ -677,7 +677,7 @@ class Daemon:
         if self._last_error is not None:
             log.info("delivery works again")
             self._last_error = None
-        self.state.last_shown = f"{note.title} at {self.clock().isoformat(timespec='seconds')}"
+        self.state["last_shown"] = f"{note.title} at {self.clock().isoformat(timespec='seconds')}"
         self._confirm_pending()
 
     def _confirm_pending(self) -> None:
@@ -716,8 +716,8 @@ class Daemon:
                 RETRY_MAX_S,
             )
         self._last_error = cause
-        self.state.last_error = cause
-        self.state.last_error_at = now.isoformat(timespec="seconds")
+        self.state["last_error"] = cause
+        self.state["last_error_at"] = now.isoformat(timespec="seconds")
 
     # -- notifications that stay true --------------------------------------------------
 
@@ -941,7 +941,7 @@ class Daemon:
 
     def _publish(self) -> None:
         status = self._status_text()
-        self.state.next_reminder = status
+        self.state["next_reminder"] = status
         self.systemd.status(status)
         try:
             self.lock.write(self.state)
@@ -971,7 +971,9 @@ def _settle_memory() -> None:
 
 
 def run(config_path: str | None) -> int:
-    """``followup daemon``: run in the foreground until SIGTERM or SIGINT."""
+    """``followup daemon``: run in the foreground until SIGTERM or SIGINT, with the cycle
+    collector on (the ``followup`` program runs its commands without it)."""
+    gc.enable()
     logging.basicConfig(
         stream=sys.stderr, level=logging.INFO, format="%(levelname)s %(name)s: %(message)s"
     )

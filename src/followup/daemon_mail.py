@@ -253,8 +253,8 @@ class MailWatch:
                 self._check_soon()
             elif outcome.what == "idle-up":
                 self._idle.state, self._idle.up_since = "up", time.monotonic()
-                self.state.mail_idle = self.settings.reply_folders[0]
-                log.info("listening for new mail in %s (IDLE)", self.state.mail_idle)
+                self.state["mail_idle"] = self.settings.reply_folders[0]
+                log.info("listening for new mail in %s (IDLE)", self.state["mail_idle"])
                 self._publish()
             elif outcome.what == "idle-lost":
                 self._idle_lost(outcome.why)
@@ -284,9 +284,9 @@ class MailWatch:
         if self._error is not None:
             log.info("the mailbox can be read again")
         self._error, self._failures = None, 0
-        self.state.mail_error = self.state.mail_error_at = None
-        self.state.mail_failures = 0
-        self.state.mail_checked_at = self.clock().isoformat(timespec="seconds")
+        self.state["mail_error"] = self.state["mail_error_at"] = None
+        self.state["mail_failures"] = 0
+        self.state["mail_checked_at"] = self.clock().isoformat(timespec="seconds")
         if new:
             log.info(
                 "mailbox checked: %d new finding(s) for interview(s) %s",
@@ -308,10 +308,10 @@ class MailWatch:
                 delay,
                 RETRY_MAX_S / 60,
             )
-            self.state.mail_error_at = self.clock().isoformat(timespec="seconds")
+            self.state["mail_error_at"] = self.clock().isoformat(timespec="seconds")
         self._error = why
-        self.state.mail_error = why
-        self.state.mail_failures = self._failures
+        self.state["mail_error"] = why
+        self.state["mail_failures"] = self._failures
         self._publish()
 
     # -- IDLE --------------------------------------------------------------------------
@@ -319,7 +319,7 @@ class MailWatch:
     def _connect_idle(self, now: float) -> None:
         """Open the IDLE connection once a look has worked (so its login is known good)."""
         idle = self._idle
-        if idle.state != "down" or self.state.mail_checked_at is None or self._error:
+        if idle.state != "down" or self.state["mail_checked_at"] is None or self._error:
             return
         if now < idle.retry_at:
             return
@@ -338,7 +338,7 @@ class MailWatch:
         idle.state = "down"
         idle.failures += 1
         idle.retry_at = now + min(IDLE_RETRY_FIRST_S * 2 ** (idle.failures - 1), IDLE_RETRY_MAX_S)
-        self.state.mail_idle = None
+        self.state["mail_idle"] = None
         log.debug("IDLE connection: %s", why)  # the look that follows names the cause
         if was_up:
             self._check_soon()

@@ -22,8 +22,8 @@ import os
 import re
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from followup.config import xdg_dir
 from followup.errors import FollowupError
@@ -36,8 +36,7 @@ SHORT_ID = 8
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
 
 
-@dataclass(frozen=True)
-class Machine:
+class Machine(NamedTuple):
     """One machine: ``id`` a uuid4 in its canonical lowercase form (36 characters),
     ``name`` what people call it (1 to :data:`MAX_NAME` characters, no control character)."""
 

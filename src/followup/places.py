@@ -14,16 +14,15 @@ is in the country's own language ("Bayern").
 
 from __future__ import annotations
 
-import difflib
 import functools
 import re
-from dataclasses import dataclass
+from pathlib import Path
+from typing import NamedTuple
 
-from followup.business_days import supported_countries
+from followup.business_days import known_places, supported_countries
 
 
-@dataclass(frozen=True)
-class CountryEntry:
+class CountryEntry(NamedTuple):
     """One country as ``followup countries`` shows it: its code, name, and subdivisions
     as (code, name) pairs (the name empty when the ``holidays`` package gives none)."""
 
@@ -47,22 +46,32 @@ def canonical_country(text: str | None) -> str | None:
 _CODE = re.compile(r"[A-Za-z]{2,3}")
 
 
-def canonical_subdivision(country: str | None, text: str | None) -> str | None:
+def canonical_subdivision(
+    country: str | None, text: str | None, cache: Path | None = None
+) -> str | None:
     """The known spelling of the subdivision ``text`` of ``country`` whatever its case
     (``ca`` -> ``CA``, ``zone a`` -> ``Zone A``); ``text`` as given when it names none, so
-    that the check of the place reports it."""
+    that the check of the place reports it. With ``cache`` (the folder of
+    :class:`~followup.business_days.KnownDays`), the subdivisions of the places kept there
+    are looked at first, without importing ``holidays``."""
     if text is None:
         return None
     text = text.strip()
+    if cache is not None:
+        for known_country, kept in known_places(cache):
+            if known_country == country and kept and kept.casefold() == text.casefold():
+                return kept
     known = supported_countries().get(country or "", [])
     folded = {code.casefold(): code for code in known}
     return folded.get(text.casefold(), text)
 
 
-def canonical_place(country: str | None, subdivision: str | None) -> tuple[str | None, str | None]:
+def canonical_place(
+    country: str | None, subdivision: str | None, cache: Path | None = None
+) -> tuple[str | None, str | None]:
     """The stored spelling of a country and subdivision as typed (see above)."""
     country = canonical_country(country)
-    return country, canonical_subdivision(country, subdivision)
+    return country, canonical_subdivision(country, subdivision, cache)
 
 
 @functools.cache
@@ -112,6 +121,8 @@ def entries(text: str | None = None) -> list[CountryEntry]:
 def suggest_country(text: str) -> list[str]:
     """The countries a mistyped code or name probably meant, as "DE (Germany)", best
     first (at most three): close names by ``difflib``, and a code typed in full."""
+    import difflib
+
     needle = text.strip().casefold()
     names = country_names()
     by_name = {name.casefold(): code for code, name in names.items() if name}

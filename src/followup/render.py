@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from followup.dates import ORDER_WORDS, PAST_PROMISE_WARNING_DAYS
 from followup.lifecycle.validation import visible
-from followup.machine import SHORT_ID
 from followup.rules import Kind, Reminder, RuleSettings, long_day
 
 if TYPE_CHECKING:
@@ -32,6 +29,8 @@ KIND_WORDS = {Kind.EMAIL: "email", Kind.MOVE_ON: "move on"}
 
 
 def to_json(value: Any) -> str:
+    import json
+
     return json.dumps(value, indent=2, ensure_ascii=False)
 
 
@@ -269,6 +268,8 @@ def long_past_promise(day: date, today: date) -> str:
 
 def long_past_rows(lines: Sequence[int]) -> str:
     """The one warning for an imported sheet's rows promising a reply day long past."""
+    from followup.dates import PAST_PROMISE_WARNING_DAYS
+
     shown = ", ".join(str(n) for n in lines[:10]) + (", ..." if len(lines) > 10 else "")
     rows = "row promises" if len(lines) == 1 else "rows promise"
     return (
@@ -416,8 +417,8 @@ def status_json(
     ``here`` this machine's id (None when it never showed a reminder)."""
     return {
         "running": state is not None,
-        "pid": state.pid if state else None,
-        "since": state.started_at if state else None,
+        "pid": state["pid"] if state else None,
+        "since": state["started_at"] if state else None,
         "next_reminder": due_json(due[0]) if due else None,
         "last_shown": {
             "interview_id": last.interview_id,
@@ -439,14 +440,14 @@ def status_json(
             }
             for m in shown_on
         ],
-        "last_error": state.last_error if state else None,
-        "last_error_at": state.last_error_at if state else None,
-        "reload_error": state.reload_error if state else None,
-        "reload_error_at": state.reload_error_at if state else None,
-        "store_error": state.store_error if state else None,
-        "mail_checked_at": state.mail_checked_at if state else None,
-        "mail_error": state.mail_error if state else None,
-        "mail_error_at": state.mail_error_at if state else None,
+        "last_error": state["last_error"] if state else None,
+        "last_error_at": state["last_error_at"] if state else None,
+        "reload_error": state["reload_error"] if state else None,
+        "reload_error_at": state["reload_error_at"] if state else None,
+        "store_error": state["store_error"] if state else None,
+        "mail_checked_at": state["mail_checked_at"] if state else None,
+        "mail_error": state["mail_error"] if state else None,
+        "mail_error_at": state["mail_error_at"] if state else None,
     }
 
 
@@ -488,8 +489,8 @@ def status_text(
     lines = [running, f"next reminder:  {upcoming}", f"last shown:     {recent}"]
     lines += shown_on_lines(shown_on, here, zone)
     lines += problems
-    if state and state.store_error:
-        lines.append(f"store:          {state.store_error}; retrying with backoff")
+    if state and state["store_error"]:
+        lines.append(f"store:          {state['store_error']}; retrying with backoff")
     if state and config.mail is not None:
         lines.append(f"mailbox:        {mail_status(state)}")
     return "\n".join(lines)
@@ -498,6 +499,8 @@ def status_text(
 def shown_on_lines(shown_on: Sequence[MachineShown], here: str | None, zone: ZoneInfo) -> list[str]:
     """``shown on:`` and one line per machine: its name, short id (marked when it is this
     machine) and the reminder it showed last, with when; nothing when none showed any."""
+    from followup.machine import SHORT_ID
+
     lines = []
     for i, m in enumerate(shown_on):
         label = "shown on:" if i == 0 else ""
@@ -518,12 +521,12 @@ def daemon_lines(state: DaemonState | None, *, service: bool) -> list[str]:
             "daemon:         not running (no systemd user manager here: followup "
             "install-service --autostart starts it at login, followup daemon now)"
         ]
-    lines = [f"daemon:         running (pid {state.pid}, since {state.started_at})"]
-    if state.last_error:
-        lines.append(f"last error:     {state.last_error} ({state.last_error_at})")
-    if state.reload_error:
+    lines = [f"daemon:         running (pid {state['pid']}, since {state['started_at']})"]
+    if state["last_error"]:
+        lines.append(f"last error:     {state['last_error']} ({state['last_error_at']})")
+    if state["reload_error"]:
         lines.append(
-            f"reload failed:  {state.reload_error} ({state.reload_error_at}); "
+            f"reload failed:  {state['reload_error']} ({state['reload_error_at']}); "
             "running with the previous config"
         )
     return lines
@@ -531,16 +534,18 @@ def daemon_lines(state: DaemonState | None, *, service: bool) -> list[str]:
 
 def mail_status(state: DaemonState) -> str:
     """The daemon's mailbox checks, for ``followup status``."""
-    if state.mail_error:
-        tries = f"{state.mail_failures} tr{'y' if state.mail_failures == 1 else 'ies'}"
+    if state["mail_error"]:
+        tries = f"{state['mail_failures']} tr{'y' if state['mail_failures'] == 1 else 'ies'}"
         return (
-            f"{state.mail_error} (since {state.mail_error_at}); retrying with backoff "
+            f"{state['mail_error']} (since {state['mail_error_at']}); retrying with backoff "
             f"({tries} so far)"
         )
-    if state.mail_checked_at is None:
+    if state["mail_checked_at"] is None:
         return "not checked yet"
-    idle = f"; new mail in {state.mail_idle} noticed at once (IDLE)" if state.mail_idle else ""
-    return f"checked {state.mail_checked_at}{idle}"
+    idle = (
+        f"; new mail in {state['mail_idle']} noticed at once (IDLE)" if state["mail_idle"] else ""
+    )
+    return f"checked {state['mail_checked_at']}{idle}"
 
 
 # -- export and import ---------------------------------------------------------------------
@@ -579,6 +584,8 @@ def encoding_name(encoding: str, bom: bool) -> str:
 def import_text(report: ImportReport) -> str:
     """The encoding and column mapping (a spreadsheet), what was read another way or
     assumed, one line per interview of the file, and the sum."""
+    from followup.dates import ORDER_WORDS
+
     lines = []
     sheet = report.sheet
     if sheet is not None:

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from itertools import groupby
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from followup.business_days import BusinessCalendar, SkippedDay
@@ -51,22 +51,19 @@ class Kind(enum.StrEnum):
     MOVE_ON = "move_on"
 
 
-@dataclass(frozen=True)
-class RuleSettings:
+class RuleSettings(NamedTuple):
     email_after_business_days: int = 2
     move_on_after_business_days: int = 5
 
 
-@dataclass(frozen=True)
-class Timing:
+class Timing(NamedTuple):
     """Where and when reminders are shown: the user's zone and time of day."""
 
     zone: ZoneInfo
     at: time = time(9, 0)
 
 
-@dataclass(frozen=True)
-class Stage:
+class Stage(NamedTuple):
     """The facts about one interview that decide its next reminder."""
 
     status: Status
@@ -75,8 +72,7 @@ class Stage:
     snoozed_to: date | None = None
 
 
-@dataclass(frozen=True)
-class Reminder:
+class Reminder(NamedTuple):
     """A planned reminder: shown at ``at`` (aware, the user's zone) on ``day``.
 
     ``counted_from`` is the date the business days were counted from (the expected reply
@@ -94,8 +90,7 @@ class Reminder:
         return self.at.astimezone(UTC)
 
 
-@dataclass(frozen=True)
-class Showing:
+class Showing(NamedTuple):
     """Where a planned reminder stands in the ledger of reminders shown.
 
     ``shown`` holds, first to last, each time it was shown: the instant it was due at (the

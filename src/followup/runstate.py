@@ -12,11 +12,9 @@ import contextlib
 import fcntl
 import json
 import os
-import signal
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypedDict
 
 from followup.config import xdg_dir
 from followup.errors import FollowupError
@@ -26,27 +24,52 @@ def state_dir(env: Mapping[str, str]) -> Path:
     return xdg_dir("XDG_STATE_HOME", ".local/state", env) / "followup"
 
 
-@dataclass
-class DaemonState:
+class DaemonState(TypedDict):
+    """What the daemon tells ``followup status`` about itself: the JSON of its state file.
+
+    Instants are ISO 8601 text (UTC, to the second); the other strings are shown as they
+    are.
+    """
+
     pid: int
     started_at: str
-    next_reminder: str | None = None
-    last_shown: str | None = None
-    last_error: str | None = None
-    last_error_at: str | None = None
+    next_reminder: str | None
+    last_shown: str | None
+    last_error: str | None
+    last_error_at: str | None
     #: the last reload that failed (the daemon kept its previous config), or None
-    reload_error: str | None = None
-    reload_error_at: str | None = None
+    reload_error: str | None
+    reload_error_at: str | None
     #: the store could not be used at the last try (it is retried with backoff), or None
-    store_error: str | None = None
+    store_error: str | None
     #: the mailbox (``[mail]``): the last look that worked, the failure of the last try
     #: (retried with backoff) and since when it fails and how many tries in a row, and the
     #: folder the server announces new mail of (IDLE), when it does
-    mail_checked_at: str | None = None
-    mail_error: str | None = None
-    mail_error_at: str | None = None
-    mail_failures: int = 0
-    mail_idle: str | None = None
+    mail_checked_at: str | None
+    mail_error: str | None
+    mail_error_at: str | None
+    mail_failures: int
+    mail_idle: str | None
+
+
+def new_state(pid: int, started_at: str) -> DaemonState:
+    """The state of a daemon that has just started: nothing shown, failed or checked yet."""
+    return DaemonState(
+        pid=pid,
+        started_at=started_at,
+        next_reminder=None,
+        last_shown=None,
+        last_error=None,
+        last_error_at=None,
+        reload_error=None,
+        reload_error_at=None,
+        store_error=None,
+        mail_checked_at=None,
+        mail_error=None,
+        mail_error_at=None,
+        mail_failures=0,
+        mail_idle=None,
+    )
 
 
 class DaemonLock:
@@ -71,13 +94,13 @@ class DaemonLock:
         except BlockingIOError:
             handle.close()
             state = read_state(self.folder)
-            pid = f" (pid {state.pid})" if state else ""
+            pid = f" (pid {state['pid']})" if state else ""
             raise FollowupError(f"another followup daemon is already running{pid}") from None
         self._file = handle
 
     def write(self, state: DaemonState) -> None:
         tmp = self.folder / "daemon.json.tmp"
-        tmp.write_text(json.dumps(asdict(state)), encoding="utf-8")
+        tmp.write_text(json.dumps(state), encoding="utf-8")
         tmp.replace(self.folder / "daemon.json")
 
     def release(self) -> None:
@@ -88,18 +111,26 @@ class DaemonLock:
 
 
 def read_state(folder: Path) -> DaemonState | None:
+    """The state file in ``folder``; None when there is none, or it is not one (keys a
+    daemon of an older version did not write yet take their starting values)."""
     try:
-        data: dict[str, Any] = json.loads((folder / "daemon.json").read_text(encoding="utf-8"))
-        return DaemonState(**data)
-    except (OSError, ValueError, TypeError):
+        data: Any = json.loads((folder / "daemon.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
         return None
+    if not isinstance(data, dict) or not isinstance(data.get("pid"), int):
+        return None
+    state = new_state(data["pid"], "")
+    if not isinstance(data.get("started_at"), str) or not data.keys() <= state.keys():
+        return None
+    state.update(data)  # type: ignore[typeddict-item]
+    return state
 
 
 def running_daemon(env: Mapping[str, str]) -> DaemonState | None:
     """The state of the daemon that runs now, or None (a stale file does not count)."""
     folder = state_dir(env)
     state = read_state(folder)
-    if state is None or not _is_daemon(state.pid):
+    if state is None or not _is_daemon(state["pid"]):
         return None
     try:
         with open(folder / "daemon.lock") as handle:
@@ -115,9 +146,11 @@ def running_daemon(env: Mapping[str, str]) -> DaemonState | None:
 def poke(env: Mapping[str, str]) -> None:
     """Tell a running daemon that the store changed; silent when none runs."""
     state = read_state(state_dir(env))
-    if state is not None and _is_daemon(state.pid):
+    if state is not None and _is_daemon(state["pid"]):
+        import signal
+
         with contextlib.suppress(OSError):
-            os.kill(state.pid, signal.SIGUSR1)
+            os.kill(state["pid"], signal.SIGUSR1)
 
 
 def _is_daemon(pid: int) -> bool:

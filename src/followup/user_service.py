@@ -16,16 +16,18 @@ entry, ``$XDG_DATA_HOME/applications/followup.desktop`` (shipped as
 
 from __future__ import annotations
 
+import os
 import shutil
-import subprocess
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
 
 from followup.config import xdg_dir
 from followup.errors import FollowupError
+
+if TYPE_CHECKING:
+    import subprocess
 
 UNIT_NAME = "followup.service"
 
@@ -72,6 +74,8 @@ DESKTOP_FILE = "followup.desktop"
 def desktop_entry(executable: str) -> str:
     """The shipped desktop entry with ``Exec`` naming ``executable`` (quoted as the Desktop
     Entry specification asks when it holds a space or a reserved character)."""
+    from importlib import resources
+
     shipped = (resources.files("followup") / "data" / DESKTOP_FILE).read_text(encoding="utf-8")
     return shipped.replace("Exec=followup daemon", f"Exec={_exec_quote(executable)} daemon")
 
@@ -102,20 +106,26 @@ def followup_executable() -> str:
     raise FollowupError("cannot find the installed 'followup' command to put in the unit")
 
 
-@dataclass(frozen=True)
-class Outcome:
+class Outcome(NamedTuple):
     path: Path
     written: bool
     message: str
 
 
 def _systemctl(*args: str) -> subprocess.CompletedProcess[str]:
+    import subprocess
+
     return subprocess.run(
         ["systemctl", "--user", *args], capture_output=True, text=True, timeout=60, check=False
     )
 
 
 def user_manager_available() -> bool:
+    """Whether a systemd user manager answers ``systemctl --user``. Without
+    ``$XDG_RUNTIME_DIR`` and ``$DBUS_SESSION_BUS_ADDRESS`` systemctl has no way to reach one
+    (it says "No medium found"), so it is not even started."""
+    if not (os.environ.get("XDG_RUNTIME_DIR") or os.environ.get("DBUS_SESSION_BUS_ADDRESS")):
+        return False
     if shutil.which("systemctl") is None:
         return False
     probe = _systemctl("show-environment")

@@ -13,9 +13,8 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, fields
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from followup.rules import Kind, Reminder, Showing, Status
 
@@ -78,8 +77,7 @@ class StoredRow(Protocol):
     def next_at(self) -> datetime | None: ...
 
 
-@dataclass(frozen=True)
-class InterviewView:
+class InterviewView(NamedTuple):
     """An interview as the user sees it, with its next reminder."""
 
     id: int
@@ -118,8 +116,7 @@ class InterviewView:
         return at_utc == r.at_utc or (self.showing is not None and at_utc in self.showing.instants)
 
 
-@dataclass(frozen=True)
-class Due:
+class Due(NamedTuple):
     """A pending reminder: what ``upcoming`` lists and what the daemon schedules.
 
     ``at`` (aware, the user's zone) is when it is shown next: the planned instant, or the
@@ -145,18 +142,16 @@ class Due:
         return self.since is not None
 
 
-@dataclass(frozen=True)
-class HistoryEntry:
+class HistoryEntry(NamedTuple):
     """One change to an interview, as its history keeps it: when (aware UTC), what kind
     (``created``, ``emailed``, ``snoozed``...) and its details (plain JSON values)."""
 
     at: datetime
     kind: str
-    details: Mapping[str, Any] = field(default_factory=dict)
+    details: Mapping[str, Any]
 
 
-@dataclass(frozen=True)
-class LastShown:
+class LastShown(NamedTuple):
     """The reminder entered in the ledger last (``shown_at`` aware UTC), whatever its
     state, with its interview's company: what ``followup status`` names."""
 
@@ -166,8 +161,7 @@ class LastShown:
     company: str
 
 
-@dataclass(frozen=True)
-class MachineShown:
+class MachineShown(NamedTuple):
     """A machine that showed reminders (see :mod:`followup.machine`) and the reminder it
     entered in the ledger last, whatever its state (``shown_at`` aware UTC), with that
     interview's company: a line of ``followup status``."""
@@ -208,8 +202,7 @@ class Plannable(Placed, Protocol):
     def snoozed_to(self) -> date | None: ...
 
 
-@dataclass(frozen=True)
-class Details:
+class Details(NamedTuple):
     """What a user can set on an interview; ``None`` means "not given"."""
 
     company: str | None = None
@@ -224,13 +217,10 @@ class Details:
 
     def given(self) -> dict[str, Any]:
         """The fields given (not None), by name."""
-        return {
-            f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None
-        }
+        return {name: value for name, value in self._asdict().items() if value is not None}
 
 
-@dataclass(frozen=True)
-class ShownEntry:
+class ShownEntry(NamedTuple):
     """One reminder in the ledger: shown once on a machine, never again there. A row
     without a machine (``machine_id`` None, from before machines were told apart) counts
     as shown on every machine; ``machine_name`` is the machine's name, when it has one."""
@@ -242,8 +232,7 @@ class ShownEntry:
     machine_name: str | None = None
 
 
-@dataclass(frozen=True)
-class Record:
+class Record(NamedTuple):
     """An interview whole, as backups and statistics need it: every stored column except
     the plan cache (which is derived from them and the config), its history and its ledger."""
 
@@ -252,8 +241,7 @@ class Record:
     shown: tuple[ShownEntry, ...]
 
 
-@dataclass(frozen=True)
-class Tombstone:
+class Tombstone(NamedTuple):
     """A deleted interview, as the calendar feed needs it: what its events' UIDs were made
     of (``interview_id``, ``created_at``, aware UTC), when it was deleted, and the SEQUENCE
     of the cancellation (one more than its number of history entries)."""
@@ -264,8 +252,7 @@ class Tombstone:
     sequence: int
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(NamedTuple):
     """New values for some columns of a stored interview, and the history entry saying so."""
 
     interview_id: int
@@ -273,8 +260,7 @@ class Change:
     event: HistoryEntry
 
 
-@dataclass(frozen=True)
-class Batch:
+class Batch(NamedTuple):
     """What one import writes: whole interviews (ids chosen, plan cache left out) and
     changes to stored ones."""
 

@@ -216,12 +216,14 @@ class Reader:
     def pin_country(self, details: Details) -> Details:
         """Place codes in their stored spelling, a lone subdivision with the config's country
         (see :func:`followup.lifecycle.validation.pin_country`)."""
-        return validation.pin_country(details, self.config.calendar.place.country)
+        return validation.pin_country(
+            details, self.config.calendar.place.country, self.config.cache_dir
+        )
 
     def validate(self, d: Details) -> None:
         """The checks every stored interview passes; raises FieldError (see
         :func:`followup.lifecycle.validation.validate`)."""
-        validation.validate(d, self.config.calendar.place.country)
+        validation.validate(d, self.config.calendar.place.country, self.config.cache_dir)
 
     def check_day(self, what: str, day: date, interviewed: date | None, now: datetime) -> None:
         """A day something happened (an ``email``, a ``reply``) is neither in the future

@@ -10,7 +10,6 @@ and keeps each interview's planned reminder (:mod:`planning`) current. Time come
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import fields
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -90,7 +89,7 @@ class Tracker(Reader):
                     )
         with self.db.writing() as s:
             row = stored_row(s, interview_id)
-            merged = Details(**{f.name: getattr(row, f.name) for f in fields(Details)} | changes)
+            merged = Details(**{name: getattr(row, name) for name in Details._fields} | changes)
             self.validate(merged)
             if emailed_on is not None:
                 validation.not_before_interview("email", emailed_on, merged.interviewed_on)

@@ -19,13 +19,15 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from dataclasses import replace
 from datetime import date
+from typing import TYPE_CHECKING
 
-from followup.business_days import check_place
 from followup.errors import ConfigError, UsageError
-from followup.places import canonical_country, canonical_place, canonical_subdivision
-from followup.values import Details
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from followup.values import Details
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
 
@@ -191,28 +193,33 @@ class FieldError(UsageError):
         self.field = field
 
 
-def pin_country(details: Details, home_country: str | None) -> Details:
+def pin_country(details: Details, home_country: str | None, cache: Path | None = None) -> Details:
     """Codes in their stored spelling whatever the case typed (``us`` -> ``US``, ``ca``
     -> ``CA``); a subdivision given alone belongs to the config's country of today
     (``home_country``): store that country too, so that a later change of config cannot
-    give it another meaning."""
-    country, subdivision = canonical_place(details.country, details.subdivision)
+    give it another meaning. ``cache`` is the known-days cache folder, which answers for the
+    places it holds without importing ``holidays``."""
+    from followup.places import canonical_place, canonical_subdivision
+
+    country, subdivision = canonical_place(details.country, details.subdivision, cache)
     if subdivision is not None and country is None:
         country = home_country
-        subdivision = canonical_subdivision(country, subdivision)
+        subdivision = canonical_subdivision(country, subdivision, cache)
     if (country, subdivision) == (details.country, details.subdivision):
         return details
-    return replace(details, country=country, subdivision=subdivision)
+    return details._replace(country=country, subdivision=subdivision)
 
 
-def validate(d: Details, home_country: str | None) -> None:
+def validate(d: Details, home_country: str | None, cache: Path | None = None) -> None:
     """The checks every stored interview passes, however it came in (a command, an
     import); raises FieldError naming the field and the bad value. A subdivision without a
     country is one of ``home_country``, the config's."""
     if not d.company or not d.company.strip():
         raise FieldError("company", "the company name must not be empty")
     if all(_plain_name(v) for v in (d.country, d.subdivision)):
-        _check_interview_place(d, home_country)  # a mistyped name ("Germnay") gets its suggestion
+        _check_interview_place(
+            d, home_country, cache
+        )  # a mistyped name ("Germnay") gets its suggestion
     for name in MAX_LENGTH:
         value = getattr(d, name)
         if value is None:
@@ -239,7 +246,7 @@ def validate(d: Details, home_country: str | None) -> None:
             not_before_interview("expected", d.reply_expected_on, d.interviewed_on)
         except UsageError as exc:
             raise FieldError("reply_expected_on", exc.message) from None
-    _check_interview_place(d, home_country)
+    _check_interview_place(d, home_country, cache)
 
 
 def check_event_day(what: str, day: date, interviewed: date | None, today: date) -> None:
@@ -260,12 +267,14 @@ def not_before_interview(what: str, day: date, interviewed: date | None) -> None
         )
 
 
-def _check_interview_place(d: Details, home_country: str | None) -> None:
+def _check_interview_place(d: Details, home_country: str | None, cache: Path | None) -> None:
     if d.country is not None or d.subdivision is not None:
+        from followup.places import canonical_country
+
         country = canonical_country(d.country) or home_country
         for name, subdivision in (("country", None), ("subdivision", d.subdivision)):
             try:
-                _check_place(country, subdivision)
+                _check_place(country, subdivision, cache)
             except ConfigError as exc:
                 raise FieldError(name, exc.message.removeprefix("interview: ")) from None
 
@@ -277,9 +286,11 @@ def _plain_name(value: str | None) -> bool:
 
 
 @functools.lru_cache(maxsize=256)
-def _check_place(country: str | None, subdivision: str | None) -> None:
+def _check_place(country: str | None, subdivision: str | None, cache: Path | None) -> None:
     """check_place, remembered: an import checks the same few places thousands of times."""
-    check_place(country, subdivision, "interview")
+    from followup.business_days import check_place
+
+    check_place(country, subdivision, "interview", cache)
 
 
 # -- leaving -----------------------------------------------------------------------------
@@ -293,6 +304,8 @@ def visible(text: str, *, keep_newlines: bool = False) -> str:
     bidirectional overrides and other format characters, and lone surrogates, become
     ``\\uXXXX``. Nothing the user stored can then move the cursor, recolour the screen or
     fake a line of output."""
+    if text.isascii() and text.isprintable():
+        return text
     out = []
     for char in text:
         code = ord(char)

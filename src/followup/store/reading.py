@@ -17,9 +17,9 @@ and aware UTC :class:`~datetime.datetime`.
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import NamedTuple
 
 #: The newest migration; a file at another revision is left to the SQLAlchemy path (which
 #: upgrades it or refuses it). ``tests/test_migrations.py`` keeps it equal to the scripts'.
@@ -34,8 +34,7 @@ _COLUMNS = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
+class Row(NamedTuple):
     """One interview's listed columns (not ``created_at``, ``updated_at``)."""
 
     id: int
@@ -57,8 +56,7 @@ class Row:
     next_at: datetime | None
 
 
-@dataclass(frozen=True)
-class Snapshot:
+class Snapshot(NamedTuple):
     """What the listing commands read, in one transaction.
 
     ``rows``: interviews in id order (open ones, all, or those of one status); ``held``:

@@ -185,7 +185,7 @@ class _Reader:
             raise self.fail(f"{where}.reply_expected_on", "must be a date, not null")
         if columns["status"] == Status.EMAILED and columns["emailed_on"] is None:
             raise self.fail(f"{where}.emailed_on", "status 'emailed' needs the day of the email")
-        details = Details(**{k: columns[k] for k in Details.__dataclass_fields__})
+        details = Details(**{k: columns[k] for k in Details._fields})
         try:
             self.tracker.validate(details)
         except FieldError as exc:

@@ -10,7 +10,7 @@ as empty.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -27,7 +27,7 @@ from followup.values import Batch, Change, Details, HistoryEntry, Record, name_k
 
 FORMATS = ("json", "csv")
 STDIN = "<stdin>"
-_DETAILS = tuple(f.name for f in fields(Details))
+_DETAILS = Details._fields
 #: Fields a spreadsheet row may bring to a stored interview (the rest make up its identity).
 _UPDATABLE = ("contact_name", "contact_email", "interviewed_on", "country", "subdivision", "notes")
 _RANK = {Status.WAITING: 0, Status.EMAILED: 1}
