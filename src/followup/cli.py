@@ -357,8 +357,8 @@ def cmd_config(app: App) -> None:
 def cmd_init(app: App) -> None:
     from followup import config_docs
     from followup.config import config_path
+    from followup.daemon.install import user_manager_available
     from followup.places import canonical_place
-    from followup.user_service import user_manager_available
 
     path = config_path(app.args.config, os.environ)
     if path.exists():
@@ -509,7 +509,7 @@ def cmd_daemon(app: App) -> int:
 
 
 def cmd_status(app: App) -> None:
-    from followup import runstate
+    from followup.daemon import state as runstate
 
     state = runstate.running_daemon(os.environ)
     try:
@@ -522,7 +522,7 @@ def cmd_status(app: App) -> None:
     here = app.machine.id if app.machine else None
 
     def text() -> str:
-        from followup.user_service import user_manager_available
+        from followup.daemon.install import user_manager_available
 
         service = state is None and user_manager_available()
         return render.status_text(
@@ -567,13 +567,13 @@ def cmd_completion(app: App) -> None:
 
 
 def cmd_install_service(app: App) -> None:
-    from followup import user_service
+    from followup.daemon import install as user_service
 
     print(user_service.install(os.environ, autostart=app.args.autostart).message)
 
 
 def cmd_uninstall_service(app: App) -> None:
-    from followup import user_service
+    from followup.daemon import install as user_service
 
     print(user_service.uninstall(os.environ).message)
 
@@ -914,7 +914,7 @@ def main(argv: Sequence[str] | None = None, now: datetime | None = None) -> int:
         finally:
             app.close()
         if args.command in WRITES:
-            from followup.runstate import poke
+            from followup.daemon.state import poke
 
             poke(os.environ)
     except FollowupError as exc:
