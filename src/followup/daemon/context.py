@@ -54,16 +54,20 @@ class Part:
 
     @property
     def config(self) -> Config:
+        """The config in force."""
         return self.context.config
 
     @property
     def tracker(self) -> Tracker:
+        """The tracker on the store in force."""
         return self.context.tracker
 
     @property
     def notifier(self) -> Notifier:
+        """The notification backend (one for the daemon's whole life)."""
         return self.context.notifier
 
     @property
     def state(self) -> DaemonState:
+        """What the state file says; written by ``publish()``."""
         return self.context.state

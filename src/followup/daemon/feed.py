@@ -27,6 +27,7 @@ class CalendarFeed(Part):
     _feed: Feed | None = None
 
     def reset(self) -> None:
+        """Forget what was serialised: the next write builds the whole feed again."""
         self._feed = None
 
     def write(self) -> None:

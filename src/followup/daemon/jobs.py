@@ -101,9 +101,11 @@ class Jobs(Part):
         self._scheduler = make_scheduler()
 
     def start(self) -> None:
+        """Start the scheduler's thread (the job armed before this runs once it starts)."""
         self._scheduler.start()
 
     def shutdown(self) -> None:
+        """Stop the scheduler without waiting for a job under way (it only wakes the loop)."""
         self._scheduler.shutdown(wait=False)
 
     def wakeup(self) -> None:

@@ -80,6 +80,8 @@ def store_retry_delay(failures: int) -> float:
 
 @dataclass
 class Flags:
+    """What the signal handlers (and the loop itself) ask of the next pass."""
+
     stop: bool = False
     reload: bool = False
     changed: bool = False
@@ -137,10 +139,12 @@ class Daemon:
 
     @property
     def config(self) -> Config:
+        """The config in force (a reload replaces it)."""
         return self.context.config
 
     @property
     def tracker(self) -> Tracker:
+        """The tracker on the store in force (a reload replaces it)."""
         return self.context.tracker
 
     def _start_mail(self) -> None:
@@ -179,6 +183,8 @@ class Daemon:
     # -- the loop ----------------------------------------------------------------------
 
     def run(self) -> int:
+        """Plan, say ready, and loop until SIGTERM or SIGINT; 0. Raises FollowupError when
+        another daemon holds the lock or the state folder cannot be used."""
         self.lock.acquire()
         self._install_signals()
         try:

@@ -89,6 +89,7 @@ class Screen(Part):
                 self.close(nid, "another reminder for the interview is shown")
 
     def close(self, notification_id: int, why: str) -> None:
+        """Take a notification off the screen and forget it (``why`` is logged)."""
         self.displayed.pop(notification_id, None)
         self.shown.pop(notification_id, None)
         close_notification(self.notifier, notification_id, why)
