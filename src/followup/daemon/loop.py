@@ -89,6 +89,23 @@ class Flags:
     feed: bool = False
 
 
+def install_signals(flags: Flags, wake_fd: int) -> None:
+    """SIGTERM and SIGINT ask the loop to stop, SIGHUP to reload, SIGUSR1 to look at the
+    store; each only sets its flag, and the signal's byte on ``wake_fd`` wakes the loop."""
+
+    def on_signal(signum: int, _frame: FrameType | None) -> None:
+        if signum in (signal.SIGTERM, signal.SIGINT):
+            flags.stop = True
+        elif signum == signal.SIGHUP:
+            flags.reload = True
+        elif signum == signal.SIGUSR1:
+            flags.changed = True
+
+    signal.set_wakeup_fd(wake_fd, warn_on_full_buffer=False)
+    for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGUSR1):
+        signal.signal(signum, on_signal)
+
+
 class Daemon:
     """One run of the daemon: the loop that waits, and the parts it hands each wake to
     (:class:`Jobs`, :class:`Delivery`, :class:`Screen`, :class:`Buttons`, the mail watch).
@@ -167,26 +184,13 @@ class Daemon:
         )
         self.mail.start()
 
-    def _install_signals(self) -> None:
-        def on_signal(signum: int, _frame: FrameType | None) -> None:
-            if signum in (signal.SIGTERM, signal.SIGINT):
-                self.flags.stop = True
-            elif signum == signal.SIGHUP:
-                self.flags.reload = True
-            elif signum == signal.SIGUSR1:
-                self.flags.changed = True
-
-        signal.set_wakeup_fd(self._wake_w.fileno(), warn_on_full_buffer=False)
-        for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGUSR1):
-            signal.signal(signum, on_signal)
-
     # -- the loop ----------------------------------------------------------------------
 
     def run(self) -> int:
         """Plan, say ready, and loop until SIGTERM or SIGINT; 0. Raises FollowupError when
         another daemon holds the lock or the state folder cannot be used."""
         self.lock.acquire()
-        self._install_signals()
+        install_signals(self.flags, self._wake_w.fileno())
         try:
             self.jobs.start()
             try:
