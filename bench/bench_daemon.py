@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench_cli import fill, home_env
 
-from followup.daemon import WAKE_S
+from followup.daemon.loop import WAKE_S
 from tests.support.harness import (
     FakeClock,
     NotificationServer,

@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from followup.daemon import MAYBE_REPEATED
+from followup.daemon.delivery import MAYBE_REPEATED
 from tests.support.daemon import CONFIG, DaemonProcess
 from tests.support.harness import FakeClock, NotificationServer, PrivateBus, poll_until
 

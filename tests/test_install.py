@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pytest
 
-from followup.user_service import unit_text
+from followup.daemon.install import unit_text
 from tests.support.harness import poll_until
 from tests.support.shells import Zsh
 from tests.support.user_manager import UserManager

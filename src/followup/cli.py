@@ -400,8 +400,8 @@ def cmd_config(app: App) -> None:
 def cmd_init(app: App) -> None:
     from followup import config_docs, render
     from followup.config import config_path
+    from followup.daemon.install import user_manager_available
     from followup.places import canonical_place
-    from followup.user_service import user_manager_available
 
     path = config_path(app.args.config, os.environ)
     if path.exists():
@@ -559,7 +559,8 @@ def cmd_daemon(app: App) -> int:
 
 
 def cmd_status(app: App) -> None:
-    from followup import render, runstate
+    from followup import render
+    from followup.daemon import state as runstate
 
     state = runstate.running_daemon(os.environ)
     try:
@@ -572,7 +573,7 @@ def cmd_status(app: App) -> None:
     here = app.machine.id if app.machine else None
 
     def text() -> str:
-        from followup.user_service import user_manager_available
+        from followup.daemon.install import user_manager_available
 
         service = state is None and user_manager_available()
         return render.status_text(
@@ -620,13 +621,13 @@ def cmd_completion(app: App) -> None:
 
 
 def cmd_install_service(app: App) -> None:
-    from followup import user_service
+    from followup.daemon import install as user_service
 
     print(user_service.install(os.environ, autostart=app.args.autostart).message)
 
 
 def cmd_uninstall_service(app: App) -> None:
-    from followup import user_service
+    from followup.daemon import install as user_service
 
     print(user_service.uninstall(os.environ).message)
 
@@ -986,7 +987,7 @@ def main(argv: Sequence[str] | None = None, now: datetime | None = None) -> int:
         finally:
             app.close()
         if args.command in WRITES:
-            from followup.runstate import poke
+            from followup.daemon.state import poke
 
             poke(os.environ)
     except FollowupError as exc:

@@ -13,11 +13,11 @@ from followup.rules import Kind, Reminder, RuleSettings, long_day
 
 if TYPE_CHECKING:
     from followup.config import Config
+    from followup.daemon.state import DaemonState
     from followup.mail.check import CheckResult
     from followup.mail.drafting import Draft
     from followup.mail.lint import Finding
     from followup.places import CountryEntry
-    from followup.runstate import DaemonState
     from followup.stats import Figures, Stats
     from followup.store.findings import Finding as MailFinding
     from followup.transfer.exporter import Export

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from itertools import groupby
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
@@ -167,6 +167,22 @@ def local_instant(day: date, at: time, zone: ZoneInfo) -> datetime:
     """
     naive_wall = datetime.combine(day, at, tzinfo=zone)
     return naive_wall.astimezone(UTC).astimezone(zone)
+
+
+def in_window(now: datetime, at: time, until: time, zone: ZoneInfo) -> bool:
+    """Whether a notification may be shown at ``now`` (aware): the wall-clock time in
+    ``zone`` is at or after ``at`` and before ``until`` (``notify.at``..``notify.until``)."""
+    local = now.astimezone(zone).time()
+    return at <= local < until
+
+
+def next_window(now: datetime, at: time, zone: ZoneInfo) -> datetime:
+    """When notifications may next be shown after ``now`` (aware), in UTC: ``at`` today in
+    ``zone`` when that is still to come, else ``at`` tomorrow (a time that a DST change skips
+    is moved as :func:`local_instant` says)."""
+    local = now.astimezone(zone)
+    day = local.date() if local.time() < at else local.date() + timedelta(1)
+    return local_instant(day, at, zone).astimezone(UTC)
 
 
 def next_reminder(

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from followup.daemon import MAYBE_REPEATED
+from followup.daemon.delivery import MAYBE_REPEATED
 from tests.support.daemon import CONFIG, DaemonProcess
 from tests.support.harness import FakeClock, NotificationServer, PrivateBus, poll_until
 

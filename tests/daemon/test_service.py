@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
+from followup.daemon.install import unit_text
 from followup.notify.base import DESKTOP_ENTRY
-from followup.user_service import unit_text
 from tests.support.daemon import DaemonProcess
 from tests.support.desktop import Xvfb
 from tests.support.harness import NotificationServer, poll_until

@@ -4,12 +4,8 @@ announces new mail, and asks each finding's question as a notification with butt
 Nothing here blocks the daemon's loop. The mailbox is read by a thread of its own (the
 password command, the login, the searches), which touches neither the store nor the
 screen: it hands what it read to the loop through a queue and wakes it (the daemon's wake
-socket). The loop stores the findings, shows the questions and answers the buttons through
-the same tracker calls as the CLI:
-
-- "Yes, I emailed" is ``followup emailed ID --on DAY`` (the message's day);
-- "They replied" is ``followup heard ID --on DAY --outcome other``;
-- "Not it" and "Not a reply" are ``followup mail dismiss FINDING_ID``.
+socket). The loop stores the findings, and shows the questions and answers their buttons
+(:mod:`followup.daemon.questions`).
 
 A second connection waits in ``IDLE`` (RFC 2177) on the first reply folder, in a second
 thread, when the server offers it; an ``EXISTS`` there starts a check at once. It is opened
@@ -21,12 +17,6 @@ refused and then reset is one cause), shown by ``followup
 status`` (the state file) and tried again with backoff, from ``RETRY_FIRST_S`` doubling up
 to ``RETRY_MAX_S``; reminders go on meanwhile. The password lives in the reading thread for
 one login only and is never logged.
-
-Questions are asked once per run of the daemon: the findings it stores, and at start the
-ones still pending (found by ``followup mail check``, or by an earlier run), so that a
-reply whose interview's reminders are held is always asked about. Like reminders, they wait
-for the ``notify.at``..``notify.until`` window; more than three at once become one summary
-(without buttons). A question answered elsewhere is taken off the screen.
 """
 
 from __future__ import annotations
@@ -36,18 +26,18 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from queue import Empty, SimpleQueue
 
 from followup.config import Config, MailSettings
-from followup.errors import DeliveryError, FollowupError, MailError
+from followup.daemon.questions import Questions
+from followup.daemon.state import DaemonState
+from followup.errors import FollowupError, MailError
 from followup.lifecycle.service import Tracker
 from followup.mail.matching import Candidate, OpenInterview
-from followup.notify import messages
-from followup.notify.base import BusSignal, Note, Notifier, close_notification
-from followup.runstate import DaemonState
-from followup.store.findings import Finding
+from followup.notify.base import BusSignal, Notifier
+from followup.rules import in_window
 
 log = logging.getLogger("followup.daemon.mail")
 
@@ -59,8 +49,6 @@ IDLE_RETRY_FIRST_S = 15.0
 IDLE_RETRY_MAX_S = 15 * 60.0
 #: How long one wait in IDLE lasts before the thread looks whether it should stop.
 IDLE_SLICE_S = 10.0
-#: A question that could not be shown is tried again after this long.
-SHOW_RETRY_S = 60.0
 
 
 @dataclass(frozen=True)
@@ -85,29 +73,14 @@ class _Idle:
     up_since: float = 0.0
 
 
-@dataclass
-class _Asking:
-    """Questions: the pending findings known at the last look at the store (by id), the
-    ones still to show (in order), the ones shown in this run, and notification id ->
-    finding for those on screen with buttons."""
-
-    pending: dict[int, Finding] = field(default_factory=dict)
-    to_show: list[int] = field(default_factory=list)
-    asked: set[int] = field(default_factory=set)
-    on_screen: dict[int, Finding] = field(default_factory=dict)
-    answered: set[int] = field(default_factory=set)
-    retry_at: float = 0.0
-    last_error: str | None = None
-
-
 class MailWatch:
     """The ``[mail]`` watch of one daemon run (made again on a reload).
 
-    ``tracker``, ``notifier`` and ``state`` are the daemon's; ``clock`` gives aware UTC
-    instants; ``wake`` wakes the daemon's loop from another thread; ``in_window(now)`` says
-    whether notifications may be shown now; ``replan()`` makes the daemon re-plan after a
-    button recorded something; ``publish()`` writes the state file. Time between checks is
-    measured on the monotonic clock, in seconds.
+    ``tracker``, ``notifier`` and ``state`` are the daemon's; ``wake`` wakes the daemon's
+    loop from another thread; ``replan()`` makes the daemon re-plan after a button recorded
+    something; ``publish()`` writes the state file. The questions on the desktop are
+    :class:`~followup.daemon.questions.Questions`. Wall-clock instants come in from the loop
+    (``now``, aware UTC); time between checks is measured on the monotonic clock, in seconds.
     """
 
     def __init__(
@@ -117,23 +90,17 @@ class MailWatch:
         notifier: Notifier,
         state: DaemonState,
         *,
-        clock: Callable[[], datetime],
         wake: Callable[[], None],
-        in_window: Callable[[datetime], bool],
         replan: Callable[[], None],
         publish: Callable[[], None],
     ) -> None:
         assert config.mail is not None
         self.settings: MailSettings = config.mail
         self.zone = config.calendar.zone
-        self.app_name = config.notify.app_name
+        self.notify = config.notify
         self.tracker = tracker
-        self.notifier = notifier
         self.state = state
-        self.clock = clock
         self._wake = wake
-        self._in_window = in_window
-        self._replan = replan
         self._publish = publish
         self.period_s = self.settings.check_every_minutes * 60.0
         self._results: SimpleQueue[Outcome] = SimpleQueue()
@@ -145,8 +112,7 @@ class MailWatch:
         self._failures = 0
         self._error: str | None = None
         self._idle = _Idle("unsupported" if self.settings.maildir is not None else "down")
-        self._ask = _Asking()
-        self._look_at_store = True
+        self._ask = Questions(tracker, notifier, config.notify.app_name, replan)
         self._threads: list[threading.Thread] = []
 
     # -- the daemon's hooks ------------------------------------------------------------
@@ -185,46 +151,24 @@ class MailWatch:
 
     def store_changed(self) -> None:
         """The store changed (a command, a button, a look): see which questions are pending."""
-        self._look_at_store = True
+        self._ask.look_at_store = True
 
-    def work(self) -> None:
-        """The loop's turn: take what the threads read, start a look that is due, show the
-        questions waiting. Raises StoreError (the daemon retries with backoff)."""
-        self._take_outcomes()
-        now = time.monotonic()
-        if self._next_check is not None and now >= self._next_check:
+    def work(self, now: datetime) -> None:
+        """The loop's turn at ``now``: take what the threads read, start a look that is due,
+        show the questions waiting (inside the ``notify.at``..``notify.until`` window).
+        Raises StoreError (the daemon retries with backoff)."""
+        self._take_outcomes(now)
+        tick = time.monotonic()
+        if self._next_check is not None and tick >= self._next_check:
             self._start_check()
-        self._connect_idle(now)
-        if self._look_at_store:
-            self._look_at_store = False
-            self._refresh_questions()
-        if self._ask.to_show and now >= self._ask.retry_at and self._in_window(self.clock()):
-            self._show_questions()
+        self._connect_idle(tick)
+        notify = self.notify
+        self._ask.work(tick, in_window(now, notify.at, notify.until, self.zone))
 
-    def on_signal(self, sig: BusSignal) -> bool:
-        """A button or a close from the notification server: True when it was for one of
-        this watch's questions (and was handled here)."""
-        finding = self._ask.on_screen.get(sig.notification_id)
-        if finding is None:
-            return False
-        if sig.action is None:
-            del self._ask.on_screen[sig.notification_id]
-            return True
-        if sig.notification_id in self._ask.answered:
-            log.info(
-                "ignored action %r on notification %d: already handled",
-                sig.action,
-                sig.notification_id,
-            )
-            return True
-        if sig.action not in {key for key, _label in messages.FINDING_ACTIONS[finding.kind]}:
-            log.info(
-                "ignored unknown action %r on notification %d", sig.action, sig.notification_id
-            )
-            return True
-        self._ask.answered.add(sig.notification_id)
-        self._answer(sig.notification_id, sig.action, finding)
-        return True
+    def on_signal(self, sig: BusSignal, now: datetime) -> bool:
+        """A button or a close from the notification server, at ``now``: True when it was
+        for one of this watch's questions (and was handled here)."""
+        return self._ask.on_signal(sig, now)
 
     # -- looking -----------------------------------------------------------------------
 
@@ -238,16 +182,16 @@ class MailWatch:
         self._again = False
         self._requests.put(interviews)
 
-    def _take_outcomes(self) -> None:
+    def _take_outcomes(self, now: datetime) -> None:
         while True:
             try:
                 outcome = self._results.get_nowait()
             except Empty:
                 return
             if outcome.what == "checked":
-                self._checked(outcome.found)
+                self._checked(outcome.found, now)
             elif outcome.what == "failed":
-                self._check_failed(outcome.why)
+                self._check_failed(outcome.why, now)
             elif outcome.what == "new-mail":
                 log.info("new mail in %s; checking", self.settings.reply_folders[0])
                 self._check_soon()
@@ -272,12 +216,12 @@ class MailWatch:
         else:
             self._next_check = min(self._next_check, time.monotonic())
 
-    def _checked(self, found: Sequence[Candidate]) -> None:
+    def _checked(self, found: Sequence[Candidate], now: datetime) -> None:
         from followup.mail.check import record
 
         self._next_check = time.monotonic() + (0.0 if self._again else self.period_s)
         try:
-            new = record(self.tracker, found, self.clock())
+            new = record(self.tracker, found, now)
         except FollowupError:
             self._next_check = time.monotonic() + RETRY_FIRST_S  # read again once it works
             raise
@@ -286,17 +230,17 @@ class MailWatch:
         self._error, self._failures = None, 0
         self.state["mail_error"] = self.state["mail_error_at"] = None
         self.state["mail_failures"] = 0
-        self.state["mail_checked_at"] = self.clock().isoformat(timespec="seconds")
+        self.state["mail_checked_at"] = now.isoformat(timespec="seconds")
         if new:
             log.info(
                 "mailbox checked: %d new finding(s) for interview(s) %s",
                 len(new),
                 ", ".join(str(i) for i in sorted({f.interview_id for f in new})),
             )
-            self._look_at_store = True
+            self._ask.look_at_store = True
         self._publish()
 
-    def _check_failed(self, why: str) -> None:
+    def _check_failed(self, why: str, now: datetime) -> None:
         self._failures += 1
         delay = min(RETRY_FIRST_S * 2 ** (self._failures - 1), RETRY_MAX_S)
         self._next_check = time.monotonic() + delay
@@ -308,7 +252,7 @@ class MailWatch:
                 delay,
                 RETRY_MAX_S / 60,
             )
-            self.state["mail_error_at"] = self.clock().isoformat(timespec="seconds")
+            self.state["mail_error_at"] = now.isoformat(timespec="seconds")
         self._error = why
         self.state["mail_error"] = why
         self.state["mail_failures"] = self._failures
@@ -396,100 +340,6 @@ class MailWatch:
             finally:
                 with contextlib.suppress(Exception):
                     idle.close()
-
-    # -- asking ------------------------------------------------------------------------
-
-    def _refresh_questions(self) -> None:
-        """Queue the pending findings not asked yet; take answered ones off the screen."""
-        pending = {f.id: f for f in self.tracker.pending_findings()}
-        self._ask.pending = pending
-        self._ask.to_show = [i for i in self._ask.to_show if i in pending]
-        for f in pending.values():
-            if f.id not in self._ask.asked and f.id not in self._ask.to_show:
-                self._ask.to_show.append(f.id)
-        for nid, f in list(self._ask.on_screen.items()):
-            if f.id not in pending and nid not in self._ask.answered:
-                self._close(nid)
-
-    def _show_questions(self) -> None:
-        ask = self._ask
-        found = [ask.pending[i] for i in ask.to_show]
-        try:
-            buttons = "actions" in self.notifier.capabilities()
-            if len(found) > messages.SUMMARY_AFTER:
-                notes: list[tuple[Note, list[Finding]]] = [
-                    (messages.findings_summary(found, self.app_name), found)
-                ]
-            else:
-                notes = [
-                    (messages.finding_note(f, self.app_name, buttons=buttons), [f]) for f in found
-                ]
-            for note, group in notes:
-                nid = self.notifier.show(note)
-                for f in group:
-                    ask.to_show.remove(f.id)
-                    ask.asked.add(f.id)
-                if nid is not None and note.actions:
-                    ask.on_screen[nid] = group[0]
-                    ask.answered.discard(nid)
-                log.info(
-                    "asked: %s (finding%s %s)",
-                    note.title,
-                    "s" if len(group) > 1 else "",
-                    ", ".join(str(f.id) for f in group),
-                )
-        except DeliveryError as exc:
-            ask.retry_at = time.monotonic() + SHOW_RETRY_S
-            if exc.message != ask.last_error:
-                log.error(
-                    "could not ask about a mail finding: %s; trying again in %.0f s",
-                    exc.message,
-                    SHOW_RETRY_S,
-                )
-            ask.last_error = exc.message
-            return
-        ask.last_error = None
-
-    def _answer(self, notification_id: int, action: str, f: Finding) -> None:
-        """Record what the button says, through the CLI's own calls, and confirm it."""
-        now = self.clock()
-        app_name = self.app_name
-        try:
-            pending = {p.id for p in self.tracker.pending_findings(f.interview_id)}
-            if f.id not in pending:
-                why = f"this was answered already; see: followup show {f.interview_id}"
-                note = messages.not_recorded(f.company, why, app_name, notification_id)
-            elif action == messages.MAIL_EMAILED:
-                view = self.tracker.emailed(f.interview_id, f.on, now)
-                note = messages.confirmation(messages.EMAILED, view, app_name, notification_id)
-            elif action == messages.MAIL_REPLIED:
-                view = self.tracker.heard(f.interview_id, "other", None, now, f.on)
-                note = messages.confirmation(messages.REPLIED, view, app_name, notification_id)
-            else:
-                self.tracker.dismiss_finding(f.id, now)
-                view = self.tracker.get(f.interview_id, with_explanation=False)
-                note = messages.finding_dismissed(f, view, app_name, notification_id)
-        except FollowupError as exc:
-            log.info("action %r on finding %d not done: %s", action, f.id, exc.message)
-            note = messages.not_recorded(f.company, exc.message, app_name, notification_id)
-        else:
-            if f.id in pending:
-                log.info(
-                    "action %r recorded for finding %d (interview %d)",
-                    action,
-                    f.id,
-                    f.interview_id,
-                )
-                self._replan()
-        self._look_at_store = True
-        try:
-            self.notifier.show(note)
-        except DeliveryError as exc:
-            log.error("could not show the confirmation %r: %s", note.title, exc.message)
-
-    def _close(self, notification_id: int) -> None:
-        self._ask.on_screen.pop(notification_id, None)
-        close_notification(self.notifier, notification_id, "its mail finding was answered")
 
 
 def _cause(why: str) -> str:

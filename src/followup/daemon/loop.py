@@ -1,0 +1,462 @@
+"""The daemon's loop: how it waits, and what each wake hands to the parts that act.
+
+The loop sleeps in one ``select``: signal handlers only set flags and
+``signal.set_wakeup_fd`` wakes it; a fired scheduler job (:mod:`followup.daemon.jobs`)
+writes to a socket; a commit by the CLI wakes it through the store's inotify watch (SIGUSR1
+from the CLI too). Idle, it wakes twice a minute. The wall clock is read once per wake and
+that instant handed to the parts: re-planning (:mod:`.jobs`), the buttons (:mod:`.buttons`),
+the mailbox (:mod:`.mail`) and delivery (:mod:`.delivery`).
+
+APScheduler waits with ``threading.Event.wait``, which runs on the monotonic clock and does
+not advance while the machine sleeps. The main loop wakes at least every 30 seconds; when
+the wall clock has moved away from the monotonic one (a resume, or a clock set), it asks
+the scheduler to look again, so a reminder due during a suspend is shown within 30 seconds
+of resume.
+
+A store that cannot be used (locked, unreachable) is waited out with backoff, never a
+reason to exit. Several machines on one store (PostgreSQL): each machine's daemon shows a
+reminder once, whichever other machine showed it (the ledger is per machine,
+:mod:`followup.machine`); a change made on another machine arrives as the store's change
+notice and is re-planned like any other, so acting on any machine closes the reminder on
+every one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import logging
+import os
+import select
+import signal
+import socket
+import sys
+import threading
+import time
+from collections.abc import Callable, MutableMapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from types import FrameType
+from typing import TYPE_CHECKING
+
+from followup.config import Config, load
+from followup.daemon.buttons import Buttons
+from followup.daemon.context import Context, Key
+from followup.daemon.delivery import Delivery
+from followup.daemon.feed import CalendarFeed
+from followup.daemon.jobs import STORE_BUSY_S, Held, Jobs, reopen
+from followup.daemon.screen import Screen
+from followup.daemon.state import DaemonLock, new_state
+from followup.daemon.systemd import SystemdNotifier
+from followup.errors import DeliveryError, FollowupError, StoreError
+from followup.lifecycle.service import Tracker
+from followup.machine import this_machine
+from followup.notify.base import Notifier
+from followup.notify.choose import make_notifier
+from followup.store import Database
+from followup.store.watch import watch_store
+
+if TYPE_CHECKING:
+    from followup.daemon.mail import MailWatch
+
+log = logging.getLogger("followup.daemon")
+
+#: The longest sleep: how soon a resume from suspend is noticed (the wall clock is compared
+#: with the monotonic one at every wake). Each wake costs a little CPU even when idle, so it
+#: is as long as the promise "within a minute" comfortably allows.
+WAKE_S = 30.0
+CLOCK_JUMP_S = 2.0
+#: After a failure to use the store, the daemon carries on and tries again after a backoff
+#: from STORE_RETRY_FIRST_S to STORE_RETRY_MAX_S.
+STORE_RETRY_FIRST_S = 2.0
+STORE_RETRY_MAX_S = 60.0
+
+
+def store_retry_delay(failures: int) -> float:
+    """Seconds before the next try of a store that failed ``failures`` times in a row
+    before this one (0 or more): STORE_RETRY_FIRST_S, doubling, at most STORE_RETRY_MAX_S."""
+    return min(STORE_RETRY_FIRST_S * 2.0**failures, STORE_RETRY_MAX_S)
+
+
+@dataclass
+class Flags:
+    """What the signal handlers (and the loop itself) ask of the next pass."""
+
+    stop: bool = False
+    reload: bool = False
+    changed: bool = False
+    #: the calendar feed is out of date
+    feed: bool = False
+
+
+def install_signals(flags: Flags, wake_fd: int) -> None:
+    """SIGTERM and SIGINT ask the loop to stop, SIGHUP to reload, SIGUSR1 to look at the
+    store; each only sets its flag, and the signal's byte on ``wake_fd`` wakes the loop."""
+
+    def on_signal(signum: int, _frame: FrameType | None) -> None:
+        if signum in (signal.SIGTERM, signal.SIGINT):
+            flags.stop = True
+        elif signum == signal.SIGHUP:
+            flags.reload = True
+        elif signum == signal.SIGUSR1:
+            flags.changed = True
+
+    signal.set_wakeup_fd(wake_fd, warn_on_full_buffer=False)
+    for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGUSR1):
+        signal.signal(signum, on_signal)
+
+
+class Daemon:
+    """One run of the daemon: the loop that waits, and the parts it hands each wake to
+    (:class:`Jobs`, :class:`Delivery`, :class:`Screen`, :class:`Buttons`, the mail watch).
+
+    ``clock`` gives aware UTC instants; it is read once per pass of the loop and the
+    instant handed down.
+    """
+
+    def __init__(
+        self,
+        config: Config,
+        *,
+        config_path: str | None = None,
+        env: MutableMapping[str, str] | None = None,
+        notifier: Notifier | None = None,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.env = os.environ if env is None else env
+        self.config_path = config_path
+        self.clock = clock
+        self.systemd = SystemdNotifier(self.env)
+        self.lock = DaemonLock(self.env)
+        self.flags = Flags()
+        self.state = new_state(os.getpid(), clock().isoformat(timespec="seconds"))
+        self._store_failures = 0
+        self._store_retry_at: float | None = None
+        #: this machine: its ledger is its own (every machine shows each reminder once)
+        self.machine = this_machine(self.env)
+        self.db = Database(config.store_url, busy_timeout=STORE_BUSY_S)
+        tracker = Tracker(config, self.db, self.machine)
+        self._watch = watch_store(self.db)
+        self._wake_r, self._wake_w = socket.socketpair()
+        self._wake_r.setblocking(False)
+        self._wake_w.setblocking(False)
+        self.notifier = notifier or make_notifier(
+            config.notify.backend, self.env, lambda sig: self.buttons.on_bus_signal(sig)
+        )
+        self.context = Context(
+            config, tracker, self.notifier, self.state, self.env, self._publish, self._wake
+        )
+        self.screen = Screen(self.context)
+        self.buttons = Buttons(self.context, self.screen, lambda: self._sync(everything=False))
+        self.feed = CalendarFeed(self.context)
+        self.held: dict[Key, Held] = {}
+        self.jobs = Jobs(self.context, self.held, {})
+        self.delivery = Delivery(self.context, self.jobs, self.screen)
+        self.mail: MailWatch | None = None
+
+    @property
+    def config(self) -> Config:
+        """The config in force (a reload replaces it)."""
+        return self.context.config
+
+    @property
+    def tracker(self) -> Tracker:
+        """The tracker on the store in force (a reload replaces it)."""
+        return self.context.tracker
+
+    def _start_mail(self) -> None:
+        """The ``[mail]`` watch (see :mod:`followup.daemon.mail`), made again on a reload."""
+        if self.mail is not None:
+            self.mail.stop()
+            self.mail = None
+        if self.config.mail is None:
+            return
+        from followup.daemon.mail import MailWatch
+
+        self.mail = MailWatch(
+            self.config,
+            self.tracker,
+            self.notifier,
+            self.state,
+            wake=self._wake,
+            replan=lambda: self._sync(everything=False),
+            publish=self._publish,
+        )
+        self.mail.start()
+
+    # -- the loop ----------------------------------------------------------------------
+
+    def run(self) -> int:
+        """Plan, say ready, and loop until SIGTERM or SIGINT; 0. Raises FollowupError when
+        another daemon holds the lock or the state folder cannot be used."""
+        self.lock.acquire()
+        install_signals(self.flags, self._wake_w.fileno())
+        try:
+            self.jobs.start()
+            try:
+                self._sync(everything=True)
+            except StoreError as exc:
+                self._store_down(exc)
+            _settle_memory()
+            self._start_mail()
+            self.systemd.ready(self._status_text())
+            log.info("ready: %s", self._status_text())
+            self._loop()
+        finally:
+            self.systemd.stopping()
+            if self.mail is not None:
+                self.mail.stop()
+            stop = getattr(self.notifier, "stop", None)
+            if stop is not None:
+                stop()
+            self.jobs.shutdown()
+            self.lock.release()
+            self._watch.close()
+            self.db.close()
+            log.info("stopped")
+        return 0
+
+    def _loop(self) -> None:
+        """Sleep until something happens, then do only what it asks: an idle wake checks the
+        wall clock and nothing else."""
+        offset = time.time() - time.monotonic()
+        next_watchdog = time.monotonic()
+        while not self.flags.stop:
+            if self.flags.feed:
+                self.flags.feed = False
+                self.feed.write()
+            if self.systemd.watchdog_interval and time.monotonic() >= next_watchdog:
+                self.systemd.watchdog()
+                next_watchdog = time.monotonic() + self.systemd.watchdog_interval
+            wake_fd, watch_fd = self._wake_r.fileno(), self._watch.fileno()
+            watched = [wake_fd] if watch_fd is None else [wake_fd, watch_fd]
+            readable = select.select(watched, [], [], self._timeout(next_watchdog))[0]
+            if wake_fd in readable:
+                self._drain_wakeups()
+            if self.flags.stop:
+                break
+            new_offset = time.time() - time.monotonic()
+            if abs(new_offset - offset) > CLOCK_JUMP_S:
+                log.info(
+                    "wall clock moved by %+.0f s (resume from suspend, or clock set); "
+                    "checking what came due",
+                    new_offset - offset,
+                )
+                self.jobs.wakeup()
+            offset = new_offset
+            now = self.clock()
+            if self.flags.reload:
+                self.flags.reload = False
+                self._reload(now)
+            try:
+                self._work(now)
+            except StoreError as exc:
+                self._store_down(exc)
+
+    def _work(self, now: datetime) -> None:
+        """One wake's work with the store, at ``now``; a StoreError leaves it for
+        :meth:`_store_down`."""
+        if self._store_retry_at is not None:
+            if time.monotonic() < self._store_retry_at:
+                return
+            self.flags.changed = True
+        if self.delivery.unconfirmed:
+            self.delivery.confirm_pending()
+        store_changed = self._watch.changed()
+        if self.flags.changed or store_changed:
+            self.flags.changed = False
+            self._sync(everything=self._store_retry_at is not None and not self.jobs.known)
+            if self.mail is not None:
+                self.mail.store_changed()
+        if not self.buttons.signals.empty():
+            self.buttons.handle_signals(now, self.mail)
+        if self.mail is not None:
+            self.mail.work(now)
+        if not self.jobs.fired.empty():
+            self.jobs.collect_fired(now)
+        if self.held:
+            self.delivery.deliver_ready(now)
+        if self._store_retry_at is not None:
+            log.info("the store can be used again")
+            self._store_retry_at, self._store_failures = None, 0
+            self.state["store_error"] = None
+            self._publish()
+
+    def _store_down(self, exc: StoreError) -> None:
+        """The store is locked, unreachable or failing: wait it out with backoff (never a
+        reason to exit); log the first failure of a kind once."""
+        delay = store_retry_delay(self._store_failures)
+        self._store_failures += 1
+        self._store_retry_at = time.monotonic() + delay
+        if exc.message != self.state["store_error"]:
+            log.error("the store cannot be used: %s; trying again in %.0f s", exc.message, delay)
+        self.state["store_error"] = exc.message
+        self._publish()
+
+    def _timeout(self, next_watchdog: float) -> float:
+        """Sleep until something is due: the watchdog, a held reminder's turn, a look again
+        at the store, or the next look at the wall clock."""
+        timeout = WAKE_S
+        recheck = self._watch.recheck_in()
+        if recheck is not None:
+            timeout = min(timeout, recheck)
+        if self.systemd.watchdog_interval:
+            timeout = min(timeout, next_watchdog - time.monotonic())
+        if self._store_retry_at is not None:
+            timeout = min(timeout, self._store_retry_at - time.monotonic())
+        elif self.held:
+            soonest = min(h.next_attempt for h in self.held.values())
+            timeout = min(timeout, (soonest - self.clock()).total_seconds())
+        mail = self.mail.timeout() if self.mail is not None else None
+        if mail is not None and self._store_retry_at is None:
+            timeout = min(timeout, mail)
+        return max(0.0, timeout)
+
+    def _drain_wakeups(self) -> None:
+        try:
+            while self._wake_r.recv(4096):
+                pass
+        except BlockingIOError:
+            pass
+
+    def _wake(self) -> None:
+        with contextlib.suppress(BlockingIOError):  # full: the loop is due to wake anyway
+            self._wake_w.send(b"\0")
+
+    # -- planning ----------------------------------------------------------------------
+
+    def _sync(self, *, everything: bool) -> None:
+        """Re-plan the interviews that changed since the last look (all, at start), close
+        what stopped being true on screen, and mark the calendar feed out of date.
+
+        At start the state file is written even for an empty store: ``followup status``,
+        the CLI's poke and a second daemon's refusal all find the running pid there.
+        """
+        if everything:
+            self._watch.changed()  # the baseline: later commits by others bump it
+        changed = self.jobs.sync(everything=everything)
+        if changed is None:
+            return
+        self.screen.tidy(None if everything else changed)
+        self._publish()
+        self.flags.feed = self.config.export.ics_path is not None
+
+    def _reload(self, now: datetime) -> None:
+        """Read the config again and re-plan. Every step that can fail (reading the file,
+        its calendar, opening its store, re-planning) is done before anything is replaced:
+        a reload that fails keeps the previous config, store and jobs, logs one line and
+        says so in ``followup status``."""
+        self.systemd.reloading()
+        try:
+            config, db, tracker, watch, refreshed = reopen(self.config_path, self.env, self.machine)
+        except Exception as exc:
+            why = exc.message if isinstance(exc, FollowupError) else f"{type(exc).__name__}: {exc}"
+            log.error("config not reloaded, keeping the previous one: %s", why)
+            self.state["reload_error"] = why
+            self.state["reload_error_at"] = now.isoformat(timespec="seconds")
+            self._publish()
+            self.systemd.ready(self._status_text())
+            return
+        self._watch.close()
+        self.db.close()
+        self.db, self._watch = db, watch
+        self.context.config, self.context.tracker = config, tracker
+        self.feed.reset()
+        self.state["reload_error"] = self.state["reload_error_at"] = None
+        log.info("config reloaded from %s (%d interview(s) re-planned)", config.path, refreshed)
+        self.held.clear()
+        try:
+            self._sync(everything=True)
+        except StoreError as exc:
+            self._store_down(exc)
+        self._start_mail()
+        self.systemd.ready(self._status_text())
+
+    # -- status ------------------------------------------------------------------------
+
+    def _status_text(self) -> str:
+        nxt = self.jobs.soonest()
+        held = f"{len(self.held)} due, waiting to be shown; " if self.held else ""
+        if nxt is None:
+            return held + "no reminder planned"
+        interview_id, kind, at = nxt
+        local = at.astimezone(self.config.calendar.zone)
+        return held + (
+            f"next: {kind.value.replace('_', ' ')} reminder for interview {interview_id} at "
+            f"{local:%a %d %b %H:%M %Z}"
+        )
+
+    def _publish(self) -> None:
+        status = self._status_text()
+        self.state["next_reminder"] = status
+        self.systemd.status(status)
+        try:
+            self.lock.write(self.state)
+        except OSError as exc:
+            log.error("cannot write the state file in %s: %s", self.lock.folder, exc.strerror)
+
+
+def _settle_memory() -> None:
+    """Move what start-up built (modules, thousands of planned reminders) out of the
+    collector's sight.
+
+    They live as long as the daemon; without this, each full collection walks all of them
+    again, which is most of what an idle daemon would spend its CPU on.
+    """
+    gc.collect()
+    gc.freeze()
+
+
+def run(config_path: str | None) -> int:
+    """``followup daemon``: run in the foreground until SIGTERM or SIGINT, with the cycle
+    collector on (the ``followup`` program runs its commands without it)."""
+    gc.enable()
+    logging.basicConfig(
+        stream=sys.stderr, level=logging.INFO, format="%(levelname)s %(name)s: %(message)s"
+    )
+    config = load(config_path)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    for warning in config.warnings:
+        log.warning("%s", warning)
+    try:
+        from followup.notify.base import session_bus_address
+
+        session_bus_address(os.environ)
+    except DeliveryError as exc:
+        log.warning("%s; notifications will be retried until one appears", exc.message)
+    _wait_for_store(config, SystemdNotifier(os.environ))
+    return Daemon(config, config_path=config_path).run()
+
+
+def _wait_for_store(config: Config, systemd: SystemdNotifier) -> None:
+    """Open the store once before starting: a store that is locked by another program (a
+    schema upgrade waits for its write lock) or a database server that is not up yet is
+    waited out with backoff, never a reason to exit. Any other StoreError is raised.
+
+    Waits on an Event rather than ``time.sleep`` (which libfaketime breaks); SIGTERM ends
+    the wait as it would end the daemon.
+    """
+    pause = threading.Event()
+    delay, said = STORE_RETRY_FIRST_S, None
+    while True:
+        try:
+            Database(config.store_url, busy_timeout=STORE_BUSY_S).close()
+        except StoreError as exc:
+            if not exc.transient:
+                raise
+            if exc.message != said:
+                log.error(
+                    "the store cannot be used yet: %s; waiting for it (trying again in "
+                    "%.0f s, then at most every %.0f s)",
+                    exc.message,
+                    delay,
+                    STORE_RETRY_MAX_S,
+                )
+                said = exc.message
+            systemd.status(f"waiting for the store: {exc.message}")
+            pause.wait(delay)
+            delay = min(delay * 2, STORE_RETRY_MAX_S)
+            continue
+        if said is not None:
+            log.info("the store can be used again")
+        return
