@@ -440,7 +440,6 @@ def test_a_module_still_to_split_is_still_over_500_lines(source: Source, rel: st
     assert source.lines.get(rel, 0) > MAX_MODULE_LINES, f"take {rel} off STILL_TO_SPLIT"
 
 
-
 @pytest.mark.parametrize(
     "files", sorted(LAZY_CYCLES_STILL_TO_BREAK, key=sorted), ids=lambda f: " ".join(sorted(f))
 )

@@ -20,6 +20,7 @@ from followup.lifecycle.service import Tracker
 from followup.machine import Machine
 from followup.rules import Kind
 from followup.store import HEAD_REVISION, Database, migrate
+from tests.support.specs import url_rows as rows
 
 pytestmark = pytest.mark.own_store
 
@@ -28,15 +29,6 @@ LAPTOP = Machine("6bc1bee2-2e40-49f9-96e9-3d7e117393c1", "laptop")
 FRI_27_1400Z = datetime(2026, 11, 27, 14, 0)
 MON_30_1400Z = datetime(2026, 11, 30, 14, 0)
 TUE_01_1400Z = datetime(2026, 12, 1, 14, 0)
-
-
-def rows(url: str, sql: str) -> list[tuple[object, ...]]:
-    engine = create_engine(url)
-    try:
-        with engine.connect() as conn:
-            return [tuple(row) for row in conn.execute(text(sql))]
-    finally:
-        engine.dispose()
 
 
 def execute(url: str, sql: str, params: list[dict[str, object]]) -> None:

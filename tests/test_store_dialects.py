@@ -12,25 +12,17 @@ from pathlib import Path
 
 import pytest
 from alembic import command
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import create_engine, inspect
 
 from followup.store import Database, migrate
 from followup.store.revision import read_revision
 from tests.conftest import Result
+from tests.support.specs import url_rows as rows
 
 #: Each test runs on both stores through the ``store_url`` fixture: once is enough.
 pytestmark = pytest.mark.own_store
 
 TABLES = {"alembic_version", "events", "interviews", "shown_reminders"}
-
-
-def rows(url: str, sql: str) -> list[tuple[object, ...]]:
-    engine = create_engine(url)
-    try:
-        with engine.connect() as conn:
-            return [tuple(row) for row in conn.execute(text(sql))]
-    finally:
-        engine.dispose()
 
 
 def tables(url: str) -> set[str]:

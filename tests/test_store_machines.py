@@ -14,7 +14,6 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from followup.config import load
 from followup.lifecycle.service import Tracker
@@ -22,6 +21,7 @@ from followup.machine import Machine
 from followup.rules import Kind
 from followup.store import Database
 from followup.values import Details, Due, MachineShown
+from tests.support.specs import url_rows as rows
 
 #: Each test runs on both stores through the ``store_url`` fixture.
 pytestmark = pytest.mark.own_store
@@ -196,12 +196,3 @@ def test_a_renamed_machine_is_shown_under_its_new_name_from_its_next_showing(
 
     assert rows(store_url, "SELECT id, name FROM machines") == [(DESKTOP.id, "workstation")]
     assert [m.machine_name for m in renamed.machines_shown()] == ["workstation"]
-
-
-def rows(url: str, sql: str) -> list[tuple[object, ...]]:
-    engine = create_engine(url)
-    try:
-        with engine.connect() as conn:
-            return [tuple(row) for row in conn.execute(text(sql))]
-    finally:
-        engine.dispose()

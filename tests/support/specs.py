@@ -68,9 +68,15 @@ def store_rows(path: Path, sql: str) -> list[tuple[object, ...]]:
     if SERVER_STORE is None:
         with closing(sqlite3.connect(path)) as conn:
             return conn.execute(sql).fetchall()
+    return url_rows(SERVER_STORE, sql)
+
+
+def url_rows(url: str, sql: str) -> list[tuple[object, ...]]:
+    """The rows ``sql`` selects from the store at the SQLAlchemy ``url``, through a new
+    engine disposed of afterwards (so no connection outlives the look)."""
     from sqlalchemy import create_engine, text
 
-    engine = create_engine(SERVER_STORE)
+    engine = create_engine(url)
     try:
         with engine.connect() as conn:
             return [tuple(row) for row in conn.execute(text(sql))]
