@@ -42,6 +42,7 @@ PURE_MODULES = (
     "followup.places",
     "followup.stats",
     "followup.values",
+    "followup.paths",
     "followup.lifecycle.planning",
     "followup.lifecycle.validation",
     "followup.mail.lint",
@@ -68,7 +69,6 @@ STORE = "followup/store/"
 #: Modules over MAX_MODULE_LINES, still to be split.
 STILL_TO_SPLIT = {
     "followup/cli.py",
-    "followup/config.py",
     "followup/render.py",
 }
 #: Import cycles that close only through a lazy import, still to be broken.
@@ -438,7 +438,6 @@ def test_no_class_over_300_lines(source: Source) -> None:
 @pytest.mark.parametrize("rel", sorted(STILL_TO_SPLIT))
 def test_a_module_still_to_split_is_still_over_500_lines(source: Source, rel: str) -> None:
     assert source.lines.get(rel, 0) > MAX_MODULE_LINES, f"take {rel} off STILL_TO_SPLIT"
-
 
 
 @pytest.mark.parametrize(
