@@ -19,6 +19,8 @@ SECURITY = ("tls", "starttls", "none")
 
 
 def between(low: int, high: int) -> Callable[[Any], str | None]:
+    """The check of a whole number from ``low`` to ``high``, both included."""
+
     def check(value: Any) -> str | None:
         return None if low <= value <= high else f"must be between {low} and {high}"
 
@@ -26,14 +28,18 @@ def between(low: int, high: int) -> Callable[[Any], str | None]:
 
 
 def clock_time(value: Any) -> str | None:
+    """A time of day as ``HH:MM`` on the 24-hour clock."""
     return None if parse_clock(value) is not None else "must be a time of day like '09:00'"
 
 
 def country(value: Any) -> str | None:
+    """The shape of an ISO 3166 code (2 or 3 letters); whether ``holidays`` knows it is
+    found when the calendar is made."""
     return None if re.fullmatch(r"[A-Za-z]{2,3}", value) else "must be a country code like 'US'"
 
 
 def zone(value: Any) -> str | None:
+    """An IANA zone name the system's time zone database holds."""
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
@@ -42,6 +48,8 @@ def zone(value: Any) -> str | None:
 
 
 def extra_phrases(value: Any) -> str | None:
+    """``lint.extra_phrases``: each entry a phrase, or a table of ``phrase`` and
+    optionally ``category`` and ``suggestion``, all non-empty strings."""
     for item in value:
         if isinstance(item, str) and item.strip():
             continue
@@ -61,18 +69,23 @@ def extra_phrases(value: Any) -> str | None:
 
 
 def backend(value: Any) -> str | None:
+    """``notify.backend``: one of the notifiers :mod:`followup.notify.choose` knows."""
     return None if value in ("auto", "dbus", "plyer") else "must be 'auto', 'dbus' or 'plyer'"
 
 
 def date_order(value: Any) -> str | None:
+    """``calendar.date_order``: one of the orders :mod:`followup.dates` reads."""
     return None if value in ("dmy", "mdy", "ymd") else "must be 'dmy', 'mdy' or 'ymd'"
 
 
 def nonempty(value: Any) -> str | None:
+    """A string with more than blanks in it."""
     return None if value.strip() else "must not be empty"
 
 
 def store_url(value: Any) -> str | None:
+    """``store.url``: not empty, and with no password in it (the config file is not a
+    place for secrets, and the URL is shown in messages)."""
     if not value.strip():
         return "must not be empty"
     from urllib.parse import urlsplit
@@ -95,6 +108,8 @@ _URL_PASSWORD = re.compile(r"(://[^/:@\s]*:)[^@\s]*(@)")
 
 
 def absolute_path(value: Any) -> str | None:
+    """An absolute path, or one under a home folder (``~/``, or ``~user/`` of a known
+    user): a relative one would depend on the folder each command is run from."""
     if value.startswith("~"):
         try:
             Path(value).expanduser()
@@ -105,16 +120,19 @@ def absolute_path(value: Any) -> str | None:
 
 
 def security(value: Any) -> str | None:
+    """``mail.security``: one of :data:`SECURITY`."""
     return None if value in SECURITY else "must be 'tls', 'starttls' or 'none'"
 
 
 def command(value: Any) -> str | None:
+    """A program and its arguments, run without a shell."""
     if value and all(isinstance(v, str) for v in value) and value[0].strip():
         return None
     return "must be a non-empty list of strings: a program and its arguments"
 
 
 def folders(value: Any) -> str | None:
+    """At least one folder name, none blank."""
     if value and all(isinstance(v, str) and v.strip() for v in value):
         return None
     return "must be a non-empty list of folder names"
@@ -135,5 +153,6 @@ def toml_value(value: Any) -> str:
 
 
 def parse_clock(value: str) -> time | None:
+    """``"9:30"`` or ``"09:30"`` as a time of day; None for anything else."""
     match = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", value.strip())
     return time(int(match[1]), int(match[2])) if match else None
