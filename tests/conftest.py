@@ -73,7 +73,7 @@ def home(
     monkeypatch.delenv("FOLLOWUP_CONFIG", raising=False)
     if request.config.getoption("--store") == "postgresql":
         url = request.getfixturevalue("postgres").create_database()
-        monkeypatch.setattr("followup.config.default_store_url", lambda _env: url)
+        monkeypatch.setattr("followup.paths.default_store_url", lambda _env: url)
         monkeypatch.setattr("tests.support.specs.SERVER_STORE", url)
     yield home
 

@@ -25,10 +25,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import NamedTuple
 
-from followup.config import xdg_dir
 from followup.errors import FollowupError
+from followup.paths import machine_file as machine_file
 
-FILE_NAME = "machine.json"
 #: The longest name kept (the store's column holds this many characters).
 MAX_NAME = 100
 #: How many characters of the id ``followup status`` shows.
@@ -48,11 +47,6 @@ class Machine(NamedTuple):
         """The first :data:`SHORT_ID` characters of the id: enough to tell a user's few
         machines apart when they share a name."""
         return self.id[:SHORT_ID]
-
-
-def machine_file(env: Mapping[str, str]) -> Path:
-    """``$XDG_STATE_HOME/followup/machine.json`` (``~/.local/state/followup/...``)."""
-    return xdg_dir("XDG_STATE_HOME", ".local/state", env) / "followup" / FILE_NAME
 
 
 def known(env: Mapping[str, str]) -> Machine | None:

@@ -23,6 +23,10 @@ from followup.business_days import BusinessCalendar, SkippedDay
 
 
 class Status(enum.StrEnum):
+    """Where an interview stands. The value is what the store, the history and JSON hold;
+    :attr:`label` is what people read; :data:`OPEN_STATUSES` are those still waiting for a
+    reply, the only ones with reminders."""
+
     WAITING = "waiting"
     EMAILED = "emailed"
     HEARD_BACK = "heard_back"
@@ -31,7 +35,7 @@ class Status(enum.StrEnum):
 
     @property
     def is_open(self) -> bool:
-        return self in (Status.WAITING, Status.EMAILED)
+        return self in OPEN_STATUSES
 
     @property
     def label(self) -> str:
@@ -47,8 +51,42 @@ class Status(enum.StrEnum):
 
 
 class Kind(enum.StrEnum):
+    """What a reminder asks: to email the company, or to move on. The value is what the
+    store, the ledger and JSON hold; :attr:`label` is what people read."""
+
     EMAIL = "email"
     MOVE_ON = "move_on"
+
+    @property
+    def label(self) -> str:
+        """The reminder as people say it: "email", "move on"."""
+        return self.value.replace("_", " ")
+
+
+class Outcome(enum.StrEnum):
+    """What their reply said, as ``followup heard --outcome`` takes it: a closed interview
+    keeps it as its outcome, except ``next-round``, which waits for the next reply. The
+    value is what the store, the history, JSON and the option hold; :attr:`label` is what
+    people write in a sheet."""
+
+    OFFER = "offer"
+    REJECTED = "rejected"
+    NEXT_ROUND = "next-round"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        """The outcome as people say it: "offer", "next round"."""
+        return self.value.replace("-", " ")
+
+
+#: The statuses of interviews still waiting for a reply: the only ones with reminders.
+OPEN_STATUSES = (Status.WAITING, Status.EMAILED)
+#: The statuses that close an interview; each is also the history's kind of event that
+#: closes it.
+CLOSED_STATUSES = (Status.HEARD_BACK, Status.MOVED_ON, Status.WITHDRAWN)
+#: The outcomes a closed interview keeps, in the order they are shown.
+CLOSING_OUTCOMES = (Outcome.OFFER, Outcome.REJECTED, Outcome.OTHER)
 
 
 class RuleSettings(NamedTuple):

@@ -26,14 +26,14 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from followup.business_days import BusinessCalendar
-from followup.rules import Status
+from followup.rules import CLOSING_OUTCOMES, Status
 from followup.values import HistoryEntry, name_key
 
 if TYPE_CHECKING:
     from followup.values import Placed, Record
 
 #: Outcomes that close an interview, in the order they are shown.
-OUTCOMES = ("offer", "rejected", "other")
+OUTCOMES = tuple(o.value for o in CLOSING_OUTCOMES)
 
 
 class End(enum.StrEnum):

@@ -11,23 +11,12 @@ the lifecycle service. Nothing here imports a database library, reads the clock 
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, NamedTuple, Protocol
 
 from followup.rules import Kind, Reminder, Showing, Status
-
-
-class Outcome(enum.StrEnum):
-    """What their reply said, as ``followup heard --outcome`` takes it: a closed interview
-    keeps it as its outcome, except ``next-round``, which waits for the next reply."""
-
-    OFFER = "offer"
-    REJECTED = "rejected"
-    NEXT_ROUND = "next-round"
-    OTHER = "other"
-
+from followup.rules import Outcome as Outcome
 
 #: The outcomes' values, in the order help texts and errors list them.
 OUTCOMES = tuple(o.value for o in Outcome)

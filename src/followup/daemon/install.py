@@ -23,13 +23,17 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from followup.config import xdg_dir
 from followup.errors import FollowupError
+from followup.paths import (
+    DESKTOP_FILE,
+    UNIT_NAME,
+    application_path,
+    autostart_path,
+    unit_path,
+)
 
 if TYPE_CHECKING:
     import subprocess
-
-UNIT_NAME = "followup.service"
 
 UNIT_TEMPLATE = """\
 [Unit]
@@ -52,23 +56,6 @@ WantedBy=default.target
 
 def unit_text(executable: str) -> str:
     return UNIT_TEMPLATE.format(exec_start=executable)
-
-
-def unit_path(env: Mapping[str, str]) -> Path:
-    return xdg_dir("XDG_CONFIG_HOME", ".config", env) / "systemd" / "user" / UNIT_NAME
-
-
-def autostart_path(env: Mapping[str, str]) -> Path:
-    """``$XDG_CONFIG_HOME/autostart/followup.desktop``."""
-    return xdg_dir("XDG_CONFIG_HOME", ".config", env) / "autostart" / DESKTOP_FILE
-
-
-def application_path(env: Mapping[str, str]) -> Path:
-    """``$XDG_DATA_HOME/applications/followup.desktop``: what ``desktop-entry`` names."""
-    return xdg_dir("XDG_DATA_HOME", ".local/share", env) / "applications" / DESKTOP_FILE
-
-
-DESKTOP_FILE = "followup.desktop"
 
 
 def desktop_entry(executable: str) -> str:

@@ -16,12 +16,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import IO, Any, TypedDict
 
-from followup.config import xdg_dir
 from followup.errors import FollowupError
-
-
-def state_dir(env: Mapping[str, str]) -> Path:
-    return xdg_dir("XDG_STATE_HOME", ".local/state", env) / "followup"
+from followup.paths import state_dir
 
 
 class DaemonState(TypedDict):

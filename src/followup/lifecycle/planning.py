@@ -19,7 +19,17 @@ from zoneinfo import ZoneInfo
 from followup.business_days import BusinessCalendar, calendar_for
 from followup.config import Config
 from followup.errors import ConfigError
-from followup.rules import Kind, Reminder, Showing, Stage, Status, Timing, next_reminder, showing
+from followup.rules import (
+    CLOSED_STATUSES,
+    Kind,
+    Reminder,
+    Showing,
+    Stage,
+    Status,
+    Timing,
+    next_reminder,
+    showing,
+)
 from followup.values import (
     Due,
     HistoryEntry,
@@ -270,7 +280,7 @@ class Planner:
 
 #: History entries after which no earlier snooze applies any more.
 _SNOOZE_RESETS = frozenset({"emailed", "next_round", "reopened", "imported"})
-_CLOSES = frozenset({"heard_back", "moved_on", "withdrawn"})
+_CLOSES = frozenset(s.value for s in CLOSED_STATUSES)
 
 
 def snooze_before_close(events: Sequence[HistoryEntry], status: Status) -> date | None:

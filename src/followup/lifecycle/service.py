@@ -17,9 +17,9 @@ from followup.errors import InvalidChange, UsageError
 from followup.lifecycle import validation
 from followup.lifecycle.planning import Columns, snooze_before_close
 from followup.lifecycle.reading import Reader, stored_row
-from followup.rules import Kind, Status, snooze_day
+from followup.rules import Kind, Outcome, Status, snooze_day
 from followup.store import findings, interviews
-from followup.values import OUTCOMES, Batch, Details, InterviewView, Outcome
+from followup.values import OUTCOMES, Batch, Details, InterviewView
 
 if TYPE_CHECKING:
     from followup.store.database import Transaction

@@ -60,7 +60,8 @@ from importlib import resources
 from pathlib import Path
 from urllib.parse import quote
 
-from followup.config import YouSettings, xdg_dir
+from followup import paths
+from followup.config import YouSettings
 from followup.errors import InvalidChange, UsageError
 from followup.lifecycle.validation import one_line
 from followup.rules import Status
@@ -146,17 +147,13 @@ def builtin_templates() -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.name.endswith(".txt"))
 
 
-def user_template_dir(env: Mapping[str, str]) -> Path:
-    return xdg_dir("XDG_CONFIG_HOME", ".config", env) / "followup" / "templates"
-
-
 def load_template(
     path: Path | None, env: Mapping[str, str], *, name: str = DEFAULT_TEMPLATE
 ) -> Template:
     """The template at ``path`` when given, else the user's file ``name`` in
     ``$XDG_CONFIG_HOME/followup/templates/`` when it exists, else the built-in one."""
     if path is None:
-        override = user_template_dir(env) / name
+        override = paths.templates_dir(env) / name
         if override.is_file():
             path = override
     if path is None:
@@ -387,10 +384,9 @@ def save(draft: Draft, interview_id: int, env: Mapping[str, str]) -> Path:
     ``$XDG_DATA_HOME/followup/drafts/interview-ID.txt`` (folder 0700, file 0600: it holds a
     name and an address) and return the path; an earlier draft for the interview is
     replaced. Raises UsageError naming the path when it cannot be written."""
-    from followup.config import xdg_dir
     from followup.transfer.files import write_atomic
 
-    folder = xdg_dir("XDG_DATA_HOME", ".local/share", env) / "followup" / "drafts"
+    folder = paths.drafts_dir(env)
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError as exc:

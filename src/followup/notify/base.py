@@ -11,10 +11,10 @@ from __future__ import annotations
 import logging
 from collections.abc import MutableMapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Protocol
 
 from followup.errors import DeliveryError
+from followup.paths import runtime_bus
 
 NOTIFICATIONS = "org.freedesktop.Notifications"
 #: The ``desktop-entry`` hint: the shipped ``followup.desktop`` (without ``.desktop``, as the
@@ -99,9 +99,9 @@ def session_bus_address(env: MutableMapping[str, str]) -> str:
     address = env.get("DBUS_SESSION_BUS_ADDRESS")
     if address:
         return address
-    runtime = env.get("XDG_RUNTIME_DIR")
-    if runtime and Path(runtime, "bus").is_socket():
-        env["DBUS_SESSION_BUS_ADDRESS"] = f"unix:path={runtime}/bus"
+    bus = runtime_bus(env)
+    if bus is not None and bus.is_socket():
+        env["DBUS_SESSION_BUS_ADDRESS"] = f"unix:path={bus}"
         return env["DBUS_SESSION_BUS_ADDRESS"]
     raise DeliveryError(
         "no D-Bus session bus: DBUS_SESSION_BUS_ADDRESS is unset and there is no "

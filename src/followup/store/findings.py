@@ -16,11 +16,12 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from followup.errors import InvalidChange, NotFound
+from followup.rules import OPEN_STATUSES
 from followup.store.models import Interview, MailFinding
 
 PENDING, ACCEPTED, DISMISSED, RESOLVED = "pending", "accepted", "dismissed", "resolved"
 #: Interviews whose findings are still questions (closed ones ask nothing).
-_OPEN = ("waiting", "emailed")
+_OPEN = tuple(s.value for s in OPEN_STATUSES)
 #: Longest stored message key and folder name (RFC 5322's line length; a longer
 #: Message-ID is cut, which still tells messages apart in practice).
 KEY_LENGTH = 998

@@ -20,14 +20,14 @@ from typing import Any, cast
 from sqlalchemy import Row, Table, delete, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
-from followup.rules import Status
+from followup.rules import OPEN_STATUSES
 from followup.store import machines as machine_rows
 from followup.store.database import move_id_sequence
 from followup.store.models import DeletedInterview, Event, Interview, ShownReminder, as_dict
 from followup.values import PLAN_COLUMNS, Batch, HistoryEntry, Record, ShownEntry, Tombstone
 
 #: The statuses of open interviews, as stored.
-OPEN = (Status.WAITING.value, Status.EMAILED.value)
+OPEN = tuple(s.value for s in OPEN_STATUSES)
 #: The columns a view needs: listing thousands of rows skips parsing the rest.
 _LISTED = [c for c in Interview.__table__.c if c.key not in ("created_at", "updated_at")]
 

@@ -21,12 +21,14 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import NamedTuple
 
+from followup.rules import OPEN_STATUSES
+
 #: The newest migration; a file at another revision is left to the SQLAlchemy path (which
 #: upgrades it or refuses it). ``tests/test_migrations.py`` keeps it equal to the scripts'.
 HEAD_REVISION = "0006"
 #: How long a read waits for a lock (WAL readers are not blocked by a writer).
 READ_TIMEOUT_S = 30.0
-_OPEN = ("waiting", "emailed")
+_OPEN = tuple(s.value for s in OPEN_STATUSES)
 _COLUMNS = (
     "id, company, role, contact_name, contact_email, interviewed_on, reply_expected_on, "
     "emailed_on, status, outcome, country, subdivision, notes, snoozed_to, plan_key, "

@@ -25,13 +25,8 @@ HEADERS = (
     "notes",
 )
 
-STATUS_WORDS = {
-    Status.WAITING: "waiting",
-    Status.EMAILED: "emailed",
-    Status.HEARD_BACK: "heard back",
-    Status.MOVED_ON: "moved on",
-    Status.WITHDRAWN: "withdrawn",
-}
+#: The status column's word for each status: its label.
+STATUS_WORDS = {s: s.label for s in Status}
 
 #: Each sheet column's field among an interview's (:class:`followup.values.Details`) and the
 #: other columns.

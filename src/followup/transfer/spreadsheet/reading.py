@@ -25,7 +25,7 @@ from followup.dates import DateReader, Direction, column_order, long_past
 from followup.errors import UsageError
 from followup.lifecycle.service import Tracker
 from followup.lifecycle.validation import LONGEST, FieldError
-from followup.rules import Status
+from followup.rules import Outcome, Status
 from followup.transfer.spreadsheet.columns import COLUMN_OF, unneutralise
 from followup.transfer.spreadsheet.headers import as_words, map_headers
 from followup.transfer.spreadsheet.sheet import ColumnOrder, Sheet, SheetRow
@@ -33,32 +33,40 @@ from followup.values import Details
 
 #: Status words as people write them: the status, the outcome the word implies, and
 #: whether the word is one of "still waiting" (an emailed date then makes it emailed).
-_OPEN_WORDS = ("", "waiting", "pending", "interviewed", "interviewing", "in progress", "applied")
+_OPEN_WORDS = (
+    "",
+    Status.WAITING.label,
+    "pending",
+    "interviewed",
+    "interviewing",
+    "in progress",
+    "applied",
+)
 _STATUSES: dict[str, tuple[Status, str | None]] = {
     **dict.fromkeys(_OPEN_WORDS, (Status.WAITING, None)),
-    "next round": (Status.WAITING, "next-round"),
-    "emailed": (Status.EMAILED, None),
+    Outcome.NEXT_ROUND.label: (Status.WAITING, Outcome.NEXT_ROUND.value),
+    Status.EMAILED.label: (Status.EMAILED, None),
     "followed up": (Status.EMAILED, None),
-    "heard back": (Status.HEARD_BACK, None),
+    Status.HEARD_BACK.label: (Status.HEARD_BACK, None),
     "replied": (Status.HEARD_BACK, None),
     "responded": (Status.HEARD_BACK, None),
-    "offer": (Status.HEARD_BACK, "offer"),
-    "rejected": (Status.HEARD_BACK, "rejected"),
-    "declined": (Status.HEARD_BACK, "rejected"),
-    "moved on": (Status.MOVED_ON, None),
+    Outcome.OFFER.label: (Status.HEARD_BACK, Outcome.OFFER.value),
+    Outcome.REJECTED.label: (Status.HEARD_BACK, Outcome.REJECTED.value),
+    "declined": (Status.HEARD_BACK, Outcome.REJECTED.value),
+    Status.MOVED_ON.label: (Status.MOVED_ON, None),
     "ghosted": (Status.MOVED_ON, None),
     "no response": (Status.MOVED_ON, None),
     "no reply": (Status.MOVED_ON, None),
-    "withdrawn": (Status.WITHDRAWN, None),
+    Status.WITHDRAWN.label: (Status.WITHDRAWN, None),
     "withdrew": (Status.WITHDRAWN, None),
 }
 _OUTCOMES = {
     "": None,
-    "offer": "offer",
-    "rejected": "rejected",
-    "declined": "rejected",
-    "next round": "next-round",
-    "other": "other",
+    Outcome.OFFER.label: Outcome.OFFER.value,
+    Outcome.REJECTED.label: Outcome.REJECTED.value,
+    "declined": Outcome.REJECTED.value,
+    Outcome.NEXT_ROUND.label: Outcome.NEXT_ROUND.value,
+    Outcome.OTHER.label: Outcome.OTHER.value,
 }
 _DELIMITERS = (",", ";", "\t")
 #: Each date column's direction: a promised day looks forward, the others back.
@@ -293,7 +301,7 @@ def _status(
         raise sheet.fail(line, "status", f"status {said!r} needs the day of the email in {where}")
     if implied and outcome and implied != outcome:
         raise sheet.fail(line, "outcome", f"outcome {result!r} contradicts status {said!r}")
-    if "next-round" in (implied, outcome) and status in (
+    if Outcome.NEXT_ROUND in (implied, outcome) and status in (
         Status.WAITING,
         Status.EMAILED,
         Status.HEARD_BACK,

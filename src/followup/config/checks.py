@@ -1,0 +1,158 @@
+"""The checks of single config values: each takes a value already of its declared type
+and returns what is wrong with it (the end of a sentence naming the key: "must be between
+0 and 60") or None; and how a value is shown back to the user (as TOML, passwords hidden).
+
+Pure functions of their arguments; :data:`followup.config.options.OPTIONS` names them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import time
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+#: The values of ``mail.security``.
+SECURITY = ("tls", "starttls", "none")
+
+
+def between(low: int, high: int) -> Callable[[Any], str | None]:
+    """The check of a whole number from ``low`` to ``high``, both included."""
+
+    def check(value: Any) -> str | None:
+        return None if low <= value <= high else f"must be between {low} and {high}"
+
+    return check
+
+
+def clock_time(value: Any) -> str | None:
+    """A time of day as ``HH:MM`` on the 24-hour clock."""
+    return None if parse_clock(value) is not None else "must be a time of day like '09:00'"
+
+
+def country(value: Any) -> str | None:
+    """The shape of an ISO 3166 code (2 or 3 letters); whether ``holidays`` knows it is
+    found when the calendar is made."""
+    return None if re.fullmatch(r"[A-Za-z]{2,3}", value) else "must be a country code like 'US'"
+
+
+def zone(value: Any) -> str | None:
+    """An IANA zone name the system's time zone database holds."""
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        return "is not an IANA time zone (e.g. 'Europe/Berlin')"
+    return None
+
+
+def extra_phrases(value: Any) -> str | None:
+    """``lint.extra_phrases``: each entry a phrase, or a table of ``phrase`` and
+    optionally ``category`` and ``suggestion``, all non-empty strings."""
+    for item in value:
+        if isinstance(item, str) and item.strip():
+            continue
+        if (
+            isinstance(item, dict)
+            and isinstance(item.get("phrase"), str)
+            and item["phrase"].strip()
+        ):
+            unknown = set(item) - {"phrase", "category", "suggestion"}
+            if not unknown and all(isinstance(v, str) for v in item.values()):
+                continue
+        return (
+            "each entry must be a phrase, or a table with 'phrase' and optional 'category' "
+            "and 'suggestion' strings"
+        )
+    return None
+
+
+def backend(value: Any) -> str | None:
+    """``notify.backend``: one of the notifiers :mod:`followup.notify.choose` knows."""
+    return None if value in ("auto", "dbus", "plyer") else "must be 'auto', 'dbus' or 'plyer'"
+
+
+def date_order(value: Any) -> str | None:
+    """``calendar.date_order``: one of the orders :mod:`followup.dates` reads."""
+    return None if value in ("dmy", "mdy", "ymd") else "must be 'dmy', 'mdy' or 'ymd'"
+
+
+def nonempty(value: Any) -> str | None:
+    """A string with more than blanks in it."""
+    return None if value.strip() else "must not be empty"
+
+
+def store_url(value: Any) -> str | None:
+    """``store.url``: not empty, and with no password in it (the config file is not a
+    place for secrets, and the URL is shown in messages)."""
+    if not value.strip():
+        return "must not be empty"
+    from urllib.parse import urlsplit
+
+    if "://" in value and urlsplit(value).password is not None:
+        return (
+            "holds a password; keep it out of the config and let the driver find it "
+            "(~/.pgpass, PGPASSWORD or a service file for PostgreSQL)"
+        )
+    return None
+
+
+def redact(text: str) -> str:
+    """``text`` with the password of a URL in it (``scheme://user:PASSWORD@host``) replaced by
+    ``***``: no message or listing ever shows one."""
+    return _URL_PASSWORD.sub(r"\1***\2", text)
+
+
+_URL_PASSWORD = re.compile(r"(://[^/:@\s]*:)[^@\s]*(@)")
+
+
+def absolute_path(value: Any) -> str | None:
+    """An absolute path, or one under a home folder (``~/``, or ``~user/`` of a known
+    user): a relative one would depend on the folder each command is run from."""
+    if value.startswith("~"):
+        try:
+            Path(value).expanduser()
+        except RuntimeError:
+            return f"no home folder for {value.split('/', 1)[0]!r}"
+        return None
+    return None if Path(value).is_absolute() else "must be an absolute path, or start with ~/"
+
+
+def security(value: Any) -> str | None:
+    """``mail.security``: one of :data:`SECURITY`."""
+    return None if value in SECURITY else "must be 'tls', 'starttls' or 'none'"
+
+
+def command(value: Any) -> str | None:
+    """A program and its arguments, run without a shell."""
+    if value and all(isinstance(v, str) for v in value) and value[0].strip():
+        return None
+    return "must be a non-empty list of strings: a program and its arguments"
+
+
+def folders(value: Any) -> str | None:
+    """At least one folder name, none blank."""
+    if value and all(isinstance(v, str) and v.strip() for v in value):
+        return None
+    return "must be a non-empty list of folder names"
+
+
+def toml_value(value: Any) -> str:
+    """``value`` written as TOML, so that messages and docs show what the file says."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+        return '"' + escaped + '"'
+    if isinstance(value, list):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k} = {toml_value(v)}" for k, v in value.items()) + "}"
+    return str(value)
+
+
+def parse_clock(value: str) -> time | None:
+    """``"9:30"`` or ``"09:30"`` as a time of day; None for anything else."""
+    match = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", value.strip())
+    return time(int(match[1]), int(match[2])) if match else None
