@@ -51,6 +51,9 @@ HEAVY = ("sqlalchemy", "alembic", "apscheduler", "jeepney", "plyer")
 #: Sub-packages whose ``__init__`` imports nothing, so that naming one of their modules loads
 #: only that module (``followup.notify`` in particular must not load jeepney or plyer).
 LIGHT_PACKAGES = (
+    "followup.cli",
+    "followup.cli.commands",
+    "followup.cli.render",
     "followup.lifecycle",
     "followup.daemon",
     "followup.mail",
@@ -67,9 +70,7 @@ STORE = "followup/store/"
 
 #: Modules over MAX_MODULE_LINES, still to be split.
 STILL_TO_SPLIT = {
-    "followup/cli.py",
     "followup/config.py",
-    "followup/render.py",
 }
 #: Import cycles that close only through a lazy import, still to be broken.
 LAZY_CYCLES_STILL_TO_BREAK = {
@@ -438,7 +439,6 @@ def test_no_class_over_300_lines(source: Source) -> None:
 @pytest.mark.parametrize("rel", sorted(STILL_TO_SPLIT))
 def test_a_module_still_to_split_is_still_over_500_lines(source: Source, rel: str) -> None:
     assert source.lines.get(rel, 0) > MAX_MODULE_LINES, f"take {rel} off STILL_TO_SPLIT"
-
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ what the parser accepts (a test compares ``config.example.toml`` with :func:`exa
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -58,14 +59,14 @@ def example(
     return "\n".join(out) + "\n"
 
 
-def check_example(text: str, path: Path) -> None:
-    """Raise ConfigError when values given to ``followup init`` would make a bad file."""
-    import os
+def check_example(text: str, path: Path, env: Mapping[str, str]) -> None:
+    """Raise ConfigError when values given to ``followup init`` would make a bad file;
+    ``env`` is the environment the config's paths are read in."""
     import tomllib
 
     from followup.business_days import calendar_for
 
-    config = from_mapping(tomllib.loads(text), path, os.environ)
+    config = from_mapping(tomllib.loads(text), path, env)
     calendar_for(config.calendar.place)
 
 
