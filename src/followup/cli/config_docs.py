@@ -71,6 +71,8 @@ def check_example(text: str, path: Path, env: Mapping[str, str]) -> None:
 
 
 def effective(config: Config) -> str:
+    """What ``followup config`` prints: the file, then every setting in effect, marked
+    when it is the default."""
     lines = [f"config file: {config.path}" + ("" if config.path.exists() else " (not present)")]
     for name, value in _effective_values(config).items():
         source = "" if name in config.values else "  # default"
@@ -79,6 +81,7 @@ def effective(config: Config) -> str:
 
 
 def effective_json(config: Config) -> dict[str, Any]:
+    """``config --json``: ``{"path", "settings": {name: value}}``."""
     return {"path": str(config.path), "settings": _effective_values(config)}
 
 

@@ -59,6 +59,8 @@ def upcoming_table(due: Sequence[Due], *, colour: bool = False) -> str:
 
 
 def interview_text(v: InterviewView, zone: ZoneInfo, now: datetime) -> str:
+    """One interview as ``show`` and ``edit`` print it: its fields, the next reminder (in
+    ``zone``, and what to do when an email is due at ``now``), and how its date was reached."""
     title = visible(f"#{v.id}  {v.company}" + (f" - {v.role}" if v.role else ""))
     contact = v.contact_name or ""
     if v.contact_email:
@@ -127,6 +129,7 @@ def added_text(v: InterviewView, now: datetime) -> str:
 
 
 def reopened_text(v: InterviewView, now: datetime) -> str:
+    """What ``reopen`` says: the status the interview is back to, and its next reminder."""
     lines = [f"Reopened interview {v.id}: {v.company} is {status_words(v)} again."]
     r = v.next_reminder
     if r is not None:
@@ -145,6 +148,8 @@ def emailed_early(on: date, expected: date, rules: RuleSettings) -> str:
 
 
 def history_text(entries: Sequence[HistoryEntry], zone: ZoneInfo) -> str:
+    """One line per change, oldest first: its time in ``zone`` to the minute, its kind and
+    its details as ``key=value``."""
     lines = []
     for e in entries:
         details = ", ".join(f"{k}={v}" for k, v in e.details.items())
@@ -173,14 +178,17 @@ def heard_text(v: InterviewView) -> str:
 
 
 def moved_on_text(v: InterviewView) -> str:
+    """What ``moved-on`` says."""
     return f"Recorded: moved on from {v.company}. No more reminders."
 
 
 def withdrawn_text(v: InterviewView) -> str:
+    """What ``withdraw`` says."""
     return f"Recorded: withdrew from {v.company}. No more reminders."
 
 
 def snoozed_text(company: str, reminder: Reminder) -> str:
+    """What ``snooze`` says: the company's reminder as pushed back."""
     return f"Snoozed {company}: {reminder_text(reminder)}."
 
 
@@ -190,4 +198,5 @@ def delete_needs_yes(interview_id: int) -> str:
 
 
 def deleted_text(interview_id: int) -> str:
+    """What ``delete`` says once the interview and its history are gone."""
     return f"Deleted interview {interview_id}."

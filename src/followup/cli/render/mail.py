@@ -15,10 +15,13 @@ if TYPE_CHECKING:
 
 
 def draft_json(draft: Draft) -> dict[str, Any]:
+    """``draft --json``: ``{"to", "subject", "body"}``."""
     return {"to": draft.to, "subject": draft.subject, "body": draft.body}
 
 
 def finding_json(f: Finding) -> dict[str, Any]:
+    """``lint --json``, one object per phrase found: where (line and column, from 1), its
+    category, the phrase and what to write instead."""
     return {
         "line": f.line,
         "column": f.column,
@@ -29,6 +32,7 @@ def finding_json(f: Finding) -> dict[str, Any]:
 
 
 def unsigned_draft(path: Path) -> str:
+    """The warning for a draft signed "[your name]": where to set the name (``path``)."""
     return (
         "the draft ends with [your name]: set your name with followup init --name NAME, "
         f"or [you] name in {path}"
@@ -85,6 +89,7 @@ def mail_finding_text(f: MailFinding) -> str:
 
 
 def mail_check_text(result: CheckResult) -> str:
+    """What ``mail check`` says: how many findings are new, then every one that waits."""
     new = len(result.new)
     lines = [f"Mailbox checked: {new} new finding{'' if new == 1 else 's'}."]
     if result.pending:
@@ -103,6 +108,7 @@ def mail_findings_section(found: Sequence[MailFinding]) -> str:
 
 
 def draft_opened(interview_id: int) -> str:
+    """What ``draft --open`` says once the mail client took the draft."""
     return f"Opened the draft in your mail client. Once sent: followup emailed {interview_id}"
 
 
@@ -121,4 +127,5 @@ def lint_text(findings: Sequence[Finding]) -> str:
 
 
 def dismissed_text(f: MailFinding) -> str:
+    """What ``mail dismiss`` says: the question the finding asked."""
     return f"Dismissed: {mail_question(f)}"

@@ -117,6 +117,7 @@ def config_exists(path: Path) -> str:
 
 
 def wrote_config(path: Path) -> str:
+    """What ``init`` says first: where the config file was written."""
     return f"Wrote {path}"
 
 

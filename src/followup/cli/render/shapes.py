@@ -13,6 +13,7 @@ from followup.values import Due, HistoryEntry, InterviewView
 
 
 def to_json(value: Any) -> str:
+    """The JSON printed for ``--json``: indented by two, non-ASCII kept as it is."""
     import json
 
     return json.dumps(value, indent=2, ensure_ascii=False)
@@ -23,12 +24,15 @@ def _iso(day: date | None) -> str | None:
 
 
 def reminder_json(reminder: Reminder | None) -> dict[str, str] | None:
+    """``{"kind": "email" | "move_on", "at": ISO instant in the user's zone}``, or None."""
     if reminder is None:
         return None
     return {"kind": reminder.kind.value, "at": reminder.at.isoformat()}
 
 
 def interview_json(v: InterviewView) -> dict[str, Any]:
+    """One interview: its fields (days as ISO dates), status, next reminder
+    (:func:`reminder_json`) and how its date was reached, one line per item."""
     return {
         "id": v.id,
         "company": v.company,
@@ -64,4 +68,5 @@ def due_json(d: Due) -> dict[str, Any]:
 
 
 def history_json(entries: Sequence[HistoryEntry]) -> list[dict[str, Any]]:
+    """``[{"at": ISO instant, "kind", "details": {...}}]``, oldest first."""
     return [{"at": e.at.isoformat(), "kind": e.kind, "details": dict(e.details)} for e in entries]

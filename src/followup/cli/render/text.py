@@ -14,10 +14,12 @@ KIND_WORDS = {Kind.EMAIL: "email", Kind.MOVE_ON: "move on"}
 
 
 def when(at: datetime) -> str:
+    """An instant as the reminders show it, in its own zone: "Tue 1 Dec 2026 09:00 EST"."""
     return f"{at:%a} {at.day} {at:%b %Y %H:%M %Z}"
 
 
 def reminder_text(reminder: Reminder | None) -> str:
+    """A reminder as shown: "email, Tue 1 Dec 2026 09:00 EST"; "-" for none."""
     if reminder is None:
         return "-"
     return f"{KIND_WORDS[reminder.kind]}, {when(reminder.at)}"
@@ -89,10 +91,12 @@ def status_words(v: InterviewView) -> str:
 
 
 def due_since(at: datetime) -> str:
+    """A reminder shown and not acted on: "due since Tue 1 Dec"."""
     return f"due since {at:%a} {at.day} {at:%b}"
 
 
 def short_when(at: datetime) -> str:
+    """An instant without the year and zone: "Tue 1 Dec 09:00"."""
     return f"{at:%a} {at.day} {at:%b %H:%M}"
 
 
@@ -107,6 +111,7 @@ def labelled(text: str, label: str = "warning") -> str:
 
 
 def no_such_file(source: str) -> str:
+    """A file named on the command line that does not exist."""
     return f"no such file: {source!r}"
 
 

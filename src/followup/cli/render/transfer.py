@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 
 
 def exported_text(export: Export, path: str, written: bool) -> str:
+    """What ``export -o FILE`` says: what was written where, or that the file was
+    already up to date (``written`` false: nothing changed)."""
     what = f"{export.count} {export.noun if export.count != 1 else export.noun[:-1]}"
     if not written:
         return f"{path} is already up to date: {what} ({export.format})."
@@ -134,6 +136,8 @@ def _import_value(name: str, value: Any) -> str:
 
 
 def import_json(report: ImportReport) -> dict[str, Any]:
+    """``import --json``: the file, its format and columns (a sheet: its encoding and what
+    was read another way), the counts, and one object per row."""
     return {
         "file": report.name,
         "format": report.format,
