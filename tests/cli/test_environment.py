@@ -14,6 +14,9 @@ import pytest
 from followup.cli import main
 from followup.cli.environment import Environment
 
+#: Each test's store is the SQLite file its own variables place.
+pytestmark = pytest.mark.own_store
+
 #: Mon 30 Nov 2026, 15:00 UTC (10:00 in New York).
 MONDAY = datetime(2026, 11, 30, 15, 0, tzinfo=UTC)
 
