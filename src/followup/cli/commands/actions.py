@@ -29,6 +29,8 @@ def add_emailed(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_emailed(app: App) -> None:
+    """Record the follow-up email (on ``--on``, else today); a note when it was sent on or
+    before the promised day, which the advice is to wait past."""
     from followup.dates import Direction
 
     on = app.date(app.args.on, Direction.BACKWARD, "emailed") or app.today
@@ -50,6 +52,8 @@ def add_heard(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_heard(app: App) -> None:
+    """Record their reply: an outcome closes the interview, a next round (``--expect``)
+    starts a new wait."""
     from followup.dates import Direction
 
     view = app.tracker.heard(
@@ -63,6 +67,7 @@ def cmd_heard(app: App) -> None:
 
 
 def cmd_moved_on(app: App) -> None:
+    """Close the interview: you moved on."""
     from followup.rules import Status
 
     view = app.tracker.close(app.args.id, Status.MOVED_ON, app.now)
@@ -70,6 +75,7 @@ def cmd_moved_on(app: App) -> None:
 
 
 def cmd_withdraw(app: App) -> None:
+    """Close the interview: you withdrew."""
     from followup.rules import Status
 
     view = app.tracker.close(app.args.id, Status.WITHDRAWN, app.now)
@@ -77,6 +83,7 @@ def cmd_withdraw(app: App) -> None:
 
 
 def cmd_reopen(app: App) -> None:
+    """Take back a close: the interview is waiting (or emailed) again."""
     view = app.tracker.reopen(app.args.id, app.now)
     app.emit(reopened_text(view, app.now), interview_json(view))
 
@@ -88,6 +95,7 @@ def add_snooze(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_snooze(app: App) -> None:
+    """Push the pending reminder back by ``--days`` business days."""
     view = app.tracker.snooze(app.args.id, app.args.days, app.now)
     assert view.next_reminder is not None
     app.emit(snoozed_text(view.company, view.next_reminder), interview_json(view))

@@ -16,6 +16,8 @@ def add_export(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_export(app: App) -> None:
+    """Write every interview as a calendar, a backup or a sheet: to ``-o FILE`` (left
+    alone when it would not change) or as bytes to standard output."""
     from pathlib import Path
 
     from followup.cli.render.transfer import exported_text
@@ -44,6 +46,8 @@ def add_import(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_import(app: App) -> None:
+    """Add (or change) interviews from a backup or a sheet; a dry run on a store not yet
+    made is matched against an empty one, so that it makes none."""
     from followup.cli.render.transfer import import_json, import_text, long_past_rows
     from followup.transfer import importer
 
@@ -82,6 +86,7 @@ def _store_missing(url: str) -> bool:
 
 
 def cmd_stats(app: App) -> None:
+    """How companies replied, over every interview and by company."""
     from followup import stats
     from followup.cli.render.stats import stats_json, stats_text
 

@@ -29,6 +29,7 @@ def add_add(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_add(app: App) -> None:
+    """Record an interview; says when its reminder comes (or that it is due now)."""
     view = app.tracker.add(app.details(), app.now)
     app.emit(added_text(view, app.now), interview_json(view))
 
@@ -44,6 +45,8 @@ def add_edit(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_edit(app: App) -> None:
+    """Change what was recorded, and with ``--emailed`` the day of the email; prints the
+    interview as ``show`` does."""
     from followup.dates import Direction
 
     emailed = app.date(app.args.emailed, Direction.BACKWARD, "emailed")
@@ -52,6 +55,7 @@ def cmd_edit(app: App) -> None:
 
 
 def cmd_show(app: App) -> None:
+    """One interview, how its reminder date was reached, and what the mailbox found for it."""
     from followup.cli.render.mail import mail_findings_section
 
     view = app.tracker.get(app.args.id)
@@ -78,6 +82,7 @@ def add_list(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_list(app: App) -> None:
+    """The interviews, through the quick read path when it can answer."""
     views = app.listing.interviews(
         include_closed=app.args.all, status=app.args.status, company=app.args.company
     )
@@ -89,6 +94,7 @@ def cmd_list(app: App) -> None:
 
 
 def cmd_upcoming(app: App) -> None:
+    """Reminders due since shown, then every pending one, through the quick read path."""
     due = app.listing.upcoming()
     app.emit(
         lambda: upcoming_table(due, colour=app.colour),
@@ -101,6 +107,7 @@ def add_delete(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_delete(app: App) -> None:
+    """Delete an interview and its history, only with ``--yes``."""
     if not app.args.yes:
         raise UsageError(delete_needs_yes(app.args.id))
     app.tracker.delete(app.args.id, app.now)
@@ -108,6 +115,7 @@ def cmd_delete(app: App) -> None:
 
 
 def cmd_history(app: App) -> None:
+    """Every change to an interview, oldest first."""
     entries = app.tracker.history(app.args.id)
     app.emit(history_text(entries, app.config.calendar.zone), history_json(entries))
 

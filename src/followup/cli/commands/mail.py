@@ -25,6 +25,8 @@ def add_draft(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_draft(app: App) -> None:
+    """A polite follow-up email for an interview; with ``--open`` handed to the mail
+    client, and printed when none takes it."""
     from pathlib import Path
 
     from followup.cli.render.mail import (
@@ -65,6 +67,8 @@ def add_lint(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_lint(app: App) -> int:
+    """Flag pressing phrases in an email (a file, or standard input); exit status 1 when
+    any is found, so that a script can stop on it."""
     from followup.cli.render.mail import LINT_WAITING, finding_json, lint_text
     from followup.cli.render.text import cannot_read
     from followup.mail import lint
@@ -104,6 +108,7 @@ def add_mail(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_mail_check(app: App) -> None:
+    """Look in the mailbox now, keep what is new, print every finding that waits."""
     from followup.cli.render.mail import mail_check_text, mail_finding_json
     from followup.mail.check import check
 
@@ -115,6 +120,7 @@ def cmd_mail_check(app: App) -> None:
 
 
 def cmd_mail_dismiss(app: App) -> None:
+    """Set aside a finding that is not what it seemed."""
     from followup.cli.render.mail import dismissed_text
 
     found = app.tracker.dismiss_finding(app.args.finding_id, app.now)

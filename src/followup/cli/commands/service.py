@@ -13,12 +13,16 @@ if TYPE_CHECKING:
 
 
 def cmd_daemon(app: App) -> int:
+    """Run the daemon in this process until it is stopped; its exit status."""
     from followup import daemon
 
     return daemon.run(app.args.config)
 
 
 def cmd_status(app: App) -> None:
+    """Whether the daemon runs, the next and the last reminder, the machines that showed
+    them. With a config the daemon refused to reload, what the daemon says is printed
+    before the error."""
     from followup.cli.render.status import daemon_lines, status_json, status_text
     from followup.daemon import state as runstate
 
@@ -44,6 +48,7 @@ def cmd_status(app: App) -> None:
 
 
 def cmd_test_notification(app: App) -> None:
+    """Show a notification now, through the backend the daemon uses."""
     from followup.cli.render.status import NOTIFICATION_SENT, TEST_NOTE
     from followup.notify.base import Note
     from followup.notify.choose import make_notifier
@@ -63,12 +68,14 @@ def add_install_service(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_install_service(app: App) -> None:
+    """Install and start the daemon as a user service (or an autostart entry)."""
     from followup.daemon import install as user_service
 
     app.say(user_service.install(app.env.environ, autostart=app.args.autostart).message)
 
 
 def cmd_uninstall_service(app: App) -> None:
+    """Stop and remove the user service and the autostart entry."""
     from followup.daemon import install as user_service
 
     app.say(user_service.uninstall(app.env.environ).message)

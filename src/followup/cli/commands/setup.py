@@ -34,6 +34,8 @@ def add_init(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_init(app: App) -> None:
+    """Write the commented config file with the values given, checked first; refuses to
+    overwrite one."""
     from followup.cli import config_docs
     from followup.cli.render.setup import config_exists, next_steps, wrote_config
     from followup.config import config_path
@@ -62,6 +64,8 @@ def cmd_init(app: App) -> None:
 
 
 def cmd_config(app: App) -> None:
+    """The config file's path and every setting in effect; the calendar is made first, so
+    that a country or subdivision the holidays package does not know is an error here."""
     from followup.business_days import calendar_for
     from followup.cli import config_docs
 
@@ -80,6 +84,7 @@ def add_countries(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_countries(app: App) -> None:
+    """The countries whose holidays are known, with their subdivisions; ``TEXT`` filters."""
     from followup import places
     from followup.cli.render.setup import countries_json, countries_text, no_country_match
 
@@ -97,6 +102,7 @@ def add_help(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_help(app: App) -> None:
+    """The whole help, how dates may be written, or one command's help."""
     from followup.cli.arguments import command_parsers
     from followup.cli.render.setup import DATE_FORMS, no_help_on
     from followup.config import did_you_mean
@@ -118,6 +124,7 @@ def add_completion(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_completion(app: App) -> None:
+    """The completion script for a shell, made from the whole parser."""
     import shtab
 
     app.say(shtab.complete(app.parser(), shell=app.args.shell), end="")
