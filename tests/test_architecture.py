@@ -33,8 +33,8 @@ MAX_MODULE_LINES = 500
 MAX_CLASS_LINES = 300
 
 #: Modules that must import without these: the rules and the calendar, the statistics, the
-#: value types, the checks, the planning, the phrase checker and the mail matcher are
-#: functions of their arguments.
+#: value types, the checks, the planning, the phrase checker, the mail matcher and the command
+#: line's text are functions of their arguments.
 PURE_MODULES = (
     "followup.rules",
     "followup.business_days",
@@ -46,6 +46,14 @@ PURE_MODULES = (
     "followup.lifecycle.validation",
     "followup.mail.lint",
     "followup.mail.matching",
+    "followup.cli.render.text",
+    "followup.cli.render.shapes",
+    "followup.cli.render.interviews",
+    "followup.cli.render.status",
+    "followup.cli.render.transfer",
+    "followup.cli.render.stats",
+    "followup.cli.render.mail",
+    "followup.cli.render.setup",
 )
 HEAVY = ("sqlalchemy", "alembic", "apscheduler", "jeepney", "plyer")
 #: Sub-packages whose ``__init__`` imports nothing, so that naming one of their modules loads
