@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from followup.cli import main
+from followup.cli.environment import Environment
 from tests.support.postgres import PostgresCluster
 
 
@@ -103,11 +104,12 @@ def cli_now() -> datetime:
 
 @pytest.fixture
 def cli(capsys: pytest.CaptureFixture[str], cli_now: datetime):  # type: ignore[no-untyped-def]
-    """Run ``followup ARGS...`` in this process at ``cli_now`` (or at ``at=``); returns
-    exit code, stdout and stderr."""
+    """Run ``followup ARGS...`` in this process at ``cli_now`` (or at ``at=``), in the
+    process's environment as the test left it (its captured streams, its variables);
+    returns exit code, stdout and stderr."""
 
     def run(*args: str, at: datetime | None = None) -> Result:
-        code = main(list(args), now=at or cli_now)
+        code = main(list(args), Environment(), lambda: at or cli_now)
         captured = capsys.readouterr()
         return Result(code, captured.out, captured.err)
 

@@ -20,8 +20,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from followup import __version__, config_docs
+from followup import __version__
 from followup.business_days import Place, calendar_for
+from followup.cli import config_docs
 from tests.conftest import CLI_NOW
 from tests.support.specs import Cli, Outcome, ok, snapshot
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from followup import config_docs
+from followup.cli import config_docs
 from followup.config import OPTIONS, Option, load
 from tests.support.specs import Cli, snapshot
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from followup import config_docs
+from followup.cli import config_docs
 from tests.support.specs import Cli, store_bytes
 
 REPO = Path(__file__).resolve().parent.parent
@@ -381,10 +381,11 @@ def test_lint_from_a_pipe_prints_no_prompt(cli: Cli, monkeypatch: pytest.MonkeyP
 
 @pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
 def test_completion_scripts_name_every_command(cli: Cli, shell: str) -> None:
-    from followup.cli import _commands, build_parser
+    from followup.cli.arguments import command_parsers
+    from followup.cli.parser import build_parser
 
     script = ok(cli("completion", shell))
-    for name in _commands(build_parser()):
+    for name in command_parsers(build_parser()):
         assert name in script
     assert "--expect" in script
 

@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from followup.errors import FollowupError
-from followup.machine import Machine, known, machine_file, this_machine
+from followup.machine import Machine, known, this_machine
+from followup.paths import machine_file
 
 
 def state_env(folder: Path) -> dict[str, str]:

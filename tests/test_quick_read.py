@@ -291,6 +291,10 @@ def test_the_version_loads_nothing_but_the_command_line() -> None:
     assert loaded == {
         "followup",
         "followup.cli",
+        "followup.cli.arguments",
+        "followup.cli.core",
+        "followup.cli.environment",
+        "followup.cli.parser",
         "followup.errors",
         "followup.lifecycle",
         "followup.lifecycle.validation",

@@ -17,8 +17,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from followup import render
 from followup.business_days import BusinessCalendar, Place, calendar_for
+from followup.cli.render.stats import stats_json, stats_text
 from followup.stats import End, Round, Spread, Timing, business_days, compute, rounds, spread
 from followup.values import HistoryEntry, Placed, Record
 from tests.support.specs import DE, US, Cli, day, ok
@@ -653,7 +653,7 @@ def test_a_reply_on_an_unknown_day_is_settled_but_left_out_of_the_shares() -> No
         ),
     ]
     stats = compute(records, _us, NEW_YORK)
-    assert render.stats_text(stats) == (
+    assert stats_text(stats) == (
         "Interviews: 3 (heard back 2, moved on 1)\n"
         "Outcomes: other 2\n"
         "Replies (3 settled rounds; shares of the 2 whose timing is known):\n"
@@ -665,7 +665,7 @@ def test_a_reply_on_an_unknown_day_is_settled_but_left_out_of_the_shares() -> No
         "Business days from the promised day to the reply (1 reply; negative: early):\n"
         "  median -1"
     )
-    data = render.stats_json(stats)
+    data = stats_json(stats)
     assert data["rounds"] == {
         "settled": 3,
         "reply_day_unknown": 1,
@@ -686,7 +686,7 @@ def test_replies_all_on_unknown_days_give_no_timing_table() -> None:
         ),
         _record(2, "Beta", "waiting", event("created", reply_expected_on="2026-11-20")),
     ]
-    assert render.stats_text(compute(records, _us, NEW_YORK)) == (
+    assert stats_text(compute(records, _us, NEW_YORK)) == (
         "Interviews: 2 (waiting 1, heard back 1)\n"
         "Outcomes: other 1\n"
         "Replies (1 settled round): none with a recorded reply day, so no timing to show.\n"

@@ -17,7 +17,8 @@ import pytest
 
 from followup.config import load
 from followup.lifecycle.service import Tracker
-from followup.machine import Machine, machine_file
+from followup.machine import Machine
+from followup.paths import machine_file
 from followup.rules import Kind
 from followup.store import Database
 from tests.support.specs import Cli

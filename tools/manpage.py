@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from followup import __version__
-from followup.cli import build_parser
+from followup.cli.parser import build_parser
 
 PAGE = Path(__file__).resolve().parent.parent / "man" / "followup.1"
 #: The date on the page: when this version of the commands was written.

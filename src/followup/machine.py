@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from followup.errors import FollowupError
-from followup.paths import machine_file as machine_file
+from followup.paths import machine_file
 
 #: The longest name kept (the store's column holds this many characters).
 MAX_NAME = 100

@@ -7,8 +7,7 @@ and ``followup config``. The values are checked by :mod:`.checks`, the file is r
 the package reads the TOML.
 
 The names below are the package's surface: ``from followup.config import Config, load``.
-Where files are is :mod:`followup.paths`' business; :func:`config_path`, :func:`xdg_dir` and
-:func:`default_store_url` are re-exported here for the callers that still name them so.
+Where files are is :mod:`followup.paths`' business.
 """
 
 from __future__ import annotations
@@ -33,7 +32,6 @@ from followup.config.settings import (
     YouSettings,
     plan_key,
 )
-from followup.paths import config_path, default_store_url, xdg_dir
 
 __all__ = [
     "OPTIONS",
@@ -46,8 +44,6 @@ __all__ = [
     "NotifySettings",
     "Option",
     "YouSettings",
-    "config_path",
-    "default_store_url",
     "did_you_mean",
     "from_mapping",
     "is_loopback",
@@ -57,5 +53,4 @@ __all__ = [
     "redact",
     "system_zone",
     "toml_value",
-    "xdg_dir",
 ]

@@ -7,6 +7,7 @@ what the parser accepts (a test compares ``config.example.toml`` with :func:`exa
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -58,18 +59,20 @@ def example(
     return "\n".join(out) + "\n"
 
 
-def check_example(text: str, path: Path) -> None:
-    """Raise ConfigError when values given to ``followup init`` would make a bad file."""
-    import os
+def check_example(text: str, path: Path, env: Mapping[str, str]) -> None:
+    """Raise ConfigError when values given to ``followup init`` would make a bad file;
+    ``env`` is the environment the config's paths are read in."""
     import tomllib
 
     from followup.business_days import calendar_for
 
-    config = from_mapping(tomllib.loads(text), path, os.environ)
+    config = from_mapping(tomllib.loads(text), path, env)
     calendar_for(config.calendar.place)
 
 
 def effective(config: Config) -> str:
+    """What ``followup config`` prints: the file, then every setting in effect, marked
+    when it is the default."""
     lines = [f"config file: {config.path}" + ("" if config.path.exists() else " (not present)")]
     for name, value in _effective_values(config).items():
         source = "" if name in config.values else "  # default"
@@ -78,6 +81,7 @@ def effective(config: Config) -> str:
 
 
 def effective_json(config: Config) -> dict[str, Any]:
+    """``config --json``: ``{"path", "settings": {name: value}}``."""
     return {"path": str(config.path), "settings": _effective_values(config)}
 
 

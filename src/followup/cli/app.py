@@ -1,0 +1,186 @@
+"""What a command is handed: its arguments, the instant it runs at, its environment, and
+the config, store and readers it needs, each made on first use (``countries`` opens no
+database); and the one way a command prints what it has to say."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from datetime import date, datetime
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from followup.lifecycle.validation import visible
+
+if TYPE_CHECKING:
+    from followup.cli.arguments import Parser
+    from followup.cli.environment import Environment
+    from followup.cli.listing import Listing
+    from followup.config import Config
+    from followup.dates import DateReader, Direction
+    from followup.lifecycle.service import Tracker
+    from followup.machine import Machine
+    from followup.values import Details
+
+
+class App:
+    """What a command needs, built on first use: a ``countries`` call opens no database.
+
+    ``now`` is aware (UTC), read once from the clock; ``env`` gives the streams and the
+    environment variables; ``parser`` builds the whole parser (for ``help`` and
+    ``completion``)."""
+
+    def __init__(
+        self,
+        args: argparse.Namespace,
+        now: datetime,
+        env: Environment,
+        parser: Callable[[], Parser],
+    ) -> None:
+        self.args = args
+        self.now = now
+        self.env = env
+        self.parser = parser
+        #: Lines saying which year was assumed for a date typed without one.
+        self.notes: list[str] = []
+        #: Warnings (or notes) to print once the command has succeeded: (text, label).
+        self.warnings: list[tuple[str, str]] = []
+
+    @cached_property
+    def config(self) -> Config:
+        from followup.cli.render.text import labelled
+        from followup.config import load
+
+        config = load(self.args.config, self.env.environ)
+        for warning in config.warnings:
+            self.err(labelled(warning))
+        return config
+
+    @cached_property
+    def machine(self) -> Machine | None:
+        """This machine, when it has an id (its daemon made one); reading commands make none."""
+        from followup.machine import known
+
+        return known(self.env.environ)
+
+    @cached_property
+    def tracker(self) -> Tracker:
+        from followup.lifecycle.service import Tracker
+        from followup.store import Database
+
+        return Tracker(self.config, Database(self.config.store_url), self.machine)
+
+    def close(self) -> None:
+        """Close the store's connections, if a command opened it."""
+        if "tracker" in self.__dict__:
+            self.tracker.db.close()
+
+    @cached_property
+    def listing(self) -> Listing:
+        """The read side of ``list``, ``upcoming`` and ``status``: SQLAlchemy is imported
+        only when the quick path cannot answer."""
+        from followup.cli.listing import Listing
+
+        return Listing(self.config, lambda: self.tracker, self.machine.id if self.machine else None)
+
+    @property
+    def today(self) -> date:
+        return self.now.astimezone(self.config.calendar.zone).date()
+
+    @cached_property
+    def reader(self) -> DateReader:
+        from followup.dates import DateReader
+
+        calendar = self.config.calendar
+        return DateReader(self.today, calendar.date_order, calendar.place.country)
+
+    def date(self, text: str | None, direction: Direction, what: str) -> date | None:
+        """The date typed for ``what`` ("expected", "interviewed", "emailed", "replied");
+        a year assumed is noted for the output, and a promised day long past warned of."""
+        from followup.cli.render.interviews import long_past_promise, year_assumed
+        from followup.dates import long_past
+
+        if text is None:
+            return None
+        read = self.reader.read(text, direction)
+        if read.year_assumed:
+            self.notes.append(year_assumed(what, read.day))
+        if what == "expected" and long_past(read.day, self.today):
+            self.warnings.append((long_past_promise(read.day, self.today), "warning"))
+        return read.day
+
+    @property
+    def colour(self) -> bool:
+        """Highlight with colour: on a terminal, or with ``CLICOLOR_FORCE`` set; never with
+        ``NO_COLOR`` set to anything (https://no-color.org) or ``TERM=dumb``."""
+        environ = self.env.environ
+        if environ.get("NO_COLOR") or environ.get("TERM") == "dumb":
+            return False
+        if environ.get("CLICOLOR_FORCE", "0") != "0":
+            return True
+        return self.env.stdout_isatty
+
+    def details(self) -> Details:
+        from followup.dates import Direction
+        from followup.values import Details
+
+        a = self.args
+        return Details(
+            company=a.company,
+            role=a.role,
+            contact_name=a.contact,
+            contact_email=a.email,
+            interviewed_on=self.date(a.interviewed, Direction.BACKWARD, "interviewed"),
+            reply_expected_on=self.date(a.expect, Direction.FORWARD, "expected"),
+            country=a.country,
+            subdivision=a.subdivision,
+            notes=a.note,
+        )
+
+    def emit(self, text: str | Callable[[], str], data: object | Callable[[], object]) -> None:
+        """Print JSON with ``--json``, else the text; either may be given as a callable so
+        that only the one printed is built."""
+        from followup.cli.render.shapes import to_json
+        from followup.cli.render.text import Safe, labelled
+
+        as_json = getattr(self.args, "json", False)
+        for note in self.notes:
+            print(note, file=self.env.stderr if as_json else self.env.stdout)
+        if as_json:
+            self.say(to_json(data() if callable(data) else data))
+        else:
+            out = text() if callable(text) else text
+            self.say(out if isinstance(out, Safe) else visible(out, keep_newlines=True))
+        for warning, label in self.warnings:
+            self.err(labelled(warning, label))
+
+    def read_input(self, source: str) -> bytes:
+        """The bytes of a file named on the command line, or of standard input for ``-``,
+        at most ``IMPORT_MAX_BYTES`` of them (``/dev/zero`` is refused, not read forever).
+        Raises UsageError for a file that is missing or cannot be read."""
+        from followup.cli.render.text import cannot_read, no_such_file
+        from followup.errors import UsageError
+        from followup.lifecycle.validation import IMPORT_MAX_BYTES, too_large
+
+        name = "<stdin>" if source == "-" else source
+        try:
+            if source == "-":
+                data = self.env.stdin.buffer.read(IMPORT_MAX_BYTES + 1)
+            else:
+                with open(source, "rb") as handle:
+                    data = handle.read(IMPORT_MAX_BYTES + 1)
+            if len(data) > IMPORT_MAX_BYTES:
+                raise too_large(name, IMPORT_MAX_BYTES)
+            return data
+        except FileNotFoundError:
+            raise UsageError(no_such_file(source)) from None
+        except OSError as exc:
+            raise UsageError(cannot_read(source, exc.strerror or exc)) from None
+
+    def say(self, text: str, end: str = "\n") -> None:
+        """Print ``text`` as it is on standard output (render made it)."""
+        print(text, end=end, file=self.env.stdout)
+
+    def err(self, text: str) -> None:
+        """Print ``text`` as it is on standard error (render made it)."""
+        print(text, file=self.env.stderr)

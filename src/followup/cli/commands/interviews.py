@@ -1,0 +1,131 @@
+"""Recording, changing and reading interviews: add, edit, show, list, upcoming, delete,
+history."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
+from followup.cli.arguments import interview_options, status, with_id
+from followup.cli.render.interviews import (
+    added_text,
+    delete_needs_yes,
+    deleted_text,
+    history_text,
+    interview_table,
+    interview_text,
+    upcoming_table,
+)
+from followup.cli.render.shapes import due_json, history_json, interview_json
+from followup.errors import UsageError
+
+if TYPE_CHECKING:
+    from followup.cli.app import App
+    from followup.cli.parser import Room
+
+
+def add_add(p: argparse.ArgumentParser) -> None:
+    interview_options(p, adding=True)
+
+
+def cmd_add(app: App) -> None:
+    """Record an interview; says when its reminder comes (or that it is due now)."""
+    view = app.tracker.add(app.details(), app.now)
+    app.emit(added_text(view, app.now), interview_json(view))
+
+
+def add_edit(p: argparse.ArgumentParser) -> None:
+    with_id(p)
+    interview_options(p, adding=False)
+    p.add_argument(
+        "--emailed",
+        metavar="DATE",
+        help="correct the day of the email you recorded (e.g. 2026-11-30, 'mon')",
+    )
+
+
+def cmd_edit(app: App) -> None:
+    """Change what was recorded, and with ``--emailed`` the day of the email; prints the
+    interview as ``show`` does."""
+    from followup.dates import Direction
+
+    emailed = app.date(app.args.emailed, Direction.BACKWARD, "emailed")
+    view = app.tracker.edit(app.args.id, app.details(), app.now, emailed_on=emailed)
+    app.emit(interview_text(view, app.config.calendar.zone, app.now), interview_json(view))
+
+
+def cmd_show(app: App) -> None:
+    """One interview, how its reminder date was reached, and what the mailbox found for it."""
+    from followup.cli.render.mail import mail_findings_section
+
+    view = app.tracker.get(app.args.id)
+    found = app.tracker.pending_findings(view.id)
+    app.emit(
+        lambda: (
+            interview_text(view, app.config.calendar.zone, app.now) + mail_findings_section(found)
+        ),
+        lambda: interview_json(view),
+    )
+
+
+def add_list(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--all", action="store_true", help="include closed interviews")
+    p.add_argument(
+        "--status",
+        type=status,
+        metavar="STATUS",
+        help="only these: waiting, emailed, 'heard back', 'moved on' or withdrawn",
+    )
+    p.add_argument(
+        "--company", metavar="TEXT", help="only companies whose name contains TEXT (any case)"
+    )
+
+
+def cmd_list(app: App) -> None:
+    """The interviews, through the quick read path when it can answer."""
+    views = app.listing.interviews(
+        include_closed=app.args.all, status=app.args.status, company=app.args.company
+    )
+    filtered = app.args.status is not None or app.args.company is not None
+    app.emit(
+        lambda: interview_table(views, colour=app.colour, filtered=filtered),
+        lambda: [interview_json(v) for v in views],
+    )
+
+
+def cmd_upcoming(app: App) -> None:
+    """Reminders due since shown, then every pending one, through the quick read path."""
+    due = app.listing.upcoming()
+    app.emit(
+        lambda: upcoming_table(due, colour=app.colour),
+        lambda: [due_json(d) for d in due],
+    )
+
+
+def add_delete(p: argparse.ArgumentParser) -> None:
+    with_id(p).add_argument("--yes", action="store_true", help="confirm")
+
+
+def cmd_delete(app: App) -> None:
+    """Delete an interview and its history, only with ``--yes``."""
+    if not app.args.yes:
+        raise UsageError(delete_needs_yes(app.args.id))
+    app.tracker.delete(app.args.id, app.now)
+    app.say(deleted_text(app.args.id))
+
+
+def cmd_history(app: App) -> None:
+    """Every change to an interview, oldest first."""
+    entries = app.tracker.history(app.args.id)
+    app.emit(history_text(entries, app.config.calendar.zone), history_json(entries))
+
+
+COMMANDS: Room = {
+    "add": (add_add, cmd_add),
+    "edit": (add_edit, cmd_edit),
+    "show": (with_id, cmd_show),
+    "list": (add_list, cmd_list),
+    "upcoming": (None, cmd_upcoming),
+    "delete": (add_delete, cmd_delete),
+    "history": (with_id, cmd_history),
+}

@@ -1,0 +1,90 @@
+"""The daemon: daemon, status, test-notification, install-service, uninstall-service."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
+from followup.errors import ConfigError
+
+if TYPE_CHECKING:
+    from followup.cli.app import App
+    from followup.cli.parser import Room
+
+
+def cmd_daemon(app: App) -> int:
+    """Run the daemon in this process until it is stopped; its exit status."""
+    from followup import daemon
+
+    return daemon.run(app.args.config)
+
+
+def cmd_status(app: App) -> None:
+    """Whether the daemon runs, the next and the last reminder, the machines that showed
+    them. With a config the daemon refused to reload, what the daemon says is printed
+    before the error."""
+    from followup.cli.render.status import daemon_lines, status_json, status_text
+    from followup.daemon import state as runstate
+
+    state = runstate.running_daemon(app.env.environ)
+    try:
+        due, last, shown_on = app.listing.status()
+    except ConfigError:
+        # A config the daemon refused to reload: still say that it runs, on the old one.
+        if state is not None:
+            app.say("\n".join(daemon_lines(state, service=False)))
+        raise
+    here = app.machine.id if app.machine else None
+
+    def text() -> str:
+        from followup.daemon.install import user_manager_available
+
+        service = state is None and user_manager_available()
+        return status_text(
+            state, due, last, app.config, app.now, service=service, shown_on=shown_on, here=here
+        )
+
+    app.emit(text, lambda: status_json(state, due, last, shown_on, here))
+
+
+def cmd_test_notification(app: App) -> None:
+    """Show a notification now, through the backend the daemon uses."""
+    from followup.cli.render.status import NOTIFICATION_SENT, TEST_NOTE
+    from followup.notify.base import Note
+    from followup.notify.choose import make_notifier
+
+    make_notifier(app.config.notify.backend, app.env.environ).show(
+        Note(*TEST_NOTE, app.config.notify.app_name)
+    )
+    app.say(NOTIFICATION_SENT)
+
+
+def add_install_service(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--autostart",
+        action="store_true",
+        help="without systemd: start the daemon at login (an XDG autostart entry)",
+    )
+
+
+def cmd_install_service(app: App) -> None:
+    """Install and start the daemon as a user service (or an autostart entry)."""
+    from followup.daemon import install as user_service
+
+    app.say(user_service.install(app.env.environ, autostart=app.args.autostart).message)
+
+
+def cmd_uninstall_service(app: App) -> None:
+    """Stop and remove the user service and the autostart entry."""
+    from followup.daemon import install as user_service
+
+    app.say(user_service.uninstall(app.env.environ).message)
+
+
+COMMANDS: Room = {
+    "daemon": (None, cmd_daemon),
+    "status": (None, cmd_status),
+    "test-notification": (None, cmd_test_notification),
+    "install-service": (add_install_service, cmd_install_service),
+    "uninstall-service": (None, cmd_uninstall_service),
+}

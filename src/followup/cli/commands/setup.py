@@ -1,0 +1,139 @@
+"""Setting followup up: init, config, countries, help, completion, and ``followup`` alone."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
+from followup.errors import ConfigError, UsageError
+
+if TYPE_CHECKING:
+    from followup.cli.app import App
+    from followup.cli.parser import Room
+
+
+def cmd_overview(app: App) -> None:
+    """``followup`` alone: what it does, where to start, where the config is."""
+    from followup.cli.render.setup import overview
+    from followup.paths import config_path
+
+    path = config_path(app.args.config, app.env.environ)
+    app.say(overview(path, path.exists()))
+
+
+def add_init(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--country", metavar="CC", help="your country, for its public holidays, e.g. 'us', 'de'"
+    )
+    p.add_argument("--subdivision", metavar="SD", help="your state or region, e.g. 'ca'")
+    p.add_argument("--timezone", metavar="ZONE", help="e.g. 'Europe/Berlin'")
+    p.add_argument("--name", metavar="NAME", help="your name, to sign drafted emails")
+    p.add_argument(
+        "--signature", metavar="TEXT", help="lines under your name ('\\n' between lines)"
+    )
+
+
+def cmd_init(app: App) -> None:
+    """Write the commented config file with the values given, checked first; refuses to
+    overwrite one."""
+    from followup.cli import config_docs
+    from followup.cli.render.setup import config_exists, next_steps, wrote_config
+    from followup.daemon.install import user_manager_available
+    from followup.paths import config_path
+    from followup.places import canonical_place
+
+    path = config_path(app.args.config, app.env.environ)
+    if path.exists():
+        raise UsageError(config_exists(path))
+    country, subdivision = canonical_place(app.args.country, app.args.subdivision)
+    text = config_docs.example(
+        country=country,
+        subdivision=subdivision,
+        timezone=app.args.timezone,
+        name=app.args.name,
+        signature=app.args.signature,
+    )
+    try:
+        config_docs.check_example(text, path, app.env.environ)
+    except ConfigError as exc:
+        raise UsageError(exc.message.removeprefix(f"{path}: ")) from None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    app.say(wrote_config(path))
+    app.say(next_steps(country, app.args.name, service=user_manager_available()))
+
+
+def cmd_config(app: App) -> None:
+    """The config file's path and every setting in effect; the calendar is made first, so
+    that a country or subdivision the holidays package does not know is an error here."""
+    from followup.business_days import calendar_for
+    from followup.cli import config_docs
+
+    config = app.config
+    calendar_for(config.calendar.place)
+    app.emit(config_docs.effective(config), config_docs.effective_json(config))
+
+
+def add_countries(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "text",
+        nargs="?",
+        metavar="TEXT",
+        help="only those whose code or name contains TEXT, e.g. 'germany' or 'ca'",
+    )
+
+
+def cmd_countries(app: App) -> None:
+    """The countries whose holidays are known, with their subdivisions; ``TEXT`` filters."""
+    from followup import places
+    from followup.cli.render.setup import countries_json, countries_text, no_country_match
+
+    found = places.entries(app.args.text)
+    if not found:
+        raise UsageError(no_country_match(app.args.text, places.suggest_country(app.args.text)))
+    app.emit(
+        lambda: countries_text(found, subdivisions=app.args.text is not None),
+        lambda: countries_json(found),
+    )
+
+
+def add_help(p: argparse.ArgumentParser) -> None:
+    p.add_argument("topic", nargs="?", metavar="TOPIC", help="dates, or a command")
+
+
+def cmd_help(app: App) -> None:
+    """The whole help, how dates may be written, or one command's help."""
+    from followup.cli.arguments import command_parsers
+    from followup.cli.render.setup import DATE_FORMS, no_help_on
+    from followup.config import did_you_mean
+
+    topic = app.args.topic
+    if topic is None:
+        app.say(app.parser().format_help(), end="")
+    elif topic == "dates":
+        app.say(DATE_FORMS)
+    else:
+        commands = command_parsers(app.parser())
+        if topic not in commands:
+            raise UsageError(no_help_on(topic, did_you_mean(topic, ["dates", *commands])))
+        app.say(commands[topic].format_help(), end="")
+
+
+def add_completion(p: argparse.ArgumentParser) -> None:
+    p.add_argument("shell", choices=["bash", "zsh", "fish"])
+
+
+def cmd_completion(app: App) -> None:
+    """The completion script for a shell, made from the whole parser."""
+    import shtab
+
+    app.say(shtab.complete(app.parser(), shell=app.args.shell), end="")
+
+
+COMMANDS: Room = {
+    "countries": (add_countries, cmd_countries),
+    "config": (None, cmd_config),
+    "init": (add_init, cmd_init),
+    "help": (add_help, cmd_help),
+    "completion": (add_completion, cmd_completion),
+}

@@ -1,0 +1,201 @@
+"""What the commands about interviews say: the tables of ``list`` and ``upcoming``, one
+interview as ``show`` prints it, its history, and what each change records."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from followup.cli.render.text import (
+    due_since,
+    reminder_text,
+    short_when,
+    status_words,
+    table,
+    when,
+)
+from followup.lifecycle.validation import visible
+from followup.rules import Kind, Reminder, RuleSettings, Status, long_day
+from followup.values import Due, HistoryEntry, InterviewView
+
+
+def interview_table(
+    views: Sequence[InterviewView], *, colour: bool = False, filtered: bool = False
+) -> str:
+    """Interviews whose reminder is due since shown first (marked, and highlighted with
+    ``colour``), then the others in id order."""
+    if not views:
+        return "No interviews match." if filtered else "No interviews."
+    ordered = sorted(views, key=lambda v: v.due_since is None)
+    rows = []
+    for v in ordered:
+        since = v.due_since
+        reminder = reminder_text(v.next_reminder)
+        if since is not None and v.next_reminder is not None:
+            reminder = f"{due_since(since)}: {Kind(v.next_reminder.kind).label}"
+        rows.append((str(v.id), v.company, v.role or "-", status_words(v), reminder))
+    marked = [i for i, v in enumerate(ordered) if v.due_since is not None] if colour else []
+    return table(("ID", "COMPANY", "ROLE", "STATUS", "NEXT REMINDER"), rows, {1: 28, 2: 28}, marked)
+
+
+def upcoming_table(due: Sequence[Due], *, colour: bool = False) -> str:
+    """Reminders due since shown first (``Tracker.upcoming``'s order), marked, and
+    highlighted with ``colour``; each with when it is shown (again)."""
+    if not due:
+        return "No reminders pending."
+    rows = []
+    for d in due:
+        what = Kind(d.kind).label
+        if d.since is not None:
+            first = due_since(d.since)
+            what += f"; shown again {short_when(d.at)}" if d.again else ""
+            rows.append((first, str(d.interview_id), d.company, what))
+        else:
+            rows.append((when(d.at), str(d.interview_id), d.company, what))
+    marked = [i for i, d in enumerate(due) if d.is_due] if colour else []
+    return table(("WHEN", "ID", "COMPANY", "REMINDER"), rows, {2: 40}, marked)
+
+
+def interview_text(v: InterviewView, zone: ZoneInfo, now: datetime) -> str:
+    """One interview as ``show`` and ``edit`` print it: its fields, the next reminder (in
+    ``zone``, and what to do when an email is due at ``now``), and how its date was reached."""
+    title = visible(f"#{v.id}  {v.company}" + (f" - {v.role}" if v.role else ""))
+    contact = v.contact_name or ""
+    if v.contact_email:
+        contact = f"{contact} <{v.contact_email}>".strip()
+    status = Status(v.status).label + (f" ({v.outcome})" if v.outcome else "")
+    lines = [title, ""]
+    for label, value in (
+        ("Status", status),
+        ("Contact", contact or None),
+        ("Interviewed", long_day(v.interviewed_on) if v.interviewed_on else None),
+        ("Reply expected", long_day(v.reply_expected_on)),
+        ("Emailed", long_day(v.emailed_on) if v.emailed_on else None),
+        (
+            "Calendar",
+            (v.country + (f"-{v.subdivision}" if v.subdivision else "")) if v.country else None,
+        ),
+        ("Notes", v.notes),
+    ):
+        if value:
+            lines.append(f"{label + ':':<16}{visible(value, keep_newlines=label == 'Notes')}")
+    if v.next_reminder is not None:
+        state = f" (shown {when(v.shown_at.astimezone(zone))})" if v.shown_at else ""
+        lines.append(f"{'Next reminder:':<16}{reminder_text(v.next_reminder)}{state}")
+        if v.next_reminder.kind is Kind.EMAIL and v.next_reminder.at <= now:
+            lines.append(f"{'':<16}It is time to email them; a polite draft: followup draft {v.id}")
+    if v.explanation:
+        lines += ["", "How this date was reached:"] + [f"  {line}" for line in v.explanation]
+    return "\n".join(lines)
+
+
+_DATE_LABELS = {
+    "expected": "Reply expected on",
+    "interviewed": "Interviewed on",
+    "emailed": "Emailed on",
+    "replied": "Replied on",
+}
+
+
+def year_assumed(what: str, day: date) -> str:
+    """The line saying which year a date typed without one was given ("expected",
+    "interviewed", "emailed", "replied")."""
+    return f"{_DATE_LABELS[what]} {long_day(day)} (year assumed)"
+
+
+def long_past_promise(day: date, today: date) -> str:
+    """The warning for a promised reply day long past: allowed, but its reminder is due."""
+    return (
+        f"the reply was promised for {long_day(day)}, {(today - day).days} days ago: "
+        "its reminder is already due"
+    )
+
+
+def added_text(v: InterviewView, now: datetime) -> str:
+    """What ``add`` says: when the reminder comes, or that it is due now when its day has
+    passed (an interview recorded late)."""
+    lines = [f"Added interview {v.id}: {v.company}."]
+    r = v.next_reminder
+    if r is not None and r.at <= now:
+        lines.append(
+            f"If you have not heard back, it is time to email them: the reminder is due now "
+            f"(since {when(r.at)}). A polite draft: followup draft {v.id}"
+        )
+    elif r is not None:
+        lines.append(f"If you have not heard back, you will be reminded to email on {when(r.at)}.")
+    return "\n".join(lines)
+
+
+def reopened_text(v: InterviewView, now: datetime) -> str:
+    """What ``reopen`` says: the status the interview is back to, and its next reminder."""
+    lines = [f"Reopened interview {v.id}: {v.company} is {status_words(v)} again."]
+    r = v.next_reminder
+    if r is not None:
+        due = " (due now)" if r.at <= now else ""
+        lines.append(f"Next reminder: {reminder_text(r)}{due}.")
+    return "\n".join(lines)
+
+
+def emailed_early(on: date, expected: date, rules: RuleSettings) -> str:
+    """The one-line note for an email sent on or before the promised reply day."""
+    return (
+        f"recorded, but that is not after the promised reply day ({long_day(expected)}): "
+        f"the advice is to wait until more than {rules.email_after_business_days} business "
+        "days have passed after it before emailing"
+    )
+
+
+def history_text(entries: Sequence[HistoryEntry], zone: ZoneInfo) -> str:
+    """One line per change, oldest first: its time in ``zone`` to the minute, its kind and
+    its details as ``key=value``."""
+    lines = []
+    for e in entries:
+        details = ", ".join(f"{k}={v}" for k, v in e.details.items())
+        stamp = e.at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+        lines.append(f"{stamp}  {e.kind:<11} {details}".rstrip())
+    return "\n".join(lines)
+
+
+def emailed_text(v: InterviewView, on: date) -> str:
+    """What ``emailed`` says: the day recorded, and when moving on comes without a reply."""
+    return (
+        f"Recorded: emailed {v.company} on {long_day(on)}.\n"
+        f"If there is no reply, you will be told to move on on "
+        f"{when(v.next_reminder.at) if v.next_reminder else '-'}."
+    )
+
+
+def heard_text(v: InterviewView) -> str:
+    """What ``heard`` says: the next round's reminder, or that reminders end."""
+    if v.next_reminder is not None:
+        return (
+            f"Recorded: next round with {v.company}. Reminder to email if no reply: "
+            f"{when(v.next_reminder.at)}."
+        )
+    return f"Recorded: heard back from {v.company} ({v.outcome}). No more reminders."
+
+
+def moved_on_text(v: InterviewView) -> str:
+    """What ``moved-on`` says."""
+    return f"Recorded: moved on from {v.company}. No more reminders."
+
+
+def withdrawn_text(v: InterviewView) -> str:
+    """What ``withdraw`` says."""
+    return f"Recorded: withdrew from {v.company}. No more reminders."
+
+
+def snoozed_text(company: str, reminder: Reminder) -> str:
+    """What ``snooze`` says: the company's reminder as pushed back."""
+    return f"Snoozed {company}: {reminder_text(reminder)}."
+
+
+def delete_needs_yes(interview_id: int) -> str:
+    """Why ``delete`` without ``--yes`` did nothing."""
+    return f"deleting interview {interview_id} cannot be undone: add --yes"
+
+
+def deleted_text(interview_id: int) -> str:
+    """What ``delete`` says once the interview and its history are gone."""
+    return f"Deleted interview {interview_id}."

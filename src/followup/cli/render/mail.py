@@ -1,0 +1,132 @@
+"""What the commands about email say: the drafted email, the phrases ``lint`` flags, and
+what the mailbox was found to say, each with the commands that answer it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from followup.values import OUTCOMES
+
+if TYPE_CHECKING:
+    from followup.mail.check import CheckResult
+    from followup.mail.drafting import Draft
+    from followup.mail.lint import Finding
+    from followup.store.findings import Finding as MailFinding
+
+
+def draft_json(draft: Draft) -> dict[str, Any]:
+    """``draft --json``: ``{"to", "subject", "body"}``."""
+    return {"to": draft.to, "subject": draft.subject, "body": draft.body}
+
+
+def finding_json(f: Finding) -> dict[str, Any]:
+    """``lint --json``, one object per phrase found: where (line and column, from 1), its
+    category, the phrase and what to write instead."""
+    return {
+        "line": f.line,
+        "column": f.column,
+        "category": f.category,
+        "phrase": f.phrase,
+        "suggestion": f.suggestion,
+    }
+
+
+def unsigned_draft(path: Path) -> str:
+    """The warning for a draft signed "[your name]": where to set the name (``path``)."""
+    return (
+        "the draft ends with [your name]: set your name with followup init --name NAME, "
+        f"or [you] name in {path}"
+    )
+
+
+#: What ``lint`` says on a terminal before it waits for the email's text.
+LINT_WAITING = (
+    "Paste or type the email, then press Ctrl-D on a line of its own "
+    "(or give a file: followup lint FILE)."
+)
+
+
+def mail_finding_json(f: MailFinding) -> dict[str, Any]:
+    """The shape ``followup mail check --json`` prints, one object per finding."""
+    return {
+        "id": f.id,
+        "interview_id": f.interview_id,
+        "company": f.company,
+        "kind": f.kind,
+        "on": f.on.isoformat(),
+        "from": f.sender,
+        "to": ", ".join(f.recipients),
+        "subject": f.subject,
+    }
+
+
+def mail_question(f: MailFinding) -> str:
+    """The question a finding asks: "You emailed Acme on Tue 1 Dec?" or "Acme replied on
+    Thu 3 Dec: 'Re: ...'"."""
+    from followup.rules import short_day
+
+    if f.kind == "sent":
+        return f"You emailed {f.company} on {short_day(f.on)}?"
+    return f"{f.company} replied on {short_day(f.on)}: {f.subject!r}"
+
+
+def mail_finding_text(f: MailFinding) -> str:
+    """A finding, with the commands that accept or dismiss it."""
+    if f.kind == "sent":
+        about = f"to {', '.join(f.recipients)}: {f.subject!r}"
+        accept = f"followup emailed {f.interview_id} --on {f.on.isoformat()}"
+    else:
+        about = f"from {f.sender}"
+        accept = f"followup heard {f.interview_id} --on {f.on.isoformat()} --outcome " + "|".join(
+            OUTCOMES
+        )
+    return (
+        f"[{f.id}] {mail_question(f)} ({about})\n"
+        f"      yes: {accept}\n"
+        f"      no:  followup mail dismiss {f.id}"
+    )
+
+
+def mail_check_text(result: CheckResult) -> str:
+    """What ``mail check`` says: how many findings are new, then every one that waits."""
+    new = len(result.new)
+    lines = [f"Mailbox checked: {new} new finding{'' if new == 1 else 's'}."]
+    if result.pending:
+        lines += ["Waiting for your answer:"] + [mail_finding_text(f) for f in result.pending]
+    else:
+        lines.append("Nothing waits for your answer.")
+    return "\n".join(lines)
+
+
+def mail_findings_section(found: Sequence[MailFinding]) -> str:
+    """What ``followup show`` adds for an interview with pending findings."""
+    if not found:
+        return ""
+    lines = ["From your mailbox (reminders wait while a reply is unanswered):"]
+    return "\n\n" + "\n".join(lines + [mail_finding_text(f) for f in found])
+
+
+def draft_opened(interview_id: int) -> str:
+    """What ``draft --open`` says once the mail client took the draft."""
+    return f"Opened the draft in your mail client. Once sent: followup emailed {interview_id}"
+
+
+def cannot_open_mail_client(reason: str) -> str:
+    """The warning before the draft is printed instead of opened."""
+    return f"warning: cannot open a mail client: {reason}; here is the draft"
+
+
+def lint_text(findings: Sequence[Finding]) -> str:
+    """One line per phrase found, or that none was."""
+    from followup.mail import lint
+
+    if not findings:
+        return "No pressing phrases found."
+    return "\n".join(lint.finding_line(f) for f in findings)
+
+
+def dismissed_text(f: MailFinding) -> str:
+    """What ``mail dismiss`` says: the question the finding asked."""
+    return f"Dismissed: {mail_question(f)}"

@@ -1,0 +1,126 @@
+"""What the commands that set followup up say: the overview, the next steps after
+``init``, how dates may be written, and the countries whose holidays are known."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from followup.cli.render.text import text_width
+
+if TYPE_CHECKING:
+    from followup.places import CountryEntry
+
+
+def next_steps(country: str | None, name: str | None, *, service: bool) -> str:
+    """What ``init`` prints after writing the config: the commands that come next, and
+    only a way of running the daemon that can work on this machine."""
+    lines = ["Next steps:"]
+    if country is None:
+        lines.append("  set your country for its holidays: calendar.country in the file")
+    if name is None:
+        lines.append("  set your name for drafted emails: you.name in the file")
+    lines += [
+        "  followup add COMPANY --expect DATE   record an interview (dates: followup help dates)",
+        "  followup list                        your interviews",
+    ]
+    if service:
+        lines.append("  followup install-service             reminders as desktop notifications")
+    else:
+        lines += [
+            "  followup install-service --autostart reminders as desktop notifications from "
+            "your next login",
+            "  followup daemon                      the same, now (no systemd user manager here)",
+        ]
+    return "\n".join(lines)
+
+
+def overview(path: Path, exists: bool) -> str:
+    """``followup`` with no command."""
+    where = str(path) if exists else f"{path} (not written yet: followup init)"
+    return "\n".join(
+        [
+            "followup tells you when to email after a job interview, and when to move on.",
+            "",
+            "Start with:",
+            "  followup init --country CC --name NAME   write your config",
+            "  followup add COMPANY --expect DATE       record an interview",
+            "  followup list                            your open interviews",
+            "  followup upcoming                        reminders due and to come",
+            "  followup emailed ID                      you sent the follow-up email",
+            "",
+            f"Config: {where}",
+            "More: followup --help (every command), followup COMMAND --help, followup help dates",
+        ]
+    )
+
+
+#: ``followup help dates``: every form :mod:`followup.dates` reads.
+DATE_FORMS = """\
+How dates may be written (DATE in --expect, --interviewed, --on, --emailed):
+
+  2026-11-24                 ISO: always year, month, day
+  today, yesterday, tomorrow
+  friday, fri                a weekday: the next one for --expect, the last one otherwise
+  Nov 24, 24 November 2026   month names (English), with or without a year
+  24/11/2026, 24.11.26       numeric dates in your order (calendar.date_order; by
+  11-24-2026, 2026/11/24     default your country's: GB day first, US month first,
+                             CN/JP/KR/HU year first), with / . - or spaces between
+
+A numeric date that makes no day in your order is refused, naming the day it would be
+the other way round; it is never read the other way silently. A year written first with
+four digits is always year, month, day. A two-digit year is the one nearest today.
+Without a year, --expect takes the next such day from today, and --interviewed, --on and
+--emailed the most recent one; the output says which year it took."""
+
+
+def countries_text(found: Sequence[CountryEntry], *, subdivisions: bool) -> str:
+    """One line per country, code and name; with ``subdivisions`` (a filter was given),
+    each subdivision under it, code and name; else their codes on the country's line."""
+    lines = []
+    for c in found:
+        if subdivisions:
+            lines.append(f"{c.code}  {c.name}")
+            sizes = max((text_width(code) for code, _name in c.subdivisions), default=0)
+            lines += [
+                f"    {code}{' ' * (sizes - text_width(code))}  {name}".rstrip()
+                for code, name in c.subdivisions
+            ]
+        else:
+            codes = ", ".join(code for code, _name in c.subdivisions)
+            lines.append(f"{c.code}  {c.name}" + (f": {codes}" if codes else ""))
+    return "\n".join(lines)
+
+
+def countries_json(found: Sequence[CountryEntry]) -> list[dict[str, Any]]:
+    """``[{"code", "name", "subdivisions": [{"code", "name"}]}]``."""
+    return [
+        {
+            "code": c.code,
+            "name": c.name,
+            "subdivisions": [{"code": code, "name": name} for code, name in c.subdivisions],
+        }
+        for c in found
+    ]
+
+
+def no_country_match(text: str, close: Sequence[str]) -> str:
+    """``countries TEXT`` matched nothing; ``close`` are the codes it may have meant."""
+    hint = f" (did you mean {' or '.join(close)}?)" if close else ""
+    return f"no country or subdivision matches {text!r}{hint}"
+
+
+def config_exists(path: Path) -> str:
+    """Why ``init`` wrote nothing."""
+    return f"a config file already exists at {path}; edit it, or remove it first"
+
+
+def wrote_config(path: Path) -> str:
+    """What ``init`` says first: where the config file was written."""
+    return f"Wrote {path}"
+
+
+def no_help_on(topic: str, hint: str) -> str:
+    """``help TOPIC`` for a topic that is neither ``dates`` nor a command."""
+    return f"no help on {topic!r}{hint}"

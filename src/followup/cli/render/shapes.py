@@ -1,0 +1,72 @@
+"""The JSON shapes of interviews, their reminders and their history, which tools rely on:
+``--json`` of ``add``, ``edit``, ``show``, ``list``, ``upcoming``, ``history`` and the
+commands that change an interview."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from followup.rules import Reminder
+from followup.values import Due, HistoryEntry, InterviewView
+
+
+def to_json(value: Any) -> str:
+    """The JSON printed for ``--json``: indented by two, non-ASCII kept as it is."""
+    import json
+
+    return json.dumps(value, indent=2, ensure_ascii=False)
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def reminder_json(reminder: Reminder | None) -> dict[str, str] | None:
+    """``{"kind": "email" | "move_on", "at": ISO instant in the user's zone}``, or None."""
+    if reminder is None:
+        return None
+    return {"kind": reminder.kind.value, "at": reminder.at.isoformat()}
+
+
+def interview_json(v: InterviewView) -> dict[str, Any]:
+    """One interview: its fields (days as ISO dates), status, next reminder
+    (:func:`reminder_json`) and how its date was reached, one line per item."""
+    return {
+        "id": v.id,
+        "company": v.company,
+        "role": v.role,
+        "contact_name": v.contact_name,
+        "contact_email": v.contact_email,
+        "interviewed_on": _iso(v.interviewed_on),
+        "reply_expected_on": _iso(v.reply_expected_on),
+        "emailed_on": _iso(v.emailed_on),
+        "status": v.status.value,
+        "outcome": v.outcome,
+        "country": v.country,
+        "subdivision": v.subdivision,
+        "notes": v.notes,
+        "next_reminder": reminder_json(v.next_reminder),
+        "explanation": list(v.explanation),
+    }
+
+
+def due_json(d: Due) -> dict[str, Any]:
+    """``{"interview_id", "company", "kind", "at", "due", "shown_at"}``: ``at`` is when it
+    is shown next (for one shown and not to be shown again, when it first came due);
+    ``due`` is true for one shown and not acted on, and ``shown_at`` when it was last shown
+    (else null)."""
+    return {
+        "interview_id": d.interview_id,
+        "company": d.company,
+        "kind": d.kind.value,
+        "at": d.at.isoformat(),
+        "due": d.is_due,
+        "shown_at": d.shown_at.astimezone(d.at.tzinfo).isoformat() if d.shown_at else None,
+    }
+
+
+def history_json(entries: Sequence[HistoryEntry]) -> list[dict[str, Any]]:
+    """``[{"at": ISO instant, "kind", "details": {...}}]``, oldest first."""
+    return [{"at": e.at.isoformat(), "kind": e.kind, "details": dict(e.details)} for e in entries]

@@ -1,0 +1,168 @@
+"""What ``followup status`` says: whether the daemon runs, the next reminder and the last
+one shown, the machines that showed them, and the daemon's troubles."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from followup.cli.render.shapes import due_json
+from followup.cli.render.text import due_since, to_do, when
+from followup.values import Due, LastShown, MachineShown
+
+if TYPE_CHECKING:
+    from followup.config import Config
+    from followup.daemon.state import DaemonState
+
+
+def status_json(
+    state: DaemonState | None,
+    due: Sequence[Due],
+    last: LastShown | None,
+    shown_on: Sequence[MachineShown] = (),
+    here: str | None = None,
+) -> dict[str, Any]:
+    """``status --json``; ``shown_on`` is each machine's last showing, newest first, and
+    ``here`` this machine's id (None when it never showed a reminder)."""
+    return {
+        "running": state is not None,
+        "pid": state["pid"] if state else None,
+        "since": state["started_at"] if state else None,
+        "next_reminder": due_json(due[0]) if due else None,
+        "last_shown": {
+            "interview_id": last.interview_id,
+            "company": last.company,
+            "kind": last.kind,
+            "shown_at": last.shown_at.isoformat(),
+        }
+        if last
+        else None,
+        "shown_on": [
+            {
+                "machine_id": m.machine_id,
+                "machine": m.machine_name,
+                "this_machine": m.machine_id == here,
+                "interview_id": m.interview_id,
+                "company": m.company,
+                "kind": m.kind,
+                "shown_at": m.shown_at.isoformat(),
+            }
+            for m in shown_on
+        ],
+        "last_error": state["last_error"] if state else None,
+        "last_error_at": state["last_error_at"] if state else None,
+        "reload_error": state["reload_error"] if state else None,
+        "reload_error_at": state["reload_error_at"] if state else None,
+        "store_error": state["store_error"] if state else None,
+        "mail_checked_at": state["mail_checked_at"] if state else None,
+        "mail_error": state["mail_error"] if state else None,
+        "mail_error_at": state["mail_error_at"] if state else None,
+    }
+
+
+def status_text(
+    state: DaemonState | None,
+    due: Sequence[Due],
+    last: LastShown | None,
+    config: Config,
+    now: datetime,
+    *,
+    service: bool = True,
+    shown_on: Sequence[MachineShown] = (),
+    here: str | None = None,
+) -> str:
+    """The daemon, the next reminder and the last one shown, then the machines that showed
+    reminders (``shown_on``, each with its last one; ``here`` is this machine's id, marked).
+    A daemon not running is offered the way to start it that can work here: the user
+    service when a systemd user manager runs (``service``), else the XDG autostart entry or
+    ``followup daemon``."""
+    zone = config.calendar.zone
+    if due:
+        d = due[0]
+        upcoming = f"{to_do(d.kind, d.company)} (interview {d.interview_id}), {when(d.at)}"
+        if d.since is not None:
+            upcoming = f"{to_do(d.kind, d.company)} (interview {d.interview_id}), " + due_since(
+                d.since
+            )
+        elif d.at <= now:
+            window = f"{config.notify.at:%H:%M}-{config.notify.until:%H:%M}"
+            upcoming += f"; due, shown within the {window} window"
+    else:
+        upcoming = "none pending"
+    if last:
+        shown_at = when(last.shown_at.astimezone(zone))
+        recent = f"{to_do(last.kind, last.company)} (interview {last.interview_id}), {shown_at}"
+    else:
+        recent = "none yet"
+    running, *problems = daemon_lines(state, service=service)
+    lines = [running, f"next reminder:  {upcoming}", f"last shown:     {recent}"]
+    lines += shown_on_lines(shown_on, here, zone)
+    lines += problems
+    if state and state["store_error"]:
+        lines.append(f"store:          {state['store_error']}; retrying with backoff")
+    if state and config.mail is not None:
+        lines.append(f"mailbox:        {mail_status(state)}")
+    return "\n".join(lines)
+
+
+def shown_on_lines(shown_on: Sequence[MachineShown], here: str | None, zone: ZoneInfo) -> list[str]:
+    """``shown on:`` and one line per machine: its name, short id (marked when it is this
+    machine) and the reminder it showed last, with when; nothing when none showed any."""
+    from followup.machine import SHORT_ID
+
+    lines = []
+    for i, m in enumerate(shown_on):
+        label = "shown on:" if i == 0 else ""
+        mark = ", this machine" if m.machine_id == here else ""
+        machine = f"{m.machine_name} ({m.machine_id[:SHORT_ID]}{mark})"
+        what = f"{to_do(m.kind, m.company)} (interview {m.interview_id})"
+        lines.append(f"{label:<16}{machine}: {what}, {when(m.shown_at.astimezone(zone))}")
+    return lines
+
+
+def daemon_lines(state: DaemonState | None, *, service: bool) -> list[str]:
+    """Whether the daemon runs, then its last delivery error and a failed reload: what
+    ``followup status`` can say without the config (which may be the thing that is broken)."""
+    if state is None and service:
+        return ["daemon:         not running (start it: followup install-service)"]
+    if state is None:
+        return [
+            "daemon:         not running (no systemd user manager here: followup "
+            "install-service --autostart starts it at login, followup daemon now)"
+        ]
+    lines = [f"daemon:         running (pid {state['pid']}, since {state['started_at']})"]
+    if state["last_error"]:
+        lines.append(f"last error:     {state['last_error']} ({state['last_error_at']})")
+    if state["reload_error"]:
+        lines.append(
+            f"reload failed:  {state['reload_error']} ({state['reload_error_at']}); "
+            "running with the previous config"
+        )
+    return lines
+
+
+def mail_status(state: DaemonState) -> str:
+    """The daemon's mailbox checks, for ``followup status``."""
+    if state["mail_error"]:
+        tries = f"{state['mail_failures']} tr{'y' if state['mail_failures'] == 1 else 'ies'}"
+        return (
+            f"{state['mail_error']} (since {state['mail_error_at']}); retrying with backoff "
+            f"({tries} so far)"
+        )
+    if state["mail_checked_at"] is None:
+        return "not checked yet"
+    idle = (
+        f"; new mail in {state['mail_idle']} noticed at once (IDLE)" if state["mail_idle"] else ""
+    )
+    return f"checked {state['mail_checked_at']}{idle}"
+
+
+#: The title and body of ``followup test-notification``'s note.
+TEST_NOTE = (
+    "followup works",
+    "Reminders to follow up after your interviews will look like this.",
+)
+#: What ``followup test-notification`` says once the note was handed to the desktop.
+NOTIFICATION_SENT = "Notification sent: check your desktop."

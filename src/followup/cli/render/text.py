@@ -1,0 +1,118 @@
+"""What every piece of the CLI's text is made of: days and times as shown, the reminder's
+words, terminal widths, and tables whose user data cannot fake a row or an escape."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+
+from followup.lifecycle.validation import visible
+from followup.rules import Kind, Reminder
+from followup.values import InterviewView
+
+
+def when(at: datetime) -> str:
+    """An instant as the reminders show it, in its own zone: "Tue 1 Dec 2026 09:00 EST"."""
+    return f"{at:%a} {at.day} {at:%b %Y %H:%M %Z}"
+
+
+def reminder_text(reminder: Reminder | None) -> str:
+    """A reminder as shown: "email, Tue 1 Dec 2026 09:00 EST"; "-" for none."""
+    if reminder is None:
+        return "-"
+    return f"{Kind(reminder.kind).label}, {when(reminder.at)}"
+
+
+#: Highlight for reminders due since shown (bold yellow), and the reset after it.
+HIGHLIGHT, RESET = "\x1b[1;33m", "\x1b[0m"
+
+
+class Safe(str):
+    """Terminal text whose user data was already made :func:`visible` cell by cell, so
+    that the only escape sequences left in it are render's own (the highlight): printed as
+    it is, where any other text is made visible whole."""
+
+
+def text_width(text: str) -> int:
+    """Columns ``text`` takes on a terminal: two for a wide (CJK) character, none for a
+    combining mark (``wcwidth``, from the Unicode tables); a control character counts one.
+    Printable ASCII is one column a character, which ``wcwidth`` is not loaded to say."""
+    if text.isascii() and text.isprintable():
+        return len(text)
+    from wcwidth import wcswidth
+
+    width = wcswidth(text)
+    return width if width >= 0 else len(text)
+
+
+def table(
+    headers: Sequence[str],
+    rows: Iterable[Sequence[str]],
+    widths: Mapping[int, int],
+    highlight: Iterable[int] = (),
+) -> str:
+    """Left-aligned columns, measured in terminal columns (wide characters count two);
+    columns named in ``widths`` are cut to that many columns. Rows whose index (from 0,
+    headers not counted) is in ``highlight`` are wrapped in :data:`HIGHLIGHT`."""
+    cells = [list(headers)]
+    for row in rows:
+        shown = [visible(c) for c in row]  # a stored line break must not fake a row
+        cells.append(
+            [
+                c if text_width(c) <= widths.get(i, text_width(c)) else cut(c, widths[i])
+                for i, c in enumerate(shown)
+            ]
+        )
+    sizes = [max(text_width(r[i]) for r in cells) for i in range(len(headers))]
+    marked = {i + 1 for i in highlight}
+    lines = []
+    for n, r in enumerate(cells):
+        line = "  ".join(c + " " * (size - text_width(c)) for c, size in zip(r, sizes, strict=True))
+        line = line.rstrip()
+        lines.append(f"{HIGHLIGHT}{line}{RESET}" if n in marked else line)
+    return Safe("\n".join(lines))
+
+
+def cut(text: str, width: int) -> str:
+    """``text`` cut to ``width`` terminal columns, its last one an ellipsis."""
+    out = ""
+    for char in text:
+        if text_width(out + char) > width - 1:
+            break
+        out += char
+    return out + "…"
+
+
+def status_words(v: InterviewView) -> str:
+    """The status as people say it, with the outcome: "heard back (offer)"."""
+    return v.status.label + (f" ({v.outcome})" if v.outcome else "")
+
+
+def due_since(at: datetime) -> str:
+    """A reminder shown and not acted on: "due since Tue 1 Dec"."""
+    return f"due since {at:%a} {at.day} {at:%b}"
+
+
+def short_when(at: datetime) -> str:
+    """An instant without the year and zone: "Tue 1 Dec 09:00"."""
+    return f"{at:%a} {at.day} {at:%b %H:%M}"
+
+
+def to_do(kind: Kind | str, company: str) -> str:
+    """What a reminder asks: "email Acme", "move on from Acme"."""
+    return f"email {company}" if Kind(kind) is Kind.EMAIL else f"move on from {company}"
+
+
+def labelled(text: str, label: str = "warning") -> str:
+    """A warning or a note as printed on standard error: "warning: ..." or "note: ..."."""
+    return f"{label}: {visible(text)}"
+
+
+def no_such_file(source: str) -> str:
+    """A file named on the command line that does not exist."""
+    return f"no such file: {source!r}"
+
+
+def cannot_read(source: str, reason: object) -> str:
+    """A file named on the command line that could not be read, or decoded."""
+    return f"cannot read {source!r}: {reason}"
