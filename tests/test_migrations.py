@@ -13,7 +13,6 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import closing
-from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -24,12 +23,13 @@ from sqlalchemy import inspect
 import followup
 from followup.store import HEAD_REVISION, Database, migrate
 from followup.store.models import Base
+from tests.conftest import CLI_NOW
 
 #: These tests open, inspect or damage their SQLite file, or pick their own store.
 pytestmark = pytest.mark.own_store
 
 REPO = Path(__file__).resolve().parent.parent
-BACKUP_NAME = re.compile(r"followup\.db\.(\d{8}T\d{6})\.bak")
+BACKUP_NAME = re.compile(r"followup\.db\.(\d{8}T\d{6}Z)\.bak")
 
 #: Rows as a database made by migration 0001 holds them (no plan columns, no ledger).
 OLD_INTERVIEWS = [
@@ -165,7 +165,7 @@ def test_the_upgrade_leaves_a_private_timestamped_backup_of_the_old_database(
     (backup,) = backups(old_database.parent)
     stamp = BACKUP_NAME.fullmatch(backup.name)
     assert stamp is not None, backup.name
-    datetime.strptime(stamp[1], "%Y%m%dT%H%M%S")
+    assert stamp[1] == f"{CLI_NOW:%Y%m%dT%H%M%S}Z"  # the command's own clock, in UTC
     assert stat.S_IMODE(backup.stat().st_mode) == 0o600
     assert snapshot(backup) == before
     assert query(backup, "SELECT version_num FROM alembic_version") == [("0001",)]

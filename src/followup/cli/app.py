@@ -68,7 +68,8 @@ class App:
         from followup.lifecycle.service import Tracker
         from followup.store import Database
 
-        return Tracker(self.config, Database(self.config.store_url), self.machine)
+        db = Database(self.config.store_url, clock=lambda: self.now)
+        return Tracker(self.config, db, self.machine)
 
     def close(self) -> None:
         """Close the store's connections, if a command opened it."""

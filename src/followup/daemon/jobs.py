@@ -18,7 +18,7 @@ from __future__ import annotations
 import contextlib
 import heapq
 import logging
-from collections.abc import MutableMapping
+from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from queue import Empty, SimpleQueue
@@ -218,7 +218,10 @@ class Jobs(Part):
 
 
 def reopen(
-    config_path: str | None, env: MutableMapping[str, str], machine: Machine
+    config_path: str | None,
+    env: MutableMapping[str, str],
+    machine: Machine,
+    clock: Callable[[], datetime],
 ) -> tuple[Config, Database, Tracker, Watch, int]:
     """Everything a reload needs, made before anything is replaced: the config read again,
     its calendar, its store opened, every interview re-planned (how many) and a watch on
@@ -227,7 +230,7 @@ def reopen(
     try:
         config = load(config_path, env)
         calendar_for(config.calendar.place, cache=config.cache_dir)
-        db = Database(config.store_url, busy_timeout=STORE_BUSY_S)
+        db = Database(config.store_url, busy_timeout=STORE_BUSY_S, clock=clock)
         tracker = Tracker(config, db, machine)
         refreshed = tracker.refresh_plans()
         watch = watch_store(db)

@@ -134,7 +134,7 @@ class Daemon:
         self._store_retry_at: float | None = None
         #: this machine: its ledger is its own (every machine shows each reminder once)
         self.machine = this_machine(self.env)
-        self.db = Database(config.store_url, busy_timeout=STORE_BUSY_S)
+        self.db = Database(config.store_url, busy_timeout=STORE_BUSY_S, clock=clock)
         tracker = Tracker(config, self.db, self.machine)
         self._watch = watch_store(self.db)
         self._wake_r, self._wake_w = socket.socketpair()
@@ -348,7 +348,9 @@ class Daemon:
         says so in ``followup status``."""
         self.systemd.reloading()
         try:
-            config, db, tracker, watch, refreshed = reopen(self.config_path, self.env, self.machine)
+            config, db, tracker, watch, refreshed = reopen(
+                self.config_path, self.env, self.machine, self.clock
+            )
         except Exception as exc:
             why = exc.message if isinstance(exc, FollowupError) else f"{type(exc).__name__}: {exc}"
             log.error("config not reloaded, keeping the previous one: %s", why)

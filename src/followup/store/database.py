@@ -18,9 +18,9 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -87,7 +87,8 @@ def prepare_sqlite_file(path: Path) -> None:
 
 
 def newest_backup(path: Path) -> Path | None:
-    """The newest ``NAME.YYYYmmddTHHMMSS.bak`` beside the database (the names sort by time)."""
+    """The newest ``NAME.YYYYmmddTHHMMSSZ.bak`` (UTC) beside the database (the names sort by
+    time)."""
     found = sorted(path.parent.glob(f"{path.name}.*.bak"))
     return found[-1] if found else None
 
@@ -244,11 +245,19 @@ class Database:
     """
 
     def __init__(
-        self, url: str, *, upgrade: bool = True, busy_timeout: float | None = None
+        self,
+        url: str,
+        *,
+        upgrade: bool = True,
+        busy_timeout: float | None = None,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         """``busy_timeout``: seconds to wait for another program's write lock (the CLI
-        waits :data:`BUSY_TIMEOUT_S`; the daemon less, then retries with backoff)."""
+        waits :data:`BUSY_TIMEOUT_S`; the daemon less, then retries with backoff).
+        ``clock`` gives the aware instant an upgrade's backup is named after (the CLI hands
+        in its own, read once)."""
         self.url = url
+        self.clock = clock
         self.busy_timeout = BUSY_TIMEOUT_S if busy_timeout is None else busy_timeout
         self.path = sqlite_file(url)
         self.where = describe_url(url)
@@ -359,7 +368,7 @@ class Database:
         self._refuse_newer(current)
         from followup.store import migrate
 
-        migrate.upgrade(self, backup_first=current is not None)
+        migrate.upgrade(self, backup_first=current is not None, now=self.clock())
 
     def backup(self, now: datetime) -> Path | None:
         """Copy the SQLite file to a timestamped file beside it (consistent under WAL).
@@ -369,7 +378,8 @@ class Database:
         """
         if self.path is None:
             return None
-        target = self.path.with_name(f"{self.path.name}.{now:%Y%m%dT%H%M%S}.bak")
+        stamp = now.astimezone(UTC)
+        target = self.path.with_name(f"{self.path.name}.{stamp:%Y%m%dT%H%M%S}Z.bak")
         size = self.path.stat().st_size
         wal = self.path.with_name(self.path.name + "-wal")
         size += wal.stat().st_size if wal.exists() else 0

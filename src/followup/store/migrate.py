@@ -65,27 +65,32 @@ def script_head() -> str | None:
     return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
 
 
-def upgrade(db: Migratable, *, backup_first: bool, target: str = "head") -> None:
+def upgrade(
+    db: Migratable, *, backup_first: bool, target: str = "head", now: datetime | None = None
+) -> None:
     """Bring the schema to ``target`` inside one write transaction.
 
     The write lock is taken first and the revision read again under it, so that two
     processes opening a new database at once migrate it once, not twice. An existing
-    SQLite database is copied to a timestamped backup before anything changes.
+    SQLite database is copied to a backup named after ``now`` (aware; the UTC instant
+    is in the name) before anything changes.
     """
     try:
-        _upgrade(db, backup_first=backup_first, target=target)
+        _upgrade(db, backup_first=backup_first, target=target, now=now)
     except DBAPIError as exc:
         raise db.fault(exc) from None
 
 
-def _upgrade(db: Migratable, *, backup_first: bool, target: str) -> None:
+def _upgrade(db: Migratable, *, backup_first: bool, target: str, now: datetime | None) -> None:
     cfg = alembic_config(db.url)
     with db.engine.execution_options(immediate=True).connect() as conn, conn.begin():
         current = read_revision(conn)
         if current == HEAD_REVISION and target == "head":
             return
         if backup_first and current is not None:
-            db.backup(datetime.now())
+            if now is None:
+                raise ValueError("a backup is named after the instant it is made: pass now")
+            db.backup(now)
         cfg.attributes["connection"] = conn
         try:
             command.upgrade(cfg, target)
