@@ -1,6 +1,6 @@
 """The one declaration of every config key: its section, name, type, default, help text,
 check and an example. It drives parsing, validation, "did you mean" suggestions and
-``followup config`` (:mod:`followup.config_docs`); nothing else names a key's default.
+``followup config`` (:mod:`followup.cli.config_docs`); nothing else names a key's default.
 """
 
 from __future__ import annotations
