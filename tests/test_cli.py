@@ -1197,3 +1197,45 @@ def test_bad_input_is_one_error_line_and_changes_nothing(
     assert re.fullmatch("error: " + _pattern(fill(message)), line), line
     assert "Traceback" not in result.err
     assert snapshot(db_path) == unchanged
+
+
+@pytest.mark.parametrize(
+    ("country", "subdivision", "edited", "calendar"),
+    [
+        ("DE", "BY", "be", "DE-BE"),  # Berlin, not a US state
+        ("CA", "ON", "bc", "CA-BC"),
+        ("US", "CA", "ny", "US-NY"),
+    ],
+)
+def test_a_subdivision_edited_alone_is_one_of_the_interviews_own_country(
+    cli: Cli, country: str, subdivision: str, edited: str, calendar: str
+) -> None:
+    ok(
+        cli(
+            "add",
+            "Acme",
+            "--expect",
+            "2026-12-01",
+            "--country",
+            country,
+            "--subdivision",
+            subdivision,
+        )
+    )
+
+    shown = ok(cli("edit", "1", "--subdivision", edited))
+
+    assert f"Calendar:       {calendar}\n" in shown
+
+
+def test_a_subdivision_edited_alone_that_the_interviews_country_lacks_changes_nothing(
+    cli: Cli, db_path: Path
+) -> None:
+    ok(cli("add", "Acme", "--expect", "2026-12-01", "--country", "DE", "--subdivision", "BY"))
+    unchanged = snapshot(db_path)
+
+    result = cli("edit", "1", "--subdivision", "ny")
+
+    assert result.code == 2
+    assert result.err.startswith("error: unknown subdivision 'ny' for DE "), result.err
+    assert snapshot(db_path) == unchanged

@@ -74,9 +74,9 @@ class Tracker(Reader):
     ) -> InterviewView:
         """Change what was given; ``emailed_on`` corrects the day of an email already
         recorded (UsageError when none is, or for a day in the future or before the
-        interview); a new email day plans the move-on reminder again."""
-        changes = self.pin_country(details).given()
-        if not changes and emailed_on is None:
+        interview); a new email day plans the move-on reminder again. A subdivision given
+        alone is one of the interview's own country (the config's when it has none)."""
+        if not details.given() and emailed_on is None:
             raise UsageError("nothing to change: give at least one option, e.g. --role")
         if emailed_on is not None:
             self.check_day("email", emailed_on, None, now)
@@ -89,6 +89,8 @@ class Tracker(Reader):
                     )
         with self.db.writing() as s:
             row = stored_row(s, interview_id)
+            home = row.country or self.config.calendar.place.country
+            changes = validation.pin_country(details, home, self.config.cache_dir).given()
             merged = Details(**{name: getattr(row, name) for name in Details._fields} | changes)
             self.validate(merged)
             if emailed_on is not None:
