@@ -368,8 +368,18 @@ def test_a_newer_schema_in_a_rollback_journal_file_is_refused_without_a_journal_
             "error: store.url 'sqlite://' keeps nothing once the command ends; give a file, "
             "e.g. sqlite:////home/you/followup.db",
         ),
+        (
+            "garbage",
+            "error: store.url 'garbage' is not a database URL (e.g. "
+            "sqlite:////home/you/followup.db or postgresql+psycopg://host/dbname)",
+        ),
+        (
+            "me:secret@host/followup",
+            "error: store.url is not a database URL (e.g. "
+            "sqlite:////home/you/followup.db or postgresql+psycopg://host/dbname)",
+        ),
     ],
-    ids=["missing driver", "in memory"],
+    ids=["missing driver", "in memory", "not a URL", "not a URL, with a password"],
 )
 def test_a_store_url_that_cannot_keep_data_is_named(
     cli, config_file: Path, url: str, expected: str, monkeypatch: pytest.MonkeyPatch

@@ -57,8 +57,17 @@ _DRIVERS = {
 
 
 def sqlite_file(url: str) -> Path | None:
-    """The file of a SQLite ``url``; None for another database or an in-memory one."""
-    parsed = make_url(url)
+    """The file of a SQLite ``url``; None for another database or an in-memory one.
+    Raises StoreError naming the value when ``url`` is not a database URL at all (not the
+    value when it holds an ``@``: it may hold a password)."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        shown = "" if "@" in url else f" {url!r}"
+        raise StoreError(
+            f"store.url{shown} is not a database URL (e.g. sqlite:////home/you/followup.db "
+            "or postgresql+psycopg://host/dbname)"
+        ) from None
     if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
         return None
     return Path(parsed.database).expanduser()
@@ -67,7 +76,10 @@ def sqlite_file(url: str) -> Path | None:
 def describe_url(url: str) -> str:
     """The store as messages name it: the SQLite file's path, else the URL without its
     password."""
-    path = sqlite_file(url)
+    try:
+        path = sqlite_file(url)
+    except StoreError:
+        return "store.url"
     if path is not None:
         return str(path)
     try:
