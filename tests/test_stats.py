@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -20,8 +20,11 @@ import pytest
 from followup.business_days import BusinessCalendar, Place, calendar_for
 from followup.cli.render.stats import stats_json, stats_text
 from followup.stats import End, Round, Spread, Timing, business_days, compute, rounds, spread
-from followup.values import HistoryEntry, Placed, Record
+from followup.values import HistoryEntry, Record
 from tests.support.specs import DE, US, Cli, day, ok
+
+if TYPE_CHECKING:
+    from followup.values import Placed
 
 NEW_YORK = ZoneInfo("America/New_York")
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from followup.business_days import BusinessCalendar, calendar_for
@@ -36,11 +36,12 @@ from followup.values import (
     Intents,
     InterviewView,
     Ledger,
-    Placed,
-    Plannable,
-    StoredRow,
     name_key,
 )
+
+if TYPE_CHECKING:
+    from followup.values import Placed, Plannable, StoredRow
+
 
 #: How a reminder stands in the ledger, given its interview's entries of its kind.
 Placing = Callable[[Reminder, Mapping[datetime, datetime] | None], Showing]

@@ -40,8 +40,6 @@ from followup.values import (
     LastShown,
     Ledger,
     MachineShown,
-    Placed,
-    Plannable,
     Record,
     Tombstone,
 )
@@ -51,6 +49,7 @@ if TYPE_CHECKING:
     from followup.mail.matching import OpenInterview
     from followup.store.database import Transaction
     from followup.store.models import Interview
+    from followup.values import Placed, Plannable
 
 
 class Reader:
