@@ -24,9 +24,9 @@ from sqlalchemy import select
 
 from followup.config import load
 from followup.lifecycle.service import Tracker
+from followup.records import Details
 from followup.store import Database, Event, Interview
 from followup.transfer.ics import Feed, render_feed
-from followup.values import Details
 
 RUNS = 5
 COUNTS = (100, 10_000)

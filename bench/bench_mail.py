@@ -88,8 +88,8 @@ def add_interviews(env: dict[str, str], contacts: list[str]) -> None:
     """One open interview per contact, interviewed Fri 30 Oct 2026, through the tracker."""
     from followup.config import load
     from followup.lifecycle.service import Tracker
+    from followup.records import Details
     from followup.store import Database
-    from followup.values import Details
 
     config = load(None, env)
     tracker = Tracker(config, Database(config.store_url))

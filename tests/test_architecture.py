@@ -42,6 +42,7 @@ PURE_MODULES = (
     "followup.places",
     "followup.stats",
     "followup.values",
+    "followup.records",
     "followup.paths",
     "followup.lifecycle.planning",
     "followup.lifecycle.validation",

@@ -20,9 +20,9 @@ import pytest
 from followup.config import load
 from followup.lifecycle.service import Tracker
 from followup.machine import Machine
+from followup.records import Details
 from followup.rules import Kind, Status
 from followup.store import HEAD_REVISION, Database
-from followup.values import Details
 from tests.support.specs import Cli, ok, snapshot
 
 NY = ZoneInfo("America/New_York")

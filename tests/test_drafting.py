@@ -35,9 +35,10 @@ from followup.mail.drafting import (
     words_day,
 )
 from followup.mail.lint import lint, load_rules
+from followup.records import Details
 from followup.rules import Status
 from followup.store import Database
-from followup.values import Details, InterviewView
+from followup.values import InterviewView
 
 THU_19 = date(2026, 11, 19)
 MON_23 = date(2026, 11, 23)

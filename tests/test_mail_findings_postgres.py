@@ -11,9 +11,9 @@ from sqlalchemy import inspect
 
 from followup.config import load
 from followup.lifecycle.service import Tracker
+from followup.records import Details
 from followup.store import Database, migrate
 from followup.store.findings import NewFinding
-from followup.values import Details
 from tests.support.postgres import PostgresCluster
 
 #: These tests open, inspect or damage their SQLite file, or pick their own store.

@@ -19,8 +19,9 @@ import pytest
 
 from followup.business_days import BusinessCalendar, Place, calendar_for
 from followup.cli.render.stats import stats_json, stats_text
+from followup.records import Record
 from followup.stats import End, Round, Spread, Timing, business_days, compute, rounds, spread
-from followup.values import HistoryEntry, Record
+from followup.values import HistoryEntry
 from tests.support.specs import DE, US, Cli, day, ok
 
 if TYPE_CHECKING:

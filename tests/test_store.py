@@ -17,9 +17,9 @@ from sqlalchemy import func, select
 
 from followup.config import load
 from followup.lifecycle.service import Tracker
+from followup.records import Details
 from followup.rules import Kind, Status
 from followup.store import Database, Interview
-from followup.values import Details
 
 #: These tests open, inspect or damage their SQLite file, or pick their own store.
 pytestmark = pytest.mark.own_store

@@ -18,9 +18,10 @@ import pytest
 from followup.config import load
 from followup.lifecycle.service import Tracker
 from followup.machine import Machine
+from followup.records import Details
 from followup.rules import Kind
 from followup.store import Database
-from followup.values import Details, Due, MachineShown
+from followup.values import Due, MachineShown
 from tests.support.specs import url_rows as rows
 
 #: Each test runs on both stores through the ``store_url`` fixture.

@@ -18,10 +18,10 @@ from sqlalchemy import create_engine, inspect
 
 from followup.config import load
 from followup.lifecycle.service import TOMBSTONE_DAYS, Tracker
+from followup.records import Details
 from followup.store import Database
 from followup.store.migrate import alembic_config
 from followup.transfer.ics import render_feed
-from followup.values import Details
 from tests.support.postgres import PostgresCluster
 
 #: These tests open, inspect or damage their SQLite file, or pick their own store.

@@ -30,7 +30,8 @@ from followup.rules import CLOSING_OUTCOMES, Status
 from followup.values import HistoryEntry, name_key
 
 if TYPE_CHECKING:
-    from followup.values import Placed, Record
+    from followup.records import Record
+    from followup.values import Placed
 
 #: Outcomes that close an interview, in the order they are shown.
 OUTCOMES = tuple(o.value for o in CLOSING_OUTCOMES)

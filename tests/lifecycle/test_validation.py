@@ -14,7 +14,7 @@ from followup.lifecycle.validation import (
     pin_country,
     validate,
 )
-from followup.values import Details
+from followup.records import Details
 
 THU_19, FRI_20 = date(2026, 11, 19), date(2026, 11, 20)
 SUN_29 = date(2026, 11, 29)

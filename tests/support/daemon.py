@@ -199,8 +199,8 @@ class DaemonProcess:
         it does not poke the daemon), as made at the fake clock's ``now``; returns its id."""
         from followup.config import load
         from followup.lifecycle.service import Tracker
+        from followup.records import Details
         from followup.store import Database
-        from followup.values import Details
 
         config = load(None, self.env)
         db = Database(config.store_url)

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from followup.dates import DateReader, Direction
     from followup.lifecycle.service import Tracker
     from followup.machine import Machine
-    from followup.values import Details
+    from followup.records import Details
 
 
 class App:
@@ -123,7 +123,7 @@ class App:
 
     def details(self) -> Details:
         from followup.dates import Direction
-        from followup.values import Details
+        from followup.records import Details
 
         a = self.args
         return Details(

@@ -26,13 +26,13 @@ from followup.lifecycle.planning import (
     upcoming_order,
     view_of,
 )
+from followup.records import Details, Record, Tombstone
 from followup.rules import Kind, Reminder, Showing, Status, explain
 from followup.store import findings, interviews
 from followup.store import ledger as ledger_rows
 from followup.store.database import Database
 from followup.store.ledger import MachineLedger
 from followup.values import (
-    Details,
     Due,
     HistoryEntry,
     Intents,
@@ -40,8 +40,6 @@ from followup.values import (
     LastShown,
     Ledger,
     MachineShown,
-    Record,
-    Tombstone,
 )
 
 if TYPE_CHECKING:

@@ -17,9 +17,10 @@ from followup.errors import InvalidChange, UsageError
 from followup.lifecycle import validation
 from followup.lifecycle.planning import Columns, snooze_before_close
 from followup.lifecycle.reading import Reader, stored_row
+from followup.records import Batch, Details
 from followup.rules import Kind, Outcome, Status, snooze_day
 from followup.store import findings, interviews
-from followup.values import OUTCOMES, Batch, Details, InterviewView
+from followup.values import OUTCOMES, InterviewView
 
 if TYPE_CHECKING:
     from followup.store.database import Transaction

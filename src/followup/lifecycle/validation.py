@@ -27,7 +27,7 @@ from followup.errors import ConfigError, UsageError
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from followup.values import Details
+    from followup.records import Details
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
 

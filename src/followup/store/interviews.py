@@ -20,11 +20,12 @@ from typing import Any, cast
 from sqlalchemy import Row, Table, delete, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
+from followup.records import Batch, Record, ShownEntry, Tombstone
 from followup.rules import OPEN_STATUSES
 from followup.store import machines as machine_rows
 from followup.store.database import move_id_sequence
 from followup.store.models import DeletedInterview, Event, Interview, ShownReminder, as_dict
-from followup.values import PLAN_COLUMNS, Batch, HistoryEntry, Record, ShownEntry, Tombstone
+from followup.values import PLAN_COLUMNS, HistoryEntry
 
 #: The statuses of open interviews, as stored.
 OPEN = tuple(s.value for s in OPEN_STATUSES)

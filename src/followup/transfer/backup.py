@@ -26,9 +26,10 @@ from followup.lifecycle import validation
 from followup.lifecycle.service import Tracker
 from followup.lifecycle.validation import MAX_NESTING, FieldError, nesting
 from followup.machine import MAX_NAME
+from followup.records import Details, Record, ShownEntry
 from followup.rules import Kind, Status
 from followup.store import HEAD_REVISION
-from followup.values import OUTCOMES, PLAN_COLUMNS, Details, HistoryEntry, Record, ShownEntry
+from followup.values import OUTCOMES, PLAN_COLUMNS, HistoryEntry
 
 MARKER = "followup_backup"
 VERSION = 1

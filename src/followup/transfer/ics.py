@@ -31,8 +31,9 @@ from icalendar import Alarm, Calendar, Event, Timezone
 
 from followup.lifecycle.service import Tracker
 from followup.notify.messages import reminder_body, reminder_title
+from followup.records import Record, Tombstone
 from followup.rules import Kind, Reminder, RuleSettings, Status, long_day
-from followup.values import InterviewView, Record, Tombstone
+from followup.values import InterviewView
 
 PRODID = "-//followup//followup//EN"
 CALENDAR_NAME = "Interview follow-ups"

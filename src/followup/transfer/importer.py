@@ -18,12 +18,13 @@ from typing import Any
 from followup.errors import UsageError
 from followup.lifecycle.service import Tracker
 from followup.lifecycle.validation import FieldError
+from followup.records import Batch, Change, Details, Record
 from followup.rules import Status
 from followup.transfer import backup
 from followup.transfer.spreadsheet.columns import COLUMN_OF, STATUS_WORDS
 from followup.transfer.spreadsheet.reading import read_sheet
 from followup.transfer.spreadsheet.sheet import Sheet, SheetRow, row_fields
-from followup.values import Batch, Change, Details, HistoryEntry, Record, name_key
+from followup.values import HistoryEntry, name_key
 
 FORMATS = ("json", "csv")
 STDIN = "<stdin>"

@@ -25,11 +25,11 @@ from followup.dates import DateReader, Direction, column_order, long_past
 from followup.errors import UsageError
 from followup.lifecycle.service import Tracker
 from followup.lifecycle.validation import LONGEST, FieldError
+from followup.records import Details
 from followup.rules import Outcome, Status
 from followup.transfer.spreadsheet.columns import COLUMN_OF, unneutralise
 from followup.transfer.spreadsheet.headers import as_words, map_headers
 from followup.transfer.spreadsheet.sheet import ColumnOrder, Sheet, SheetRow
-from followup.values import Details
 
 #: Status words as people write them: the status, the outcome the word implies, and
 #: whether the word is one of "still waiting" (an emailed date then makes it emailed).

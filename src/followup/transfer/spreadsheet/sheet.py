@@ -11,7 +11,7 @@ from followup.errors import UsageError
 from followup.rules import Status
 
 if TYPE_CHECKING:
-    from followup.values import Details
+    from followup.records import Details
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from followup.stats import last_reply_day
 from followup.transfer.spreadsheet.columns import HEADERS, STATUS_WORDS, neutralise
 
 if TYPE_CHECKING:
-    from followup.values import Record
+    from followup.records import Record
 
 
 def render_csv(records: Sequence[Record], zone: ZoneInfo) -> bytes:
