@@ -1,6 +1,6 @@
 """Shell completion in the real shells: the scripts ``followup completion zsh`` and
 ``followup completion fish`` print (made by shtab from the parser) load without a word on
-stderr and complete commands, options and choices. (bash: ``tests/test_first_hour.py``.)
+stderr and complete commands, options and choices. (bash: ``tests/cli/test_first_hour.py``.)
 
 zsh is driven as a person drives it: an interactive ``zsh -f`` on a pseudo-terminal loads
 the script from ``fpath`` through ``compinit``, TAB is typed after a partial word, and a key

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-SRC = Path(__file__).resolve().parent.parent / "src"
+SRC = Path(__file__).resolve().parent.parent.parent / "src"
 PACKAGE = "followup"
 
 MAX_MODULE_LINES = 500

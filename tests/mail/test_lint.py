@@ -16,7 +16,7 @@ import pytest
 from followup.config import LintPhrase
 from followup.mail.lint import CATEGORIES, Finding, finding_line, lint, load_rules
 
-CORPUS = Path(__file__).parent / "corpus"
+CORPUS = Path(__file__).parent.parent / "corpus"
 PRESSING = [
     tuple(line.split("\t"))
     for line in (CORPUS / "pressing.txt").read_text(encoding="utf-8").splitlines()

@@ -28,7 +28,7 @@ from tests.conftest import CLI_NOW
 #: These tests open, inspect or damage their SQLite file, or pick their own store.
 pytestmark = pytest.mark.own_store
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parent.parent.parent
 BACKUP_NAME = re.compile(r"followup\.db\.(\d{8}T\d{6}Z)\.bak")
 
 #: Rows as a database made by migration 0001 holds them (no plan columns, no ledger).

@@ -19,7 +19,7 @@ from followup.cli import config_docs
 from followup.config import OPTIONS, Option, load
 from tests.support.specs import Cli, snapshot
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parent.parent.parent
 EXAMPLE = REPO / "config.example.toml"
 NO_COUNTRY_WARNING = (
     "warning: no calendar.country set and the locale names no country: "

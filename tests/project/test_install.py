@@ -32,7 +32,7 @@ from tests.support.harness import poll_until
 from tests.support.shells import Zsh
 from tests.support.user_manager import UserManager
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parent.parent.parent
 SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 BOUND_S = 60.0  # the user manager starts the unit in about a second; the machine is shared
 INSTALL_TIMEOUT_S = 600.0  # an install takes about 20 s here

@@ -17,7 +17,7 @@ import pytest
 
 from tests.support.specs import Cli
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+README = Path(__file__).resolve().parent.parent.parent / "README.md"
 
 #: When each command is typed (the rest: Fri 20 Nov 2026, 10:00 in California).
 TYPED_AT = {

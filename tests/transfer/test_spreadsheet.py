@@ -18,7 +18,7 @@ import pytest
 
 from tests.support.specs import Cli, ok, snapshot
 
-CORPUS = Path(__file__).parent / "corpus" / "spreadsheets"
+CORPUS = Path(__file__).parent.parent / "corpus" / "spreadsheets"
 SHOWN = (
     "company",
     "role",

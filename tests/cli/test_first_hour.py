@@ -21,7 +21,7 @@ import pytest
 from followup.cli import config_docs
 from tests.support.specs import Cli, store_bytes
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parent.parent.parent
 MAN_PAGE = REPO / "man" / "followup.1"
 
 
