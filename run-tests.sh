@@ -3,8 +3,30 @@
 # then its store-facing part on PostgreSQL), installing
 # what they need first (Debian packages for the real-bus and fake-clock tests, and a
 # virtual environment in .venv with the package and its test dependencies).
+#
+# ./run-tests.sh --quick: ruff, mypy and the tests that start no server and no process
+# (pytest -m "not system", SQLite only), in about a minute; it installs nothing but a
+# missing .venv. Any other argument goes to pytest.
 set -euo pipefail
 cd "$(dirname "$0")"
+
+quick=0
+if [ "${1:-}" = "--quick" ]; then
+  quick=1
+  shift
+fi
+
+python=${PYTHON:-python3}
+if ((quick)); then
+  if [ ! -x .venv/bin/python ]; then
+    "$python" -m venv .venv
+    .venv/bin/python -m pip install -q -e '.[test]'
+  fi
+  .venv/bin/ruff check src tests migrations bench
+  .venv/bin/ruff format --check src tests migrations bench
+  .venv/bin/mypy
+  exec .venv/bin/python -m pytest -m "not system" "$@"
+fi
 
 # Debian packages the tests run for real: a private session bus, notify-send, a systemd
 # user manager, libfaketime, two notification servers under Xvfb (dunst, xfce4-notifyd)
@@ -35,7 +57,6 @@ if ((${#need[@]})); then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 
-python=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$python" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e '.[test]'

@@ -771,6 +771,7 @@ def test_init_with_an_unknown_country_writes_nothing(cli: Cli, config_file: Path
 # -- version --------------------------------------------------------------------------------
 
 
+@pytest.mark.system
 def test_python_m_followup_version() -> None:
     done = subprocess.run(
         [sys.executable, "-m", "followup", "--version"],

@@ -24,6 +24,8 @@ import pytest
 from tests.support.shells import Zsh
 from tests.support.specs import Cli
 
+pytestmark = pytest.mark.system
+
 
 def script(cli: Cli, shell: str) -> str:
     result = cli("completion", shell)

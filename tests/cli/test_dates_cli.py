@@ -213,6 +213,7 @@ def test_a_refused_command_gives_no_warning_and_changes_nothing(cli: Cli, db_pat
     assert store_bytes(db_path) == before
 
 
+@pytest.mark.system
 def test_ordinary_commands_import_neither_babel_nor_the_encoding_detector(
     cli: Cli, config_file: Path, tmp_path: Path
 ) -> None:

@@ -341,6 +341,7 @@ def test_option_help_names_date_forms(cli: Cli) -> None:
 # -- lint on a terminal ----------------------------------------------------------------------
 
 
+@pytest.mark.system
 def test_lint_on_a_terminal_says_what_it_waits_for(home: Path) -> None:
     """A real pseudo-terminal: the prompt comes before any input, the text is then linted."""
     main, secondary = pty.openpty()
@@ -390,6 +391,7 @@ def test_completion_scripts_name_every_command(cli: Cli, shell: str) -> None:
     assert "--expect" in script
 
 
+@pytest.mark.system
 def test_the_bash_completion_script_is_valid_bash(cli: Cli, tmp_path: Path) -> None:
     script = tmp_path / "followup.bash"
     script.write_text(ok(cli("completion", "bash")))
@@ -415,6 +417,7 @@ def test_the_manual_page_is_the_one_the_parser_makes() -> None:
     assert MAN_PAGE.read_text(encoding="utf-8") == render_manpage()
 
 
+@pytest.mark.system
 def test_the_manual_page_renders_with_man(tmp_path: Path) -> None:
     assert shutil.which("man") is not None, "run-tests.sh installs man-db"
     done = subprocess.run(

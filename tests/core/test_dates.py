@@ -217,6 +217,7 @@ def test_a_numeric_date_is_never_read_the_other_way_silently(
     assert caught.value.message == message
 
 
+@pytest.mark.system
 def test_the_order_is_looked_up_only_for_a_numeric_date() -> None:
     import subprocess
     import sys

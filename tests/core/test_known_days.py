@@ -192,6 +192,7 @@ NOT_NEEDED = {
 }
 
 
+@pytest.mark.system
 @pytest.mark.own_store
 @pytest.mark.parametrize(
     "args",

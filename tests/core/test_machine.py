@@ -69,6 +69,7 @@ def test_a_name_edited_in_the_file_is_the_machine_s_name(tmp_path: Path) -> None
     assert this_machine(env) == Machine(made.id, "Desk in the attic")
 
 
+@pytest.mark.system
 def test_processes_starting_at_once_agree_on_one_machine(tmp_path: Path) -> None:
     """A daemon and a command (or two of anything) making the file at the same moment: the
     file appears whole, once, and every one of them reads the same id."""

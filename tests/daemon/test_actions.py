@@ -71,7 +71,9 @@ def nothing_more(server: NotificationServer, count: int) -> bool:
     return not more and len(server.notifications()) == count
 
 
-# (reminder kind, button, the CLI command it stands for, the confirmation's title and body)
+# (reminder kind, button, the CLI command it stands for, the confirmation's title and body):
+# the click over the bus; every other button is in tests/daemon/test_daemon_logic.py, in
+# process.
 BUTTONS = {
     "email reminder: I emailed": (
         "email",
@@ -80,34 +82,6 @@ BUTTONS = {
         "Recorded: emailed Acme on Mon 7 Jan",
         "Recorded: emailed Acme on Mon 7 Jan. "
         "If there is no reply, you'll be told to move on on Tue 15 Jan.",
-    ),
-    "email reminder: Snooze": (
-        "email",
-        "snooze",
-        ["snooze", "1", "--days", "1"],
-        "Recorded: snoozed Acme",
-        "Recorded: snoozed Acme. You'll be reminded to email them on Tue 8 Jan.",
-    ),
-    "move-on reminder: Move on": (
-        "move_on",
-        "moved-on",
-        ["moved-on", "1"],
-        "Recorded: moved on from Acme",
-        "Recorded: moved on from Acme. No more reminders for it.",
-    ),
-    "move-on reminder: They replied": (
-        "move_on",
-        "replied",
-        ["heard", "1", "--outcome", "other"],
-        "Recorded: Acme replied",
-        "Recorded: Acme replied. No more reminders for it.",
-    ),
-    "move-on reminder: Snooze": (
-        "move_on",
-        "snooze",
-        ["snooze", "1", "--days", "1"],
-        "Recorded: snoozed Acme",
-        "Recorded: snoozed Acme. You'll be told to move on on Wed 16 Jan.",
     ),
 }
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import imaplib
 import mailbox
-from collections.abc import Iterator
 
 import pytest
 
@@ -21,35 +20,29 @@ MESSAGE = (
 )
 
 
-@pytest.fixture
-def server() -> Iterator[Dovecot]:
-    server = Dovecot.start()
-    yield server
-    server.remove()
-
-
-def test_sent_is_the_special_use_sent_folder(server: Dovecot) -> None:
-    with server.imap() as client:
+def test_sent_is_the_special_use_sent_folder(dovecot: Dovecot) -> None:
+    with dovecot.imap() as client:
         status, lines = client.list()
     assert status == "OK"
     assert any(b"\\Sent" in line and line.endswith(b"Sent") for line in lines), lines
 
 
 @pytest.mark.parametrize("how", ["deliver", "append"])
-def test_a_message_arrives_unread(server: Dovecot, how: str) -> None:
-    getattr(server, how)(MESSAGE)
-    assert server.flags()["INBOX"] == {b"Message-ID: <fixture-1@acme.example>": (b"\\Recent",)}
+def test_a_message_arrives_unread(dovecot: Dovecot, how: str) -> None:
+    getattr(dovecot, how)(MESSAGE)
+    assert dovecot.flags()["INBOX"] == {b"Message-ID: <fixture-1@acme.example>": (b"\\Recent",)}
 
 
-def test_the_maildir_on_disk_is_maildir_plus_plus(server: Dovecot) -> None:
-    server.deliver(MESSAGE)
-    server.deliver(MESSAGE.replace(b"fixture-1", b"fixture-2"), "Sent")
-    tree = mailbox.Maildir(server.maildir, create=False)
+def test_the_maildir_on_disk_is_maildir_plus_plus(dovecot: Dovecot) -> None:
+    dovecot.deliver(MESSAGE)
+    dovecot.deliver(MESSAGE.replace(b"fixture-1", b"fixture-2"), "Sent")
+    tree = mailbox.Maildir(dovecot.maildir, create=False)
     assert [m["Message-ID"] for m in tree] == ["<fixture-1@acme.example>"]
     assert [m["Message-ID"] for m in tree.get_folder("Sent")] == ["<fixture-2@acme.example>"]
 
 
-def test_a_stopped_server_refuses_connections(server: Dovecot) -> None:
+def test_a_stopped_server_refuses_connections(own_dovecot: Dovecot) -> None:
+    server = own_dovecot
     server.stop()
     with pytest.raises(ConnectionRefusedError):
         imaplib.IMAP4(server.host, server.port)

@@ -9,7 +9,6 @@ reply expected Wed 4 Nov. Times are New York's (the test zone).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -58,13 +57,6 @@ THEIR_REPLY = message(
 )
 
 
-@pytest.fixture
-def server() -> Iterator[Dovecot]:
-    server = Dovecot.start()
-    yield server
-    server.remove()
-
-
 def imap_config(config_file: Path, server: Dovecot, **extra: str) -> None:
     lines = [
         "[mail]",
@@ -78,9 +70,9 @@ def imap_config(config_file: Path, server: Dovecot, **extra: str) -> None:
 
 
 @pytest.fixture
-def imap(server: Dovecot, config_file: Path) -> Dovecot:
-    imap_config(config_file, server)
-    return server
+def imap(dovecot: Dovecot, config_file: Path) -> Dovecot:
+    imap_config(config_file, dovecot)
+    return dovecot
 
 
 def add(cli: Cli, *args: str) -> int:
@@ -345,12 +337,12 @@ def test_no_flag_changes_and_nothing_becomes_seen(cli: Cli, imap: Dovecot) -> No
 
 
 def test_the_maildir_gives_the_same_findings_and_moves_no_file(
-    cli: Cli, server: Dovecot, config_file: Path
+    cli: Cli, dovecot: Dovecot, config_file: Path
 ) -> None:
     add(cli, *ACME, "--email", "dana@acme.example")
-    server.deliver(FOLLOW_UP, "Sent")
-    server.deliver(THEIR_REPLY)
-    server.deliver(
+    dovecot.deliver(FOLLOW_UP, "Sent")
+    dovecot.deliver(THEIR_REPLY)
+    dovecot.deliver(
         message(
             "hr@acme.example",
             "hiring@acme.example",
@@ -359,11 +351,13 @@ def test_the_maildir_gives_the_same_findings_and_moves_no_file(
             "Mon, 16 Nov 2026 11:00:00 -0500",
         )
     )
-    files = sorted(p.relative_to(server.maildir) for p in server.maildir.rglob("*") if p.is_file())
-    config_file.write_text(f'[mail]\nmaildir = "{server.maildir}"\n')
+    files = sorted(
+        p.relative_to(dovecot.maildir) for p in dovecot.maildir.rglob("*") if p.is_file()
+    )
+    config_file.write_text(f'[mail]\nmaildir = "{dovecot.maildir}"\n')
     from_maildir = check(cli)
     assert (
-        sorted(p.relative_to(server.maildir) for p in server.maildir.rglob("*") if p.is_file())
+        sorted(p.relative_to(dovecot.maildir) for p in dovecot.maildir.rglob("*") if p.is_file())
         == files
     )
     assert summary(from_maildir) == [
@@ -371,18 +365,11 @@ def test_the_maildir_gives_the_same_findings_and_moves_no_file(
         (1, "reply", "2026-11-12", "dana@acme.example"),
         (1, "reply", "2026-11-16", "hiring@acme.example"),
     ]
-    imap_config(config_file, server)
+    imap_config(config_file, dovecot)
     assert ok(cli("mail", "check")).startswith("Mailbox checked: 0 new findings.\n")
 
 
 # -- certificates ---------------------------------------------------------------------------
-
-
-@pytest.fixture
-def tls_server() -> Iterator[Dovecot]:
-    server = Dovecot.start(tls=True)
-    yield server
-    server.remove()
 
 
 def tls_config(config_file: Path, server: Dovecot, security: str, ca_file: Path | None) -> None:
@@ -402,9 +389,9 @@ def tls_config(config_file: Path, server: Dovecot, security: str, ca_file: Path 
 
 @pytest.mark.parametrize("security", ["tls", "starttls"])
 def test_a_self_signed_certificate_is_refused_without_ca_file(
-    cli: Cli, tls_server: Dovecot, config_file: Path, security: str
+    cli: Cli, tls_dovecot: Dovecot, config_file: Path, security: str
 ) -> None:
-    tls_config(config_file, tls_server, security, None)
+    tls_config(config_file, tls_dovecot, security, None)
     result = cli("mail", "check")
     assert (result.code, result.out) == (1, "")
     assert result.err == (
@@ -415,12 +402,12 @@ def test_a_self_signed_certificate_is_refused_without_ca_file(
 
 @pytest.mark.parametrize("security", ["tls", "starttls"])
 def test_a_self_signed_certificate_is_accepted_with_ca_file(
-    cli: Cli, tls_server: Dovecot, config_file: Path, security: str
+    cli: Cli, tls_dovecot: Dovecot, config_file: Path, security: str
 ) -> None:
     add(cli, *ACME, "--email", "dana@acme.example")
-    tls_server.deliver(THEIR_REPLY)
-    assert tls_server.cert is not None
-    tls_config(config_file, tls_server, security, tls_server.cert)
+    tls_dovecot.deliver(THEIR_REPLY)
+    assert tls_dovecot.cert is not None
+    tls_config(config_file, tls_dovecot, security, tls_dovecot.cert)
     assert summary(check(cli)) == [(1, "reply", "2026-11-12", "dana@acme.example")]
 
 
@@ -428,32 +415,35 @@ def test_a_self_signed_certificate_is_accepted_with_ca_file(
 
 
 def test_a_wrong_password_is_one_line_without_the_password(
-    cli: Cli, server: Dovecot, config_file: Path, db_path: Path
+    cli: Cli, dovecot: Dovecot, config_file: Path, db_path: Path
 ) -> None:
     add(cli, *ACME, "--email", "dana@acme.example")
     before = snapshot(db_path)
-    imap_config(config_file, server)
+    imap_config(config_file, dovecot)
     config_file.write_text(
-        config_file.read_text().replace(server.password, "not the password at all")
+        config_file.read_text().replace(dovecot.password, "not the password at all")
     )
     result = cli("mail", "check")
     assert (result.code, result.out) == (1, "")
     assert result.err == (
-        "error: login to 127.0.0.1 as jo refused: [AUTHENTICATIONFAILED] Authentication failed.\n"
+        f"error: login to 127.0.0.1 as {dovecot.user} refused: [AUTHENTICATIONFAILED] "
+        "Authentication failed.\n"
     )
     assert "not the password" not in result.err
     assert snapshot(db_path) == before
 
 
-def test_a_stopped_server_is_one_line(cli: Cli, imap: Dovecot) -> None:
+def test_a_stopped_server_is_one_line(cli: Cli, own_dovecot: Dovecot, config_file: Path) -> None:
+    imap = own_dovecot
+    imap_config(config_file, imap)
     imap.stop()
     result = cli("mail", "check")
     assert (result.code, result.out) == (1, "")
     assert result.err == f"error: cannot reach 127.0.0.1:{imap.port}: Connection refused\n"
 
 
-def test_a_missing_folder_is_named(cli: Cli, server: Dovecot, config_file: Path) -> None:
-    imap_config(config_file, server, reply_folders='["Replies"]')
+def test_a_missing_folder_is_named(cli: Cli, dovecot: Dovecot, config_file: Path) -> None:
+    imap_config(config_file, dovecot, reply_folders='["Replies"]')
     add(cli, *ACME, "--email", "dana@acme.example")
     result = cli("mail", "check")
     assert (result.code, result.out) == (1, "")

@@ -413,11 +413,13 @@ def test_no_import_cycle_between_files_even_through_lazy_imports(source: Source)
     assert new == []
 
 
+@pytest.mark.system
 @pytest.mark.parametrize("module", PURE_MODULES)
 def test_a_pure_module_imports_without_the_store_the_scheduler_or_the_bus(module: str) -> None:
     assert loaded_after(f"import {module}")["heavy"] == []
 
 
+@pytest.mark.system
 @pytest.mark.parametrize("package", LIGHT_PACKAGES)
 def test_a_room_package_imports_nothing_of_its_own(package: str) -> None:
     loaded = loaded_after(f"import {package}")

@@ -32,6 +32,8 @@ from tests.support.harness import poll_until
 from tests.support.shells import Zsh
 from tests.support.user_manager import UserManager
 
+pytestmark = pytest.mark.system
+
 REPO = Path(__file__).resolve().parent.parent.parent
 SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 BOUND_S = 60.0  # the user manager starts the unit in about a second; the machine is shared

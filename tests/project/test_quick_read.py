@@ -260,6 +260,7 @@ HEAVY = {
 SLOW_TO_LOAD = {"dataclasses", "inspect", "difflib", "traceback", "asyncio", "email"}
 
 
+@pytest.mark.system
 @pytest.mark.usefixtures("full_store")
 @pytest.mark.parametrize(
     "args",
@@ -275,6 +276,7 @@ def test_quick_commands_load_no_heavy_package(args: list[str], home: Path) -> No
     assert packages_loaded(args, HEAVY | SLOW_TO_LOAD) == set()
 
 
+@pytest.mark.system
 def test_a_config_naming_a_subdivision_loads_no_holidays_once_its_days_are_kept(
     cli: Cli, config_file: Path
 ) -> None:
@@ -286,6 +288,7 @@ def test_a_config_naming_a_subdivision_loads_no_holidays_once_its_days_are_kept(
     assert packages_loaded(["list"], HEAVY) == set()
 
 
+@pytest.mark.system
 def test_the_version_loads_nothing_but_the_command_line() -> None:
     loaded = {m for m in modules_loaded(["--version"]) if m.split(".")[0] == "followup"}
     assert loaded == {
@@ -301,5 +304,6 @@ def test_the_version_loads_nothing_but_the_command_line() -> None:
     }
 
 
+@pytest.mark.system
 def test_a_write_loads_sqlalchemy_as_it_must() -> None:
     assert "sqlalchemy" in packages_loaded(["add", "Acme", "--expect", "2026-12-01"], HEAVY)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 #: These tests open, inspect or damage their SQLite file, or pick their own store.
-pytestmark = pytest.mark.own_store
+pytestmark = [pytest.mark.own_store, pytest.mark.system]
 
 FOLLOWUP = Path(sys.executable).parent / "followup"  # the dev venv's console script
 

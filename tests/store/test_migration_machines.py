@@ -22,7 +22,7 @@ from followup.rules import Kind
 from followup.store import HEAD_REVISION, Database, migrate
 from tests.support.specs import url_rows as rows
 
-pytestmark = pytest.mark.own_store
+pytestmark = [pytest.mark.own_store, pytest.mark.migrations]
 
 DESKTOP = Machine("2b7e1516-28ae-4d2a-abf7-158809cf4f3c", "desktop")
 LAPTOP = Machine("6bc1bee2-2e40-49f9-96e9-3d7e117393c1", "laptop")

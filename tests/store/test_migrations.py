@@ -26,7 +26,7 @@ from followup.store.models import Base
 from tests.conftest import CLI_NOW
 
 #: These tests open, inspect or damage their SQLite file, or pick their own store.
-pytestmark = pytest.mark.own_store
+pytestmark = [pytest.mark.own_store, pytest.mark.migrations]
 
 REPO = Path(__file__).resolve().parent.parent.parent
 BACKUP_NAME = re.compile(r"followup\.db\.(\d{8}T\d{6}Z)\.bak")

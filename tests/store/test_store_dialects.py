@@ -20,7 +20,7 @@ from tests.conftest import Result
 from tests.support.specs import url_rows as rows
 
 #: Each test runs on both stores through the ``store_url`` fixture: once is enough.
-pytestmark = pytest.mark.own_store
+pytestmark = [pytest.mark.own_store, pytest.mark.migrations]
 
 TABLES = {"alembic_version", "events", "interviews", "shown_reminders"}
 
@@ -111,6 +111,7 @@ sys.exit(max(codes))
 """
 
 
+@pytest.mark.system
 @pytest.mark.parametrize("workers, each", [(4, 50)])
 def test_concurrent_adds_from_several_processes_all_land(
     store_url: str, config_file: Path, workers: int, each: int

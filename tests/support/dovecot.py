@@ -2,7 +2,9 @@
 
 ``Dovecot.start(folder)`` writes a configuration of its own (nothing of the system's is read),
 listening on 127.0.0.1 only on a free port, with one passwd-file user whose Maildir has an
-INBOX and a ``Sent`` folder flagged ``\\Sent`` (special-use, RFC 6154). Messages go in through
+INBOX and a ``Sent`` folder flagged ``\\Sent`` (special-use, RFC 6154). One server serves a
+whole test module: its passwd file lists :data:`MAILBOXES` users, and :meth:`Dovecot.mailbox`
+hands each test one not used yet, so no test sees another's messages. Messages go in through
 Dovecot's own delivery agent (``dovecot-lda``) or an IMAP ``APPEND`` without flags, so they
 are unread. With ``tls=True`` a self-signed certificate for 127.0.0.1 is made with ``openssl``
 and the server also listens with implicit TLS; ``cert`` is then the file a client must trust.
@@ -23,7 +25,7 @@ import ssl
 import subprocess
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
@@ -32,6 +34,8 @@ NOBODY = 65534
 USER = "jo"
 PASSWORD = "correct horse battery staple"
 START_TIMEOUT_S = 30.0
+#: Users of one server (``jo``, ``jo2``, ...): one per test of a module, with room to spare.
+MAILBOXES = 1000
 
 _CONFIG = """\
 base_dir = {dir}/run
@@ -73,6 +77,10 @@ service imap-login {{
   }}
 }}
 """
+
+
+def _user(n: int) -> str:
+    return USER if n == 1 else f"{USER}{n}"
 
 
 def free_port() -> int:
@@ -125,6 +133,9 @@ class Dovecot:
     password: str = PASSWORD
     host: str = "127.0.0.1"
     _stopped: bool = field(default=False, repr=False)
+    #: a view of a shared server (:meth:`mailbox`): it may not stop the server
+    _shared: bool = field(default=False, repr=False)
+    _users: list[str] = field(default_factory=lambda: [USER], repr=False)
 
     @property
     def conf(self) -> Path:
@@ -152,7 +163,9 @@ class Dovecot:
         mail.mkdir(exist_ok=True)
         os.chown(mail, NOBODY, NOBODY)
         passwd = folder / "passwd"
-        passwd.write_text(f"{USER}:{{PLAIN}}{PASSWORD}\n")
+        passwd.write_text(
+            "".join(f"{_user(n)}:{{PLAIN}}{PASSWORD}\n" for n in range(1, MAILBOXES + 1))
+        )
         passwd.chmod(0o644)
         port = free_port()
         tls_port = free_port() if tls else None
@@ -178,6 +191,17 @@ class Dovecot:
         server._wait_listening()
         server._create_folders()
         return server
+
+    def mailbox(self) -> Dovecot:
+        """A user of this server no one used yet, with an empty INBOX and Sent and the same
+        password: the same server seen through another login (it cannot stop the server)."""
+        if len(self._users) >= MAILBOXES:
+            raise RuntimeError(f"all {MAILBOXES} mailboxes of this Dovecot are taken")
+        user = _user(len(self._users) + 1)
+        self._users.append(user)
+        view = replace(self, user=user, _shared=True)
+        view._create_folders()
+        return view
 
     def _wait_listening(self) -> None:
         deadline = time.monotonic() + START_TIMEOUT_S
@@ -247,6 +271,8 @@ class Dovecot:
         return seen
 
     def stop(self) -> None:
+        if self._shared:
+            raise RuntimeError("a mailbox of a shared server cannot stop it: start a server")
         if self._stopped:
             return
         self._stopped = True

@@ -1,0 +1,356 @@
+"""The daemon's decisions, in this process (``tests/support/inprocess.py``): what it shows and
+when, as one notification or several, what a button records and answers, and what it takes
+off the screen. The process tests beside this file keep one test per path the process itself
+carries (start, SIGHUP, SIGTERM, the CLI's poke, a click over the real bus, systemd, real
+servers).
+
+Dates are 2030, US calendar, zone UTC, notify window 09:00-20:00, the D-Bus backend (its
+server advertises buttons and markup). An interview whose reply was expected Wed 2030-01-02
+has its email reminder on Mon 2030-01-07 09:00 (Thu 3 and Fri 4 pass); emailed on Mon
+2030-01-07, its move-on reminder is on Tue 2030-01-15 09:00 (Tue 8 .. Mon 14 pass).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+from collections.abc import Iterator
+from contextlib import closing
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from followup.store import Database, ShownReminder
+from tests.support.daemon import CONFIG
+from tests.support.inprocess import Clock, InProcessDaemon, RecordingNotifier
+from tests.support.specs import Cli, ok
+
+DBUS_CONFIG = CONFIG.replace('backend = "plyer"', 'backend = "dbus"')
+
+
+def at(text: str) -> datetime:
+    """``"Mon 2030-01-07 09:00:00"`` as an aware UTC instant (the weekday is checked)."""
+    instant = datetime.strptime(text[4:], "%Y-%m-%d %H:%M:%S").replace(tzinfo=UTC)
+    assert f"{instant:%a}" == text[:3], f"{text}: that day is a {instant:%A}"
+    return instant
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(at("Mon 2030-01-07 10:00:00"))
+
+
+@pytest.fixture
+def notifier() -> RecordingNotifier:
+    return RecordingNotifier()
+
+
+@pytest.fixture
+def daemon(
+    config_file: Path, clock: Clock, notifier: RecordingNotifier
+) -> Iterator[InProcessDaemon]:
+    """A daemon on the test's home, not started yet: record interviews, then start."""
+    config_file.write_text(DBUS_CONFIG)
+    with InProcessDaemon(clock, notifier) as daemon:
+        yield daemon
+
+
+def add(cli: Cli, clock: Clock, company: str, expect: str = "2030-01-02") -> None:
+    ok(cli("add", company, "--expect", expect, at=clock.now))
+
+
+def act(cli: Cli, clock: Clock, *args: str) -> str:
+    """Run a command a minute after the last thing that happened (a change within the same
+    instant as the last one leaves the interview's change time, which the daemon compares,
+    as it was)."""
+    clock.now += timedelta(minutes=1)
+    return ok(cli(*args, at=clock.now))
+
+
+def shown(notifier: RecordingNotifier) -> list[str]:
+    return [note.title for note in notifier.notes]
+
+
+def ledger(db_path: Path) -> list[tuple[int, str, datetime]]:
+    """The reminders confirmed as shown: (interview id, kind, due instant in UTC)."""
+    db = Database(f"sqlite:///{db_path}")
+    try:
+        with db.reading() as s:
+            rows = s.execute(
+                select(ShownReminder.interview_id, ShownReminder.kind, ShownReminder.due_at)
+                .where(ShownReminder.state == "shown")
+                .order_by(ShownReminder.interview_id)
+            ).all()
+            return [(i, kind, due.astimezone(UTC)) for i, kind, due in rows]
+    finally:
+        db.close()
+
+
+# -- when a reminder is shown ----------------------------------------------------------------
+
+
+def test_a_reminder_due_while_the_daemon_was_down_is_shown_at_start(
+    cli: Cli, clock: Clock, daemon: InProcessDaemon, notifier: RecordingNotifier
+) -> None:
+    add(cli, clock, "Acme")  # due Mon 09:00; the clock reads Mon 10:00
+
+    daemon.start()
+
+    assert shown(notifier) == ["Time to email Acme"]
+
+
+def test_nothing_is_shown_after_the_window_and_it_is_shown_when_the_window_opens(
+    cli: Cli,
+    clock: Clock,
+    daemon: InProcessDaemon,
+    notifier: RecordingNotifier,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    clock.now = at("Mon 2030-01-07 20:30:00")  # the 09:00 reminder was missed: daemon down
+    add(cli, clock, "Acme")
+    with caplog.at_level(logging.INFO, "followup.daemon"):
+        daemon.start()
+
+    assert (
+        "1 reminder(s) due outside 09:00-20:00; holding them until 2030-01-08T09:00+00:00"
+        in caplog.messages
+    )
+    daemon.at(at("Tue 2030-01-08 08:59:59"))
+    assert shown(notifier) == []
+    daemon.at(at("Tue 2030-01-08 09:00:00"))
+    assert shown(notifier) == ["Time to email Acme"]
+
+
+def test_more_than_three_due_at_once_are_shown_as_one_summary_without_buttons(
+    cli: Cli, clock: Clock, daemon: InProcessDaemon, notifier: RecordingNotifier, db_path: Path
+) -> None:
+    clock.now = at("Mon 2030-01-07 08:59:00")
+    for company in ("Acme", "Beta", "Gamma", "Delta"):
+        add(cli, clock, company)
+    daemon.start()
+    daemon.at(at("Mon 2030-01-07 08:59:59"))
+    assert notifier.notes == []
+
+    daemon.at(at("Mon 2030-01-07 09:00:00"))
+
+    [note] = notifier.notes
+    assert (note.title, note.body.split("\n"), note.actions) == (
+        "4 follow-up reminders",
+        [
+            "Email Acme: followup draft 1",
+            "Email Beta: followup draft 2",
+            "Email Gamma: followup draft 3",
+            "Email Delta: followup draft 4",
+        ],
+        (),
+    )
+    monday = at("Mon 2030-01-07 09:00:00")
+    assert ledger(db_path) == [(i, "email", monday) for i in (1, 2, 3, 4)]
+
+
+# -- what is taken off the screen --------------------------------------------------------------
+
+# (the CLI command, what becomes of the reminder)
+STOPS = {
+    "emailed: the move-on reminder is planned": ["emailed", "1"],
+    "snooze: the reminder moves a business day": ["snooze", "1", "--days", "1"],
+    "moved-on: the interview is closed": ["moved-on", "1"],
+    "heard: they replied": ["heard", "1", "--outcome", "offer"],
+    "edit --expect: the reminder moves": ["edit", "1", "--expect", "2030-01-04"],
+    "delete: the interview is gone": ["delete", "1", "--yes"],
+}
+
+
+@pytest.mark.parametrize("case", list(STOPS))
+def test_a_reminder_that_stops_being_pending_through_the_cli_is_closed(
+    cli: Cli, clock: Clock, daemon: InProcessDaemon, notifier: RecordingNotifier, case: str
+) -> None:
+    add(cli, clock, "Acme")
+    daemon.start()
+    [(reminder, _note)] = notifier.shown
+
+    act(cli, clock, *STOPS[case])
+    daemon.tick()
+
+    assert notifier.closed == [reminder]
+    assert len(notifier.shown) == 1  # closed, not replaced
+
+
+def test_a_reminder_shown_again_on_the_next_business_day_closes_the_one_shown_before(
+    cli: Cli, clock: Clock, daemon: InProcessDaemon, notifier: RecordingNotifier
+) -> None:
+    # Shown Mon 2030-01-07 (due 09:00) and left on screen, not acted on: it stays due and
+    # is shown again at 09:00 on the next business day, Tue 2030-01-08. Nothing was
+    # recorded in between: the new notification of the interview retires the old one.
+    add(cli, clock, "Acme")
+    daemon.start()
+    daemon.at(at("Tue 2030-01-08 08:59:59"))
+    assert (len(notifier.shown), notifier.closed) == (1, [])
+
+    daemon.at(at("Tue 2030-01-08 09:00:00"))
+
+    (first, _), (_again, note) = notifier.shown
+    assert (note.title, note.replaces_id) == ("Time to email Acme", 0)
+    assert notifier.closed == [first]
+
+
+def test_a_summary_is_cut_down_to_what_is_still_pending_and_closed_when_nothing_is(
+    cli: Cli, clock: Clock, daemon: InProcessDaemon, notifier: RecordingNotifier
+) -> None:
+    for company in ("Acme", "Beta", "Gamma", "Delta"):
+        add(cli, clock, company)
+    daemon.start()
+    [(summary, note)] = notifier.shown
+    assert note.title == "4 follow-up reminders"
+
+    act(cli, clock, "emailed", "2")
+    daemon.tick()
+
+    cut_id, cut = notifier.shown[1]
+    assert (cut.replaces_id, cut.title, cut.body.split("\n")) == (
+        summary,
+        "3 follow-up reminders",
+        [
+            "Email Acme: followup draft 1",
+            "Email Gamma: followup draft 3",
+            "Email Delta: followup draft 4",
+        ],
+    )
+    for interview_id in ("1", "3", "4"):
+        act(cli, clock, "moved-on", interview_id)
+    daemon.tick()
+    assert notifier.closed == [cut_id]
+
+
+# -- buttons -------------------------------------------------------------------------------
+
+MON_10H = at("Mon 2030-01-07 10:00:00")  # the email reminder is due
+TUE_15_10H = at("Tue 2030-01-15 10:00:00")  # the move-on reminder is due
+
+# (reminder kind, button, the CLI command it stands for, the confirmation's title and body)
+BUTTONS = {
+    "email reminder: I emailed": (
+        "email",
+        "emailed",
+        ["emailed", "1"],
+        "Recorded: emailed Acme on Mon 7 Jan",
+        "Recorded: emailed Acme on Mon 7 Jan. "
+        "If there is no reply, you'll be told to move on on Tue 15 Jan.",
+    ),
+    "email reminder: Snooze": (
+        "email",
+        "snooze",
+        ["snooze", "1", "--days", "1"],
+        "Recorded: snoozed Acme",
+        "Recorded: snoozed Acme. You'll be reminded to email them on Tue 8 Jan.",
+    ),
+    "move-on reminder: Move on": (
+        "move_on",
+        "moved-on",
+        ["moved-on", "1"],
+        "Recorded: moved on from Acme",
+        "Recorded: moved on from Acme. No more reminders for it.",
+    ),
+    "move-on reminder: They replied": (
+        "move_on",
+        "replied",
+        ["heard", "1", "--outcome", "other"],
+        "Recorded: Acme replied",
+        "Recorded: Acme replied. No more reminders for it.",
+    ),
+    "move-on reminder: Snooze": (
+        "move_on",
+        "snooze",
+        ["snooze", "1", "--days", "1"],
+        "Recorded: snoozed Acme",
+        "Recorded: snoozed Acme. You'll be told to move on on Wed 16 Jan.",
+    ),
+}
+
+
+def prepared(cli: Cli, clock: Clock, kind: str) -> None:
+    """Acme, expected Wed 2030-01-02, with its ``kind`` reminder due now."""
+    add(cli, clock, "Acme")
+    if kind == "move_on":
+        act(cli, clock, "emailed", "1", "--on", "2030-01-07")
+
+
+def store_view(cli: Cli, clock: Clock) -> tuple[Any, Any, Any]:
+    """The interview, its history without the instants, and the upcoming reminders."""
+    interview = json.loads(act(cli, clock, "show", "1", "--json"))
+    history = [
+        (e["kind"], e["details"]) for e in json.loads(act(cli, clock, "history", "1", "--json"))
+    ]
+    return interview, history, json.loads(act(cli, clock, "upcoming", "--json"))
+
+
+@pytest.mark.parametrize("case", list(BUTTONS))
+def test_a_button_records_what_the_cli_command_records_and_the_confirmation_replaces_it(
+    cli: Cli,
+    clock: Clock,
+    daemon: InProcessDaemon,
+    notifier: RecordingNotifier,
+    db_path: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    case: str,
+) -> None:
+    kind, key, command, title, body = BUTTONS[case]
+    clock.now = MON_10H if kind == "email" else TUE_15_10H
+    prepared(cli, clock, kind)
+    # The twin: a copy of the store as it is now, for the CLI command's own result.
+    twin_data = tmp_path / "twin"
+    (twin_data / "followup").mkdir(parents=True)
+    with closing(sqlite3.connect(db_path)) as conn:
+        conn.execute("VACUUM INTO ?", (str(twin_data / "followup" / "followup.db"),))
+    daemon.start()
+    [(reminder, note)] = notifier.shown
+    assert key in {action for action, _label in note.actions}
+
+    daemon.press(reminder, key)
+
+    confirmation = notifier.notes[1]
+    assert (confirmation.replaces_id, confirmation.title, confirmation.body) == (
+        reminder,
+        title,
+        body,
+    )
+    assert confirmation.actions == ()
+    after_button = store_view(cli, clock)
+    monkeypatch.setenv("XDG_DATA_HOME", str(twin_data))
+    act(cli, clock, *command)
+    assert after_button == store_view(cli, clock)  # the next reminder re-planned too
+
+
+# -- reloading ------------------------------------------------------------------------------
+
+
+def test_a_malformed_config_on_reload_is_logged_and_the_old_one_kept(
+    cli: Cli,
+    clock: Clock,
+    daemon: InProcessDaemon,
+    notifier: RecordingNotifier,
+    config_file: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    clock.now = at("Mon 2030-01-07 08:58:00")
+    add(cli, clock, "Acme")
+    daemon.start()
+
+    config_file.write_text('[notify]\nat = "08:00\n')
+    with caplog.at_level(logging.INFO, "followup.daemon"):
+        daemon.reload()
+
+    [error] = [r for r in caplog.records if r.levelno == logging.ERROR]
+    assert error.getMessage().startswith(
+        f"config not reloaded, keeping the previous one: {config_file}: malformed TOML: "
+    )
+    assert daemon.daemon.state["reload_error"] is not None
+    daemon.at(at("Mon 2030-01-07 08:59:59"))
+    assert notifier.notes == []
+    daemon.at(at("Mon 2030-01-07 09:00:00"))  # still at 09:00, the old config's time
+    assert shown(notifier) == ["Time to email Acme"]
