@@ -105,50 +105,6 @@ def test_a_reminder_arrives_within_a_second_after_its_instant_never_before(
     assert wait_ledger(daemon, [email_key(1, "Mon 2030-01-07 09:00:00")])
 
 
-# -- a reminder not acted on comes again ----------------------------------------------------
-
-
-def test_a_reminder_shown_and_not_acted_on_is_shown_again_on_the_next_business_day(
-    daemon: DaemonProcess, notification_server: NotificationServer, fake_clock: FakeClock
-) -> None:
-    # Shown Fri 2030-01-11 09:00 (promised Tue 8; Wed 9, Thu 10 pass); Sat and Sun are no
-    # business days: shown again Mon 14 09:00, each repeat its own entry in the ledger.
-    fake_clock.set(at("Fri 2030-01-11 08:59:58"))
-    daemon.add("Acme", date(2030, 1, 8))
-    run_until_ready(daemon)
-    notification_server.wait_for(1, timeout=10)
-    assert wait_ledger(daemon, [email_key(1, "Fri 2030-01-11 09:00:00")])
-
-    daemon.set_clock(at("Sun 2030-01-13 12:00:00"))
-    assert nothing_more(notification_server, 1)
-    daemon.set_clock(at("Mon 2030-01-14 08:59:59"))
-
-    first, again = notification_server.wait_for(2, timeout=10)
-    assert again["summary"] == first["summary"] == "Time to email Acme"
-    assert wait_ledger(
-        daemon,
-        [email_key(1, "Fri 2030-01-11 09:00:00"), email_key(1, "Mon 2030-01-14 09:00:00")],
-    )
-
-
-def test_with_repeats_off_a_reminder_is_shown_once_and_stays_due(
-    make_daemon: Callable[..., DaemonProcess],
-    notification_server: NotificationServer,
-    fake_clock: FakeClock,
-) -> None:
-    daemon = make_daemon(config=CONFIG + "repeat_after_business_days = 0\n")
-    fake_clock.set(at("Fri 2030-01-11 10:00:00"))
-    daemon.add("Acme", date(2030, 1, 8))
-    run_until_ready(daemon)
-    notification_server.wait_for(1, timeout=10)
-
-    daemon.set_clock(at("Mon 2030-01-14 09:00:30"))
-    assert nothing_more(notification_server, 1)
-    assert wait_ledger(daemon, [email_key(1, "Fri 2030-01-11 09:00:00")])
-    listed = json.loads(daemon.cli_ok("upcoming", "--json"))
-    assert [(d["due"], d["at"]) for d in listed] == [(True, "2030-01-11T09:00:00+00:00")]
-
-
 # -- exactly once across restarts and clock changes -----------------------------------------
 
 

@@ -152,6 +152,49 @@ def test_more_than_three_due_at_once_are_shown_as_one_summary_without_buttons(
     assert ledger(db_path) == [(i, "email", monday) for i in (1, 2, 3, 4)]
 
 
+def test_a_reminder_shown_and_not_acted_on_is_shown_again_on_the_next_business_day(
+    cli: Cli, clock: Clock, daemon: InProcessDaemon, notifier: RecordingNotifier, db_path: Path
+) -> None:
+    # Shown Fri 2030-01-11 09:00 (promised Tue 8; Wed 9, Thu 10 pass); Sat and Sun are no
+    # business days: shown again Mon 14 09:00, each repeat its own entry in the ledger.
+    clock.now = at("Fri 2030-01-11 08:59:00")
+    add(cli, clock, "Acme", "2030-01-08")
+    daemon.start()
+    daemon.at(at("Fri 2030-01-11 09:00:00"))
+    assert ledger(db_path) == [(1, "email", at("Fri 2030-01-11 09:00:00"))]
+
+    daemon.at(at("Sun 2030-01-13 12:00:00"))
+    daemon.at(at("Mon 2030-01-14 08:59:59"))
+    assert len(notifier.shown) == 1
+    daemon.at(at("Mon 2030-01-14 09:00:00"))
+
+    assert shown(notifier) == ["Time to email Acme", "Time to email Acme"]
+    assert ledger(db_path) == [
+        (1, "email", at("Fri 2030-01-11 09:00:00")),
+        (1, "email", at("Mon 2030-01-14 09:00:00")),
+    ]
+
+
+def test_with_repeats_off_a_reminder_is_shown_once_and_stays_due(
+    cli: Cli,
+    clock: Clock,
+    notifier: RecordingNotifier,
+    config_file: Path,
+    db_path: Path,
+) -> None:
+    config_file.write_text(DBUS_CONFIG + "repeat_after_business_days = 0\n")
+    clock.now = at("Fri 2030-01-11 10:00:00")
+    add(cli, clock, "Acme", "2030-01-08")
+    with InProcessDaemon(clock, notifier) as daemon:
+        daemon.start()
+        daemon.at(at("Mon 2030-01-14 09:00:30"))
+
+    assert shown(notifier) == ["Time to email Acme"]
+    assert ledger(db_path) == [(1, "email", at("Fri 2030-01-11 09:00:00"))]
+    listed = json.loads(act(cli, clock, "upcoming", "--json"))
+    assert [(d["due"], d["at"]) for d in listed] == [(True, "2030-01-11T09:00:00+00:00")]
+
+
 # -- what is taken off the screen --------------------------------------------------------------
 
 # (the CLI command, what becomes of the reminder)
@@ -324,6 +367,132 @@ def test_a_button_records_what_the_cli_command_records_and_the_confirmation_repl
     monkeypatch.setenv("XDG_DATA_HOME", str(twin_data))
     act(cli, clock, *command)
     assert after_button == store_view(cli, clock)  # the next reminder re-planned too
+
+
+def test_the_same_button_twice_records_once(
+    cli: Cli,
+    clock: Clock,
+    daemon: InProcessDaemon,
+    notifier: RecordingNotifier,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    prepared(cli, clock, "email")
+    daemon.start()
+    [(reminder, _note)] = notifier.shown
+
+    daemon.press(reminder, "snooze")
+    with caplog.at_level(logging.INFO, "followup.daemon"):
+        daemon.press(reminder, "snooze")
+
+    assert f"ignored action 'snooze' on notification {reminder}: already handled" in (
+        caplog.messages
+    )
+    assert len(notifier.shown) == 2  # the reminder and one confirmation
+    history = [e["kind"] for e in json.loads(act(cli, clock, "history", "1", "--json"))]
+    assert history == ["created", "snoozed"]
+
+
+def test_a_button_on_an_interview_closed_meanwhile_records_nothing(
+    cli: Cli,
+    clock: Clock,
+    daemon: InProcessDaemon,
+    notifier: RecordingNotifier,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The reminder is closed as soon as the CLI closes the interview; a click that raced
+    the close (it reaches the daemon after) records nothing."""
+    prepared(cli, clock, "email")
+    daemon.start()
+    [(reminder, _note)] = notifier.shown
+    act(cli, clock, "moved-on", "1")
+    daemon.tick()
+    assert notifier.closed == [reminder]
+    before = store_view(cli, clock)
+
+    with caplog.at_level(logging.INFO, "followup.daemon"):
+        daemon.press(reminder, "emailed")
+
+    assert any(
+        m.startswith(f"ignored action 'emailed' on notification {reminder}")
+        for m in caplog.messages
+    )
+    assert len(notifier.shown) == 1
+    assert store_view(cli, clock) == before
+
+
+def test_a_button_on_another_applications_notification_is_ignored(
+    cli: Cli,
+    clock: Clock,
+    daemon: InProcessDaemon,
+    notifier: RecordingNotifier,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    prepared(cli, clock, "email")
+    daemon.start()
+    before = store_view(cli, clock)
+    other_id = 99  # a notification another application showed on the same server
+
+    with caplog.at_level(logging.INFO, "followup.daemon"):
+        daemon.press(other_id, "emailed")
+
+    assert (
+        f"ignored action 'emailed' on notification {other_id}: not one of this daemon's "
+        "reminders" in caplog.messages
+    )
+    assert len(notifier.shown) == 1
+    assert store_view(cli, clock) == before
+
+
+# -- the calendar feed ---------------------------------------------------------------------
+
+
+def with_feed(path: Path) -> str:
+    return DBUS_CONFIG + f'\n[export]\nics_path = "{path}"\n'
+
+
+def test_a_reload_writes_the_feed_where_the_new_config_says(
+    cli: Cli, clock: Clock, notifier: RecordingNotifier, config_file: Path, tmp_path: Path
+) -> None:
+    first, second = tmp_path / "first.ics", tmp_path / "second.ics"
+    config_file.write_text(with_feed(first))
+    clock.now = at("Mon 2030-01-07 08:00:00")
+    add(cli, clock, "Acme")
+    with InProcessDaemon(clock, notifier) as daemon:
+        daemon.start()
+        assert first.exists()
+
+        config_file.write_text(with_feed(second))
+        daemon.reload()
+
+    assert second.read_bytes() == first.read_bytes()
+
+
+def test_a_feed_that_cannot_be_written_is_logged_and_reminders_go_on(
+    cli: Cli,
+    clock: Clock,
+    notifier: RecordingNotifier,
+    config_file: Path,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    blocker = tmp_path / "blocker"
+    blocker.write_text("a file where the feed's folder should be\n")
+    feed = blocker / "followup.ics"
+    config_file.write_text(with_feed(feed))
+    add(cli, clock, "Acme")  # the 09:00 reminder is due: the clock reads 10:00
+    with (
+        caplog.at_level(logging.INFO, "followup.daemon"),
+        InProcessDaemon(clock, notifier) as daemon,
+    ):
+        daemon.start()
+        assert shown(notifier) == ["Time to email Acme"]
+        add(cli, clock, "Beta", "2030-01-04")
+        daemon.tick()
+
+    failures = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
+    assert failures == 2 * [
+        f"calendar feed not written: cannot write {feed}: there is no folder {str(blocker)!r}"
+    ]
 
 
 # -- reloading ------------------------------------------------------------------------------

@@ -119,6 +119,9 @@ class InProcessDaemon:
             daemon.flags.reload = False
             daemon._reload(now)
         daemon._work(now)
+        if daemon.flags.feed:  # the loop's next turn begins with it
+            daemon.flags.feed = False
+            daemon.feed.write()
 
     def at(self, instant: datetime) -> None:
         """Move the wall clock to ``instant`` and run one pass."""
