@@ -75,14 +75,15 @@ def shown(notifier: RecordingNotifier) -> list[str]:
     return [note.title for note in notifier.notes]
 
 
-def ledger(db_path: Path) -> list[tuple[int, str, datetime]]:
-    """The reminders confirmed as shown: (interview id, kind, due instant in UTC)."""
+def ledger(db_path: Path, state: str = "shown") -> list[tuple[int, str, datetime]]:
+    """The reminders confirmed as shown (``state="intent"``: only about to be shown):
+    (interview id, kind, due instant in UTC)."""
     db = Database(f"sqlite:///{db_path}")
     try:
         with db.reading() as s:
             rows = s.execute(
                 select(ShownReminder.interview_id, ShownReminder.kind, ShownReminder.due_at)
-                .where(ShownReminder.state == "shown")
+                .where(ShownReminder.state == state)
                 .order_by(ShownReminder.interview_id)
             ).all()
             return [(i, kind, due.astimezone(UTC)) for i, kind, due in rows]
@@ -193,6 +194,40 @@ def test_with_repeats_off_a_reminder_is_shown_once_and_stays_due(
     assert ledger(db_path) == [(1, "email", at("Fri 2030-01-11 09:00:00"))]
     listed = json.loads(act(cli, clock, "upcoming", "--json"))
     assert [(d["due"], d["at"]) for d in listed] == [(True, "2030-01-11T09:00:00+00:00")]
+
+
+def test_a_reminder_the_server_refuses_never_holds_back_the_ones_batched_with_it(
+    cli: Cli,
+    clock: Clock,
+    daemon: InProcessDaemon,
+    notifier: RecordingNotifier,
+    db_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    notifier.refuse = "Poison"
+    for company in ("Acme", "Poison Ltd", "Beta", "Gamma"):
+        add(cli, clock, company)
+
+    with caplog.at_level(logging.INFO, "followup.daemon"):
+        daemon.start()
+        daemon.tick()  # the next pass comes at once: the split reminders' turn has come
+
+    assert sorted(shown(notifier)) == [
+        "Time to email Acme",
+        "Time to email Beta",
+        "Time to email Gamma",
+    ]
+    assert (
+        "could not show a summary: the notification server refused it: it holds 'Poison'; "
+        "showing its reminders one by one" in caplog.messages
+    )
+    assert any(
+        m.startswith("could not show a notification: the notification server refused it")
+        for m in caplog.messages
+    )
+    monday = at("Mon 2030-01-07 09:00:00")
+    assert ledger(db_path) == [(i, "email", monday) for i in (1, 3, 4)]
+    assert ledger(db_path, "intent") == []  # the refused one is certainly not shown
 
 
 # -- what is taken off the screen --------------------------------------------------------------
@@ -523,3 +558,57 @@ def test_a_malformed_config_on_reload_is_logged_and_the_old_one_kept(
     assert notifier.notes == []
     daemon.at(at("Mon 2030-01-07 09:00:00"))  # still at 09:00, the old config's time
     assert shown(notifier) == ["Time to email Acme"]
+
+
+@pytest.mark.parametrize(
+    ("change", "why"),
+    [
+        (
+            ('country = "US"', 'country = "XX"'),
+            "calendar: unknown country 'XX'",
+        ),
+        (
+            ('country = "US"', 'country = "US"\nsubdivision = "ZZ"'),
+            "calendar: unknown subdivision 'ZZ' for US",
+        ),
+        (
+            (
+                'country = "US"',
+                'country = "US"\nweekend = ["monday", "tuesday", "wednesday", '
+                '"thursday", "friday", "saturday", "sunday"]',
+            ),
+            "calendar.weekend: all seven days leaves no business day to count",
+        ),
+        (
+            ("[notify]", '[store]\nurl = "sqlite:////proc/followup-none/followup.db"\n\n[notify]'),
+            "cannot create the database /proc/followup-none/followup.db",
+        ),
+    ],
+    ids=["unknown country", "unknown subdivision", "seven-day weekend", "store cannot open"],
+)
+def test_a_reload_that_fails_keeps_the_old_config_store_and_jobs_and_says_so(
+    cli: Cli,
+    clock: Clock,
+    daemon: InProcessDaemon,
+    notifier: RecordingNotifier,
+    config_file: Path,
+    db_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    change: tuple[str, str],
+    why: str,
+) -> None:
+    clock.now = at("Mon 2030-01-07 08:30:00")
+    add(cli, clock, "Acme")
+    daemon.start()
+
+    config_file.write_text(DBUS_CONFIG.replace(*change))
+    with caplog.at_level(logging.INFO, "followup.daemon"):
+        daemon.reload()
+        daemon.at(at("Mon 2030-01-07 09:00:01"))  # the old job still fires
+
+    [error] = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert error.startswith("config not reloaded, keeping the previous one: ")
+    assert why in error
+    assert why in str(daemon.daemon.state["reload_error"])
+    assert shown(notifier) == ["Time to email Acme"]
+    assert ledger(db_path) == [(1, "email", at("Mon 2030-01-07 09:00:00"))]

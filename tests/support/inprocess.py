@@ -38,16 +38,20 @@ class RecordingNotifier:
     """A notifier that keeps what the daemon asked of the desktop: every note shown (with
     the id the server would give it, from 1), every id closed. ``capabilities`` are the
     server's; ``failure``, when set, is the :class:`DeliveryError` message every ``show``
-    raises (the server is gone)."""
+    raises (the server is gone); a note whose title or body holds ``refuse`` is refused,
+    as the process tests' server does with ``refuse=``."""
 
     caps: frozenset[str] = SERVER_CAPABILITIES
     failure: str | None = None
+    refuse: str | None = None
     shown: list[tuple[int, Note]] = field(default_factory=list)
     closed: list[int] = field(default_factory=list)
 
     def show(self, note: Note) -> int | None:
         if self.failure is not None:
             raise DeliveryError(self.failure)
+        if self.refuse is not None and self.refuse in note.title + note.body:
+            raise DeliveryError(f"the notification server refused it: it holds {self.refuse!r}")
         notification_id = len(self.shown) + 1
         self.shown.append((notification_id, note))
         return notification_id
