@@ -13,10 +13,12 @@ user's zone is New York (the clocks go back on Sun 1 Nov 2026 and forward on Sun
 
 from __future__ import annotations
 
+import gc
 import json
 import os
+import shutil
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -73,12 +75,44 @@ def ok(result: object) -> str:
     return result.out  # type: ignore[attr-defined,no-any-return]
 
 
+#: zone -> a home whose store was filled (its data, state and cache folders): the store is
+#: made once per zone and copied into each test's home.
+_FILLED: dict[str, Path] = {}
+
+
 @pytest.fixture(params=ZONES)
-def full_store(request: pytest.FixtureRequest, cli: Cli, config_file: Path) -> Iterator[None]:
+def full_store(
+    request: pytest.FixtureRequest,
+    cli: Cli,
+    config_file: Path,
+    home: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[None]:
+    zone = request.param
     config_file.write_text(
-        f'[calendar]\ncountry = "US"\ntimezone = "{request.param}"\n'
+        f'[calendar]\ncountry = "US"\ntimezone = "{zone}"\n'
         "[notify]\nrepeat_after_business_days = 1\n"
     )
+    filled = _FILLED.get(zone)
+    if filled is None:
+        fill(cli)
+        gc.collect()  # the commands' engines: their connections closed, the log complete
+        filled = tmp_path_factory.mktemp("full-store")
+        shutil.copytree(home, filled, dirs_exist_ok=True, ignore=_config_folder(home))
+        _FILLED[zone] = filled
+    else:
+        shutil.copytree(filled, home, dirs_exist_ok=True)
+    yield
+
+
+def _config_folder(home: Path) -> Callable[[str, list[str]], list[str]]:
+    """Leave out the home's config folder (each test writes its own)."""
+    return lambda folder, names: [".config"] if Path(folder) == home else []
+
+
+def fill(cli: Cli) -> None:
+    """Every status, both kinds, a due-since reminder, a maybe-shown one, one shown on this
+    machine and one on the laptop, and a reminder held by a reply found."""
     for n, (add, then) in enumerate(STORE, start=1):
         ok(cli("add", *add))
         for command in then:
@@ -109,7 +143,6 @@ def full_store(request: pytest.FixtureRequest, cli: Cli, config_file: Path) -> I
         assert tracker.record_findings([reply], NOW)
     finally:
         db.close()
-    yield
 
 
 def both_paths(cli: Cli, monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[str, str]:
