@@ -29,6 +29,9 @@ from tests.support.daemon import CONFIG
 from tests.support.inprocess import Clock, InProcessDaemon, RecordingNotifier
 from tests.support.specs import Cli, ok
 
+# The ledger and the twin store are read as SQLite files: the SQLite pass only.
+pytestmark = pytest.mark.own_store
+
 DBUS_CONFIG = CONFIG.replace('backend = "plyer"', 'backend = "dbus"')
 
 
