@@ -6,12 +6,13 @@ from __future__ import annotations
 import _posixsubprocess
 import os
 import sqlite3
-from collections.abc import Iterator
+import subprocess
+from collections.abc import Callable, Iterator
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import NoReturn
+from typing import Any
 
 import pytest
 
@@ -110,24 +111,40 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     items[:] = kept
 
 
+#: Programs any test may start: the C library's lookup that :mod:`ctypes.util` runs to find
+#: libc for the store's inotify watch, a helper of the standard library rather than a
+#: program or server under test.
+ALLOWED_PROGRAMS = frozenset({"ldconfig"})
+
+
 @pytest.fixture(autouse=True)
 def _processes_only_in_system_tests(
     request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A test not marked ``system`` that starts a process fails, naming the program: the
-    quick tier (``-m "not system"``) must start none."""
+    """A test not marked ``system`` that starts a process (but :data:`ALLOWED_PROGRAMS`)
+    fails, naming the program: the quick tier (``-m "not system"``) must start none."""
     if request.node.get_closest_marker("system") is not None:
         return
 
-    def refuse(*args: object, **_kwargs: object) -> NoReturn:
-        raise AssertionError(
-            f"{request.node.nodeid} starts a process ({_program(args)}): mark it "
-            "@pytest.mark.system, or give it a fixture of tests/conftest.py's SYSTEM_FIXTURES"
-        )
+    def guarded(real: Callable[..., Any]) -> Callable[..., Any]:
+        def refuse(*args: object, **kwargs: object) -> Any:
+            program = _program(args)
+            if os.path.basename(program.split(" ")[0]) in ALLOWED_PROGRAMS:
+                return real(*args, **kwargs)
+            raise AssertionError(
+                f"{request.node.nodeid} starts a process ({program}): mark it "
+                "@pytest.mark.system, or give it a fixture of tests/conftest.py's "
+                "SYSTEM_FIXTURES"
+            )
 
-    monkeypatch.setattr(_posixsubprocess, "fork_exec", refuse)
-    for name in ("fork", "forkpty", "posix_spawn", "posix_spawnp", "system"):
-        monkeypatch.setattr(os, name, refuse)
+        return refuse
+
+    for module, name in (
+        (_posixsubprocess, "fork_exec"),
+        (subprocess, "_fork_exec"),
+        *((os, name) for name in ("fork", "forkpty", "posix_spawn", "posix_spawnp", "system")),
+    ):
+        monkeypatch.setattr(module, name, guarded(getattr(module, name)))
 
 
 def _program(args: tuple[object, ...]) -> str:

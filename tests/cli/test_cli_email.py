@@ -71,6 +71,7 @@ def test_every_draft_passes_lint_through_the_cli(run, tmp_path: Path) -> None:  
         assert run("lint", str(draft)) == (0, "No pressing phrases found.\n", "")
 
 
+@pytest.mark.system
 @pytest.mark.usefixtures("acme")
 def test_draft_open_hands_a_mailto_link_to_the_desktop_opener(
     run,

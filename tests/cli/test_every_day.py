@@ -322,6 +322,7 @@ def _systemctl(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, status: int) -> 
     monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path / "run"))
 
 
+@pytest.mark.system
 @pytest.mark.parametrize(
     ("manager", "line"),
     [

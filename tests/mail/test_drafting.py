@@ -551,6 +551,7 @@ def opener(folder: Path, script: str) -> Path:
     return folder
 
 
+@pytest.mark.system
 def test_the_link_goes_to_xdg_open(tmp_path: Path) -> None:
     record = tmp_path / "opened.txt"
     bin_dir = opener(tmp_path / "bin", 'printf "%s" "$1" > "$RECORD"\n')
@@ -568,6 +569,7 @@ def test_no_opener_on_path(tmp_path: Path) -> None:
     assert reason == "no desktop opener (xdg-open) found"
 
 
+@pytest.mark.system
 def test_an_opener_that_fails_says_why(tmp_path: Path) -> None:
     bin_dir = opener(
         tmp_path / "bin",
@@ -577,6 +579,7 @@ def test_an_opener_that_fails_says_why(tmp_path: Path) -> None:
     assert reason == "xdg-open failed with status 3: no method available for opening"
 
 
+@pytest.mark.system
 def test_a_silent_failure_is_explained_from_the_status(tmp_path: Path) -> None:
     bin_dir = opener(tmp_path / "bin", "exit 4\n")
     reason = open_mail_client(draft(interview()), {"PATH": str(bin_dir)})

@@ -452,6 +452,7 @@ def test_a_missing_folder_is_named(cli: Cli, dovecot: Dovecot, config_file: Path
     )
 
 
+@pytest.mark.system
 def test_a_failing_password_command_is_named(cli: Cli, config_file: Path) -> None:
     config_file.write_text(
         '[mail]\nimap_host = "127.0.0.1"\nsecurity = "none"\nusername = "jo"\n'
