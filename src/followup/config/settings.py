@@ -81,6 +81,8 @@ class MailSettings(NamedTuple):
     sent_folder: str | None = None
     check_every_minutes: int = 10
     maildir: Path | None = None
+    #: The user's own addresses besides the login name (never a reply), as written.
+    addresses: tuple[str, ...] = ()
 
 
 class Config(NamedTuple):
