@@ -1,5 +1,6 @@
 """The messages of the mail tests: Jo's follow-up to Acme and Acme's reply (Tue 10 and
-Thu 12 Nov 2026, New York time), and :func:`message` to write others. Headers are written
+Thu 12 Nov 2026, New York time), Jo's second follow-up answering the first (Tue 17
+Nov), and :func:`message` to write others. Headers are written
 as they are given: non-ASCII text goes out as raw UTF-8 (RFC 6532)."""
 
 from __future__ import annotations
@@ -39,5 +40,13 @@ THEIR_REPLY = message(
     "jo@jo.example",
     "Re: Following up on my interview",
     "Thu, 12 Nov 2026 16:05:00 -0500",
+    in_reply_to="follow-up@jo.example",
+)
+SECOND_FOLLOW_UP = message(
+    "second@jo.example",
+    "Jo <jo@jo.example>",
+    "Dana Chen <dana@acme.example>",
+    "Re: Following up on my interview",
+    "Tue, 17 Nov 2026 08:00:00 -0500",
     in_reply_to="follow-up@jo.example",
 )

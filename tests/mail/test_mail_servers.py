@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.mail.messages import FOLLOW_UP, THEIR_REPLY, message
+from tests.mail.messages import FOLLOW_UP, SECOND_FOLLOW_UP, THEIR_REPLY, message
 from tests.support.dovecot import Dovecot
 from tests.support.imap_proxy import ImapProxy
 from tests.support.specs import Cli, ok
@@ -173,14 +173,6 @@ def test_without_a_sent_folder_replies_are_still_read_and_one_line_names_the_fol
 
 # -- Gmail: All Mail holds the user's own mail too ------------------------------------------------
 
-SECOND_FOLLOW_UP = message(
-    "second@jo.example",
-    "Jo <jo@jo.example>",
-    "Dana Chen <dana@acme.example>",
-    "Re: Following up on my interview",
-    "Tue, 17 Nov 2026 08:00:00 -0500",
-    in_reply_to="follow-up@jo.example",
-)
 GMAIL = {"[Gmail]/Sent Mail": "\\Sent", "[Gmail]/All Mail": "\\All", "[Gmail]/Drafts": None}
 
 

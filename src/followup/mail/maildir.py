@@ -12,6 +12,9 @@ tools lay them out, each named as the user's mail client shows it (``INBOX``, ``
 - offlineimap: ``ROOT/INBOX/``, ``ROOT/[Gmail].Sent Mail/`` (its ``sep`` option, ``.`` by
   default, is read as the hierarchy's separator; a folder renamed by ``nametrans`` is
   found under the name on disk);
+- a non-ASCII name kept on disk in IMAP's modified UTF-7 (offlineimap, mbsync 1.4) is
+  also found under its decoded name (``&AMk-l&AOk-ments envoy&AOk-s`` is
+  ``Éléments envoyés``);
 - neomutt/notmuch trees: plain folders anywhere below the root.
 
 Any folder holding a ``cur`` folder is a Maildir. ``INBOX`` is matched without regard to
@@ -98,13 +101,26 @@ def names_of(parts: Sequence[str]) -> list[str]:
             verbatim.append(part)
             dotted += part.split(".")
     names = []
-    for pieces in (verbatim, dotted, list(parts)):
+    variants = [verbatim, dotted, list(parts)]
+    variants = [[_utf7(p) for p in v] for v in variants if any("&" in p for p in v)] + variants
+    for pieces in variants:
         if pieces and pieces[0].upper() == "INBOX":
             pieces = ["INBOX", *pieces[1:]]
         name = "/".join(p for p in pieces if p)
         if name and name not in names:
             names.append(name)
     return names
+
+
+def _utf7(part: str) -> str:
+    """A folder name part kept on disk in IMAP's modified UTF-7 (RFC 3501 5.1.3, as
+    offlineimap and mbsync 1.4 write non-ASCII names: ``&AMk-l&AOk-ments``), decoded."""
+    from imapclient.imap_utf7 import decode
+
+    try:
+        return str(decode(part.encode("ascii")))
+    except (UnicodeError, ValueError):
+        return part
 
 
 def read_message_header(folder: mailbox.Maildir, key: str) -> bytes | None:
@@ -182,7 +198,7 @@ class MaildirSource:
         """The Sent folder's name and why; raises NoSentFolder naming the folders."""
         if self.sent_setting:
             return self.sent_setting, Why.CONFIGURED
-        name = known_sent(self._names())
+        name = known_sent(self.found)
         if name is None:
             raise NoSentFolder(self._names())
         return name, Why.KNOWN_NAME
