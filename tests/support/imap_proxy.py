@@ -13,8 +13,10 @@ and literal through unchanged except for what it was asked to do:
 - ``refuse_charset``: answer ``SEARCH CHARSET ...`` with ``NO [BADCHARSET]`` as servers
   that only search ASCII do.
 
-``idle_ends`` counts the IDLE commands ended, ``respelled`` the FETCH answers respelled,
-``refused`` the searches refused, ``connections`` the client connections.
+``idle_started`` and ``idle_ended`` hold the monotonic instants each IDLE command began
+and each was ended by the proxy; ``idle_ends`` counts the IDLE commands ended,
+``respelled`` the FETCH answers respelled, ``refused`` the searches refused,
+``connections`` the client connections.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import asyncio
 import contextlib
 import re
 import threading
+import time
 from dataclasses import dataclass, field
 
 from tests.support.dovecot import free_port
@@ -44,6 +47,8 @@ class ImapProxy:
     refuse_charset: bool = False
     port: int = 0
     idle_ends: int = 0
+    idle_started: list[float] = field(default_factory=list)
+    idle_ended: list[float] = field(default_factory=list)
     respelled: int = 0
     refused: int = 0
     connections: int = 0
@@ -133,6 +138,8 @@ class ImapProxy:
                 await client.drain()
                 continue
             idle = _TAGGED_IDLE.match(line)
+            if idle:
+                self.idle_started.append(time.monotonic())
             if idle and self.end_idle_after is not None:
                 state.idle_tag = idle[1]
                 state.ender = asyncio.ensure_future(self._end_idle(server, client, state))
@@ -158,6 +165,7 @@ class ImapProxy:
         assert self.end_idle_after is not None
         await asyncio.sleep(self.end_idle_after)
         self.idle_ends += 1
+        self.idle_ended.append(time.monotonic())
         if self.end_idle == "bye":
             client.write(b"* BYE Server shutting down idle connection.\r\n")
             await client.drain()

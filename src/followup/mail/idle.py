@@ -93,24 +93,44 @@ class ImapIdle:
         try:
             with self.source.errors():
                 responses = self.client.idle_check(timeout=timeout)
-        except ProtocolError as exc:
+        except ProtocolError:
             # A tagged answer in the middle of IDLE: the server finished the command.
-            raise IdleEnded(f"{self.source.host} ended IDLE: {exc}") from None
+            self._ended = True
+            raise IdleEnded(f"{self.source.host} finished IDLE by itself") from None
         except (IMAPClientError, imaplib.IMAP4.error) as exc:
             raise MailError(f"{self.source.host} closed the connection: {exc}") from None
         new_mail = any(len(r) >= 2 and r[1] == b"EXISTS" for r in responses)
         byes = [r for r in responses if len(r) >= 2 and r[0] == b"BYE"]
         if byes and not new_mail:
-            raise IdleEnded(f"{self.source.host} ended IDLE: {byes[0][1]!r}")
+            self._ended = True
+            raise IdleEnded(f"{self.source.host} ended IDLE: {_words(byes[0][1:])}")
         if byes:
             self._ended = True
         if new_mail:
             return True
         if not responses and time.monotonic() - started < timeout / 2:
             # Woken without a whole line: the end of the stream looks exactly like this.
+            self._ended = True
             raise IdleEnded(f"{self.source.host} closed the connection")
         return False
 
     def close(self) -> None:
-        """Log out; a connection that is already broken is just dropped."""
+        """End IDLE (a server waits for ``DONE`` before it reads a ``LOGOUT``) and log
+        out; a connection that is already ended or broken is just dropped."""
+        if self._ended:
+            self.source.client.shutdown()
+            return
+        try:
+            with self.source.errors():
+                self.client.idle_done()
+        except (IMAPClientError, imaplib.IMAP4.error, MailError):
+            self.source.client.shutdown()
+            return
         self.source.close()
+
+
+def _words(parts: tuple[object, ...]) -> str:
+    """The server's words after ``BYE``, as text (IMAPClient splits them into atoms)."""
+    return " ".join(
+        p.decode("utf-8", "replace") if isinstance(p, bytes) else str(p) for p in parts
+    )
