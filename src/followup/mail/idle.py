@@ -131,6 +131,4 @@ class ImapIdle:
 
 def _words(parts: tuple[object, ...]) -> str:
     """The server's words after ``BYE``, as text (IMAPClient splits them into atoms)."""
-    return " ".join(
-        p.decode("utf-8", "replace") if isinstance(p, bytes) else str(p) for p in parts
-    )
+    return " ".join(p.decode("utf-8", "replace") if isinstance(p, bytes) else str(p) for p in parts)
