@@ -300,3 +300,42 @@ def test_a_fetch_answered_under_a_respelled_key_still_gives_the_findings(
         proxy.stop()
     assert proxy.respelled == 2
     assert server.flags() == before
+
+
+# -- what is read, and why -------------------------------------------------------------------------
+
+
+def test_check_verbose_first_lists_the_folders_read_and_why(
+    cli: Cli, config_file: Path, servers: list[Dovecot]
+) -> None:
+    server = Dovecot.start(folders=GMAIL)
+    servers.append(server)
+    configure(config_file, server.port, reply_folders='["INBOX", "[Gmail]/All Mail"]')
+    add(cli, *ACME, "--email", "dana@acme.example")
+    server.deliver(THEIR_REPLY)
+
+    out = ok(cli("mail", "check", "--verbose")).splitlines()
+
+    assert out[:5] == [
+        f"Mailbox: 127.0.0.1:{server.port}",
+        "  Sent folder: [Gmail]/Sent Mail: the server flags it \\Sent",
+        "  Replies from: INBOX: set in the config",
+        "  Replies from: [Gmail]/All Mail: set in the config",
+        "Mailbox checked: 1 new finding.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "bad"),
+    [('["jo at jo.example"]', '"jo at jo.example"'), ('["@jo.example"]', '"@jo.example"')],
+)
+def test_an_own_address_that_is_not_one_is_refused_in_one_line(
+    cli: Cli, config_file: Path, value: str, bad: str
+) -> None:
+    configure(config_file, 143, addresses=value)
+    result = cli("mail", "check")
+    assert (result.code, result.out) == (1, "")
+    assert result.err == (
+        f"error: {config_file}: mail.addresses = {value}: must be a list of email addresses "
+        f"({bad} is not one)\n"
+    )
