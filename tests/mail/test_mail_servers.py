@@ -339,3 +339,60 @@ def test_an_own_address_that_is_not_one_is_refused_in_one_line(
         f"error: {config_file}: mail.addresses = {value}: must be a list of email addresses "
         f"({bad} is not one)\n"
     )
+
+
+# -- a part that fails is named, the rest is found -----------------------------------------
+
+
+def test_an_empty_header_block_is_an_error_line_never_no_findings(
+    cli: Cli, config_file: Path, servers: list[Dovecot]
+) -> None:
+    server = Dovecot.start()
+    servers.append(server)
+    proxy = ImapProxy(server.port, blank_headers=True).start()
+    try:
+        configure(config_file, proxy.port)
+        add(cli, *ACME, "--email", "dana@acme.example")
+        server.deliver(FOLLOW_UP, "Sent")
+        server.deliver(THEIR_REPLY)
+        result = cli("mail", "check")
+    finally:
+        proxy.stop()
+    assert result.code == 1
+    assert result.out.startswith("Mailbox checked: 0 new findings.\n")
+    assert result.err == (
+        "error: 127.0.0.1 sent no header block for message 1 in 'Sent' (it answered with "
+        "SEQ, INTERNALDATE, BODY[HEADER.FIELDS (FROM TO CC SUBJECT DATE MESSAGE-ID "
+        "IN-REPLY-TO REFERENCES)])\n"
+        "error: 127.0.0.1 sent no header block for message 1 in 'INBOX' (it answered with "
+        "SEQ, INTERNALDATE, BODY[HEADER.FIELDS (FROM TO CC SUBJECT DATE MESSAGE-ID "
+        "IN-REPLY-TO REFERENCES)])\n"
+    )
+
+
+def test_a_contact_the_server_cannot_search_for_is_one_line_and_the_others_are_found(
+    cli: Cli, config_file: Path, servers: list[Dovecot]
+) -> None:
+    server = Dovecot.start()
+    servers.append(server)
+    proxy = ImapProxy(server.port, refuse_search_of=b"odd@").start()
+    try:
+        configure(config_file, proxy.port)
+        add(cli, *ACME, "--email", "dana@acme.example")
+        add(cli, "Odd Co", *ACME[1:], "--email", "odd@odd.example")
+        server.deliver(FOLLOW_UP, "Sent")
+        server.deliver(THEIR_REPLY)
+        before = server.flags()
+        result = cli("mail", "check", "--json")
+    finally:
+        proxy.stop()
+    assert result.code == 1
+    assert [(f["interview_id"], f["kind"], f["on"]) for f in json.loads(result.out)] == [
+        (1, "sent", "2026-11-10"),
+        (1, "reply", "2026-11-12"),
+    ]
+    assert result.err == (
+        "error: 127.0.0.1 cannot search for 'odd@odd.example': Error in IMAP command SEARCH: "
+        "Invalid address (skipped; the other contacts were looked for)\n"
+    )
+    assert server.flags() == before

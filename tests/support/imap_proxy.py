@@ -11,7 +11,11 @@ and literal through unchanged except for what it was asked to do:
   connection closed, with ``end_idle="finish"`` the command finished (the proxy sends
   ``DONE`` to Dovecot, whose tagged ``OK`` reaches the client unasked);
 - ``refuse_charset``: answer ``SEARCH CHARSET ...`` with ``NO [BADCHARSET]`` as servers
-  that only search ASCII do.
+  that only search ASCII do;
+- ``blank_headers``: answer a header fetch with an empty string where the header block
+  should be, as a broken server or proxy does;
+- ``refuse_search_of``: answer ``BAD`` to any SEARCH naming this text, as a server does
+  with an address it cannot parse.
 
 ``idle_started`` and ``idle_ended`` hold the monotonic instants each IDLE command began
 and each was ended by the proxy; ``idle_ends`` counts the IDLE commands ended,
@@ -33,6 +37,8 @@ from tests.support.dovecot import free_port
 _LITERAL = re.compile(rb"\{(\d+)\+?\}\r\n$")
 _HEADER_KEY = re.compile(rb"BODY\[HEADER\.FIELDS \(([^)]*)\)\]")
 _TAGGED_IDLE = re.compile(rb"^(\S+) IDLE\r\n$", re.IGNORECASE)
+_SEARCH = re.compile(rb"^(\S+) (?:UID )?SEARCH ", re.IGNORECASE)
+_HEADER_LITERAL = re.compile(rb"(BODY\[HEADER\.FIELDS \([^)]*\)\]) \{(\d+)\}\r\n")
 _CHARSET_SEARCH = re.compile(rb"^(\S+) (?:UID )?SEARCH CHARSET ", re.IGNORECASE)
 
 
@@ -45,6 +51,8 @@ class ImapProxy:
     end_idle_after: float | None = None
     end_idle: str = "bye"
     refuse_charset: bool = False
+    blank_headers: bool = False
+    refuse_search_of: bytes | None = None
     port: int = 0
     idle_ends: int = 0
     idle_started: list[float] = field(default_factory=list)
@@ -137,6 +145,12 @@ class ImapProxy:
                 client.write(m[1] + b" NO [BADCHARSET (US-ASCII)] Charset not supported\r\n")
                 await client.drain()
                 continue
+            search = _SEARCH.match(line)
+            if search and self.refuse_search_of and self.refuse_search_of in line:
+                self.refused += 1
+                client.write(search[1] + b" BAD Error in IMAP command SEARCH: Invalid address\r\n")
+                await client.drain()
+                continue
             idle = _TAGGED_IDLE.match(line)
             if idle:
                 self.idle_started.append(time.monotonic())
@@ -183,6 +197,8 @@ class ImapProxy:
             item = await _read_item(reader)
             if not item:
                 return
+            if self.blank_headers and b" FETCH " in item[:40]:
+                item = _blank(item)
             if self.respell_fetch and b" FETCH " in item[:40]:
                 item, count = _HEADER_KEY.subn(_quote_fields, item)
                 self.respelled += count
@@ -210,6 +226,13 @@ async def _read_item(reader: asyncio.StreamReader) -> bytes:
         if literal is None:
             return out
         out += await reader.readexactly(int(literal[1]))
+
+
+def _blank(item: bytes) -> bytes:
+    """``item`` with each header literal replaced by an empty string."""
+    while (m := _HEADER_LITERAL.search(item)) is not None:
+        item = item[: m.start()] + m[1] + b' ""' + item[m.end() + int(m[2]) :]
+    return item
 
 
 def _quote_fields(match: re.Match[bytes]) -> bytes:

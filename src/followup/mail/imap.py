@@ -60,6 +60,7 @@ class ImapSource:
         self.settings = settings
         self.host = settings.imap_host
         self.problems: list[str] = []
+        self._refused: set[str] = set()
         self._folders: list[tuple[tuple[bytes, ...], str, str]] | None = None
         with self.errors():
             self.client = self._connect()
@@ -291,11 +292,17 @@ class ImapSource:
                         if charset is not None:
                             uids |= self._run_search([], floor, None)
                             break
-                        self.problems.append(
-                            f"{self.host} cannot search for {key[-1]!r}: {exc} (skipped; the "
-                            "other contacts were looked for)"
-                        )
+                        self._cannot_search(str(key[-1]), str(exc))
         return uids
+
+    def _cannot_search(self, value: str, why: str) -> None:
+        """One problem line per contact (or domain, or Message-ID) the server refused."""
+        if value not in self._refused:
+            self._refused.add(value)
+            self.problems.append(
+                f"{self.host} cannot search for {value!r}: {why} (skipped; the other "
+                "contacts were looked for)"
+            )
 
     def _run_search(self, keys: list[list[Any]], floor: date, charset: str | None) -> set[int]:
         criteria: list[Any] = ["SENTSINCE", floor]
@@ -305,7 +312,7 @@ class ImapSource:
             try:
                 return set(self.client.search(criteria, charset=charset))
             except (IMAPClientError, UnicodeError) as exc:
-                raise _Refused(_server_text(exc)) from None
+                raise _Refused(_server_text(exc).split("\n", 1)[0].rstrip("'")) from None
 
 
 class _Refused(Exception):
