@@ -18,8 +18,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from tests.daemon.mail_settings import config
 from tests.mail.messages import message
-from tests.support.daemon import CONFIG, DaemonProcess
+from tests.support.daemon import DaemonProcess
 from tests.support.dovecot import Dovecot
 from tests.support.harness import FakeClock, NotificationServer, poll_until
 from tests.support.imap_proxy import ImapProxy
@@ -41,22 +42,6 @@ THEIR_REPLY = message(
     "Re: Following up on my interview",
     "Thu, 10 Jan 2030 16:05:00 +0000",
 )
-
-
-def config(port: int) -> str:
-    return CONFIG.replace('backend = "plyer"', 'backend = "dbus"') + "\n".join(
-        [
-            "",
-            "[mail]",
-            'imap_host = "127.0.0.1"',
-            f"imap_port = {port}",
-            'security = "none"',
-            'username = "jo"',
-            'password_command = ["printf", "%s\\n", "correct horse battery staple"]',
-            "check_every_minutes = 1440",
-            "",
-        ]
-    )
 
 
 @pytest.fixture
