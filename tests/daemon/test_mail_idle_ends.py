@@ -99,3 +99,29 @@ def test_a_server_ending_idle_is_reconnected_at_once_and_a_reply_asked_about_at_
         f"IDLE ended by the server ({how}): reconnected after "
         f"{', '.join(f'{g:.2f}' for g in gaps[:2])} s; question {took:.2f} s after delivery"
     )
+
+
+def test_a_server_ending_every_idle_at_once_is_backed_off_as_a_failure(
+    make_daemon: Callable[..., DaemonProcess],
+    notification_server: NotificationServer,
+    fake_clock: FakeClock,
+    dovecot: Dovecot,
+) -> None:
+    proxy = ImapProxy(dovecot.port, end_idle_after=0.2, end_idle="bye").start()
+    try:
+        fake_clock.set(MON_2030_01_14_10H)
+        daemon = make_daemon(config=config(proxy.port))
+        daemon.add(
+            "Acme",
+            date(2030, 1, 2),
+            interviewed_on=date(2029, 12, 28),
+            contact_email="dana@acme.example",
+        )
+        daemon.start().wait_ready()
+        daemon.wait_log("listening for new mail in INBOX (IDLE)", timeout=20)
+        assert poll_until(lambda: proxy.idle_ends >= 1, 10)
+        # The first retry after a failure waits 15 s (IDLE_RETRY_FIRST_S): none within 8 s.
+        assert not poll_until(lambda: len(proxy.idle_started) >= 2, 8)
+    finally:
+        proxy.stop()
+    assert "listening again" not in daemon.log()

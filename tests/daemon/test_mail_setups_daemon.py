@@ -117,3 +117,36 @@ def test_a_reply_is_asked_about_at_once_on_each_set_up(
     assert took < QUESTION_BOUND_S
     assert all(f == (b"\\Recent",) for folder in flags.values() for f in folder.values())
     print(f"{setup}: question {took:.2f} s after delivery")
+
+
+def test_without_a_sent_folder_the_daemon_logs_it_once_and_still_asks_about_replies(
+    make_daemon: Callable[..., DaemonProcess],
+    notification_server: NotificationServer,
+    fake_clock: FakeClock,
+) -> None:
+    server = Dovecot.start(folders={"Outbox copies": None})
+    try:
+        server.deliver(FOLLOW_UP, "Outbox copies")
+        server.deliver(THEIR_REPLY)
+        fake_clock.set(FRI_2030_01_04_10H)
+        daemon = make_daemon(config=config(server.port))
+        daemon.add(
+            "Acme",
+            date(2030, 1, 2),
+            interviewed_on=date(2029, 12, 28),
+            contact_email="dana@acme.example",
+        )
+        daemon.start().wait_ready()
+        [asked] = notification_server.wait_for(1, timeout=QUESTION_BOUND_S)
+        daemon.wait_log("listening for new mail in", timeout=20)
+    finally:
+        server.remove()
+    assert asked["summary"] == "Acme replied on Fri 4 Jan?"
+    logged = [line for line in daemon.log().splitlines() if "could not be read" in line]
+    assert len(logged) == 1
+    assert logged[0].endswith(
+        "part of the mailbox could not be read: no Sent folder found in 127.0.0.1 (none is "
+        "flagged \\Sent and none has a name mail clients use for it); its folders: INBOX, "
+        "Outbox copies; set mail.sent_folder to the one your mail client keeps sent mail in "
+        "(replies are still read)"
+    )

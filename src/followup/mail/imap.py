@@ -290,8 +290,7 @@ class ImapSource:
                         uids |= self._run_search([key], floor, charset)
                     except _Refused as exc:
                         if charset is not None:
-                            uids |= self._run_search([], floor, None)
-                            break
+                            return uids | self._run_search([], floor, None)
                         self._cannot_search(str(key[-1]), str(exc))
         return uids
 
