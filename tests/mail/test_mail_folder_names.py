@@ -112,3 +112,13 @@ def test_a_symlinked_folder_is_not_followed(tmp_path: Path) -> None:
     source = MaildirSource(tmp_path / "tree", ("INBOX",), None)
     with pytest.raises(NoSentFolder):
         source.sent_folder()
+
+
+def test_a_sent_folder_given_as_a_path_from_the_root_is_still_read(tmp_path: Path) -> None:
+    maildir(tmp_path / "INBOX")
+    maildir(tmp_path / "Sent")
+    source = MaildirSource(tmp_path / "INBOX", ("INBOX",), "../Sent")
+    assert [(u.role, u.where, u.why) for u in source.folders()] == [
+        ("sent", str(tmp_path / "INBOX" / "../Sent"), Why.CONFIGURED),
+        ("reply", str(tmp_path / "INBOX"), Why.DEFAULT),
+    ]
