@@ -106,3 +106,20 @@ def test_idle_is_renewed_before_the_servers_limit_on_the_same_connection(
         proxy.stop()
     assert proxy.connections == 1
     assert len(proxy.idle_started) >= 3
+
+
+def test_idle_waits_on_the_folder_the_client_names_on_a_courier_like_server() -> None:
+    server = Dovecot.start(folders={"Replies": None}, separator=".", prefix="INBOX.")
+    try:
+        connection = ImapIdle(settings(server, server.port), "Replies")
+        try:
+            server.deliver(THEIR_REPLY, "INBOX.Replies")
+            deadline = time.monotonic() + BOUND_S
+            announced = False
+            while not announced and time.monotonic() < deadline:
+                announced = connection.wait(1.0)
+        finally:
+            connection.close()
+    finally:
+        server.remove()
+    assert announced

@@ -57,7 +57,7 @@ class ImapIdle:
             with self.source.errors():
                 if not self.client.has_capability("IDLE"):
                     raise NoIdle(f"{self.source.host} does not offer IDLE")
-            self.source.examine(folder)
+            self.source.examine(self.source.resolve(folder))
             self._start()
         except MailError:
             self.source.close()
