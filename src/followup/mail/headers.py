@@ -171,10 +171,12 @@ def _addresses(values: Sequence[object]) -> tuple[str, ...]:
 
 
 def _subject(text: str, value: object) -> str:
-    """The subject as ``policy.default`` decodes it (raw UTF-8 and encoded words mixed),
-    else as :func:`_text` does."""
+    """The subject: raw UTF-8 and encoded words mixed as ``policy.default`` decodes them
+    (slower, so only then), any other as :func:`_text` does."""
     if value is None:
         return ""
+    if str(value).isascii() or "=?" not in str(value):
+        return _text(value)
     try:
         return str(_MODERN.parsestr(text, headersonly=True).get("Subject", "")).strip()
     except Exception:  # the modern parser's rare internal errors on malformed input
