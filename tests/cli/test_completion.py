@@ -129,7 +129,7 @@ def test_fish_loads_the_script_and_completes_commands_options_and_choices(
         ["--expect"],
         ["--config", "--contact", "--country"],
         ["bash", "zsh", "fish"],
-        ["check", "dismiss"],
+        ["check", "dismiss", "folders"],
     ]
     assert done.stdout.startswith(
         "reopen\ttake back a heard, moved-on or withdraw: the interview is open again\n"

@@ -87,6 +87,7 @@ def test_the_defaults_of_every_other_setting(cli: Cli, home: Path) -> None:
         "mail.sent_folder": None,
         "mail.check_every_minutes": 10,
         "mail.maildir": None,
+        "mail.addresses": None,
     }
 
 

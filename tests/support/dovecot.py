@@ -59,11 +59,9 @@ userdb {{
 }}
 namespace inbox {{
   inbox = yes
-  separator = /
-  mailbox Sent {{
-    special_use = \\Sent
-    auto = subscribe
-  }}
+  separator = {separator}
+  prefix = {prefix}
+{mailboxes}
 }}
 service imap-login {{
   inet_listener imap {{
@@ -81,6 +79,29 @@ service imap-login {{
 
 def _user(n: int) -> str:
     return USER if n == 1 else f"{USER}{n}"
+
+
+#: The folders of a plain server: ``Sent`` flagged ``\\Sent`` (RFC 6154).
+STANDARD: dict[str, str | None] = {"Sent": "\\Sent"}
+
+
+def _mailboxes(folders: dict[str, str | None], separator: str) -> str:
+    """Dovecot ``mailbox`` blocks: each folder created (and subscribed) on first login,
+    with its special-use flag when it has one (names with the namespace's separator)."""
+    out = []
+    for given, special in folders.items():
+        name = given.replace("/", separator)
+        flag = f"\n    special_use = {special}" if special else ""
+        out.append(f'  mailbox "{name}" {{\n    auto = subscribe{flag}\n  }}')
+    return "\n".join(out)
+
+
+def _quoted(folder: str) -> str:
+    """A folder name as an IMAP astring for imaplib (which sends names as they are):
+    quoted, in modified UTF-7 (RFC 3501 5.1.3) when it is not ASCII."""
+    from imapclient.imap_utf7 import encode
+
+    return '"' + encode(folder).decode("ascii").replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def free_port() -> int:
@@ -150,11 +171,26 @@ class Dovecot:
         path = self.folder / "dovecot.log"
         return path.read_text(errors="replace") if path.exists() else ""
 
+    folders: tuple[str, ...] = ("INBOX", "Sent")
+
     @classmethod
-    def start(cls, *, tls: bool = False) -> Dovecot:
+    def start(
+        cls,
+        *,
+        tls: bool = False,
+        folders: dict[str, str | None] | None = None,
+        separator: str = "/",
+        prefix: str = "",
+    ) -> Dovecot:
         """A server in a folder of its own under /tmp, removed by :meth:`stop`. Not under
         pytest's base folder: pytest makes that 0700 again whenever another run starts, and
-        Dovecot's auth process (user ``dovecot``) must reach the passwd file throughout."""
+        Dovecot's auth process (user ``dovecot``) must reach the passwd file throughout.
+
+        ``folders``: the folders besides INBOX (IMAP names with ``/`` as the hierarchy's
+        separator), each with its special-use flag or None (default: ``Sent`` flagged
+        ``\\Sent``); ``separator`` and ``prefix`` those of the personal namespace
+        (Courier's are ``.`` and ``INBOX.``)."""
+        folders = STANDARD if folders is None else folders
         folder = Path(tempfile.mkdtemp(prefix="followup-dovecot-"))
         folder.chmod(0o755)
         for name in ("run", "state"):
@@ -177,7 +213,14 @@ class Dovecot:
             ssl_lines = "ssl = no"
         (folder / "dovecot.conf").write_text(
             _CONFIG.format(
-                dir=folder, nobody=NOBODY, port=port, tls_port=tls_port or 0, ssl=ssl_lines
+                dir=folder,
+                nobody=NOBODY,
+                port=port,
+                tls_port=tls_port or 0,
+                ssl=ssl_lines,
+                separator=separator,
+                prefix=prefix,
+                mailboxes=_mailboxes(folders, separator),
             )
         )
         with (folder / "dovecot.stderr").open("wb") as stderr:
@@ -188,6 +231,7 @@ class Dovecot:
                 start_new_session=True,
             )
         server = cls(folder, port, tls_port, process, cert)
+        server.folders = ("INBOX", *(prefix + n.replace("/", separator) for n in folders))
         server._wait_listening()
         server._create_folders()
         return server
@@ -244,17 +288,18 @@ class Dovecot:
     def append(self, message: bytes, folder: str = "INBOX") -> None:
         """Add one message over IMAP with no flags (unread), as a mail client saving a copy."""
         with self.imap() as client:
-            status, data = client.append(folder, "", None, message)
+            status, data = client.append(_quoted(folder), "", None, message)
             if status != "OK":
                 raise RuntimeError(f"APPEND failed: {data!r}")
 
     def flags(self) -> dict[str, dict[bytes, tuple[bytes, ...]]]:
-        """Every message's flags in INBOX and Sent, keyed by Message-ID, read with EXAMINE
+        """Every message's flags in every folder, keyed by Message-ID, read with EXAMINE
         (read-only: reading them changes nothing, not even ``\\Recent``)."""
         seen: dict[str, dict[bytes, tuple[bytes, ...]]] = {}
         with self.imap() as client:
-            for folder in ("INBOX", "Sent"):
-                _status, count = client.select(folder, readonly=True)
+            for folder in self.folders:
+                status, count = client.select(_quoted(folder), readonly=True)
+                assert status == "OK", (folder, count)
                 found: dict[bytes, tuple[bytes, ...]] = {}
                 data: list[object] = []
                 if count[0] != b"0":

@@ -9,7 +9,11 @@ socket). The loop stores the findings, and shows the questions and answers their
 
 A second connection waits in ``IDLE`` (RFC 2177) on the first reply folder, in a second
 thread, when the server offers it; an ``EXISTS`` there starts a check at once. It is opened
-only after a check worked, so a refused login is never retried by it on its own.
+only after a check worked, so a refused login is never retried by it on its own. A server
+that ends IDLE by itself (many do after 10 to 29 minutes, with ``BYE`` or by closing) is
+normal: the connection is opened again at once and a look runs, so that mail that came
+meanwhile is not missed; backoff is only for connections that fail (or that the server
+ends within ``IDLE_SHORTEST_S`` of opening, again and again).
 
 A look that fails (the password command, a refused login or certificate, an unreachable
 server, a folder that does not exist) is logged once per cause (what failed: a connection
@@ -49,17 +53,21 @@ IDLE_RETRY_FIRST_S = 15.0
 IDLE_RETRY_MAX_S = 15 * 60.0
 #: How long one wait in IDLE lasts before the thread looks whether it should stop.
 IDLE_SLICE_S = 10.0
+#: An IDLE connection the server ends sooner than this after it opened counts as a failed
+#: one (backoff): a server that ends every IDLE at once is not hammered.
+IDLE_SHORTEST_S = 2.0
 
 
 @dataclass(frozen=True)
 class Outcome:
     """What a reading thread hands to the loop. ``what``: ``checked`` (with ``found``),
-    ``failed`` (with ``why``), ``new-mail``, ``idle-up``, ``idle-lost`` (with ``why``) or
-    ``no-idle``."""
+    ``failed`` (with ``why``), ``new-mail``, ``idle-up``, ``idle-ended`` and ``idle-lost``
+    (with ``why``) or ``no-idle``. ``problems``: what a look could not do, one line each."""
 
     what: str
     found: Sequence[Candidate] = ()
     why: str = ""
+    problems: tuple[str, ...] = ()
 
 
 @dataclass
@@ -112,6 +120,7 @@ class MailWatch:
         self._failures = 0
         self._error: str | None = None
         self._idle = _Idle("unsupported" if self.settings.maildir is not None else "down")
+        self._problems: tuple[str, ...] = ()
         self._ask = Questions(tracker, notifier, config.notify.app_name, replan)
         self._threads: list[threading.Thread] = []
 
@@ -189,6 +198,7 @@ class MailWatch:
             except Empty:
                 return
             if outcome.what == "checked":
+                self._note_problems(outcome.problems)
                 self._checked(outcome.found, now)
             elif outcome.what == "failed":
                 self._check_failed(outcome.why, now)
@@ -200,6 +210,8 @@ class MailWatch:
                 self.state["mail_idle"] = self.settings.reply_folders[0]
                 log.info("listening for new mail in %s (IDLE)", self.state["mail_idle"])
                 self._publish()
+            elif outcome.what == "idle-ended":
+                self._idle_ended(outcome.why)
             elif outcome.what == "idle-lost":
                 self._idle_lost(outcome.why)
             elif outcome.what == "no-idle":
@@ -240,6 +252,13 @@ class MailWatch:
             self._ask.look_at_store = True
         self._publish()
 
+    def _note_problems(self, problems: tuple[str, ...]) -> None:
+        """Log each part of a look that failed, once until it changes."""
+        for problem in problems:
+            if problem not in self._problems:
+                log.error("part of the mailbox could not be read: %s", problem)
+        self._problems = problems
+
     def _check_failed(self, why: str, now: datetime) -> None:
         self._failures += 1
         delay = min(RETRY_FIRST_S * 2 ** (self._failures - 1), RETRY_MAX_S)
@@ -269,6 +288,22 @@ class MailWatch:
             return
         idle.state = "connecting"
         self._idle_requests.put(True)
+
+    def _idle_ended(self, why: str) -> None:
+        """The server ended IDLE (``BYE``, a finished command, a closed connection): open
+        it again at once, and look now for what came meanwhile. A connection ended
+        sooner than ``IDLE_SHORTEST_S`` after it opened is a failure (backoff)."""
+        idle = self._idle
+        now = time.monotonic()
+        if idle.state != "up" or now - idle.up_since < IDLE_SHORTEST_S:
+            self._idle_lost(why)
+            return
+        log.info("%s after %.0f s; listening again", why, now - idle.up_since)
+        idle.state, idle.failures, idle.retry_at = "down", 0, now
+        self.state["mail_idle"] = None
+        self._check_soon()
+        self._connect_idle(now)
+        self._publish()
 
     def _idle_lost(self, why: str) -> None:
         """The IDLE connection failed or broke: a look right away tells whether the
@@ -303,17 +338,17 @@ class MailWatch:
             if interviews is None or self._stopping.is_set():
                 return
             try:
-                found = read(self.settings, interviews, self.zone)
+                seen = read(self.settings, interviews, self.zone)
             except MailError as exc:
                 self._post(Outcome("failed", why=exc.message))
             except Exception as exc:  # the thread must live on; the loop logs it once
                 self._post(Outcome("failed", why=f"{type(exc).__name__}: {exc}"))
             else:
-                self._post(Outcome("checked", found=found))
+                self._post(Outcome("checked", found=seen.candidates, problems=seen.problems))
 
     def _idler(self) -> None:
         """Thread: keep a connection in IDLE on the first reply folder while asked to."""
-        from followup.mail.idle import ImapIdle, NoIdle
+        from followup.mail.idle import IdleEnded, ImapIdle, NoIdle
 
         folder = self.settings.reply_folders[0]
         while self._idle_requests.get() and not self._stopping.is_set():
@@ -333,6 +368,8 @@ class MailWatch:
                 while not self._stopping.is_set():
                     if idle.wait(IDLE_SLICE_S):
                         self._post(Outcome("new-mail"))
+            except IdleEnded as exc:
+                self._post(Outcome("idle-ended", why=exc.message))
             except MailError as exc:
                 self._post(Outcome("idle-lost", why=exc.message))
             except Exception as exc:
