@@ -703,6 +703,7 @@ def test_config_shows_the_path_and_every_default(cli: Cli, home: Path) -> None:
         "mail.sent_folder = (none)  # default\n"
         "mail.check_every_minutes = 10  # default\n"
         "mail.maildir = (none)  # default\n"
+        "mail.addresses = (none)  # default\n"
     )
 
 
