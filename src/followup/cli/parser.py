@@ -64,7 +64,7 @@ COMMANDS: tuple[tuple[str, str, str, bool], ...] = (
     ("mail", "mail", "what your mailbox says: follow-ups you sent, replies you got", False),
     ("daemon", "service", "run the reminder daemon in the foreground (systemd runs it)", False),
     ("status", "service", "whether the daemon runs, the next and the last reminder", True),
-    ("test-notification", "service", "show a notification now, through the daemon's path", False),
+    ("test-notification", "service", "show a notification now, through the daemon's path", True),
     (
         "install-service",
         "service",

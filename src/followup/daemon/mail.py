@@ -55,11 +55,13 @@ IDLE_SLICE_S = 10.0
 class Outcome:
     """What a reading thread hands to the loop. ``what``: ``checked`` (with ``found``),
     ``failed`` (with ``why``), ``new-mail``, ``idle-up``, ``idle-lost`` (with ``why``) or
-    ``no-idle``."""
+    ``no-idle``; an unexpected exception comes with its ``trace``."""
 
     what: str
     found: Sequence[Candidate] = ()
     why: str = ""
+    #: an exception no one expected: the thread's traceback, which the loop logs
+    trace: str = ""
 
 
 @dataclass
@@ -111,6 +113,8 @@ class MailWatch:
         self._again = False
         self._failures = 0
         self._error: str | None = None
+        #: the unexpected failure whose traceback was logged last
+        self._traced: str | None = None
         self._idle = _Idle("unsupported" if self.settings.maildir is not None else "down")
         self._ask = Questions(tracker, notifier, config.notify.app_name, replan)
         self._threads: list[threading.Thread] = []
@@ -188,6 +192,8 @@ class MailWatch:
                 outcome = self._results.get_nowait()
             except Empty:
                 return
+            if outcome.trace:
+                self._unexpected(outcome, now)
             if outcome.what == "checked":
                 self._checked(outcome.found, now)
             elif outcome.what == "failed":
@@ -209,6 +215,21 @@ class MailWatch:
                     self.settings.imap_host,
                     self.settings.check_every_minutes,
                 )
+
+    def _unexpected(self, outcome: Outcome, now: datetime) -> None:
+        """A reading thread met an exception no one expected: its traceback is logged (once
+        while the same one repeats: the look is retried with backoff) and it is the last
+        failure ``followup status`` names."""
+        from followup.daemon.state import note_failure
+
+        if outcome.why != self._traced:
+            log.error(
+                "unexpected failure in the mail watch; the other parts go on\n%s",
+                outcome.trace.rstrip(),
+            )
+            self._traced = outcome.why
+        note_failure(self.state, "mail watch", outcome.why, now.isoformat(timespec="seconds"))
+        self._publish()
 
     def _check_soon(self) -> None:
         if self._next_check is None:
@@ -306,8 +327,8 @@ class MailWatch:
                 found = read(self.settings, interviews, self.zone)
             except MailError as exc:
                 self._post(Outcome("failed", why=exc.message))
-            except Exception as exc:  # the thread must live on; the loop logs it once
-                self._post(Outcome("failed", why=f"{type(exc).__name__}: {exc}"))
+            except Exception as exc:  # the thread must live on; the loop logs it
+                self._post(Outcome("failed", why=f"{type(exc).__name__}: {exc}", trace=_trace()))
             else:
                 self._post(Outcome("checked", found=found))
 
@@ -326,7 +347,8 @@ class MailWatch:
                 self._post(Outcome("idle-lost", why=exc.message))
                 continue
             except Exception as exc:
-                self._post(Outcome("idle-lost", why=f"{type(exc).__name__}: {exc}"))
+                why = f"{type(exc).__name__}: {exc}"
+                self._post(Outcome("idle-lost", why=why, trace=_trace()))
                 continue
             self._post(Outcome("idle-up"))
             try:
@@ -336,10 +358,18 @@ class MailWatch:
             except MailError as exc:
                 self._post(Outcome("idle-lost", why=exc.message))
             except Exception as exc:
-                self._post(Outcome("idle-lost", why=f"{type(exc).__name__}: {exc}"))
+                why = f"{type(exc).__name__}: {exc}"
+                self._post(Outcome("idle-lost", why=why, trace=_trace()))
             finally:
                 with contextlib.suppress(Exception):
                     idle.close()
+
+
+def _trace() -> str:
+    """The traceback of the exception being handled, as Python prints it."""
+    import traceback
+
+    return traceback.format_exc()
 
 
 def _cause(why: str) -> str:
