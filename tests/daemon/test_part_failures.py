@@ -12,14 +12,18 @@ from __future__ import annotations
 import logging
 import os
 import signal
+import threading
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from followup.config import load
+from followup.daemon.failures import log_to_file, thread_failed
 from followup.daemon.loop import Daemon
+from followup.daemon.mail import MailWatch, Outcome
 from followup.daemon.state import new_state, read_state
 from followup.notify.base import BusSignal, Note
 from followup.paths import state_dir
@@ -223,3 +227,81 @@ def test_the_state_says_where_the_log_is(env: dict[str, str], place: str) -> Non
 def test_a_new_state_names_no_failure() -> None:
     state = new_state(1, "2026-11-30T15:00:00+00:00")
     assert (state["failure"], state["failure_part"], state["failure_at"]) == (None, None, None)
+
+
+def test_an_unexpected_failure_of_a_mail_thread_is_logged_with_its_traceback(
+    config_file: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    (tmp_path / "Maildir").mkdir()
+    config_file.write_text(f'[mail]\nmaildir = "{tmp_path / "Maildir"}"\n')
+    made = Daemon(load(), env=dict(os.environ), notifier=Recording(), clock=lambda: NOW)
+    published: list[str | None] = []
+    try:
+        watch = MailWatch(
+            made.config,
+            made.tracker,
+            made.notifier,
+            made.state,
+            wake=lambda: None,
+            replan=lambda: None,
+            publish=lambda: published.append(made.state["failure"]),
+        )
+        trace = "Traceback (most recent call last):\n  ...\nKeyError: 'x'\n"
+        with caplog.at_level(logging.ERROR, logger="followup.daemon"):
+            for _look in range(2):
+                watch._results.put(Outcome("failed", why="KeyError: 'x'", trace=trace))
+                watch._take_outcomes(NOW)
+    finally:
+        discard(made)
+    assert caplog.text.count("Traceback (most recent call last)") == 1
+    assert "unexpected failure in the mail watch" in caplog.text
+    assert (made.state["failure_part"], made.state["failure"]) == ("mail watch", "KeyError: 'x'")
+    assert "KeyError: 'x'" in published
+
+
+def test_an_exception_that_ends_a_thread_is_logged_with_its_traceback(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(threading, "excepthook", thread_failed)
+
+    def broken() -> None:
+        raise LookupError("nothing here")
+
+    thread = threading.Thread(target=broken, name="bus-reader")
+    with caplog.at_level(logging.ERROR, logger="followup.daemon"):
+        thread.start()
+        thread.join()
+    [record] = caplog.records
+    assert record.getMessage() == "unexpected failure in bus-reader; the other parts go on"
+    assert record.exc_info is not None and isinstance(record.exc_info[1], LookupError)
+
+
+@pytest.fixture
+def root_handlers() -> Iterator[None]:
+    """The root logger's handlers as they were: :func:`log_to_file` adds one."""
+    root = logging.getLogger()
+    kept = list(root.handlers)
+    yield
+    for handler in root.handlers:
+        if handler not in kept:
+            root.removeHandler(handler)
+            handler.close()
+
+
+@pytest.mark.parametrize(
+    ("invocation", "written"),
+    [(None, True), ("0123abcd", False)],
+    ids=["outside systemd: to the log file too", "in the unit: to the journal only"],
+)
+def test_outside_systemd_the_log_is_written_to_the_state_folder(
+    root_handlers: None, invocation: str | None, written: bool
+) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "INVOCATION_ID"}
+    if invocation is not None:
+        env["INVOCATION_ID"] = invocation
+    log_to_file(env)
+    logging.getLogger("followup.daemon").error("a line to find")
+    path = state_dir(os.environ) / "daemon.log"
+    assert path.exists() == written
+    if written:
+        assert "ERROR followup.daemon: a line to find" in path.read_text(encoding="utf-8")
