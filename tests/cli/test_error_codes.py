@@ -203,3 +203,40 @@ def test_without_json_a_failure_is_the_error_line_and_1_or_2(
 def test_json_after_the_end_of_options_is_a_value_not_the_flag(cli: Cli) -> None:
     result = cli("add", "--expect", "2026-12-01", "--", "--json")
     assert result.code == 0 and result.err == ""
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [("--json", "show", "9"), ("show", "9", "--json"), ("--json", "delete", "9", "--yes")],
+    ids=["before the command", "after it", "before a command that prints no data"],
+)
+def test_json_before_the_command_is_json_after_it(cli: Cli, argv: tuple[str, ...]) -> None:
+    result = cli(*argv)
+    assert (result.code, result.out) == (EXIT_STATUS[Code.NOT_FOUND], "")
+    assert json.loads(result.err) == {
+        "error": {"code": "not_found", "message": "no interview with id 9"}
+    }
+
+
+def test_json_before_a_listing_prints_its_json(cli: Cli) -> None:
+    ok(cli("add", "Acme", "--expect", "2026-12-01"))
+    assert [v["company"] for v in json.loads(ok(cli("--json", "list")))] == ["Acme"]
+
+
+@pytest.fixture
+def no_country(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A locale that names no country: the config warns that weekends alone are counted."""
+    monkeypatch.setenv("LANG", "C.UTF-8")
+
+
+def test_a_failure_with_json_is_the_one_object_even_after_a_config_warning(
+    cli: Cli, no_country: None
+) -> None:
+    result = cli("show", "9", "--json")
+    assert json.loads(result.err)["error"]["code"] == "not_found"
+
+
+def test_a_success_with_json_still_warns_after_its_output(cli: Cli, no_country: None) -> None:
+    result = cli("list", "--json")
+    assert (result.code, json.loads(result.out)) == (0, [])
+    assert result.err.startswith("warning: no calendar.country set")

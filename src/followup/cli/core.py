@@ -63,6 +63,7 @@ def main(
             code: int = handler_of(args)(app) or 0
         finally:
             app.close()
+        app.flush_warnings()
         if args.command in WRITES:
             from followup.daemon.state import poke
 
