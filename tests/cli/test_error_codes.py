@@ -11,7 +11,8 @@ import json
 import os
 import socket
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
@@ -20,34 +21,51 @@ from followup.errors import EXIT_STATUS, Code
 from followup.paths import machine_file
 from tests.support.specs import Cli, ok
 
-#: What a row does before its command: (cli, the config file, the store's file) -> None.
-Setup = Callable[[Cli, Path, Path, pytest.MonkeyPatch], None]
+#: What a row does before its command, given the CLI, the config file, the store's file,
+#: a monkeypatch, and a stack that closes what it opens once the command has run.
+Setup = Callable[[Cli, Path, Path, pytest.MonkeyPatch, ExitStack], None]
 
 
-def nothing(cli: Cli, config: Path, db: Path, mp: pytest.MonkeyPatch) -> None:
+def nothing(cli: Cli, config: Path, db: Path, mp: pytest.MonkeyPatch, stack: ExitStack) -> None:
     pass
 
 
-def one_withdrawn(cli: Cli, config: Path, db: Path, mp: pytest.MonkeyPatch) -> None:
+def one_withdrawn(
+    cli: Cli, config: Path, db: Path, mp: pytest.MonkeyPatch, stack: ExitStack
+) -> None:
     ok(cli("add", "Acme", "--expect", "2026-12-01"))
     ok(cli("withdraw", "1"))
 
 
-def one_interview(cli: Cli, config: Path, db: Path, mp: pytest.MonkeyPatch) -> None:
+def locked(cli: Cli, config: Path, db: Path, mp: pytest.MonkeyPatch, stack: ExitStack) -> None:
+    """The store's write lock held by another connection; the command waits 0.2 s for it."""
+    ok(cli("add", "Acme", "--expect", "2026-12-01"))
+    mp.setattr("followup.store.database.BUSY_TIMEOUT_S", 0.2)
+    holder = sqlite3.connect(db, isolation_level=None)
+    stack.callback(holder.close)
+    holder.execute("BEGIN EXCLUSIVE")
+    stack.callback(holder.execute, "ROLLBACK")
+
+
+def one_interview(
+    cli: Cli, config: Path, db: Path, mp: pytest.MonkeyPatch, stack: ExitStack
+) -> None:
     ok(cli("add", "Acme", "--expect", "2026-12-01"))
 
 
-def bad_config(cli: Cli, config: Path, db: Path, mp: pytest.MonkeyPatch) -> None:
+def bad_config(cli: Cli, config: Path, db: Path, mp: pytest.MonkeyPatch, stack: ExitStack) -> None:
     config.write_text("[calendar\n")
 
 
-def not_a_database(cli: Cli, config: Path, db: Path, mp: pytest.MonkeyPatch) -> None:
+def not_a_database(
+    cli: Cli, config: Path, db: Path, mp: pytest.MonkeyPatch, stack: ExitStack
+) -> None:
     db.parent.mkdir(parents=True, exist_ok=True)
     db.write_bytes(b"this is no database" * 100)
     config.write_text(f'[store]\nurl = "sqlite:///{db}"\n')
 
 
-def no_bus(cli: Cli, config: Path, db: Path, mp: pytest.MonkeyPatch) -> None:
+def no_bus(cli: Cli, config: Path, db: Path, mp: pytest.MonkeyPatch, stack: ExitStack) -> None:
     mp.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
     runtime = config.parent / "runtime"
     runtime.mkdir(parents=True)
@@ -62,7 +80,9 @@ def closed_port() -> int:
         return int(s.getsockname()[1])
 
 
-def no_mail_server(cli: Cli, config: Path, db: Path, mp: pytest.MonkeyPatch) -> None:
+def no_mail_server(
+    cli: Cli, config: Path, db: Path, mp: pytest.MonkeyPatch, stack: ExitStack
+) -> None:
     config.write_text(
         f'[mail]\nimap_host = "127.0.0.1"\nimap_port = {closed_port()}\nsecurity = "none"\n'
         'username = "jo"\npassword_command = ["echo", "secret"]\n'
@@ -70,13 +90,15 @@ def no_mail_server(cli: Cli, config: Path, db: Path, mp: pytest.MonkeyPatch) -> 
     ok(cli("add", "Acme", "--expect", "2026-12-01", "--email", "dana@acme.example"))
 
 
-def damaged_machine_file(cli: Cli, config: Path, db: Path, mp: pytest.MonkeyPatch) -> None:
+def damaged_machine_file(
+    cli: Cli, config: Path, db: Path, mp: pytest.MonkeyPatch, stack: ExitStack
+) -> None:
     path = machine_file(os.environ)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("{")
 
 
-def defect(cli: Cli, config: Path, db: Path, mp: pytest.MonkeyPatch) -> None:
+def defect(cli: Cli, config: Path, db: Path, mp: pytest.MonkeyPatch, stack: ExitStack) -> None:
     from followup.cli.commands import setup
 
     def broken(app: object) -> None:
@@ -85,7 +107,7 @@ def defect(cli: Cli, config: Path, db: Path, mp: pytest.MonkeyPatch) -> None:
     mp.setitem(setup.COMMANDS, "countries", (None, broken))
 
 
-def interrupted(cli: Cli, config: Path, db: Path, mp: pytest.MonkeyPatch) -> None:
+def interrupted(cli: Cli, config: Path, db: Path, mp: pytest.MonkeyPatch, stack: ExitStack) -> None:
     from followup.cli.commands import setup
 
     def typed_ctrl_c(app: object) -> None:
@@ -115,6 +137,10 @@ CASES = [
     ),
     pytest.param(
         bad_config, ("list", "--json"), Code.CONFIG, "config.toml: malformed TOML", id="config"
+    ),
+    pytest.param(
+        locked, ("add", "Beta", "--expect", "2026-12-01", "--json"), Code.STORE_LOCKED,
+        "is locked: another program holds its write lock", id="store_locked",
     ),
     pytest.param(
         not_a_database, ("list", "--json"), Code.STORE,
@@ -153,31 +179,17 @@ def test_a_failure_with_json_is_one_object_and_its_code_s_exit_status(
     code: Code,
     message: str,
 ) -> None:
-    setup(cli, config_file, db_path, monkeypatch)
-    result = cli(*argv)
+    with ExitStack() as stack:
+        setup(cli, config_file, db_path, monkeypatch, stack)
+        result = cli(*argv)
     error = json.loads(result.err)["error"]
     assert (result.code, result.out, error["code"]) == (EXIT_STATUS[code], "", code.value)
     assert message in error["message"]
     assert result.err.count("\n") == 1
 
 
-@pytest.fixture
-def locked(db_path: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """The store's write lock held by another connection; the command waits 0.2 s for it."""
-    ok(cli("add", "Acme", "--expect", "2026-12-01"))
-    monkeypatch.setattr("followup.store.database.BUSY_TIMEOUT_S", 0.2)
-    holder = sqlite3.connect(db_path, isolation_level=None)
-    holder.execute("BEGIN EXCLUSIVE")
-    yield
-    holder.execute("ROLLBACK")
-    holder.close()
-
-
-def test_a_store_locked_by_another_program_is_store_locked(cli: Cli, locked: None) -> None:
-    result = cli("add", "Beta", "--expect", "2026-12-01", "--json")
-    error = json.loads(result.err)["error"]
-    assert (result.code, error["code"]) == (EXIT_STATUS[Code.STORE_LOCKED], "store_locked")
-    assert "is locked: another program holds its write lock" in error["message"]
+def test_every_code_has_a_row() -> None:
+    assert {case.values[2] for case in CASES} == set(Code)
 
 
 def test_every_code_has_its_own_exit_status() -> None:
