@@ -1,8 +1,9 @@
 """The README and the pages under docs/ tell the truth: every ``$ followup ...`` command of
 the README's worked example and of the import example (docs/howto/data.md) is run, at the
 day the example is set on, and its output compared with what the page prints (a line
-``...`` stands for lines left out); the table of exit statuses (docs/reference/json.md) is
-the program's; every relative link resolves.
+``...`` stands for lines left out); the table of exit statuses and the keys of an
+interview's and of ``status``'s JSON (docs/reference/json.md) are the program's; every
+relative link resolves.
 
 The worked example is a user in California (America/Los_Angeles, US-CA holidays) who
 records the interview on Fri 20 Nov 2026 and emails on Mon 30 Nov 2026.
@@ -10,6 +11,7 @@ records the interview on Fri 20 Nov 2026 and emails on Mon 30 Nov 2026.
 
 from __future__ import annotations
 
+import json
 import re
 import shlex
 from datetime import UTC, datetime
@@ -146,3 +148,23 @@ def test_every_relative_link_resolves(page: Path) -> None:
         assert path.exists(), f"{page.relative_to(REPO)}: {link} does not resolve"
         if anchor and path.suffix == ".md":
             assert anchor in anchors(path), f"{page.relative_to(REPO)}: no #{anchor} in {target}"
+
+
+def documented_keys(heading: str) -> set[str]:
+    """The keys of the first code block under ``heading`` in docs/reference/json.md."""
+    block = re.search(r"```\n(.*?)```", section(heading, JSON_REFERENCE), flags=re.S)
+    assert block is not None, heading
+    return set(re.findall(r'"(\w+)"', block[1]))
+
+
+@pytest.mark.parametrize(
+    ("heading", "argv"),
+    [("## Interviews", ("show", "1", "--json")), ("## Reminders", ("status", "--json"))],
+    ids=["an interview", "status"],
+)
+def test_the_json_reference_names_every_key_the_command_prints(
+    cli: Cli, california: None, heading: str, argv: tuple[str, ...]
+) -> None:
+    cli("add", "Acme", "--expect", "2026-11-23", at=DEFAULT_AT)
+    printed = json.loads(cli(*argv, at=DEFAULT_AT).out)
+    assert set(printed) == documented_keys(heading)
