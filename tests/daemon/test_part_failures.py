@@ -28,6 +28,7 @@ from followup.daemon.state import new_state, read_state
 from followup.notify.base import BusSignal, Note
 from followup.paths import state_dir
 from followup.rules import Kind
+from tests.support.specs import Cli, ok
 
 #: Monday 30 November 2026, 15:00 UTC (10:00 in New York, inside the window).
 NOW = datetime(2026, 11, 30, 15, 0, tzinfo=UTC)
@@ -305,3 +306,27 @@ def test_outside_systemd_the_log_is_written_to_the_state_folder(
     assert path.exists() == written
     if written:
         assert "ERROR followup.daemon: a line to find" in path.read_text(encoding="utf-8")
+
+
+def test_followup_daemon_whose_loop_fails_exits_1_with_the_traceback_logged(
+    cli: Cli,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+    signals_kept: None,
+    root_handlers: None,
+) -> None:
+    def loop(self: Daemon) -> None:
+        raise ValueError("the loop broke")
+
+    monkeypatch.setattr(Daemon, "_loop", loop)
+    monkeypatch.setattr(threading, "excepthook", threading.excepthook)
+    monkeypatch.delenv("INVOCATION_ID", raising=False)
+    with caplog.at_level(logging.INFO, logger="followup.daemon"):
+        result = cli("daemon")
+    assert (result.code, result.out, result.err) == (1, "", "")
+    [died] = [r for r in caplog.records if r.levelno == logging.CRITICAL]
+    assert died.getMessage() == "the daemon's loop failed; exiting (the service restarts it)"
+    assert died.exc_info is not None and str(died.exc_info[1]) == "the loop broke"
+    logged = (state_dir(os.environ) / "daemon.log").read_text(encoding="utf-8")
+    assert "Traceback (most recent call last)" in logged
+    assert "ValueError: the loop broke" in ok(cli("status"))

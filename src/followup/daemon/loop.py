@@ -421,8 +421,9 @@ def _settle_memory() -> None:
 
 
 def run(config_path: str | None) -> int:
-    """``followup daemon``: run in the foreground until SIGTERM or SIGINT. The cycle
-    collector, off for every command, is turned on once start-up's objects are frozen
+    """``followup daemon``: run in the foreground until SIGTERM or SIGINT; 0, or 1 when an
+    unexpected exception ended it (logged with its traceback: the unit restarts it). The
+    cycle collector, off for every command, is turned on once start-up's objects are frozen
     (:func:`_settle_memory`): the daemon runs for days."""
     logging.basicConfig(
         stream=sys.stderr, level=logging.INFO, format="%(levelname)s %(name)s: %(message)s"
@@ -440,7 +441,19 @@ def run(config_path: str | None) -> int:
     except DeliveryError as exc:
         log.warning("%s; notifications will be retried until one appears", exc.message)
     _wait_for_store(config, SystemdNotifier(os.environ))
-    return Daemon(config, config_path=config_path).run()
+    try:
+        daemon = Daemon(config, config_path=config_path)
+    except FollowupError:
+        raise
+    except Exception as exc:
+        log.critical("the daemon failed to start; exiting (the service restarts it)", exc_info=exc)
+        return 1
+    try:
+        return daemon.run()
+    except FollowupError:
+        raise  # another daemon runs, or the state folder cannot be used: one error line
+    except Exception:
+        return 1  # logged with its traceback and named in the state file by Daemon.run
 
 
 def _wait_for_store(config: Config, systemd: SystemdNotifier) -> None:
