@@ -330,3 +330,29 @@ def test_followup_daemon_whose_loop_fails_exits_1_with_the_traceback_logged(
     logged = (state_dir(os.environ) / "daemon.log").read_text(encoding="utf-8")
     assert "Traceback (most recent call last)" in logged
     assert "ValueError: the loop broke" in ok(cli("status"))
+
+
+def test_a_thread_s_failure_is_named_in_the_state_file_by_the_loop(
+    daemon: Daemon, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(threading, "excepthook", daemon.failures.thread_failed)
+
+    def broken() -> None:
+        raise LookupError("nothing here")
+
+    daemon.lock.acquire()
+    try:
+        thread = threading.Thread(target=broken, name="bus-reader")
+        with caplog.at_level(logging.ERROR, logger="followup.daemon"):
+            thread.start()
+            thread.join()
+        before = read_state(state_dir(os.environ))
+        daemon.failures.publish_pending()
+        after = read_state(state_dir(os.environ))
+    finally:
+        daemon.lock.release()
+    assert "Traceback (most recent call last)" in caplog.text
+    assert before is None  # the thread wrote nothing itself
+    assert after is not None
+    assert (after["failure_part"], after["failure"]) == ("bus-reader", "LookupError: nothing here")
+    assert daemon._wake_r.recv(16)  # the loop was woken to write it

@@ -33,11 +33,19 @@ class Failures:
     ``publish()``); ``clock`` gives aware UTC instants."""
 
     def __init__(
-        self, state: DaemonState, clock: Callable[[], datetime], publish: Callable[[], None]
+        self,
+        state: DaemonState,
+        clock: Callable[[], datetime],
+        publish: Callable[[], None],
+        wake: Callable[[], None] = lambda: None,
     ) -> None:
         self.state = state
         self.clock = clock
         self.publish = publish
+        self.wake = wake
+        #: a thread's failure was named in the state, which the loop is to write (a thread
+        #: never writes the state file itself: the loop does, from one thread)
+        self.unpublished = False
         #: each part's last failure (its exception's line) and how many times in a row it
         #: came: a repeat is logged in one line, not with its traceback again
         self.last: dict[str, tuple[str, int]] = {}
@@ -76,6 +84,23 @@ class Failures:
             )
         note_failure(self.state, part, exc, self.clock().isoformat(timespec="seconds"))
         self.publish()
+
+    def thread_failed(self, args: threading.ExceptHookArgs) -> None:
+        """``threading.excepthook`` while the daemon runs: a thread's exception is logged
+        (:func:`thread_failed`), named in the state and the loop woken to write it."""
+        thread_failed(args)
+        if args.exc_value is None or issubclass(args.exc_type, SystemExit):
+            return
+        name = args.thread.name if args.thread is not None else "thread"
+        note_failure(self.state, name, args.exc_value, self.clock().isoformat(timespec="seconds"))
+        self.unpublished = True
+        self.wake()
+
+    def publish_pending(self) -> None:
+        """The loop's turn: write the state a thread's failure changed."""
+        if self.unpublished:
+            self.unpublished = False
+            self.publish()
 
 
 def log_to_file(env: Mapping[str, str]) -> None:

@@ -137,7 +137,7 @@ class Daemon:
         self.state = new_state(os.getpid(), clock().isoformat(timespec="seconds"))
         self.state["log"] = log_place(self.env)
         carry_failure(self.state, read_state(self.lock.folder))
-        self.failures = Failures(self.state, clock, lambda: self._publish())
+        self.failures = Failures(self.state, clock, lambda: self._publish(), self._wake)
         self._guard = self.failures.guard
         self._store_failures = 0
         self._store_retry_at: float | None = None
@@ -259,6 +259,7 @@ class Daemon:
                 self.jobs.wakeup()
             offset = new_offset
             now = self.clock()
+            self.failures.publish_pending()
             if self.flags.reload:
                 self.flags.reload = False
                 self._reload(now)
@@ -448,6 +449,7 @@ def run(config_path: str | None) -> int:
     except Exception as exc:
         log.critical("the daemon failed to start; exiting (the service restarts it)", exc_info=exc)
         return 1
+    threading.excepthook = daemon.failures.thread_failed
     try:
         return daemon.run()
     except FollowupError:
