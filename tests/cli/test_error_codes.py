@@ -3,6 +3,7 @@ object on standard error, ``{"error": {"code": CODE, "message": TEXT}}``, and ex
 the status :data:`followup.errors.EXIT_STATUS` gives the code; standard output is empty.
 One row per code, each reached as a user reaches it, through the in-process CLI; a row's
 message is the part of the text that names the failure (the rest names temporary paths).
+The two store rows use an SQLite file of their own (``own_store``): the lock is SQLite's.
 """
 
 from __future__ import annotations
@@ -141,10 +142,12 @@ CASES = [
     pytest.param(
         locked, ("add", "Beta", "--expect", "2026-12-01", "--json"), Code.STORE_LOCKED,
         "is locked: another program holds its write lock", id="store_locked",
+        marks=pytest.mark.own_store,
     ),
     pytest.param(
         not_a_database, ("list", "--json"), Code.STORE,
         "followup.db is not a followup database", id="store",
+        marks=pytest.mark.own_store,
     ),
     pytest.param(
         no_bus, ("test-notification", "--json"), Code.DELIVERY, "no D-Bus session bus",
