@@ -487,11 +487,12 @@ def test_no_encryption_is_only_for_a_loopback_address(
     )
     result = cli("config", "--json")
     if refused:
-        assert (result.code, result.out) == (1, "")
-        assert result.err == (
-            f'error: {config_file}: mail.security = "none" is refused for {host!r}: the '
+        assert (result.code, result.out) == (5, "")
+        assert json.loads(result.err)["error"] == {
+            "code": "config",
+            "message": f'{config_file}: mail.security = "none" is refused for {host!r}: the '
             'password would cross the network unencrypted; use "tls" or "starttls" ("none" '
-            "is only for a loopback address such as 127.0.0.1)\n"
-        )
+            "is only for a loopback address such as 127.0.0.1)",
+        }
     else:
         assert json.loads(ok(result))["settings"]["mail.imap_port"] == 143

@@ -77,23 +77,21 @@ def checkout(to: Path) -> Path:
 
 
 def raise_version(source: Path) -> str:
-    """Raise the checkout's version (``X`` -> ``X.post1``) in both places it is written."""
-    pyproject = source / "pyproject.toml"
-    text = pyproject.read_text(encoding="utf-8")
-    old = re.search(r'^version = "([^"]+)"$', text, re.M)
-    assert old is not None
-    new = f"{old[1]}.post1"
-    pyproject.write_text(text.replace(old[0], f'version = "{new}"'), encoding="utf-8")
+    """Raise the checkout's version (``X`` -> ``X.post1``) where it is written, once."""
+    old = version_of(source)
+    new = f"{old}.post1"
     init = source / "src/followup/__init__.py"
     init_text = init.read_text(encoding="utf-8")
-    assert f'__version__ = "{old[1]}"' in init_text
-    init.write_text(init_text.replace(old[1], new), encoding="utf-8")
+    init.write_text(
+        init_text.replace(f'__version__ = "{old}"', f'__version__ = "{new}"'), encoding="utf-8"
+    )
     return new
 
 
 def version_of(source: Path) -> str:
-    text = (source / "pyproject.toml").read_text(encoding="utf-8")
-    found = re.search(r'^version = "([^"]+)"$', text, re.M)
+    """The checkout's version, from the one place it is written (hatch reads it there)."""
+    text = (source / "src/followup/__init__.py").read_text(encoding="utf-8")
+    found = re.search(r'^__version__ = "([^"]+)"$', text, re.M)
     assert found is not None
     return found[1]
 

@@ -186,8 +186,9 @@ def test_postgres_takes_the_password_from_the_environment(  # type: ignore[no-un
 def test_a_sqlite_store_moves_to_postgresql_with_everything(  # type: ignore[no-untyped-def]
     cli, postgres, config_file: Path, tmp_path: Path
 ) -> None:
-    """The README's way over: export from SQLite, import with the PostgreSQL config; the
-    new store's own export is the same document, ids, history and ledger included."""
+    """The way over docs/howto/machines.md gives: export from SQLite, import with the
+    PostgreSQL config; the new store's own export is the same document, ids, history and
+    ledger included."""
     ok = lambda *args: _ok(cli(*args))  # noqa: E731
     ok("add", "Acme", "--expect", "2026-11-23", "--contact", "Dana Chen", "--role", "Engineer")
     ok("add", "Globex", "--expect", "2026-11-16")

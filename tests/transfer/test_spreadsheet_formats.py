@@ -224,10 +224,13 @@ def test_headers_are_matched_by_their_words(
     (folder / "sheet.csv").write_text(out.getvalue())
     result = cli("import", "sheet.csv", "--dry-run", "--json")
     if headers[:2] == ["Company", "Organisation"]:
-        assert result.err == (
-            "error: sheet.csv: the columns 'Company' and 'Organisation' both mean company; "
-            "rename or remove one\n"
-        )
+        assert json.loads(result.err) == {
+            "error": {
+                "code": "usage",
+                "message": "sheet.csv: the columns 'Company' and 'Organisation' both mean "
+                "company; rename or remove one",
+            }
+        }
         return
     data = json.loads(ok(result))
     assert [(c["header"], c["field"]) for c in data["columns"]] == columns

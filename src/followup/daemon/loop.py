@@ -14,7 +14,11 @@ the scheduler to look again, so a reminder due during a suspend is shown within 
 of resume.
 
 A store that cannot be used (locked, unreachable) is waited out with backoff, never a
-reason to exit. Several machines on one store (PostgreSQL): each machine's daemon shows a
+reason to exit. An unexpected exception in a part (the jobs, delivery, the buttons, the
+mail watch, the feed, the store's watch) is logged with its traceback and named in the
+state file, and the other parts go on; one in the loop itself ends the daemon with a
+non-zero status, after logging it the same way, so that the service manager starts it
+again. Several machines on one store (PostgreSQL): each machine's daemon shows a
 reminder once, whichever other machine showed it (the ledger is per machine,
 :mod:`followup.machine`); a change made on another machine arrives as the store's change
 notice and is re-planned like any other, so acting on any machine closes the reminder on
@@ -43,10 +47,11 @@ from followup.config import Config, load
 from followup.daemon.buttons import Buttons
 from followup.daemon.context import Context, Key
 from followup.daemon.delivery import Delivery
+from followup.daemon.failures import Failures, log_to_file, thread_failed
 from followup.daemon.feed import CalendarFeed
 from followup.daemon.jobs import STORE_BUSY_S, Held, Jobs, reopen
 from followup.daemon.screen import Screen
-from followup.daemon.state import DaemonLock, new_state
+from followup.daemon.state import DaemonLock, carry_failure, log_place, new_state, read_state
 from followup.daemon.systemd import SystemdNotifier
 from followup.errors import DeliveryError, FollowupError, StoreError
 from followup.lifecycle.service import Tracker
@@ -130,6 +135,10 @@ class Daemon:
         self.lock = DaemonLock(self.env)
         self.flags = Flags()
         self.state = new_state(os.getpid(), clock().isoformat(timespec="seconds"))
+        self.state["log"] = log_place(self.env)
+        carry_failure(self.state, read_state(self.lock.folder))
+        self.failures = Failures(self.state, clock, lambda: self._publish(), self._wake)
+        self._guard = self.failures.guard
         self._store_failures = 0
         self._store_retry_at: float | None = None
         #: this machine: its ledger is its own (every machine shows each reminder once)
@@ -191,6 +200,7 @@ class Daemon:
         another daemon holds the lock or the state folder cannot be used."""
         self.lock.acquire()
         install_signals(self.flags, self._wake_w.fileno())
+        died = False
         try:
             self.jobs.start()
             try:
@@ -199,9 +209,13 @@ class Daemon:
                 self._store_down(exc)
             _settle_memory()
             self._start_mail()
-            self.systemd.ready(self._status_text())
-            log.info("ready: %s", self._status_text())
+            self.systemd.ready(self.jobs.status_text())
+            log.info("ready: %s", self.jobs.status_text())
             self._loop()
+        except Exception as exc:
+            died = True
+            self.failures.died(exc)
+            raise
         finally:
             self.systemd.stopping()
             if self.mail is not None:
@@ -210,7 +224,7 @@ class Daemon:
             if stop is not None:
                 stop()
             self.jobs.shutdown()
-            self.lock.release()
+            self.lock.release(self.state if died else None)
             self._watch.close()
             self.db.close()
             log.info("stopped")
@@ -224,7 +238,7 @@ class Daemon:
         while not self.flags.stop:
             if self.flags.feed:
                 self.flags.feed = False
-                self.feed.write()
+                self._guard("feed", self.feed.write)
             if self.systemd.watchdog_interval and time.monotonic() >= next_watchdog:
                 self.systemd.watchdog()
                 next_watchdog = time.monotonic() + self.systemd.watchdog_interval
@@ -245,6 +259,7 @@ class Daemon:
                 self.jobs.wakeup()
             offset = new_offset
             now = self.clock()
+            self.failures.publish_pending()
             if self.flags.reload:
                 self.flags.reload = False
                 self._reload(now)
@@ -261,21 +276,22 @@ class Daemon:
                 return
             self.flags.changed = True
         if self.delivery.unconfirmed:
-            self.delivery.confirm_pending()
-        store_changed = self._watch.changed()
+            self._guard("delivery", self.delivery.confirm_pending)
+        store_changed = self._guard("store watch", self._watch.changed)
         if self.flags.changed or store_changed:
             self.flags.changed = False
-            self._sync(everything=self._store_retry_at is not None and not self.jobs.known)
+            everything = self._store_retry_at is not None and not self.jobs.known
+            self._guard("jobs", lambda: self._sync(everything=everything))
             if self.mail is not None:
-                self.mail.store_changed()
+                self._guard("mail watch", self.mail.store_changed)
         if not self.buttons.signals.empty():
-            self.buttons.handle_signals(now, self.mail)
+            self._guard("buttons", lambda: self.buttons.handle_signals(now, self.mail))
         if self.mail is not None:
-            self.mail.work(now)
+            self._guard("mail watch", lambda: self.mail.work(now) if self.mail else None)
         if not self.jobs.fired.empty():
-            self.jobs.collect_fired(now)
+            self._guard("jobs", lambda: self.jobs.collect_fired(now))
         if self.held:
-            self.delivery.deliver_ready(now)
+            self._guard("delivery", lambda: self.delivery.deliver_ready(now))
         if self._store_retry_at is not None:
             log.info("the store can be used again")
             self._store_retry_at, self._store_failures = None, 0
@@ -352,12 +368,17 @@ class Daemon:
                 self.config_path, self.env, self.machine, self.clock
             )
         except Exception as exc:
-            why = exc.message if isinstance(exc, FollowupError) else f"{type(exc).__name__}: {exc}"
-            log.error("config not reloaded, keeping the previous one: %s", why)
+            expected = exc if isinstance(exc, FollowupError) else None
+            why = expected.message if expected else f"{type(exc).__name__}: {exc}"
+            log.error(
+                "config not reloaded, keeping the previous one: %s",
+                why,
+                exc_info=None if expected else exc,
+            )
             self.state["reload_error"] = why
             self.state["reload_error_at"] = now.isoformat(timespec="seconds")
             self._publish()
-            self.systemd.ready(self._status_text())
+            self.systemd.ready(self.jobs.status_text())
             return
         self._watch.close()
         self.db.close()
@@ -372,24 +393,12 @@ class Daemon:
         except StoreError as exc:
             self._store_down(exc)
         self._start_mail()
-        self.systemd.ready(self._status_text())
+        self.systemd.ready(self.jobs.status_text())
 
     # -- status ------------------------------------------------------------------------
 
-    def _status_text(self) -> str:
-        nxt = self.jobs.soonest()
-        held = f"{len(self.held)} due, waiting to be shown; " if self.held else ""
-        if nxt is None:
-            return held + "no reminder planned"
-        interview_id, kind, at = nxt
-        local = at.astimezone(self.config.calendar.zone)
-        return held + (
-            f"next: {kind.value.replace('_', ' ')} reminder for interview {interview_id} at "
-            f"{local:%a %d %b %H:%M %Z}"
-        )
-
     def _publish(self) -> None:
-        status = self._status_text()
+        status = self.jobs.status_text()
         self.state["next_reminder"] = status
         self.systemd.status(status)
         try:
@@ -413,12 +422,15 @@ def _settle_memory() -> None:
 
 
 def run(config_path: str | None) -> int:
-    """``followup daemon``: run in the foreground until SIGTERM or SIGINT. The cycle
-    collector, off for every command, is turned on once start-up's objects are frozen
+    """``followup daemon``: run in the foreground until SIGTERM or SIGINT; 0, or 1 when an
+    unexpected exception ended it (logged with its traceback: the unit restarts it). The
+    cycle collector, off for every command, is turned on once start-up's objects are frozen
     (:func:`_settle_memory`): the daemon runs for days."""
     logging.basicConfig(
         stream=sys.stderr, level=logging.INFO, format="%(levelname)s %(name)s: %(message)s"
     )
+    log_to_file(os.environ)
+    threading.excepthook = thread_failed
     config = load(config_path)
     logging.getLogger("alembic").setLevel(logging.WARNING)
     for warning in config.warnings:
@@ -430,7 +442,20 @@ def run(config_path: str | None) -> int:
     except DeliveryError as exc:
         log.warning("%s; notifications will be retried until one appears", exc.message)
     _wait_for_store(config, SystemdNotifier(os.environ))
-    return Daemon(config, config_path=config_path).run()
+    try:
+        daemon = Daemon(config, config_path=config_path)
+    except FollowupError:
+        raise
+    except Exception as exc:
+        log.critical("the daemon failed to start; exiting (the service restarts it)", exc_info=exc)
+        return 1
+    threading.excepthook = daemon.failures.thread_failed
+    try:
+        return daemon.run()
+    except FollowupError:
+        raise  # another daemon runs, or the state folder cannot be used: one error line
+    except Exception:
+        return 1  # logged with its traceback and named in the state file by Daemon.run
 
 
 def _wait_for_store(config: Config, systemd: SystemdNotifier) -> None:

@@ -33,6 +33,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from queue import Empty, SimpleQueue
+from zoneinfo import ZoneInfo
 
 from followup.config import Config, MailSettings
 from followup.daemon.questions import Questions
@@ -62,12 +63,15 @@ IDLE_SHORTEST_S = 2.0
 class Outcome:
     """What a reading thread hands to the loop. ``what``: ``checked`` (with ``found``),
     ``failed`` (with ``why``), ``new-mail``, ``idle-up``, ``idle-ended`` and ``idle-lost``
-    (with ``why``) or ``no-idle``. ``problems``: what a look could not do, one line each."""
+    (with ``why``) or ``no-idle``. ``problems``: what a look could not do, one line each; an
+    unexpected exception comes with its ``trace``."""
 
     what: str
     found: Sequence[Candidate] = ()
     why: str = ""
     problems: tuple[str, ...] = ()
+    #: an exception no one expected: the thread's traceback, which the loop logs
+    trace: str = ""
 
 
 @dataclass
@@ -119,6 +123,8 @@ class MailWatch:
         self._again = False
         self._failures = 0
         self._error: str | None = None
+        #: the unexpected failure whose traceback was logged last
+        self._traced: str | None = None
         self._idle = _Idle("unsupported" if self.settings.maildir is not None else "down")
         self._problems: tuple[str, ...] = ()
         self._ask = Questions(tracker, notifier, config.notify.app_name, replan)
@@ -129,11 +135,23 @@ class MailWatch:
     def start(self) -> None:
         """Start the reading thread(s); the first look happens at the loop's next wake."""
         logging.getLogger("imapclient").setLevel(logging.WARNING)
-        targets = [self._reader]
+        targets: list[tuple[str, Callable[[], None]]] = [
+            (
+                "reader",
+                lambda: _reader(
+                    self.settings, self.zone, self._requests, self._stopping, self._post
+                ),
+            )
+        ]
         if self._idle.state != "unsupported":
-            targets.append(self._idler)
-        for target in targets:
-            thread = threading.Thread(target=target, name=f"mail-{target.__name__}", daemon=True)
+            targets.append(
+                (
+                    "idler",
+                    lambda: _idler(self.settings, self._idle_requests, self._stopping, self._post),
+                )
+            )
+        for name, target in targets:
+            thread = threading.Thread(target=target, name=f"mail-_{name}", daemon=True)
             thread.start()
             self._threads.append(thread)
         where = self.settings.maildir or f"{self.settings.imap_host}:{self.settings.imap_port}"
@@ -197,6 +215,8 @@ class MailWatch:
                 outcome = self._results.get_nowait()
             except Empty:
                 return
+            if outcome.trace:
+                self._unexpected(outcome, now)
             if outcome.what == "checked":
                 self._note_problems(outcome.problems)
                 self._checked(outcome.found, now)
@@ -221,6 +241,21 @@ class MailWatch:
                     self.settings.imap_host,
                     self.settings.check_every_minutes,
                 )
+
+    def _unexpected(self, outcome: Outcome, now: datetime) -> None:
+        """A reading thread met an exception no one expected: its traceback is logged (once
+        while the same one repeats: the look is retried with backoff) and it is the last
+        failure ``followup status`` names."""
+        from followup.daemon.state import note_failure
+
+        if outcome.why != self._traced:
+            log.error(
+                "unexpected failure in the mail watch; the other parts go on\n%s",
+                outcome.trace.rstrip(),
+            )
+            self._traced = outcome.why
+        note_failure(self.state, "mail watch", outcome.why, now.isoformat(timespec="seconds"))
+        self._publish()
 
     def _check_soon(self) -> None:
         if self._next_check is None:
@@ -277,6 +312,10 @@ class MailWatch:
         self.state["mail_failures"] = self._failures
         self._publish()
 
+    def _post(self, outcome: Outcome) -> None:
+        self._results.put(outcome)
+        self._wake()
+
     # -- IDLE --------------------------------------------------------------------------
 
     def _connect_idle(self, now: float) -> None:
@@ -323,60 +362,74 @@ class MailWatch:
             self._check_soon()
         self._publish()
 
-    # -- the threads -------------------------------------------------------------------
 
-    def _post(self, outcome: Outcome) -> None:
-        self._results.put(outcome)
-        self._wake()
+def _reader(
+    settings: MailSettings,
+    zone: ZoneInfo,
+    requests: SimpleQueue[list[OpenInterview] | None],
+    stopping: threading.Event,
+    post: Callable[[Outcome], None],
+) -> None:
+    """Thread: one look per request, never touching the store or the screen."""
+    from followup.mail.check import read
 
-    def _reader(self) -> None:
-        """Thread: one look per request, never touching the store or the screen."""
-        from followup.mail.check import read
+    while True:
+        interviews = requests.get()
+        if interviews is None or stopping.is_set():
+            return
+        try:
+            seen = read(settings, interviews, zone)
+        except MailError as exc:
+            post(Outcome("failed", why=exc.message))
+        except Exception as exc:  # the thread must live on; the loop logs it
+            post(Outcome("failed", why=f"{type(exc).__name__}: {exc}", trace=_trace()))
+        else:
+            post(Outcome("checked", found=seen.candidates, problems=seen.problems))
 
-        while True:
-            interviews = self._requests.get()
-            if interviews is None or self._stopping.is_set():
-                return
-            try:
-                seen = read(self.settings, interviews, self.zone)
-            except MailError as exc:
-                self._post(Outcome("failed", why=exc.message))
-            except Exception as exc:  # the thread must live on; the loop logs it once
-                self._post(Outcome("failed", why=f"{type(exc).__name__}: {exc}"))
-            else:
-                self._post(Outcome("checked", found=seen.candidates, problems=seen.problems))
 
-    def _idler(self) -> None:
-        """Thread: keep a connection in IDLE on the first reply folder while asked to."""
-        from followup.mail.idle import IdleEnded, ImapIdle, NoIdle
+def _idler(
+    settings: MailSettings,
+    requests: SimpleQueue[bool],
+    stopping: threading.Event,
+    post: Callable[[Outcome], None],
+) -> None:
+    """Thread: keep a connection in IDLE on the first reply folder while asked to."""
+    from followup.mail.idle import IdleEnded, ImapIdle, NoIdle
 
-        folder = self.settings.reply_folders[0]
-        while self._idle_requests.get() and not self._stopping.is_set():
-            try:
-                idle = ImapIdle(self.settings, folder)
-            except NoIdle:
-                self._post(Outcome("no-idle"))
-                return
-            except MailError as exc:
-                self._post(Outcome("idle-lost", why=exc.message))
-                continue
-            except Exception as exc:
-                self._post(Outcome("idle-lost", why=f"{type(exc).__name__}: {exc}"))
-                continue
-            self._post(Outcome("idle-up"))
-            try:
-                while not self._stopping.is_set():
-                    if idle.wait(IDLE_SLICE_S):
-                        self._post(Outcome("new-mail"))
-            except IdleEnded as exc:
-                self._post(Outcome("idle-ended", why=exc.message))
-            except MailError as exc:
-                self._post(Outcome("idle-lost", why=exc.message))
-            except Exception as exc:
-                self._post(Outcome("idle-lost", why=f"{type(exc).__name__}: {exc}"))
-            finally:
-                with contextlib.suppress(Exception):
-                    idle.close()
+    folder = settings.reply_folders[0]
+    while requests.get() and not stopping.is_set():
+        try:
+            idle = ImapIdle(settings, folder)
+        except NoIdle:
+            post(Outcome("no-idle"))
+            return
+        except MailError as exc:
+            post(Outcome("idle-lost", why=exc.message))
+            continue
+        except Exception as exc:
+            post(Outcome("idle-lost", why=f"{type(exc).__name__}: {exc}", trace=_trace()))
+            continue
+        post(Outcome("idle-up"))
+        try:
+            while not stopping.is_set():
+                if idle.wait(IDLE_SLICE_S):
+                    post(Outcome("new-mail"))
+        except IdleEnded as exc:
+            post(Outcome("idle-ended", why=exc.message))
+        except MailError as exc:
+            post(Outcome("idle-lost", why=exc.message))
+        except Exception as exc:
+            post(Outcome("idle-lost", why=f"{type(exc).__name__}: {exc}", trace=_trace()))
+        finally:
+            with contextlib.suppress(Exception):
+                idle.close()
+
+
+def _trace() -> str:
+    """The traceback of the exception being handled, as Python prints it."""
+    import traceback
+
+    return traceback.format_exc()
 
 
 def _cause(why: str) -> str:

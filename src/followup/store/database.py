@@ -29,7 +29,7 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.orm import Session
 
-from followup.errors import StoreError
+from followup.errors import StoreError, StoreLocked
 
 #: The newest migration; the schema check compares against it without importing Alembic,
 #: which costs more start-up time than a listing may take. A test keeps it in step.
@@ -112,6 +112,11 @@ def _restore_hint(path: Path) -> str:
     return f"the newest backup is {backup}"
 
 
+#: PostgreSQL's SQLSTATEs of a lock not had: lock_not_available, deadlock_detected
+#: (https://www.postgresql.org/docs/current/errcodes-appendix.html).
+PG_LOCKED = frozenset({"55P03", "40P01"})
+
+
 def fault(
     exc: BaseException, where: str, path: Path | None = None, waited: float = BUSY_TIMEOUT_S
 ) -> StoreError:
@@ -126,11 +131,11 @@ def fault(
     orig = getattr(exc, "orig", None) or exc
     name = str(getattr(orig, "sqlite_errorname", ""))
     first = (str(orig).strip().splitlines() or [type(orig).__name__])[0]
-    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
-        return StoreError(
+    sqlstate = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or sqlstate in PG_LOCKED:
+        return StoreLocked(
             f"the database {where} is locked: another program holds its write lock; "
-            f"gave up after waiting {waited:g} s",
-            transient=True,
+            f"gave up after waiting {waited:g} s"
         )
     read_only = (
         path is not None
