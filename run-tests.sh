@@ -5,8 +5,9 @@
 # virtual environment in .venv with the package and its test dependencies).
 #
 # ./run-tests.sh --quick: ruff, mypy and the tests that start no server and no process
-# (pytest -m "not system", SQLite only, on every core with pytest-xdist), in about a
-# minute; it installs nothing but a missing .venv. Any other argument goes to pytest.
+# (pytest -m "not system", SQLite only, on every core with pytest-xdist), the loop to run
+# while working; it installs nothing but a missing .venv or test dependency. Any other argument goes
+# to pytest.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -18,10 +19,10 @@ fi
 
 python=${PYTHON:-python3}
 if ((quick)); then
-  if [ ! -x .venv/bin/python ]; then
-    "$python" -m venv .venv
-    .venv/bin/python -m pip install -q -e '.[test]'
-  fi
+  [ -x .venv/bin/python ] || "$python" -m venv .venv
+  # a .venv made before a test dependency was added gets it (pytest-xdist: -n below)
+  .venv/bin/python -c "import followup, xdist" 2>/dev/null \
+    || .venv/bin/python -m pip install -q -e '.[test]'
   .venv/bin/ruff check src tests migrations bench
   .venv/bin/ruff format --check src tests migrations bench
   .venv/bin/mypy
