@@ -5,8 +5,9 @@
 # virtual environment in .venv with the package and its test dependencies).
 #
 # ./run-tests.sh --quick: ruff, mypy and the tests that start no server and no process
-# (pytest -m "not system", SQLite only), in about a minute; it installs nothing but a
-# missing .venv. Any other argument goes to pytest.
+# (pytest -m "not system", SQLite only, on every core with pytest-xdist), the loop to run
+# while working; it installs nothing but a missing .venv or test dependency. Any other argument goes
+# to pytest.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -18,14 +19,14 @@ fi
 
 python=${PYTHON:-python3}
 if ((quick)); then
-  if [ ! -x .venv/bin/python ]; then
-    "$python" -m venv .venv
-    .venv/bin/python -m pip install -q -e '.[test]'
-  fi
+  [ -x .venv/bin/python ] || "$python" -m venv .venv
+  # a .venv made before a test dependency was added gets it (pytest-xdist: -n below)
+  .venv/bin/python -c "import followup, xdist" 2>/dev/null \
+    || .venv/bin/python -m pip install -q -e '.[test]'
   .venv/bin/ruff check src tests migrations bench
   .venv/bin/ruff format --check src tests migrations bench
   .venv/bin/mypy
-  exec .venv/bin/python -m pytest -m "not system" "$@"
+  exec .venv/bin/python -m pytest -m "not system" -n auto "$@"
 fi
 
 # Debian packages the tests run for real: a private session bus, notify-send, a systemd
@@ -66,7 +67,18 @@ fi
 .venv/bin/ruff check src tests migrations bench
 .venv/bin/ruff format --check src tests migrations bench
 .venv/bin/mypy
-# Every test once with the default SQLite store, then the in-process suites again with the
-# default store on a throwaway PostgreSQL server (tests/conftest.py: --store).
-.venv/bin/python -m pytest "$@"
-.venv/bin/python -m pytest --store postgresql "$@"
+# Every test once with the default SQLite store: the quick tier spread over every core, then
+# the system tests one after another (their servers, displays, cgroups and time bounds as
+# they were written for); then the in-process suites again with the default store on a
+# throwaway PostgreSQL server (tests/conftest.py: --store; every one of them reaches the
+# server, so they run one after another too). Any argument goes to each run; a run that
+# the arguments leave without a test (pytest's status 5) is no failure.
+run_pytest() {
+  .venv/bin/python -m pytest "$@" || {
+    status=$?
+    [ "$status" -eq 5 ] || exit "$status"
+  }
+}
+run_pytest -m "not system" -n auto "$@"
+run_pytest -m system "$@"
+run_pytest --store postgresql "$@"
