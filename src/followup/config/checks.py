@@ -68,11 +68,6 @@ def extra_phrases(value: Any) -> str | None:
     return None
 
 
-def backend(value: Any) -> str | None:
-    """``notify.backend``: one of the notifiers :mod:`followup.notify.choose` knows."""
-    return None if value in ("auto", "dbus", "plyer") else "must be 'auto', 'dbus' or 'plyer'"
-
-
 def date_order(value: Any) -> str | None:
     """``calendar.date_order``: one of the orders :mod:`followup.dates` reads."""
     return None if value in ("dmy", "mdy", "ymd") else "must be 'dmy', 'mdy' or 'ymd'"

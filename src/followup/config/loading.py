@@ -14,7 +14,8 @@ import os
 import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from followup import paths
@@ -42,6 +43,9 @@ from followup.lifecycle.validation import (
     too_large,
 )
 from followup.rules import RuleSettings
+
+if TYPE_CHECKING:
+    from followup.channels.base import Channel
 
 
 def load(explicit: str | None = None, env: Mapping[str, str] | None = None) -> Config:
@@ -85,20 +89,26 @@ def load(explicit: str | None = None, env: Mapping[str, str] | None = None) -> C
 def from_mapping(raw: Mapping[str, Any], path: Path, env: Mapping[str, str]) -> Config:
     problems: list[str] = []
     values: dict[str, Any] = {}
+    #: The channels the file sets an option of: their settings are made here.
+    set_channels: set[str] = set()
     for section, body in raw.items():
-        if section not in BY_SECTION:
-            problems.append(f"unknown section [{section}]{did_you_mean(section, list(BY_SECTION))}")
+        if section not in BY_SECTION and section not in _channel_sections():
+            known = [*BY_SECTION, *_channel_sections()]
+            problems.append(f"unknown section [{section}]{did_you_mean(section, known)}")
             continue
         if not isinstance(body, dict):
             problems.append(f"[{section}] must be a table")
             continue
         for key, value in body.items():
-            opt = BY_SECTION[section].get(key)
+            opt = BY_SECTION.get(section, {}).get(key)
             if opt is None:
-                problems.append(
-                    f"unknown key {section}.{key}{did_you_mean(key, list(BY_SECTION[section]))}"
-                )
-                continue
+                found = _channel_option(section, key)
+                if found is None:
+                    known = [*BY_SECTION.get(section, {}), *_channel_keys(section)]
+                    problems.append(f"unknown key {section}.{key}{did_you_mean(key, known)}")
+                    continue
+                channel, opt = found
+                set_channels.add(channel)
             problem = _check(opt, value)
             if problem:
                 problems.append(problem)
@@ -108,7 +118,12 @@ def from_mapping(raw: Mapping[str, Any], path: Path, env: Mapping[str, str]) -> 
         raise ConfigError(f"{path}: " + "; ".join(problems))
 
     def get(name: str) -> Any:
-        opt = next(o for o in OPTIONS if o.name == name)
+        opt = next((o for o in OPTIONS if o.name == name), None)
+        if opt is None:
+            section, _, key = name.partition(".")
+            found = _channel_option(section, key)
+            assert found is not None, name
+            opt = found[1]
         return values.get(name, opt.default)
 
     warnings: list[str] = []
@@ -160,7 +175,6 @@ def from_mapping(raw: Mapping[str, Any], path: Path, env: Mapping[str, str]) -> 
             at,
             until,
             get("notify.app_name"),
-            get("notify.backend"),
             get("notify.repeat_after_business_days"),
         ),
         store_url=get("store.url") or paths.default_store_url(env),
@@ -175,7 +189,38 @@ def from_mapping(raw: Mapping[str, Any], path: Path, env: Mapping[str, str]) -> 
         values=values,
         warnings=tuple(warnings),
         cache_dir=cache_dir,
+        channels=MappingProxyType(
+            {name: _load_channel(name).make_settings(get, path, env) for name in set_channels}
+        ),
     )
+
+
+# The registry is imported only for a key no core option declares: a file that sets no
+# channel's option loads no channel (``followup list`` in particular).
+
+
+def _channel_sections() -> frozenset[str]:
+    from followup.channels import registry
+
+    return registry.sections()
+
+
+def _channel_option(section: str, key: str) -> tuple[str, Option] | None:
+    from followup.channels import registry
+
+    return registry.option(section, key)
+
+
+def _channel_keys(section: str) -> list[str]:
+    from followup.channels import registry
+
+    return registry.keys(section)
+
+
+def _load_channel(name: str) -> Channel:
+    from followup.channels import registry
+
+    return registry.load(name)
 
 
 def _mail_settings(

@@ -39,6 +39,7 @@ from datetime import UTC, datetime
 from types import FrameType
 from typing import TYPE_CHECKING
 
+from followup.channels import registry
 from followup.config import Config, load
 from followup.daemon.buttons import Buttons
 from followup.daemon.context import Context, Key
@@ -51,8 +52,7 @@ from followup.daemon.systemd import SystemdNotifier
 from followup.errors import DeliveryError, FollowupError, StoreError
 from followup.lifecycle.service import Tracker
 from followup.machine import this_machine
-from followup.notify.base import Notifier
-from followup.notify.choose import make_notifier
+from followup.notify.base import BusSignal, Notifier
 from followup.store import Database
 from followup.store.watch import watch_store
 
@@ -140,8 +140,8 @@ class Daemon:
         self._wake_r, self._wake_w = socket.socketpair()
         self._wake_r.setblocking(False)
         self._wake_w.setblocking(False)
-        self.notifier = notifier or make_notifier(
-            config.notify.backend, self.env, lambda sig: self.buttons.on_bus_signal(sig)
+        self.notifier = notifier or _open_desktop(
+            config, self.env, lambda sig: self.buttons.on_bus_signal(sig)
         )
         self.context = Context(
             config, tracker, self.notifier, self.state, self.env, self._publish, self._wake
@@ -410,6 +410,14 @@ def _settle_memory() -> None:
     gc.collect()
     gc.freeze()
     gc.enable()
+
+
+def _open_desktop(
+    config: Config, env: MutableMapping[str, str], on_signal: Callable[[BusSignal], None]
+) -> Notifier:
+    """The desktop channel's notifier, as the config sets it."""
+    desktop = registry.load("desktop")
+    return desktop.open(registry.settings(config, "desktop"), env, on_signal)
 
 
 def run(config_path: str | None) -> int:

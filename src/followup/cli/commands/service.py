@@ -47,16 +47,28 @@ def cmd_status(app: App) -> None:
     app.emit(text, lambda: status_json(state, due, last, shown_on, here))
 
 
-def cmd_test_notification(app: App) -> None:
-    """Show a notification now, through the backend the daemon uses."""
-    from followup.cli.render.status import NOTIFICATION_SENT, TEST_NOTE
-    from followup.notify.base import Note
-    from followup.notify.choose import make_notifier
+def add_test_notification(p: argparse.ArgumentParser) -> None:
+    from followup.channels import registry
 
-    make_notifier(app.config.notify.backend, app.env.environ).show(
-        Note(*TEST_NOTE, app.config.notify.app_name)
+    p.add_argument(
+        "--channel",
+        choices=registry.names(),
+        default=registry.DEFAULT,
+        help=f"the channel to deliver through (default: {registry.DEFAULT})",
     )
-    app.say(NOTIFICATION_SENT)
+
+
+def cmd_test_notification(app: App) -> None:
+    """Deliver a notification now, through the channel the daemon would use."""
+    from followup.channels import registry
+    from followup.cli.render.status import TEST_NOTE, notification_sent
+    from followup.notify.base import Note
+
+    name = app.args.channel
+    channel = registry.load(name)
+    notifier = channel.open(registry.settings(app.config, name), app.env.environ, None)
+    notifier.show(Note(*TEST_NOTE, app.config.notify.app_name))
+    app.say(notification_sent(name))
 
 
 def add_install_service(p: argparse.ArgumentParser) -> None:
@@ -84,7 +96,7 @@ def cmd_uninstall_service(app: App) -> None:
 COMMANDS: Room = {
     "daemon": (None, cmd_daemon),
     "status": (None, cmd_status),
-    "test-notification": (None, cmd_test_notification),
+    "test-notification": (add_test_notification, cmd_test_notification),
     "install-service": (add_install_service, cmd_install_service),
     "uninstall-service": (None, cmd_uninstall_service),
 }

@@ -166,3 +166,10 @@ TEST_NOTE = (
 )
 #: What ``followup test-notification`` says once the note was handed to the desktop.
 NOTIFICATION_SENT = "Notification sent: check your desktop."
+
+
+def notification_sent(channel: str) -> str:
+    """What ``followup test-notification --channel CHANNEL`` says once it was delivered."""
+    if channel == "desktop":
+        return NOTIFICATION_SENT
+    return f"Notification sent through the {channel} channel."
