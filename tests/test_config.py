@@ -72,6 +72,7 @@ def test_the_defaults_of_every_other_setting(cli: Cli, home: Path) -> None:
         "notify.until": "20:00",
         "notify.repeat_after_business_days": 1,
         "notify.app_name": "followup",
+        "notify.channels": ["desktop"],
         "notify.backend": "auto",
         "store.url": f"sqlite:///{home}/.local/share/followup/followup.db",
         "you.name": None,
@@ -88,6 +89,12 @@ def test_the_defaults_of_every_other_setting(cli: Cli, home: Path) -> None:
         "mail.sent_folder": None,
         "mail.check_every_minutes": 10,
         "mail.maildir": None,
+        "caldav.url": None,
+        "caldav.username": None,
+        "caldav.password_command": None,
+        "caldav.calendar": "followup",
+        "caldav.ca_file": None,
+        "caldav.check_every_minutes": 5,
     }
 
 

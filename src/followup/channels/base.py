@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
+    from followup.channels.tasklist import TaskList
     from followup.config.options import Option
     from followup.notify.base import BusSignal, Notifier
 
@@ -29,7 +30,7 @@ class Channel(NamedTuple):
     frozen settings, raising :class:`followup.errors.ConfigError` for keys that do not make
     sense together (``path`` names the config file in the message, ``env`` is the
     environment paths are read in). ``values(settings)`` is what ``followup config`` shows,
-    by full option name. ``open(settings, env, on_signal)`` makes the channel's
+    by full option name. An instant channel's ``open(settings, env, on_signal)`` makes the channel's
     :class:`~followup.notify.base.Notifier`: ``show`` delivers, ``close_notification``
     closes, and ``on_signal`` hears the actions the user takes on a delivered reminder
     (called in the channel's own thread).
@@ -41,4 +42,14 @@ class Channel(NamedTuple):
     options: tuple[Option, ...]
     make_settings: Callable[[Getter, Path, Mapping[str, str]], Any]
     values: Callable[[Any], dict[str, Any]]
-    open: Callable[[Any, MutableMapping[str, str], Callable[[BusSignal], None] | None], Notifier]
+    #: An instant channel: delivers each reminder when it comes due.
+    open: (
+        Callable[[Any, MutableMapping[str, str], Callable[[BusSignal], None] | None], Notifier]
+        | None
+    ) = None
+    #: A task channel: keeps every pending reminder on a server ahead of time, and hears
+    #: the ticks (:class:`followup.channels.tasklist.TaskList`).
+    task_list: Callable[[Any], TaskList] | None = None
+    #: What is missing for the channel to be used when ``notify.channels`` names it
+    #: (``"caldav.url is not set"``), None when nothing is.
+    missing: Callable[[Any], str | None] = lambda _settings: None

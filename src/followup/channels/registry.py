@@ -29,6 +29,7 @@ class Entry(NamedTuple):
 #: Channel name -> its table and declaration, in the order they are documented.
 TABLE: Mapping[str, Entry] = {
     "desktop": Entry("notify", "followup.channels.desktop:CHANNEL"),
+    "caldav": Entry("caldav", "followup.channels.caldav:CHANNEL"),
 }
 
 #: The channel every config delivers through unless it names others.

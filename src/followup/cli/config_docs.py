@@ -122,6 +122,7 @@ def _core_values(config: Config) -> dict[str, Any]:
         "notify.until": f"{config.notify.until:%H:%M}",
         "notify.repeat_after_business_days": config.notify.repeat_after_business_days,
         "notify.app_name": config.notify.app_name,
+        "notify.channels": list(config.notify.channels),
         "store.url": config.store_url,
         "you.name": config.you.name,
         "you.signature": config.you.signature,

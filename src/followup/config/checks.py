@@ -68,6 +68,22 @@ def extra_phrases(value: Any) -> str | None:
     return None
 
 
+def channels(value: Any) -> str | None:
+    """``notify.channels``: registered channel names, each once (the registry is read,
+    no channel loaded)."""
+    from followup.channels import registry
+
+    known = registry.names()
+    for name in value:
+        if name not in known:
+            return f"unknown channel {toml_value(name)} (choose from {', '.join(known)})"
+    if len(set(value)) != len(value):
+        return "names a channel twice"
+    if "desktop" not in value:
+        return "must include 'desktop' (the daemon's confirmations and questions appear there)"
+    return None
+
+
 def date_order(value: Any) -> str | None:
     """``calendar.date_order``: one of the orders :mod:`followup.dates` reads."""
     return None if value in ("dmy", "mdy", "ymd") else "must be 'dmy', 'mdy' or 'ymd'"

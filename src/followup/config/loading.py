@@ -176,6 +176,7 @@ def from_mapping(raw: Mapping[str, Any], path: Path, env: Mapping[str, str]) -> 
             until,
             get("notify.app_name"),
             get("notify.repeat_after_business_days"),
+            tuple(get("notify.channels")),
         ),
         store_url=get("store.url") or paths.default_store_url(env),
         plan_key=plan_key(place, zone, at, rules),
@@ -184,15 +185,30 @@ def from_mapping(raw: Mapping[str, Any], path: Path, env: Mapping[str, str]) -> 
             LintPhrase(item) if isinstance(item, str) else LintPhrase(**item)
             for item in get("lint.extra_phrases")
         ),
-        export=ExportSettings(_expand_home(get("export.ics_path"), env)),
+        export=ExportSettings(expand_home(get("export.ics_path"), env)),
         mail=_mail_settings(get, path, env),
         values=values,
         warnings=tuple(warnings),
         cache_dir=cache_dir,
-        channels=MappingProxyType(
-            {name: _load_channel(name).make_settings(get, path, env) for name in set_channels}
-        ),
+        channels=_channel_settings(get, set_channels, path, env),
     )
+
+
+def _channel_settings(
+    get: Callable[[str], Any], set_channels: set[str], path: Path, env: Mapping[str, str]
+) -> Mapping[str, Any]:
+    """The settings of each channel the file sets an option of or ``notify.channels`` names
+    (the desktop by default is left to its defaults, so that a listing loads no channel).
+    Raises ConfigError for a named channel that is not set up."""
+    named = [n for n in get("notify.channels") if n != "desktop" or n in set_channels]
+    made: dict[str, Any] = {}
+    for name in sorted(set_channels | set(named)):
+        channel = _load_channel(name)
+        made[name] = channel.make_settings(get, path, env)
+        missing = channel.missing(made[name]) if name in named else None
+        if missing is not None:
+            raise ConfigError(f"{path}: notify.channels names {name!r} but {missing}")
+    return MappingProxyType(made)
 
 
 # The registry is imported only for a key no core option declares: a file that sets no
@@ -246,7 +262,7 @@ def _mail_settings(
             raise ConfigError(
                 f"{path}: mail.maildir and mail.imap_host are both set: choose one source"
             )
-        return MailSettings(maildir=_expand_home(maildir, env), **common)
+        return MailSettings(maildir=expand_home(maildir, env), **common)
     security = get("mail.security")
     for key in ("username", "password_command"):
         if get(f"mail.{key}") is None:
@@ -264,7 +280,7 @@ def _mail_settings(
         security=security,
         username=get("mail.username"),
         password_command=tuple(get("mail.password_command")),
-        ca_file=_expand_home(get("mail.ca_file"), env),
+        ca_file=expand_home(get("mail.ca_file"), env),
         **common,
     )
 
@@ -302,7 +318,7 @@ def _check(opt: Option, value: Any) -> str | None:
 
 #: Keys whose strings may hold line breaks and tabs: a signature's lines, and the arguments
 #: of a password command (a program's argument may be any text but NUL).
-_MULTILINE = frozenset({"you.signature", "mail.password_command"})
+_MULTILINE = frozenset({"you.signature", "mail.password_command", "caldav.password_command"})
 
 
 def _strings(value: Any) -> list[str]:
@@ -316,7 +332,7 @@ def _strings(value: Any) -> list[str]:
     return []
 
 
-def _expand_home(value: str | None, env: Mapping[str, str]) -> Path | None:
+def expand_home(value: str | None, env: Mapping[str, str]) -> Path | None:
     """``~/x`` under the user's home as ``env`` names it (as the data folders are found)."""
     if value is None:
         return None

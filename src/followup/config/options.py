@@ -139,6 +139,15 @@ OPTIONS: tuple[Option, ...] = (
         checks.nonempty,
     ),
     Option(
+        "notify",
+        "channels",
+        list,
+        ["desktop"],
+        "Where reminders go, each on its own: 'desktop' (this machine's notifications), "
+        "'caldav' (tasks with alarms on your CalDAV server, for your phone: see [caldav])",
+        checks.channels,
+    ),
+    Option(
         "store",
         "url",
         str,

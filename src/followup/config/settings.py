@@ -40,6 +40,8 @@ class NotifySettings(NamedTuple):
     #: Business days after a reminder was last shown, not acted on, that it is shown
     #: again (0: never again).
     repeat_after_business_days: int = 1
+    #: ``notify.channels``: the channels reminders go through, each on its own.
+    channels: tuple[str, ...] = ("desktop",)
 
 
 class YouSettings(NamedTuple):

@@ -49,6 +49,7 @@ from followup.daemon.jobs import STORE_BUSY_S, Held, Jobs, reopen
 from followup.daemon.screen import Screen
 from followup.daemon.state import DaemonLock, new_state
 from followup.daemon.systemd import SystemdNotifier
+from followup.daemon.tasks import TaskChannels
 from followup.errors import DeliveryError, FollowupError, StoreError
 from followup.lifecycle.service import Tracker
 from followup.machine import this_machine
@@ -152,6 +153,7 @@ class Daemon:
         self.held: dict[Key, Held] = {}
         self.jobs = Jobs(self.context, self.held, {})
         self.delivery = Delivery(self.context, self.jobs, self.screen)
+        self.tasks = TaskChannels(self.context, self.screen)
         self.mail: MailWatch | None = None
 
     @property
@@ -199,6 +201,7 @@ class Daemon:
                 self._store_down(exc)
             _settle_memory()
             self._start_mail()
+            self.tasks.start()
             self.systemd.ready(self._status_text())
             log.info("ready: %s", self._status_text())
             self._loop()
@@ -206,6 +209,7 @@ class Daemon:
             self.systemd.stopping()
             if self.mail is not None:
                 self.mail.stop()
+            self.tasks.stop()
             stop = getattr(self.notifier, "stop", None)
             if stop is not None:
                 stop()
@@ -243,6 +247,7 @@ class Daemon:
                     new_offset - offset,
                 )
                 self.jobs.wakeup()
+                self.tasks.request()
             offset = new_offset
             now = self.clock()
             if self.flags.reload:
@@ -272,6 +277,7 @@ class Daemon:
             self.buttons.handle_signals(now, self.mail)
         if self.mail is not None:
             self.mail.work(now)
+        self.tasks.work(now)
         if not self.jobs.fired.empty():
             self.jobs.collect_fired(now)
         if self.held:
@@ -310,6 +316,8 @@ class Daemon:
         mail = self.mail.timeout() if self.mail is not None else None
         if mail is not None and self._store_retry_at is None:
             timeout = min(timeout, mail)
+        if self._store_retry_at is None:
+            timeout = self.tasks.timeout(timeout)
         return max(0.0, timeout)
 
     def _drain_wakeups(self) -> None:
@@ -338,6 +346,7 @@ class Daemon:
         if changed is None:
             return
         self.screen.tidy(None if everything else changed)
+        self.tasks.request()
         self._publish()
         self.flags.feed = self.config.export.ics_path is not None
 
@@ -417,6 +426,7 @@ def _open_desktop(
 ) -> Notifier:
     """The desktop channel's notifier, as the config sets it."""
     desktop = registry.load("desktop")
+    assert desktop.open is not None
     return desktop.open(registry.settings(config, "desktop"), env, on_signal)
 
 

@@ -20,6 +20,16 @@ from followup.errors import FollowupError
 from followup.paths import state_dir
 
 
+class ChannelState(TypedDict):
+    """One task channel as ``followup status`` shows it: "ok" or "failing", the last sync
+    that worked, and the failure of the last try (retried with backoff) since when."""
+
+    state: str
+    synced_at: str | None
+    error: str | None
+    error_at: str | None
+
+
 class DaemonState(TypedDict):
     """What the daemon tells ``followup status`` about itself: the JSON of its state file.
 
@@ -46,6 +56,8 @@ class DaemonState(TypedDict):
     mail_error_at: str | None
     mail_failures: int
     mail_idle: str | None
+    #: each task channel of ``notify.channels`` (the desktop's failures are ``last_error``)
+    channels: dict[str, ChannelState]
 
 
 def new_state(pid: int, started_at: str) -> DaemonState:
@@ -65,6 +77,7 @@ def new_state(pid: int, started_at: str) -> DaemonState:
         mail_error_at=None,
         mail_failures=0,
         mail_idle=None,
+        channels={},
     )
 
 

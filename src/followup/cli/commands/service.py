@@ -61,12 +61,24 @@ def add_test_notification(p: argparse.ArgumentParser) -> None:
 def cmd_test_notification(app: App) -> None:
     """Deliver a notification now, through the channel the daemon would use."""
     from followup.channels import registry
-    from followup.cli.render.status import TEST_NOTE, notification_sent
+    from followup.cli.render.status import TEST_NOTE, notification_sent, task_list_reached
     from followup.notify.base import Note
 
     name = app.args.channel
     channel = registry.load(name)
-    notifier = channel.open(registry.settings(app.config, name), app.env.environ, None)
+    settings = registry.settings(app.config, name)
+    missing = channel.missing(settings)
+    if missing is not None:
+        raise ConfigError(f"{app.config.path}: {missing}")
+    if channel.task_list is not None:
+        task_list = channel.task_list(settings)
+        try:
+            app.say(task_list_reached(name, task_list.reach()))
+        finally:
+            task_list.close()
+        return
+    assert channel.open is not None, name
+    notifier = channel.open(settings, app.env.environ, None)
     notifier.show(Note(*TEST_NOTE, app.config.notify.app_name))
     app.say(notification_sent(name))
 
