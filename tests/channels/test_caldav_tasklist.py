@@ -5,6 +5,7 @@ password, is not there, or comes back."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,8 +18,9 @@ from followup.channels.caldav import CalDAVSettings
 from followup.channels.tasklist import TaskList, Tick
 from followup.errors import DeliveryError
 from followup.rules import Kind
-from tests.channels.conftest import Phone, settings_for
-from tests.support.caldav_servers import CalDAVServer
+from tests.channels.conftest import Phone, password_command, settings_for
+from tests.support.caldav_servers import PASSWORD, CalDAVServer
+from tests.support.specs import Cli
 
 pytestmark = pytest.mark.system
 
@@ -193,3 +195,38 @@ def test_a_self_signed_server_is_refused_without_its_certificate(
         assert "certificate" in caught.value.message.lower()
     finally:
         server.stop()
+
+
+def test_test_notification_reaches_the_task_list_and_creates_it(
+    radicale: CalDAVServer,
+    cli: Cli,
+    config_file: Path,
+    phone_of: Callable[[CalDAVServer], Phone],
+) -> None:
+    config_file.write_text(
+        f'[caldav]\nurl = "{radicale.url}"\nusername = "alex"\n'
+        f"password_command = {json.dumps(list(password_command(PASSWORD)))}\n"
+    )
+    result = cli("test-notification", "--channel", "caldav")
+    url = str(phone_of(radicale).task_list().url)
+    assert (result.code, result.out, result.err) == (
+        0,
+        f"Task list reached through the caldav channel: {url}\n"
+        "The daemon keeps a task with an alarm there for each pending reminder.\n",
+        "",
+    )
+
+
+def test_test_notification_names_a_refused_login_in_one_error_line(
+    radicale: CalDAVServer, cli: Cli, config_file: Path
+) -> None:
+    config_file.write_text(
+        f'[caldav]\nurl = "{radicale.url}"\nusername = "alex"\n'
+        f"password_command = {json.dumps(list(password_command('wrong horse')))}\n"
+    )
+    result = cli("test-notification", "--channel", "caldav")
+    assert (result.code, result.out) == (1, "")
+    assert result.err == (
+        f"error: {radicale.url} refused the login of 'alex' (check caldav.username and what "
+        "caldav.password_command prints)\n"
+    )

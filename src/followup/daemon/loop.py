@@ -373,6 +373,7 @@ class Daemon:
         self.db, self._watch = db, watch
         self.context.config, self.context.tracker = config, tracker
         self.feed.reset()
+        self.tasks = self.tasks.reloaded(self.context, self.screen)
         self.state["reload_error"] = self.state["reload_error_at"] = None
         log.info("config reloaded from %s (%d interview(s) re-planned)", config.path, refreshed)
         self.held.clear()

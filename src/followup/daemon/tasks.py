@@ -264,6 +264,15 @@ class TaskChannels:
         for part in self.parts:
             part.stop()
 
+    def reloaded(self, context: Context, screen: Screen) -> TaskChannels:
+        """The task channels of a reloaded config, started, in place of these (stopped):
+        a channel added, removed or pointed elsewhere takes effect without a restart."""
+        self.stop()
+        context.state["channels"] = {}
+        fresh = TaskChannels(context, screen)
+        fresh.start()
+        return fresh
+
     def request(self) -> None:
         """Each channel syncs soon with the pending reminders as they are now."""
         for part in self.parts:
