@@ -197,9 +197,9 @@ class TaskSync(Part):
         channel["error"] = channel["error_at"] = None
         self.context.publish()
         if outcome.ticks:
-            self._record(outcome.ticks, now)
+            self.record(outcome.ticks, now)
 
-    def _record(self, ticks: list[Tick], now: datetime) -> None:
+    def record(self, ticks: list[Tick], now: datetime) -> None:
         """Record each tick as the CLI would, once: an interview whose reminder is no longer
         of the tick's kind was acted on already (here, or by the CLI meanwhile)."""
         zone = self.config.calendar.zone
