@@ -94,3 +94,18 @@ def test_a_listing_loads_no_channel(args: list[str], config_file: Path) -> None:
     config_file.write_text('[notify]\nat = "08:00"\n')
     loaded = modules_loaded(args)
     assert {m for m in loaded if m.startswith("followup.channels")} == set()
+
+
+def test_a_listing_with_caldav_set_loads_neither_the_caldav_library_nor_the_task_list(
+    config_file: Path,
+) -> None:
+    """The file sets ``[caldav]``: its keys are checked from the channel's declaration, and
+    nothing that speaks to a server is loaded."""
+    config_file.write_text(
+        '[notify]\nchannels = ["desktop", "caldav"]\n'
+        '[caldav]\nurl = "https://dav.example.org/"\nusername = "alex"\n'
+        'password_command = ["pass", "show", "caldav"]\n'
+    )
+    loaded = modules_loaded(["list"])
+    assert {"caldav", "followup.channels.tasklist", "followup.notify.choose"} & loaded == set()
+    assert "followup.channels.caldav" in loaded
