@@ -70,18 +70,28 @@ class Phone:
     def close(self) -> None:
         self.client.close()
 
-    def task_list(self) -> Any:
+    def find_list(self) -> Any:
+        """The task list ``followup``, or None while there is none."""
         for calendar in self.client.principal().calendars():
             if calendar.get_display_name() == "followup" or str(calendar.url).rstrip("/").endswith(
                 "/followup"
             ):
                 return calendar
-        raise AssertionError("no task list 'followup' on the server")
+        return None
+
+    def task_list(self) -> Any:
+        found = self.find_list()
+        assert found is not None, "no task list 'followup' on the server"
+        return found
 
     def todos(self) -> dict[str, Any]:
-        """UID -> the VTODO component, open and completed alike."""
+        """UID -> the VTODO component, open and completed alike ({} while there is no
+        task list)."""
+        task_list = self.find_list()
+        if task_list is None:
+            return {}
         found = {}
-        for item in self.task_list().todos(include_completed=True):
+        for item in task_list.todos(include_completed=True):
             component = item.icalendar_component
             found[str(component["uid"])] = component
         return found

@@ -91,8 +91,14 @@ def test_a_planned_reminder_reaches_the_phone_and_its_tick_is_recorded_as_the_cl
     assert "Recorded: emailed Acme on Mon 7 Jan" in titles
     # The CLI's action took Beta's email task off the phone; Acme's stays ticked; each
     # has its move-on task now.
-    final = waiting_for(phone, "followup-2-move_on@followup")
-    assert "followup-2-email@followup" not in final
+    final: dict[str, Any] = {}
+
+    def settled() -> bool:
+        final.clear()
+        final.update(phone.todos())
+        return "followup-2-move_on@followup" in final and "followup-2-email@followup" not in final
+
+    assert poll_until(settled, 60), sorted(final)
     assert str(final["followup-1-email@followup"]["status"]) == "COMPLETED"
     assert "followup-1-move_on@followup" in final
     print(f"planned -> server: {planned_to_server:.2f} s; tick -> store: {tick_to_store:.2f} s")
@@ -110,10 +116,38 @@ def test_a_server_that_is_down_holds_back_nothing_on_the_desktop(
     daemon.clock.set(FAKE_START)
     shown = notification_server.wait_for(1, timeout=30)
     assert shown[0]["summary"] == "Time to email Acme"
-    assert poll_until(lambda: daemon.state()["channels"]["caldav"]["state"] == "failing", 60)
+    assert poll_until(lambda: daemon.state()["channels"]["caldav"]["state"] == "failing", 60), (
+        daemon.log()
+    )
     status = daemon.cli_ok("status")
     assert f"caldav:         failing: {radicale.url}" in status
     assert daemon.log().count("ERROR followup.daemon: caldav:") == 1
     radicale.start()
     daemon.poke()
     assert poll_until(lambda: daemon.state()["channels"]["caldav"]["state"] == "ok", 60)
+
+
+def test_a_tick_is_learnt_at_once_when_the_machine_wakes(
+    make_daemon: Callable[..., DaemonProcess],
+    notification_server: NotificationServer,
+    radicale: CalDAVServer,
+    clients: list[Any],
+) -> None:
+    """With an hour between checks, a wake from sleep (the wall clock jumps ahead of the
+    monotonic one) is what makes the daemon look, and it learns the tick at once."""
+    config = two_channel_config(radicale).replace(
+        "check_every_minutes = 1", "check_every_minutes = 60"
+    )
+    daemon = make_daemon(config=config)
+    daemon.add("Acme", date(2030, 1, 8))
+    daemon.start().wait_ready()
+    phone = Phone(radicale)
+    clients.append(phone)
+    waiting_for(phone, "followup-1-email@followup")
+    assert poll_until(lambda: daemon.state()["channels"]["caldav"]["state"] == "ok", 30)
+    phone.tick("followup-1-email@followup", datetime(2030, 1, 7, 15, 30, tzinfo=UTC))
+    started = time.monotonic()
+    daemon.set_clock(datetime(2030, 1, 7, 16, 0, tzinfo=UTC))
+    assert poll_until(lambda: show(daemon, 1)["status"] == "emailed", 30), daemon.log()
+    assert "wall clock moved" in daemon.log()
+    print(f"wake -> tick recorded: {time.monotonic() - started:.2f} s")

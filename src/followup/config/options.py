@@ -143,8 +143,9 @@ OPTIONS: tuple[Option, ...] = (
         "channels",
         list,
         ["desktop"],
-        "Where reminders go, each on its own: 'desktop' (this machine's notifications), "
-        "'caldav' (tasks with alarms on your CalDAV server, for your phone: see [caldav])",
+        "Where reminders go, each on its own: 'desktop' (this machine's notifications, always "
+        "in the list) and the channels set up in tables of their own, such as 'caldav' "
+        "(tasks with alarms on your CalDAV server, for your phone)",
         checks.channels,
     ),
     Option(
