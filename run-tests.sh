@@ -33,7 +33,8 @@ fi
 # user manager, libfaketime, two notification servers under Xvfb (dunst, xfce4-notifyd)
 # with xdotool to click and imagemagick to take screenshots, desktop-file-validate,
 # Dovecot (IMAP) with openssl for its certificates, PostgreSQL, man to render the manual
-# page, and zsh and fish to load the completion scripts in the real shells.
+# page, zsh and fish to load the completion scripts in the real shells, and two CalDAV
+# servers (Radicale, Xandikos) for the phone's task list.
 need=()
 command -v dbus-daemon >/dev/null || need+=(dbus-daemon)
 command -v notify-send >/dev/null || need+=(libnotify-bin)
@@ -53,6 +54,8 @@ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 command -v man >/dev/null || need+=(man-db)
 command -v zsh >/dev/null || need+=(zsh)
 command -v fish >/dev/null || need+=(fish)
+command -v radicale >/dev/null || need+=(radicale)
+command -v xandikos >/dev/null || need+=(xandikos)
 if ((${#need[@]})); then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"

@@ -687,6 +687,7 @@ def test_config_shows_the_path_and_every_default(cli: Cli, home: Path) -> None:
         'notify.until = "20:00"  # default\n'
         "notify.repeat_after_business_days = 1  # default\n"
         'notify.app_name = "followup"  # default\n'
+        'notify.channels = ["desktop"]  # default\n'
         'notify.backend = "auto"  # default\n'
         f'store.url = "sqlite:///{home}/.local/share/followup/followup.db"  # default\n'
         "you.name = (none)  # default\n"
@@ -704,6 +705,12 @@ def test_config_shows_the_path_and_every_default(cli: Cli, home: Path) -> None:
         "mail.check_every_minutes = 10  # default\n"
         "mail.maildir = (none)  # default\n"
         "mail.addresses = (none)  # default\n"
+        "caldav.url = (none)  # default\n"
+        "caldav.username = (none)  # default\n"
+        "caldav.password_command = (none)  # default\n"
+        'caldav.calendar = "followup"  # default\n'
+        "caldav.ca_file = (none)  # default\n"
+        "caldav.check_every_minutes = 5  # default\n"
     )
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from followup.channels import registry
 from followup.cli import config_docs
 from followup.config import OPTIONS, Option, load
 from tests.support.specs import Cli, snapshot
@@ -71,6 +72,7 @@ def test_the_defaults_of_every_other_setting(cli: Cli, home: Path) -> None:
         "notify.until": "20:00",
         "notify.repeat_after_business_days": 1,
         "notify.app_name": "followup",
+        "notify.channels": ["desktop"],
         "notify.backend": "auto",
         "store.url": f"sqlite:///{home}/.local/share/followup/followup.db",
         "you.name": None,
@@ -88,6 +90,12 @@ def test_the_defaults_of_every_other_setting(cli: Cli, home: Path) -> None:
         "mail.check_every_minutes": 10,
         "mail.maildir": None,
         "mail.addresses": None,
+        "caldav.url": None,
+        "caldav.username": None,
+        "caldav.password_command": None,
+        "caldav.calendar": "followup",
+        "caldav.ca_file": None,
+        "caldav.check_every_minutes": 5,
     }
 
 
@@ -251,6 +259,10 @@ def test_the_checked_in_example_is_what_the_code_documents() -> None:
     assert EXAMPLE.read_text(encoding="utf-8") == config_docs.example()
 
 
+#: The core keys and every channel's, in the example's order.
+EVERY = registry.all_options(OPTIONS)
+
+
 def _section_lines(text: str, section: str) -> list[str]:
     lines = text.splitlines()
     start = lines.index(f"[{section}]") + 1
@@ -258,7 +270,7 @@ def _section_lines(text: str, section: str) -> list[str]:
     return lines[start:end]
 
 
-@pytest.mark.parametrize("option", OPTIONS, ids=[o.name for o in OPTIONS])
+@pytest.mark.parametrize("option", EVERY, ids=[o.name for o in EVERY])
 def test_every_option_is_in_the_example_under_its_section(option: Option) -> None:
     lines = _section_lines(EXAMPLE.read_text(encoding="utf-8"), option.section)
     assert any(line.startswith(f"# {option.key} = ") for line in lines)
@@ -271,8 +283,8 @@ ALTERNATIVES = {"mail.maildir"}
 
 def _uncommented(text: str) -> str:
     """The example with every commented-out ``# key = value`` of a known key switched on."""
-    keys = {o.section: set() for o in OPTIONS}
-    for o in OPTIONS:
+    keys = {o.section: set() for o in EVERY}
+    for o in EVERY:
         if o.name not in ALTERNATIVES:
             keys[o.section].add(o.key)
     out, section = [], ""
@@ -290,7 +302,7 @@ def test_the_example_with_every_value_switched_on_is_a_valid_config(
     path = tmp_path / "example.toml"
     path.write_text(_uncommented(EXAMPLE.read_text(encoding="utf-8")))
     config = load(str(path))
-    assert set(config.values) == {o.name for o in OPTIONS} - ALTERNATIVES
+    assert set(config.values) == {o.name for o in EVERY} - ALTERNATIVES
     shown = settings(cli, "--config", str(path))["settings"]
     assert shown == {
         o.name: None
@@ -298,7 +310,7 @@ def test_the_example_with_every_value_switched_on_is_a_valid_config(
         else o.default
         if o.default is not None
         else o.example
-        for o in OPTIONS
+        for o in EVERY
     }
 
 

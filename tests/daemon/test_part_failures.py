@@ -55,8 +55,7 @@ def discard(made: Daemon) -> None:
     """Close what making a daemon opened: its store, the store's watch, its wake sockets."""
     made._watch.close()
     made.db.close()
-    made._wake_r.close()
-    made._wake_w.close()
+    made._waker.close()
 
 
 @pytest.fixture
@@ -355,4 +354,4 @@ def test_a_thread_s_failure_is_named_in_the_state_file_by_the_loop(
     assert before is None  # the thread wrote nothing itself
     assert after is not None
     assert (after["failure_part"], after["failure"]) == ("bus-reader", "LookupError: nothing here")
-    assert daemon._wake_r.recv(16)  # the loop was woken to write it
+    assert daemon._waker._read.recv(16)  # the loop was woken to write it

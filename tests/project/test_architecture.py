@@ -61,6 +61,7 @@ HEAVY = ("sqlalchemy", "alembic", "apscheduler", "jeepney", "plyer")
 #: Sub-packages whose ``__init__`` imports nothing, so that naming one of their modules loads
 #: only that module (``followup.notify`` in particular must not load jeepney or plyer).
 LIGHT_PACKAGES = (
+    "followup.channels",
     "followup.cli",
     "followup.cli.commands",
     "followup.cli.render",

@@ -155,6 +155,5 @@ class InProcessDaemon:
         daemon.lock.release()
         daemon._watch.close()
         daemon.db.close()
-        daemon._wake_r.close()
-        daemon._wake_w.close()
+        daemon._waker.close()
         signal.signal(signal.SIGUSR1, self._usr1)

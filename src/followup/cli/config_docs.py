@@ -1,7 +1,8 @@
 """The config as text: the commented example file and the effective settings.
 
-Both are made from :data:`followup.config.OPTIONS`, so the documentation cannot drift from
-what the parser accepts (a test compares ``config.example.toml`` with :func:`example`).
+Both are made from :data:`followup.config.OPTIONS` and the options each channel of
+:mod:`followup.channels.registry` declares, so the documentation cannot drift from what the
+parser accepts (a test compares ``config.example.toml`` with :func:`example`).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from followup.channels import registry
 from followup.config import OPTIONS, Config, from_mapping, toml_value
 
 _HEADER = """\
@@ -42,7 +44,7 @@ def example(
     }
     out = [_HEADER]
     section = None
-    for opt in OPTIONS:
+    for opt in registry.all_options(OPTIONS):
         if opt.section != section:
             section = opt.section
             out.append(f"\n[{section}]")
@@ -86,6 +88,20 @@ def effective_json(config: Config) -> dict[str, Any]:
 
 
 def _effective_values(config: Config) -> dict[str, Any]:
+    """Every setting in effect by full name, in the order of the example file."""
+    found = {**_core_values(config), **_channel_values(config)}
+    return {opt.name: found[opt.name] for opt in registry.all_options(OPTIONS)}
+
+
+def _channel_values(config: Config) -> dict[str, Any]:
+    """Each channel's settings as its module shows them."""
+    values: dict[str, Any] = {}
+    for name in registry.names():
+        values.update(registry.load(name).values(registry.settings(config, name)))
+    return values
+
+
+def _core_values(config: Config) -> dict[str, Any]:
     place = config.calendar.place
     from followup.business_days import DAY_NAMES, calendar_for
     from followup.dates import order_for_country
@@ -106,7 +122,7 @@ def _effective_values(config: Config) -> dict[str, Any]:
         "notify.until": f"{config.notify.until:%H:%M}",
         "notify.repeat_after_business_days": config.notify.repeat_after_business_days,
         "notify.app_name": config.notify.app_name,
-        "notify.backend": config.notify.backend,
+        "notify.channels": list(config.notify.channels),
         "store.url": config.store_url,
         "you.name": config.you.name,
         "you.signature": config.you.signature,

@@ -68,9 +68,20 @@ def extra_phrases(value: Any) -> str | None:
     return None
 
 
-def backend(value: Any) -> str | None:
-    """``notify.backend``: one of the notifiers :mod:`followup.notify.choose` knows."""
-    return None if value in ("auto", "dbus", "plyer") else "must be 'auto', 'dbus' or 'plyer'"
+def channels(value: Any) -> str | None:
+    """``notify.channels``: registered channel names, each once (the registry is read,
+    no channel loaded)."""
+    from followup.channels import registry
+
+    known = registry.names()
+    for name in value:
+        if name not in known:
+            return f"unknown channel {toml_value(name)} (choose from {', '.join(known)})"
+    if len(set(value)) != len(value):
+        return "names a channel twice"
+    if "desktop" not in value:
+        return "must include 'desktop' (the daemon's confirmations and questions appear there)"
+    return None
 
 
 def date_order(value: Any) -> str | None:

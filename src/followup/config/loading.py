@@ -14,7 +14,8 @@ import os
 import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from followup import paths
@@ -42,6 +43,9 @@ from followup.lifecycle.validation import (
     too_large,
 )
 from followup.rules import RuleSettings
+
+if TYPE_CHECKING:
+    from followup.channels.base import Channel
 
 
 def load(explicit: str | None = None, env: Mapping[str, str] | None = None) -> Config:
@@ -85,20 +89,26 @@ def load(explicit: str | None = None, env: Mapping[str, str] | None = None) -> C
 def from_mapping(raw: Mapping[str, Any], path: Path, env: Mapping[str, str]) -> Config:
     problems: list[str] = []
     values: dict[str, Any] = {}
+    #: The channels the file sets an option of: their settings are made here.
+    set_channels: set[str] = set()
     for section, body in raw.items():
-        if section not in BY_SECTION:
-            problems.append(f"unknown section [{section}]{did_you_mean(section, list(BY_SECTION))}")
+        if section not in BY_SECTION and section not in _channel_sections():
+            known = [*BY_SECTION, *_channel_sections()]
+            problems.append(f"unknown section [{section}]{did_you_mean(section, known)}")
             continue
         if not isinstance(body, dict):
             problems.append(f"[{section}] must be a table")
             continue
         for key, value in body.items():
-            opt = BY_SECTION[section].get(key)
+            opt = BY_SECTION.get(section, {}).get(key)
             if opt is None:
-                problems.append(
-                    f"unknown key {section}.{key}{did_you_mean(key, list(BY_SECTION[section]))}"
-                )
-                continue
+                found = _channel_option(section, key)
+                if found is None:
+                    known = [*BY_SECTION.get(section, {}), *_channel_keys(section)]
+                    problems.append(f"unknown key {section}.{key}{did_you_mean(key, known)}")
+                    continue
+                channel, opt = found
+                set_channels.add(channel)
             problem = _check(opt, value)
             if problem:
                 problems.append(problem)
@@ -108,7 +118,12 @@ def from_mapping(raw: Mapping[str, Any], path: Path, env: Mapping[str, str]) -> 
         raise ConfigError(f"{path}: " + "; ".join(problems))
 
     def get(name: str) -> Any:
-        opt = next(o for o in OPTIONS if o.name == name)
+        opt = next((o for o in OPTIONS if o.name == name), None)
+        if opt is None:
+            section, _, key = name.partition(".")
+            found = _channel_option(section, key)
+            assert found is not None, name
+            opt = found[1]
         return values.get(name, opt.default)
 
     warnings: list[str] = []
@@ -160,8 +175,8 @@ def from_mapping(raw: Mapping[str, Any], path: Path, env: Mapping[str, str]) -> 
             at,
             until,
             get("notify.app_name"),
-            get("notify.backend"),
             get("notify.repeat_after_business_days"),
+            tuple(get("notify.channels")),
         ),
         store_url=get("store.url") or paths.default_store_url(env),
         plan_key=plan_key(place, zone, at, rules),
@@ -170,12 +185,58 @@ def from_mapping(raw: Mapping[str, Any], path: Path, env: Mapping[str, str]) -> 
             LintPhrase(item) if isinstance(item, str) else LintPhrase(**item)
             for item in get("lint.extra_phrases")
         ),
-        export=ExportSettings(_expand_home(get("export.ics_path"), env)),
+        export=ExportSettings(expand_home(get("export.ics_path"), env)),
         mail=_mail_settings(get, path, env),
         values=values,
         warnings=tuple(warnings),
         cache_dir=cache_dir,
+        channels=_channel_settings(get, set_channels, path, env),
     )
+
+
+def _channel_settings(
+    get: Callable[[str], Any], set_channels: set[str], path: Path, env: Mapping[str, str]
+) -> Mapping[str, Any]:
+    """The settings of each channel the file sets an option of or ``notify.channels`` names
+    (the desktop by default is left to its defaults, so that a listing loads no channel).
+    Raises ConfigError for a named channel that is not set up."""
+    named = [n for n in get("notify.channels") if n != "desktop" or n in set_channels]
+    made: dict[str, Any] = {}
+    for name in sorted(set_channels | set(named)):
+        channel = _load_channel(name)
+        made[name] = channel.make_settings(get, path, env)
+        missing = channel.missing(made[name]) if name in named else None
+        if missing is not None:
+            raise ConfigError(f"{path}: notify.channels names {name!r} but {missing}")
+    return MappingProxyType(made)
+
+
+# The registry is imported only for a key no core option declares: a file that sets no
+# channel's option loads no channel (``followup list`` in particular).
+
+
+def _channel_sections() -> frozenset[str]:
+    from followup.channels import registry
+
+    return registry.sections()
+
+
+def _channel_option(section: str, key: str) -> tuple[str, Option] | None:
+    from followup.channels import registry
+
+    return registry.option(section, key)
+
+
+def _channel_keys(section: str) -> list[str]:
+    from followup.channels import registry
+
+    return registry.keys(section)
+
+
+def _load_channel(name: str) -> Channel:
+    from followup.channels import registry
+
+    return registry.load(name)
 
 
 def _mail_settings(
@@ -202,7 +263,7 @@ def _mail_settings(
             raise ConfigError(
                 f"{path}: mail.maildir and mail.imap_host are both set: choose one source"
             )
-        return MailSettings(maildir=_expand_home(maildir, env), **common)
+        return MailSettings(maildir=expand_home(maildir, env), **common)
     security = get("mail.security")
     for key in ("username", "password_command"):
         if get(f"mail.{key}") is None:
@@ -220,7 +281,7 @@ def _mail_settings(
         security=security,
         username=get("mail.username"),
         password_command=tuple(get("mail.password_command")),
-        ca_file=_expand_home(get("mail.ca_file"), env),
+        ca_file=expand_home(get("mail.ca_file"), env),
         **common,
     )
 
@@ -258,7 +319,7 @@ def _check(opt: Option, value: Any) -> str | None:
 
 #: Keys whose strings may hold line breaks and tabs: a signature's lines, and the arguments
 #: of a password command (a program's argument may be any text but NUL).
-_MULTILINE = frozenset({"you.signature", "mail.password_command"})
+_MULTILINE = frozenset({"you.signature", "mail.password_command", "caldav.password_command"})
 
 
 def _strings(value: Any) -> list[str]:
@@ -272,7 +333,7 @@ def _strings(value: Any) -> list[str]:
     return []
 
 
-def _expand_home(value: str | None, env: Mapping[str, str]) -> Path | None:
+def expand_home(value: str | None, env: Mapping[str, str]) -> Path | None:
     """``~/x`` under the user's home as ``env`` names it (as the data folders are found)."""
     if value is None:
         return None

@@ -1,6 +1,8 @@
-"""The one declaration of every config key: its section, name, type, default, help text,
-check and an example. It drives parsing, validation, "did you mean" suggestions and
+"""The one declaration of every core config key: its section, name, type, default, help
+text, check and an example. It drives parsing, validation, "did you mean" suggestions and
 ``followup config`` (:mod:`followup.cli.config_docs`); nothing else names a key's default.
+A channel's keys are declared by the channel's own module, with the same :class:`Option`
+(:mod:`followup.channels.registry`).
 """
 
 from __future__ import annotations
@@ -138,13 +140,13 @@ OPTIONS: tuple[Option, ...] = (
     ),
     Option(
         "notify",
-        "backend",
-        str,
-        "auto",
-        "How notifications are shown: 'dbus' speaks to the desktop's notification server "
-        "directly (buttons to draft, record or snooze), 'plyer' runs notify-send (no "
-        "buttons), 'auto' takes dbus on Linux when a session bus is known, else plyer",
-        checks.backend,
+        "channels",
+        list,
+        ["desktop"],
+        "Where reminders go, each on its own: 'desktop' (this machine's notifications, always "
+        "in the list) and the channels set up in tables of their own, such as 'caldav' "
+        "(tasks with alarms on your CalDAV server, for your phone)",
+        checks.channels,
     ),
     Option(
         "store",

@@ -30,16 +30,18 @@ class CalendarSettings(NamedTuple):
 
 
 class NotifySettings(NamedTuple):
-    """When and how reminders are shown: from ``at`` to ``until`` (times of day in the
-    user's zone), by ``backend`` ("auto", "dbus" or "plyer"), under ``app_name``."""
+    """When reminders are shown: from ``at`` to ``until`` (times of day in the user's zone),
+    under ``app_name``. How each channel delivers is the channel's own settings
+    (:attr:`Config.channels`)."""
 
     at: time
     until: time
     app_name: str
-    backend: str = "auto"
     #: Business days after a reminder was last shown, not acted on, that it is shown
     #: again (0: never again).
     repeat_after_business_days: int = 1
+    #: ``notify.channels``: the channels reminders go through, each on its own.
+    channels: tuple[str, ...] = ("desktop",)
 
 
 class YouSettings(NamedTuple):
@@ -107,6 +109,9 @@ class Config(NamedTuple):
     #: non-business days of the places used (:class:`followup.business_days.KnownDays`).
     #: None keeps nothing.
     cache_dir: Path | None = None
+    #: Channel name -> its settings, for each channel the file sets an option of (the
+    #: others take their defaults: :func:`followup.channels.registry.settings`).
+    channels: Mapping[str, Any] = MappingProxyType({})
 
     @property
     def timing(self) -> Timing:

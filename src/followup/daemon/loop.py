@@ -27,22 +27,18 @@ every one.
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import logging
 import os
 import select
-import signal
-import socket
 import sys
 import threading
 import time
 from collections.abc import Callable, MutableMapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from types import FrameType
 from typing import TYPE_CHECKING
 
+from followup.channels import registry
 from followup.config import Config, load
 from followup.daemon.buttons import Buttons
 from followup.daemon.context import Context, Key
@@ -51,13 +47,14 @@ from followup.daemon.failures import Failures, log_to_file, thread_failed
 from followup.daemon.feed import CalendarFeed
 from followup.daemon.jobs import STORE_BUSY_S, Held, Jobs, reopen
 from followup.daemon.screen import Screen
+from followup.daemon.signals import Flags, Waker, install_signals
 from followup.daemon.state import DaemonLock, carry_failure, log_place, new_state, read_state
 from followup.daemon.systemd import SystemdNotifier
+from followup.daemon.tasks import TaskChannels
 from followup.errors import DeliveryError, FollowupError, StoreError
 from followup.lifecycle.service import Tracker
 from followup.machine import this_machine
-from followup.notify.base import Notifier
-from followup.notify.choose import make_notifier
+from followup.notify.base import BusSignal, Notifier
 from followup.store import Database
 from followup.store.watch import watch_store
 
@@ -81,34 +78,6 @@ def store_retry_delay(failures: int) -> float:
     """Seconds before the next try of a store that failed ``failures`` times in a row
     before this one (0 or more): STORE_RETRY_FIRST_S, doubling, at most STORE_RETRY_MAX_S."""
     return min(STORE_RETRY_FIRST_S * 2.0**failures, STORE_RETRY_MAX_S)
-
-
-@dataclass
-class Flags:
-    """What the signal handlers (and the loop itself) ask of the next pass."""
-
-    stop: bool = False
-    reload: bool = False
-    changed: bool = False
-    #: the calendar feed is out of date
-    feed: bool = False
-
-
-def install_signals(flags: Flags, wake_fd: int) -> None:
-    """SIGTERM and SIGINT ask the loop to stop, SIGHUP to reload, SIGUSR1 to look at the
-    store; each only sets its flag, and the signal's byte on ``wake_fd`` wakes the loop."""
-
-    def on_signal(signum: int, _frame: FrameType | None) -> None:
-        if signum in (signal.SIGTERM, signal.SIGINT):
-            flags.stop = True
-        elif signum == signal.SIGHUP:
-            flags.reload = True
-        elif signum == signal.SIGUSR1:
-            flags.changed = True
-
-    signal.set_wakeup_fd(wake_fd, warn_on_full_buffer=False)
-    for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGUSR1):
-        signal.signal(signum, on_signal)
 
 
 class Daemon:
@@ -146,11 +115,9 @@ class Daemon:
         self.db = Database(config.store_url, busy_timeout=STORE_BUSY_S, clock=clock)
         tracker = Tracker(config, self.db, self.machine)
         self._watch = watch_store(self.db)
-        self._wake_r, self._wake_w = socket.socketpair()
-        self._wake_r.setblocking(False)
-        self._wake_w.setblocking(False)
-        self.notifier = notifier or make_notifier(
-            config.notify.backend, self.env, lambda sig: self.buttons.on_bus_signal(sig)
+        self._waker = Waker()
+        self.notifier = notifier or _open_desktop(
+            config, self.env, lambda sig: self.buttons.on_bus_signal(sig)
         )
         self.context = Context(
             config, tracker, self.notifier, self.state, self.env, self._publish, self._wake
@@ -161,6 +128,7 @@ class Daemon:
         self.held: dict[Key, Held] = {}
         self.jobs = Jobs(self.context, self.held, {})
         self.delivery = Delivery(self.context, self.jobs, self.screen)
+        self.tasks = TaskChannels(self.context, self.screen)
         self.mail: MailWatch | None = None
 
     @property
@@ -199,7 +167,7 @@ class Daemon:
         """Plan, say ready, and loop until SIGTERM or SIGINT; 0. Raises FollowupError when
         another daemon holds the lock or the state folder cannot be used."""
         self.lock.acquire()
-        install_signals(self.flags, self._wake_w.fileno())
+        install_signals(self.flags, self._waker.write_fd)
         died = False
         try:
             self.jobs.start()
@@ -209,6 +177,7 @@ class Daemon:
                 self._store_down(exc)
             _settle_memory()
             self._start_mail()
+            self.tasks.start()
             self.systemd.ready(self.jobs.status_text())
             log.info("ready: %s", self.jobs.status_text())
             self._loop()
@@ -220,6 +189,7 @@ class Daemon:
             self.systemd.stopping()
             if self.mail is not None:
                 self.mail.stop()
+            self.tasks.stop()
             stop = getattr(self.notifier, "stop", None)
             if stop is not None:
                 stop()
@@ -242,11 +212,11 @@ class Daemon:
             if self.systemd.watchdog_interval and time.monotonic() >= next_watchdog:
                 self.systemd.watchdog()
                 next_watchdog = time.monotonic() + self.systemd.watchdog_interval
-            wake_fd, watch_fd = self._wake_r.fileno(), self._watch.fileno()
+            wake_fd, watch_fd = self._waker.read_fd, self._watch.fileno()
             watched = [wake_fd] if watch_fd is None else [wake_fd, watch_fd]
             readable = select.select(watched, [], [], self._timeout(next_watchdog))[0]
             if wake_fd in readable:
-                self._drain_wakeups()
+                self._waker.drain()
             if self.flags.stop:
                 break
             new_offset = time.time() - time.monotonic()
@@ -257,6 +227,7 @@ class Daemon:
                     new_offset - offset,
                 )
                 self.jobs.wakeup()
+                self.tasks.request()
             offset = new_offset
             now = self.clock()
             self.failures.publish_pending()
@@ -288,6 +259,7 @@ class Daemon:
             self._guard("buttons", lambda: self.buttons.handle_signals(now, self.mail))
         if self.mail is not None:
             self._guard("mail watch", lambda: self.mail.work(now) if self.mail else None)
+        self._guard("task channels", lambda: self.tasks.work(now))
         if not self.jobs.fired.empty():
             self._guard("jobs", lambda: self.jobs.collect_fired(now))
         if self.held:
@@ -326,18 +298,12 @@ class Daemon:
         mail = self.mail.timeout() if self.mail is not None else None
         if mail is not None and self._store_retry_at is None:
             timeout = min(timeout, mail)
+        if self._store_retry_at is None:
+            timeout = self.tasks.timeout(timeout)
         return max(0.0, timeout)
 
-    def _drain_wakeups(self) -> None:
-        try:
-            while self._wake_r.recv(4096):
-                pass
-        except BlockingIOError:
-            pass
-
     def _wake(self) -> None:
-        with contextlib.suppress(BlockingIOError):  # full: the loop is due to wake anyway
-            self._wake_w.send(b"\0")
+        self._waker.wake()
 
     # -- planning ----------------------------------------------------------------------
 
@@ -354,6 +320,7 @@ class Daemon:
         if changed is None:
             return
         self.screen.tidy(None if everything else changed)
+        self.tasks.request()
         self._publish()
         self.flags.feed = self.config.export.ics_path is not None
 
@@ -385,6 +352,7 @@ class Daemon:
         self.db, self._watch = db, watch
         self.context.config, self.context.tracker = config, tracker
         self.feed.reset()
+        self.tasks = self.tasks.reloaded(self.context, self.screen)
         self.state["reload_error"] = self.state["reload_error_at"] = None
         log.info("config reloaded from %s (%d interview(s) re-planned)", config.path, refreshed)
         self.held.clear()
@@ -419,6 +387,15 @@ def _settle_memory() -> None:
     gc.collect()
     gc.freeze()
     gc.enable()
+
+
+def _open_desktop(
+    config: Config, env: MutableMapping[str, str], on_signal: Callable[[BusSignal], None]
+) -> Notifier:
+    """The desktop channel's notifier, as the config sets it."""
+    desktop = registry.load("desktop")
+    assert desktop.open is not None
+    return desktop.open(registry.settings(config, "desktop"), env, on_signal)
 
 
 def run(config_path: str | None) -> int:

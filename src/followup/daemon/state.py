@@ -25,6 +25,16 @@ from followup.errors import FollowupError
 from followup.paths import state_dir
 
 
+class ChannelState(TypedDict):
+    """One task channel as ``followup status`` shows it: "ok" or "failing", the last sync
+    that worked, and the failure of the last try (retried with backoff) since when."""
+
+    state: str
+    synced_at: str | None
+    error: str | None
+    error_at: str | None
+
+
 class DaemonState(TypedDict):
     """What the daemon tells ``followup status`` about itself: the JSON of its state file.
 
@@ -59,6 +69,8 @@ class DaemonState(TypedDict):
     #: where the daemon's log (with each failure's traceback) is: a command to read the
     #: journal, or a file's path
     log: str | None
+    #: each task channel of ``notify.channels`` (the desktop's failures are ``last_error``)
+    channels: dict[str, ChannelState]
 
 
 #: The part whose failure ends the daemon: its loop (the service manager starts it again).
@@ -136,6 +148,7 @@ def new_state(pid: int, started_at: str) -> DaemonState:
         failure_part=None,
         failure_at=None,
         log=None,
+        channels={},
     )
 
 

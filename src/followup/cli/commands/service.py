@@ -59,17 +59,42 @@ def cmd_status(app: App) -> None:
     app.emit(text, lambda: status_json(state, due, last, shown_on, here, failure))
 
 
-def cmd_test_notification(app: App) -> None:
-    """Show a notification now, through the backend the daemon uses; with ``--json``,
-    ``{"sent": true, "notification_id": the server's id or null}``."""
-    from followup.cli.render.status import NOTIFICATION_SENT, TEST_NOTE
-    from followup.notify.base import Note
-    from followup.notify.choose import make_notifier
+def add_test_notification(p: argparse.ArgumentParser) -> None:
+    from followup.channels import registry
 
-    shown = make_notifier(app.config.notify.backend, app.env.environ).show(
-        Note(*TEST_NOTE, app.config.notify.app_name)
+    p.add_argument(
+        "--channel",
+        choices=registry.names(),
+        default=registry.DEFAULT,
+        help=f"the channel to deliver through (default: {registry.DEFAULT})",
     )
-    app.emit(NOTIFICATION_SENT, lambda: {"sent": True, "notification_id": shown})
+
+
+def cmd_test_notification(app: App) -> None:
+    """Deliver a notification now, through the channel the daemon would use; with ``--json``,
+    ``{"sent": true, "notification_id": the server's id or null}`` (null for a task list)."""
+    from followup.channels import registry
+    from followup.cli.render.status import TEST_NOTE, notification_sent, task_list_reached
+    from followup.notify.base import Note
+
+    name = app.args.channel
+    channel = registry.load(name)
+    settings = registry.settings(app.config, name)
+    missing = channel.missing(settings)
+    if missing is not None:
+        raise ConfigError(f"{app.config.path}: {missing}")
+    if channel.task_list is not None:
+        task_list = channel.task_list(settings)
+        try:
+            reached = task_list_reached(name, task_list.reach())
+        finally:
+            task_list.close()
+        app.emit(reached, lambda: {"sent": True, "notification_id": None})
+        return
+    assert channel.open is not None, name
+    notifier = channel.open(settings, app.env.environ, None)
+    shown = notifier.show(Note(*TEST_NOTE, app.config.notify.app_name))
+    app.emit(notification_sent(name), lambda: {"sent": True, "notification_id": shown})
 
 
 def add_install_service(p: argparse.ArgumentParser) -> None:
@@ -97,7 +122,7 @@ def cmd_uninstall_service(app: App) -> None:
 COMMANDS: Room = {
     "daemon": (None, cmd_daemon),
     "status": (None, cmd_status),
-    "test-notification": (None, cmd_test_notification),
+    "test-notification": (add_test_notification, cmd_test_notification),
     "install-service": (add_install_service, cmd_install_service),
     "uninstall-service": (None, cmd_uninstall_service),
 }

@@ -14,7 +14,7 @@ from followup.values import Due, LastShown, MachineShown
 
 if TYPE_CHECKING:
     from followup.config import Config
-    from followup.daemon.state import DaemonState
+    from followup.daemon.state import ChannelState, DaemonState
 
 
 class Failure(NamedTuple):
@@ -91,6 +91,7 @@ def status_json(
         "mail_error": state["mail_error"] if state else None,
         "mail_error_at": state["mail_error_at"] if state else None,
         "failure": failure._asdict() if failure else None,
+        "channels": dict(state["channels"]) if state else {},
     }
 
 
@@ -174,7 +175,21 @@ def daemon_lines(state: DaemonState | None, *, service: bool) -> list[str]:
             f"reload failed:  {state['reload_error']} ({state['reload_error_at']}); "
             "running with the previous config"
         )
+    lines += [channel_line(name, ch) for name, ch in state["channels"].items()]
     return lines
+
+
+def channel_line(name: str, channel: ChannelState) -> str:
+    """A task channel's state, for ``followup status``: ``caldav:  synced 2026-11-30T...``."""
+    label = f"{name}:".ljust(15)
+    if channel["error"]:
+        return (
+            f"{label} failing: {channel['error']} (since {channel['error_at']}); "
+            "retrying with backoff"
+        )
+    if channel["synced_at"] is None:
+        return f"{label} not synced yet"
+    return f"{label} synced {channel['synced_at']}"
 
 
 def mail_status(state: DaemonState) -> str:
@@ -200,3 +215,18 @@ TEST_NOTE = (
 )
 #: What ``followup test-notification`` says once the note was handed to the desktop.
 NOTIFICATION_SENT = "Notification sent: check your desktop."
+
+
+def task_list_reached(channel: str, url: str) -> str:
+    """What ``followup test-notification --channel CHANNEL`` says of a task channel."""
+    return (
+        f"Task list reached through the {channel} channel: {url}\n"
+        "The daemon keeps a task with an alarm there for each pending reminder."
+    )
+
+
+def notification_sent(channel: str) -> str:
+    """What ``followup test-notification --channel CHANNEL`` says once it was delivered."""
+    if channel == "desktop":
+        return NOTIFICATION_SENT
+    return f"Notification sent through the {channel} channel."

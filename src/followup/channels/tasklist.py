@@ -1,0 +1,268 @@
+"""The user's task list on a CalDAV server, kept equal to the pending reminders, and the
+tasks the user ticked off there.
+
+Spoken through the ``caldav`` library (its client, its principal and calendar discovery,
+``MKCALENDAR``), imported when a task list is first reached: only the daemon and
+``followup test-notification --channel caldav`` do that, only with ``[caldav]`` set. The
+writes are conditional, so the user's edits win: a new task is written with
+``If-None-Match: *``, a change and a removal with ``If-Match`` and the ETag last read. A
+``412 Precondition Failed`` means the phone changed the task in between: it is read again,
+and a tick found there is kept (and reported) rather than overwritten.
+
+Every failure (no server, a slow one, a refused password, a broken certificate, a task list
+that is missing and cannot be created) is one :class:`followup.errors.DeliveryError` with
+its cause; nothing is written locally, so nothing is lost: the next sync does it all again.
+"""
+
+from __future__ import annotations
+
+import logging
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, NamedTuple
+from urllib.parse import urljoin
+
+from followup.channels import todo
+from followup.errors import DeliveryError, FollowupError
+from followup.rules import Kind
+
+if TYPE_CHECKING:
+    from followup.channels.caldav import CalDAVSettings
+
+log = logging.getLogger("followup.caldav")
+
+#: Seconds a request to the server may take before it counts as down.
+TIMEOUT_S = 30
+_DAV, _CAL = "DAV:", "urn:ietf:params:xml:ns:caldav"
+_QUERY = """<?xml version="1.0" encoding="utf-8"?>
+<C:calendar-query xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav">
+  <D:prop><D:getetag/><C:calendar-data/></D:prop>
+  <C:filter><C:comp-filter name="VCALENDAR"><C:comp-filter name="VTODO"/></C:comp-filter>
+  </C:filter>
+</C:calendar-query>"""
+
+
+class Stored(NamedTuple):
+    """One of our tasks on the server: where, its ETag, what it says."""
+
+    href: str
+    etag: str
+    seen: todo.Seen
+
+
+class Tick(NamedTuple):
+    """A task the user ticked off while its reminder was pending."""
+
+    interview_id: int
+    kind: Kind
+    completed: datetime
+
+
+class TaskList:
+    """The task list ``caldav.calendar`` names, reached on first use and again after a
+    failure. Not thread-safe: one thread syncs it."""
+
+    def __init__(self, settings: CalDAVSettings) -> None:
+        self.settings = settings
+        self._client: Any = None
+        self._url: str | None = None
+
+    def reach(self) -> str:
+        """Log in and find the task list, creating it where it is missing and the server
+        allows; its URL. Raises DeliveryError."""
+        if self._url is None:
+            self._url = self._guarded(self._find)
+        return self._url
+
+    def sync(self, tasks: Sequence[todo.Task], now: datetime) -> list[Tick]:
+        """Make the list hold exactly ``tasks`` as open tasks (ours only: the user's own
+        are never touched), and return the ticks found on tasks still in ``tasks``. A
+        ticked task is never rewritten; one no longer pending is removed unless ticked.
+        Raises DeliveryError, after which the next call starts afresh."""
+        url = self.reach()
+        try:
+            ticks: list[Tick] = self._guarded(lambda: self._sync(url, tasks, now))
+            return ticks
+        except DeliveryError:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        """Let the connection go."""
+        client, self._client, self._url = self._client, None, None
+        if client is not None:
+            try:
+                client.close()
+            except Exception:
+                log.debug("closing the CalDAV connection failed", exc_info=True)
+
+    # -- the server -----------------------------------------------------------------------
+
+    def _guarded(self, work: Any) -> Any:
+        """``work()``, with every failure of the server, the network or the password made
+        one DeliveryError naming the server and the cause (never the password)."""
+        from caldav.lib import error
+
+        host = self.settings.url
+        try:
+            return work()
+        except DeliveryError:
+            raise
+        except FollowupError as exc:
+            raise DeliveryError(exc.message) from None
+        except error.AuthorizationError:
+            self.close()
+            raise DeliveryError(
+                f"{host} refused the login of {self.settings.username!r} "
+                "(check caldav.username and what caldav.password_command prints)"
+            ) from None
+        except (error.DAVError, OSError, ValueError) as exc:
+            self.close()
+            raise DeliveryError(f"{host}: {_reason(exc)}") from None
+        except Exception as exc:
+            self.close()
+            raise DeliveryError(f"{host}: {_reason(exc)}") from None
+
+    def _connect(self) -> Any:
+        if self._client is None:
+            import caldav
+
+            from followup.mail.password import read_password
+
+            password = read_password(self.settings.password_command, "caldav.password_command")
+            ca = self.settings.ca_file
+            client_class: Any = caldav.DAVClient
+            self._client = client_class(
+                url=self.settings.url,
+                username=self.settings.username,
+                password=password,
+                timeout=TIMEOUT_S,
+                ssl_verify_cert=str(ca) if ca is not None else True,
+                enable_rfc6764=False,
+                require_tls=False,
+            )
+        return self._client
+
+    def _find(self) -> str:
+        client = self._connect()
+        principal = client.principal()
+        wanted = self.settings.calendar
+        for calendar in principal.calendars():
+            name = calendar.get_display_name()
+            if wanted in (name, str(calendar.url).rstrip("/").rsplit("/", 1)[-1]):
+                return str(calendar.url)
+        from caldav.lib import error
+
+        try:
+            made = principal.make_calendar(name=wanted, supported_calendar_component_set=["VTODO"])
+        except error.DAVError as exc:
+            raise DeliveryError(
+                f"{self.settings.url}: no task list {wanted!r}, and the server did not let "
+                f"followup create it ({_reason(exc)}); create it in your calendar app"
+            ) from None
+        log.info("created the task list %r at %s", wanted, made.url)
+        return str(made.url)
+
+    def _sync(self, url: str, tasks: Sequence[todo.Task], now: datetime) -> list[Tick]:
+        stored = self._ours(url)
+        wanted = {task.uid: task for task in tasks}
+        ticks: list[Tick] = []
+        for task in tasks:
+            have = stored.get(task.uid)
+            tick = self._write(url, task, have, now)
+            if tick is not None:
+                ticks.append(tick)
+        for uid, have in stored.items():
+            if uid not in wanted and have.seen.completed is None:
+                self._remove(have)
+        return ticks
+
+    def _write(self, url: str, task: todo.Task, have: Stored | None, now: datetime) -> Tick | None:
+        """Put ``task`` on the list unless it is there as it should be; a tick on the
+        server's copy (read again after a 412) wins and is returned."""
+        for _attempt in range(3):
+            if have is not None and have.seen.completed is not None:
+                return Tick(task.interview_id, task.kind, have.seen.completed)
+            if have is not None and have.seen.matches(task):
+                return None
+            href = have.href if have else urljoin(url, f"{task.uid}.ics")
+            sequence = have.seen.sequence + 1 if have else 0
+            headers = {"Content-Type": "text/calendar; charset=utf-8"}
+            headers.update({"If-Match": have.etag} if have else {"If-None-Match": "*"})
+            response = self._connect().put(href, todo.to_ical(task, sequence, now), headers)
+            if response.status != 412:
+                _check(response, f"writing the task {task.summary!r}")
+                log.info("task %s written (sequence %d): %s", task.uid, sequence, task.summary)
+                return None
+            log.info("task %s changed on the server meanwhile: reading it again", task.uid)
+            have = self._read_one(href)
+        raise DeliveryError(f"{url}: the task {task.summary!r} keeps changing on the server")
+
+    def _remove(self, have: Stored) -> None:
+        """Take a task no longer pending off the list, unless the user ticked it in the
+        meantime (a 412, then a tick on the copy read again)."""
+        response = self._connect().delete(have.href, {"If-Match": have.etag})
+        if response.status == 412:
+            again = self._read_one(have.href)
+            if again is None or again.seen.completed is not None:
+                return
+            response = self._connect().delete(again.href, {"If-Match": again.etag})
+        if response.status != 404:
+            _check(response, f"removing the task {have.seen.summary!r}")
+        log.info("task %s removed: no longer pending", have.seen.uid)
+
+    def _ours(self, url: str) -> dict[str, Stored]:
+        """Every task of ours on the list, by UID (one ``REPORT``)."""
+        client = self._connect()
+        response = client.request(
+            url,
+            "REPORT",
+            _QUERY,
+            {"Depth": "1", "Content-Type": "application/xml; charset=utf-8"},
+        )
+        _check(response, "reading the task list")
+        return _parse_multistatus(url, response.raw)
+
+    def _read_one(self, href: str) -> Stored | None:
+        response = self._connect().request(href, "GET")
+        if response.status == 404:
+            return None
+        _check(response, "reading a task again")
+        etag = response.headers.get("ETag", "")
+        seen = todo.read(_text(response.raw))
+        return Stored(href, etag, seen) if seen is not None else None
+
+
+def _parse_multistatus(base: str, raw: Any) -> dict[str, Stored]:
+    found: dict[str, Stored] = {}
+    root = ET.fromstring(raw if isinstance(raw, bytes | str) else bytes(raw))
+    for item in root.iter(f"{{{_DAV}}}response"):
+        href = item.findtext(f"{{{_DAV}}}href")
+        etag = item.findtext(f".//{{{_DAV}}}getetag")
+        data = item.findtext(f".//{{{_CAL}}}calendar-data")
+        if not href or not etag or not data:
+            continue
+        seen = todo.read(data)
+        if seen is not None:
+            found[seen.uid] = Stored(urljoin(base, href), etag, seen)
+    return found
+
+
+def _text(raw: Any) -> str:
+    return raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
+
+
+def _check(response: Any, doing: str) -> None:
+    if response.status == 401 or response.status == 403:
+        from caldav.lib import error
+
+        raise error.AuthorizationError(f"{doing}: {response.status}")
+    if not 200 <= response.status < 300:
+        raise DeliveryError(f"{doing}: the server answered {response.status} {response.reason}")
+
+
+def _reason(exc: BaseException) -> str:
+    """One line about ``exc``, never a traceback."""
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= 300 else text[:299] + "…"

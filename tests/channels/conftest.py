@@ -1,0 +1,152 @@
+"""Fixtures of the channel tests: real CalDAV servers, the settings that reach them, and a
+second CalDAV client (the ``caldav`` library) that plays the user's phone."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from followup.channels.caldav import CalDAVSettings
+from tests.support.caldav_servers import PASSWORD, USER, CalDAVServer
+from tests.support.daemon import DaemonProcess
+from tests.support.harness import FakeClock, NotificationServer, PrivateBus
+
+
+def password_command(password: str) -> tuple[str, ...]:
+    """A password command that prints ``password`` (as a password manager would)."""
+    return (sys.executable, "-c", f"print({password!r})")
+
+
+@pytest.fixture(params=["radicale", "xandikos", "radicale-tls"])
+def server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[CalDAVServer]:
+    """Each real server in turn: Radicale over plain HTTP on the loopback, Xandikos, and
+    Radicale over TLS with a self-signed certificate."""
+    kind = request.param
+    if kind == "xandikos":
+        found = CalDAVServer.xandikos(tmp_path / "xandikos")
+    else:
+        found = CalDAVServer.radicale(tmp_path / "radicale", tls=kind == "radicale-tls")
+    yield found
+    found.stop()
+
+
+@pytest.fixture
+def radicale(tmp_path: Path) -> Iterator[CalDAVServer]:
+    found = CalDAVServer.radicale(tmp_path / "radicale")
+    yield found
+    found.stop()
+
+
+def settings_for(server: CalDAVServer, password: str = PASSWORD) -> CalDAVSettings:
+    return CalDAVSettings(
+        url=server.url,
+        username=USER,
+        password_command=password_command(password),
+        calendar="followup",
+        ca_file=server.ca_file,
+    )
+
+
+class Phone:
+    """The user's phone: another CalDAV client on the same task list."""
+
+    def __init__(self, server: CalDAVServer) -> None:
+        import caldav
+
+        self.client = caldav.DAVClient(
+            url=server.url,
+            username=USER,
+            password=PASSWORD,
+            ssl_verify_cert=str(server.ca_file) if server.ca_file else True,
+            enable_rfc6764=False,
+            require_tls=False,
+        )
+
+    def close(self) -> None:
+        self.client.close()
+
+    def find_list(self) -> Any:
+        """The task list ``followup``, or None while there is none."""
+        for calendar in self.client.principal().calendars():
+            if calendar.get_display_name() == "followup" or str(calendar.url).rstrip("/").endswith(
+                "/followup"
+            ):
+                return calendar
+        return None
+
+    def task_list(self) -> Any:
+        found = self.find_list()
+        assert found is not None, "no task list 'followup' on the server"
+        return found
+
+    def todos(self) -> dict[str, Any]:
+        """UID -> the VTODO component, open and completed alike ({} while there is no
+        task list)."""
+        task_list = self.find_list()
+        if task_list is None:
+            return {}
+        found = {}
+        for item in task_list.todos(include_completed=True):
+            component = item.icalendar_component
+            found[str(component["uid"])] = component
+        return found
+
+    def tick(self, uid: str, when: Any) -> None:
+        """Tick the task off, as Tasks.org or Reminders do: STATUS, COMPLETED, PERCENT."""
+        item = self.task_list().todo_by_uid(uid)
+        component = item.icalendar_component
+        component["status"] = "COMPLETED"
+        component.add("completed", when)
+        component["percent-complete"] = 100
+        item.save()
+
+
+@pytest.fixture
+def clients() -> Iterator[list[Any]]:
+    """Every task list and phone a test opens, closed after it."""
+    opened: list[Any] = []
+    yield opened
+    for client in opened:
+        client.close()
+
+
+# -- the daemon, for the tests of both channels at once ------------------------------------
+
+#: The daemon's fake wall clock starts on Monday 7 Jan 2030, 09:00 UTC.
+FAKE_START = datetime(2030, 1, 7, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def bus() -> Iterator[PrivateBus]:
+    with PrivateBus() as private_bus:
+        yield private_bus
+
+
+@pytest.fixture
+def notification_server(bus: PrivateBus, tmp_path: Path) -> Iterator[NotificationServer]:
+    with NotificationServer(bus.address, tmp_path / "notifications.jsonl") as found:
+        found.wait_until_ready(timeout=10.0)
+        yield found
+
+
+@pytest.fixture
+def make_daemon(tmp_path: Path, bus: PrivateBus) -> Iterator[Callable[..., DaemonProcess]]:
+    """Build (not start) daemons on the test bus and a fake clock from :data:`FAKE_START`;
+    every one is ended after the test."""
+    made: list[DaemonProcess] = []
+    clock = FakeClock(tmp_path / "faketime", FAKE_START)
+
+    def make(**options: Any) -> DaemonProcess:
+        options.setdefault("bus_address", bus.address)
+        daemon = DaemonProcess(tmp_path / f"daemon{len(made)}", clock, **options)
+        made.append(daemon)
+        return daemon
+
+    yield make
+    for daemon in made:
+        daemon.close()
