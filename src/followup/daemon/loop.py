@@ -146,7 +146,7 @@ class Daemon:
         self.context = Context(
             config, tracker, self.notifier, self.state, self.env, self._publish, self._wake
         )
-        self.screen = Screen(self.context)
+        self.screen = Screen(self.context, self.lock.folder)
         self.buttons = Buttons(self.context, self.screen, lambda: self._sync(everything=False))
         self.feed = CalendarFeed(self.context)
         self.held: dict[Key, Held] = {}
@@ -195,6 +195,7 @@ class Daemon:
             self.jobs.start()
             try:
                 self._sync(everything=True)
+                self.screen.restore()
             except StoreError as exc:
                 self._store_down(exc)
             _settle_memory()
@@ -268,7 +269,7 @@ class Daemon:
             self._sync(everything=self._store_retry_at is not None and not self.jobs.known)
             if self.mail is not None:
                 self.mail.store_changed()
-        if not self.buttons.signals.empty():
+        if not (self.buttons.signals.empty() and self.buttons.drafted.empty()):
             self.buttons.handle_signals(now, self.mail)
         if self.mail is not None:
             self.mail.work(now)
@@ -276,6 +277,7 @@ class Daemon:
             self.jobs.collect_fired(now)
         if self.held:
             self.delivery.deliver_ready(now)
+        self.screen.save()
         if self._store_retry_at is not None:
             log.info("the store can be used again")
             self._store_retry_at, self._store_failures = None, 0
