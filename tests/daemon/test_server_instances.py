@@ -297,3 +297,44 @@ def test_a_daemon_restarted_on_another_server_shows_the_reminder_again(
         assert again["summary"] == "Time to email Acme"
         second.invoke_action(again["id"], "snooze")
         daemon.wait_log("action 'snooze' recorded for interview 1", timeout=BOUND_S)
+
+
+# -- what each kind of server is sent ---------------------------------------------------------
+
+
+def test_on_gnome_shell_even_an_answer_carries_a_default_action_so_a_click_starts_nothing(
+    make_daemon: Callable[..., DaemonProcess],
+    gnome_named: NotificationServer,
+    fake_clock: FakeClock,
+) -> None:
+    """A click on a GNOME Shell notification without ``default`` launches the desktop
+    entry's program; each followup notification answers it itself."""
+    daemon = dbus_daemon(make_daemon)
+    reminder = start(daemon, gnome_named, fake_clock, "email")
+
+    gnome_named.invoke_action(reminder["id"], "emailed")
+
+    answer = gnome_named.wait_for(2, timeout=BOUND_S)[1]
+    assert (answer["summary"], answer["actions"]) == (
+        "Recorded: emailed Acme on Mon 7 Jan",
+        ["default", ""],
+    )
+    gnome_named.invoke_action(answer["id"], "default")
+    daemon.wait_log(f"ignored action 'default' on notification {answer['id']}")
+    assert nothing_more(gnome_named, 2)
+
+
+def test_xfce4_notifyd_which_draws_default_as_a_button_gets_draft_email_once(
+    make_daemon: Callable[..., DaemonProcess],
+    bus: PrivateBus,
+    fake_clock: FakeClock,
+    tmp_path: Path,
+) -> None:
+    with NotificationServer(bus.address, tmp_path / "x.jsonl", name="Xfce Notify Daemon") as xfce:
+        xfce.wait_until_ready()
+        note = start(dbus_daemon(make_daemon), xfce, fake_clock, "email")
+
+    assert note["actions"] == [
+        *("default", "Draft email", "emailed", "I emailed", "snooze", "Snooze"),
+    ]
+    assert "followup " not in note["body"]
