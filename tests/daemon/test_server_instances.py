@@ -338,3 +338,48 @@ def test_xfce4_notifyd_which_draws_default_as_a_button_gets_draft_email_once(
         *("default", "Draft email", "emailed", "I emailed", "snooze", "Snooze"),
     ]
     assert "followup " not in note["body"]
+
+
+def test_with_a_display_and_no_desktop_named_the_real_xdg_open_starts_the_mail_client_alone(
+    make_daemon: Callable[..., DaemonProcess],
+    notification_server: NotificationServer,
+    fake_clock: FakeClock,
+    tmp_path: Path,
+) -> None:
+    """i3 or sway: ``DISPLAY`` set, ``XDG_CURRENT_DESKTOP`` unset. xdg-open (xdg-utils)
+    then runs the ``mailto`` handler in the foreground and waits for the mail client to
+    close. Only the mail client starts (never the text editor too), and "I emailed" is
+    answered meanwhile."""
+    started = tmp_path / "started.txt"
+    daemon = dbus_daemon(make_daemon)
+    apps = Path(daemon.env["XDG_DATA_HOME"]) / "applications"
+    apps.mkdir(parents=True)
+    for name, mime, code in [
+        ("mail", "x-scheme-handler/mailto", "%u"),
+        ("editor", "text/plain", "%f"),
+    ]:
+        script = tmp_path / f"{name}.sh"
+        script.write_text(
+            f'#!/bin/sh\nprintf "{name} %s\\n" "$1" >> "{started}"\n'
+            "exec env -u LD_PRELOAD sleep 60\n"  # the program stays open, as a person's does
+        )
+        script.chmod(0o755)
+        (apps / f"{name}.desktop").write_text(
+            "[Desktop Entry]\nType=Application\n"
+            f"Name={name}\nExec={script} {code}\nMimeType={mime};\n"
+        )
+    (Path(daemon.env["XDG_CONFIG_HOME"]) / "mimeapps.list").write_text(
+        "[Default Applications]\nx-scheme-handler/mailto=mail.desktop\ntext/plain=editor.desktop\n"
+    )
+    daemon.env["DISPLAY"] = ":99"
+    daemon.env.pop("XDG_CURRENT_DESKTOP", None)
+    reminder = start(daemon, notification_server, fake_clock, "email")
+
+    notification_server.invoke_action(reminder["id"], "default")
+    assert poll_until(lambda: len(opened_lines(started)) == 1, BOUND_S)
+    notification_server.invoke_action(reminder["id"], "emailed")
+
+    done = notification_server.wait_for(2, timeout=5.0)[1]
+    assert done["summary"] == "Recorded: emailed Acme on Mon 7 Jan"
+    daemon.wait_log("draft for interview 1 handed to the mail client", timeout=30.0)
+    assert [line.split("?")[0] for line in opened_lines(started)] == ["mail mailto:"]
