@@ -257,6 +257,7 @@ def test_gnome_shell_buttons_draft_once_record_and_survive_a_restart_of_the_shel
 ) -> None:
     bus, shell = gnome_shell
     path, opened = recording_opener(tmp_path)
+    shell.point_at((shell.width // 2, 70))  # resting where banners come: none hides meanwhile
     daemon, twin = started(make_daemon, fake_clock, bus, path)
     buttons = banner_buttons(shell, tmp_path / "g.png", 3)  # Draft email, I emailed, Snooze
     keep(tmp_path / "g.png", "gnome-shell-reminder.png", tmp_path)
