@@ -319,7 +319,7 @@ def popup_buttons(shell: Plasma, x: Xvfb, shot: Path, count: int) -> list[tuple[
     return found
 
 
-def test_plasma_buttons_draft_once_record_and_survive_a_restart_of_plasmashell(
+def test_plasma_buttons_draft_once_record_and_survive_restarts_of_plasmashell_and_daemon(
     make_daemon: Callable[..., DaemonProcess],
     fake_clock: FakeClock,
     plasma: tuple[DesktopBus, Xvfb, Plasma],
@@ -359,13 +359,23 @@ def test_plasma_buttons_draft_once_record_and_survive_a_restart_of_plasmashell(
 
     daemon.wait_log(f"ignored action 'emailed' on notification {chat_id}", timeout=BOUND_S)
     assert store_view(daemon)[:2] == store_view(twin)[:2]
+    assert daemon.stop()[0] == 0, daemon.log()
+    daemon.start().wait_ready()
+    daemon.wait_log("1 notification(s) of the previous run adopted", timeout=BOUND_S)
+    draft = popup_buttons(shell, x, tmp_path / "p6.png", 3)[0]
+
+    shell.click(draft)  # a button the daemon's previous run showed
+
+    daemon.wait_log("draft for interview 2 handed to the mail client", timeout=BOUND_S)
+    assert len(opened_lines(opened)) == 2
+    popup_buttons(shell, x, tmp_path / "p7.png", 2)  # Draft opened: I emailed, Snooze
     for store in (daemon, twin):
         store.cli_ok("emailed", "2")
     assert ": no longer pending" in daemon.wait_log("closed notification ", timeout=BOUND_S)
 
     def beta_gone() -> bool:
         picture = x.screenshot(tmp_path / "p5.png")
-        return all(len(shell.buttons(picture, popup)) != 3 for popup in shell.popups())
+        return all(len(shell.buttons(picture, popup)) < 2 for popup in shell.popups())
 
     assert poll_until(beta_gone, BOUND_S, interval=0.5)
     assert store_view(daemon) == store_view(twin)
