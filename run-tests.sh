@@ -30,7 +30,8 @@ if ((quick)); then
 fi
 
 # Debian packages the tests run for real: a private session bus, notify-send, a systemd
-# user manager, libfaketime, two notification servers under Xvfb (dunst, xfce4-notifyd)
+# user manager, libfaketime, notification servers under Xvfb (dunst, xfce4-notifyd, and
+# those of the desktops below)
 # with xdotool to click and imagemagick to take screenshots, desktop-file-validate,
 # Dovecot (IMAP) with openssl for its certificates, PostgreSQL, man to render the manual
 # page, zsh and fish to load the completion scripts in the real shells, and two CalDAV
@@ -56,6 +57,21 @@ command -v zsh >/dev/null || need+=(zsh)
 command -v fish >/dev/null || need+=(fish)
 command -v radicale >/dev/null || need+=(radicale)
 command -v xandikos >/dev/null || need+=(xandikos)
+# The desktops most people run, as real notification servers: GNOME Shell (headless, with
+# gjs for its notification service), KDE Plasma (plasmashell on kwin_x11), mako on sway
+# (headless Wayland; grim for screenshots, jq for makoctl, wtype for keys) and
+# notification-daemon.
+command -v gnome-shell >/dev/null || need+=(gnome-shell)
+command -v gjs >/dev/null || need+=(gjs)
+command -v plasmashell >/dev/null || need+=(plasma-workspace)
+command -v kwin_x11 >/dev/null || need+=(kwin-x11)
+[ -d /usr/share/plasma/shells/org.kde.plasma.desktop ] || need+=(plasma-desktop)
+command -v sway >/dev/null || need+=(sway)
+command -v mako >/dev/null || need+=(mako-notifier)
+command -v grim >/dev/null || need+=(grim)
+command -v wtype >/dev/null || need+=(wtype)
+command -v jq >/dev/null || need+=(jq)
+[ -x /usr/lib/notification-daemon/notification-daemon ] || need+=(notification-daemon)
 if ((${#need[@]})); then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"

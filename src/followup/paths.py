@@ -25,6 +25,8 @@ STORE_FILE = "followup.db"
 MACHINE_FILE = "machine.json"
 UNIT_NAME = "followup.service"
 DESKTOP_FILE = "followup.desktop"
+#: The icon's place inside an icon theme folder (and inside the package's data folder).
+ICON_IN_THEME = "hicolor/scalable/apps/followup.svg"
 
 
 def home(env: Mapping[str, str]) -> Path:
@@ -116,6 +118,12 @@ def application_path(env: Mapping[str, str]) -> Path:
     """``$XDG_DATA_HOME/applications/followup.desktop``: the application's desktop entry,
     what the notifications' ``desktop-entry`` hint names."""
     return xdg_dir("XDG_DATA_HOME", ".local/share", env) / "applications" / DESKTOP_FILE
+
+
+def icon_install_path(env: Mapping[str, str]) -> Path:
+    """``$XDG_DATA_HOME/icons/hicolor/scalable/apps/followup.svg``: the application's icon in
+    the user's hicolor theme, which the desktop entry's ``Icon=followup`` names."""
+    return xdg_dir("XDG_DATA_HOME", ".local/share", env) / "icons" / ICON_IN_THEME
 
 
 def runtime_bus(env: Mapping[str, str]) -> Path | None:

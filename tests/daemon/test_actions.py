@@ -22,6 +22,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 
+from followup.notify.base import icon_path
 from tests.support.daemon import CONFIG, DaemonProcess
 from tests.support.harness import FakeClock, NotificationServer, PrivateBus, poll_until
 
@@ -29,8 +30,18 @@ DBUS_CONFIG = CONFIG.replace('backend = "plyer"', 'backend = "dbus"')
 WED_2030_01_02 = date(2030, 1, 2)
 MON_2030_01_07_10H = datetime(2030, 1, 7, 10, 0, tzinfo=UTC)  # the email reminder is due
 TUE_2030_01_15_10H = datetime(2030, 1, 15, 10, 0, tzinfo=UTC)  # the move-on reminder is due
-EMAIL_BUTTONS = ["default", "Draft email", "emailed", "I emailed", "snooze", "Snooze"]
-MOVE_ON_BUTTONS = ["moved-on", "Move on", "replied", "They replied", "snooze", "Snooze"]
+EMAIL_BUTTONS = [
+    *("default", "Draft email", "draft", "Draft email"),
+    *("emailed", "I emailed", "snooze", "Snooze"),
+]
+MOVE_ON_BUTTONS = [
+    *("default", "Keep on screen", "moved-on", "Move on"),
+    *("replied", "They replied", "snooze", "Snooze"),
+]
+#: What a server that draws no buttons gets: each label once (its menu's entries)
+MENU_EMAIL = ["default", "Draft email", "emailed", "I emailed", "snooze", "Snooze"]
+AFTER_DRAFT = ["emailed", "I emailed", "snooze", "Snooze"]
+HINTS = {"urgency": 1, "desktop-entry": "followup", "image-path": icon_path()}
 QUIET_S = 2.0
 
 
@@ -79,7 +90,6 @@ BUTTONS = {
         "emailed",
         ["emailed", "1"],
         "Recorded: emailed Acme on Mon 7 Jan",
-        "Recorded: emailed Acme on Mon 7 Jan. "
         "If there is no reply, you'll be told to move on on Tue 15 Jan.",
     ),
 }
@@ -117,19 +127,45 @@ def test_a_button_records_what_the_cli_command_records_and_the_confirmation_repl
     [("email", EMAIL_BUTTONS), ("move_on", MOVE_ON_BUTTONS)],
     ids=["email reminder", "move-on reminder"],
 )
-def test_a_server_with_actions_gets_buttons_a_resident_normal_reminder_and_no_commands(
+def test_a_server_that_draws_buttons_gets_them_on_a_resident_normal_reminder_without_commands(
     make_daemon: Callable[..., DaemonProcess],
-    notification_server: NotificationServer,
+    bus: PrivateBus,
     fake_clock: FakeClock,
+    tmp_path: Path,
     kind: str,
     buttons: list[str],
 ) -> None:
-    note = start(dbus_daemon(make_daemon), notification_server, fake_clock, kind)
+    with NotificationServer(bus.address, tmp_path / "n.jsonl", name="Notification Daemon") as nd:
+        nd.wait_until_ready()
+        note = start(dbus_daemon(make_daemon), nd, fake_clock, kind)
 
     assert note["actions"] == buttons
-    assert note["hints"] == {"urgency": 1, "resident": True, "desktop-entry": "followup"}
-    assert note["expire_timeout"] == 0
+    assert note["hints"] == {**HINTS, "resident": True}
+    assert (note["app_icon"], note["expire_timeout"]) == (icon_path(), 0)
     assert "followup " not in note["body"]
+
+
+# GetServerInformation names of servers that list "actions" and draw no button for them: a
+# menu (dunst, mako), nothing at all (Cinnamon, quickshell), or a server nobody checked.
+MENU_OR_NOTHING = ["dunst", "mako", "Cinnamon", "quickshell", "followup-test-server"]
+
+
+@pytest.mark.parametrize("name", MENU_OR_NOTHING)
+def test_a_server_that_draws_no_buttons_gets_each_action_once_and_the_commands_in_the_body(
+    make_daemon: Callable[..., DaemonProcess],
+    bus: PrivateBus,
+    fake_clock: FakeClock,
+    tmp_path: Path,
+    name: str,
+) -> None:
+    with NotificationServer(bus.address, tmp_path / "m.jsonl", name=name) as server:
+        server.wait_until_ready()
+        note = start(dbus_daemon(make_daemon), server, fake_clock, "email")
+
+    pairs = list(zip(note["actions"][::2], note["actions"][1::2], strict=True))
+    expected = [("default", "Draft email"), ("emailed", "I emailed"), ("snooze", "Snooze")]
+    assert pairs == (expected[::-1] if name == "mako" else expected)  # mako's menu: reversed
+    assert note["body"].startswith("Draft it: followup draft 1\nOnce sent: followup emailed 1\n")
 
 
 def test_a_server_without_actions_gets_no_buttons_and_the_commands_in_the_body(
@@ -143,8 +179,8 @@ def test_a_server_without_actions_gets_no_buttons_and_the_commands_in_the_body(
         note = start(dbus_daemon(make_daemon), server, fake_clock, "email")
 
     assert note["actions"] == []
-    assert note["hints"] == {"urgency": 1, "desktop-entry": "followup"}
-    assert note["body"].endswith("\nDraft it: followup draft 1\nOnce sent: followup emailed 1")
+    assert note["hints"] == HINTS
+    assert note["body"].startswith("Draft it: followup draft 1\nOnce sent: followup emailed 1\n")
 
 
 def test_the_default_action_opens_the_draft_in_the_mail_client_then_i_emailed_records_it(
@@ -177,7 +213,7 @@ def test_the_default_action_opens_the_draft_in_the_mail_client_then_i_emailed_re
     assert (again["replaces_id"], again["summary"], again["actions"]) == (
         reminder["id"],
         "Draft opened: email Acme",
-        ["emailed", "I emailed", "snooze", "Snooze"],
+        AFTER_DRAFT,
     )
 
     notification_server.invoke_action(again["id"], "emailed")
@@ -222,9 +258,9 @@ def test_with_no_mail_client_the_draft_is_saved_and_opened_as_a_file(
     assert (again["replaces_id"], again["summary"], again["body"], again["actions"]) == (
         reminder["id"],
         "Draft opened: email Acme",
-        f"No mail client took it, so it opened as a file: {saved}. Once sent, press "
-        "“I emailed” (or run: followup emailed 1).",
-        ["emailed", "I emailed", "snooze", "Snooze"],
+        f"No mail client took it, so it opened as a file: {saved}. "
+        "Once sent, run: followup emailed 1",
+        AFTER_DRAFT,
     )
     assert "mailto:" not in again["body"]
     assert store_view(daemon) == before
@@ -250,7 +286,7 @@ def test_with_nothing_to_open_it_the_draft_is_saved_and_named_with_its_command(
         reminder["id"],
         "Draft saved: email Acme",
         f"See it with: followup draft 1\nIt is saved in {saved}",
-        ["emailed", "I emailed", "snooze", "Snooze"],
+        AFTER_DRAFT,
     )
     assert store_view(daemon) == before
 
@@ -296,7 +332,7 @@ def test_with_no_server_the_reminder_is_retried_and_delivered_once_one_appears(
         server.wait_until_ready()
         daemon.set_clock(fake_clock.now.replace(minute=1))
         [note] = server.wait_for(1, timeout=10)
-        assert (note["summary"], note["actions"]) == ("Time to email Acme", EMAIL_BUTTONS)
+        assert (note["summary"], note["actions"]) == ("Time to email Acme", MENU_EMAIL)
         daemon.wait_log("delivery works again")
         assert nothing_more(server, 1)
 
@@ -386,9 +422,11 @@ def test_a_new_server_without_actions_is_asked_again_and_gets_the_commands_in_th
 
         daemon.cli_ok("add", "Beta", "--expect", "2030-01-02")
 
-        [note] = plain.wait_for(1, timeout=10)
+        again, note = plain.wait_for(2, timeout=10)
+        assert (again["summary"], again["actions"]) == ("Time to email Acme", [])
+        assert again["body"].startswith("Draft it: followup draft 1\n")  # shown again
         assert (note["summary"], note["actions"]) == ("Time to email Beta", [])
-        assert note["body"].endswith("Once sent: followup emailed 2")
+        assert note["body"].startswith("Draft it: followup draft 2\n")
 
 
 def test_test_notification_goes_through_the_configured_dbus_backend(
@@ -406,6 +444,6 @@ def test_test_notification_goes_through_the_configured_dbus_backend(
     [note] = notification_server.wait_for(1, timeout=5)
     assert (note["summary"], note["hints"], note["actions"]) == (
         "followup works",
-        {"urgency": 1, "desktop-entry": "followup"},
+        HINTS,
         [],
     )

@@ -91,21 +91,22 @@ def test_a_reminder_acted_on_by_its_button_is_replaced_by_the_confirmation_not_c
     assert notification_server.closed() == []
 
 
-def test_after_a_restart_old_notifications_are_unknown_and_left_alone(
+def test_after_a_restart_on_the_same_server_its_notifications_are_adopted_and_closed(
     make_daemon: Callable[..., DaemonProcess],
     notification_server: NotificationServer,
     fake_clock: FakeClock,
 ) -> None:
     daemon = dbus_daemon(make_daemon)
-    start(daemon, notification_server, fake_clock, "email")
+    reminder = start(daemon, notification_server, fake_clock, "email")
     assert poll_until(lambda: len(daemon.ledger()) == 1, BOUND_S)
     assert daemon.stop()[0] == 0
     daemon.start().wait_ready()
+    daemon.wait_log("1 notification(s) of the previous run adopted")
 
     daemon.cli_ok("emailed", "1")
 
-    daemon.wait_log("planned 1 reminder(s) for 1 changed interview(s): [1]")
-    assert not poll_until(lambda: notification_server.closed() != [], 2.0)
+    [closed] = notification_server.wait_closed(1, timeout=BOUND_S)
+    assert closed["closed"] == reminder["id"]
 
 
 # -- markup -------------------------------------------------------------------------------

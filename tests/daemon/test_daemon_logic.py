@@ -319,7 +319,6 @@ BUTTONS = {
         "emailed",
         ["emailed", "1"],
         "Recorded: emailed Acme on Mon 7 Jan",
-        "Recorded: emailed Acme on Mon 7 Jan. "
         "If there is no reply, you'll be told to move on on Tue 15 Jan.",
     ),
     "email reminder: Snooze": (
@@ -327,28 +326,28 @@ BUTTONS = {
         "snooze",
         ["snooze", "1", "--days", "1"],
         "Recorded: snoozed Acme",
-        "Recorded: snoozed Acme. You'll be reminded to email them on Tue 8 Jan.",
+        "You'll be reminded to email them on Tue 8 Jan.",
     ),
     "move-on reminder: Move on": (
         "move_on",
         "moved-on",
         ["moved-on", "1"],
         "Recorded: moved on from Acme",
-        "Recorded: moved on from Acme. No more reminders for it.",
+        "No more reminders for it.",
     ),
     "move-on reminder: They replied": (
         "move_on",
         "replied",
         ["heard", "1", "--outcome", "other"],
         "Recorded: Acme replied",
-        "Recorded: Acme replied. No more reminders for it.",
+        "No more reminders for it.",
     ),
     "move-on reminder: Snooze": (
         "move_on",
         "snooze",
         ["snooze", "1", "--days", "1"],
         "Recorded: snoozed Acme",
-        "Recorded: snoozed Acme. You'll be told to move on on Wed 16 Jan.",
+        "You'll be told to move on on Wed 16 Jan.",
     ),
 }
 
@@ -422,9 +421,8 @@ def test_the_same_button_twice_records_once(
     with caplog.at_level(logging.INFO, "followup.daemon"):
         daemon.press(reminder, "snooze")
 
-    assert f"ignored action 'snooze' on notification {reminder}: already handled" in (
-        caplog.messages
-    )
+    ignored = f"ignored action 'snooze' on notification {reminder}: "
+    assert any(message.startswith(ignored) for message in caplog.messages)
     assert len(notifier.shown) == 2  # the reminder and one confirmation
     history = [e["kind"] for e in json.loads(act(cli, clock, "history", "1", "--json"))]
     assert history == ["created", "snoozed"]

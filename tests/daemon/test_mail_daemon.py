@@ -215,7 +215,9 @@ def test_the_reply_question_is_shown_instead_of_the_move_on_reminder(
     assert question["summary"] == "Acme replied on Thu 10 Jan?"
     assert question["body"] == (
         "A message from dana@acme.example on Thu 10 Jan 2030: "
-        "“Re: Following up on my interview”. Reminders for Acme wait until you answer."
+        "“Re: Following up on my interview”. Reminders for Acme wait until you answer.\n"
+        "Yes: followup heard 1 --on 2030-01-10 --outcome offer|rejected|next-round|other\n"
+        "No: followup mail dismiss 1"  # a server not known to draw buttons keeps the commands
     )
 
     daemon.set_clock(TUE_2030_01_15_10H)  # the move-on reminder would be due now

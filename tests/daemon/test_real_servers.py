@@ -76,6 +76,7 @@ def test_dunst_without_markup_receives_plain_text(
     [note] = dunst.history()
     assert note["summary"] == "Time to email Acme"
     assert note["body"].startswith(
+        "Draft it: followup draft 1\nOnce sent: followup emailed 1\n"
         "It has been more than 2 business days since Dana <HR> Chen at Acme said"
     )
 

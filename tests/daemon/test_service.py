@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from followup.daemon.install import unit_text
-from followup.notify.base import DESKTOP_ENTRY
+from followup.daemon.install import desktop_entry, icon_svg, unit_text
+from followup.notify.base import DESKTOP_ENTRY, icon_path
 from tests.support.daemon import DaemonProcess
 from tests.support.desktop import Xvfb
 from tests.support.harness import NotificationServer, poll_until
@@ -33,6 +33,7 @@ BOUND_S = 30.0  # the user manager starts units in well under a second; the mach
 REPO = Path(__file__).resolve().parents[2]
 #: The command the unit starts when installed from this environment: beside the interpreter.
 FOLLOWUP = str(Path(sys.executable).parent / "followup")
+ICON = "icons/hicolor/scalable/apps/followup.svg"
 
 
 @pytest.fixture
@@ -244,13 +245,14 @@ def test_uninstall_service_stops_and_removes_it_all(service: Service) -> None:
     done = service.daemon.cli("uninstall-service")
 
     application = Path(service.daemon.env["XDG_DATA_HOME"]) / "applications/followup.desktop"
+    icon = Path(service.daemon.env["XDG_DATA_HOME"]) / ICON
     assert (done.returncode, done.stdout, done.stderr) == (
         0,
-        f"removed {unit_file(service.daemon)}, {application}\n",
+        f"removed {unit_file(service.daemon)}, {application}, {icon}\n",
         "",
     )
     assert not unit_file(service.daemon).exists()
-    assert not application.exists()
+    assert not application.exists() and not icon.exists()
     assert service.state()["LoadState"] == "not-found"
     assert not poll_until(lambda: _alive(int(before["MainPID"])), 0.5)
 
@@ -324,6 +326,7 @@ def test_install_service_autostart_writes_a_valid_autostart_entry_and_uninstall_
 ) -> None:
     entry = Path(daemon.env["XDG_CONFIG_HOME"]) / "autostart/followup.desktop"
     application = Path(daemon.env["XDG_DATA_HOME"]) / "applications/followup.desktop"
+    icon = Path(daemon.env["XDG_DATA_HOME"]) / ICON
 
     done = daemon.cli("install-service", "--autostart")
 
@@ -334,20 +337,22 @@ def test_install_service_autostart_writes_a_valid_autostart_entry_and_uninstall_
     )
     text = entry.read_text(encoding="utf-8")
     assert f"\nExec={FOLLOWUP} daemon\n" in text
-    assert application.read_text(encoding="utf-8") == text
-    validated = subprocess.run(
-        ["desktop-file-validate", str(entry)], capture_output=True, text=True, check=False
-    )
-    assert (validated.returncode, validated.stdout + validated.stderr) == (0, "")
+    assert "\nTerminal=false\n" in text
+    assert icon.read_bytes() == icon_svg()
+    for path in (entry, application):
+        validated = subprocess.run(
+            ["desktop-file-validate", str(path)], capture_output=True, text=True, check=False
+        )
+        assert (validated.returncode, validated.stdout + validated.stderr) == (0, "")
 
     done = daemon.cli("uninstall-service")
 
     assert (done.returncode, done.stdout, done.stderr) == (
         0,
-        f"removed {entry}, {application}\n",
+        f"removed {entry}, {application}, {icon}\n",
         "",
     )
-    assert not entry.exists() and not application.exists()
+    assert not entry.exists() and not application.exists() and not icon.exists()
 
 
 @pytest.mark.system
@@ -359,6 +364,30 @@ def test_the_shipped_desktop_entry_is_valid_and_named_by_the_notifications() -> 
 
     assert (validated.returncode, validated.stdout + validated.stderr) == (0, "")
     assert shipped.name == DESKTOP_ENTRY + ".desktop"
+
+
+def test_the_application_entry_never_starts_a_daemon_it_shows_upcoming_in_a_terminal() -> None:
+    """GNOME Shell launches the entry a notification names when the notification is
+    clicked and has no ``default`` action: that must never be a second daemon."""
+    entry = dict(
+        line.split("=", 1) for line in desktop_entry("/opt/followup/bin/followup").splitlines()[1:]
+    )
+
+    assert (entry["Exec"], entry["Terminal"], entry["Icon"]) == (
+        "/opt/followup/bin/followup upcoming",
+        "true",
+        "followup",
+    )
+    assert "daemon" not in entry["Exec"]
+
+
+def test_the_icon_is_an_svg_in_the_package_where_the_notifications_name_it() -> None:
+    shipped = Path(icon_path())
+
+    assert shipped.read_bytes() == icon_svg()
+    assert shipped.parts[-5:] == ("icons", "hicolor", "scalable", "apps", "followup.svg")
+    assert shipped.read_text(encoding="utf-8").lstrip().startswith("<?xml")
+    assert "<svg" in shipped.read_text(encoding="utf-8")
 
 
 # -- status --------------------------------------------------------------------------------

@@ -61,13 +61,14 @@ CONFIRMATIONS = {
     "I emailed (Fri 27 Nov: move on Mon 7 Dec)": (
         messages.EMAILED,
         view(Status.EMAILED, Kind.MOVE_ON, MON_2026_12_07, emailed_on=FRI_2026_11_27),
-        "Recorded: emailed Acme on Fri 27 Nov. "
+        "Recorded: emailed Acme on Fri 27 Nov",
         "If there is no reply, you'll be told to move on on Mon 7 Dec.",
     ),
     "Snooze an email reminder (to Mon 30 Nov)": (
         messages.SNOOZE,
         view(Status.WAITING, Kind.EMAIL, day("Mon 2026-11-30"), FRI_2026_11_27),
-        "Recorded: snoozed Acme. You'll be reminded to email them on Mon 30 Nov.",
+        "Recorded: snoozed Acme",
+        "You'll be reminded to email them on Mon 30 Nov.",
     ),
     "Snooze a move-on reminder (to Tue 8 Dec)": (
         messages.SNOOZE,
@@ -78,49 +79,71 @@ CONFIRMATIONS = {
             MON_2026_12_07,
             emailed_on=FRI_2026_11_27,
         ),
-        "Recorded: snoozed Acme. You'll be told to move on on Tue 8 Dec.",
+        "Recorded: snoozed Acme",
+        "You'll be told to move on on Tue 8 Dec.",
     ),
     "Move on": (
         messages.MOVED_ON,
         view(Status.MOVED_ON),
-        "Recorded: moved on from Acme. No more reminders for it.",
+        "Recorded: moved on from Acme",
+        "No more reminders for it.",
     ),
     "They replied": (
         messages.REPLIED,
         view(Status.HEARD_BACK),
-        "Recorded: Acme replied. No more reminders for it.",
+        "Recorded: Acme replied",
+        "No more reminders for it.",
     ),
 }
 
 
 @pytest.mark.parametrize("case", list(CONFIRMATIONS))
-def test_a_confirmation_says_what_was_recorded_and_what_comes_next(case: str) -> None:
-    action, after, body = CONFIRMATIONS[case]
+def test_a_confirmation_titles_what_was_recorded_and_says_only_what_comes_next(case: str) -> None:
+    action, after, title, body = CONFIRMATIONS[case]
 
     note = messages.confirmation(action, after, "followup", 7)
 
-    assert (note.body, note.replaces_id, note.actions) == (body, 7, ())
-    assert note.title == body.split(". ")[0]
+    assert (note.title, note.body, note.replaces_id, note.actions) == (title, body, 7, ())
 
 
 def test_a_confirmation_is_plain_text_the_notifier_escapes_it_for_servers_with_markup() -> None:
     note = messages.confirmation(messages.MOVED_ON, view(Status.MOVED_ON, company="A&<b>"), "f", 3)
 
     assert note.title == "Recorded: moved on from A&<b>"
-    assert note.body == "Recorded: moved on from A&<b>. No more reminders for it."
-    assert markup_escape(note.body) == (
-        "Recorded: moved on from A&amp;&lt;b&gt;. No more reminders for it."
-    )
+    assert markup_escape(note.title) == "Recorded: moved on from A&amp;&lt;b&gt;"
 
 
-def test_the_draft_confirmation_keeps_the_buttons_that_come_after_a_draft() -> None:
+@pytest.mark.parametrize("action", [messages.DRAFT, messages.DEFAULT])
+def test_the_draft_confirmation_keeps_the_buttons_that_come_after_a_draft(action: str) -> None:
     note = messages.confirmation(
-        messages.DRAFT, view(Status.WAITING, Kind.EMAIL, FRI_2026_11_27), "followup", 4
+        action, view(Status.WAITING, Kind.EMAIL, FRI_2026_11_27), "followup", 4
     )
 
     assert note.title == "Draft opened: email Acme"
     assert note.actions == (("emailed", "I emailed"), ("snooze", "Snooze"))
     assert note.replaces_id == 4
+
+
+@pytest.mark.parametrize(
+    ("drawn", "body"),
+    [
+        (
+            True,
+            "Your mail client has the draft. Once sent, press “I emailed” "
+            "(or run: followup emailed 1).",
+        ),
+        (False, "Your mail client has the draft. Once sent, run: followup emailed 1"),
+    ],
+    ids=["a server that draws buttons", "a server with a menu, or nothing"],
+)
+def test_the_draft_confirmation_names_the_button_only_where_it_is_drawn(
+    drawn: bool, body: str
+) -> None:
+    note = messages.confirmation(
+        messages.DRAFT, view(Status.WAITING, Kind.EMAIL, FRI_2026_11_27), "followup", 4, drawn=drawn
+    )
+
+    assert note.body == body
 
 
 @pytest.mark.parametrize(

@@ -276,3 +276,30 @@ def test_an_installed_wheel_carries_its_migrations_and_works(
     assert sorted(p.name for p in (migrations / "versions").glob("*.py")) == sorted(
         p.name for p in (REPO / "migrations/versions").glob("*.py")
     )
+
+
+def test_an_installed_wheel_carries_the_icon_and_the_desktop_entry(
+    wheel_venv: Path, tmp_path: Path
+) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    shown = subprocess.run(
+        [
+            wheel_venv / "bin/python",
+            "-c",
+            "from followup.notify.base import icon_path; from followup.daemon.install import "
+            "desktop_entry; print(icon_path()); print(desktop_entry('f').splitlines()[5])",
+        ],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
+
+    icon = Path(shown[0])
+    assert icon.is_relative_to(wheel_venv)
+    assert (
+        icon.read_bytes()
+        == (REPO / "src/followup/data" / "icons/hicolor/scalable/apps/followup.svg").read_bytes()
+    )
+    assert shown[1] == "Exec=f upcoming"

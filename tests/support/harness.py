@@ -250,6 +250,7 @@ class NotificationServer(Stoppable):
         unicast: bool = False,
         refuse: str | None = None,
         reply_delay: float = 0.0,
+        name: str | None = None,
         python: str = sys.executable,
     ) -> None:
         self.address = address
@@ -271,6 +272,8 @@ class NotificationServer(Stoppable):
             args += ["--refuse", refuse]
         if reply_delay:
             args += ["--reply-delay", str(reply_delay)]
+        if name is not None:
+            args += ["--name", name]
         with open(self.log_path, "wb") as log:
             self.process = _spawn(
                 args,

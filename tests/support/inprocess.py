@@ -39,13 +39,17 @@ class RecordingNotifier:
     the id the server would give it, from 1), every id closed. ``capabilities`` are the
     server's; ``failure``, when set, is the :class:`DeliveryError` message every ``show``
     raises (the server is gone); a note whose title or body holds ``refuse`` is refused,
-    as the process tests' server does with ``refuse=``."""
+    as the process tests' server does with ``refuse=``. Every id it gave is its own
+    (:meth:`gave`): it never restarts."""
 
     caps: frozenset[str] = SERVER_CAPABILITIES
     failure: str | None = None
     refuse: str | None = None
+    #: whether the server draws buttons (the process tests' server, by its name, does not)
+    buttons: bool = False
     shown: list[tuple[int, Note]] = field(default_factory=list)
     closed: list[int] = field(default_factory=list)
+    adopted: set[int] = field(default_factory=set)
 
     def show(self, note: Note) -> int | None:
         if self.failure is not None:
@@ -61,6 +65,18 @@ class RecordingNotifier:
 
     def close_notification(self, notification_id: int) -> None:
         self.closed.append(notification_id)
+
+    def draws_buttons(self) -> bool:
+        return self.buttons
+
+    def gave(self, notification_id: int) -> bool:
+        return notification_id in self.adopted or any(i == notification_id for i, _ in self.shown)
+
+    def server_identity(self) -> str | None:
+        return "recording"
+
+    def adopt(self, notification_id: int) -> None:
+        self.adopted.add(notification_id)
 
     @property
     def notes(self) -> list[Note]:

@@ -3,7 +3,7 @@
 Run it on a private bus (never under libfaketime: ``received_at`` is the real wall clock)::
 
     python -m tests.support.notification_server --address ADDR --record FILE \
-        [--no-actions] [--no-markup] [--unicast] [--fail]
+        [--no-actions] [--no-markup] [--unicast] [--fail] [--name NAME]
 
 or as a script path. It owns ``org.freedesktop.Notifications`` on the bus at ``ADDR`` (and exits
 with status 2 if it cannot), serves ``/org/freedesktop/Notifications`` and appends every
@@ -13,7 +13,8 @@ is a line ``{"closed": id, "received_at": ...}``.
 ``--unicast`` sends ``ActionInvoked`` and ``NotificationClosed`` only to the connection that
 called ``Notify`` for that id, as dunst does (the specification allows it); without it they
 are broadcast, as xfce4-notifyd and GNOME Shell do. ``--no-markup`` leaves ``body-markup``
-out of the capabilities.
+out of the capabilities. ``--name`` is the name ``GetServerInformation`` gives (the daemon
+decides from it whether buttons are drawn).
 
 Test control: calling ``org.followup.Test.InvokeAction(u id, s key)`` on the same object makes
 the server emit ``ActionInvoked(id, key)`` and then ``NotificationClosed(id, 2)`` on the
@@ -160,8 +161,10 @@ class NotificationServer:
         unicast: bool = False,
         refuse: str | None = None,
         reply_delay: float = 0.0,
+        name: str = SERVER_INFO[0],
     ) -> None:
         self.conn = conn
+        self.info = (name, *SERVER_INFO[1:])
         self.record = record
         self.actions = actions
         self.fail = fail
@@ -290,7 +293,7 @@ class NotificationServer:
         self.reply(msg, "as", (caps,))
 
     def get_server_information(self, msg: Message) -> None:
-        self.reply(msg, "ssss", SERVER_INFO)
+        self.reply(msg, "ssss", self.info)
 
     def close_notification(self, msg: Message) -> None:
         (notification_id,) = msg.body
@@ -349,6 +352,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--refuse", default=None, help="answer Notify with an error when its text holds this word"
     )
     parser.add_argument(
+        "--name", default=SERVER_INFO[0], help="the name GetServerInformation gives"
+    )
+    parser.add_argument(
         "--reply-delay",
         type=float,
         default=0.0,
@@ -396,6 +402,7 @@ def main(argv: list[str] | None = None) -> int:
                 unicast=args.unicast,
                 refuse=args.refuse,
                 reply_delay=args.reply_delay,
+                name=args.name,
             )
             server.serve()
     except Stop:

@@ -3,20 +3,27 @@ same tracker calls as the CLI.
 
 The backend's receiving thread only queues ``ActionInvoked`` and ``NotificationClosed`` and
 wakes the loop; the loop acts, re-plans, and replaces the notification with a confirmation.
-Which reminder a notification was for lives in memory only (notification id -> reminder):
-after a restart an old button is unknown and ignored; an action whose reminder is no longer
-the interview's current one records nothing and says so; a notification's first recording
-action is its only one.
+Which reminder a notification was for is the screen's (:mod:`.screen`: notification id ->
+reminder, and the action keys it offers now). One click does its deed once, whatever the
+server sends: an action the notification does not offer any more is ignored (GNOME Shell's
+second copy of a click, a click on an entry its message list kept after the daemon replaced
+it); an action whose reminder is no longer the interview's current one records nothing and
+says so.
 
-"Draft email": the draft goes to the mail client as a ``mailto:`` link; where nothing takes
-it, it is saved in the data folder and opened as a file, and where nothing opens that
-either, the notification names the command and the file. A link is never shown.
+"Draft email" (``draft``, and ``default``: a click on the body): the draft goes to the mail
+client as a ``mailto:`` link; where nothing takes it, it is saved in the data folder and
+opened as a file, and where nothing opens that either, the notification names the command
+and the file. A link is never shown. The opening runs in a thread of its own, never in the
+loop: an opener that waits for the mail client to end (xdg-open with no desktop named)
+holds up no other button.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, MutableMapping
 from datetime import datetime
 from queue import Empty, SimpleQueue
 from typing import TYPE_CHECKING
@@ -31,6 +38,7 @@ from followup.values import InterviewView
 
 if TYPE_CHECKING:
     from followup.daemon.mail import MailWatch
+    from followup.mail.drafting import Draft
 
 log = logging.getLogger("followup.daemon")
 
@@ -44,6 +52,11 @@ class Buttons(Part):
         self.screen = screen
         self._replan = replan
         self.signals: SimpleQueue[BusSignal] = SimpleQueue()
+        #: drafts opened in their thread: (notification id, reminder, the answer to show)
+        self.drafted: SimpleQueue[tuple[int, Key, Note]] = SimpleQueue()
+        #: notifications whose draft is being opened: the server's close of one (on the
+        #: click) does not forget it, since the draft's answer replaces it
+        self.drafting: set[int] = set()
 
     def on_bus_signal(self, signal_: BusSignal) -> None:
         """Runs in the D-Bus receiving thread: hand the signal over and wake the loop."""
@@ -51,34 +64,50 @@ class Buttons(Part):
         self.context.wake()
 
     def handle_signals(self, now: datetime, mail: MailWatch | None) -> None:
-        """Act on every signal queued, at ``now``; a signal for one of ``mail``'s questions
-        is its own."""
+        """Act on every signal queued, at ``now``, and show the answers of the drafts
+        opened meanwhile; a signal for one of ``mail``'s questions is its own."""
         screen = self.screen
+        while True:
+            try:
+                nid, drafted, note = self.drafted.get_nowait()
+            except Empty:
+                break
+            self.drafting.discard(nid)
+            if not screen.offered.get(nid) or screen.shown.get(nid) != drafted:
+                log.info("draft answer %r not shown: notification %d moved on", note.title, nid)
+                continue
+            self._reshow(nid, screen.confirm(note), drafted, note, expect_close=False)
         while True:
             try:
                 sig = self.signals.get_nowait()
             except Empty:
                 return
+            if sig.server_changed:
+                if mail is not None:
+                    mail.on_signal(sig, now)
+                screen.server_changed(sig.server_up)
+                continue
             if mail is not None and mail.on_signal(sig, now):
                 continue
             if sig.action is None:
+                if sig.notification_id in self.drafting:
+                    continue
                 if sig.notification_id in screen.reshown:
                     screen.reshown.discard(sig.notification_id)
                 else:
-                    screen.shown.pop(sig.notification_id, None)
-                    screen.displayed.pop(sig.notification_id, None)
+                    screen.forget(sig.notification_id)
                 continue
-            if sig.notification_id in screen.acted:
+            key = screen.shown.get(sig.notification_id)
+            if key is None or not self.notifier.gave(sig.notification_id):
                 log.info(
-                    "ignored action %r on notification %d: already handled",
+                    "ignored action %r on notification %d: not one of this daemon's reminders",
                     sig.action,
                     sig.notification_id,
                 )
                 continue
-            key = screen.shown.get(sig.notification_id)
-            if key is None:
+            if sig.action not in screen.offered.get(sig.notification_id, ()):
                 log.info(
-                    "ignored action %r on notification %d: not one of this daemon's reminders",
+                    "ignored action %r on notification %d: already handled",
                     sig.action,
                     sig.notification_id,
                 )
@@ -93,8 +122,12 @@ class Buttons(Part):
             log.info("ignored unknown action %r on notification %d", action, notification_id)
             return
         confirm = self.screen.confirm
-        if action != messages.DRAFT:
-            self.screen.acted.add(notification_id)
+        offered = self.screen.offered
+        offered[notification_id] = offered.get(notification_id, frozenset()) - (
+            messages.DRAFTS if action in messages.DRAFTS else {action}
+        )
+        if action not in messages.DRAFTS or kind is not Kind.EMAIL:
+            offered[notification_id] = frozenset()  # a deed: nothing more from this one
         self.screen.displayed.pop(notification_id, None)  # an answer replaces it
         try:
             view = self.tracker.get(interview_id, with_explanation=False)
@@ -117,8 +150,11 @@ class Buttons(Part):
             )
             confirm(messages.not_recorded(view.company, why, app_name, notification_id))
             return
-        if action == messages.DRAFT:
-            self._reshow(notification_id, confirm(self._draft(view, notification_id)), key)
+        if action == messages.DEFAULT and kind is Kind.MOVE_ON:
+            self._keep(notification_id, key)
+            return
+        if action in messages.DRAFTS:
+            self._draft(view, notification_id, key)
             return
         try:
             view = self._record(action, view, now)
@@ -130,23 +166,34 @@ class Buttons(Part):
         self._replan()
         confirm(messages.confirmation(action, view, app_name, notification_id))
 
-    def _reshow(self, old_id: int, new_id: int | None, key: Key) -> None:
-        """The notification was replaced by one with buttons for the same reminder. A server
-        that closed the old one on the click (no ``resident``) sends its close after this:
-        that close must not forget the new one when the server kept the id."""
+    def _keep(self, notification_id: int, key: Key) -> None:
+        """A click on a move-on reminder's body: it stays on screen, as it was (a click
+        there must not record a decision)."""
+        note = self.screen.notes.get(notification_id)
+        if note is None:
+            return
+        note = dataclasses.replace(note, replaces_id=notification_id)
+        log.info("move-on reminder for interview %d kept on screen", key[0])
+        self._reshow(notification_id, self.screen.confirm(note), key, note)
+
+    def _reshow(
+        self, old_id: int, new_id: int | None, key: Key, note: Note, *, expect_close: bool = True
+    ) -> None:
+        """The notification was replaced by ``note``, with buttons for the same reminder. A
+        server that closed the old one on the click (no ``resident``) sends its close after
+        this (``expect_close``): that close must not forget the new one when the server
+        kept the id."""
         screen = self.screen
-        screen.displayed.pop(old_id, None)
+        screen.forget(old_id)
         if new_id is None:
             return
-        screen.shown[new_id] = key
-        screen.displayed[new_id] = (key,)
-        if new_id == old_id:
+        screen.track(new_id, note, (key,))
+        if new_id == old_id and expect_close:
             screen.reshown.add(new_id)
 
-    def _draft(self, view: InterviewView, replaces_id: int) -> Note:
-        """ "Draft email": the mail client gets the draft as a ``mailto:`` link; where none
-        takes it, the draft is saved in the data folder and opened as a file; where nothing
-        opens that either, the answer names ``followup draft ID`` and the file. Records
+    def _draft(self, view: InterviewView, replaces_id: int, key: Key) -> None:
+        """ "Draft email": compose the draft here, open it in a thread of its own (see the
+        module's docstring); its answer is queued in :attr:`drafted` for the loop. Records
         nothing; the answer keeps the other buttons."""
         from followup.mail import drafting
 
@@ -161,23 +208,26 @@ class Buttons(Part):
             )
         except FollowupError as exc:
             log.info("no draft for interview %d: %s", view.id, exc.message)
-            return messages.draft_failed(view, exc.message, app_name, replaces_id)
-        reason = drafting.open_mail_client(draft, env)
-        if reason is None:
-            log.info("draft for interview %d handed to the mail client", view.id)
-            return messages.confirmation(messages.DRAFT, view, app_name, replaces_id)
-        log.info("no mail client took the draft for interview %d: %s", view.id, reason[:200])
+            failed = messages.draft_failed(view, exc.message, app_name, replaces_id)
+            self._reshow(replaces_id, self.screen.confirm(failed), key, failed)
+            return
         try:
-            path = drafting.save(draft, view.id, env)
-        except FollowupError as exc:
-            log.error("draft for interview %d not saved: %s", view.id, exc.message)
-            return messages.draft_failed(view, exc.message, app_name, replaces_id)
-        opened = drafting.open_file(path, env)
-        if opened is None:
-            log.info("draft for interview %d saved to %s and opened", view.id, path)
-        else:
-            log.info("draft for interview %d saved to %s; not opened: %s", view.id, path, opened)
-        return messages.draft_saved(view, str(path), app_name, replaces_id, opened=opened is None)
+            drawn = self.notifier.draws_buttons()
+        except FollowupError:
+            drawn = False
+
+        def open_it() -> None:
+            try:
+                note = _open_draft(draft, view, env, app_name, replaces_id, drawn)
+            except Exception as exc:  # the answer must come, whatever went wrong
+                log.exception("opening the draft for interview %d failed", view.id)
+                why = f"{type(exc).__name__}: {exc}"
+                note = messages.draft_failed(view, why, app_name, replaces_id)
+            self.drafted.put((replaces_id, key, note))
+            self.context.wake()
+
+        self.drafting.add(replaces_id)
+        threading.Thread(target=open_it, name=f"draft-{view.id}", daemon=True).start()
 
     def _record(self, action: str, view: InterviewView, now: datetime) -> InterviewView:
         interview_id = view.id
@@ -200,3 +250,36 @@ def _state(view: InterviewView) -> str:
         return "no reminder is planned"
     what = "email" if r.kind is Kind.EMAIL else "move-on"
     return f"its {what} reminder is now on {r.day:%a} {r.day.day} {r.day:%b}"
+
+
+def _open_draft(
+    draft: Draft,
+    view: InterviewView,
+    env: MutableMapping[str, str],
+    app_name: str,
+    replaces_id: int,
+    drawn: bool,
+) -> Note:
+    """Runs in a draft's own thread: hand ``draft`` to the mail client (one program per
+    click); where none takes it, save it and open it as a file; return the answer to show.
+    Touches neither the store nor the screen."""
+    from followup.mail import drafting
+
+    reason = drafting.open_mail_client(draft, env)
+    if reason is None:
+        log.info("draft for interview %d handed to the mail client", view.id)
+        return messages.confirmation(messages.DRAFT, view, app_name, replaces_id, drawn=drawn)
+    log.info("no mail client took the draft for interview %d: %s", view.id, reason[:200])
+    try:
+        path = drafting.save(draft, view.id, env)
+    except FollowupError as exc:
+        log.error("draft for interview %d not saved: %s", view.id, exc.message)
+        return messages.draft_failed(view, exc.message, app_name, replaces_id)
+    opened = drafting.open_file(path, env)
+    if opened is None:
+        log.info("draft for interview %d saved to %s and opened", view.id, path)
+    else:
+        log.info("draft for interview %d saved to %s; not opened: %s", view.id, path, opened)
+    return messages.draft_saved(
+        view, str(path), app_name, replaces_id, opened=opened is None, drawn=drawn
+    )

@@ -92,6 +92,7 @@ class Delivery(Part):
         items.sort(key=lambda r: (r.due.at, r.due.interview_id))
         try:
             buttons = "actions" in self.notifier.capabilities()
+            drawn = self.notifier.draws_buttons()
         except DeliveryError as exc:
             self._failed([key_of(r.due) for r in items], exc.message, now)
             self.context.publish()
@@ -99,9 +100,10 @@ class Delivery(Part):
         app_name = self.config.notify.app_name
         alone = [r for r in items if self.held[key_of(r.due)].alone]
         together = [r for r in items if not self.held[key_of(r.due)].alone]
-        notes = notes_for(together, self.config.rules, app_name, buttons=buttons)
+        rules = self.config.rules
+        notes = notes_for(together, rules, app_name, buttons=buttons, drawn=drawn)
         for item in alone:
-            notes += notes_for([item], self.config.rules, app_name, buttons=buttons)
+            notes += notes_for([item], rules, app_name, buttons=buttons, drawn=drawn)
         for note, group in notes:
             self._show(note, group, now)
         self._plan_repeats({r.due.interview_id for r in items if key_of(r.due) not in self.held})
@@ -142,10 +144,7 @@ class Delivery(Part):
         screen = self.screen
         if notification_id is not None:
             screen.close_older(keys, notification_id)
-            screen.displayed[notification_id] = tuple(keys)
-        if notification_id is not None and note.actions:
-            screen.shown[notification_id] = keys[0]
-            screen.acted.discard(notification_id)
+            screen.track(notification_id, note, tuple(keys))
         for key in keys:
             self.held.pop(key, None)
             self.unconfirmed[key] = now

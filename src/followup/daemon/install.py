@@ -11,7 +11,15 @@ Application Autostart specification): ``install(autostart=True)`` writes
 ``$XDG_CONFIG_HOME/autostart/followup.desktop``. Both ways also write the application's
 entry, ``$XDG_DATA_HOME/applications/followup.desktop`` (shipped as
 ``followup/data/followup.desktop``), which the notifications name in their
-``desktop-entry`` hint: servers take the application's name and icon from it.
+``desktop-entry`` hint: servers take the application's name and icon from it; and its icon,
+``$XDG_DATA_HOME/icons/hicolor/scalable/apps/followup.svg`` (the hicolor theme, which every
+icon theme falls back to).
+
+The application's entry never starts the daemon: GNOME Shell launches the entry named by a
+notification when it is clicked and has no ``default`` action, and a second ``followup
+daemon`` would only refuse to run (or, with none running, start one as the shell's child).
+It shows ``followup upcoming`` in a terminal instead. Only the autostart entry runs
+``followup daemon``.
 """
 
 from __future__ import annotations
@@ -26,9 +34,11 @@ from typing import TYPE_CHECKING, NamedTuple
 from followup.errors import FollowupError
 from followup.paths import (
     DESKTOP_FILE,
+    ICON_IN_THEME,
     UNIT_NAME,
     application_path,
     autostart_path,
+    icon_install_path,
     unit_path,
 )
 
@@ -59,12 +69,44 @@ def unit_text(executable: str) -> str:
 
 
 def desktop_entry(executable: str) -> str:
-    """The shipped desktop entry with ``Exec`` naming ``executable`` (quoted as the Desktop
-    Entry specification asks when it holds a space or a reserved character)."""
+    """The shipped application entry with ``Exec`` naming ``executable`` (quoted as the
+    Desktop Entry specification asks when it holds a space or a reserved character): it
+    shows ``followup upcoming`` in a terminal."""
     from importlib import resources
 
     shipped = (resources.files("followup") / "data" / DESKTOP_FILE).read_text(encoding="utf-8")
-    return shipped.replace("Exec=followup daemon", f"Exec={_exec_quote(executable)} daemon")
+    return shipped.replace("Exec=followup ", f"Exec={_exec_quote(executable)} ")
+
+
+def autostart_entry(executable: str) -> str:
+    """The XDG autostart entry: the application's, running ``executable daemon`` with no
+    terminal."""
+    lines = []
+    for line in desktop_entry(executable).splitlines():
+        if line.startswith("Exec="):
+            line = f"Exec={_exec_quote(executable)} daemon"
+        elif line.startswith("Terminal="):
+            line = "Terminal=false"
+        elif line.startswith("Comment="):
+            line = "Comment=Starts the followup reminder daemon at login"
+        lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+def icon_svg() -> bytes:
+    """The icon shipped in the package (SVG)."""
+    from importlib import resources
+
+    return (resources.files("followup") / "data" / "icons" / ICON_IN_THEME).read_bytes()
+
+
+def _install_icon(env: Mapping[str, str]) -> None:
+    path = icon_install_path(env)
+    data = icon_svg()
+    if path.exists() and path.read_bytes() == data:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
 
 
 def _exec_quote(path: str) -> str:
@@ -125,10 +167,10 @@ def install(env: Mapping[str, str], *, autostart: bool = False) -> Outcome:
     is no user manager (and no ``autostart``) or ``systemctl`` fails."""
     executable = followup_executable()
     if autostart:
-        entry = desktop_entry(executable)
-        _write_if_changed(application_path(env), entry)
+        _write_if_changed(application_path(env), desktop_entry(executable))
+        _install_icon(env)
         path = autostart_path(env)
-        written = _write_if_changed(path, entry)
+        written = _write_if_changed(path, autostart_entry(executable))
         state = "written" if written else "already written"
         return Outcome(
             path, written, f"autostart entry {state} ({path}): the daemon starts at login"
@@ -139,6 +181,7 @@ def install(env: Mapping[str, str], *, autostart: bool = False) -> Outcome:
             f"'followup install-service --autostart', or by hand: {executable} daemon"
         )
     _write_if_changed(application_path(env), desktop_entry(executable))
+    _install_icon(env)
     path = unit_path(env)
     text = unit_text(executable)
     written = not path.exists() or path.read_text(encoding="utf-8") != text
@@ -163,7 +206,7 @@ def uninstall(env: Mapping[str, str]) -> Outcome:
     if existed and manager:
         _run_ok("daemon-reload")
     removed = [str(path)] if existed else []
-    for other in (autostart_path(env), application_path(env)):
+    for other in (autostart_path(env), application_path(env), icon_install_path(env)):
         if other.exists():
             other.unlink()
             removed.append(str(other))

@@ -122,7 +122,7 @@ class Daemon:
         self.context = Context(
             config, tracker, self.notifier, self.state, self.env, self._publish, self._wake
         )
-        self.screen = Screen(self.context)
+        self.screen = Screen(self.context, self.lock.folder)
         self.buttons = Buttons(self.context, self.screen, lambda: self._sync(everything=False))
         self.feed = CalendarFeed(self.context)
         self.held: dict[Key, Held] = {}
@@ -173,6 +173,7 @@ class Daemon:
             self.jobs.start()
             try:
                 self._sync(everything=True)
+                self.screen.restore()
             except StoreError as exc:
                 self._store_down(exc)
             _settle_memory()
@@ -255,7 +256,7 @@ class Daemon:
             self._guard("jobs", lambda: self._sync(everything=everything))
             if self.mail is not None:
                 self._guard("mail watch", self.mail.store_changed)
-        if not self.buttons.signals.empty():
+        if not (self.buttons.signals.empty() and self.buttons.drafted.empty()):
             self._guard("buttons", lambda: self.buttons.handle_signals(now, self.mail))
         if self.mail is not None:
             self._guard("mail watch", lambda: self.mail.work(now) if self.mail else None)
@@ -264,6 +265,7 @@ class Daemon:
             self._guard("jobs", lambda: self.jobs.collect_fired(now))
         if self.held:
             self._guard("delivery", lambda: self.delivery.deliver_ready(now))
+        self._guard("screen", self.screen.save)
         if self._store_retry_at is not None:
             log.info("the store can be used again")
             self._store_retry_at, self._store_failures = None, 0

@@ -67,6 +67,14 @@ class Questions:
     def on_signal(self, sig: BusSignal, now: datetime) -> bool:
         """A button or a close from the notification server, at ``now``: True when it was
         for one of these questions (and was handled here)."""
+        if sig.server_changed:
+            for nid, f in list(self.on_screen.items()):
+                if not self.notifier.gave(nid):
+                    del self.on_screen[nid]
+                    self.answered.discard(nid)
+                    if f.id in self.pending and f.id not in self.to_show:
+                        self.to_show.append(f.id)  # asked again on the next pass
+            return False
         finding = self.on_screen.get(sig.notification_id)
         if finding is None:
             return False
@@ -105,13 +113,15 @@ class Questions:
         found = [self.pending[i] for i in self.to_show]
         try:
             buttons = "actions" in self.notifier.capabilities()
+            drawn = self.notifier.draws_buttons()
             if len(found) > messages.SUMMARY_AFTER:
                 notes: list[tuple[Note, list[Finding]]] = [
                     (messages.findings_summary(found, self.app_name), found)
                 ]
             else:
                 notes = [
-                    (messages.finding_note(f, self.app_name, buttons=buttons), [f]) for f in found
+                    (messages.finding_note(f, self.app_name, buttons=buttons, drawn=drawn), [f])
+                    for f in found
                 ]
             for note, group in notes:
                 nid = self.notifier.show(note)

@@ -53,6 +53,7 @@ import shutil
 import string
 import subprocess
 import tempfile
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -65,7 +66,6 @@ from followup.config import YouSettings
 from followup.errors import InvalidChange, UsageError
 from followup.lifecycle.validation import one_line
 from followup.rules import Status
-from followup.running import communicate_within
 from followup.values import InterviewView
 
 #: What stands for the sender's name when ``[you] name`` is not set: visible, so that a
@@ -343,9 +343,14 @@ def xdg_open(target: str, what: str, env: Mapping[str, str]) -> str | None:
     """Run ``xdg-open TARGET``; None when it succeeded, else why not (``what`` names the
     target in the reason for statuses the opener explains by number).
 
-    The opener's output goes to a file, not a pipe: a program it starts may keep running,
-    and a pipe it inherited would never close. The opener runs with a time limit
-    (:func:`followup.running.communicate_within`): the daemon opens drafts too.
+    The opener runs in a session of its own and is never killed: where no desktop is named
+    (``XDG_CURRENT_DESKTOP`` unset: i3, sway) xdg-open runs the mail client in the
+    foreground and lives as long as it does. Still running after :data:`OPEN_TIMEOUT`
+    seconds therefore means handed over (None), never "not opened": taking it for a failure
+    would open the draft a second time, as a file, in another program. A thread reaps it
+    when it ends (an Event's wait, not ``Popen.wait``'s sleeps, which libfaketime breaks).
+    Its output goes to a file, not a pipe: a program it starts may keep running, and a pipe
+    it inherited would never close.
     """
     opener = shutil.which(OPENER, path=env.get("PATH", os.defpath))
     if opener is None:
@@ -358,11 +363,19 @@ def xdg_open(target: str, what: str, env: Mapping[str, str]) -> str | None:
                 stdout=subprocess.DEVNULL,
                 stderr=errors,
                 env=dict(env),
+                start_new_session=True,
             )
         except OSError as exc:
             return f"cannot run {OPENER}: {exc.strerror or exc}"
-        if communicate_within(proc, OPEN_TIMEOUT) is None:
-            return f"{OPENER} did not finish within {OPEN_TIMEOUT:g} seconds"
+        ended = threading.Event()
+
+        def reap() -> None:
+            proc.wait()
+            ended.set()
+
+        threading.Thread(target=reap, name="opener-reaper", daemon=True).start()
+        if not ended.wait(OPEN_TIMEOUT):
+            return None
         returncode = proc.returncode
         if returncode == 0:
             return None

@@ -20,6 +20,8 @@ NOTIFICATIONS = "org.freedesktop.Notifications"
 #: The ``desktop-entry`` hint: the shipped ``followup.desktop`` (without ``.desktop``, as the
 #: Desktop Notifications specification asks), whence servers take the name and icon.
 DESKTOP_ENTRY = "followup"
+#: The icon, inside the package's data folder (laid out as the hicolor theme is).
+ICON_FILE = "icons/hicolor/scalable/apps/followup.svg"
 
 
 log = logging.getLogger("followup.daemon")
@@ -60,14 +62,50 @@ class Notifier(Protocol):
         raises DeliveryError when the server cannot be reached."""
         ...
 
+    def draws_buttons(self) -> bool:
+        """Whether the server draws the non-default actions as buttons a person sees (a
+        server may list ``actions`` and offer them only in a menu, or not at all): where
+        it does not, the texts keep the commands."""
+        ...
+
+    def gave(self, notification_id: int) -> bool:
+        """Whether the server running now gave ``notification_id`` (ids belong to one
+        server instance: a restarted server gives the same numbers to others)."""
+        ...
+
+    def server_identity(self) -> str | None:
+        """Which server instance gives ids now (None: none, or the backend cannot tell):
+        an earlier run of the daemon may adopt the ids it got from the same one."""
+        ...
+
+    def adopt(self, notification_id: int) -> None:
+        """Take ``notification_id`` as given by the server running now."""
+        ...
+
 
 @dataclass(frozen=True)
 class BusSignal:
     """``ActionInvoked`` (``action`` is the key) or ``NotificationClosed`` (``action`` None)
-    for notification ``notification_id``."""
+    for notification ``notification_id``, from the server that gave the id.
+
+    ``server_changed``: the server went away or another took its place (``notification_id``
+    0): every id the daemon holds is now meaningless. ``server_up``: the name has an owner
+    after the change (what was on screen can be shown again).
+    """
 
     notification_id: int
     action: str | None
+    server_changed: bool = False
+    server_up: bool = False
+
+
+def icon_path() -> str:
+    """The absolute path of the icon shipped in the package (an SVG), which the
+    notifications name as ``app_icon`` and ``image-path``: a path reaches the screen whether
+    or not the icon was installed into the user's icon theme."""
+    from importlib import resources
+
+    return str(resources.files("followup") / "data" / ICON_FILE)
 
 
 def close_notification(notifier: Notifier, notification_id: int, why: str) -> None:

@@ -22,6 +22,32 @@ escaping would show ``&amp;``. The capabilities are asked again whenever the nam
 changes (``NameOwnerChanged``: a desktop's server restarted, or replaced) and after a
 reconnect.
 
+Ids belong to one server instance. The connection knows the unique name that owns
+``org.freedesktop.Notifications`` (``GetNameOwner``, then every ``NameOwnerChanged``) and
+lets through only the signals that owner sends: a copy relayed by another connection (GNOME
+Shell sends each ``ActionInvoked`` twice, from gnome-shell and from its
+``org.gnome.Shell.Notifications`` relay) and any other program's signals are dropped. When
+the name changes hands every id is forgotten (a restarted mako or dunst gives out id 1
+again, to other programs' notifications): ``close_notification`` of an id the current owner
+did not give is not sent, and the daemon hears of the change as a ``server_changed`` signal.
+
+Which servers draw buttons (:data:`DRAWS_BUTTONS`, by ``GetServerInformation``'s name):
+GNOME Shell, KDE Plasma and notification-daemon draw every action but ``default`` as a
+button, xfce4-notifyd every action (checked on each here). dunst offers actions in a
+context menu and mako in ``makoctl menu``, both out of sight; Cinnamon (linuxmint/cinnamon#1479) and
+quickshell setups (omarchy) list ``actions`` and draw none. Any server not named is taken to
+draw none, so the body keeps its command lines: a line too many is better than an action
+nobody can find. Where ``default`` is no button, every notification carries one, so that a
+click on its body is the daemon's to answer (GNOME Shell otherwise launches the desktop
+entry). Everywhere else an action whose label an earlier one has is left out (xfce4-notifyd
+and a menu show "Draft email" once: ``default``, which is also mako's left click). mako
+lists its menu from the last action to the first: it gets them in reverse, so that its menu
+reads in the same order as everyone else's buttons.
+
+Icon: ``app_icon`` and the ``image-path`` hint name the SVG shipped in the package
+(:func:`followup.notify.base.icon_path`), so an icon reaches the screen whether or not
+``install-service`` put it in the user's icon theme.
+
 Hints: every notification has urgency normal (byte 1) and ``desktop-entry`` ``followup``
 (the shipped ``followup.desktop``: servers take the application's name and icon from it).
 Reminders with buttons never expire (``expire_timeout`` 0) and, when the server lists
@@ -52,6 +78,7 @@ from followup.notify.base import (
     NOTIFICATIONS,
     BusSignal,
     Note,
+    icon_path,
     markup_escape,
     session_bus_address,
 )
@@ -70,6 +97,15 @@ _NO_OWNER_ERRORS = (
     "org.freedesktop.DBus.Error.NameHasNoOwner",
 )
 _SERVER = DBusAddress(PATH, NOTIFICATIONS, NOTIFICATIONS)
+#: ``GetServerInformation`` names (lower case) of the servers that draw the non-default
+#: actions as buttons on the notification: gnome-shell, KDE Plasma ("Plasma"), xfce4-notifyd
+#: ("Xfce Notify Daemon") and notification-daemon ("Notification Daemon").
+DRAWS_BUTTONS = frozenset({"gnome-shell", "plasma", "xfce notify daemon", "notification daemon"})
+#: Of those, the ones that draw no button for ``default`` (a click on the body): xfce4-notifyd
+#: draws it as a button like any other.
+HIDES_DEFAULT = frozenset({"gnome-shell", "plasma", "notification daemon"})
+#: Servers whose menu lists the actions from the last to the first.
+REVERSED_MENU = frozenset({"mako"})
 
 
 class DBusNotifier:
@@ -85,6 +121,9 @@ class DBusNotifier:
         self._on_signal = on_signal
         self._bus: _Bus | None = None
         self._caps: frozenset[str] | None = None
+        self._name: str | None = None
+        #: notification id -> the unique name of the server that gave it
+        self._issued: dict[int, str] = {}
 
     # -- the calls ---------------------------------------------------------------------
 
@@ -100,18 +139,53 @@ class DBusNotifier:
                 self._caps = caps  # no change of hands while the answer was on its way
         return caps
 
+    def server_name(self) -> str:
+        """The server's name from ``GetServerInformation`` (lower case; "" when it gives
+        none), kept as the capabilities are."""
+        name = self._name
+        if name is None:
+            generation = self._connect().generation
+            reply = self._call(new_method_call(_SERVER, "GetServerInformation"))
+            name = str(reply.body[0]).lower() if reply.body else ""
+            if self._bus is not None and self._bus.generation == generation:
+                self._name = name
+        return name
+
+    def draws_buttons(self) -> bool:
+        """Whether the server draws the non-default actions as buttons (by its name, see
+        :data:`DRAWS_BUTTONS`). Raises DeliveryError when it cannot be asked."""
+        return "actions" in self.capabilities() and self.server_name() in DRAWS_BUTTONS
+
+    def server_identity(self) -> str | None:
+        """Which server instance gives the ids now: the bus's id and the unique name that
+        owns ``org.freedesktop.Notifications`` (None when nobody does). Unique names are
+        never reused within one bus's life, and the bus id tells one bus from the next."""
+        bus = self._connect()
+        return f"{bus.bus_id} {bus.owner}" if bus.owner else None
+
     def show(self, note: Note) -> int:
         """``Notify``; returns the server's id. Raises DeliveryError (cause named)."""
         caps = self.capabilities()
-        actions = [part for pair in note.actions for part in pair] if "actions" in caps else []
+        pairs = list(note.actions) if "actions" in caps else []
+        if self.draws_buttons() and self.server_name() in HIDES_DEFAULT:
+            if all(key != "default" for key, _label in pairs):
+                pairs.append(("default", ""))
+        else:
+            labels = [label for _key, label in pairs]
+            pairs = [pair for i, pair in enumerate(pairs) if pair[1] not in labels[:i]]
+        if self.server_name() in REVERSED_MENU:
+            pairs.reverse()
+        actions = [part for pair in pairs for part in pair]
         body = for_dbus(note.body)
         if "body-markup" in caps:
             body = markup_escape(body)
+        icon = icon_path()
         hints: dict[str, tuple[str, Any]] = {
             "urgency": ("y", URGENCY_NORMAL),
             "desktop-entry": ("s", DESKTOP_ENTRY),
+            "image-path": ("s", for_dbus(icon)),
         }
-        if actions and "persistence" in caps:
+        if note.actions and "persistence" in caps:
             hints["resident"] = ("b", True)
         msg = new_method_call(
             _SERVER,
@@ -120,24 +194,45 @@ class DBusNotifier:
             (
                 for_dbus(note.app_name),
                 note.replaces_id,
-                "",
+                for_dbus(icon),
                 for_dbus(note.title),
                 body,
                 [for_dbus(part) for part in actions],
                 hints,
-                0 if actions else -1,
+                0 if note.actions else -1,
             ),
         )
         reply = self._call(msg)
         if not reply.body or not isinstance(reply.body[0], int) or reply.body[0] == 0:
             raise DeliveryError(f"the notification server returned no id: {reply.body!r}")
-        return int(reply.body[0])
+        notification_id = int(reply.body[0])
+        self._issued[notification_id] = str(reply.header.fields.get(_SENDER, ""))
+        return notification_id
+
+    def gave(self, notification_id: int) -> bool:
+        """Whether the server that owns the name now gave ``notification_id``."""
+        bus = self._bus
+        owner = bus.owner if bus is not None and bus.alive else ""
+        return bool(owner) and self._issued.get(notification_id) == owner
+
+    def adopt(self, notification_id: int) -> None:
+        """Take ``notification_id`` as given by the current owner (an earlier run of the
+        daemon got it from the same server instance: see :meth:`server_identity`)."""
+        bus = self._connect()
+        if bus.owner:
+            self._issued[notification_id] = bus.owner
 
     def close_notification(self, notification_id: int) -> None:
         """``CloseNotification``: the server takes the notification off the screen (and out
         of its history, for most servers) and answers with ``NotificationClosed``, reason 3.
+        An id the current owner did not give is left alone (it may be another program's).
         Raises DeliveryError when the server cannot be reached."""
+        self._connect()
+        if not self.gave(notification_id):
+            log.info("not closing notification %d: not given by this server", notification_id)
+            return
         self._call(new_method_call(_SERVER, "CloseNotification", "u", (notification_id,)))
+        self._issued.pop(notification_id, None)
 
     def _call(self, msg: Message) -> Message:
         """A method call on the server; a broken connection is reopened once."""
@@ -177,18 +272,22 @@ class DBusNotifier:
             self._bus = _Bus(address, self._on_signal or _ignore, self._owner_changed)
         except (OSError, TimeoutError, ValueError, RuntimeError) as exc:
             raise DeliveryError(f"cannot reach the D-Bus session bus at {address}: {exc}") from None
-        self._caps = None
+        self._caps = self._name = None
         return self._bus
 
-    def _owner_changed(self) -> None:
-        """Runs in the receiving thread: another process serves notifications now."""
-        self._caps = None
+    def _owner_changed(self, new_owner: str) -> None:
+        """Runs in the receiving thread: another process serves notifications now (or
+        none, ``new_owner`` ""). Its ids are not the old server's."""
+        self._caps = self._name = None
+        self._issued.clear()
+        if self._on_signal is not None:
+            self._on_signal(BusSignal(0, None, server_changed=True, server_up=bool(new_owner)))
 
     def close(self) -> None:
         """Close the connection (a later call opens a new one)."""
         if self._bus is not None:
             self._bus.close()
-        self._bus, self._caps = None, None
+        self._bus, self._caps, self._name = None, None, None
 
     def stop(self) -> None:
         """The daemon's end: close the connection and its receiving thread."""
@@ -203,17 +302,19 @@ class _Bus:
     """One thread-safe jeepney connection and the thread that receives on it.
 
     Replies go to the call waiting for their serial; ``ActionInvoked`` and
-    ``NotificationClosed`` go to ``on_signal``; ``NameOwnerChanged`` for
-    ``org.freedesktop.Notifications`` calls ``on_owner_changed`` and bumps ``generation``
-    (so a capability answer that was in flight across a change is not kept). When the
-    connection breaks, every waiting call gets an OSError and ``alive`` turns false.
+    ``NotificationClosed`` from ``owner`` (the unique name that owns
+    ``org.freedesktop.Notifications``; "" when none does) go to ``on_signal``, others are
+    dropped; ``NameOwnerChanged`` for it updates ``owner``, calls ``on_owner_changed`` and
+    bumps ``generation`` (so a capability answer that was in flight across a change is not
+    kept). ``bus_id`` is the bus's own id. When the connection breaks, every waiting call
+    gets an OSError and ``alive`` turns false.
     """
 
     def __init__(
         self,
         address: str,
         on_signal: Callable[[BusSignal], None],
-        on_owner_changed: Callable[[], None],
+        on_owner_changed: Callable[[str], None],
     ) -> None:
         self._conn: DBusConnection = open_dbus_connection(address, auth_timeout=2.0)
         self._on_signal = on_signal
@@ -222,6 +323,8 @@ class _Bus:
         self._lock = threading.Lock()
         self._stopping = False
         self.generation = 0
+        self.owner = ""
+        self.bus_id = ""
         self._thread = threading.Thread(target=self._run, name="dbus-receive", daemon=True)
         self._thread.start()
         try:
@@ -236,6 +339,10 @@ class _Bus:
             )
             owner_rule.add_arg_condition(0, NOTIFICATIONS)
             self._add_match(owner_rule)
+            self.bus_id = str(self.call(message_bus.GetId(), CALL_TIMEOUT_S).body[0])
+            reply = self.call(message_bus.GetNameOwner(NOTIFICATIONS), CALL_TIMEOUT_S)
+            if reply.header.message_type is MessageType.method_return and not self.owner:
+                self.owner = str(reply.body[0])
         except BaseException:
             self.close()
             raise
@@ -295,11 +402,15 @@ class _Bus:
             return
         member = fields.get(_MEMBER)
         if fields.get(_INTERFACE) == "org.freedesktop.DBus":
-            if member == "NameOwnerChanged" and msg.body and msg.body[0] == NOTIFICATIONS:
+            if member == "NameOwnerChanged" and len(msg.body) == 3 and msg.body[0] == NOTIFICATIONS:
                 self.generation += 1
-                self._on_owner_changed()
+                self.owner = str(msg.body[2])
+                self._on_owner_changed(self.owner)
             return
         if fields.get(_INTERFACE) != NOTIFICATIONS:
+            return
+        if not self.owner or fields.get(_SENDER) != self.owner:
+            log.debug("dropped %s from %s: not the server's", member, fields.get(_SENDER))
             return
         if member == "ActionInvoked" and fields.get(_SIGNATURE) == "us":
             self._on_signal(BusSignal(int(msg.body[0]), str(msg.body[1])))
@@ -321,3 +432,4 @@ _INTERFACE = HeaderFields.interface
 _MEMBER = HeaderFields.member
 _SIGNATURE = HeaderFields.signature
 _REPLY_SERIAL = HeaderFields.reply_serial
+_SENDER = HeaderFields.sender

@@ -65,27 +65,39 @@ def reminder_body(
             "A short, polite email is better than a call: they can read it when they have "
             "a moment."
         )
-        if commands:
-            body += f"\nDraft it: followup draft {v.id}\nOnce sent: followup emailed {v.id}"
-        return body
+        return f"{body}\n{_commands(v, kind)}" if commands else body
     emailed = long_day(v.emailed_on) if v.emailed_on else "-"
     body = (
         f"There has been no reply for {rules.move_on_after_business_days} business days "
         f"since your email to {company} on {emailed}. It is time to put your "
         "energy into other openings."
     )
-    if commands:
-        body += f"\nRecord it: followup moved-on {v.id}"
-    return body
+    return f"{body}\n{_commands(v, kind)}" if commands else body
+
+
+def _commands(v: InterviewView, kind: Kind) -> str:
+    """The command lines that act on a reminder, for where no button does."""
+    if kind is Kind.EMAIL:
+        return f"Draft it: followup draft {v.id}\nOnce sent: followup emailed {v.id}"
+    return f"Record it: followup moved-on {v.id}"
 
 
 def reminder_note(
-    r: DueReminder, rules: RuleSettings, app_name: str, *, buttons: bool = False
+    r: DueReminder,
+    rules: RuleSettings,
+    app_name: str,
+    *,
+    buttons: bool = False,
+    drawn: bool = False,
 ) -> Note:
-    """The reminder; with ``buttons`` (the server shows actions) the body leaves out the
-    commands, which the buttons replace."""
+    """The reminder; with ``buttons`` (the server takes actions) it carries
+    :data:`ACTIONS_FOR` its kind. The body leaves out the commands only where the buttons
+    are ``drawn`` (a server that offers actions in a menu, or not at all, keeps them).
+    The commands come first: mako shows a body's first lines only (its default height)."""
     kind = r.due.kind
-    body = reminder_body(r.interview, kind, rules, commands=not buttons, markup=False)
+    body = reminder_body(r.interview, kind, rules, commands=False)
+    if not drawn:
+        body = f"{_commands(r.interview, kind)}\n{body}"
     actions = ACTIONS_FOR[kind] if buttons else ()
     return Note(reminder_title(kind, r.interview.company), body[:MAX_BODY], app_name, actions)
 
@@ -107,23 +119,47 @@ def summary_note(items: Sequence[DueReminder], app_name: str) -> Note:
 
 
 def notes_for(
-    items: Sequence[DueReminder], rules: RuleSettings, app_name: str, *, buttons: bool = False
+    items: Sequence[DueReminder],
+    rules: RuleSettings,
+    app_name: str,
+    *,
+    buttons: bool = False,
+    drawn: bool = False,
 ) -> list[tuple[Note, list[DueReminder]]]:
     """One note per reminder, or a single summary (without buttons: they could not say
     which interview they are for) when more than three come at once."""
     if len(items) > SUMMARY_AFTER:
         return [(summary_note(items, app_name), list(items))]
-    return [(reminder_note(r, rules, app_name, buttons=buttons), [r]) for r in items]
+    return [(reminder_note(r, rules, app_name, buttons=buttons, drawn=drawn), [r]) for r in items]
 
 
 # -- buttons and what they answer ----------------------------------------------------------
 
 #: Action keys name the deed, never the interview: the daemon maps the notification's id to
-#: the reminder it showed. "default" is the spec's key for a click on the notification.
-DRAFT, EMAILED, SNOOZE, MOVED_ON, REPLIED = "default", "emailed", "snooze", "moved-on", "replied"
-EMAIL_ACTIONS = ((DRAFT, "Draft email"), (EMAILED, "I emailed"), (SNOOZE, "Snooze"))
-MOVE_ON_ACTIONS = ((MOVED_ON, "Move on"), (REPLIED, "They replied"), (SNOOZE, "Snooze"))
+#: the reminder it showed. "default" is the spec's key for a click on the notification's
+#: body, which GNOME Shell, Plasma and notification-daemon never draw as a button: drafting
+#: has a key of its own ("draft") so that "Draft email" is a visible button there, and
+#: "default" drafts too. On the move-on reminder "default" only keeps it on screen: a click
+#: on the body must not record a decision. Keys are in the order buttons and menus show
+#: them.
+DEFAULT, DRAFT, EMAILED, SNOOZE = "default", "draft", "emailed", "snooze"
+MOVED_ON, REPLIED = "moved-on", "replied"
+EMAIL_ACTIONS = (
+    (DEFAULT, "Draft email"),
+    (DRAFT, "Draft email"),
+    (EMAILED, "I emailed"),
+    (SNOOZE, "Snooze"),
+)
+MOVE_ON_ACTIONS = (
+    (DEFAULT, "Keep on screen"),
+    (MOVED_ON, "Move on"),
+    (REPLIED, "They replied"),
+    (SNOOZE, "Snooze"),
+)
 ACTIONS_FOR = {Kind.EMAIL: EMAIL_ACTIONS, Kind.MOVE_ON: MOVE_ON_ACTIONS}
+#: What each key does, by the reminder's kind (DEFAULT is not a deed of its own).
+DRAFTS = frozenset({DEFAULT, DRAFT})
+AFTER_DRAFT = ((EMAILED, "I emailed"), (SNOOZE, "Snooze"))
 
 
 def next_step(view: InterviewView) -> str:
@@ -138,16 +174,24 @@ def next_step(view: InterviewView) -> str:
     return f"You'll be told to move on on {short_day(r.day)}."
 
 
-def confirmation(action: str, view: InterviewView, app_name: str, replaces_id: int) -> Note:
-    """What replaces a reminder once its button was handled: what was recorded, what next."""
+def once_sent(view: InterviewView, drawn: bool) -> str:
+    """How to record the email once sent: the button where the server draws it, else the
+    command (a menu's entry is not something a person sees on screen)."""
+    if drawn:
+        return f"Once sent, press “I emailed” (or run: followup emailed {view.id})."
+    return f"Once sent, run: followup emailed {view.id}"
+
+
+def confirmation(
+    action: str, view: InterviewView, app_name: str, replaces_id: int, *, drawn: bool = True
+) -> Note:
+    """What replaces a reminder once its button was handled: what was recorded, what next.
+    The title says what was done; the body says only what comes next."""
     company = _short(view.company)
-    if action == DRAFT:
+    if action in DRAFTS:
         title = f"Draft opened: email {company}"
-        body = (
-            "Your mail client has the draft. Once it is sent, press “I emailed” "
-            f"(or run: followup emailed {view.id})."
-        )
-        return Note(title, body, app_name, EMAIL_ACTIONS[1:], replaces_id)
+        body = f"Your mail client has the draft. {once_sent(view, drawn)}"
+        return Note(title, body, app_name, AFTER_DRAFT, replaces_id)
     if action == EMAILED:
         assert view.emailed_on is not None
         done = f"emailed {company} on {short_day(view.emailed_on)}"
@@ -157,33 +201,35 @@ def confirmation(action: str, view: InterviewView, app_name: str, replaces_id: i
         done = f"moved on from {company}"
     else:
         done = f"{company} replied"
-    body = f"Recorded: {done}. {next_step(view)}"
-    return Note(f"Recorded: {done}", body, app_name, (), replaces_id)
+    return Note(f"Recorded: {done}", next_step(view), app_name, (), replaces_id)
 
 
 def draft_failed(view: InterviewView, why: str, app_name: str, replaces_id: int) -> Note:
     """The Draft button could not reach a mail client: say why, keep the other buttons."""
     body = f"Could not open your mail client: {why}. See the draft with: followup draft {view.id}"
     title = f"No draft opened for {_short(view.company)}"
-    return Note(title, body[:MAX_BODY], app_name, EMAIL_ACTIONS[1:], replaces_id)
+    return Note(title, body[:MAX_BODY], app_name, AFTER_DRAFT, replaces_id)
 
 
 def draft_saved(
-    view: InterviewView, path: str, app_name: str, replaces_id: int, *, opened: bool
+    view: InterviewView,
+    path: str,
+    app_name: str,
+    replaces_id: int,
+    *,
+    opened: bool,
+    drawn: bool = True,
 ) -> Note:
     """No mail client took the draft: it was saved to ``path`` and, when ``opened``, opened
     as a file. Never the ``mailto:`` link itself; the other buttons stay."""
     company = _short(view.company)
     if opened:
         title = f"Draft opened: email {company}"
-        body = (
-            f"No mail client took it, so it opened as a file: {path}. Once sent, press "
-            f"“I emailed” (or run: followup emailed {view.id})."
-        )
+        body = f"No mail client took it, so it opened as a file: {path}. {once_sent(view, drawn)}"
     else:
         title = f"Draft saved: email {company}"
         body = f"See it with: followup draft {view.id}\nIt is saved in {path}"
-    return Note(title, body[:MAX_BODY], app_name, EMAIL_ACTIONS[1:], replaces_id)
+    return Note(title, body[:MAX_BODY], app_name, AFTER_DRAFT, replaces_id)
 
 
 def not_recorded(company: str, why: str, app_name: str, replaces_id: int) -> Note:
@@ -214,9 +260,11 @@ def finding_title(f: Finding) -> str:
     return f"{company} replied on {short_day(f.on)}?"
 
 
-def finding_note(f: Finding, app_name: str, *, buttons: bool) -> Note:
-    """The question a finding asks. With ``buttons`` the answers are the buttons of
-    :data:`FINDING_ACTIONS`; without, the body names the commands that answer it."""
+def finding_note(f: Finding, app_name: str, *, buttons: bool, drawn: bool | None = None) -> Note:
+    """The question a finding asks. With ``buttons`` the answers are the actions of
+    :data:`FINDING_ACTIONS`; unless they are ``drawn`` as buttons (by default: whenever
+    there are buttons), the body names the commands that answer it too."""
+    drawn = buttons if drawn is None else drawn
     company = _short(f.company)
     subject = _short(f.subject, 120)
     if f.kind == "sent":
@@ -236,7 +284,7 @@ def finding_note(f: Finding, app_name: str, *, buttons: bool) -> Note:
             f"followup heard {f.interview_id} --on {f.on.isoformat()} "
             "--outcome offer|rejected|next-round|other"
         )
-    if not buttons:
+    if not drawn:
         body += f"\nYes: {yes}\nNo: followup mail dismiss {f.id}"
     actions = FINDING_ACTIONS[f.kind] if buttons else ()
     return Note(finding_title(f), body[:MAX_BODY], app_name, actions)

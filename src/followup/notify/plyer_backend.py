@@ -120,6 +120,21 @@ class PlyerNotifier:
         """None that matter: notify-send is given no actions and waits for nothing."""
         return frozenset()
 
+    def draws_buttons(self) -> bool:
+        """No buttons: notify-send is given none."""
+        return False
+
+    def gave(self, notification_id: int) -> bool:
+        """notify-send does not say which id the server gave: none is this backend's."""
+        return False
+
+    def server_identity(self) -> str | None:
+        """Unknown: notify-send does not say."""
+        return None
+
+    def adopt(self, notification_id: int) -> None:
+        """Nothing to adopt: this backend learns no ids."""
+
     def show(self, note: Note) -> int | None:
         if shutil.which("notify-send", path=self._env.get("PATH")) is None:
             raise DeliveryError(_NO_NOTIFY_SEND)

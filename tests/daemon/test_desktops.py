@@ -1,0 +1,381 @@
+"""The real daemon on the desktops most people run, used as a person uses them: GNOME's
+fallback notification-daemon (Xvfb, clicks with ``xdotool``), mako on sway (headless
+Wayland, its menu through ``makoctl menu`` with a dmenu stand-in) and GNOME Shell
+(headless Wayland, a pointer through ``org.gnome.Mutter.RemoteDesktop``). The servers are
+in ``tests/support/sessions.py``.
+
+Each test: a due reminder is shown; "Draft email" hands one ``mailto:`` link to the opener
+(a recording ``xdg-open``) and "I emailed" records what ``followup emailed 1`` records on a
+twin store; the server restarts while a second reminder is on screen, which comes back,
+while a click on another program's notification (now holding the reminder's old id) is
+ignored; ``followup emailed 2`` takes the reminder off the screen.
+
+Dates are 2030, US calendar, zone UTC: the reply was expected Wed 2030-01-02, so the email
+reminders are due Mon 2030-01-07 09:00; the fake clock reads Mon 10:00.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from jeepney import new_method_call
+
+from tests.daemon.test_actions import DBUS_CONFIG, WED_2030_01_02, store_view
+from tests.daemon.test_server_instances import SERVER, opened_lines, recording_opener
+from tests.support.daemon import DaemonProcess
+from tests.support.desktop import Xvfb, artifacts_folder
+from tests.support.harness import FakeClock, poll_until
+from tests.support.sessions import (
+    PLASMA_SERVICES,
+    DesktopBus,
+    GnomeShell,
+    NotificationDaemon,
+    Plasma,
+    SwayMako,
+)
+
+pytestmark = pytest.mark.system
+
+MON_2030_01_07_10H = datetime(2030, 1, 7, 10, 0, tzinfo=UTC)
+BOUND_S = 30.0
+
+
+def started(
+    make_daemon: Callable[..., DaemonProcess], fake_clock: FakeClock, bus: DesktopBus, path: str
+) -> tuple[DaemonProcess, DaemonProcess]:
+    """The daemon on ``bus`` with Acme's email reminder due, and a twin store never served."""
+    fake_clock.set(MON_2030_01_07_10H)
+    daemon = make_daemon(config=DBUS_CONFIG, bus_address=bus.address, path=path)
+    twin = make_daemon(config=DBUS_CONFIG)
+    for store in (daemon, twin):
+        store.add("Acme", WED_2030_01_02)
+    daemon.start().wait_ready()
+    daemon.wait_log("shown: Time to email Acme", timeout=BOUND_S)
+    return daemon, twin
+
+
+def chat_notifies(bus: DesktopBus) -> int:
+    """Another program's notification, with a button whose key is one of followup's."""
+    with bus.connect() as chat:
+        notify = new_method_call(
+            SERVER,
+            "Notify",
+            "susssasa{sv}i",
+            ("chat", 0, "", "Chat: hello", "Are you there?", ["emailed", "Reply"], {}, 0),
+        )
+        (chat_id,) = chat.send_and_get_reply(notify, timeout=10).body
+    return int(chat_id)
+
+
+def keep(picture: Path, name: str, tmp_path: Path) -> Path:
+    """Keep a screenshot where a person looks at the run's pictures."""
+    kept = artifacts_folder(tmp_path / "artifacts") / name
+    shutil.copyfile(picture, kept)
+    print(f"\nscreenshot: {kept}")
+    return kept
+
+
+# -- notification-daemon ---------------------------------------------------------------------
+
+
+def buttons_now(server: NotificationDaemon, x: Xvfb, shot: Path) -> list[tuple[int, int]]:
+    """The buttons of the one bubble on screen now (a bubble grows with its text)."""
+    bubbles = server.bubbles()
+    return server.buttons(x.screenshot(shot), bubbles[0]) if len(bubbles) == 1 else []
+
+
+@pytest.fixture
+def notification_daemon(tmp_path: Path) -> Iterator[tuple[DesktopBus, Xvfb, NotificationDaemon]]:
+    with (
+        DesktopBus(tmp_path) as bus,
+        Xvfb(tmp_path / "xvfb") as x,
+        NotificationDaemon(tmp_path / "nd", bus, x) as server,
+    ):
+        print(f"\nnotification-daemon owned the name after {server.start_s:.2f} s")
+        yield bus, x, server
+
+
+def test_notification_daemon_buttons_draft_once_record_and_survive_its_restart(
+    make_daemon: Callable[..., DaemonProcess],
+    fake_clock: FakeClock,
+    notification_daemon: tuple[DesktopBus, Xvfb, NotificationDaemon],
+    tmp_path: Path,
+) -> None:
+    bus, x, server = notification_daemon
+    path, opened = recording_opener(tmp_path)
+    daemon, twin = started(make_daemon, fake_clock, bus, path)
+    # Draft email, I emailed, Snooze: "default" is no button
+    assert poll_until(lambda: len(buttons_now(server, x, tmp_path / "nd.png")) == 3, BOUND_S)
+    keep(tmp_path / "nd.png", "notification-daemon-reminder.png", tmp_path)
+    buttons = buttons_now(server, x, tmp_path / "nd.png")
+
+    server.click(buttons[0])  # Draft email
+
+    daemon.wait_log("draft for interview 1 handed to the mail client", timeout=BOUND_S)
+    assert [line.split("?")[0] for line in opened_lines(opened)] == ["mailto:"]
+    assert poll_until(lambda: len(buttons_now(server, x, tmp_path / "d.png")) == 2, BOUND_S)
+    keep(tmp_path / "d.png", "notification-daemon-draft-opened.png", tmp_path)
+    twin.cli_ok("emailed", "1")
+
+    server.click(buttons_now(server, x, tmp_path / "d2.png")[0])  # I emailed
+
+    daemon.wait_log("action 'emailed' recorded for interview 1", timeout=BOUND_S)
+    assert store_view(daemon) == store_view(twin)
+    assert len(opened_lines(opened)) == 1
+
+    for store in (daemon, twin):
+        store.cli_ok("add", "Beta", "--expect", "2030-01-02")
+    daemon.wait_log("shown: Time to email Beta", timeout=BOUND_S)
+    restart_s = server.restart()
+    print(f"\nnotification-daemon owned the name again after {restart_s:.2f} s")
+    daemon.wait_log("shown again: Time to email Beta", timeout=BOUND_S)
+    assert poll_until(lambda: len(buttons_now(server, x, tmp_path / "again.png")) == 3, BOUND_S)
+    keep(tmp_path / "again.png", "notification-daemon-after-restart.png", tmp_path)
+    for store in (daemon, twin):
+        store.cli_ok("emailed", "2")
+    # notification-daemon answers CloseNotification but leaves the bubble (its own bug)
+    assert ": no longer pending" in daemon.wait_log("closed notification ", timeout=BOUND_S)
+    chat_id = chat_notifies(bus)  # the number Beta's reminder had before the restart
+    assert chat_id == 2
+    [(left, top, width, _height)] = server.bubbles()
+    server.click((left + width - 24, top + 29))  # a person closes what covers the chat's
+
+    assert poll_until(lambda: len(buttons_now(server, x, tmp_path / "chat.png")) == 1, BOUND_S)
+    server.click(buttons_now(server, x, tmp_path / "chat.png")[0])  # the chat program's Reply
+
+    daemon.wait_log(f"ignored action 'emailed' on notification {chat_id}", timeout=BOUND_S)
+    assert store_view(daemon) == store_view(twin)
+
+
+# -- mako on sway ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def sway_mako(tmp_path: Path) -> Iterator[tuple[DesktopBus, SwayMako]]:
+    with DesktopBus(tmp_path, any_user=True) as bus, SwayMako(bus) as mako:
+        print(
+            f"\nsway started in {mako.sway_start_s:.2f} s, "
+            f"mako owned the name in {mako.start_s:.2f} s"
+        )
+        yield bus, mako
+
+
+def test_mako_menu_drafts_once_records_and_survives_a_restart_of_mako(
+    make_daemon: Callable[..., DaemonProcess],
+    fake_clock: FakeClock,
+    sway_mako: tuple[DesktopBus, SwayMako],
+    tmp_path: Path,
+) -> None:
+    bus, mako = sway_mako
+    path, opened = recording_opener(tmp_path)
+    daemon, twin = started(make_daemon, fake_clock, bus, path)
+    [reminder] = mako.shown()
+    assert reminder["body"].startswith(
+        "Draft it: followup draft 1\nOnce sent: followup emailed 1\n"
+    )
+    keep(mako.screenshot(tmp_path / "mako.png"), "mako-reminder.png", tmp_path)
+
+    menu = mako.choose("Draft email")
+
+    assert menu == ["Draft email", "I emailed", "Snooze"]  # in the order of everyone's buttons
+    daemon.wait_log("draft for interview 1 handed to the mail client", timeout=BOUND_S)
+    assert poll_until(lambda: mako.shown()[0]["summary"] == "Draft opened: email Acme", BOUND_S)
+    assert mako.shown()[0]["body"] == (
+        "Your mail client has the draft. Once sent, run: followup emailed 1"
+    )
+    keep(mako.screenshot(tmp_path / "mako-d.png"), "mako-draft-opened.png", tmp_path)
+    twin.cli_ok("emailed", "1")
+
+    assert mako.choose("I emailed") == ["I emailed", "Snooze"]
+
+    daemon.wait_log("action 'emailed' recorded for interview 1", timeout=BOUND_S)
+    assert store_view(daemon) == store_view(twin)
+    assert [line.split("?")[0] for line in opened_lines(opened)] == ["mailto:"]
+
+    for store in (daemon, twin):
+        store.cli_ok("add", "Beta", "--expect", "2030-01-02")
+    daemon.wait_log("shown: Time to email Beta", timeout=BOUND_S)
+    old_id = next(n["id"] for n in mako.shown() if n["summary"] == "Time to email Beta")
+    restart_s = mako.restart_mako()
+    print(f"\nmako owned the name again after {restart_s:.2f} s")
+    daemon.wait_log("shown again: Time to email Beta", timeout=BOUND_S)
+    chat_id = chat_notifies(bus)
+    assert chat_id == old_id  # mako gives its ids out again: the chat has the reminder's old one
+    keep(mako.screenshot(tmp_path / "mako-again.png"), "mako-after-restart.png", tmp_path)
+
+    mako.makoctl("invoke", "-n", str(chat_id), "emailed")  # the chat program's "Reply"
+
+    daemon.wait_log(f"ignored action 'emailed' on notification {chat_id}", timeout=BOUND_S)
+    assert store_view(daemon)[:2] == store_view(twin)[:2]  # Beta's showing aside
+    for store in (daemon, twin):
+        store.cli_ok("emailed", "2")
+    assert poll_until(lambda: [n["summary"] for n in mako.shown()] == ["Chat: hello"], BOUND_S), (
+        mako.shown()
+    )
+    assert store_view(daemon) == store_view(twin)
+
+
+# -- GNOME Shell -----------------------------------------------------------------------------
+
+GNOME_SERVICES = ("org.gnome.Shell.Notifications.service", "ca.desrt.dconf.service")
+
+
+@pytest.fixture
+def gnome_shell(tmp_path: Path) -> Iterator[tuple[DesktopBus, GnomeShell]]:
+    with (
+        DesktopBus(tmp_path, GNOME_SERVICES) as bus,
+        DesktopBus(tmp_path, kind="system") as system,
+        GnomeShell(tmp_path / "gnome", bus, system) as shell,
+    ):
+        print(f"\ngnome-shell owned the name after {shell.start_s:.2f} s")
+        yield bus, shell
+
+
+def banner_buttons(shell: GnomeShell, shot: Path, count: int) -> list[tuple[int, int]]:
+    """The buttons of the banner on screen, once ``count`` of them show: a person's
+    pointer rests on the banner, which is when GNOME Shell draws them."""
+    shell.point_at((shell.width // 2, 70))
+    found: list[tuple[int, int]] = []
+
+    def shown() -> bool:
+        found[:] = shell.banner_buttons(shell.screenshot(shot))
+        return len(found) == count
+
+    assert poll_until(shown, BOUND_S, interval=1.0), found
+    return found
+
+
+def test_gnome_shell_buttons_draft_once_record_and_survive_a_restart_of_the_shell(
+    make_daemon: Callable[..., DaemonProcess],
+    fake_clock: FakeClock,
+    gnome_shell: tuple[DesktopBus, GnomeShell],
+    tmp_path: Path,
+) -> None:
+    bus, shell = gnome_shell
+    path, opened = recording_opener(tmp_path)
+    shell.point_at((shell.width // 2, 70))  # resting where banners come: none hides meanwhile
+    daemon, twin = started(make_daemon, fake_clock, bus, path)
+    buttons = banner_buttons(shell, tmp_path / "g.png", 3)  # Draft email, I emailed, Snooze
+    keep(tmp_path / "g.png", "gnome-shell-reminder.png", tmp_path)
+
+    shell.click(buttons[0])  # Draft email: GNOME Shell sends ActionInvoked twice
+
+    daemon.wait_log("draft for interview 1 handed to the mail client", timeout=BOUND_S)
+    assert not poll_until(lambda: len(opened_lines(opened)) > 1, 3.0)
+    assert [line.split("?")[0] for line in opened_lines(opened)] == ["mailto:"]
+    # The "Draft opened" answer replaces the notification in the message list, which draws
+    # no buttons: the person records the email in the terminal, and it leaves the list.
+    for store in (daemon, twin):
+        store.cli_ok("emailed", "1")
+    assert ": no longer pending" in daemon.wait_log("closed notification ", timeout=BOUND_S)
+    assert store_view(daemon) == store_view(twin)
+
+    for store in (daemon, twin):
+        store.cli_ok("add", "Beta", "--expect", "2030-01-02")
+    daemon.wait_log("shown: Time to email Beta", timeout=BOUND_S)
+    restart_s = shell.restart()
+    print(f"\ngnome-shell owned the name again after {restart_s:.2f} s")
+    daemon.wait_log("shown again: Time to email Beta", timeout=BOUND_S)
+    keep(shell.screenshot(tmp_path / "g3.png"), "gnome-shell-after-restart.png", tmp_path)
+    # (gnome-shell run by root opens with a banner of its own, "Logged in as a privileged
+    # user", which races the reminder shown again: no click on that banner is attempted)
+    for store in (daemon, twin):
+        store.cli_ok("emailed", "2")
+    assert "closed notification " in daemon.wait_log("no longer pending", timeout=BOUND_S)
+    assert store_view(daemon) == store_view(twin)
+
+
+# -- KDE Plasma ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def plasma(tmp_path: Path) -> Iterator[tuple[DesktopBus, Xvfb, Plasma]]:
+    with (
+        DesktopBus(tmp_path, PLASMA_SERVICES) as bus,
+        Xvfb(tmp_path / "xvfb") as x,
+        Plasma(tmp_path / "plasma", bus, x) as shell,
+    ):
+        print(f"\nplasmashell owned the name after {shell.start_s:.2f} s")
+        yield bus, x, shell
+
+
+def popup_buttons(shell: Plasma, x: Xvfb, shot: Path, count: int) -> list[tuple[int, int]]:
+    """The buttons of the popup that has ``count`` of them, once it is drawn."""
+    found: list[tuple[int, int]] = []
+
+    def drawn() -> bool:
+        picture = x.screenshot(shot)
+        for popup in shell.popups():
+            found[:] = shell.buttons(picture, popup)
+            if len(found) == count:
+                return True
+        return False
+
+    assert poll_until(drawn, BOUND_S, interval=0.5), (shell.popups(), found)
+    return found
+
+
+def test_plasma_buttons_draft_once_record_and_survive_restarts_of_plasmashell_and_daemon(
+    make_daemon: Callable[..., DaemonProcess],
+    fake_clock: FakeClock,
+    plasma: tuple[DesktopBus, Xvfb, Plasma],
+    tmp_path: Path,
+) -> None:
+    bus, x, shell = plasma
+    path, opened = recording_opener(tmp_path)
+    daemon, twin = started(make_daemon, fake_clock, bus, path)
+    buttons = popup_buttons(shell, x, tmp_path / "p.png", 3)  # Draft email, I emailed, Snooze
+    keep(tmp_path / "p.png", "plasma-reminder.png", tmp_path)
+
+    shell.click(buttons[0])  # Draft email
+
+    daemon.wait_log("draft for interview 1 handed to the mail client", timeout=BOUND_S)
+    buttons = popup_buttons(shell, x, tmp_path / "p2.png", 2)  # I emailed, Snooze
+    keep(tmp_path / "p2.png", "plasma-draft-opened.png", tmp_path)
+    twin.cli_ok("emailed", "1")
+
+    shell.click(buttons[0])  # I emailed
+
+    daemon.wait_log("action 'emailed' recorded for interview 1", timeout=BOUND_S)
+    assert store_view(daemon) == store_view(twin)
+    assert [line.split("?")[0] for line in opened_lines(opened)] == ["mailto:"]
+
+    for store in (daemon, twin):
+        store.cli_ok("add", "Beta", "--expect", "2030-01-02")
+    daemon.wait_log("shown: Time to email Beta", timeout=BOUND_S)
+    restart_s = shell.restart()
+    print(f"\nplasmashell owned the name again after {restart_s:.2f} s")
+    daemon.wait_log("shown again: Time to email Beta", timeout=BOUND_S)
+    chat_id = chat_notifies(bus)
+    popup_buttons(shell, x, tmp_path / "p3.png", 3)
+    keep(tmp_path / "p3.png", "plasma-after-restart.png", tmp_path)
+    [reply] = popup_buttons(shell, x, tmp_path / "p4.png", 1)
+
+    shell.click(reply)  # the chat program's Reply
+
+    daemon.wait_log(f"ignored action 'emailed' on notification {chat_id}", timeout=BOUND_S)
+    assert store_view(daemon)[:2] == store_view(twin)[:2]
+    assert daemon.stop()[0] == 0, daemon.log()
+    daemon.start().wait_ready()
+    daemon.wait_log("1 notification(s) of the previous run adopted", timeout=BOUND_S)
+    draft = popup_buttons(shell, x, tmp_path / "p6.png", 3)[0]
+
+    shell.click(draft)  # a button the daemon's previous run showed
+
+    daemon.wait_log("draft for interview 2 handed to the mail client", timeout=BOUND_S)
+    assert len(opened_lines(opened)) == 2
+    popup_buttons(shell, x, tmp_path / "p7.png", 2)  # Draft opened: I emailed, Snooze
+    for store in (daemon, twin):
+        store.cli_ok("emailed", "2")
+    assert ": no longer pending" in daemon.wait_log("closed notification ", timeout=BOUND_S)
+
+    def beta_gone() -> bool:
+        picture = x.screenshot(tmp_path / "p5.png")
+        return all(len(shell.buttons(picture, popup)) < 2 for popup in shell.popups())
+
+    assert poll_until(beta_gone, BOUND_S, interval=0.5)
+    assert store_view(daemon) == store_view(twin)

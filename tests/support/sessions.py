@@ -1,0 +1,678 @@
+"""The desktops most people run, for end-to-end tests: GNOME Shell (headless Wayland), mako
+on sway (headless Wayland), notification-daemon (GNOME's fallback, on Xvfb), each owning
+``org.freedesktop.Notifications`` on a bus of the test's own, and the ways a person acts on
+their notifications.
+
+* :class:`DesktopBus`: ``dbus-daemon`` from a config of its own whose ``<servicedir>`` is a
+  folder holding only the ``.service`` files linked into it (the system's would let the bus
+  start dunst, mako or Plasma whenever nobody owns the name). ``any_user`` lets other uids
+  connect (sway refuses to run as root: mako runs as nobody, the daemon as root).
+* :class:`NotificationDaemon`: draws every action but ``default`` as a button; a person
+  clicks them (``xdotool``). It answers ``CloseNotification`` with ``NotificationClosed``
+  but leaves the bubble on screen (its own bug).
+* :class:`Plasma`: kwin_x11 and plasmashell on Xvfb; they need the activity manager and
+  kglobalaccel started by the bus, with the session's variables given to it
+  (``dbus-update-activation-environment``). Plasma draws every action but ``default`` as a
+  button in a popup window named "Plasma"; a person clicks them (``xdotool``).
+* :class:`SwayMako`: sway refuses root, so sway and mako run as uid 65534 with a 0700
+  runtime folder of their own. mako draws no buttons: a person opens ``makoctl menu`` (a
+  dmenu stand-in picks the line) or left-clicks (``default``); ``grim`` takes screenshots.
+* :class:`GnomeShell`: ``gnome-shell --headless --wayland`` with a private system bus
+  (else it aborts in its login manager code); a person's pointer is
+  ``org.gnome.Mutter.RemoteDesktop``; screenshots are ``org.gnome.Shell.Screenshot``,
+  which answers only a connection that owns ``org.gnome.Screenshot``.
+
+Where buttons are on a screenshot: :func:`label_centres` reads the picture's grey levels
+(ImageMagick) and finds the runs of ink along a band, which is where a person sees the
+labels. Nothing here runs under libfaketime; ``stop()`` ends every process.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from jeepney import DBusAddress, MessageType, new_method_call
+from jeepney.bus_messages import message_bus
+from jeepney.io.blocking import DBusConnection, open_dbus_connection
+
+from tests.support.desktop import Xvfb
+from tests.support.harness import Stoppable, _spawn, clean_env, end_process, poll_until
+
+NOTIFICATIONS = "org.freedesktop.Notifications"
+NOBODY = 65534
+AS_NOBODY = ("setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups")
+SERVICES = Path("/usr/share/dbus-1/services")
+
+_BUS_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>{kind}</type>
+  <listen>unix:dir={folder}</listen>
+  <auth>EXTERNAL</auth>
+  <servicedir>{services}</servicedir>
+  <policy context="default">
+    {users}
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+"""
+
+
+class DesktopBus(Stoppable):
+    """A session (or ``system``) bus of the test's own, able to start only ``services``."""
+
+    def __init__(
+        self,
+        folder: Path,
+        services: Sequence[str] = (),
+        *,
+        kind: str = "session",
+        any_user: bool = False,
+        timeout: float = 10.0,
+    ) -> None:
+        # under /tmp, not the test's 0700 folder: other uids must reach its socket
+        self.folder = Path(tempfile.mkdtemp(prefix=f"followup-{kind}-bus-"))
+        self.kept = folder
+        self.folder.chmod(0o755)
+        service_dir = self.folder / "services"
+        service_dir.mkdir()
+        for name in services:
+            (service_dir / name).symlink_to(SERVICES / name)
+        config = self.folder / "bus.conf"
+        users = '<allow user="*"/>' if any_user else ""
+        config.write_text(
+            _BUS_CONFIG.format(kind=kind, folder=self.folder, services=service_dir, users=users)
+        )
+        self.log_path = self.folder / "dbus-daemon.log"
+        address_file = self.folder / "address"
+        with open(self.log_path, "wb") as log, open(address_file, "wb") as out:
+            self.process = _spawn(
+                ["dbus-daemon", f"--config-file={config}", "--nofork", "--print-address"],
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=log,
+                env=clean_env(),
+            )
+        if not poll_until(lambda: b"\n" in address_file.read_bytes(), timeout):
+            self.stop()
+            raise RuntimeError(f"dbus-daemon gave no address: {self.log_path.read_text()}")
+        self.address = address_file.read_text().splitlines()[0]
+
+    def connect(self) -> DBusConnection:
+        return open_dbus_connection(self.address, auth_timeout=5.0)
+
+    def owner(self, name: str = NOTIFICATIONS) -> str:
+        """The unique name that owns ``name`` ("" when none)."""
+        with self.connect() as conn:
+            reply = conn.send_and_get_reply(message_bus.GetNameOwner(name), timeout=5)
+        return str(reply.body[0]) if reply.header.message_type is MessageType.method_return else ""
+
+    def wait_owned(self, process: subprocess.Popen[bytes], what: str, timeout: float) -> float:
+        """Seconds until ``org.freedesktop.Notifications`` has an owner (``process`` must
+        stay alive meanwhile)."""
+        started = time.monotonic()
+
+        def owned() -> bool:
+            if process.poll() is not None:
+                raise RuntimeError(f"{what} exited with status {process.returncode}")
+            return bool(self.owner())
+
+        if not poll_until(owned, timeout, interval=0.05):
+            raise TimeoutError(f"{what} did not own {NOTIFICATIONS} within {timeout} s")
+        return time.monotonic() - started
+
+    def stop(self) -> None:
+        end_process(self.process)
+        self.kept.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(self.log_path, self.kept / f"{self.folder.name}.log")
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+# -- finding labels on a screenshot ---------------------------------------------------------
+
+
+GREY = ("-colorspace", "gray", "-depth", "8", "gray:-")
+
+
+def grey_rows(picture: Path, box: tuple[int, int, int, int]) -> list[bytes]:
+    """The grey levels (0..255) of ``box`` (x, y, width, height) of ``picture``, by row."""
+    x, y, width, height = box
+    raw = subprocess.run(
+        [
+            "convert",
+            str(picture),
+            "-crop",
+            f"{width}x{height}+{x}+{y}",
+            "+repage",
+            "-colorspace",
+            "gray",
+            "-depth",
+            "8",
+            "gray:-",
+        ],
+        capture_output=True,
+        timeout=60,
+        check=True,
+    ).stdout
+    return [raw[i * width : (i + 1) * width] for i in range(height)]
+
+
+def ink_runs(values: Sequence[bool], gap: int) -> list[tuple[int, int]]:
+    """Runs of True (start, end inclusive), joined across gaps shorter than ``gap``."""
+    runs: list[tuple[int, int]] = []
+    for i, inked in enumerate(values):
+        if not inked:
+            continue
+        if runs and i - runs[-1][1] <= gap:
+            runs[-1] = (runs[-1][0], i)
+        else:
+            runs.append((i, i))
+    return runs
+
+
+def label_centres(
+    picture: Path, box: tuple[int, int, int, int], *, gap: int = 14, contrast: int = 70
+) -> list[tuple[int, int]]:
+    """The centres (screen x, y) of the labels on the lowest line of text in ``box``: the
+    row of buttons a person sees at a notification's bottom. Ink is a pixel at least
+    ``contrast`` grey levels away from the box's most common level; words closer than
+    ``gap`` pixels belong to one label."""
+    rows = grey_rows(picture, box)
+    counts: dict[int, int] = {}
+    for row in rows:
+        for level in row:
+            counts[level] = counts.get(level, 0) + 1
+    ground = max(counts, key=lambda level: counts[level])
+
+    def inked(level: int) -> bool:
+        return abs(level - ground) >= contrast
+
+    lines = ink_runs([any(inked(v) for v in row) for row in rows], gap=2)
+    if not lines:
+        return []
+    top, bottom = lines[-1]
+    columns = [any(inked(rows[r][c]) for r in range(top, bottom + 1)) for c in range(len(rows[0]))]
+    middle = box[1] + (top + bottom) // 2
+    return [(box[0] + (a + b) // 2, middle) for a, b in ink_runs(columns, gap)]
+
+
+# -- notification-daemon ----------------------------------------------------------------------
+
+
+class NotificationDaemon(Stoppable):
+    """notification-daemon 3.20 on ``x``'s screen and ``bus``."""
+
+    program = "/usr/lib/notification-daemon/notification-daemon"
+
+    def __init__(self, folder: Path, bus: DesktopBus, x: Xvfb) -> None:
+        self.folder, self.bus, self.x = folder, bus, x
+        folder.mkdir(parents=True, exist_ok=True)
+        self.log_path = folder / "notification-daemon.log"
+        self.process: subprocess.Popen[bytes] | None = None
+        self.start_s = self.start()
+
+    def start(self) -> float:
+        """Start it; seconds until it owned the name."""
+        started = time.monotonic()
+        with open(self.log_path, "ab") as log:
+            self.process = _spawn(
+                [self.program],
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=log,
+                env=clean_env(DBUS_SESSION_BUS_ADDRESS=self.bus.address, DISPLAY=self.x.display),
+            )
+        self.bus.wait_owned(self.process, "notification-daemon", 30.0)
+        return time.monotonic() - started
+
+    def restart(self) -> float:
+        self.stop()
+        poll_until(lambda: not self.bus.owner(), 10.0)
+        return self.start()
+
+    def bubbles(self) -> list[tuple[int, int, int, int]]:
+        """Its notification windows on screen: (x, y, width, height), top first."""
+        out = subprocess.run(
+            ["xdotool", "search", "--onlyvisible", "--name", ""],
+            env=clean_env(DISPLAY=self.x.display),
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        ).stdout
+        found = []
+        for window in out.split():
+            shape = self.x.run("xdotool", "getwindowgeometry", "--shell", window)
+            values = dict(line.split("=", 1) for line in shape.split())
+            box = tuple(int(values[k]) for k in ("X", "Y", "WIDTH", "HEIGHT"))
+            if 200 < box[2] < 1000 and box[3] > 50:
+                found.append((box[0], box[1], box[2], box[3]))
+        return sorted(found, key=lambda b: b[1])
+
+    def buttons(self, shot: Path, bubble: tuple[int, int, int, int]) -> list[tuple[int, int]]:
+        """Where the labels of ``bubble``'s buttons are, left to right (the close button at
+        its top right corner is above the lowest line, and left out)."""
+        x, y, width, height = bubble
+        return label_centres(shot, (x + 60, y + 10, width - 100, height - 20), gap=14)
+
+    def click(self, point: tuple[int, int]) -> None:
+        self.x.run("xdotool", "mousemove", str(point[0]), str(point[1]), "click", "1")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            end_process(self.process)
+
+
+# -- KDE Plasma -------------------------------------------------------------------------------
+
+PLASMA_SERVICES = ("org.kde.ActivityManager.service", "org.kde.kglobalaccel.service")
+
+
+class Plasma(Stoppable):
+    """kwin_x11 and plasmashell on ``x``'s screen and ``bus`` (which must be able to start
+    :data:`PLASMA_SERVICES`: without the activity manager plasmashell shows no
+    notifications)."""
+
+    def __init__(self, folder: Path, bus: DesktopBus, x: Xvfb) -> None:
+        self.folder, self.bus, self.x = folder, bus, x
+        folder.mkdir(parents=True, exist_ok=True)
+        home = folder / "home"
+        home.mkdir(exist_ok=True)
+        runtime = Path(tempfile.mkdtemp(prefix="xdg-", dir=folder))
+        self.env = clean_env(
+            DBUS_SESSION_BUS_ADDRESS=bus.address,
+            DISPLAY=x.display,
+            XDG_CURRENT_DESKTOP="KDE",
+            KDE_FULL_SESSION="true",
+            KDE_SESSION_VERSION="5",
+            QT_QPA_PLATFORM="xcb",
+            HOME=str(home),
+            XDG_RUNTIME_DIR=str(runtime),
+        )
+        subprocess.run(
+            ["dbus-update-activation-environment", *PLASMA_VARIABLES],
+            env=self.env,
+            capture_output=True,
+            timeout=30,
+            check=True,
+        )
+        self.kwin = self._spawn("kwin_x11")
+        self.shell: subprocess.Popen[bytes] | None = None
+        self.start_s = self.start()
+
+    def _spawn(self, program: str) -> subprocess.Popen[bytes]:
+        with open(self.folder / f"{program}.log", "ab") as log:
+            return _spawn([program], stdin=subprocess.DEVNULL, stdout=log, stderr=log, env=self.env)
+
+    def start(self) -> float:
+        """Start plasmashell; seconds until it owned the name."""
+        self.shell = self._spawn("plasmashell")
+        return self.bus.wait_owned(self.shell, "plasmashell", 120.0)
+
+    def restart(self) -> float:
+        if self.shell is not None:
+            end_process(self.shell)
+        poll_until(lambda: not self.bus.owner(), 20.0)
+        return self.start()
+
+    def popups(self) -> list[tuple[int, int, int, int]]:
+        """Its notification popups on screen: (x, y, width, height), top first."""
+        out = subprocess.run(
+            ["xdotool", "search", "--onlyvisible", "--name", ""],
+            env=clean_env(DISPLAY=self.x.display),
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        ).stdout
+        found = set()
+        for window in out.split():
+            if self.x.run("xdotool", "getwindowname", window).strip() != "Plasma":
+                continue
+            shape = self.x.run("xdotool", "getwindowgeometry", "--shell", window)
+            values = dict(line.split("=", 1) for line in shape.split())
+            box = tuple(int(values[k]) for k in ("X", "Y", "WIDTH", "HEIGHT"))
+            if 200 < box[2] < 600 and box[3] > 60:
+                found.add((box[0], box[1], box[2], box[3]))
+        return sorted(found, key=lambda b: b[1])
+
+    def buttons(self, shot: Path, popup: tuple[int, int, int, int]) -> list[tuple[int, int]]:
+        """The labels of ``popup``'s buttons (its last 36 px), left to right."""
+        x, y, width, height = popup
+        return label_centres(shot, (x + 4, y + height - 38, width - 8, 34), gap=10)
+
+    def click(self, point: tuple[int, int]) -> None:
+        self.x.run("xdotool", "mousemove", str(point[0]), str(point[1]), "click", "1")
+
+    def stop(self) -> None:
+        for process in (self.shell, self.kwin):
+            if process is not None:
+                end_process(process)
+
+
+PLASMA_VARIABLES = (
+    "DISPLAY",
+    "XDG_CURRENT_DESKTOP",
+    "KDE_FULL_SESSION",
+    "KDE_SESSION_VERSION",
+    "QT_QPA_PLATFORM",
+    "HOME",
+    "XDG_RUNTIME_DIR",
+)
+
+
+# -- mako on sway ----------------------------------------------------------------------------
+
+
+class SwayMako(Stoppable):
+    """sway (headless, 1280x800) and mako on ``bus``, both as uid 65534, in a folder of
+    their own under /tmp (their logs: ``folder``/sway.log, mako.log)."""
+
+    def __init__(self, bus: DesktopBus) -> None:
+        # nobody must reach every folder on the way: a test's tmp_path is 0700
+        folder = Path(tempfile.mkdtemp(prefix="followup-sway-"))
+        folder.chmod(0o755)
+        self.folder, self.bus = folder, bus
+        self.runtime = folder / "runtime"
+        self.home = folder / "home"
+        for path in (self.runtime, self.home):
+            path.mkdir(exist_ok=True)
+            os.chown(path, NOBODY, NOBODY)
+        self.runtime.chmod(0o700)
+        config = folder / "sway.conf"
+        config.write_text("output HEADLESS-1 resolution 1280x800\n")
+        config.chmod(0o644)
+        self.pick_script = folder / "pick.sh"
+        self.menu_file = self.runtime / "menu.txt"
+        self.env = clean_env(
+            HOME=str(self.home),
+            XDG_RUNTIME_DIR=str(self.runtime),
+            DBUS_SESSION_BUS_ADDRESS=bus.address,
+        )
+        self.sway: subprocess.Popen[bytes] | None = None
+        self.mako: subprocess.Popen[bytes] | None = None
+        started = time.monotonic()
+        self.sway = self._as_nobody(
+            ["sway", "-c", str(config)],
+            "sway.log",
+            WLR_BACKENDS="headless",
+            WLR_LIBINPUT_NO_DEVICES="1",
+            WLR_RENDERER="pixman",
+        )
+        socket = self.runtime / "wayland-1"
+        if not poll_until(lambda: socket.exists() or self.sway_exited(), 30.0):
+            raise TimeoutError(f"sway did not start: {self.log('sway.log')}")
+        if self.sway_exited():
+            raise RuntimeError(f"sway exited: {self.log('sway.log')}")
+        self.sway_start_s = time.monotonic() - started
+        self.start_s = self.start_mako()
+
+    def sway_exited(self) -> bool:
+        return self.sway is not None and self.sway.poll() is not None
+
+    def _as_nobody(self, args: list[str], log_name: str, **extra: str) -> subprocess.Popen[bytes]:
+        with open(self.folder / log_name, "ab") as log:
+            return _spawn(
+                [*AS_NOBODY, *args],
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=log,
+                env={**self.env, **extra},
+            )
+
+    def log(self, name: str) -> str:
+        path = self.folder / name
+        return path.read_text(errors="replace") if path.exists() else ""
+
+    def start_mako(self) -> float:
+        """Start mako; seconds until it owned the name."""
+        self.mako = self._as_nobody(["mako"], "mako.log", WAYLAND_DISPLAY="wayland-1")
+        try:
+            return self.bus.wait_owned(self.mako, "mako", 30.0)
+        except (RuntimeError, TimeoutError) as exc:
+            raise RuntimeError(f"{exc}: {self.log('mako.log')}") from None
+
+    def restart_mako(self) -> float:
+        if self.mako is not None:
+            end_process(self.mako)
+        poll_until(lambda: not self.bus.owner(), 10.0)
+        return self.start_mako()
+
+    def makoctl(self, *args: str) -> str:
+        done = subprocess.run(
+            ["makoctl", *args], env=self.env, capture_output=True, text=True, timeout=30
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"makoctl {' '.join(args)}: {done.stderr}")
+        return done.stdout
+
+    def shown(self) -> list[dict[str, Any]]:
+        """``makoctl list``: what is on screen, newest first, as plain dicts."""
+        import json
+
+        data = json.loads(self.makoctl("list"))
+        return [{k: v["data"] for k, v in note.items()} for note in data["data"][0]]
+
+    def choose(self, label: str) -> list[str]:
+        """Open ``makoctl menu`` on the newest notification and pick ``label``, as a person
+        does with a dmenu; returns the menu as mako offered it."""
+        self.menu_file.unlink(missing_ok=True)
+        self.pick_script.write_text(
+            f'#!/bin/sh\ncat > "{self.menu_file}"\nprintf "%s\\n" "{label}"\n'
+        )
+        self.pick_script.chmod(0o755)
+        self.makoctl("menu", str(self.pick_script))
+        return self.menu_file.read_text().splitlines()
+
+    def screenshot(self, path: Path) -> Path:
+        """The whole output as a PNG (``grim``, as nobody, then copied)."""
+        inside = self.runtime / "shot.png"
+        done = subprocess.run(
+            [
+                "setpriv",
+                f"--reuid={NOBODY}",
+                f"--regid={NOBODY}",
+                "--clear-groups",
+                "grim",
+                str(inside),
+            ],
+            env={**self.env, "WAYLAND_DISPLAY": "wayland-1"},
+            capture_output=True,
+            timeout=60,
+            check=False,
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"grim: {done.stderr.decode(errors='replace')}")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(inside, path)
+        return path
+
+    def stop(self) -> None:
+        for process in (self.mako, self.sway):
+            if process is not None:
+                end_process(process)
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+# -- GNOME Shell --------------------------------------------------------------------------------
+
+MUTTER_RD = DBusAddress(
+    "/org/gnome/Mutter/RemoteDesktop",
+    "org.gnome.Mutter.RemoteDesktop",
+    "org.gnome.Mutter.RemoteDesktop",
+)
+SHELL_SHOT = DBusAddress(
+    "/org/gnome/Shell/Screenshot", "org.gnome.Shell.Screenshot", "org.gnome.Shell.Screenshot"
+)
+LEFT_BUTTON = 0x110
+SHELL = ("gnome-shell", "--headless", "--virtual-monitor")
+
+
+class GnomeShell(Stoppable):
+    """gnome-shell, headless Wayland, 1280x800, on ``bus`` with a private system bus."""
+
+    width, height = 1280, 800
+
+    def __init__(self, folder: Path, bus: DesktopBus, system: DesktopBus) -> None:
+        self.folder, self.bus, self.system = folder, bus, system
+        folder.mkdir(parents=True, exist_ok=True)
+        self.home = folder / "home"
+        self.home.mkdir(exist_ok=True)
+        self.runtime = Path(tempfile.mkdtemp(prefix="xdg-", dir=folder))
+        self.log_path = folder / "gnome-shell.log"
+        self.process: subprocess.Popen[bytes] | None = None
+        self._pointer: tuple[DBusConnection, str] | None = None
+        self.start_s = self.start()
+
+    def start(self) -> float:
+        started = time.monotonic()
+        env = clean_env(
+            DBUS_SESSION_BUS_ADDRESS=self.bus.address,
+            DBUS_SYSTEM_BUS_ADDRESS=self.system.address,
+            HOME=str(self.home),
+            XDG_RUNTIME_DIR=str(self.runtime),
+            XDG_SESSION_TYPE="wayland",
+            LIBGL_ALWAYS_SOFTWARE="1",
+        )
+        with open(self.log_path, "ab") as log:
+            self.process = _spawn(
+                [
+                    "gnome-shell",
+                    "--headless",
+                    "--virtual-monitor",
+                    f"{self.width}x{self.height}",
+                    "--wayland",
+                    "--no-x11",
+                ],
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=log,
+                env=env,
+            )
+        self.bus.wait_owned(self.process, "gnome-shell", 120.0)
+        owned_s = time.monotonic() - started
+        self.dismiss_banner(self.folder / "first-banner.png")
+        return owned_s
+
+    def restart(self) -> float:
+        """End gnome-shell (as a crash would) and start it again."""
+        self._drop_pointer()
+        if self.process is not None:
+            end_process(self.process)
+        poll_until(lambda: not self.bus.owner(), 20.0)
+        return self.start()
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def screenshot(self, path: Path) -> Path:
+        """The screen as a PNG, through ``org.gnome.Shell.Screenshot``."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with self.bus.connect() as conn:
+            conn.send_and_get_reply(message_bus.RequestName("org.gnome.Screenshot", 4), timeout=10)
+            call = new_method_call(SHELL_SHOT, "Screenshot", "bbs", (False, False, str(path)))
+            reply = conn.send_and_get_reply(call, timeout=30)
+        if reply.header.message_type is not MessageType.method_return or not reply.body[0]:
+            raise RuntimeError(f"gnome-shell took no screenshot: {reply.body!r}")
+        return path
+
+    def _session(self) -> tuple[DBusConnection, str]:
+        if self._pointer is None:
+            conn = self.bus.connect()
+            reply = conn.send_and_get_reply(new_method_call(MUTTER_RD, "CreateSession"), timeout=10)
+            if reply.header.message_type is not MessageType.method_return:
+                conn.close()
+                raise RuntimeError(f"no remote desktop session: {reply.body!r}")
+            path = str(reply.body[0])
+            session = DBusAddress(path, "org.gnome.Mutter.RemoteDesktop", _RD_SESSION)
+            conn.send_and_get_reply(new_method_call(session, "Start"), timeout=10)
+            self._pointer = (conn, path)
+        return self._pointer
+
+    def _drop_pointer(self) -> None:
+        if self._pointer is not None:
+            self._pointer[0].close()
+            self._pointer = None
+
+    def _call(self, member: str, signature: str, body: tuple[Any, ...]) -> None:
+        conn, path = self._session()
+        session = DBusAddress(path, "org.gnome.Mutter.RemoteDesktop", _RD_SESSION)
+        reply = conn.send_and_get_reply(
+            new_method_call(session, member, signature, body), timeout=10
+        )
+        if reply.header.message_type is not MessageType.method_return:
+            raise RuntimeError(f"{member}: {reply.body!r}")
+
+    def point_at(self, point: tuple[int, int]) -> None:
+        """Move a person's pointer to ``point``: first to the bottom left corner (the top
+        left one opens the Overview), then up to the point."""
+        self._call("NotifyPointerMotionRelative", "dd", (-4.0 * self.width, 4.0 * self.height))
+        x, y = float(point[0]), float(point[1] - self.height)
+        self._call("NotifyPointerMotionRelative", "dd", (x, y))
+
+    def click(self, point: tuple[int, int]) -> None:
+        """Point at ``point`` and press the left button."""
+        self.point_at(point)
+        time.sleep(0.3)
+        self._call("NotifyPointerButton", "ib", (LEFT_BUTTON, True))
+        self._call("NotifyPointerButton", "ib", (LEFT_BUTTON, False))
+
+    def dismiss_banner(self, shot: Path, timeout: float = 20.0) -> bool:
+        """Close the banner on screen with its close button, as a person does (gnome-shell
+        run by root shows "Logged in as a privileged user" first); False when none came."""
+        left = self.width // 2 - 248
+        if not poll_until(
+            lambda: banner_bottom(self.screenshot(shot), left + 5) is not None, timeout, 0.5
+        ):
+            return False
+        self.point_at((self.width // 2, 60))
+        time.sleep(0.5)
+        self.click((left + 474, 59))
+        return True
+
+    def banner_buttons(self, shot: Path) -> list[tuple[int, int]]:
+        """The buttons of the banner at the top of ``shot`` (drawn once the pointer is on
+        it), left to right: the banner is 500 px wide, centred, from y 36 down to where
+        the desktop's blue shows again; its buttons fill its last 42 px."""
+        left = self.width // 2 - 248
+        bottom = banner_bottom(shot, left + 5)
+        if bottom is None:
+            return []
+        return label_centres(shot, (left, bottom - 40, 496, 36), gap=14)
+
+    def stop(self) -> None:
+        self._drop_pointer()
+        if self.process is not None:
+            end_process(self.process)
+
+
+RGB = ("-depth", "8", "rgb:-")
+#: GNOME's default background colour (a button's focus ring is a lighter blue)
+DESKTOP_BLUE = (2, 60, 136)
+
+
+def banner_bottom(shot: Path, x: int, top: int = 40) -> int | None:
+    """The first row below ``top`` where column ``x`` of ``shot`` is the desktop's blue
+    (GNOME's default background), or None when the column is grey to the bottom."""
+    raw = subprocess.run(
+        ["convert", str(shot), "-crop", f"1x{800 - top}+{x}+{top}", "+repage", *RGB],
+        capture_output=True,
+        timeout=60,
+        check=True,
+    ).stdout
+    for i in range(0, len(raw) - 2, 3):
+        if all(abs(raw[i + c] - DESKTOP_BLUE[c]) < 25 for c in range(3)):
+            return top + i // 3
+    return None
+
+
+_RD_SESSION = "org.gnome.Mutter.RemoteDesktop.Session"
