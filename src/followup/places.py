@@ -14,12 +14,23 @@ is in the country's own language ("Bayern").
 
 from __future__ import annotations
 
-import functools
 import re
 from pathlib import Path
 from typing import NamedTuple
 
 from followup.business_days import known_places, supported_countries
+from followup.country_names import country_names, suggest_country
+
+__all__ = [
+    "CountryEntry",
+    "canonical_country",
+    "canonical_place",
+    "canonical_subdivision",
+    "country_names",
+    "entries",
+    "subdivision_names",
+    "suggest_country",
+]
 
 
 class CountryEntry(NamedTuple):
@@ -74,21 +85,6 @@ def canonical_place(
     return country, canonical_subdivision(country, subdivision, cache)
 
 
-@functools.cache
-def country_names() -> dict[str, str]:
-    """Country code (alpha-2, as the ``holidays`` package lists them) -> English name."""
-    import holidays
-    from babel import Locale
-    from holidays.registry import COUNTRIES
-
-    cldr = Locale("en").territories
-    names = {}
-    for class_name, code, *_rest in COUNTRIES.values():
-        names[code] = cldr.get(code) or re.sub(r"(?<=[a-z])(?=[A-Z])", " ", class_name)
-    known = holidays.list_supported_countries(include_aliases=False)
-    return {code: names.get(code, "") for code in known}
-
-
 def subdivision_names(country: str) -> dict[str, str]:
     """Subdivision code -> its first name in the ``holidays`` package ("" for none)."""
     import holidays
@@ -116,20 +112,3 @@ def entries(text: str | None = None) -> list[CountryEntry]:
                 continue
         found.append(CountryEntry(code, name, subs))
     return found
-
-
-def suggest_country(text: str) -> list[str]:
-    """The countries a mistyped code or name probably meant, as "DE (Germany)", best
-    first (at most three): close names by ``difflib``, and a code typed in full."""
-    import difflib
-
-    needle = text.strip().casefold()
-    names = country_names()
-    by_name = {name.casefold(): code for code, name in names.items() if name}
-    codes = []
-    if needle.upper() in names:
-        codes.append(needle.upper())
-    for close in difflib.get_close_matches(needle, list(by_name), n=3, cutoff=0.75):
-        codes.append(by_name[close])
-    unique = list(dict.fromkeys(codes))[:3]
-    return [f"{code} ({names[code]})" for code in unique]

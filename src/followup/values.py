@@ -66,6 +66,8 @@ if TYPE_CHECKING:
         @property
         def notes(self) -> str | None: ...
         @property
+        def reply_expected_words(self) -> str | None: ...
+        @property
         def next_kind(self) -> str | None: ...
         @property
         def next_at(self) -> datetime | None: ...
@@ -112,6 +114,11 @@ class InterviewView(NamedTuple):
     shown_at: datetime | None = None
     #: Where the next reminder stands in the ledger (None: no reminder, or not looked up).
     showing: Showing | None = None
+    #: The words the promised day was given in, when it was.
+    reply_expected_words: str | None = None
+    #: When the interview was recorded (aware UTC; None on the quick read path): the day
+    #: words were said when no interview day is known.
+    recorded_at: datetime | None = None
 
     @property
     def due_since(self) -> datetime | None:

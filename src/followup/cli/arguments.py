@@ -109,7 +109,7 @@ def attach(parser: argparse.ArgumentParser, env: Environment) -> None:
 
 
 #: How a DATE may be written, for option help (``followup help dates`` has them all).
-DATE_EXAMPLE = "e.g. 2026-11-24, 'fri', 'Nov 24', 'tomorrow'; see: followup help dates"
+DATE_EXAMPLE = "e.g. 2026-11-24, 'fri', 'Nov 24', 'end of next week'; see: followup help dates"
 
 
 def global_options(p: argparse.ArgumentParser, *, top: bool) -> None:
@@ -136,9 +136,10 @@ def interview_options(p: argparse.ArgumentParser, *, adding: bool) -> None:
         p.add_argument("company", help="the company you interviewed with")
         p.add_argument(
             "--expect",
-            required=True,
             metavar="DATE",
-            help=f"the day they said they would get back to you ({DATE_EXAMPLE})",
+            help=f"the day they said they would get back to you ({DATE_EXAMPLE}); without "
+            "it, --interviewed is required and the reply is expected "
+            "rules.default_wait_business_days business days after the interview",
         )
     else:
         p.add_argument("--company", help="the company's name")

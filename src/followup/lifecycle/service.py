@@ -49,11 +49,21 @@ class Tracker(Reader):
     # -- changes -----------------------------------------------------------------------
 
     def add(self, details: Details, now: datetime) -> InterviewView:
-        """A new interview, waiting for their reply by ``details.reply_expected_on``
-        (UsageError when not given), with its first reminder planned."""
-        if details.reply_expected_on is None:
+        """A new interview, waiting for their reply by ``details.reply_expected_on``, with
+        its first reminder planned. Without that day, the reply is expected
+        ``rules.default_wait_business_days`` business days after the interview in its place
+        (UsageError when the interview day is not given either)."""
+        if details.reply_expected_on is None and details.interviewed_on is None:
             raise UsageError("--expect DATE is required: the day they said they would reply")
         details = self.pin_country(details)
+        if details.reply_expected_on is None and details.interviewed_on is not None:
+            wait = self.config.rules.default_wait_business_days
+            details = details._replace(
+                reply_expected_on=self.calendar(details).nth_business_day_after(
+                    details.interviewed_on, wait
+                ),
+                reply_expected_words=f"within {wait} business days",
+            )
         self.validate(details)
         with self.db.writing() as s:
             row = interviews.add(

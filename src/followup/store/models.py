@@ -57,6 +57,8 @@ class Interview(Base):
     contact_email: Mapped[str | None] = mapped_column(String(320))
     interviewed_on: Mapped[date | None] = mapped_column(Date)
     reply_expected_on: Mapped[date] = mapped_column(Date)
+    #: The words the promise was given in ("end of next week"); None for a date typed.
+    reply_expected_words: Mapped[str | None] = mapped_column(String(200))
     emailed_on: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(20), index=True)
     outcome: Mapped[str | None] = mapped_column(String(20))

@@ -57,13 +57,13 @@ def cmd_heard(app: App) -> None:
     starts a new wait."""
     from followup.dates import Direction
 
-    view = app.tracker.heard(
-        app.args.id,
-        app.args.outcome,
-        app.date(app.args.expect, Direction.FORWARD, "expected"),
-        app.now,
-        app.date(app.args.on, Direction.BACKWARD, "replied"),
-    )
+    replied = app.date(app.args.on, Direction.BACKWARD, "replied")
+    expect = None
+    if app.args.expect is not None:
+        stored = app.tracker.get(app.args.id, with_explanation=False)
+        said = replied or app.today
+        expect = app.expected(app.args.expect, said, stored.country, stored.subdivision)[0]
+    view = app.tracker.heard(app.args.id, app.args.outcome, expect, app.now, replied)
     app.emit(heard_text(view), interview_json(view))
 
 

@@ -22,6 +22,7 @@ from followup.errors import UsageError
 if TYPE_CHECKING:
     from followup.cli.app import App
     from followup.cli.parser import Room
+    from followup.values import InterviewView
 
 
 def add_add(p: argparse.ArgumentParser) -> None:
@@ -31,6 +32,12 @@ def add_add(p: argparse.ArgumentParser) -> None:
 def cmd_add(app: App) -> None:
     """Record an interview; says when its reminder comes (or that it is due now)."""
     view = app.tracker.add(app.details(), app.now)
+    if app.args.expect is None and view.interviewed_on is not None:
+        from followup.cli.render.promises import default_wait
+
+        where = app.tracker.calendar(view).place.describe()
+        wait = app.config.rules.default_wait_business_days
+        app.notes.append(default_wait(view.reply_expected_on, wait, view.interviewed_on, where))
     app.emit(added_text(view, app.now), interview_json(view))
 
 
@@ -50,8 +57,12 @@ def cmd_edit(app: App) -> None:
     from followup.dates import Direction
 
     emailed = app.date(app.args.emailed, Direction.BACKWARD, "emailed")
-    view = app.tracker.edit(app.args.id, app.details(), app.now, emailed_on=emailed)
-    app.emit(interview_text(view, app.config.calendar.zone, app.now), interview_json(view))
+    stored = app.tracker.get(app.args.id, with_explanation=False) if app.args.expect else None
+    view = app.tracker.edit(app.args.id, app.details(stored), app.now, emailed_on=emailed)
+    app.emit(
+        interview_text(view, app.config.calendar.zone, app.now, promise_line(app, view)),
+        interview_json(view),
+    )
 
 
 def cmd_show(app: App) -> None:
@@ -62,10 +73,35 @@ def cmd_show(app: App) -> None:
     found = app.tracker.pending_findings(view.id)
     app.emit(
         lambda: (
-            interview_text(view, app.config.calendar.zone, app.now) + mail_findings_section(found)
+            interview_text(view, app.config.calendar.zone, app.now, promise_line(app, view))
+            + mail_findings_section(found)
         ),
         lambda: interview_json(view),
     )
+
+
+def promise_line(app: App, view: InterviewView) -> str | None:
+    """How the words the promise was given in are read again, from the interview day (else
+    the day it was recorded) in its place; the words alone when they now read otherwise
+    (the interview day or place changed since)."""
+    from followup.cli.render.promises import generic_read, promise_read, words_only
+    from followup.promises import read_generic, read_promise
+
+    words = view.reply_expected_words
+    if not words:
+        return None
+    zone = app.config.calendar.zone
+    said = view.interviewed_on or (view.recorded_at or app.now).astimezone(zone).date()
+    calendar = app.tracker.calendar(view)
+    try:
+        promise = read_promise(words, said, calendar)
+    except ValueError:
+        promise = None
+    if promise is not None and promise.day == view.reply_expected_on:
+        return promise_read(words, promise, calendar.place.describe())
+    if promise is None and read_generic(words, said) == view.reply_expected_on:
+        return generic_read(words, view.reply_expected_on, said)
+    return words_only(words)
 
 
 def add_list(p: argparse.ArgumentParser) -> None:

@@ -57,9 +57,13 @@ def upcoming_table(due: Sequence[Due], *, colour: bool = False) -> str:
     return table(("WHEN", "ID", "COMPANY", "REMINDER"), rows, {2: 40}, marked)
 
 
-def interview_text(v: InterviewView, zone: ZoneInfo, now: datetime) -> str:
-    """One interview as ``show`` and ``edit`` print it: its fields, the next reminder (in
-    ``zone``, and what to do when an email is due at ``now``), and how its date was reached."""
+def interview_text(
+    v: InterviewView, zone: ZoneInfo, now: datetime, promise: str | None = None
+) -> str:
+    """One interview as ``show`` and ``edit`` print it: its fields, how the words of its
+    promise were read (``promise``, a line of :mod:`followup.cli.render.promises`), the next
+    reminder (in ``zone``, and what to do when an email is due at ``now``), and how its
+    date was reached."""
     title = visible(f"#{v.id}  {v.company}" + (f" - {v.role}" if v.role else ""))
     contact = v.contact_name or ""
     if v.contact_email:
@@ -71,6 +75,7 @@ def interview_text(v: InterviewView, zone: ZoneInfo, now: datetime) -> str:
         ("Contact", contact or None),
         ("Interviewed", long_day(v.interviewed_on) if v.interviewed_on else None),
         ("Reply expected", long_day(v.reply_expected_on)),
+        ("Promised as", promise),
         ("Emailed", long_day(v.emailed_on) if v.emailed_on else None),
         (
             "Calendar",

@@ -41,6 +41,7 @@ def interview_json(v: InterviewView) -> dict[str, Any]:
         "contact_email": v.contact_email,
         "interviewed_on": _iso(v.interviewed_on),
         "reply_expected_on": _iso(v.reply_expected_on),
+        "reply_expected_words": v.reply_expected_words,
         "emailed_on": _iso(v.emailed_on),
         "status": v.status.value,
         "outcome": v.outcome,

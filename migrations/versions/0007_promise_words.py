@@ -1,0 +1,28 @@
+"""The words a promised reply day was given in ("end of next week"), kept with the
+interview so that ``show`` can say how they were read. Nullable: interviews from before,
+and promises typed as a date, have none. Going down drops them; the day itself stays.
+
+Revision ID: 0007
+Revises: 0006
+Create Date: 2026-12-06
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0007"
+down_revision = "0006"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("interviews") as batch:
+        batch.add_column(sa.Column("reply_expected_words", sa.String(200), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("interviews") as batch:
+        batch.drop_column("reply_expected_words")
