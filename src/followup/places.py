@@ -14,6 +14,7 @@ is in the country's own language ("Bayern").
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 from typing import NamedTuple
@@ -61,7 +62,9 @@ def canonical_subdivision(
     country: str | None, text: str | None, cache: Path | None = None
 ) -> str | None:
     """The known spelling of the subdivision ``text`` of ``country`` whatever its case
-    (``ca`` -> ``CA``, ``zone a`` -> ``Zone A``); ``text`` as given when it names none, so
+    (``ca`` -> ``CA``, ``zone a`` -> ``Zone A``), or the code of the subdivision it is
+    another name of in the ``holidays`` package (``jhr``, ``Johor`` -> ``01``; ``bayern``
+    -> ``BY``); ``text`` as given when it names none, so
     that the check of the place reports it. With ``cache`` (the folder of
     :class:`~followup.business_days.KnownDays`), the subdivisions of the places kept there
     are looked at first, without importing ``holidays``."""
@@ -74,7 +77,24 @@ def canonical_subdivision(
                 return kept
     known = supported_countries().get(country or "", [])
     folded = {code.casefold(): code for code in known}
-    return folded.get(text.casefold(), text)
+    if text.casefold() in folded:
+        return folded[text.casefold()]
+    aliases = _subdivision_aliases(country) if known and country else {}
+    return aliases.get(text.casefold(), text)
+
+
+@functools.lru_cache(maxsize=16)
+def _subdivision_aliases(country: str) -> dict[str, str]:
+    """Every other name the ``holidays`` package knows a subdivision of ``country`` by
+    (Malaysia's ``JHR`` and ``Johor`` for ``01``, Germany's ``Bayern`` for ``BY``), folded
+    to lower case -> the code."""
+    import holidays
+
+    found: dict[str, str] = {}
+    for code, names in holidays.country_holidays(country).get_subdivision_aliases().items():
+        for name in names:
+            found.setdefault(name.casefold(), code)
+    return found
 
 
 def canonical_place(
