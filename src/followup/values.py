@@ -128,6 +128,14 @@ class InterviewView(NamedTuple):
             return None
         return self.next_reminder.at
 
+    def due_since_by(self, now: datetime) -> datetime | None:
+        """When the next reminder came due, when it is due at ``now`` (aware): shown and
+        not acted on, or its instant passed whether or not it was shown."""
+        if self.due_since is not None:
+            return self.due_since
+        r = self.next_reminder
+        return r.at if r is not None and r.at <= now else None
+
     def shows(self, kind: Kind, at_utc: datetime) -> bool:
         """Whether a notification for ``kind`` due at ``at_utc`` was for this interview's
         current reminder: its planned instant or one of its repeats."""
@@ -161,6 +169,16 @@ class Due(NamedTuple):
     def is_due(self) -> bool:
         """Shown and not acted on."""
         return self.since is not None
+
+    def due_by(self, now: datetime) -> bool:
+        """Due at ``now`` (aware): shown and not acted on, or its instant has passed
+        whether or not it was shown (the daemon may have been off)."""
+        return self.since is not None or self.at <= now
+
+    @property
+    def first_due(self) -> datetime:
+        """When it first came due (or comes due): ``since``, else ``at``."""
+        return self.since or self.at
 
 
 class HistoryEntry(NamedTuple):

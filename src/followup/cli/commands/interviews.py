@@ -31,6 +31,10 @@ def add_add(p: argparse.ArgumentParser) -> None:
 
 def cmd_add(app: App) -> None:
     """Record an interview; says when its reminder comes (or that it is due now)."""
+    if app.args.expect is None and app.args.interviewed is None:
+        from followup.cli.render.promises import needs_expect
+
+        raise UsageError(needs_expect())
     view = app.tracker.add(app.details(), app.now)
     if app.args.expect is None and view.interviewed_on is not None:
         from followup.cli.render.promises import default_wait
@@ -124,7 +128,7 @@ def cmd_list(app: App) -> None:
     )
     filtered = app.args.status is not None or app.args.company is not None
     app.emit(
-        lambda: interview_table(views, colour=app.colour, filtered=filtered),
+        lambda: interview_table(views, app.now, colour=app.colour, filtered=filtered),
         lambda: [interview_json(v) for v in views],
     )
 
@@ -133,8 +137,8 @@ def cmd_upcoming(app: App) -> None:
     """Reminders due since shown, then every pending one, through the quick read path."""
     due = app.listing.upcoming()
     app.emit(
-        lambda: upcoming_table(due, colour=app.colour),
-        lambda: [due_json(d) for d in due],
+        lambda: upcoming_table(due, app.now, colour=app.colour),
+        lambda: [due_json(d, app.now) for d in sorted(due, key=lambda d: not d.due_by(app.now))],
     )
 
 

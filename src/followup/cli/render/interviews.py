@@ -21,39 +21,45 @@ from followup.values import Due, HistoryEntry, InterviewView
 
 
 def interview_table(
-    views: Sequence[InterviewView], *, colour: bool = False, filtered: bool = False
+    views: Sequence[InterviewView],
+    now: datetime,
+    *,
+    colour: bool = False,
+    filtered: bool = False,
 ) -> str:
-    """Interviews whose reminder is due since shown first (marked, and highlighted with
-    ``colour``), then the others in id order."""
+    """Interviews whose reminder is due at ``now`` first (shown or not; marked, and
+    highlighted with ``colour``), then the others in id order."""
     if not views:
         return "No interviews match." if filtered else "No interviews."
-    ordered = sorted(views, key=lambda v: v.due_since is None)
+    ordered = sorted(views, key=lambda v: v.due_since_by(now) is None)
     rows = []
     for v in ordered:
-        since = v.due_since
+        since = v.due_since_by(now)
         reminder = reminder_text(v.next_reminder)
         if since is not None and v.next_reminder is not None:
             reminder = f"{due_since(since)}: {Kind(v.next_reminder.kind).label}"
         rows.append((str(v.id), v.company, v.role or "-", status_words(v), reminder))
-    marked = [i for i, v in enumerate(ordered) if v.due_since is not None] if colour else []
+    marked = [i for i, v in enumerate(ordered) if v.due_since_by(now) is not None] if colour else []
     return table(("ID", "COMPANY", "ROLE", "STATUS", "NEXT REMINDER"), rows, {1: 28, 2: 28}, marked)
 
 
-def upcoming_table(due: Sequence[Due], *, colour: bool = False) -> str:
-    """Reminders due since shown first (``Tracker.upcoming``'s order), marked, and
-    highlighted with ``colour``; each with when it is shown (again)."""
+def upcoming_table(due: Sequence[Due], now: datetime, *, colour: bool = False) -> str:
+    """Reminders due at ``now`` first (shown or not: ``Tracker.upcoming``'s order, those
+    never shown moved up after those shown), marked, and highlighted with ``colour``; each
+    with when it is shown (again)."""
     if not due:
         return "No reminders pending."
+    due = sorted(due, key=lambda d: not d.due_by(now))
     rows = []
     for d in due:
         what = Kind(d.kind).label
-        if d.since is not None:
-            first = due_since(d.since)
-            what += f"; shown again {short_when(d.at)}" if d.again else ""
+        if d.due_by(now):
+            first = due_since(d.first_due)
+            what += f"; shown again {short_when(d.at)}" if d.is_due and d.again else ""
             rows.append((first, str(d.interview_id), d.company, what))
         else:
             rows.append((when(d.at), str(d.interview_id), d.company, what))
-    marked = [i for i, d in enumerate(due) if d.is_due] if colour else []
+    marked = [i for i, d in enumerate(due) if d.due_by(now)] if colour else []
     return table(("WHEN", "ID", "COMPANY", "REMINDER"), rows, {2: 40}, marked)
 
 

@@ -68,6 +68,15 @@ def default_wait(day: date, business_days: int, interviewed: date, where: str) -
     )
 
 
+def needs_expect() -> str:
+    """The error for ``add`` given neither the promised day nor the interview day."""
+    return (
+        "the following arguments are required: --expect DATE (the day they said they would "
+        "reply), or --interviewed DATE to expect it rules.default_wait_business_days "
+        "business days after the interview"
+    )
+
+
 def unreadable_promise(words: str) -> str:
     """The error for words that name no day."""
     return (
