@@ -263,8 +263,9 @@ def _holidays_for(place: Place) -> HolidayBase:
         obj = holidays.HolidayBase()
     else:
         try:
+            kept = tuple(c for c in place.categories if c not in ignored_categories(place))
             obj = holidays.country_holidays(
-                place.country, subdiv=place.subdivision, categories=place.categories
+                place.country, subdiv=place.subdivision, categories=kept or ("public",)
             )
         except (NotImplementedError, ValueError) as exc:
             raise ConfigError(f"calendar: {place.describe()}: {exc}") from exc
@@ -275,6 +276,23 @@ def _holidays_for(place: Place) -> HolidayBase:
         # weekend chosen by the user replaces that history too.
         obj._get_weekend = lambda dt: weekend  # type: ignore[method-assign]
     return obj
+
+
+def ignored_categories(place: Place) -> tuple[str, ...]:
+    """The holiday categories of ``place`` (``calendar.categories``, the same for every
+    place) that its country does not have, so that they are left out of its calendar
+    rather than stopping it: a Munich user's ``catholic`` applies in Germany and not in
+    Austria, which has no such category. Imports ``holidays``; empty without a country or
+    with only ``public``."""
+    if place.country is None or place.categories == ("public",):
+        return ()
+    import holidays
+
+    try:
+        supported = holidays.country_holidays(place.country).supported_categories
+    except NotImplementedError:
+        return ()
+    return tuple(c for c in place.categories if c not in supported)
 
 
 def _non_business_days(obj: HolidayBase, year: int) -> dict[date, str]:

@@ -106,14 +106,20 @@ def canonical_place(
 
 
 def subdivision_names(country: str) -> dict[str, str]:
-    """Subdivision code -> its first name in the ``holidays`` package ("" for none)."""
+    """Subdivision code -> its first name in the ``holidays`` package, with its other
+    names ("Johor (also JHR)"); a subdivision the package names by its code alone (Germany's
+    ``Augsburg``) is named by that code, so that no line of ``countries`` lacks either."""
     import holidays
 
     codes = supported_countries().get(country, [])
     if not codes:
         return {}
     aliases = holidays.country_holidays(country).get_subdivision_aliases()
-    return {code: (aliases.get(code) or [""])[0] for code in codes}
+    names = {}
+    for code in codes:
+        first, *others = aliases.get(code) or [code]
+        names[code] = first + (f" (also {', '.join(others)})" if others else "")
+    return names
 
 
 def entries(text: str | None = None) -> list[CountryEntry]:

@@ -181,3 +181,19 @@ def test_a_subdivision_is_read_by_its_code_alias_or_name_in_any_case(
     )
     assert result.code == 0, result.err
     assert json.loads(cli("show", "1", "--json", at=SUN_6_DEC).out)["subdivision"] == stored
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("germany", "    Augsburg  Augsburg"),
+        ("germany", "    BY        Bayern"),
+        ("malaysia", "    01  Johor (also JHR)"),
+    ],
+)
+def test_countries_lists_every_subdivision_with_its_code_and_names(
+    cli,
+    text: str,
+    line: str,  # type: ignore[no-untyped-def]
+) -> None:
+    assert line in cli("countries", text, at=SUN_6_DEC).out.splitlines()

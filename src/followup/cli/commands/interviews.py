@@ -77,11 +77,27 @@ def cmd_show(app: App) -> None:
     found = app.tracker.pending_findings(view.id)
     app.emit(
         lambda: (
-            interview_text(view, app.config.calendar.zone, app.now, promise_line(app, view))
+            interview_text(
+                view,
+                app.config.calendar.zone,
+                app.now,
+                promise_line(app, view),
+                ignored_line(app, view),
+            )
             + mail_findings_section(found)
         ),
         lambda: interview_json(view),
     )
+
+
+def ignored_line(app: App, view: InterviewView) -> tuple[str, str | None, tuple[str, ...]] | None:
+    """The interview's place and the holiday categories its country does not have."""
+    from followup.business_days import ignored_categories
+
+    place = app.config.place_for(view.country, view.subdivision)
+    if place.country is None:
+        return None
+    return place.country, place.subdivision, ignored_categories(place)
 
 
 def promise_line(app: App, view: InterviewView) -> str | None:

@@ -64,12 +64,17 @@ def upcoming_table(due: Sequence[Due], now: datetime, *, colour: bool = False) -
 
 
 def interview_text(
-    v: InterviewView, zone: ZoneInfo, now: datetime, promise: str | None = None
+    v: InterviewView,
+    zone: ZoneInfo,
+    now: datetime,
+    promise: str | None = None,
+    ignored: tuple[str, str | None, tuple[str, ...]] | None = None,
 ) -> str:
     """One interview as ``show`` and ``edit`` print it: its fields, how the words of its
     promise were read (``promise``, a line of :mod:`followup.cli.render.promises`), the next
     reminder (in ``zone``, and what to do when an email is due at ``now``), and how its
-    date was reached."""
+    date was reached. ``ignored``: the place's country, subdivision and the holiday
+    categories left out of its calendar because the country does not have them."""
     title = visible(f"#{v.id}  {v.company}" + (f" - {v.role}" if v.role else ""))
     contact = v.contact_name or ""
     if v.contact_email:
@@ -87,6 +92,7 @@ def interview_text(
             "Calendar",
             (v.country + (f"-{v.subdivision}" if v.subdivision else "")) if v.country else None,
         ),
+        ("Categories", ignored_categories_text(*ignored) if ignored and ignored[2] else None),
         ("Notes", v.notes),
     ):
         if value:
@@ -99,6 +105,13 @@ def interview_text(
     if v.explanation:
         lines += ["", "How this date was reached:"] + [f"  {line}" for line in v.explanation]
     return "\n".join(lines)
+
+
+def ignored_categories_text(country: str, subdivision: str | None, ignored: tuple[str, ...]) -> str:
+    """The line naming the holiday categories a place's country does not have."""
+    where = country + (f"-{subdivision}" if subdivision else "")
+    plural = "ies" if len(ignored) > 1 else "y"
+    return f"{', '.join(ignored)}: no such holiday categor{plural} in {where}; left out"
 
 
 _DATE_LABELS = {
