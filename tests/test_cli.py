@@ -854,7 +854,13 @@ BAD_INPUT = [
     _case(("delete", "99", "--yes"), 1, "no interview with id 99", id="delete unknown id"),
     _case(("history", "99"), 1, "no interview with id 99", id="history unknown id"),
     # bad ids
-    _case(("show", "abc"), 2, "argument id: not an interview id: 'abc'", id="id abc"),
+    _case(
+        ("show", "abc"),
+        1,
+        "no interview with id or company 'abc' (see: followup list --all)",
+        id="company abc",
+    ),
+    _case(("show", "-1"), 2, "argument id: not an interview id or company name: '-1'", id="id -1"),
     _case(("withdraw", "0"), 2, "argument id: not an interview id: '0'", id="id 0"),
     # places
     _case(

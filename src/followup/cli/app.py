@@ -88,6 +88,28 @@ class App:
 
         return Listing(self.config, lambda: self.tracker, self.machine.id if self.machine else None)
 
+    def resolve_id(self) -> None:
+        """A company name typed where an interview's id goes becomes that interview's id:
+        the one interview whose company starts with it (any case; an exact name wins over
+        longer ones). Raises NotFound when none does, and UsageError naming the candidates
+        when several do."""
+        text = getattr(self.args, "id", None)
+        if not isinstance(text, str):
+            return
+        from followup.cli.render.interviews import ambiguous_company, no_company
+        from followup.errors import NotFound, UsageError
+
+        folded = " ".join(text.split()).casefold()
+        views = self.listing.interviews(include_closed=True)
+        found = [v for v in views if " ".join(v.company.split()).casefold().startswith(folded)]
+        exact = [v for v in found if " ".join(v.company.split()).casefold() == folded]
+        if len(exact) == 1 or len(found) == 1:
+            self.args.id = (exact or found)[0].id
+        elif not found:
+            raise NotFound(no_company(text))
+        else:
+            raise UsageError(ambiguous_company(text, [(v.id, v.company) for v in found]))
+
     @property
     def today(self) -> date:
         return self.now.astimezone(self.config.calendar.zone).date()

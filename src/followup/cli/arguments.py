@@ -125,7 +125,11 @@ def global_options(p: argparse.ArgumentParser, *, top: bool) -> None:
 
 def with_id(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
     """Add the interview's id, the first argument of every command about one interview."""
-    p.add_argument("id", type=interview_id, help="the interview's id (see: followup list)")
+    p.add_argument(
+        "id",
+        type=interview_id,
+        help="the interview's id, or the start of its company's name (see: followup list)",
+    )
     return p
 
 
@@ -179,11 +183,16 @@ def status(text: str) -> Status:
     return status
 
 
-def interview_id(text: str) -> int:
-    """An interview's id: digits, from 1 to the largest the store holds."""
-    if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= MAX_ID:
-        raise argparse.ArgumentTypeError(f"not an interview id: {shown(text)}")
-    return int(text)
+def interview_id(text: str) -> int | str:
+    """An interview's id (digits, from 1 to the largest the store holds), or the start of
+    its company's name, which :meth:`followup.cli.app.App.resolve_id` looks up."""
+    if text.isascii() and text.isdigit():
+        if not 1 <= int(text) <= MAX_ID:
+            raise argparse.ArgumentTypeError(f"not an interview id: {shown(text)}")
+        return int(text)
+    if not text.strip() or text.startswith("-"):
+        raise argparse.ArgumentTypeError(f"not an interview id or company name: {shown(text)}")
+    return text
 
 
 def finding_id(text: str) -> int:

@@ -215,6 +215,17 @@ def snoozed_text(company: str, reminder: Reminder) -> str:
     return f"Snoozed {company}: {reminder_text(reminder)}."
 
 
+def no_company(text: str) -> str:
+    """The error for a company name no interview's starts with."""
+    return f"no interview with id or company {visible(repr(text))} (see: followup list --all)"
+
+
+def ambiguous_company(text: str, candidates: Sequence[tuple[int, str]]) -> str:
+    """The error for a company name several interviews' start with, naming them."""
+    listed = ", ".join(f"{number} ({visible(company)})" for number, company in candidates)
+    return f"{visible(repr(text))} names several interviews: {listed}; give the id"
+
+
 def delete_needs_yes(interview_id: int) -> str:
     """Why ``delete`` without ``--yes`` did nothing."""
     return f"deleting interview {interview_id} cannot be undone: add --yes"
