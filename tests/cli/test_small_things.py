@@ -54,3 +54,59 @@ def test_a_company_no_interview_has_is_not_found(cli) -> None:  # type: ignore[n
     assert result.err == (
         "error: no interview with id or company 'Zed' (see: followup list --all)\n"
     )
+
+
+def test_an_exact_duplicate_add_is_warned_of_on_stderr(cli) -> None:  # type: ignore[no-untyped-def]
+    cli("add", "Acme", "--role", "Engineer", "--expect", "2026-12-10", at=SUN_6_DEC)
+    result = cli("add", "ACME ", "--role", "engineer", "--expect", "2026-12-10", at=SUN_6_DEC)
+    assert result.code == 0
+    assert result.err == (
+        "warning: ACME with the same role and promised day is stored already as interview 1; "
+        "added anyway (followup delete ID --yes to undo)\n"
+    )
+
+
+def test_another_role_or_day_is_no_duplicate(cli) -> None:  # type: ignore[no-untyped-def]
+    cli("add", "Acme", "--role", "Engineer", "--expect", "2026-12-10", at=SUN_6_DEC)
+    assert cli("add", "Acme", "--role", "Manager", "--expect", "2026-12-10", at=SUN_6_DEC).err == ""
+    assert (
+        cli("add", "Acme", "--role", "Engineer", "--expect", "2026-12-11", at=SUN_6_DEC).err == ""
+    )
+
+
+def test_a_second_emailed_says_what_it_replaced(cli) -> None:  # type: ignore[no-untyped-def]
+    cli("add", "Acme", "--expect", "2026-11-20", at=SUN_6_DEC)
+    cli("emailed", "1", "--on", "2026-11-30", at=SUN_6_DEC)
+    out = cli("emailed", "1", "--on", "2026-12-02", at=SUN_6_DEC).out
+    assert out.splitlines()[0] == (
+        "Recorded: emailed Acme on Wed 2 Dec 2026, replacing the email recorded on Mon 30 Nov 2026."
+    )
+
+
+#: Moving on comes once more than five business days pass after the email: emailed Mon 23
+#: Nov (Thanksgiving Thu 26 Nov), Wed 2 Dec, already past; emailed Fri 4 Dec, Mon 14 Dec.
+@pytest.mark.parametrize(
+    ("on", "line"),
+    [
+        (
+            "2026-11-23",
+            "With no reply since, it was time to move on from Wed 2 Dec 2026 09:00 EST: "
+            "followup moved-on 1, or snooze it.",
+        ),
+        (
+            "2026-12-04",
+            "If there is no reply, the reminder to move on comes Mon 14 Dec 2026 09:00 EST.",
+        ),
+    ],
+)
+def test_emailed_tells_a_move_on_day_past_in_the_past_tense(cli, on: str, line: str) -> None:  # type: ignore[no-untyped-def]
+    cli("add", "Acme", "--expect", "2026-11-18", at=SUN_6_DEC)
+    assert cli("emailed", "1", "--on", on, at=SUN_6_DEC).out.splitlines()[1] == line
+
+
+def test_snooze_without_days_puts_it_off_one_business_day(cli) -> None:  # type: ignore[no-untyped-def]
+    """Acme's email reminder is Tue 15 Dec; one business day on is Wed 16 Dec."""
+    cli("add", "Acme", "--expect", "2026-12-10", at=SUN_6_DEC)
+    result = cli("snooze", "acme", "--json", at=SUN_6_DEC)
+    assert result.code == 0, result.err
+    assert json.loads(result.out)["next_reminder"]["at"].startswith("2026-12-16")

@@ -36,6 +36,11 @@ def cmd_add(app: App) -> None:
 
         raise UsageError(needs_expect())
     view = app.tracker.add(app.details(), app.now)
+    same = duplicates(app, view)
+    if same:
+        from followup.cli.render.interviews import duplicate_warning
+
+        app.warnings.append((duplicate_warning(view.company, same), "warning"))
     if app.args.expect is None and view.interviewed_on is not None:
         from followup.cli.render.promises import default_wait
 
@@ -43,6 +48,19 @@ def cmd_add(app: App) -> None:
         wait = app.config.rules.default_wait_business_days
         app.notes.append(default_wait(view.reply_expected_on, wait, view.interviewed_on, where))
     app.emit(added_text(view, app.now), interview_json(view))
+
+
+def duplicates(app: App, view: InterviewView) -> list[int]:
+    """The other open interviews with the same company, role and promised day (compared as
+    imports compare them: any case and spacing)."""
+    from followup.values import name_key
+
+    key = (name_key(view.company), name_key(view.role), view.reply_expected_on)
+    return [
+        v.id
+        for v in app.tracker.interviews(company=view.company)
+        if v.id != view.id and (name_key(v.company), name_key(v.role), v.reply_expected_on) == key
+    ]
 
 
 def add_edit(p: argparse.ArgumentParser) -> None:

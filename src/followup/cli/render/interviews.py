@@ -181,13 +181,25 @@ def history_text(entries: Sequence[HistoryEntry], zone: ZoneInfo) -> str:
     return "\n".join(lines)
 
 
-def emailed_text(v: InterviewView, on: date) -> str:
-    """What ``emailed`` says: the day recorded, and when moving on comes without a reply."""
-    return (
-        f"Recorded: emailed {v.company} on {long_day(on)}.\n"
-        f"If there is no reply, you will be told to move on on "
-        f"{when(v.next_reminder.at) if v.next_reminder else '-'}."
-    )
+def emailed_text(v: InterviewView, on: date, now: datetime, replaced: date | None = None) -> str:
+    """What ``emailed`` says: the day recorded (and the one it ``replaced``, for a second
+    ``emailed``), and when moving on comes without a reply: in the past tense when that is
+    before ``now`` (an email recorded late)."""
+    lines = [f"Recorded: emailed {v.company} on {long_day(on)}."]
+    if replaced is not None:
+        lines[0] = (
+            f"Recorded: emailed {v.company} on {long_day(on)}, replacing the email "
+            f"recorded on {long_day(replaced)}."
+        )
+    r = v.next_reminder
+    if r is not None and r.at <= now:
+        lines.append(
+            f"With no reply since, it was time to move on from {when(r.at)}: "
+            f"followup moved-on {v.id}, or snooze it."
+        )
+    elif r is not None:
+        lines.append(f"If there is no reply, the reminder to move on comes {when(r.at)}.")
+    return "\n".join(lines)
 
 
 def heard_text(v: InterviewView) -> str:
@@ -224,6 +236,15 @@ def ambiguous_company(text: str, candidates: Sequence[tuple[int, str]]) -> str:
     """The error for a company name several interviews' start with, naming them."""
     listed = ", ".join(f"{number} ({visible(company)})" for number, company in candidates)
     return f"{visible(repr(text))} names several interviews: {listed}; give the id"
+
+
+def duplicate_warning(company: str, ids: Sequence[int]) -> str:
+    """The warning ``add`` gives for an interview like one stored already."""
+    listed = ", ".join(str(i) for i in ids)
+    return (
+        f"{visible(company)} with the same role and promised day is stored already as "
+        f"interview {listed}; added anyway (followup delete ID --yes to undo)"
+    )
 
 
 def delete_needs_yes(interview_id: int) -> str:
