@@ -95,7 +95,7 @@ def test_a_second_emailed_says_what_it_replaced(cli) -> None:  # type: ignore[no
         ),
         (
             "2026-12-04",
-            "If there is no reply, the reminder to move on comes Mon 14 Dec 2026 09:00 EST.",
+            "If there is no reply, you will be told to move on on Mon 14 Dec 2026 09:00 EST.",
         ),
     ],
 )
@@ -110,3 +110,74 @@ def test_snooze_without_days_puts_it_off_one_business_day(cli) -> None:  # type:
     result = cli("snooze", "acme", "--json", at=SUN_6_DEC)
     assert result.code == 0, result.err
     assert json.loads(result.out)["next_reminder"]["at"].startswith("2026-12-16")
+
+
+@pytest.fixture
+def full(cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli(
+        "add",
+        "Acme",
+        "--expect",
+        "2026-12-10",
+        "--role",
+        "Engineer",
+        "--contact",
+        "Ann",
+        "--email",
+        "ann@acme.example",
+        "--interviewed",
+        "2026-12-03",
+        "--country",
+        "DE",
+        "--subdivision",
+        "BY",
+        "--note",
+        "liked Rust",
+        at=SUN_6_DEC,
+    )
+    assert result.code == 0, result.err
+
+
+@pytest.mark.usefixtures("full")
+@pytest.mark.parametrize(
+    ("option", "typed", "field"),
+    [
+        ("--email", "none", "contact_email"),
+        ("--subdivision", "NONE", "subdivision"),
+        ("--subdivision", "", "subdivision"),
+        ("--role", "None", "role"),
+        ("--contact", "none", "contact_name"),
+        ("--interviewed", "none", "interviewed_on"),
+        ("--note", "", "notes"),
+    ],
+)
+def test_edit_empties_an_optional_field_given_as_none(
+    cli,
+    option: str,
+    typed: str,
+    field: str,  # type: ignore[no-untyped-def]
+) -> None:
+    result = cli("edit", "1", option, typed, at=SUN_6_DEC)
+    assert result.code == 0, result.err
+    assert json.loads(cli("show", "1", "--json", at=SUN_6_DEC).out)[field] is None
+
+
+@pytest.mark.usefixtures("full")
+def test_a_new_country_empties_the_old_countrys_subdivision(cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("edit", "1", "--country", "FR", at=SUN_6_DEC)
+    assert result.code == 0, result.err
+    shown = json.loads(cli("show", "1", "--json", at=SUN_6_DEC).out)
+    assert (shown["country"], shown["subdivision"]) == ("FR", None)
+
+
+@pytest.mark.usefixtures("full")
+def test_emptying_the_country_empties_its_subdivision(cli) -> None:  # type: ignore[no-untyped-def]
+    assert cli("edit", "1", "--country", "none", at=SUN_6_DEC).code == 0
+    shown = json.loads(cli("show", "1", "--json", at=SUN_6_DEC).out)
+    assert (shown["country"], shown["subdivision"]) == (None, None)
+
+
+def test_a_new_promised_date_drops_the_old_words(cli) -> None:  # type: ignore[no-untyped-def]
+    cli("add", "Acme", "--expect", "end of next week", at=SUN_6_DEC)
+    cli("edit", "1", "--expect", "2026-12-21", at=SUN_6_DEC)
+    assert json.loads(cli("show", "1", "--json", at=SUN_6_DEC).out)["reply_expected_words"] is None

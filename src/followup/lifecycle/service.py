@@ -26,6 +26,10 @@ if TYPE_CHECKING:
     from followup.store.database import Transaction
     from followup.store.models import Interview
 
+#: The fields ``edit`` may empty: every optional one.
+CLEARABLE = frozenset(
+    {"role", "contact_name", "contact_email", "interviewed_on", "country", "subdivision", "notes"}
+)
 #: How long a deleted interview's events stay in the calendar feed as cancelled, for
 #: calendars that import the file only now and then to learn of it.
 TOMBSTONE_DAYS = 400
@@ -82,12 +86,18 @@ class Tracker(Reader):
         now: datetime,
         *,
         emailed_on: date | None = None,
+        clear: frozenset[str] = frozenset(),
     ) -> InterviewView:
-        """Change what was given; ``emailed_on`` corrects the day of an email already
-        recorded (UsageError when none is, or for a day in the future or before the
-        interview); a new email day plans the move-on reminder again. A subdivision given
-        alone is one of the interview's own country (the config's when it has none)."""
-        if not details.given() and emailed_on is None:
+        """Change what was given; ``clear`` names optional fields to empty (any of
+        :data:`CLEARABLE`); ``emailed_on`` corrects the day of an email already recorded
+        (UsageError when none is, or for a day in the future or before the interview); a
+        new email day plans the move-on reminder again. A subdivision given alone is one of
+        the interview's own country (the config's when it has none); a new country given
+        without a subdivision empties the old one, which belonged to the old country."""
+        unknown = sorted(clear - CLEARABLE)
+        if unknown:
+            raise UsageError(f"{unknown[0]} cannot be emptied: it is required")
+        if not details.given() and emailed_on is None and not clear:
             raise UsageError("nothing to change: give at least one option, e.g. --role")
         if emailed_on is not None:
             self.check_day("email", emailed_on, None, now)
@@ -102,6 +112,11 @@ class Tracker(Reader):
             row = stored_row(s, interview_id)
             home = row.country or self.config.calendar.place.country
             changes = validation.pin_country(details, home, self.config.cache_dir).given()
+            changes |= dict.fromkeys(clear)
+            if "country" in changes and "subdivision" not in changes and row.subdivision:
+                changes["subdivision"] = None
+            if "reply_expected_on" in changes and "reply_expected_words" not in changes:
+                changes["reply_expected_words"] = None
             merged = Details(**{name: getattr(row, name) for name in Details._fields} | changes)
             self.validate(merged)
             if emailed_on is not None:

@@ -64,6 +64,11 @@ def duplicates(app: App, view: InterviewView) -> list[int]:
 
 
 def add_edit(p: argparse.ArgumentParser) -> None:
+    p.epilog = (
+        "An optional field given as 'none' (or as '') is emptied: --email none, "
+        "--subdivision none. A new --country without --subdivision empties the old "
+        "subdivision."
+    )
     with_id(p)
     interview_options(p, adding=False)
     p.add_argument(
@@ -73,14 +78,42 @@ def add_edit(p: argparse.ArgumentParser) -> None:
     )
 
 
+#: What ``edit`` takes to empty an optional field (``--email none``, ``--subdivision ""``).
+CLEAR_WORDS = ("", "none")
+#: The options of ``edit`` that may be emptied, and their fields.
+_CLEARABLE_OPTIONS = {
+    "role": "role",
+    "contact": "contact_name",
+    "email": "contact_email",
+    "interviewed": "interviewed_on",
+    "country": "country",
+    "subdivision": "subdivision",
+    "note": "notes",
+}
+
+
+def cleared(app: App) -> list[str]:
+    """The fields given as ``none`` (any case) or empty, taken off the options given."""
+    fields = []
+    for option, field in _CLEARABLE_OPTIONS.items():
+        value = getattr(app.args, option)
+        if value is not None and value.strip().casefold() in CLEAR_WORDS:
+            fields.append(field)
+            setattr(app.args, option, None)
+    return fields
+
+
 def cmd_edit(app: App) -> None:
     """Change what was recorded, and with ``--emailed`` the day of the email; prints the
     interview as ``show`` does."""
     from followup.dates import Direction
 
     emailed = app.date(app.args.emailed, Direction.BACKWARD, "emailed")
+    clear = frozenset(cleared(app))
     stored = app.tracker.get(app.args.id, with_explanation=False) if app.args.expect else None
-    view = app.tracker.edit(app.args.id, app.details(stored), app.now, emailed_on=emailed)
+    view = app.tracker.edit(
+        app.args.id, app.details(stored), app.now, emailed_on=emailed, clear=clear
+    )
     app.emit(
         interview_text(view, app.config.calendar.zone, app.now, promise_line(app, view)),
         interview_json(view),

@@ -198,7 +198,7 @@ def emailed_text(v: InterviewView, on: date, now: datetime, replaced: date | Non
             f"followup moved-on {v.id}, or snooze it."
         )
     elif r is not None:
-        lines.append(f"If there is no reply, the reminder to move on comes {when(r.at)}.")
+        lines.append(f"If there is no reply, you will be told to move on on {when(r.at)}.")
     return "\n".join(lines)
 
 
