@@ -20,23 +20,11 @@ from pathlib import Path
 from typing import NamedTuple
 
 from followup.business_days import known_places, supported_countries
-from followup.country_names import country_names, suggest_country
-
-__all__ = [
-    "CountryEntry",
-    "canonical_country",
-    "canonical_place",
-    "canonical_subdivision",
-    "country_names",
-    "entries",
-    "subdivision_names",
-    "suggest_country",
-]
 
 
 class CountryEntry(NamedTuple):
     """One country as ``followup countries`` shows it: its code, name, and subdivisions
-    as (code, name) pairs (the name empty when the ``holidays`` package gives none)."""
+    as (code, name) pairs (see :func:`subdivision_names`)."""
 
     code: str
     name: str
@@ -138,3 +126,18 @@ def entries(text: str | None = None) -> list[CountryEntry]:
                 continue
         found.append(CountryEntry(code, name, subs))
     return found
+
+
+def country_names() -> dict[str, str]:
+    """Country code -> English name (see :func:`followup.country_names.country_names`)."""
+    from followup import country_names as names
+
+    return names.country_names()
+
+
+def suggest_country(text: str) -> list[str]:
+    """The countries a mistyped code or name probably meant (see
+    :func:`followup.country_names.suggest_country`)."""
+    from followup import country_names as names
+
+    return names.suggest_country(text)

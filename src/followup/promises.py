@@ -11,7 +11,8 @@ These are this project's own rules, applied to a :class:`~followup.business_days
   week of the day said; when that is already past, the next week's.
 - **"end of next week"** ("next week"): the last business day of the following week.
 - **"early next week"**: the second business day of next week; **"start of next week"**
-  ("beginning of next week"): its first.
+  ("beginning of next week"): its first; **"mid next week"** ("middle of next week"): its
+  third (Wednesday in a Monday-Friday week).
 - **"end of the month"** ("end of this month"): the month's last business day (the next
   month's when it is past); **"end of next month"**: the next month's.
 - **"in N business days"**, **"within N business days"** (also "working days"): the N-th
@@ -44,6 +45,7 @@ class Rule(Enum):
     END_OF_WEEK = "end of week"
     START_OF_WEEK = "start of week"
     EARLY_WEEK = "early week"
+    MID_WEEK = "mid week"
     END_OF_MONTH = "end of month"
     BUSINESS_DAYS = "business days"
     DAY_SAID = "day said"
@@ -132,6 +134,8 @@ def read_promise(text: str, said: date, calendar: BusinessCalendar) -> Promise |
         return _nth_of_week(said, 1, 2, Rule.EARLY_WEEK, calendar)
     if words in ("start of next week", "beginning of next week"):
         return _nth_of_week(said, 1, 1, Rule.START_OF_WEEK, calendar)
+    if words in ("mid next week", "middle of next week", "midweek next week"):
+        return _nth_of_week(said, 1, 3, Rule.MID_WEEK, calendar)
     if words in ("end of the month", "end of this month", "end of month", "this month"):
         return _end_of_month(said, 0, calendar)
     if words in ("end of next month", "next month"):

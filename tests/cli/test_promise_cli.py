@@ -197,3 +197,16 @@ def test_countries_lists_every_subdivision_with_its_code_and_names(
     line: str,  # type: ignore[no-untyped-def]
 ) -> None:
     assert line in cli("countries", text, at=SUN_6_DEC).out.splitlines()
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "  end of next week           the last business day of the following week",
+        "  early next week            the second business day of next week",
+        "  next Friday                the Friday of the week after the week said in (on a",
+        '  in 5 business days         the 5th business day after the day said (also "within",',
+    ],
+)
+def test_help_dates_gives_the_phrases_and_their_meanings(cli, line: str) -> None:  # type: ignore[no-untyped-def]
+    assert line in cli("help", "dates", at=SUN_6_DEC).out.splitlines()

@@ -41,6 +41,8 @@ def cal(code: str) -> BusinessCalendar:
         ("IL", date(2026, 12, 3), "early next week", date(2026, 12, 7), Rule.EARLY_WEEK),
         ("DE-BY", date(2026, 12, 21), "early next week", date(2026, 12, 29), Rule.EARLY_WEEK),
         ("US", date(2026, 12, 4), "start of next week", date(2026, 12, 7), Rule.START_OF_WEEK),
+        ("US", date(2026, 12, 4), "mid next week", date(2026, 12, 9), Rule.MID_WEEK),
+        ("IL", date(2026, 12, 3), "middle of next week", date(2026, 12, 8), Rule.MID_WEEK),
         # end of the month
         ("DE-BY", date(2026, 12, 1), "end of the month", date(2026, 12, 31), Rule.END_OF_MONTH),
         ("US", date(2027, 5, 3), "by end of month", date(2027, 5, 28), Rule.END_OF_MONTH),

@@ -60,14 +60,8 @@ class Tracker(Reader):
         if details.reply_expected_on is None and details.interviewed_on is None:
             raise UsageError("--expect DATE is required: the day they said they would reply")
         details = self.pin_country(details)
-        if details.reply_expected_on is None and details.interviewed_on is not None:
-            wait = self.config.rules.default_wait_business_days
-            details = details._replace(
-                reply_expected_on=self.calendar(details).nth_business_day_after(
-                    details.interviewed_on, wait
-                ),
-                reply_expected_words=f"within {wait} business days",
-            )
+        if details.reply_expected_on is None:
+            details = _default_wait(details, self)
         self.validate(details)
         with self.db.writing() as s:
             row = interviews.add(
@@ -94,9 +88,7 @@ class Tracker(Reader):
         new email day plans the move-on reminder again. A subdivision given alone is one of
         the interview's own country (the config's when it has none); a new country given
         without a subdivision empties the old one, which belonged to the old country."""
-        unknown = sorted(clear - CLEARABLE)
-        if unknown:
-            raise UsageError(f"{unknown[0]} cannot be emptied: it is required")
+        _check_clear(clear)
         if not details.given() and emailed_on is None and not clear:
             raise UsageError("nothing to change: give at least one option, e.g. --role")
         if emailed_on is not None:
@@ -112,11 +104,7 @@ class Tracker(Reader):
             row = stored_row(s, interview_id)
             home = row.country or self.config.calendar.place.country
             changes = validation.pin_country(details, home, self.config.cache_dir).given()
-            changes |= dict.fromkeys(clear)
-            if "country" in changes and "subdivision" not in changes and row.subdivision:
-                changes["subdivision"] = None
-            if "reply_expected_on" in changes and "reply_expected_words" not in changes:
-                changes["reply_expected_words"] = None
+            changes = _with_cleared(changes, clear, row.subdivision)
             merged = Details(**{name: getattr(row, name) for name in Details._fields} | changes)
             self.validate(merged)
             if emailed_on is not None:
@@ -342,6 +330,38 @@ class Tracker(Reader):
             if row is not None:
                 row.updated_at = now
                 self._store_plan(s, row)
+
+
+def _default_wait(details: Details, tracker: Tracker) -> Details:
+    """``details`` without a promised day, expecting the reply
+    ``rules.default_wait_business_days`` business days after the interview in its place
+    (its words say so: "within 5 business days")."""
+    assert details.interviewed_on is not None
+    wait = tracker.config.rules.default_wait_business_days
+    day = tracker.calendar(details).nth_business_day_after(details.interviewed_on, wait)
+    return details._replace(
+        reply_expected_on=day, reply_expected_words=f"within {wait} business days"
+    )
+
+
+def _check_clear(clear: frozenset[str]) -> None:
+    unknown = sorted(clear - CLEARABLE)
+    if unknown:
+        raise UsageError(f"{unknown[0]} cannot be emptied: it is required")
+
+
+def _with_cleared(
+    changes: dict[str, Any], clear: frozenset[str], subdivision: str | None
+) -> dict[str, Any]:
+    """``changes`` with the fields in ``clear`` emptied; a new (or emptied) country empties
+    the stored ``subdivision`` unless one is given, and a new promised day drops the words
+    of the old one unless words come with it."""
+    changes = changes | dict.fromkeys(clear)
+    if "country" in changes and "subdivision" not in changes and subdivision:
+        changes["subdivision"] = None
+    if "reply_expected_on" in changes and "reply_expected_words" not in changes:
+        changes["reply_expected_words"] = None
+    return changes
 
 
 def _jsonable(values: Mapping[str, Any]) -> dict[str, Any]:

@@ -241,9 +241,10 @@ def ambiguous_company(text: str, candidates: Sequence[tuple[int, str]]) -> str:
 def duplicate_warning(company: str, ids: Sequence[int]) -> str:
     """The warning ``add`` gives for an interview like one stored already."""
     listed = ", ".join(str(i) for i in ids)
+    which = "interviews" if len(ids) > 1 else "interview"
     return (
         f"{visible(company)} with the same role and promised day is stored already as "
-        f"interview {listed}; added anyway (followup delete ID --yes to undo)"
+        f"{which} {listed}; added anyway (followup delete ID --yes to undo)"
     )
 
 

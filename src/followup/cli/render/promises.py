@@ -21,6 +21,8 @@ def meaning(promise: Promise, where: str) -> str:
         return f"the last business day of {_WHICH[min(offset, 1)]} week in {where}"
     if rule is Rule.EARLY_WEEK:
         return f"the second business day of next week in {where}"
+    if rule is Rule.MID_WEEK:
+        return f"the third business day of next week in {where}"
     if rule is Rule.START_OF_WEEK:
         return f"the first business day of next week in {where}"
     if rule is Rule.END_OF_MONTH:

@@ -92,6 +92,7 @@ a weekend day belongs to the week it ends.
   end of next week           the last business day of the following week
   early next week            the second business day of next week
   start of next week         the first business day of next week
+  mid next week              the third business day of next week
   end of the month           the last business day of the month (next month's once past)
   end of next month          the last business day of next month
   in 5 business days         the 5th business day after the day said (also "within",
