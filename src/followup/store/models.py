@@ -57,8 +57,6 @@ class Interview(Base):
     contact_email: Mapped[str | None] = mapped_column(String(320))
     interviewed_on: Mapped[date | None] = mapped_column(Date)
     reply_expected_on: Mapped[date] = mapped_column(Date)
-    #: The words the promise was given in ("end of next week"); None for a date typed.
-    reply_expected_words: Mapped[str | None] = mapped_column(String(200))
     emailed_on: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(20), index=True)
     outcome: Mapped[str | None] = mapped_column(String(20))
@@ -73,6 +71,8 @@ class Interview(Base):
     plan_key: Mapped[str | None] = mapped_column(String(200))
     next_kind: Mapped[str | None] = mapped_column(String(10))
     next_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    #: The words the promise was given in ("end of next week"); None for a date typed.
+    reply_expected_words: Mapped[str | None] = mapped_column(String(200))
 
 
 class Event(Base):
