@@ -146,7 +146,8 @@ def test_the_first_command_upgrades_an_old_database_with_its_rows_intact(
     assert query(old_database, OLD_EVENTS_SQL) == OLD_EVENTS
     assert query(old_database, "SELECT count(*) FROM shown_reminders") == [(0,)]
     # Planned as usual: Acme expected Mon 2026-11-23 -> email Fri 2026-11-27 (Thanksgiving),
-    # past and so due; Globex emailed Thu 2026-11-19 -> Fri 20, Mon 23 .. Wed 25, Fri 27 pass: Mon 2026-11-30.
+    # past and so due; Globex emailed Thu 2026-11-19 -> Fri 20, Mon 23 .. Wed 25, Fri 27
+    # pass: Mon 2026-11-30.
     assert [line.split()[:2] for line in result.out.splitlines()[1:]] == [
         ["1", "Acme"],
         ["2", "Globex"],
