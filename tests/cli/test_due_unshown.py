@@ -41,3 +41,9 @@ def test_list_marks_a_reminder_never_shown_as_due_and_puts_it_first(cli) -> None
     assert "Probe" in lines[1]
     assert "due since Wed 25 Nov: " in lines[1]
     assert "due since" not in lines[2]
+
+
+def test_status_json_says_the_next_reminder_is_due_though_never_shown(cli) -> None:  # type: ignore[no-untyped-def]
+    add_both(cli)
+    status = json.loads(cli("status", "--json", at=SUN_6_DEC).out)
+    assert (status["next_reminder"]["company"], status["next_reminder"]["due"]) == ("Probe", True)

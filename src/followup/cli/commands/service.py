@@ -44,7 +44,7 @@ def cmd_status(app: App) -> None:
             state, due, last, app.config, app.now, service=service, shown_on=shown_on, here=here
         )
 
-    app.emit(text, lambda: status_json(state, due, last, shown_on, here))
+    app.emit(text, lambda: status_json(state, due, last, shown_on, here, app.now))
 
 
 def cmd_test_notification(app: App) -> None:
