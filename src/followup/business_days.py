@@ -113,7 +113,19 @@ class BusinessCalendar:
             return self._is_working(day)
 
     def weekend_days(self) -> set[int]:
+        """The place's weekend as weekday numbers (Mon=0): the one chosen, else the days of
+        the week that are off in every week of a year the cache holds (without importing
+        ``holidays``), else the ``holidays`` object's."""
+        if self.place.weekend is not None:
+            return set(self.place.weekend)
         with self._lock:
+            if self._known is not None and self._known.years:
+                year, off = min(self._known.years.items())
+                day, every = date(year, 1, 1), [True] * 7
+                while day.year == year:
+                    every[day.weekday()] &= day in off
+                    day += timedelta(days=1)
+                return {d for d in range(7) if every[d]}
             return set(self._holidays.weekend)
 
     def why_not(self, day: date) -> str | None:
@@ -186,10 +198,11 @@ def check_place(
     country: str | None, subdivision: str | None, where: str, cache: Path | None = None
 ) -> None:
     """Raise ConfigError naming the bad value when the country or subdivision is unknown,
-    with the countries a mistyped one probably meant (:func:`followup.places.suggest_country`)
-    and how to give a subdivision its country. Codes are compared as given: callers pass
-    them through :func:`followup.places.canonical_place` first. With ``cache`` (the folder
-    of :class:`KnownDays`), a place whose days are kept there is known without importing
+    with the countries a mistyped one probably meant
+    (:func:`followup.country_names.suggest_country`) and how to give a subdivision its
+    country. Codes are compared as given: callers pass them through
+    :func:`followup.places.canonical_place` first. With ``cache`` (the folder of
+    :class:`KnownDays`), a place whose days are kept there is known without importing
     ``holidays``."""
     if country is None:
         if subdivision is not None:
@@ -206,7 +219,7 @@ def check_place(
             return
     known = supported_countries()
     if country not in known:
-        from followup.places import suggest_country
+        from followup.country_names import suggest_country
 
         close = suggest_country(country)
         hint = f"did you mean {' or '.join(close)}? " if close else ""
@@ -250,8 +263,9 @@ def _holidays_for(place: Place) -> HolidayBase:
         obj = holidays.HolidayBase()
     else:
         try:
+            kept = tuple(c for c in place.categories if c not in ignored_categories(place))
             obj = holidays.country_holidays(
-                place.country, subdiv=place.subdivision, categories=place.categories
+                place.country, subdiv=place.subdivision, categories=kept or ("public",)
             )
         except (NotImplementedError, ValueError) as exc:
             raise ConfigError(f"calendar: {place.describe()}: {exc}") from exc
@@ -262,6 +276,23 @@ def _holidays_for(place: Place) -> HolidayBase:
         # weekend chosen by the user replaces that history too.
         obj._get_weekend = lambda dt: weekend  # type: ignore[method-assign]
     return obj
+
+
+def ignored_categories(place: Place) -> tuple[str, ...]:
+    """The holiday categories of ``place`` (``calendar.categories``, the same for every
+    place) that its country does not have, so that they are left out of its calendar
+    rather than stopping it: a Munich user's ``catholic`` applies in Germany and not in
+    Austria, which has no such category. Imports ``holidays``; empty without a country or
+    with only ``public``."""
+    if place.country is None or place.categories == ("public",):
+        return ()
+    import holidays
+
+    try:
+        supported = holidays.country_holidays(place.country).supported_categories
+    except NotImplementedError:
+        return ()
+    return tuple(c for c in place.categories if c not in supported)
 
 
 def _non_business_days(obj: HolidayBase, year: int) -> dict[date, str]:

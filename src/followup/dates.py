@@ -8,10 +8,12 @@ Three things decide what a date means besides its text:
 - **The order of a numeric date** (``03/12/2026``): ``dmy``, ``mdy`` or ``ymd``, from the
   ``calendar.date_order`` key, else from the calendar country's convention as the Unicode
   CLDR records it (the short date pattern of the country's likely locale, read through
-  Babel). Babel is imported only when a numeric date has to be read.
+  Babel). A day and month without a year are read in the order of the country's ``Md``
+  skeleton instead (:func:`day_month_order`). Babel is imported only when a numeric date
+  has to be read.
 - **The direction** of the input: a promised reply day looks forward (a date without a year
-  is the next such day from today), an interview, an email or a reply looks back (the most
-  recent such day). Weekday names follow the same direction.
+  is the nearest such day, a few days past included), an interview, an email or a reply
+  looks back (the most recent such day). Weekday names follow the same direction.
 - A four-digit year first (``2027/01/05``, ``2027.1.5.``) always reads year-month-day; ISO
   ``YYYY-MM-DD`` and month names ("5 Jan 2027", "Jan 5") are never ambiguous.
 """
@@ -114,6 +116,28 @@ def _order_for_country(country: str | None) -> str:
     return order_of_pattern(pattern)
 
 
+def day_month_order(country: str | None) -> str:
+    """The order (``dmy`` or ``mdy``) a day and month written without a year are in in
+    ``country``: the order of the fields of the ``Md`` skeleton of the country's likely
+    locale in the Unicode CLDR (via Babel: Swedish ``d/M``, though its full short date is
+    ``y-MM-dd``; US ``M/d``; Hungarian ``M. d.``). Without a country, or one CLDR does
+    not know, ``dmy``."""
+    return _day_month_order(country.upper() if country else None)
+
+
+@lru_cache(maxsize=64)
+def _day_month_order(country: str | None) -> str:
+    if not country:
+        return "dmy"
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        pattern = Locale.parse(f"und_{country}").datetime_skeletons["Md"].pattern
+    except (UnknownLocaleError, ValueError, KeyError, AttributeError):
+        return "dmy"
+    return "mdy" if order_of_pattern(pattern + "y") in ("mdy", "ymd") else "dmy"
+
+
 def order_of_pattern(pattern: str) -> str:
     """The order of the y, M and d fields of an LDML date pattern ("dd.MM.yy" -> "dmy"),
     skipping quoted literals."""
@@ -163,7 +187,10 @@ class DateReader:
                 raise UsageError(f"unreadable date {text!r}: no such day") from None
         parts = numeric_parts(word)
         if parts is not None:
-            order = self.effective_order()
+            if parts.third is None and not self.order:
+                order = day_month_order(self.country)
+            else:
+                order = self.effective_order()
             found = numeric_date(parts, order, self.today, direction)
             if found is None:
                 raise UsageError(_misfit(text, parts, order))
@@ -247,9 +274,24 @@ def _full_year(value: int, digits: int, today: date) -> int:
 
 
 def complete_year(month: int, day_: int, today: date, direction: Direction) -> date | None:
-    """The day ``month``/``day_`` nearest ``today`` in ``direction`` (today included); a
-    29 February is the next or last leap year's. None when no year has that day."""
-    step = 1 if direction is Direction.FORWARD else -1
+    """The day ``month``/``day_`` of the year that makes it a date written without a year.
+
+    Looking back (an interview, an email, a reply): the most recent such day, today
+    included. Looking forward (a promised reply day): the nearest such day, before or
+    after today, the later on a tie ("1 Dec" on 6 December 2026 is five days past, not a
+    year ahead; "5 Jan" in late November is next year's). A 29 February is the nearest
+    leap year's (the next or last one looking back). None when no year has that day."""
+    if direction is Direction.FORWARD:
+        candidates = []
+        for year in range(today.year - 4, today.year + 5):
+            try:
+                candidates.append(date(year, month, day_))
+            except ValueError:
+                continue
+        if not candidates:
+            return None
+        return min(candidates, key=lambda d: (abs((d - today).days), d < today))
+    step = -1
     for offset in range(9):
         try:
             found = date(today.year + step * offset, month, day_)
@@ -333,3 +375,16 @@ def long_past(day: date, today: date) -> bool:
     """Whether a promised reply ``day`` is more than :data:`PAST_PROMISE_WARNING_DAYS`
     days before ``today``."""
     return (today - day).days > PAST_PROMISE_WARNING_DAYS
+
+
+def is_plain(text: str) -> bool:
+    """Whether ``text`` is an ISO or numeric date, read without words (and without
+    loading any library for words)."""
+    word = text.strip()
+    return bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", word)) or numeric_parts(word) is not None
+
+
+#: English month names and their abbreviations, the words ``dateutil`` reads.
+MONTH_WORD = re.compile(
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)[a-z]*\.?(?:\b|$)", re.IGNORECASE
+)

@@ -24,7 +24,7 @@ from followup.business_days import known_places, supported_countries
 
 class CountryEntry(NamedTuple):
     """One country as ``followup countries`` shows it: its code, name, and subdivisions
-    as (code, name) pairs (the name empty when the ``holidays`` package gives none)."""
+    as (code, name) pairs (see :func:`subdivision_names`)."""
 
     code: str
     name: str
@@ -50,7 +50,9 @@ def canonical_subdivision(
     country: str | None, text: str | None, cache: Path | None = None
 ) -> str | None:
     """The known spelling of the subdivision ``text`` of ``country`` whatever its case
-    (``ca`` -> ``CA``, ``zone a`` -> ``Zone A``); ``text`` as given when it names none, so
+    (``ca`` -> ``CA``, ``zone a`` -> ``Zone A``), or the code of the subdivision it is
+    another name of in the ``holidays`` package (``jhr``, ``Johor`` -> ``01``; ``bayern``
+    -> ``BY``); ``text`` as given when it names none, so
     that the check of the place reports it. With ``cache`` (the folder of
     :class:`~followup.business_days.KnownDays`), the subdivisions of the places kept there
     are looked at first, without importing ``holidays``."""
@@ -63,7 +65,24 @@ def canonical_subdivision(
                 return kept
     known = supported_countries().get(country or "", [])
     folded = {code.casefold(): code for code in known}
-    return folded.get(text.casefold(), text)
+    if text.casefold() in folded:
+        return folded[text.casefold()]
+    aliases = _subdivision_aliases(country) if known and country else {}
+    return aliases.get(text.casefold(), text)
+
+
+@functools.lru_cache(maxsize=16)
+def _subdivision_aliases(country: str) -> dict[str, str]:
+    """Every other name the ``holidays`` package knows a subdivision of ``country`` by
+    (Malaysia's ``JHR`` and ``Johor`` for ``01``, Germany's ``Bayern`` for ``BY``), folded
+    to lower case -> the code."""
+    import holidays
+
+    found: dict[str, str] = {}
+    for code, names in holidays.country_holidays(country).get_subdivision_aliases().items():
+        for name in names:
+            found.setdefault(name.casefold(), code)
+    return found
 
 
 def canonical_place(
@@ -74,30 +93,21 @@ def canonical_place(
     return country, canonical_subdivision(country, subdivision, cache)
 
 
-@functools.cache
-def country_names() -> dict[str, str]:
-    """Country code (alpha-2, as the ``holidays`` package lists them) -> English name."""
-    import holidays
-    from babel import Locale
-    from holidays.registry import COUNTRIES
-
-    cldr = Locale("en").territories
-    names = {}
-    for class_name, code, *_rest in COUNTRIES.values():
-        names[code] = cldr.get(code) or re.sub(r"(?<=[a-z])(?=[A-Z])", " ", class_name)
-    known = holidays.list_supported_countries(include_aliases=False)
-    return {code: names.get(code, "") for code in known}
-
-
 def subdivision_names(country: str) -> dict[str, str]:
-    """Subdivision code -> its first name in the ``holidays`` package ("" for none)."""
+    """Subdivision code -> its first name in the ``holidays`` package, with its other
+    names ("Johor (also JHR)"); a subdivision the package names by its code alone (Germany's
+    ``Augsburg``) is named by that code, so that no line of ``countries`` lacks either."""
     import holidays
 
     codes = supported_countries().get(country, [])
     if not codes:
         return {}
     aliases = holidays.country_holidays(country).get_subdivision_aliases()
-    return {code: (aliases.get(code) or [""])[0] for code in codes}
+    names = {}
+    for code in codes:
+        first, *others = aliases.get(code) or [code]
+        names[code] = first + (f" (also {', '.join(others)})" if others else "")
+    return names
 
 
 def entries(text: str | None = None) -> list[CountryEntry]:
@@ -118,18 +128,16 @@ def entries(text: str | None = None) -> list[CountryEntry]:
     return found
 
 
-def suggest_country(text: str) -> list[str]:
-    """The countries a mistyped code or name probably meant, as "DE (Germany)", best
-    first (at most three): close names by ``difflib``, and a code typed in full."""
-    import difflib
+def country_names() -> dict[str, str]:
+    """Country code -> English name (see :func:`followup.country_names.country_names`)."""
+    from followup import country_names as names
 
-    needle = text.strip().casefold()
-    names = country_names()
-    by_name = {name.casefold(): code for code, name in names.items() if name}
-    codes = []
-    if needle.upper() in names:
-        codes.append(needle.upper())
-    for close in difflib.get_close_matches(needle, list(by_name), n=3, cutoff=0.75):
-        codes.append(by_name[close])
-    unique = list(dict.fromkeys(codes))[:3]
-    return [f"{code} ({names[code]})" for code in unique]
+    return names.country_names()
+
+
+def suggest_country(text: str) -> list[str]:
+    """The countries a mistyped code or name probably meant (see
+    :func:`followup.country_names.suggest_country`)."""
+    from followup import country_names as names
+
+    return names.suggest_country(text)

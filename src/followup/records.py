@@ -28,6 +28,8 @@ class Details(NamedTuple):
     country: str | None = None
     subdivision: str | None = None
     notes: str | None = None
+    #: The words the promised day was given in ("end of next week"), when it was.
+    reply_expected_words: str | None = None
 
     def given(self) -> dict[str, Any]:
         """The fields given (not None), by name."""

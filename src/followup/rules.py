@@ -92,6 +92,9 @@ CLOSING_OUTCOMES = (Outcome.OFFER, Outcome.REJECTED, Outcome.OTHER)
 class RuleSettings(NamedTuple):
     email_after_business_days: int = 2
     move_on_after_business_days: int = 5
+    #: The wait assumed when no reply day was promised: the promise becomes this many
+    #: business days after the interview (the usual advice when no date was given).
+    default_wait_business_days: int = 5
 
 
 class Timing(NamedTuple):

@@ -66,6 +66,8 @@ if TYPE_CHECKING:
         @property
         def notes(self) -> str | None: ...
         @property
+        def reply_expected_words(self) -> str | None: ...
+        @property
         def next_kind(self) -> str | None: ...
         @property
         def next_at(self) -> datetime | None: ...
@@ -112,6 +114,11 @@ class InterviewView(NamedTuple):
     shown_at: datetime | None = None
     #: Where the next reminder stands in the ledger (None: no reminder, or not looked up).
     showing: Showing | None = None
+    #: The words the promised day was given in, when it was.
+    reply_expected_words: str | None = None
+    #: When the interview was recorded (aware UTC; None on the quick read path): the day
+    #: words were said when no interview day is known.
+    recorded_at: datetime | None = None
 
     @property
     def due_since(self) -> datetime | None:
@@ -120,6 +127,14 @@ class InterviewView(NamedTuple):
         if self.next_reminder is None or self.showing is None or not self.showing.is_due:
             return None
         return self.next_reminder.at
+
+    def due_since_by(self, now: datetime) -> datetime | None:
+        """When the next reminder came due, when it is due at ``now`` (aware): shown and
+        not acted on, or its instant passed whether or not it was shown."""
+        if self.due_since is not None:
+            return self.due_since
+        r = self.next_reminder
+        return r.at if r is not None and r.at <= now else None
 
     def shows(self, kind: Kind, at_utc: datetime) -> bool:
         """Whether a notification for ``kind`` due at ``at_utc`` was for this interview's
@@ -154,6 +169,16 @@ class Due(NamedTuple):
     def is_due(self) -> bool:
         """Shown and not acted on."""
         return self.since is not None
+
+    def due_by(self, now: datetime) -> bool:
+        """Due at ``now`` (aware): shown and not acted on, or its instant has passed
+        whether or not it was shown (the daemon may have been off)."""
+        return self.since is not None or self.at <= now
+
+    @property
+    def first_due(self) -> datetime:
+        """When it first came due (or comes due): ``since``, else ``at``."""
+        return self.since or self.at
 
 
 class HistoryEntry(NamedTuple):

@@ -37,6 +37,7 @@ INTERVIEW_KEYS = {
     "contact_email",
     "interviewed_on",
     "reply_expected_on",
+    "reply_expected_words",
     "emailed_on",
     "status",
     "outcome",
@@ -104,6 +105,7 @@ def test_add_json_is_the_whole_interview(cli: Cli) -> None:
         "contact_email": "ann@acme.example",
         "interviewed_on": "2026-11-20",
         "reply_expected_on": "2026-11-23",
+        "reply_expected_words": None,
         "emailed_on": None,
         "status": "waiting",
         "outcome": None,
@@ -306,9 +308,11 @@ def three(cli: Cli) -> None:
 
 @pytest.mark.usefixtures("three")
 def test_list_shows_open_interviews_only(cli: Cli) -> None:
+    """Acme's reminder came due Fri 27 Nov, two days before the clock: due, though no
+    daemon showed it."""
     assert ok(cli("list")) == (
         "ID  COMPANY  ROLE      STATUS   NEXT REMINDER\n"
-        "1   Acme     Engineer  waiting  email, Fri 27 Nov 2026 09:00 EST\n"
+        "1   Acme     Engineer  waiting  due since Fri 27 Nov: email\n"
         "3   Corp     -         emailed  move on, Fri 4 Dec 2026 09:00 EST\n"
     )
 
@@ -317,7 +321,7 @@ def test_list_shows_open_interviews_only(cli: Cli) -> None:
 def test_list_all_includes_closed_interviews(cli: Cli) -> None:
     assert ok(cli("list", "--all")) == (
         "ID  COMPANY  ROLE      STATUS     NEXT REMINDER\n"
-        "1   Acme     Engineer  waiting    email, Fri 27 Nov 2026 09:00 EST\n"
+        "1   Acme     Engineer  waiting    due since Fri 27 Nov: email\n"
         "2   Beta     -         withdrawn  -\n"
         "3   Corp     -         emailed    move on, Fri 4 Dec 2026 09:00 EST\n"
     )
@@ -362,9 +366,10 @@ def pending(cli: Cli) -> None:
 
 @pytest.mark.usefixtures("pending")
 def test_upcoming_lists_pending_reminders_soonest_first(cli: Cli) -> None:
+    """Soon's came due Fri 27 Nov, never shown: due."""
     assert ok(cli("upcoming")) == (
         "WHEN                       ID  COMPANY  REMINDER\n"
-        "Fri 27 Nov 2026 09:00 EST  2   Soon     email\n"
+        "due since Fri 27 Nov       2   Soon     email\n"
         "Fri 4 Dec 2026 09:00 EST   4   Mailed   move on\n"
         "Thu 10 Dec 2026 09:00 EST  1   Later    email\n"
     )
@@ -378,7 +383,7 @@ def test_upcoming_json_is_an_array_soonest_first(cli: Cli) -> None:
             "company": "Soon",
             "kind": "email",
             "at": "2026-11-27T09:00:00-05:00",
-            "due": False,
+            "due": True,
             "shown_at": None,
         },
         {
@@ -683,6 +688,7 @@ def test_config_shows_the_path_and_every_default(cli: Cli, home: Path) -> None:
         'calendar.date_order = "mdy"  # default\n'
         "rules.email_after_business_days = 2  # default\n"
         "rules.move_on_after_business_days = 5  # default\n"
+        "rules.default_wait_business_days = 5  # default\n"
         'notify.at = "09:00"  # default\n'
         'notify.until = "20:00"  # default\n'
         "notify.repeat_after_business_days = 1  # default\n"
@@ -811,13 +817,15 @@ BAD_INPUT = [
     _case(
         ("add", "Beta", "--expect", "blah"),
         2,
-        "unreadable date 'blah' (try 2026-11-24, 'tomorrow' or 'Nov 24')",
+        "unreadable date 'blah' (try 2026-11-24, 'friday', 'end of next week', "
+        "'in 5 business days'; see: followup help dates)",
         id="date blah",
     ),
     _case(
         ("add", "Beta", "--expect", "3pm"),
         2,
-        "unreadable date '3pm' (try 2026-11-24, 'tomorrow' or 'Nov 24')",
+        "unreadable date '3pm' (try 2026-11-24, 'friday', 'end of next week', "
+        "'in 5 business days'; see: followup help dates)",
         id="date 3pm",
     ),
     _case(
@@ -855,7 +863,13 @@ BAD_INPUT = [
     _case(("delete", "99", "--yes"), 1, "no interview with id 99", id="delete unknown id"),
     _case(("history", "99"), 1, "no interview with id 99", id="history unknown id"),
     # bad ids
-    _case(("show", "abc"), 2, "argument id: not an interview id: 'abc'", id="id abc"),
+    _case(
+        ("show", "abc"),
+        1,
+        "no interview with id or company 'abc' (see: followup list --all)",
+        id="company abc",
+    ),
+    _case(("show", "-1"), 2, "argument id: not an interview id or company name: '-1'", id="id -1"),
     _case(("withdraw", "0"), 2, "argument id: not an interview id: '0'", id="id 0"),
     # places
     _case(
@@ -1011,7 +1025,9 @@ BAD_INPUT = [
     _case(
         ("add", "Beta"),
         2,
-        "the following arguments are required: --expect",
+        "the following arguments are required: --expect DATE (the day they said they would "
+        "reply), or --interviewed DATE to expect it rules.default_wait_business_days "
+        "business days after the interview",
         id="add without expect",
     ),
     _case(

@@ -103,9 +103,9 @@ def test_the_clock_is_read_once_and_its_instant_is_the_command_s(
 
 def test_an_error_is_one_line_on_the_environment_s_stderr(elsewhere: dict[str, str]) -> None:
     streams = Streams()
-    code = main(["show", "x"], streams.env(elsewhere), lambda: MONDAY)
+    code = main(["show", "0"], streams.env(elsewhere), lambda: MONDAY)
     assert (code, streams.out()) == (2, "")
-    assert streams.err() == "error: argument id: not an interview id: 'x'\n"
+    assert streams.err() == "error: argument id: not an interview id: '0'\n"
 
 
 @pytest.mark.parametrize("argv", [["--version"], ["list", "--help"]], ids=" ".join)

@@ -83,7 +83,7 @@ def test_followup_alone_prints_an_overview_and_exits_0(cli: Cli, home: Path) -> 
         (("lsit",), "unknown command 'lsit' (did you mean 'list'?); see: followup --help"),
         (
             ("add", "Acme", "--expcet", "2026-12-01"),
-            "unrecognized arguments: --expcet (did you mean '--expect'?)",
+            "unrecognized arguments: --expcet 2026-12-01 (did you mean '--expect'?)",
         ),
         (("show", "1", "--jsno"), "unrecognized arguments: --jsno (did you mean '--json'?)"),
         (
@@ -92,7 +92,7 @@ def test_followup_alone_prints_an_overview_and_exits_0(cli: Cli, home: Path) -> 
         ),
         (("completion", "fsh"), "argument shell: invalid choice: 'fsh' (did you mean 'fish'?)"),
     ],
-    ids=["command", "command 2", "option hiding a required one", "option", "choice", "shell"],
+    ids=["command", "command 2", "option with its value", "option", "choice", "shell"],
 )
 def test_a_mistyped_command_option_or_choice_says_what_was_meant(
     cli: Cli, db_path: Path, args: tuple[str, ...], message: str
@@ -334,7 +334,7 @@ def test_option_help_names_date_forms(cli: Cli) -> None:
     text = " ".join(ok(cli("help", "add")).split())
     assert (
         "--expect DATE the day they said they would get back to you (e.g. 2026-11-24, 'fri', "
-        "'Nov 24', 'tomorrow'; see: followup help dates)"
+        "'Nov 24', 'end of next week'; see: followup help dates)"
     ) in text
 
 

@@ -151,10 +151,10 @@ def test_with_nothing_shown_anywhere_status_is_as_it_was(cli: Cli) -> None:
 @pytest.mark.usefixtures("shown_on_both")
 def test_a_reminder_shown_on_another_machine_only_is_still_to_come_here(cli: Cli) -> None:
     """Globex was shown on the laptop: on the desktop it is still to be shown (its daemon
-    shows it), and not due since."""
+    shows it: never shown here), and due, since its instant has passed."""
     upcoming = {d["interview_id"]: d for d in json.loads(ok(cli("upcoming", "--json")))}
-    assert (upcoming[1]["due"], upcoming[2]["due"]) == (True, False)
-    assert upcoming[2]["at"] == "2026-11-25T09:00:00-05:00"
+    assert (upcoming[1]["due"], upcoming[2]["due"]) == (True, True)
+    assert (upcoming[2]["at"], upcoming[2]["shown_at"]) == ("2026-11-25T09:00:00-05:00", None)
 
 
 def test_a_damaged_machine_file_is_one_error_line(cli: Cli) -> None:

@@ -68,6 +68,7 @@ def test_the_defaults_of_every_other_setting(cli: Cli, home: Path) -> None:
         "calendar.date_order": "mdy",  # en_US writes month first
         "rules.email_after_business_days": 2,
         "rules.move_on_after_business_days": 5,
+        "rules.default_wait_business_days": 5,
         "notify.at": "09:00",
         "notify.until": "20:00",
         "notify.repeat_after_business_days": 1,

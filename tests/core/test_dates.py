@@ -38,8 +38,8 @@ MON_23_NOV_2026 = date(2026, 11, 23)
         ("tomorrow", date(2026, 11, 26)),
         ("Tomorrow", date(2026, 11, 26)),
         ("TODAY", date(2026, 11, 25)),
-        # month and day: the next such day from today (a promised day looks forward)
-        ("Nov 24", date(2027, 11, 24)),
+        # month and day: the nearest such day (a promised day a day past is this year's)
+        ("Nov 24", date(2026, 11, 24)),  # yesterday: the nearest such day
         ("November 25", date(2026, 11, 25)),  # today
         ("Dec 1", date(2026, 12, 1)),
         # day, month and year
@@ -239,11 +239,11 @@ def test_the_order_is_looked_up_only_for_a_numeric_date() -> None:
 @pytest.mark.parametrize(
     ("today", "text", "direction", "expected"),
     [
-        # typed on Sun 29 Nov 2026: a promised day is the next such day, today included
+        # typed on Sun 29 Nov 2026: a promised day is the nearest such day
         (date(2026, 11, 29), "Jan 5", FORWARD, date(2027, 1, 5)),
         (date(2026, 11, 29), "5 January", FORWARD, date(2027, 1, 5)),
         (date(2026, 11, 29), "Nov 29", FORWARD, date(2026, 11, 29)),
-        (date(2026, 11, 29), "Nov 28", FORWARD, date(2027, 11, 28)),
+        (date(2026, 11, 29), "Nov 28", FORWARD, date(2026, 11, 28)),  # a day past: this year
         (date(2026, 11, 29), "Dec 3", FORWARD, date(2026, 12, 3)),
         (date(2026, 11, 29), "05/01", FORWARD, date(2027, 1, 5)),  # day first, no year
         # an interview, an email, a reply: the most recent such day, today included

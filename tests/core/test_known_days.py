@@ -189,6 +189,7 @@ NOT_NEEDED = {
     "babel",
     "imapclient",
     "charset_normalizer",
+    "dateparser",
 }
 
 
@@ -199,6 +200,9 @@ NOT_NEEDED = {
     [
         ["add", "Acme", "--expect", "tomorrow"],
         ["add", "Acme", "--expect", "tomorrow", "--country", "de", "--subdivision", "by"],
+        ["add", "Acme", "--expect", "2026-12-11"],
+        ["add", "Acme", "--expect", "end of next week", "--country", "de", "--subdivision", "by"],
+        ["add", "Acme", "--interviewed", "2026-11-27"],
         ["show", "2"],
         ["edit", "2", "--role", "Engineer"],
         ["snooze", "2", "--days", "2"],
@@ -216,3 +220,14 @@ def test_a_command_run_again_loads_no_holidays(args: list[str], config_file: Pat
     )
     modules_loaded(args)
     assert packages_loaded(args, NOT_NEEDED) == set()
+
+
+@pytest.mark.system
+@pytest.mark.own_store
+def test_a_numeric_promise_loads_no_library_for_words(config_file: Path) -> None:
+    """A numeric day without a year needs the country's day-month order (Babel, as
+    before), never the reader of words."""
+    config_file.write_text('[calendar]\ncountry = "US"\nsubdivision = "ca"\n')
+    modules_loaded(["add", "Home Co", "--expect", "tomorrow"])
+    args = ["add", "Acme", "--expect", "12/11"]
+    assert packages_loaded(args, NOT_NEEDED - {"babel"}) == set()

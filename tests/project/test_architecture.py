@@ -10,8 +10,7 @@ name it), or under ``if TYPE_CHECKING:`` (read by the type checker only, never r
 out of the cycle checks). The pure modules are imported for real, in a fresh interpreter
 each.
 
-Contracts that do not hold yet have their exceptions listed by name below; each listed
-exception is checked to still be one, so a file leaves its list in the change that fixes it.
+Every contract holds without exceptions: no cycle at all, lazy imports included.
 """
 
 from __future__ import annotations
@@ -40,6 +39,9 @@ PURE_MODULES = (
     "followup.business_days",
     "followup.dates",
     "followup.places",
+    "followup.country_names",
+    "followup.promises",
+    "followup.cli.render.promises",
     "followup.stats",
     "followup.values",
     "followup.records",
@@ -76,13 +78,6 @@ LIGHT_PACKAGES = (
 #: Libraries only the store speaks to (the migrations, outside the package, use them too).
 STORE_LIBRARIES = ("sqlalchemy", "alembic")
 STORE = "followup/store/"
-
-# -- today's exceptions, each checked to be still real ------------------------------------
-
-#: Import cycles that close only through a lazy import, still to be broken.
-LAZY_CYCLES_STILL_TO_BREAK = {
-    frozenset({"followup/business_days.py", "followup/places.py"}),
-}
 
 
 # -- reading the source ---------------------------------------------------------------------
@@ -260,11 +255,6 @@ def show(cycle: list[Edge]) -> str:
     return " -> ".join([cycle[0].source, *(edge.describe() for edge in cycle)])
 
 
-def files_of(cycle: list[Edge]) -> frozenset[str]:
-    """The files a cycle goes through, as the exceptions name them."""
-    return frozenset(edge.source for edge in cycle)
-
-
 def long_classes(source: Source) -> dict[str, int]:
     """Lines of each class over MAX_CLASS_LINES, by ``file::Class`` (decorators included;
     a nested class is named by its own name)."""
@@ -410,8 +400,7 @@ def test_no_import_cycle_between_files_at_module_level(source: Source) -> None:
 
 def test_no_import_cycle_between_files_even_through_lazy_imports(source: Source) -> None:
     found = cycles(e for e in source.edges() if not e.type_only)
-    new = [show(c) for c in found if files_of(c) not in LAZY_CYCLES_STILL_TO_BREAK]
-    assert new == []
+    assert [show(c) for c in found] == []
 
 
 @pytest.mark.system
@@ -440,14 +429,3 @@ def test_no_module_over_500_lines(source: Source) -> None:
 def test_no_class_over_300_lines(source: Source) -> None:
     long = long_classes(source)
     assert long == {}
-
-
-# -- the exceptions are still exceptions ----------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "files", sorted(LAZY_CYCLES_STILL_TO_BREAK, key=sorted), ids=lambda f: " ".join(sorted(f))
-)
-def test_a_lazy_cycle_still_to_break_is_still_there(source: Source, files: frozenset[str]) -> None:
-    found = {files_of(c) for c in cycles(e for e in source.edges() if not e.type_only)}
-    assert files in found, f"take {sorted(files)} off LAZY_CYCLES_STILL_TO_BREAK"

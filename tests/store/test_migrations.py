@@ -145,13 +145,14 @@ def test_the_first_command_upgrades_an_old_database_with_its_rows_intact(
     assert query(old_database, OLD_INTERVIEWS_SQL) == OLD_INTERVIEWS
     assert query(old_database, OLD_EVENTS_SQL) == OLD_EVENTS
     assert query(old_database, "SELECT count(*) FROM shown_reminders") == [(0,)]
-    # Planned as usual: Acme expected Mon 2026-11-23 -> email Fri 2026-11-27 (Thanksgiving);
-    # Globex emailed Thu 2026-11-19 -> Fri 20, Mon 23 .. Wed 25, Fri 27 pass: Mon 2026-11-30.
+    # Planned as usual: Acme expected Mon 2026-11-23 -> email Fri 2026-11-27 (Thanksgiving),
+    # past and so due; Globex emailed Thu 2026-11-19 -> Fri 20, Mon 23 .. Wed 25, Fri 27
+    # pass: Mon 2026-11-30.
     assert [line.split()[:2] for line in result.out.splitlines()[1:]] == [
         ["1", "Acme"],
         ["2", "Globex"],
     ]
-    assert "email, Fri 27 Nov 2026 09:00 EST" in result.out
+    assert "due since Fri 27 Nov: email" in result.out
     assert "move on, Mon 30 Nov 2026 09:00 EST" in result.out
 
 
@@ -250,7 +251,7 @@ def test_an_installed_wheel_carries_its_migrations_and_works(
     listed = followup_("list")
     assert (listed.returncode, listed.stderr) == (0, "")
     assert listed.stdout.splitlines()[1].split()[:2] == ["1", "Acme"]
-    assert "email, Fri 27 Nov 2026 09:00 EST" in listed.stdout
+    assert "due since Fri 27 Nov: email" in listed.stdout
     assert query(data / "followup/followup.db", "SELECT version_num FROM alembic_version") == [
         (HEAD_REVISION,)
     ]

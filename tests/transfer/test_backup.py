@@ -124,7 +124,7 @@ def test_the_backup_holds_every_column_the_history_and_the_ledger(
     tracker.emailed(1, date(2026, 11, 25), later(120))
     tracker.record_shown([(1, Kind.EMAIL, datetime(2026, 11, 27, 14, 0, tzinfo=UTC))], later(138))
     assert without_stamp(ok(cli("export", "--format", "json"))) == {
-        "followup_backup": 1,
+        "followup_backup": 2,
         "schema": HEAD_REVISION,
         "interviews": [
             {
@@ -135,6 +135,7 @@ def test_the_backup_holds_every_column_the_history_and_the_ledger(
                 "contact_email": None,
                 "interviewed_on": None,
                 "reply_expected_on": "2026-11-23",
+                "reply_expected_words": None,
                 "emailed_on": "2026-11-25",
                 "status": "emailed",
                 "outcome": None,
@@ -202,7 +203,7 @@ def test_the_ledger_in_the_backup_names_the_machine_that_showed_each_reminder(
 
 def test_an_empty_store_gives_an_empty_backup(cli: Cli) -> None:
     assert without_stamp(ok(cli("export"))) == {
-        "followup_backup": 1,
+        "followup_backup": 2,
         "schema": HEAD_REVISION,
         "interviews": [],
     }
@@ -326,6 +327,28 @@ def test_into_a_store_with_data_present_interviews_are_skipped_and_taken_ids_rep
         (3, "Yara"),
         (4, "Xeno"),
     ]
+
+
+def test_the_words_of_a_promise_go_into_the_backup_and_come_back(
+    cli: Cli, config_file: Path, tmp_path: Path
+) -> None:
+    ok(cli("add", "Acme", "--interviewed", "2026-11-20", "--expect", "end of next week"))
+    exported = json.loads(ok(cli("export")))
+    assert exported["interviews"][0]["reply_expected_words"] == "end of next week"
+    (tmp_path / "backup.json").write_text(json.dumps(exported))
+    use_store(config_file, tmp_path / "restored.db")
+    ok(cli("import", str(tmp_path / "backup.json")))
+    shown = json.loads(ok(cli("show", "1", "--json")))
+    assert (shown["reply_expected_on"], shown["reply_expected_words"]) == (
+        "2026-11-27",
+        "end of next week",
+    )
+
+
+def test_a_version_1_backup_without_words_is_read(cli: Cli, in_folder: Path) -> None:
+    (in_folder / "backup.json").write_text(backup(interview(1, "Acme", "2026-11-23")))
+    ok(cli("import", "backup.json"))
+    assert json.loads(ok(cli("show", "1", "--json")))["reply_expected_words"] is None
 
 
 def test_importing_the_same_backup_twice_adds_nothing_the_second_time(
@@ -617,8 +640,8 @@ def test_a_bad_value_is_named_by_its_place_and_nothing_is_imported(
             id="no marker",
         ),
         pytest.param(
-            '{"followup_backup": 2, "interviews": []}',
-            "backup version 2 is newer than this followup reads (1); upgrade followup",
+            '{"followup_backup": 3, "interviews": []}',
+            "backup version 3 is newer than this followup reads (2); upgrade followup",
             id="newer version",
         ),
         pytest.param(

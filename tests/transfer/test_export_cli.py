@@ -40,7 +40,7 @@ def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Cli) -> Path:
         (
             ("--format", "json", "-o", "out.csv"),
             "Wrote 2 interviews to out.csv (json).",
-            b'{\n  "followup_backup": 1',
+            b'{\n  "followup_backup": 2',
         ),
     ],
 )  # fmt: skip
@@ -57,7 +57,7 @@ def test_the_suffix_picks_the_format_unless_one_is_given(
 @pytest.mark.parametrize(
     ("args", "start"),
     [
-        ((), '{\n  "followup_backup": 1,\n  "schema": "' + HEAD_REVISION + '",'),
+        ((), '{\n  "followup_backup": 2,\n  "schema": "' + HEAD_REVISION + '",'),
         (("--format", "csv"), "company,role,contact,email,"),
         (("--format", "ics"), "BEGIN:VCALENDAR\r\n"),
     ],

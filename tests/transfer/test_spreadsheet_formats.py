@@ -130,8 +130,8 @@ def test_a_year_first_countrys_column_mixing_orders_is_refused(
 @pytest.mark.parametrize(
     ("cell", "direction_day"),
     [
-        ("Jan 5", "2027-01-05"),  # a promised day: the next 5 January
-        ("Nov 20", "2027-11-20"),
+        ("Jan 5", "2027-01-05"),  # a promised day: the nearest 5 January
+        ("Nov 20", "2026-11-20"),  # nine days past: the nearest 20 November
     ],
 )
 def test_a_sheets_dates_without_a_year_are_completed_and_said(

@@ -12,7 +12,10 @@ from typing import TYPE_CHECKING
 
 from followup.lifecycle.validation import visible
 
+Day = date
+
 if TYPE_CHECKING:
+    from followup.business_days import BusinessCalendar
     from followup.cli.arguments import Parser
     from followup.cli.environment import Environment
     from followup.cli.listing import Listing
@@ -21,6 +24,7 @@ if TYPE_CHECKING:
     from followup.lifecycle.service import Tracker
     from followup.machine import Machine
     from followup.records import Details
+    from followup.values import InterviewView
 
 
 class App:
@@ -92,6 +96,28 @@ class App:
 
         return Listing(self.config, lambda: self.tracker, self.machine.id if self.machine else None)
 
+    def resolve_id(self) -> None:
+        """A company name typed where an interview's id goes becomes that interview's id:
+        the one interview whose company starts with it (any case; an exact name wins over
+        longer ones). Raises NotFound when none does, and UsageError naming the candidates
+        when several do."""
+        text = getattr(self.args, "id", None)
+        if not isinstance(text, str):
+            return
+        from followup.cli.render.interviews import ambiguous_company, no_company
+        from followup.errors import NotFound, UsageError
+
+        folded = " ".join(text.split()).casefold()
+        views = self.listing.interviews(include_closed=True)
+        found = [v for v in views if " ".join(v.company.split()).casefold().startswith(folded)]
+        exact = [v for v in found if " ".join(v.company.split()).casefold() == folded]
+        if len(exact) == 1 or len(found) == 1:
+            self.args.id = (exact or found)[0].id
+        elif not found:
+            raise NotFound(no_company(text))
+        else:
+            raise UsageError(ambiguous_company(text, [(v.id, v.company) for v in found]))
+
     @property
     def today(self) -> date:
         return self.now.astimezone(self.config.calendar.zone).date()
@@ -129,22 +155,89 @@ class App:
             return True
         return self.env.stdout_isatty
 
-    def details(self) -> Details:
+    def details(self, stored: InterviewView | None = None) -> Details:
+        """What the options give; a promise in words is read from the interview day (the
+        one given, else ``stored``'s, else today) in the interview's place (the one given,
+        else ``stored``'s, else the config's)."""
         from followup.dates import Direction
         from followup.records import Details
 
         a = self.args
+        interviewed = self.date(a.interviewed, Direction.BACKWARD, "interviewed")
+        said = interviewed or (stored.interviewed_on if stored else None) or self.today
+        country = a.country or (stored.country if stored and not a.subdivision else None)
+        subdivision = a.subdivision or (stored.subdivision if stored and not a.country else None)
+        expected, words = self.expected(a.expect, said, country, subdivision)
         return Details(
             company=a.company,
             role=a.role,
             contact_name=a.contact,
             contact_email=a.email,
-            interviewed_on=self.date(a.interviewed, Direction.BACKWARD, "interviewed"),
-            reply_expected_on=self.date(a.expect, Direction.FORWARD, "expected"),
+            interviewed_on=interviewed,
+            reply_expected_on=expected,
             country=a.country,
             subdivision=a.subdivision,
             notes=a.note,
+            reply_expected_words=words,
         )
+
+    def expected(
+        self, text: str | None, said: Day, country: str | None, subdivision: str | None
+    ) -> tuple[Day | None, str | None]:
+        """The promised day ``text`` names, and the words to keep (None for a date typed
+        as a date). An ISO or numeric date is read as one (loading nothing more); words
+        by the business-week rules of :mod:`followup.promises` in the place's calendar,
+        then as a month name and day, then by ``dateparser``. The reading is noted for
+        the output. Raises UsageError when the words name no day."""
+        from followup.dates import MONTH_WORD, Direction, is_plain
+
+        if text is None:
+            return None, None
+        if is_plain(text):
+            return self.date(text, Direction.FORWARD, "expected"), None
+        from followup.cli.render.promises import generic_read, promise_read, unreadable_promise
+        from followup.errors import UsageError
+        from followup.promises import read_generic, read_promise
+
+        calendar = self.place_calendar(country, subdivision)
+        try:
+            promise = read_promise(text, said, calendar)
+        except ValueError as exc:
+            raise UsageError(f"{unreadable_promise(text)}: {exc}") from None
+        words = text.strip()
+        if promise is not None:
+            self.notes.append(promise_read(words, promise, calendar.place.describe()))
+            return self._promised(promise.day), words
+        if MONTH_WORD.search(text):
+            try:
+                return self.date(text, Direction.FORWARD, "expected"), None
+            except UsageError:
+                pass
+        day = read_generic(text, said)
+        if day is None:
+            raise UsageError(unreadable_promise(text))
+        self.notes.append(generic_read(words, day, said))
+        return self._promised(day), words
+
+    def _promised(self, day: Day) -> Day:
+        from followup.cli.render.interviews import long_past_promise
+        from followup.dates import long_past
+
+        if long_past(day, self.today):
+            self.warnings.append((long_past_promise(day, self.today), "warning"))
+        return day
+
+    def place_calendar(self, country: str | None, subdivision: str | None) -> BusinessCalendar:
+        """The business calendar of an interview in ``country``/``subdivision`` as typed
+        (the config's where not given); raises ConfigError for an unknown place."""
+        from followup.lifecycle.validation import pin_country
+        from followup.records import Details
+
+        home = self.config.calendar.place.country
+        placed = pin_country(
+            Details(country=country, subdivision=subdivision), home, self.config.cache_dir
+        )
+        return self.tracker.calendar(placed)
 
     def emit(self, text: str | Callable[[], str], data: object | Callable[[], object]) -> None:
         """Print JSON with ``--json``, else the text; either may be given as a callable so

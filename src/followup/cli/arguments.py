@@ -109,7 +109,7 @@ def attach(parser: argparse.ArgumentParser, env: Environment) -> None:
 
 
 #: How a DATE may be written, for option help (``followup help dates`` has them all).
-DATE_EXAMPLE = "e.g. 2026-11-24, 'fri', 'Nov 24', 'tomorrow'; see: followup help dates"
+DATE_EXAMPLE = "e.g. 2026-11-24, 'fri', 'Nov 24', 'end of next week'; see: followup help dates"
 
 
 def global_options(p: argparse.ArgumentParser, *, top: bool) -> None:
@@ -125,7 +125,11 @@ def global_options(p: argparse.ArgumentParser, *, top: bool) -> None:
 
 def with_id(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
     """Add the interview's id, the first argument of every command about one interview."""
-    p.add_argument("id", type=interview_id, help="the interview's id (see: followup list)")
+    p.add_argument(
+        "id",
+        type=interview_id,
+        help="the interview's id, or the start of its company's name (see: followup list)",
+    )
     return p
 
 
@@ -136,9 +140,10 @@ def interview_options(p: argparse.ArgumentParser, *, adding: bool) -> None:
         p.add_argument("company", help="the company you interviewed with")
         p.add_argument(
             "--expect",
-            required=True,
             metavar="DATE",
-            help=f"the day they said they would get back to you ({DATE_EXAMPLE})",
+            help=f"the day they said they would get back to you ({DATE_EXAMPLE}); without "
+            "it, --interviewed is required and the reply is expected "
+            "rules.default_wait_business_days business days after the interview",
         )
     else:
         p.add_argument("--company", help="the company's name")
@@ -178,11 +183,16 @@ def status(text: str) -> Status:
     return status
 
 
-def interview_id(text: str) -> int:
-    """An interview's id: digits, from 1 to the largest the store holds."""
-    if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= MAX_ID:
-        raise argparse.ArgumentTypeError(f"not an interview id: {shown(text)}")
-    return int(text)
+def interview_id(text: str) -> int | str:
+    """An interview's id (digits, from 1 to the largest the store holds), or the start of
+    its company's name, which :meth:`followup.cli.app.App.resolve_id` looks up."""
+    if text.isascii() and text.isdigit():
+        if not 1 <= int(text) <= MAX_ID:
+            raise argparse.ArgumentTypeError(f"not an interview id: {shown(text)}")
+        return int(text)
+    if not text.strip() or text.startswith("-"):
+        raise argparse.ArgumentTypeError(f"not an interview id or company name: {shown(text)}")
+    return text
 
 
 def finding_id(text: str) -> int:

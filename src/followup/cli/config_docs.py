@@ -118,6 +118,7 @@ def _core_values(config: Config) -> dict[str, Any]:
         "calendar.date_order": config.calendar.date_order or order_for_country(place.country),
         "rules.email_after_business_days": config.rules.email_after_business_days,
         "rules.move_on_after_business_days": config.rules.move_on_after_business_days,
+        "rules.default_wait_business_days": config.rules.default_wait_business_days,
         "notify.at": f"{config.notify.at:%H:%M}",
         "notify.until": f"{config.notify.until:%H:%M}",
         "notify.repeat_after_business_days": config.notify.repeat_after_business_days,

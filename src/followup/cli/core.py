@@ -60,6 +60,7 @@ def main(
 
         app = App(args, clock(), env, build_parser)
         try:
+            app.resolve_id()
             code: int = handler_of(args)(app) or 0
         finally:
             app.close()

@@ -165,7 +165,9 @@ def from_mapping(raw: Mapping[str, Any], path: Path, env: Mapping[str, str]) -> 
         )
     zone = ZoneInfo(get("calendar.timezone") or system_zone(env))
     rules = RuleSettings(
-        get("rules.email_after_business_days"), get("rules.move_on_after_business_days")
+        get("rules.email_after_business_days"),
+        get("rules.move_on_after_business_days"),
+        get("rules.default_wait_business_days"),
     )
     return Config(
         path=path,

@@ -105,6 +105,15 @@ OPTIONS: tuple[Option, ...] = (
         checks.between(1, 60),
     ),
     Option(
+        "rules",
+        "default_wait_business_days",
+        int,
+        5,
+        "When an interview is added with its day but no promised reply day, the reply is "
+        "expected this many business days after the interview",
+        checks.between(1, 60),
+    ),
+    Option(
         "notify",
         "at",
         str,

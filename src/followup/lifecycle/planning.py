@@ -66,7 +66,9 @@ def view_of(
     showing: Showing | None = None,
 ) -> InterviewView:
     """The view of a stored row with its next reminder (``None``: closed or held) and what
-    is known of it: how it was counted, when it was shown, where it stands in the ledger."""
+    is known of it: how it was counted, when it was shown, where it stands in the ledger.
+    The instant it was recorded comes with a stored interview (the quick reader's rows do
+    not have it: a listing does not show it)."""
     return InterviewView(
         id=row.id,
         company=row.company,
@@ -85,6 +87,8 @@ def view_of(
         explanation=explanation,
         shown_at=shown_at,
         showing=showing,
+        reply_expected_words=row.reply_expected_words,
+        recorded_at=getattr(row, "created_at", None),
     )
 
 

@@ -34,6 +34,10 @@ if TYPE_CHECKING:
     from followup.store.database import Transaction
     from followup.store.models import Interview
 
+#: The fields ``edit`` may empty: every optional one.
+CLEARABLE = frozenset(
+    {"role", "contact_name", "contact_email", "interviewed_on", "country", "subdivision", "notes"}
+)
 #: How long a deleted interview's events stay in the calendar feed as cancelled, for
 #: calendars that import the file only now and then to learn of it.
 TOMBSTONE_DAYS = 400
@@ -57,11 +61,15 @@ class Tracker(Reader):
     # -- changes -----------------------------------------------------------------------
 
     def add(self, details: Details, now: datetime) -> InterviewView:
-        """A new interview, waiting for their reply by ``details.reply_expected_on``
-        (FieldRequired when not given), with its first reminder planned."""
-        if details.reply_expected_on is None:
+        """A new interview, waiting for their reply by ``details.reply_expected_on``, with
+        its first reminder planned. Without that day, the reply is expected
+        ``rules.default_wait_business_days`` business days after the interview in its place
+        (FieldRequired when the interview day is not given either)."""
+        if details.reply_expected_on is None and details.interviewed_on is None:
             raise FieldRequired("reply_expected_on")
         details = self.pin_country(details)
+        if details.reply_expected_on is None:
+            details = _default_wait(details, self)
         self.validate(details)
         with self.db.writing() as s:
             row = interviews.add(
@@ -80,13 +88,17 @@ class Tracker(Reader):
         now: datetime,
         *,
         emailed_on: date | None = None,
+        clear: frozenset[str] = frozenset(),
     ) -> InterviewView:
-        """Change what was given; ``emailed_on`` corrects the day of an email already
-        recorded (NoEmailToCorrect when none is; UsageError for a day in the future or
-        before the interview); a new email day plans the move-on reminder again. A
-        subdivision given alone is one of the interview's own country (the config's when it
-        has none)."""
-        if not details.given() and emailed_on is None:
+        """Change what was given; ``clear`` names optional fields to empty (any of
+        :data:`CLEARABLE`); ``emailed_on`` corrects the day of an email already recorded
+        (NoEmailToCorrect when none is; UsageError for a day in the future or before the
+        interview); a new email day plans the move-on reminder again. A subdivision given
+        alone is one of the interview's own country (the config's when it has none); a new
+        country given without a subdivision empties the old one, which belonged to the old
+        country."""
+        _check_clear(clear)
+        if not details.given() and emailed_on is None and not clear:
             raise NothingToChange()
         if emailed_on is not None:
             self.check_day("email", emailed_on, None, now)
@@ -98,6 +110,7 @@ class Tracker(Reader):
             row = stored_row(s, interview_id)
             home = row.country or self.config.calendar.place.country
             changes = validation.pin_country(details, home, self.config.cache_dir).given()
+            changes = _with_cleared(changes, clear, row.subdivision)
             merged = Details(**{name: getattr(row, name) for name in Details._fields} | changes)
             self.validate(merged)
             if emailed_on is not None:
@@ -325,6 +338,38 @@ class Tracker(Reader):
             if row is not None:
                 row.updated_at = now
                 self._store_plan(s, row)
+
+
+def _default_wait(details: Details, tracker: Tracker) -> Details:
+    """``details`` without a promised day, expecting the reply
+    ``rules.default_wait_business_days`` business days after the interview in its place
+    (its words say so: "within 5 business days")."""
+    assert details.interviewed_on is not None
+    wait = tracker.config.rules.default_wait_business_days
+    day = tracker.calendar(details).nth_business_day_after(details.interviewed_on, wait)
+    return details._replace(
+        reply_expected_on=day, reply_expected_words=f"within {wait} business days"
+    )
+
+
+def _check_clear(clear: frozenset[str]) -> None:
+    unknown = sorted(clear - CLEARABLE)
+    if unknown:
+        raise UsageError(f"{unknown[0]} cannot be emptied: it is required")
+
+
+def _with_cleared(
+    changes: dict[str, Any], clear: frozenset[str], subdivision: str | None
+) -> dict[str, Any]:
+    """``changes`` with the fields in ``clear`` emptied; a new (or emptied) country empties
+    the stored ``subdivision`` unless one is given, and a new promised day drops the words
+    of the old one unless words come with it."""
+    changes = changes | dict.fromkeys(clear)
+    if "country" in changes and "subdivision" not in changes and subdivision:
+        changes["subdivision"] = None
+    if "reply_expected_on" in changes and "reply_expected_words" not in changes:
+        changes["reply_expected_words"] = None
+    return changes
 
 
 def _jsonable(values: Mapping[str, Any]) -> dict[str, Any]:

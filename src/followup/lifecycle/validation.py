@@ -42,6 +42,7 @@ MAX_LENGTH: dict[str, int] = {
     "country": 3,
     "subdivision": 10,
     "notes": 10_000,
+    "reply_expected_words": 200,
 }
 #: Fields that may hold line breaks (and tabs); every other field is one line.
 MULTILINE = frozenset({"notes"})
@@ -77,6 +78,7 @@ _LABELS = {
     "country": "country",
     "subdivision": "subdivision",
     "notes": "note",
+    "reply_expected_words": "promised day's words",
 }
 _SHOWN_MAX = 60
 

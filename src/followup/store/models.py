@@ -71,6 +71,8 @@ class Interview(Base):
     plan_key: Mapped[str | None] = mapped_column(String(200))
     next_kind: Mapped[str | None] = mapped_column(String(10))
     next_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    #: The words the promise was given in ("end of next week"); None for a date typed.
+    reply_expected_words: Mapped[str | None] = mapped_column(String(200))
 
 
 class Event(Base):

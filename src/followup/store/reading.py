@@ -25,14 +25,14 @@ from followup.rules import OPEN_STATUSES
 
 #: The newest migration; a file at another revision is left to the SQLAlchemy path (which
 #: upgrades it or refuses it). ``tests/store/test_migrations.py`` keeps it equal to the scripts'.
-HEAD_REVISION = "0006"
+HEAD_REVISION = "0007"
 #: How long a read waits for a lock (WAL readers are not blocked by a writer).
 READ_TIMEOUT_S = 30.0
 _OPEN = tuple(s.value for s in OPEN_STATUSES)
 _COLUMNS = (
     "id, company, role, contact_name, contact_email, interviewed_on, reply_expected_on, "
     "emailed_on, status, outcome, country, subdivision, notes, snoozed_to, plan_key, "
-    "next_kind, next_at"
+    "next_kind, next_at, reply_expected_words"
 )
 
 
@@ -56,6 +56,7 @@ class Row(NamedTuple):
     plan_key: str | None
     next_kind: str | None
     next_at: datetime | None
+    reply_expected_words: str | None
 
 
 class Snapshot(NamedTuple):
@@ -216,6 +217,7 @@ def _row(v: tuple[object, ...]) -> Row:
         plan_key=_text(v[14]),
         next_kind=_text(v[15]),
         next_at=None if v[16] is None else _instant(v[16]),
+        reply_expected_words=_text(v[17]),
     )
 
 

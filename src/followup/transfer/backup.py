@@ -4,7 +4,7 @@ that a restore into an empty store gives back exactly the same data.
 A ledger row names the machine that showed the reminder (``machine_id`` and ``machine``,
 its name) when it has one; a row without them counts as shown on every machine.
 
-The file is one object: ``{"followup_backup": 1, "schema": ..., "exported_at": ...,
+The file is one object: ``{"followup_backup": 2, "schema": ..., "exported_at": ...,
 "interviews": [...]}``. ``followup_backup`` is the version of this layout, which a reader
 must know; ``schema`` names the database revision it came from, for the curious. The plan
 cache is left out: it follows from the data and the config of whoever restores it.
@@ -32,10 +32,21 @@ from followup.store import HEAD_REVISION
 from followup.values import OUTCOMES, PLAN_COLUMNS, HistoryEntry
 
 MARKER = "followup_backup"
-VERSION = 1
+#: 2 adds ``reply_expected_words`` (the words a promise was given in); a version 1 file
+#: (without it) reads as before.
+VERSION = 2
 
 #: The interview's keys in the file, in the order written; the plan cache is not among them.
-_TEXT = ("company", "role", "contact_name", "contact_email", "country", "subdivision", "notes")
+_TEXT = (
+    "company",
+    "role",
+    "contact_name",
+    "contact_email",
+    "country",
+    "subdivision",
+    "notes",
+    "reply_expected_words",
+)
 _DAYS = ("interviewed_on", "reply_expected_on", "emailed_on", "snoozed_to")
 _STAMPS = ("created_at", "updated_at")
 _REQUIRED = frozenset({"id", "company", "reply_expected_on", "status", *_STAMPS})

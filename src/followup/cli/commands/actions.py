@@ -35,10 +35,11 @@ def cmd_emailed(app: App) -> None:
     from followup.dates import Direction
 
     on = app.date(app.args.on, Direction.BACKWARD, "emailed") or app.today
+    before = app.tracker.get(app.args.id, with_explanation=False).emailed_on
     view = app.tracker.emailed(app.args.id, on, app.now)
     if on <= view.reply_expected_on:
         app.warnings.append((emailed_early(on, view.reply_expected_on, app.config.rules), "note"))
-    app.emit(emailed_text(view, on), interview_json(view))
+    app.emit(emailed_text(view, on, app.now, before), interview_json(view))
 
 
 def add_heard(p: argparse.ArgumentParser) -> None:
@@ -57,13 +58,13 @@ def cmd_heard(app: App) -> None:
     starts a new wait."""
     from followup.dates import Direction
 
-    view = app.tracker.heard(
-        app.args.id,
-        app.args.outcome,
-        app.date(app.args.expect, Direction.FORWARD, "expected"),
-        app.now,
-        app.date(app.args.on, Direction.BACKWARD, "replied"),
-    )
+    replied = app.date(app.args.on, Direction.BACKWARD, "replied")
+    expect = None
+    if app.args.expect is not None:
+        stored = app.tracker.get(app.args.id, with_explanation=False)
+        said = replied or app.today
+        expect = app.expected(app.args.expect, said, stored.country, stored.subdivision)[0]
+    view = app.tracker.heard(app.args.id, app.args.outcome, expect, app.now, replied)
     app.emit(heard_text(view), interview_json(view))
 
 
@@ -91,12 +92,12 @@ def cmd_reopen(app: App) -> None:
 
 def add_snooze(p: argparse.ArgumentParser) -> None:
     with_id(p).add_argument(
-        "--days", type=whole_number, required=True, help="business days to push it by"
+        "--days", type=whole_number, default=1, help="business days to push it by (default: 1)"
     )
 
 
 def cmd_snooze(app: App) -> None:
-    """Push the pending reminder back by ``--days`` business days."""
+    """Push the pending reminder back by ``--days`` business days (one when not given)."""
     view = app.tracker.snooze(app.args.id, app.args.days, app.now)
     assert view.next_reminder is not None
     app.emit(snoozed_text(view.company, view.next_reminder), interview_json(view))

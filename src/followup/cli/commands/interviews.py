@@ -22,6 +22,7 @@ from followup.errors import UsageError
 if TYPE_CHECKING:
     from followup.cli.app import App
     from followup.cli.parser import Room
+    from followup.values import InterviewView
 
 
 def add_add(p: argparse.ArgumentParser) -> None:
@@ -30,11 +31,44 @@ def add_add(p: argparse.ArgumentParser) -> None:
 
 def cmd_add(app: App) -> None:
     """Record an interview; says when its reminder comes (or that it is due now)."""
+    if app.args.expect is None and app.args.interviewed is None:
+        from followup.cli.render.promises import needs_expect
+
+        raise UsageError(needs_expect())
     view = app.tracker.add(app.details(), app.now)
+    same = duplicates(app, view)
+    if same:
+        from followup.cli.render.interviews import duplicate_warning
+
+        app.warnings.append((duplicate_warning(view.company, same), "warning"))
+    if app.args.expect is None and view.interviewed_on is not None:
+        from followup.cli.render.promises import default_wait
+
+        where = app.tracker.calendar(view).place.describe()
+        wait = app.config.rules.default_wait_business_days
+        app.notes.append(default_wait(view.reply_expected_on, wait, view.interviewed_on, where))
     app.emit(added_text(view, app.now), interview_json(view))
 
 
+def duplicates(app: App, view: InterviewView) -> list[int]:
+    """The other open interviews with the same company, role and promised day (compared as
+    imports compare them: any case and spacing)."""
+    from followup.values import name_key
+
+    key = (name_key(view.company), name_key(view.role), view.reply_expected_on)
+    return [
+        v.id
+        for v in app.tracker.interviews(company=view.company)
+        if v.id != view.id and (name_key(v.company), name_key(v.role), v.reply_expected_on) == key
+    ]
+
+
 def add_edit(p: argparse.ArgumentParser) -> None:
+    p.epilog = (
+        "An optional field given as 'none' (or as '') is emptied: --email none, "
+        "--subdivision none. A new --country without --subdivision empties the old "
+        "subdivision."
+    )
     with_id(p)
     interview_options(p, adding=False)
     p.add_argument(
@@ -44,14 +78,46 @@ def add_edit(p: argparse.ArgumentParser) -> None:
     )
 
 
+#: What ``edit`` takes to empty an optional field (``--email none``, ``--subdivision ""``).
+CLEAR_WORDS = ("", "none")
+#: The options of ``edit`` that may be emptied, and their fields.
+_CLEARABLE_OPTIONS = {
+    "role": "role",
+    "contact": "contact_name",
+    "email": "contact_email",
+    "interviewed": "interviewed_on",
+    "country": "country",
+    "subdivision": "subdivision",
+    "note": "notes",
+}
+
+
+def cleared(app: App) -> list[str]:
+    """The fields given as ``none`` (any case) or empty, taken off the options given."""
+    fields = []
+    for option, field in _CLEARABLE_OPTIONS.items():
+        value = getattr(app.args, option)
+        if value is not None and value.strip().casefold() in CLEAR_WORDS:
+            fields.append(field)
+            setattr(app.args, option, None)
+    return fields
+
+
 def cmd_edit(app: App) -> None:
     """Change what was recorded, and with ``--emailed`` the day of the email; prints the
     interview as ``show`` does."""
     from followup.dates import Direction
 
     emailed = app.date(app.args.emailed, Direction.BACKWARD, "emailed")
-    view = app.tracker.edit(app.args.id, app.details(), app.now, emailed_on=emailed)
-    app.emit(interview_text(view, app.config.calendar.zone, app.now), interview_json(view))
+    clear = frozenset(cleared(app))
+    stored = app.tracker.get(app.args.id, with_explanation=False) if app.args.expect else None
+    view = app.tracker.edit(
+        app.args.id, app.details(stored), app.now, emailed_on=emailed, clear=clear
+    )
+    app.emit(
+        interview_text(view, app.config.calendar.zone, app.now, promise_line(app, view)),
+        interview_json(view),
+    )
 
 
 def cmd_show(app: App) -> None:
@@ -62,10 +128,51 @@ def cmd_show(app: App) -> None:
     found = app.tracker.pending_findings(view.id)
     app.emit(
         lambda: (
-            interview_text(view, app.config.calendar.zone, app.now) + mail_findings_section(found)
+            interview_text(
+                view,
+                app.config.calendar.zone,
+                app.now,
+                promise_line(app, view),
+                ignored_line(app, view),
+            )
+            + mail_findings_section(found)
         ),
         lambda: interview_json(view),
     )
+
+
+def ignored_line(app: App, view: InterviewView) -> tuple[str, str | None, tuple[str, ...]] | None:
+    """The interview's place and the holiday categories its country does not have."""
+    from followup.business_days import ignored_categories
+
+    place = app.config.place_for(view.country, view.subdivision)
+    if place.country is None:
+        return None
+    return place.country, place.subdivision, ignored_categories(place)
+
+
+def promise_line(app: App, view: InterviewView) -> str | None:
+    """How the words the promise was given in are read again, from the interview day (else
+    the day it was recorded) in its place; the words alone when they now read otherwise
+    (the interview day or place changed since)."""
+    from followup.cli.render.promises import generic_read, promise_read, words_only
+    from followup.promises import read_generic, read_promise
+
+    words = view.reply_expected_words
+    if not words:
+        return None
+    zone = app.config.calendar.zone
+    said = view.interviewed_on or (view.recorded_at or app.now).astimezone(zone).date()
+    calendar = app.tracker.calendar(view)
+    try:
+        promise = read_promise(words, said, calendar)
+    except ValueError:
+        promise = None
+    if promise is not None and promise.day == view.reply_expected_on:
+        return promise_read(words, promise, calendar.place.describe())
+    if promise is None and read_generic(words, said) == view.reply_expected_on:
+        return generic_read(words, view.reply_expected_on, said)
+    return words_only(words)
 
 
 def add_list(p: argparse.ArgumentParser) -> None:
@@ -88,7 +195,7 @@ def cmd_list(app: App) -> None:
     )
     filtered = app.args.status is not None or app.args.company is not None
     app.emit(
-        lambda: interview_table(views, colour=app.colour, filtered=filtered),
+        lambda: interview_table(views, app.now, colour=app.colour, filtered=filtered),
         lambda: [interview_json(v) for v in views],
     )
 
@@ -97,8 +204,8 @@ def cmd_upcoming(app: App) -> None:
     """Reminders due since shown, then every pending one, through the quick read path."""
     due = app.listing.upcoming()
     app.emit(
-        lambda: upcoming_table(due, colour=app.colour),
-        lambda: [due_json(d) for d in due],
+        lambda: upcoming_table(due, app.now, colour=app.colour),
+        lambda: [due_json(d, app.now) for d in sorted(due, key=lambda d: not d.due_by(app.now))],
     )
 
 

@@ -56,7 +56,7 @@ def cmd_status(app: App) -> None:
             failure=failure,
         )
 
-    app.emit(text, lambda: status_json(state, due, last, shown_on, here, failure))
+    app.emit(text, lambda: status_json(state, due, last, shown_on, here, failure, app.now))
 
 
 def add_test_notification(p: argparse.ArgumentParser) -> None:

@@ -123,11 +123,28 @@ def add_completion(p: argparse.ArgumentParser) -> None:
     p.add_argument("shell", choices=["bash", "zsh", "fish"])
 
 
+#: The metavars of arguments that name a file: the shell completes file names for them.
+FILE_METAVARS = frozenset({"FILE", "PATH"})
+
+
 def cmd_completion(app: App) -> None:
-    """The completion script for a shell, made from the whole parser."""
+    """The completion script for a shell, made from the whole parser; arguments that name
+    a file (:data:`FILE_METAVARS`) complete file names."""
     import shtab
 
-    app.say(shtab.complete(app.parser(), shell=app.args.shell), end="")
+    parser = app.parser()
+    _complete_files(parser, shtab.FILE)
+    app.say(shtab.complete(parser, shell=app.args.shell), end="")
+
+
+def _complete_files(parser: argparse.ArgumentParser, files: object) -> None:
+    from followup.cli.arguments import command_parsers
+
+    for action in parser._actions:
+        if action.metavar in FILE_METAVARS:
+            action.complete = files  # type: ignore[attr-defined]
+    for sub in command_parsers(parser).values():
+        _complete_files(sub, files)
 
 
 COMMANDS: Room = {

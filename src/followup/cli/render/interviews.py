@@ -21,45 +21,60 @@ from followup.values import Due, HistoryEntry, InterviewView
 
 
 def interview_table(
-    views: Sequence[InterviewView], *, colour: bool = False, filtered: bool = False
+    views: Sequence[InterviewView],
+    now: datetime,
+    *,
+    colour: bool = False,
+    filtered: bool = False,
 ) -> str:
-    """Interviews whose reminder is due since shown first (marked, and highlighted with
-    ``colour``), then the others in id order."""
+    """Interviews whose reminder is due at ``now`` first (shown or not; marked, and
+    highlighted with ``colour``), then the others in id order."""
     if not views:
         return "No interviews match." if filtered else "No interviews."
-    ordered = sorted(views, key=lambda v: v.due_since is None)
+    ordered = sorted(views, key=lambda v: v.due_since_by(now) is None)
     rows = []
     for v in ordered:
-        since = v.due_since
+        since = v.due_since_by(now)
         reminder = reminder_text(v.next_reminder)
         if since is not None and v.next_reminder is not None:
             reminder = f"{due_since(since)}: {Kind(v.next_reminder.kind).label}"
         rows.append((str(v.id), v.company, v.role or "-", status_words(v), reminder))
-    marked = [i for i, v in enumerate(ordered) if v.due_since is not None] if colour else []
+    marked = [i for i, v in enumerate(ordered) if v.due_since_by(now) is not None] if colour else []
     return table(("ID", "COMPANY", "ROLE", "STATUS", "NEXT REMINDER"), rows, {1: 28, 2: 28}, marked)
 
 
-def upcoming_table(due: Sequence[Due], *, colour: bool = False) -> str:
-    """Reminders due since shown first (``Tracker.upcoming``'s order), marked, and
-    highlighted with ``colour``; each with when it is shown (again)."""
+def upcoming_table(due: Sequence[Due], now: datetime, *, colour: bool = False) -> str:
+    """Reminders due at ``now`` first (shown or not: ``Tracker.upcoming``'s order, those
+    never shown moved up after those shown), marked, and highlighted with ``colour``; each
+    with when it is shown (again)."""
     if not due:
         return "No reminders pending."
+    due = sorted(due, key=lambda d: not d.due_by(now))
     rows = []
     for d in due:
         what = Kind(d.kind).label
-        if d.since is not None:
-            first = due_since(d.since)
-            what += f"; shown again {short_when(d.at)}" if d.again else ""
+        if d.due_by(now):
+            first = due_since(d.first_due)
+            what += f"; shown again {short_when(d.at)}" if d.is_due and d.again else ""
             rows.append((first, str(d.interview_id), d.company, what))
         else:
             rows.append((when(d.at), str(d.interview_id), d.company, what))
-    marked = [i for i, d in enumerate(due) if d.is_due] if colour else []
+    marked = [i for i, d in enumerate(due) if d.due_by(now)] if colour else []
     return table(("WHEN", "ID", "COMPANY", "REMINDER"), rows, {2: 40}, marked)
 
 
-def interview_text(v: InterviewView, zone: ZoneInfo, now: datetime) -> str:
-    """One interview as ``show`` and ``edit`` print it: its fields, the next reminder (in
-    ``zone``, and what to do when an email is due at ``now``), and how its date was reached."""
+def interview_text(
+    v: InterviewView,
+    zone: ZoneInfo,
+    now: datetime,
+    promise: str | None = None,
+    ignored: tuple[str, str | None, tuple[str, ...]] | None = None,
+) -> str:
+    """One interview as ``show`` and ``edit`` print it: its fields, how the words of its
+    promise were read (``promise``, a line of :mod:`followup.cli.render.promises`), the next
+    reminder (in ``zone``, and what to do when an email is due at ``now``), and how its
+    date was reached. ``ignored``: the place's country, subdivision and the holiday
+    categories left out of its calendar because the country does not have them."""
     title = visible(f"#{v.id}  {v.company}" + (f" - {v.role}" if v.role else ""))
     contact = v.contact_name or ""
     if v.contact_email:
@@ -71,11 +86,13 @@ def interview_text(v: InterviewView, zone: ZoneInfo, now: datetime) -> str:
         ("Contact", contact or None),
         ("Interviewed", long_day(v.interviewed_on) if v.interviewed_on else None),
         ("Reply expected", long_day(v.reply_expected_on)),
+        ("Promised as", promise),
         ("Emailed", long_day(v.emailed_on) if v.emailed_on else None),
         (
             "Calendar",
             (v.country + (f"-{v.subdivision}" if v.subdivision else "")) if v.country else None,
         ),
+        ("Categories", ignored_categories_text(*ignored) if ignored and ignored[2] else None),
         ("Notes", v.notes),
     ):
         if value:
@@ -88,6 +105,13 @@ def interview_text(v: InterviewView, zone: ZoneInfo, now: datetime) -> str:
     if v.explanation:
         lines += ["", "How this date was reached:"] + [f"  {line}" for line in v.explanation]
     return "\n".join(lines)
+
+
+def ignored_categories_text(country: str, subdivision: str | None, ignored: tuple[str, ...]) -> str:
+    """The line naming the holiday categories a place's country does not have."""
+    where = country + (f"-{subdivision}" if subdivision else "")
+    plural = "ies" if len(ignored) > 1 else "y"
+    return f"{', '.join(ignored)}: no such holiday categor{plural} in {where}; left out"
 
 
 _DATE_LABELS = {
@@ -157,13 +181,25 @@ def history_text(entries: Sequence[HistoryEntry], zone: ZoneInfo) -> str:
     return "\n".join(lines)
 
 
-def emailed_text(v: InterviewView, on: date) -> str:
-    """What ``emailed`` says: the day recorded, and when moving on comes without a reply."""
-    return (
-        f"Recorded: emailed {v.company} on {long_day(on)}.\n"
-        f"If there is no reply, you will be told to move on on "
-        f"{when(v.next_reminder.at) if v.next_reminder else '-'}."
-    )
+def emailed_text(v: InterviewView, on: date, now: datetime, replaced: date | None = None) -> str:
+    """What ``emailed`` says: the day recorded (and the one it ``replaced``, for a second
+    ``emailed``), and when moving on comes without a reply: in the past tense when that is
+    before ``now`` (an email recorded late)."""
+    lines = [f"Recorded: emailed {v.company} on {long_day(on)}."]
+    if replaced is not None:
+        lines[0] = (
+            f"Recorded: emailed {v.company} on {long_day(on)}, replacing the email "
+            f"recorded on {long_day(replaced)}."
+        )
+    r = v.next_reminder
+    if r is not None and r.at <= now:
+        lines.append(
+            f"With no reply since, it was time to move on from {when(r.at)}: "
+            f"followup moved-on {v.id}, or snooze it."
+        )
+    elif r is not None:
+        lines.append(f"If there is no reply, you will be told to move on on {when(r.at)}.")
+    return "\n".join(lines)
 
 
 def heard_text(v: InterviewView) -> str:
@@ -189,6 +225,27 @@ def withdrawn_text(v: InterviewView) -> str:
 def snoozed_text(company: str, reminder: Reminder) -> str:
     """What ``snooze`` says: the company's reminder as pushed back."""
     return f"Snoozed {company}: {reminder_text(reminder)}."
+
+
+def no_company(text: str) -> str:
+    """The error for a company name no interview's starts with."""
+    return f"no interview with id or company {visible(repr(text))} (see: followup list --all)"
+
+
+def ambiguous_company(text: str, candidates: Sequence[tuple[int, str]]) -> str:
+    """The error for a company name several interviews' start with, naming them."""
+    listed = ", ".join(f"{number} ({visible(company)})" for number, company in candidates)
+    return f"{visible(repr(text))} names several interviews: {listed}; give the id"
+
+
+def duplicate_warning(company: str, ids: Sequence[int]) -> str:
+    """The warning ``add`` gives for an interview like one stored already."""
+    listed = ", ".join(str(i) for i in ids)
+    which = "interviews" if len(ids) > 1 else "interview"
+    return (
+        f"{visible(company)} with the same role and promised day is stored already as "
+        f"{which} {listed}; added anyway (followup delete ID --yes to undo)"
+    )
 
 
 def delete_needs_yes(interview_id: int) -> str:

@@ -71,8 +71,39 @@ How dates may be written (DATE in --expect, --interviewed, --on, --emailed):
 A numeric date that makes no day in your order is refused, naming the day it would be
 the other way round; it is never read the other way silently. A year written first with
 four digits is always year, month, day. A two-digit year is the one nearest today.
-Without a year, --expect takes the next such day from today, and --interviewed, --on and
---emailed the most recent one; the output says which year it took."""
+A day and month without a year (5/1) are read in the order your country writes them
+(Sweden 5/1 is 5 January, though its full dates are year first). Without a year,
+--expect takes the nearest such day (1 Dec typed on 6 Dec is five days past, not next
+year's), and --interviewed, --on and --emailed the most recent one; the output says
+which year it took.
+
+The promised day in words (--expect), as interviewers say it. Words are counted from
+the day they were said: the --interviewed day when given, else today; and in the
+interview's calendar (its --country and --subdivision, else yours). A week starts the
+day after the weekend (Monday for a Saturday-Sunday weekend, Sunday for Friday-Saturday);
+a weekend day belongs to the week it ends.
+
+  today, tomorrow            the day said, the day after it
+  friday, by Friday          the first Friday after the day said
+  next Friday                the Friday of the week after the week said in (on a
+                             Wednesday: nine days on; on a weekend: the coming Friday)
+  end of this week           the last business day of the week said in (Thursday
+                             when Friday is a holiday); the next week's once it is past
+  end of next week           the last business day of the following week
+  early next week            the second business day of next week
+  start of next week         the first business day of next week
+  mid next week              the third business day of next week
+  end of the month           the last business day of the month (next month's once past)
+  end of next month          the last business day of next month
+  in 5 business days         the 5th business day after the day said (also "within",
+                             "working days", and numbers as words up to twelve)
+  in 3 days, in 2 weeks      calendar days or weeks after the day said
+  vendredi, übermorgen, ...  other words and languages, as the dateparser library
+                             reads them, counted from the day said
+
+add and show say how the words were read, and the words are kept with the interview.
+Without --expect but with --interviewed, the reply is expected
+rules.default_wait_business_days business days (default 5) after the interview."""
 
 
 def countries_text(found: Sequence[CountryEntry], *, subdivisions: bool) -> str:

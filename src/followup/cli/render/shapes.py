@@ -5,7 +5,7 @@ commands that change an interview."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from followup.rules import Reminder
@@ -41,6 +41,7 @@ def interview_json(v: InterviewView) -> dict[str, Any]:
         "contact_email": v.contact_email,
         "interviewed_on": _iso(v.interviewed_on),
         "reply_expected_on": _iso(v.reply_expected_on),
+        "reply_expected_words": v.reply_expected_words,
         "emailed_on": _iso(v.emailed_on),
         "status": v.status.value,
         "outcome": v.outcome,
@@ -52,17 +53,18 @@ def interview_json(v: InterviewView) -> dict[str, Any]:
     }
 
 
-def due_json(d: Due) -> dict[str, Any]:
+def due_json(d: Due, now: datetime | None = None) -> dict[str, Any]:
     """``{"interview_id", "company", "kind", "at", "due", "shown_at"}``: ``at`` is when it
     is shown next (for one shown and not to be shown again, when it first came due);
-    ``due`` is true for one shown and not acted on, and ``shown_at`` when it was last shown
-    (else null)."""
+    ``due`` is true for one due at ``now`` (shown and not acted on, or its instant passed,
+    shown or not; without ``now``, shown and not acted on), and ``shown_at`` when it was
+    last shown (else null)."""
     return {
         "interview_id": d.interview_id,
         "company": d.company,
         "kind": d.kind.value,
         "at": d.at.isoformat(),
-        "due": d.is_due,
+        "due": d.due_by(now) if now is not None else d.is_due,
         "shown_at": d.shown_at.astimezone(d.at.tzinfo).isoformat() if d.shown_at else None,
     }
 

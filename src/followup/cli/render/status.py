@@ -53,15 +53,17 @@ def status_json(
     shown_on: Sequence[MachineShown] = (),
     here: str | None = None,
     failure: Failure | None = None,
+    now: datetime | None = None,
 ) -> dict[str, Any]:
     """``status --json``; ``shown_on`` is each machine's last showing, newest first, and
     ``here`` this machine's id (None when it never showed a reminder); ``failure``:
-    ``{"part", "at", "error", "log"}`` or null."""
+    ``{"part", "at", "error", "log"}`` or null; the next reminder is ``due`` when it is at
+    ``now`` (see :func:`followup.cli.render.shapes.due_json`)."""
     return {
         "running": state is not None,
         "pid": state["pid"] if state else None,
         "since": state["started_at"] if state else None,
-        "next_reminder": due_json(due[0]) if due else None,
+        "next_reminder": due_json(due[0], now) if due else None,
         "last_shown": {
             "interview_id": last.interview_id,
             "company": last.company,

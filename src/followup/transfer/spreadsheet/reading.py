@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime
@@ -89,10 +90,14 @@ def read_sheet(data: bytes, name: str, tracker: Tracker, now: datetime) -> Sheet
     # No cell followup writes is longer than its longest field: the reader accepts exactly
     # what an export can hold (a process-wide setting, set again for every read).
     csv.field_size_limit(LONGEST)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    sep = _SEP_LINE.match(text)
+    delimiter = sep[1] if sep else _delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     calendar = tracker.config.calendar
     today = now.astimezone(calendar.zone).date()
     try:
+        if sep:
+            next(reader)
         headers = next((row for row in reader if any(cell.strip() for cell in row)), None)
         if headers is None:
             raise UsageError(f"{name}: no header row: the file is empty")
@@ -110,7 +115,8 @@ def read_sheet(data: bytes, name: str, tracker: Tracker, now: datetime) -> Sheet
                     line, None, f"{len(cells)} cells, but the header names {len(headers)} columns"
                 )
             values = {
-                c: unneutralise(cells[i].strip()) if i < len(cells) else "" for i, c in places
+                c: _line_breaks(unneutralise(cells[i].strip())) if i < len(cells) else ""
+                for i, c in places
             }
             raw.append((line, values))
     except csv.Error as exc:
@@ -196,6 +202,45 @@ def _decode(data: bytes, name: str) -> tuple[str, str, bool]:
         ) from None
 
 
+#: Excel's first line naming the separator (``sep=;``), which it writes and reads.
+_SEP_LINE = re.compile(r"sep=([^\r\n\"])\r?(?:\n|$)")
+
+
+def _line_breaks(cell: str) -> str:
+    """A cell's line breaks as ``\\n`` whatever the sheet used inside quotes (``\\r\\n``
+    from Windows, ``\\r`` from old Macs), so that a note keeps them as line breaks."""
+    return cell.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _promised(
+    values: Mapping[str, str], interviewed: date | None, tracker: Tracker, now: datetime
+) -> tuple[date | None, str | None]:
+    """The promised day of a row given in words ("end of next week"), read as ``add``
+    reads them (:mod:`followup.promises`: from the interview day, else today, in the
+    row's place), with the words; (None, None) for a date written as one, or words that
+    name no day (which the date reader then reports)."""
+    from followup.dates import MONTH_WORD, is_plain
+    from followup.errors import ConfigError
+
+    words = values.get("expected", "")
+    if not words or is_plain(words) or MONTH_WORD.search(words):
+        return None, None
+    from followup.promises import read_generic, read_promise
+
+    said = interviewed or now.astimezone(tracker.config.calendar.zone).date()
+    place = tracker.pin_country(
+        Details(
+            country=values.get("country") or None, subdivision=values.get("subdivision") or None
+        )
+    )
+    try:
+        promise = read_promise(words, said, tracker.calendar(place))
+    except (ValueError, ConfigError):
+        return None, None
+    day = promise.day if promise is not None else read_generic(words, said)
+    return (day, words) if day is not None else (None, None)
+
+
 def _delimiter(text: str) -> str:
     """The separator the header line uses most, outside quotes (a comma when in doubt)."""
     header = next((line for line in text.splitlines() if line.strip()), "")
@@ -234,7 +279,10 @@ def _row(
     def text(column: str) -> str | None:
         return values.get(column) or None
 
-    interviewed, expected = day("interviewed"), day("expected")
+    interviewed = day("interviewed")
+    expected, words = _promised(values, interviewed, tracker, now)
+    if expected is None:
+        expected = day("expected")
     if expected is None:
         raise sheet.fail(
             line, "expected", "empty: every interview needs the day they said they would reply"
@@ -251,6 +299,7 @@ def _row(
             country=country,
             subdivision=text("subdivision"),
             notes=text("notes"),
+            reply_expected_words=words,
         )
     )
     try:

@@ -1,0 +1,246 @@
+"""A promised reply day as interviewers say it ("by the end of next week", "early next
+week", "within 5 business days"), read in the employer's calendar from the day it was said.
+
+These are this project's own rules, applied to a :class:`~followup.business_days.BusinessCalendar`
+(the interview's country, subdivision, weekend and holidays):
+
+- **A week** starts on the first day after the place's weekend: Monday where the weekend is
+  Saturday-Sunday, Sunday where it is Friday-Saturday. A weekend day belongs to the week it
+  ends, so "next week" said on a US Sunday is the week that starts the next day.
+- **"end of this week"** (also "end of the week", "this week"): the last business day of the
+  week of the day said; when that is already past, the next week's.
+- **"end of next week"** ("next week"): the last business day of the following week.
+- **"early next week"**: the second business day of next week; **"start of next week"**
+  ("beginning of next week"): its first; **"mid next week"** ("middle of next week"): its
+  third (Wednesday in a Monday-Friday week).
+- **"end of the month"** ("end of this month"): the month's last business day (the next
+  month's when it is past); **"end of next month"**: the next month's.
+- **"in N business days"**, **"within N business days"** (also "working days"): the N-th
+  business day after the day said (N in digits or as a word up to twelve).
+- **"today"**, **"tomorrow"**: the day said, the day after it.
+- **A weekday** ("friday", "fri", "by Friday", "this Friday", "on Friday"): the next such
+  day after the day said (a week later when said on that very weekday).
+- **"next Friday"**: that weekday in the week after the week of the day said. Said on a
+  Wednesday it is nine days on; said on a weekend day it is the same as "Friday", because
+  the next week starts the next day.
+
+Anything else (other languages, "in 3 days", "in 2 weeks", "day after tomorrow") is left
+to ``dateparser`` (:func:`read_generic`), imported only then. Nothing here reads the clock:
+the day said comes in.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from enum import Enum
+from typing import NamedTuple
+
+from followup.business_days import DAY_NAMES, BusinessCalendar, SkippedDay
+
+
+class Rule(Enum):
+    """Which rule gave the day (the CLI words each for ``add`` and ``show``)."""
+
+    END_OF_WEEK = "end of week"
+    START_OF_WEEK = "start of week"
+    EARLY_WEEK = "early week"
+    MID_WEEK = "mid week"
+    END_OF_MONTH = "end of month"
+    BUSINESS_DAYS = "business days"
+    DAY_SAID = "day said"
+    WEEKDAY = "weekday"
+    NEXT_WEEKDAY = "next weekday"
+    GENERIC = "generic"
+
+
+class Promise(NamedTuple):
+    """How words were read: the ``day``, the ``rule`` that gave it, the day they were
+    ``said`` on, ``offset`` (the week's or month's offset from the day said: 0 this, 1
+    next; the number of business days for BUSINESS_DAYS; the days after for DAY_SAID) and
+    the holidays passed over (``skipped``: for an end of a week or month, the days after
+    ``day`` in that week or month that are holidays and not weekend days; for a count of
+    business days, those counted past)."""
+
+    day: date
+    rule: Rule
+    said: date
+    offset: int = 0
+    skipped: tuple[SkippedDay, ...] = ()
+
+
+_NUMBERS = {
+    "a": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+}
+#: The most business days a phrase may count: about three months.
+MAX_BUSINESS_DAYS = 60
+_LEAD = re.compile(r"^(?:by|before|on|until|till|at|around|in)\s+(?=the\b|this\b|next\b|end\b)")
+_BUSINESS = re.compile(
+    r"(?:(?:with)?in\s+|after\s+)?(\d{1,3}|" + "|".join(_NUMBERS) + r")\s+"
+    r"(?:business|working|work)\s+days?"
+)
+
+
+def normalise(text: str) -> str:
+    """Lower case, single spaces, no trailing punctuation, no leading "by"/"the"."""
+    words = " ".join(text.strip().lower().replace(",", " ").split()).rstrip(".!")
+    words = re.sub(r"^(?:by|before|on|until|till)\s+", "", words)
+    words = _LEAD.sub("", words)
+    return re.sub(r"^the\s+", "", words)
+
+
+def week_start(calendar: BusinessCalendar) -> int:
+    """The weekday (Mon=0) a week starts on in ``calendar``'s place: the first day after
+    its weekend (Monday with no weekend or a weekend that is not one run of days)."""
+    weekend = calendar.weekend_days()
+    starts = [d for d in range(7) if d not in weekend and (d - 1) % 7 in weekend]
+    return starts[0] if len(starts) == 1 else 0
+
+
+def week_of(day: date, calendar: BusinessCalendar) -> date:
+    """The first day of the week ``day`` is in."""
+    return day - timedelta(days=(day.weekday() - week_start(calendar)) % 7)
+
+
+def read_promise(text: str, said: date, calendar: BusinessCalendar) -> Promise | None:
+    """The day ``text`` names by the rules of the module docstring, said on ``said``; None
+    when it is none of those phrases. Raises ValueError for a count of business days over
+    :data:`MAX_BUSINESS_DAYS` or of none."""
+    words = normalise(text)
+    if words in ("today", "tomorrow"):
+        return Promise(
+            said + timedelta(days=words == "tomorrow"),
+            Rule.DAY_SAID,
+            said,
+            int(words == "tomorrow"),
+        )
+    if words in ("end of this week", "end of the week", "end of week", "this week"):
+        return _end_of_week(said, 0, calendar)
+    if words in ("end of next week", "next week"):
+        return _end_of_week(said, 1, calendar)
+    if words in ("early next week", "early in next week"):
+        return _nth_of_week(said, 1, 2, Rule.EARLY_WEEK, calendar)
+    if words in ("start of next week", "beginning of next week"):
+        return _nth_of_week(said, 1, 1, Rule.START_OF_WEEK, calendar)
+    if words in ("mid next week", "middle of next week", "midweek next week"):
+        return _nth_of_week(said, 1, 3, Rule.MID_WEEK, calendar)
+    if words in ("end of the month", "end of this month", "end of month", "this month"):
+        return _end_of_month(said, 0, calendar)
+    if words in ("end of next month", "next month"):
+        return _end_of_month(said, 1, calendar)
+    business = _BUSINESS.fullmatch(words)
+    if business:
+        count = int(business[1]) if business[1].isdigit() else _NUMBERS[business[1]]
+        if not 1 <= count <= MAX_BUSINESS_DAYS:
+            raise ValueError(f"between 1 and {MAX_BUSINESS_DAYS} business days")
+        day = calendar.nth_business_day_after(said, count)
+        holidays = _holidays(calendar.skipped_between(said, day), calendar)
+        return Promise(day, Rule.BUSINESS_DAYS, said, count, holidays)
+    weekday = re.fullmatch(r"(next|this|coming|the coming)?\s*([a-z]+)", words)
+    if weekday:
+        number = _weekday(weekday[2])
+        if number is not None:
+            if weekday[1] == "next":
+                start = week_of(said, calendar) + timedelta(days=7)
+                offset = (number - start.weekday()) % 7
+                return Promise(start + timedelta(days=offset), Rule.NEXT_WEEKDAY, said, 1)
+            ahead = (number - said.weekday() - 1) % 7 + 1
+            return Promise(said + timedelta(days=ahead), Rule.WEEKDAY, said)
+    return None
+
+
+def _weekday(word: str) -> int | None:
+    found = [i for i, name in enumerate(DAY_NAMES) if len(word) >= 3 and name.startswith(word)]
+    if word == "thurs":
+        return 3
+    return found[0] if len(found) == 1 else None
+
+
+def _business_days(first: date, last: date, calendar: BusinessCalendar) -> list[date]:
+    days = []
+    day = first
+    while day <= last:
+        if calendar.is_business_day(day):
+            days.append(day)
+        day += timedelta(days=1)
+    return days
+
+
+def _holidays(skipped: list[SkippedDay], calendar: BusinessCalendar) -> tuple[SkippedDay, ...]:
+    """The skipped days that would have been business days but for a holiday."""
+    weekend = calendar.weekend_days()
+    return tuple(s for s in skipped if s.day.weekday() not in weekend)
+
+
+def _holidays_after(day: date, last: date, calendar: BusinessCalendar) -> tuple[SkippedDay, ...]:
+    return _holidays(calendar.skipped_between(day, last + timedelta(days=1)), calendar)
+
+
+def _end_of_week(said: date, offset: int, calendar: BusinessCalendar) -> Promise:
+    start = week_of(said, calendar) + timedelta(days=7 * offset)
+    for extra in range(8):  # a week of holidays only is passed for the next one
+        first = start + timedelta(days=7 * extra)
+        last = first + timedelta(days=6)
+        days = [d for d in _business_days(first, last, calendar) if d >= said]
+        if days:
+            day = days[-1]
+            return Promise(
+                day, Rule.END_OF_WEEK, said, offset, _holidays_after(day, last, calendar)
+            )
+    raise ValueError("no business day in eight weeks")
+
+
+def _nth_of_week(said: date, offset: int, nth: int, rule: Rule, cal: BusinessCalendar) -> Promise:
+    start = week_of(said, cal) + timedelta(days=7 * offset)
+    days = _business_days(start, start + timedelta(days=6), cal)
+    if not days:
+        return _end_of_week(said, offset + 1, cal)._replace(rule=rule, offset=offset)
+    return Promise(days[min(nth, len(days)) - 1], rule, said, offset)
+
+
+def _end_of_month(said: date, offset: int, calendar: BusinessCalendar) -> Promise:
+    for extra in range(offset, offset + 3):
+        year, month = divmod(said.month - 1 + extra, 12)
+        first = date(said.year + year, month + 1, 1)
+        year2, month2 = divmod(month + 1, 12)
+        last = date(said.year + year + year2, month2 + 1, 1) - timedelta(days=1)
+        days = [d for d in _business_days(first, last, calendar) if d >= said]
+        if days:
+            day = days[-1]
+            return Promise(
+                day, Rule.END_OF_MONTH, said, offset, _holidays_after(day, last, calendar)
+            )
+    raise ValueError("no business day in three months")
+
+
+def read_generic(text: str, said: date) -> date | None:
+    """The day ``text`` names as ``dateparser`` reads it (any language it knows: "in 3
+    days", "in 2 weeks", "vendredi", "übermorgen"), relative to ``said`` and preferring
+    the future; None when it names no day (only a time, a month or a year is not a day;
+    "in 2 weeks" is the day two weeks on)."""
+    from datetime import datetime
+
+    from dateparser.date import DateDataParser
+
+    settings = {
+        "RELATIVE_BASE": datetime(said.year, said.month, said.day),
+        "PREFER_DATES_FROM": "future",
+        "RETURN_TIME_AS_PERIOD": True,
+    }
+    found = DateDataParser(settings=settings).get_date_data(text)
+    if found.date_obj is None or found.period not in ("day", "week"):
+        return None
+    day: date = found.date_obj.date()
+    return day
