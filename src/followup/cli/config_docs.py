@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from followup.cleaning import redact
 from followup.config import OPTIONS, Config, from_mapping, toml_value
 
 _HEADER = """\
@@ -107,7 +108,7 @@ def _effective_values(config: Config) -> dict[str, Any]:
         "notify.repeat_after_business_days": config.notify.repeat_after_business_days,
         "notify.app_name": config.notify.app_name,
         "notify.backend": config.notify.backend,
-        "store.url": config.store_url,
+        "store.url": redact(config.store_url),
         "you.name": config.you.name,
         "you.signature": config.you.signature,
         "lint.extra_phrases": list(config.values.get("lint.extra_phrases", [])),

@@ -12,10 +12,10 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
+from followup.cleaning import MAX_LINE, redact, visible
 from followup.cli.environment import Clock, Environment, system_clock
 from followup.cli.parser import build_parser, handler_of, typed_command
 from followup.errors import FollowupError
-from followup.lifecycle.validation import visible
 
 #: The commands that may change the store: a running daemon is told to look at it.
 WRITES = frozenset(
@@ -66,7 +66,7 @@ def main(
 
             poke(env.environ)
     except FollowupError as exc:
-        print(f"error: {visible(exc.message)}", file=env.stderr)
+        print(f"error: {visible(redact(exc.message)[:MAX_LINE])}", file=env.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
@@ -78,7 +78,8 @@ def main(
 
             traceback.print_exc(file=env.stderr)
         print(
-            f"error: unexpected {type(exc).__name__}: {exc} (set FOLLOWUP_DEBUG=1 for details)",
+            f"error: unexpected {type(exc).__name__}: {visible(redact(str(exc))[:MAX_LINE])} "
+            "(set FOLLOWUP_DEBUG=1 for details)",
             file=env.stderr,
         )
         return 1

@@ -412,13 +412,25 @@ def _settle_memory() -> None:
     gc.enable()
 
 
+class CleanFormatter(logging.Formatter):
+    """Log lines that no server, file or program can forge or flood: every line cut to
+    :data:`~followup.cleaning.MAX_LINE` characters, control and bidi characters shown as
+    pictures or ``\\uXXXX`` (line breaks kept, for tracebacks), and no URL's password."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        from followup.cleaning import MAX_LINE, redact, visible
+
+        lines = redact(super().format(record)).split("\n")
+        return "\n".join(visible(line[:MAX_LINE]) for line in lines)
+
+
 def run(config_path: str | None) -> int:
     """``followup daemon``: run in the foreground until SIGTERM or SIGINT. The cycle
     collector, off for every command, is turned on once start-up's objects are frozen
     (:func:`_settle_memory`): the daemon runs for days."""
-    logging.basicConfig(
-        stream=sys.stderr, level=logging.INFO, format="%(levelname)s %(name)s: %(message)s"
-    )
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(CleanFormatter("%(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.INFO, handlers=[handler])
     config = load(config_path)
     logging.getLogger("alembic").setLevel(logging.WARNING)
     for warning in config.warnings:

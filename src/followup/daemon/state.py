@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import IO, Any, TypedDict
 
 from followup.errors import FollowupError
+from followup.ownfiles import make_folder, write_file
 from followup.paths import state_dir
 
 
@@ -79,8 +80,11 @@ class DaemonLock:
         """Take the lock; raises FollowupError when another daemon holds it or the state
         folder cannot be used."""
         try:
-            self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-            handle = open(self.folder / "daemon.lock", "a+")  # noqa: SIM115 - held for life
+            make_folder(self.folder)
+            lock = self.folder / "daemon.lock"
+            fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)
+            os.fchmod(fd, 0o600)
+            handle = open(fd, "a+")  # noqa: SIM115 - held for life
         except OSError as exc:
             raise FollowupError(
                 f"cannot use the state folder {self.folder}: {exc.strerror or exc}"
@@ -95,9 +99,7 @@ class DaemonLock:
         self._file = handle
 
     def write(self, state: DaemonState) -> None:
-        tmp = self.folder / "daemon.json.tmp"
-        tmp.write_text(json.dumps(state), encoding="utf-8")
-        tmp.replace(self.folder / "daemon.json")
+        write_file(self.folder / "daemon.json", json.dumps(state).encode("utf-8"), sync=False)
 
     def release(self) -> None:
         if self._file is not None:

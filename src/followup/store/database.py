@@ -29,7 +29,9 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.orm import Session
 
+from followup.cleaning import redact
 from followup.errors import StoreError
+from followup.ownfiles import create_empty
 
 #: The newest migration; the schema check compares against it without importing Alembic,
 #: which costs more start-up time than a listing may take. A test keeps it in step.
@@ -83,7 +85,7 @@ def describe_url(url: str) -> str:
     if path is not None:
         return str(path)
     try:
-        return make_url(url).render_as_string(hide_password=True)
+        return redact(make_url(url).render_as_string(hide_password=True))
     except ArgumentError:
         return "store.url"
 
@@ -91,9 +93,7 @@ def describe_url(url: str) -> str:
 def prepare_sqlite_file(path: Path) -> None:
     """Create the folder (0700) and an empty file (0600): it holds names and emails."""
     try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        if not path.exists():
-            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+        create_empty(path)
     except OSError as exc:
         raise StoreError(f"cannot create the database {path}: {exc.strerror}") from None
 
@@ -125,7 +125,7 @@ def fault(
     """
     orig = getattr(exc, "orig", None) or exc
     name = str(getattr(orig, "sqlite_errorname", ""))
-    first = (str(orig).strip().splitlines() or [type(orig).__name__])[0]
+    first = redact((str(orig).strip().splitlines() or [type(orig).__name__])[0])
     if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
         return StoreError(
             f"the database {where} is locked: another program holds its write lock; "
@@ -169,18 +169,18 @@ def _make_engine(url: str, busy_timeout: float = BUSY_TIMEOUT_S) -> Engine:
     try:
         backend = make_url(url).get_backend_name()
     except ArgumentError:
-        raise StoreError(f"store.url {url!r} is not a usable database URL") from None
+        raise StoreError(f"store.url {describe_url(url)!r} is not a usable database URL") from None
     if backend == "sqlite" and path is None:
         raise StoreError(
-            f"store.url {url!r} keeps nothing once the command ends; give a file, e.g. "
-            "sqlite:////home/you/followup.db"
+            f"store.url {describe_url(url)!r} keeps nothing once the command ends; give a "
+            "file, e.g. sqlite:////home/you/followup.db"
         )
     try:
         if backend != "sqlite":
             return _server_engine(url)
         engine = create_engine(url, connect_args={"timeout": busy_timeout})
     except ArgumentError as exc:
-        raise StoreError(f"store.url is not a usable database URL: {exc}") from None
+        raise StoreError(f"store.url is not a usable database URL: {redact(str(exc))}") from None
     except NoSuchModuleError:
         raise StoreError(
             f"store.url {describe_url(url)!r}: no such kind of database in SQLAlchemy"
