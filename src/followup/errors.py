@@ -48,6 +48,14 @@ class StoreError(FollowupError):
         self.damaged = damaged
 
 
+class StoreReplaced(StoreError):
+    """The store's file was replaced (a backup moved over it, ``followup restore``) or
+    deleted since it was opened: open it again rather than write to the old file."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, transient=True)
+
+
 class DeliveryError(FollowupError):
     """A notification could not be shown; the message names the cause and the fix.
 

@@ -21,6 +21,7 @@ from followup.errors import FollowupError
 WRITES = frozenset(
     {
         "add",
+        "restore",
         "edit",
         "emailed",
         "heard",

@@ -217,6 +217,19 @@ class Jobs(Part):
         self.rearm()
 
 
+def open_store(
+    config: Config, machine: Machine, clock: Callable[[], datetime]
+) -> tuple[Database, Tracker, Watch]:
+    """The store of ``config`` opened again (its file may be a new one), with a tracker
+    and a watch on it. Raises StoreError (nothing left open)."""
+    db = Database(config.store_url, busy_timeout=STORE_BUSY_S, clock=clock)
+    try:
+        return db, Tracker(config, db, machine), watch_store(db)
+    except Exception:
+        db.close()
+        raise
+
+
 def reopen(
     config_path: str | None,
     env: MutableMapping[str, str],

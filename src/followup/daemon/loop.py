@@ -30,12 +30,11 @@ import os
 import select
 import signal
 import socket
-import sys
 import threading
 import time
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from types import FrameType
 from typing import TYPE_CHECKING
 
@@ -44,17 +43,17 @@ from followup.daemon.buttons import Buttons
 from followup.daemon.context import Context, Key
 from followup.daemon.delivery import Delivery
 from followup.daemon.feed import CalendarFeed
-from followup.daemon.jobs import STORE_BUSY_S, Held, Jobs, reopen
+from followup.daemon.jobs import STORE_BUSY_S, Held, Jobs, open_store, reopen
 from followup.daemon.screen import Screen
 from followup.daemon.state import DaemonLock, new_state
 from followup.daemon.systemd import SystemdNotifier
-from followup.errors import DeliveryError, FollowupError, StoreError
+from followup.errors import DeliveryError, FollowupError, StoreError, StoreReplaced
 from followup.lifecycle.service import Tracker
 from followup.machine import this_machine
 from followup.notify.base import Notifier
 from followup.notify.choose import make_notifier
 from followup.store import Database
-from followup.store.watch import watch_store
+from followup.store.watch import Watch, watch_store
 
 if TYPE_CHECKING:
     from followup.daemon.mail import MailWatch
@@ -232,7 +231,7 @@ class Daemon:
             watched = [wake_fd] if watch_fd is None else [wake_fd, watch_fd]
             readable = select.select(watched, [], [], self._timeout(next_watchdog))[0]
             if wake_fd in readable:
-                self._drain_wakeups()
+                _drain(self._wake_r)
             if self.flags.stop:
                 break
             new_offset = time.time() - time.monotonic()
@@ -260,6 +259,7 @@ class Daemon:
             if time.monotonic() < self._store_retry_at:
                 return
             self.flags.changed = True
+        self._follow_store_file()
         if self.delivery.unconfirmed:
             self.delivery.confirm_pending()
         store_changed = self._watch.changed()
@@ -284,7 +284,14 @@ class Daemon:
 
     def _store_down(self, exc: StoreError) -> None:
         """The store is locked, unreachable or failing: wait it out with backoff (never a
-        reason to exit); log the first failure of a kind once."""
+        reason to exit); log the first failure of a kind once. A store whose file was
+        replaced is opened again at once."""
+        if isinstance(exc, StoreReplaced):
+            try:
+                self._follow_store_file()
+                return
+            except StoreError as again:
+                exc = again
         delay = store_retry_delay(self._store_failures)
         self._store_failures += 1
         self._store_retry_at = time.monotonic() + delay
@@ -311,13 +318,6 @@ class Daemon:
         if mail is not None and self._store_retry_at is None:
             timeout = min(timeout, mail)
         return max(0.0, timeout)
-
-    def _drain_wakeups(self) -> None:
-        try:
-            while self._wake_r.recv(4096):
-                pass
-        except BlockingIOError:
-            pass
 
     def _wake(self) -> None:
         with contextlib.suppress(BlockingIOError):  # full: the loop is due to wake anyway
@@ -359,34 +359,42 @@ class Daemon:
             self._publish()
             self.systemd.ready(self._status_text())
             return
+        self.context.config = config
+        self.state["reload_error"] = self.state["reload_error_at"] = None
+        log.info("config reloaded from %s (%d interview(s) re-planned)", config.path, refreshed)
+        self._use_store(db, tracker, watch)
+        self.systemd.ready(self._status_text())
+
+    def _use_store(self, db: Database, tracker: Tracker, watch: Watch) -> None:
+        """Put a newly opened store in place of the old one, and plan everything again
+        from it; the old one's connections are closed."""
         self._watch.close()
         self.db.close()
         self.db, self._watch = db, watch
-        self.context.config, self.context.tracker = config, tracker
+        self.context.tracker = tracker
         self.feed.reset()
-        self.state["reload_error"] = self.state["reload_error_at"] = None
-        log.info("config reloaded from %s (%d interview(s) re-planned)", config.path, refreshed)
         self.held.clear()
         try:
             self._sync(everything=True)
         except StoreError as exc:
             self._store_down(exc)
         self._start_mail()
-        self.systemd.ready(self._status_text())
+
+    def _follow_store_file(self) -> None:
+        """When the store's file was replaced (a backup moved over it, ``followup
+        restore``) or deleted, open the file at its path now and plan from it: the old
+        file, which nobody else sees any more, is never written to again. Raises
+        StoreError when the new file cannot be opened (then tried again with backoff)."""
+        if self.db.is_current():
+            return
+        log.warning("the store %s was replaced or deleted; opening it again", self.db.where)
+        db, tracker, watch = open_store(self.config, self.machine, self.clock)
+        self._use_store(db, tracker, watch)
 
     # -- status ------------------------------------------------------------------------
 
     def _status_text(self) -> str:
-        nxt = self.jobs.soonest()
-        held = f"{len(self.held)} due, waiting to be shown; " if self.held else ""
-        if nxt is None:
-            return held + "no reminder planned"
-        interview_id, kind, at = nxt
-        local = at.astimezone(self.config.calendar.zone)
-        return held + (
-            f"next: {kind.value.replace('_', ' ')} reminder for interview {interview_id} at "
-            f"{local:%a %d %b %H:%M %Z}"
-        )
+        return status_line(self.jobs.soonest(), len(self.held), self.config.calendar.zone)
 
     def _publish(self) -> None:
         status = self._status_text()
@@ -396,6 +404,28 @@ class Daemon:
             self.lock.write(self.state)
         except OSError as exc:
             log.error("cannot write the state file in %s: %s", self.lock.folder, exc.strerror)
+
+
+def _drain(sock: socket.socket) -> None:
+    try:
+        while sock.recv(4096):
+            pass
+    except BlockingIOError:
+        pass
+
+
+def status_line(nxt: Key | None, held: int, zone: tzinfo) -> str:
+    """The daemon's one-line status: how many reminders wait to be shown, and the next one
+    planned (``nxt``: interview id, kind, aware instant), shown in ``zone``."""
+    waiting = f"{held} due, waiting to be shown; " if held else ""
+    if nxt is None:
+        return waiting + "no reminder planned"
+    interview_id, kind, at = nxt
+    local = at.astimezone(zone)
+    return waiting + (
+        f"next: {kind.value.replace('_', ' ')} reminder for interview {interview_id} at "
+        f"{local:%a %d %b %H:%M %Z}"
+    )
 
 
 def _settle_memory() -> None:
@@ -412,25 +442,13 @@ def _settle_memory() -> None:
     gc.enable()
 
 
-class CleanFormatter(logging.Formatter):
-    """Log lines that no server, file or program can forge or flood: every line cut to
-    :data:`~followup.cleaning.MAX_LINE` characters, control and bidi characters shown as
-    pictures or ``\\uXXXX`` (line breaks kept, for tracebacks), and no URL's password."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        from followup.cleaning import MAX_LINE, redact, visible
-
-        lines = redact(super().format(record)).split("\n")
-        return "\n".join(visible(line[:MAX_LINE]) for line in lines)
-
-
 def run(config_path: str | None) -> int:
     """``followup daemon``: run in the foreground until SIGTERM or SIGINT. The cycle
     collector, off for every command, is turned on once start-up's objects are frozen
     (:func:`_settle_memory`): the daemon runs for days."""
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(CleanFormatter("%(levelname)s %(name)s: %(message)s"))
-    logging.basicConfig(level=logging.INFO, handlers=[handler])
+    from followup.daemon import logs
+
+    logs.setup()
     config = load(config_path)
     logging.getLogger("alembic").setLevel(logging.WARNING)
     for warning in config.warnings:

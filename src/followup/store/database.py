@@ -30,8 +30,9 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.orm import Session
 
 from followup.cleaning import redact
-from followup.errors import StoreError
+from followup.errors import StoreError, StoreReplaced
 from followup.ownfiles import create_empty
+from followup.store import sqlitefile
 
 #: The newest migration; the schema check compares against it without importing Alembic,
 #: which costs more start-up time than a listing may take. A test keeps it in step.
@@ -126,6 +127,17 @@ def fault(
     orig = getattr(exc, "orig", None) or exc
     name = str(getattr(orig, "sqlite_errorname", ""))
     first = redact((str(orig).strip().splitlines() or [type(orig).__name__])[0])
+    if (
+        path is not None
+        and name.startswith(("SQLITE_FULL", "SQLITE_IOERR", "SQLITE_CANTOPEN"))
+        and sqlitefile.disk_full(path)
+    ):
+        free = shutil.disk_usage(path.parent).free
+        return StoreError(
+            f"the disk holding the database {where} is full ({free >> 10} KiB free); "
+            "nothing was written",
+            transient=True,
+        )
     if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
         return StoreError(
             f"the database {where} is locked: another program holds its write lock; "
@@ -274,14 +286,46 @@ class Database:
         self.path = sqlite_file(url)
         self.where = describe_url(url)
         self._checked = False
+        #: why nothing can be written (the disk is full); reads then go to the file alone
+        self.read_only: str | None = None
         if self.path is not None:
             prepare_sqlite_file(self.path)
             if upgrade:
                 self._refuse_newer(self._peek_revision())
+        #: the file this store is (see :mod:`followup.store.sqlitefile`)
+        self.identity = sqlitefile.identity(self.path) if self.path is not None else None
         self.engine = _make_engine(url, self.busy_timeout)
+        self._open_or_read_only()
         self._writer = self.engine.execution_options(immediate=True)
         if upgrade:
             self.ensure_schema()
+
+    def _open_or_read_only(self) -> None:
+        """Connect once; when that fails because the disk is full and every commit is in
+        the file itself, read the file as it is from then on (no ``-wal``, no ``-shm``, no
+        lock) and refuse every write with the reason. Raises StoreError otherwise."""
+        if self.path is None:
+            return
+        try:
+            with self.engine.connect():
+                pass
+        except DBAPIError as exc:
+            error = self.fault(exc)
+            path = self.path
+            if not (sqlitefile.disk_full(path) and sqlitefile.wal_is_empty(path)):
+                raise error from None
+            self.engine.dispose()
+            self.engine = create_engine(
+                "sqlite://", creator=lambda: sqlitefile.open_immutable(path)
+            )
+            self.read_only = error.message
+
+    def is_current(self) -> bool:
+        """Whether the file at the store's path is still the one this store opened (always
+        true for a database server). A replaced or deleted file is not."""
+        if self.path is None:
+            return True
+        return sqlitefile.identity(self.path) == self.identity
 
     def close(self) -> None:
         self.engine.dispose()
@@ -304,7 +348,16 @@ class Database:
     def writing(self) -> Iterator[Session]:
         """One short write transaction, committed on success, rolled back on any error."""
         try:
+            if self.read_only is not None:
+                raise StoreError(self.read_only)
             with Session(self._writer, expire_on_commit=False) as session, session.begin():
+                if self.path is not None:
+                    session.connection()  # the write lock first: no restore under it
+                    if not self.is_current():
+                        raise StoreReplaced(
+                            f"the database {self.where} was replaced or deleted since it "
+                            "was opened; nothing was written to the old file"
+                        )
                 if not self._checked:
                     # under the write lock: no other writer moves pages meanwhile
                     self.check_integrity(session.connection())
@@ -346,8 +399,8 @@ class Database:
             finally:
                 conn.close()
         except sqlite3.Error as exc:
-            if "no such table" in str(exc):
-                return None
+            if "no such table" in str(exc) or sqlitefile.disk_full(self.path):
+                return None  # a full disk: read through the engine, file alone
             raise self.fault(exc) from None
         return None if row is None else str(row[0])
 
@@ -382,7 +435,7 @@ class Database:
 
         migrate.upgrade(self, backup_first=current is not None, now=self.clock())
 
-    def backup(self, now: datetime) -> Path | None:
+    def backup(self, now: datetime, why: str = "the upgrade") -> Path | None:
         """Copy the SQLite file to a timestamped file beside it (consistent under WAL).
 
         The free space is checked first, and a copy that fails midway is removed: a
@@ -398,7 +451,7 @@ class Database:
         free = shutil.disk_usage(self.path.parent).free
         if free < size + BACKUP_MARGIN_BYTES:
             raise StoreError(
-                f"not enough free space beside {self.where} to back it up before the upgrade "
+                f"not enough free space beside {self.where} to back it up before {why} "
                 f"({_mib(size + BACKUP_MARGIN_BYTES)} needed, {_mib(free)} free); "
                 "nothing was changed"
             )
@@ -411,8 +464,7 @@ class Database:
         except (OSError, sqlite3.Error) as exc:
             target.unlink(missing_ok=True)
             raise StoreError(
-                f"cannot back up {self.where} before the upgrade ({_cause(exc)}); "
-                "nothing was changed"
+                f"cannot back up {self.where} before {why} ({_cause(exc)}); nothing was changed"
             ) from None
         return target
 

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 _IN_MODIFY = 0x002
 _IN_MOVED_TO = 0x080
 _IN_CREATE = 0x100
+_IN_DELETE = 0x200
 _EVENT = struct.Struct("iIII")
 #: How often, and for how long, to look again after a write whose commit was not visible.
 RECHECK_S = 0.2
@@ -196,7 +197,7 @@ def _inotify(folder: Path) -> int | None:
         return None
     if fd < 0:
         return None
-    mask = _IN_MODIFY | _IN_MOVED_TO | _IN_CREATE
+    mask = _IN_MODIFY | _IN_MOVED_TO | _IN_CREATE | _IN_DELETE
     if libc.inotify_add_watch(fd, os.fsencode(folder), mask) < 0:
         os.close(fd)
         return None
