@@ -17,6 +17,8 @@ from email.parser import BytesHeaderParser
 from email.utils import getaddresses, parsedate_to_datetime
 from zoneinfo import ZoneInfo
 
+from followup.cleaning import from_outside
+
 #: The header fields a finding needs, and no others.
 HEADER_FIELDS = ("FROM", "TO", "CC", "SUBJECT", "DATE", "MESSAGE-ID", "IN-REPLY-TO", "REFERENCES")
 
@@ -78,7 +80,7 @@ def parse(
         sender=senders[0] if senders else None,
         to=_addresses(msg.get_all("To", [])),
         cc=_addresses(msg.get_all("Cc", [])),
-        subject=_text(msg.get("Subject")),
+        subject=from_outside(_text(msg.get("Subject"))),
         written=written,
         in_reply_to=_ids(msg.get("In-Reply-To")),
         references=_ids(msg.get("References")),

@@ -12,10 +12,12 @@ certificate's complaint) and never the password.
 
 from __future__ import annotations
 
+import contextlib
 import imaplib
 import re
 import socket
 import ssl
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
@@ -24,12 +26,19 @@ from typing import Any
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError, LoginError
 
+from followup.cleaning import from_outside
 from followup.config import MailSettings
 from followup.errors import MailError
 from followup.mail.headers import HEADER_FIELDS, MessageHeaders, parse
 from followup.mail.matching import Wanted
 
+#: Seconds one read from the server may wait for its next bytes.
 TIMEOUT_S = 30.0
+#: Seconds a whole look at the mailbox may take (a server sending one byte every 20 s
+#: never trips :data:`TIMEOUT_S`): then the connection is shut and the look fails.
+DEADLINE_S = 180.0
+#: Bytes one literal (``{N}`` in an answer) may announce: only header fields are fetched.
+MAX_LITERAL = 1 << 20
 _FETCH = "BODY.PEEK[HEADER.FIELDS ({})]".format(" ".join(HEADER_FIELDS)).encode()
 _ANSWER = "BODY[HEADER.FIELDS ({})]".format(" ".join(HEADER_FIELDS)).encode()
 #: How many addresses go into one SEARCH (each becomes one OR'ed term).
@@ -40,15 +49,33 @@ _MARGIN = timedelta(days=1)
 _TIMING = re.compile(r"\s*\([\d. +]+secs\)\.?$")
 
 
-class ImapSource:
-    """A logged-in, read-only connection; use as a context manager (logs out on exit)."""
+class _TooLarge(imaplib.IMAP4.abort):
+    """The server announced a literal over :data:`MAX_LITERAL`."""
 
-    def __init__(self, settings: MailSettings, password: str) -> None:
+
+class ImapSource:
+    """A logged-in, read-only connection; use as a context manager (logs out on exit).
+
+    ``deadline``: seconds the whole session may last (a look at the mailbox), after which
+    its socket is shut; None for a connection meant to wait (IDLE).
+    """
+
+    def __init__(
+        self, settings: MailSettings, password: str, *, deadline: float | None = None
+    ) -> None:
         assert settings.imap_host is not None and settings.username is not None
         self.settings = settings
         self.host = settings.imap_host
+        self.deadline = deadline
+        self._expired = threading.Event()
+        self._timer: threading.Timer | None = None
         with self.errors():
             self.client = self._connect()
+            _bound_literals(self.client)
+            if deadline is not None:
+                self._timer = threading.Timer(deadline, self._expire)
+                self._timer.daemon = True
+                self._timer.start()
             try:
                 self.client.login(settings.username, password)
             except LoginError as exc:
@@ -64,10 +91,19 @@ class ImapSource:
         self.close()
 
     def close(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
         try:
             self.client.logout()
         except (IMAPClientError, OSError, imaplib.IMAP4.abort):
             self.client.shutdown()
+
+    def _expire(self) -> None:
+        """Timer thread: the session's deadline passed; a read blocked on the socket
+        returns at once."""
+        self._expired.set()
+        with contextlib.suppress(OSError):
+            self.client.socket().shutdown(socket.SHUT_RDWR)
 
     def _connect(self) -> Any:
         s = self.settings
@@ -88,23 +124,14 @@ class ImapSource:
         where = f"{self.host}:{self.settings.imap_port}"
         try:
             yield
-        except ssl.SSLCertVerificationError as exc:
-            raise MailError(
-                f"the certificate of {self.host} was refused: {exc.verify_message} "
-                "(set mail.ca_file to the CA bundle that signed it)"
-            ) from None
-        except ssl.SSLError as exc:
-            raise MailError(f"TLS with {where} failed: {exc.reason or exc}") from None
-        except socket.gaierror as exc:
-            raise MailError(f"cannot reach {where}: {exc.strerror}") from None
-        except TimeoutError:
-            raise MailError(f"cannot reach {where}: no answer in {TIMEOUT_S:.0f} s") from None
-        except ConnectionError as exc:
-            raise MailError(f"cannot reach {where}: {exc.strerror or exc}") from None
-        except OSError as exc:
-            raise MailError(f"cannot reach {where}: {exc.strerror or exc}") from None
-        except imaplib.IMAP4.abort as exc:
-            raise MailError(f"{where} closed the connection: {exc}") from None
+        except MailError:
+            raise
+        except Exception as exc:
+            if self._expired.is_set():
+                raise MailError(
+                    f"{where} did not answer in full within {self.deadline:.0f} s; gave up"
+                ) from None
+            raise _honest(exc, where) from None
 
     # -- folders -------------------------------------------------------------------------
 
@@ -120,11 +147,13 @@ class ImapSource:
 
     def examine(self, folder: str) -> int:
         """Open ``folder`` read-only (EXAMINE); returns its UIDVALIDITY."""
-        try:
-            with self.errors():
+        with self.errors():
+            try:
                 info = self.client.select_folder(folder, readonly=True)
-        except IMAPClientError as exc:
-            raise MailError(f"no folder {folder!r} on {self.host} ({_server_text(exc)})") from None
+            except IMAPClientError as exc:
+                raise MailError(
+                    f"no folder {folder!r} on {self.host} ({_server_text(exc)})"
+                ) from None
         return int(info.get(b"UIDVALIDITY", 0))
 
     # -- reading -------------------------------------------------------------------------
@@ -162,16 +191,62 @@ class ImapSource:
             fetched = self.client.fetch(sorted(uids), [_FETCH, b"INTERNALDATE"])
         out = []
         for uid, data in sorted(fetched.items()):
+            if not isinstance(data, dict):
+                continue  # an answer of NIL, or of no fields: nothing to read in it
             delivered = data.get(b"INTERNALDATE")
+            header = data.get(_ANSWER)
             out.append(
                 parse(
-                    data.get(_ANSWER, b""),
+                    header if isinstance(header, bytes) else b"",
                     folder,
                     f"{folder}/{validity}/{uid}",
                     delivered if isinstance(delivered, datetime) and delivered.tzinfo else None,
                 )
             )
         return out
+
+
+def _bound_literals(client: Any) -> None:
+    """Make the connection refuse a literal over :data:`MAX_LITERAL` before reading it
+    (imaplib would read ``{2000000000}`` bytes into memory)."""
+    imap = client._imap
+    read = imap.read
+
+    def bounded(size: int) -> bytes:
+        if size > MAX_LITERAL:
+            raise _TooLarge(f"announced {size} bytes, over the limit of {MAX_LITERAL}")
+        return bytes(read(size))
+
+    imap.read = bounded
+
+
+def _honest(exc: Exception, where: str) -> MailError:
+    """One line naming the server and what went wrong, for any failure inside a session:
+    the socket's, TLS's, imaplib's and IMAPClient's, the server's NO and BAD (its words
+    cleaned and cut), and an answer too malformed to read."""
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        host = where.rpartition(":")[0]
+        return MailError(
+            f"the certificate of {host} was refused: {exc.verify_message} "
+            "(set mail.ca_file to the CA bundle that signed it)"
+        )
+    if isinstance(exc, ssl.SSLError):
+        return MailError(f"TLS with {where} failed: {exc.reason or exc}")
+    if isinstance(exc, socket.gaierror):
+        return MailError(f"cannot reach {where}: {exc.strerror}")
+    if isinstance(exc, TimeoutError):
+        return MailError(f"cannot reach {where}: no answer in {TIMEOUT_S:.0f} s")
+    if isinstance(exc, OSError):
+        return MailError(f"cannot reach {where}: {exc.strerror or exc}")
+    if isinstance(exc, _TooLarge):
+        return MailError(f"{where} sent an answer too large to read: {exc}")
+    if isinstance(exc, imaplib.IMAP4.abort):
+        return MailError(f"{where} closed the connection: {_server_text(exc)}")
+    if isinstance(exc, imaplib.IMAP4.error):  # NO, BAD, and IMAPClient's ProtocolError
+        return MailError(f"{where} answered with an error: {_server_text(exc)}")
+    return MailError(
+        f"{where} sent an answer followup cannot read ({type(exc).__name__}: {_server_text(exc)})"
+    )
 
 
 def _any_of(terms: list[list[str]]) -> list[Any]:
@@ -184,8 +259,9 @@ def _any_of(terms: list[list[str]]) -> list[Any]:
 
 
 def _server_text(exc: Exception) -> str:
-    """The server's own words from an IMAPClient error, without the command's prefix."""
-    text = str(exc)
+    """The server's own words from an IMAPClient error, without the command's prefix, its
+    control and bidi characters removed and cut to 300 characters."""
+    text = from_outside(str(exc), 300)
     for prefix in ("login failed: ", "select failed: ", "b'", 'b"'):
         text = text.removeprefix(prefix)
     text = text.rstrip("'\"").strip()

@@ -10,15 +10,24 @@ end of their header: no flag changes, and nothing moves from ``new/`` to ``cur/`
 
 from __future__ import annotations
 
+import errno
+import logging
 import mailbox
+import os
 import re
+import stat
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
 from followup.errors import MailError
-from followup.mail.headers import MessageHeaders, parse, read_header_block
+from followup.mail.headers import MessageHeaders, parse
 from followup.mail.matching import Wanted
+
+log = logging.getLogger(__name__)
+#: Bytes of one message's header read at most: a file that never ends its header
+#: (a link to /dev/zero, a damaged file) is cut here.
+MAX_HEADER_BYTES = 256 << 10
 
 
 class MaildirSource:
@@ -60,11 +69,19 @@ class MaildirSource:
         wanted = re.compile(b"|".join(re.escape(t.lower().encode()) for t in sorted(terms)))
         folder = self._folder(name)
         out = []
-        for key in folder.iterkeys():
+        try:
+            keys = list(folder.iterkeys())
+        except OSError as exc:
+            log.warning("skipped the folder %r of the Maildir: %s", name, exc.strerror or exc)
+            return []
+        for key in keys:
             try:
-                with folder.get_file(key) as handle:
-                    raw = read_header_block(handle)
-            except FileNotFoundError:  # moved by the syncing program meanwhile
+                sub = folder._lookup(key)  # type: ignore[attr-defined]  # its cur/ or new/ name
+                raw = header_of(self.root, Path(folder._path) / sub)
+            except (FileNotFoundError, KeyError):  # moved by the syncing program meanwhile
+                continue
+            except OSError as exc:
+                log.warning("skipped the message %s in %r: %s", key, name, exc.strerror or exc)
                 continue
             if wanted.search(raw.lower()):
                 out.append(parse(raw, name, f"{name}/{key}", _delivered(key)))
@@ -94,6 +111,34 @@ class MaildirSource:
                 ):
                     out.append(message)
         return out
+
+
+def header_of(root: Path, path: Path, limit: int = MAX_HEADER_BYTES) -> bytes:
+    """The header block of the message file at ``path`` (up to the blank line after it, at
+    most ``limit`` bytes), the body never read. Only a regular file is read, and a symbolic
+    link only when it stays inside ``root``: a link to ``/etc/shadow`` or ``/dev/zero``, a
+    FIFO (opened without waiting for a writer), a device or a link loop each raise OSError
+    with the reason, and the caller goes on with the next message."""
+    real = os.path.realpath(path)
+    top = os.path.realpath(root)
+    if real != top and not real.startswith(top + os.sep):
+        raise OSError(errno.EXDEV, "a link out of the Maildir, not followed")
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise OSError(errno.EINVAL, "not a regular file")
+    with os.fdopen(fd, "rb") as handle:
+        lines = []
+        size = 0
+        while size < limit:
+            line = handle.readline(limit - size)
+            if not line:
+                break
+            lines.append(line)
+            size += len(line)
+            if line in (b"\n", b"\r\n"):
+                break
+        return b"".join(lines)
 
 
 def _delivered(key: str) -> datetime | None:
