@@ -24,7 +24,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from imapclient import IMAPClient
-from imapclient.exceptions import IMAPClientError, LoginError
+from imapclient.exceptions import IMAPClientError, LoginError, ProtocolError
 
 from followup.cleaning import from_outside
 from followup.config import MailSettings
@@ -47,6 +47,9 @@ _BATCH = 50
 #: message written late in another zone, and matching then decides in the user's zone.
 _MARGIN = timedelta(days=1)
 _TIMING = re.compile(r"\s*\([\d. +]+secs\)\.?$")
+
+
+_TOO_LARGE = "over the limit of"
 
 
 class _TooLarge(imaplib.IMAP4.abort):
@@ -214,7 +217,7 @@ def _bound_literals(client: Any) -> None:
 
     def bounded(size: int) -> bytes:
         if size > MAX_LITERAL:
-            raise _TooLarge(f"announced {size} bytes, over the limit of {MAX_LITERAL}")
+            raise _TooLarge(f"announced {size} bytes, {_TOO_LARGE} {MAX_LITERAL}")
         return bytes(read(size))
 
     imap.read = bounded
@@ -238,12 +241,15 @@ def _honest(exc: Exception, where: str) -> MailError:
         return MailError(f"cannot reach {where}: no answer in {TIMEOUT_S:.0f} s")
     if isinstance(exc, OSError):
         return MailError(f"cannot reach {where}: {exc.strerror or exc}")
-    if isinstance(exc, _TooLarge):
-        return MailError(f"{where} sent an answer too large to read: {exc}")
+    text = _server_text(exc)
+    if isinstance(exc, imaplib.IMAP4.abort) and _TOO_LARGE in str(exc):  # imaplib rewords it
+        return MailError(f"{where} sent an answer too large to read: {text.split(' => ')[-1]}")
     if isinstance(exc, imaplib.IMAP4.abort):
-        return MailError(f"{where} closed the connection: {_server_text(exc)}")
-    if isinstance(exc, imaplib.IMAP4.error):  # NO, BAD, and IMAPClient's ProtocolError
-        return MailError(f"{where} answered with an error: {_server_text(exc)}")
+        return MailError(f"the session with {where} broke off: {text}")
+    if isinstance(exc, ProtocolError):
+        return MailError(f"{where} sent an answer followup cannot read: {text}")
+    if isinstance(exc, imaplib.IMAP4.error):  # the server's NO or BAD
+        return MailError(f"{where} answered with an error: {text}")
     return MailError(
         f"{where} sent an answer followup cannot read ({type(exc).__name__}: {_server_text(exc)})"
     )
