@@ -111,6 +111,14 @@ def test_a_feed_that_cannot_be_written_is_logged_and_reminders_go_on(
     [note] = notification_server.wait_for(1, timeout=5)
     assert note["summary"] == "Time to email Acme"
 
+    status = daemon.cli_ok("status")
+    assert f"calendar feed:  not written: cannot write {feed}: there is no folder" in status
+
+    blocker.unlink()
+    blocker.mkdir()
     daemon.cli_ok("add", "Beta", "--expect", "2030-01-04")
-    assert poll_until(lambda: daemon.log().count("calendar feed not written") == 2, SETTLE_S)
+    daemon.wait_log("calendar feed written again")
+    assert daemon.log().count("calendar feed not written") == 1
+    assert "calendar feed:" not in daemon.cli_ok("status")
+    assert sorted(starts(feed)) == ["email-1", "email-2", "reply-1", "reply-2"]
     assert daemon.process is not None and daemon.process.poll() is None

@@ -158,6 +158,7 @@ class Delivery(Part):
         if self._last_error is not None:
             log.info("delivery works again")
             self._last_error = None
+        self.state["last_error"] = self.state["last_error_at"] = None
         self.state["last_shown"] = f"{note.title} at {now.isoformat(timespec='seconds')}"
         self.confirm_pending()
 

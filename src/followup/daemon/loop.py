@@ -223,7 +223,7 @@ class Daemon:
         while not self.flags.stop:
             if self.flags.feed:
                 self.flags.feed = False
-                self.feed.write()
+                self.feed.write(self.clock())
             if self.systemd.watchdog_interval and time.monotonic() >= next_watchdog:
                 self.systemd.watchdog()
                 next_watchdog = time.monotonic() + self.systemd.watchdog_interval

@@ -47,6 +47,10 @@ class DaemonState(TypedDict):
     mail_error_at: str | None
     mail_failures: int
     mail_idle: str | None
+    #: the calendar feed (``export.ics_path``) could not be written at the last try, and
+    #: since when; None once it is written again
+    feed_error: str | None
+    feed_error_at: str | None
 
 
 def new_state(pid: int, started_at: str) -> DaemonState:
@@ -66,6 +70,8 @@ def new_state(pid: int, started_at: str) -> DaemonState:
         mail_error_at=None,
         mail_failures=0,
         mail_idle=None,
+        feed_error=None,
+        feed_error_at=None,
     )
 
 
