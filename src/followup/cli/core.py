@@ -10,7 +10,7 @@ from __future__ import annotations
 import gc
 import sys
 from collections.abc import Sequence
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from followup.cleaning import MAX_LINE, redact, visible
 from followup.cli.environment import Clock, Environment, system_clock
@@ -49,6 +49,7 @@ def main(
     ``--version`` raise SystemExit, as argparse does.
     """
     env = Environment() if env is None else env
+    app: Any = None
     try:
         argv = list(sys.argv[1:] if argv is None else argv)
         typed = typed_command(argv)
@@ -70,6 +71,11 @@ def main(
         print(f"error: {visible(redact(exc.message)[:MAX_LINE])}", file=env.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
+        from followup.cli.render.text import interrupted
+
+        db = app.__dict__["tracker"].db if app is not None and "tracker" in app.__dict__ else None
+        saved = "maybe" if db is not None and db.committing else bool(db and db.commits)
+        print(interrupted(saved), file=env.stderr)
         return 130
     except BrokenPipeError:
         return 1

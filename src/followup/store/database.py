@@ -286,6 +286,8 @@ class Database:
         self.path = sqlite_file(url)
         self.where = describe_url(url)
         self._checked = False
+        self.commits = 0
+        self.committing = False
         #: why nothing can be written (the disk is full); reads then go to the file alone
         self.read_only: str | None = None
         if self.path is not None:
@@ -346,24 +348,34 @@ class Database:
 
     @contextmanager
     def writing(self) -> Iterator[Session]:
-        """One short write transaction, committed on success, rolled back on any error."""
+        """One short write transaction, committed on success, rolled back on any error.
+        :attr:`commits` counts the ones committed; :attr:`committing` is true from the
+        moment the commit is asked for until it is known to be done (an interruption in
+        between leaves it true: the change may or may not be saved)."""
         try:
             if self.read_only is not None:
                 raise StoreError(self.read_only)
-            with Session(self._writer, expire_on_commit=False) as session, session.begin():
-                if self.path is not None:
-                    session.connection()  # the write lock first: no restore under it
-                    if not self.is_current():
-                        raise StoreReplaced(
-                            f"the database {self.where} was replaced or deleted since it "
-                            "was opened; nothing was written to the old file"
-                        )
-                if not self._checked:
-                    # under the write lock: no other writer moves pages meanwhile
-                    self.check_integrity(session.connection())
-                yield session
+            with Session(self._writer, expire_on_commit=False) as session:
+                with session.begin():
+                    yield from self._checked_write(session)
+                    self.committing = True
+                self.committing = False
+                self.commits += 1
         except DBAPIError as exc:
             raise self.fault(exc) from None
+
+    def _checked_write(self, session: Session) -> Iterator[Session]:
+        if self.path is not None:
+            session.connection()  # the write lock first: no restore under it
+            if not self.is_current():
+                raise StoreReplaced(
+                    f"the database {self.where} was replaced or deleted since it "
+                    "was opened; nothing was written to the old file"
+                )
+        if not self._checked:
+            # under the write lock: no other writer moves pages meanwhile
+            self.check_integrity(session.connection())
+        yield session
 
     def check_integrity(self, conn: Connection) -> None:
         """``PRAGMA quick_check`` of an SQLite file on ``conn`` (a few milliseconds for
