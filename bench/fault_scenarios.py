@@ -160,7 +160,7 @@ def maildir_with(
         for sub in ("cur", "new", "tmp"):
             (folder / sub).mkdir(parents=True, exist_ok=True)
     odd(root / "cur" / "1700000000.odd:2,")
-    (root / "cur" / "1763000000.reply:2,").write_bytes(
+    (root / "cur" / "1794000000.reply:2,").write_bytes(
         b"From: d@a.example\r\nTo: jo@jo.example\r\nSubject: "
         + subject
         + b"\r\nMessage-ID: <r@a.example>\r\nDate: Thu, 12 Nov 2026 16:05:00 -0500\r\n\r\nbody\r\n"

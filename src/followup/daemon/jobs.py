@@ -49,9 +49,6 @@ class Held:
     key: Key
     next_attempt: datetime
     attempts: int = 0
-    #: its delivery failed once as part of a summary: from now on it is shown on its own,
-    #: so that it can never hold back the others
-    alone: bool = False
 
 
 def make_scheduler() -> Any:

@@ -25,9 +25,12 @@ from followup.mail.headers import MessageHeaders, parse
 from followup.mail.matching import Wanted
 
 log = logging.getLogger(__name__)
-#: Bytes of one message's header read at most: a file that never ends its header
-#: (a link to /dev/zero, a damaged file) is cut here.
+#: Bytes of one message's header kept at most, of one header line (a longer one, such as a
+#: 10 MB subject, keeps its start and loses the rest), and of the file read at most in
+#: search of the header's end (a damaged file that never ends its header).
 MAX_HEADER_BYTES = 256 << 10
+MAX_LINE_BYTES = 64 << 10
+MAX_READ_BYTES = 64 << 20
 
 
 class MaildirSource:
@@ -115,7 +118,8 @@ class MaildirSource:
 
 def header_of(root: Path, path: Path, limit: int = MAX_HEADER_BYTES) -> bytes:
     """The header block of the message file at ``path`` (up to the blank line after it, at
-    most ``limit`` bytes), the body never read. Only a regular file is read, and a symbolic
+    most ``limit`` bytes kept; see :data:`MAX_LINE_BYTES`, :data:`MAX_READ_BYTES`), the body
+    never read. Only a regular file is read, and a symbolic
     link only when it stays inside ``root``: a link to ``/etc/shadow`` or ``/dev/zero``, a
     FIFO (opened without waiting for a writer), a device or a link loop each raise OSError
     with the reason, and the caller goes on with the next message."""
@@ -128,14 +132,24 @@ def header_of(root: Path, path: Path, limit: int = MAX_HEADER_BYTES) -> bytes:
         os.close(fd)
         raise OSError(errno.EINVAL, "not a regular file")
     with os.fdopen(fd, "rb") as handle:
-        lines = []
-        size = 0
-        while size < limit:
-            line = handle.readline(limit - size)
+        lines: list[bytes] = []
+        kept = read = 0
+        while read < MAX_READ_BYTES:
+            line = handle.readline(MAX_LINE_BYTES)
             if not line:
                 break
+            read += len(line)
+            while not line.endswith(b"\n") and read < MAX_READ_BYTES:  # drop the rest
+                rest = handle.readline(MAX_LINE_BYTES)
+                if not rest:
+                    break
+                read += len(rest)
+                if rest.endswith(b"\n"):
+                    line = line.rstrip(b"\r") + b"\r\n"
+            if kept + len(line) > limit:
+                break
             lines.append(line)
-            size += len(line)
+            kept += len(line)
             if line in (b"\n", b"\r\n"):
                 break
         return b"".join(lines)
