@@ -14,6 +14,7 @@ would need more ends in MemoryError rather than taking the machine's memory).
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
 import shutil
@@ -39,8 +40,9 @@ MEMORY_CAP = 1 << 30
 class Home:
     """An isolated home for one scenario."""
 
-    def __init__(self, root: Path, src: Path | None, cap: float) -> None:
+    def __init__(self, root: Path, src: Path | None, cap: float, out: Path | None = None) -> None:
         self.root = root
+        self.out = out or root
         self.src = src
         self.cap = cap
         home = root / "home"
@@ -78,7 +80,7 @@ class Home:
             if umask is not None:
                 os.umask(umask)
 
-        out_path, err_path = self.root / "out", self.root / "err"
+        out_path, err_path = self.out / "out", self.out / "err"
         with open(out_path, "wb") as out, open(err_path, "wb") as err:
             started = time.monotonic()
             proc = subprocess.Popen(
@@ -108,7 +110,9 @@ class Home:
             "lines": (stdout + stderr).count(b"\n"),
             "bytes": len(stdout) + len(stderr),
             "raw ESC/BEL": any(c in stdout + stderr for c in (b"\x1b", b"\x07")),
-            "first err": stderr.decode("utf-8", "replace").strip().splitlines()[-1:][:1],
+            "first err": [
+                line[:300] for line in stderr.decode("utf-8", "replace").strip().splitlines()[-1:]
+            ],
         }
 
 
@@ -176,10 +180,11 @@ def password(home: Home, command: list[str]) -> dict[str, object]:
     home.write_config(
         "[mail]\n"
         'imap_host = "127.0.0.1"\nimap_port = 9\nsecurity = "none"\nusername = "jo"\n'
-        f"password_command = {command!r}\n".replace("'", '"')
+        f"password_command = {json.dumps(command)}\n"
     )
     home.run(ACME)
-    return home.run(["mail", "check"])
+    prelude = "import followup.mail.password as p\np.TIMEOUT_S = 5\n"
+    return home.run(["mail", "check"], prelude=prelude)
 
 
 def disk_full(home: Home) -> dict[str, object]:
@@ -187,7 +192,7 @@ def disk_full(home: Home) -> dict[str, object]:
     mount.mkdir()
     subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)], check=True)
     try:
-        small = Home(mount, home.src, home.cap)
+        small = Home(mount, home.src, home.cap, out=home.root)
         small.write_config("")
         for company in ("Acme", "Beta"):
             small.run(["add", company, "--expect", "2026-12-01"])
@@ -280,7 +285,7 @@ SCENARIOS: dict[str, Callable[[Home], dict[str, object]]] = {
     "Maildir FIFO": lambda h: maildir_with(h, lambda p: os.mkfifo(p)),
     "Maildir 10 MB subject": lambda h: maildir_with(h, lambda p: None, subject=b"x" * 10_000_000),
     "subject decoding to NUL": nul_subject,
-    "password_command child holds the pipe": lambda h: password(
+    "password_command child holds the pipe (limit set to 5 s)": lambda h: password(
         h, ["sh", "-c", "sleep 100000; echo pw"]
     ),
     "password_command prints forever (yes)": lambda h: password(h, ["yes"]),
