@@ -160,3 +160,35 @@ def test_a_password_commands_escape_sequences_never_reach_the_message() -> None:
     with pytest.raises(MailError) as raised:
         password.read_password(["sh", "-c", "printf 'bad\\033[2J\\007 entry\\n' >&2; exit 1"])
     assert raised.value.message.endswith(": bad[2J entry")
+
+
+# -- the store's door ------------------------------------------------------------------------
+
+
+@pytest.mark.system
+@pytest.mark.own_store
+def test_a_subject_decoding_to_nul_and_escapes_is_stored_clean_and_others_still_found(
+    cli, config_file: Path, maildir: Path, store_url: str
+) -> None:  # type: ignore[no-untyped-def]
+    """On PostgreSQL a NUL in a text field fails the whole write: one such reply once
+    switched mail awareness off for every company."""
+    header = "From: {0}\r\nTo: jo@jo.example\r\nSubject: {1}\r\nMessage-ID: <{2}>\r\n"
+    header += "Date: Thu, 12 Nov 2026 16:05:00 -0500\r\n\r\nbody\r\n"
+    for key, (sender, subject) in enumerate(
+        [
+            ("d@acme.example", "=?utf-8?b?AA==?= =?utf-8?b?G10wO293bmVkBw==?= offer"),
+            ("e@beta.example", "Re: next steps"),
+        ]
+    ):
+        (maildir / "cur" / f"176300000{key}.m{key}:2,").write_bytes(
+            header.format(sender, subject, f"m{key}@x").encode()
+        )
+    config_file.write_text(config_file.read_text() + f'\n[mail]\nmaildir = "{maildir}"\n')
+    assert cli("add", *ACME, "--email", "d@acme.example").code == 0
+    beta = ("Beta", "--interviewed", "2026-10-30", "--expect", "2026-11-04")
+    assert cli("add", *beta, "--email", "e@beta.example").code == 0
+    done = cli("mail", "check", "--json")
+    assert done.code == 0, done.err
+    found = {f["from"]: f for f in json.loads(done.out)}
+    assert sorted(found) == ["d@acme.example", "e@beta.example"]
+    assert found["d@acme.example"]["subject"] == "]0;owned offer"
