@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
+import logging
 import os
 import sqlite3
 import struct
@@ -30,6 +31,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from followup.store.database import Database
+
+log = logging.getLogger("followup.daemon")
 
 _IN_MODIFY = 0x002
 _IN_MOVED_TO = 0x080
@@ -45,6 +48,10 @@ SETTLE_S = 3.0
 #: first and at most (doubling in between).
 RECONNECT_FIRST_S = 1.0
 RECONNECT_MAX_S = 60.0
+#: How long the start's ``NOTIFY`` round trip may take, and how often the store is compared
+#: in full when notices do not come through (a pooler in transaction mode).
+PROBE_S = 3.0
+POLL_S = 30.0
 
 
 class Watch(Protocol):
@@ -132,6 +139,12 @@ class NoticeWatch:
     When it breaks (the server restarted, the network went away), :meth:`changed` says
     "changed" (notices may have been missed, so everything is compared) and connecting again
     is tried on later wakes, :meth:`recheck_in` asking for them with a doubling delay.
+
+    At start a ``NOTIFY`` is sent on another connection and must come back within
+    :data:`PROBE_S`: behind a pooler in transaction mode (pgbouncer's ``pool_mode =
+    transaction``, pgbouncer#655) ``LISTEN`` holds on to nothing, and no notice ever
+    arrives. Then the watch polls instead (``polling``): "changed" every :data:`POLL_S`,
+    with one log line naming the cause.
     """
 
     def __init__(self, db: Database) -> None:
@@ -139,7 +152,37 @@ class NoticeWatch:
         self._conn: Any = None
         self._retry_at = 0.0
         self._delay = RECONNECT_FIRST_S
-        self._connect()
+        self.polling = False
+        if self._connect() and not self._round_trip():
+            self._drop()
+            self.polling = True
+            self._retry_at = time.monotonic() + POLL_S
+            log.warning(
+                "the store %s does not pass change notices on (LISTEN heard no NOTIFY within "
+                "%.0f s: a connection pooler in transaction mode, such as pgbouncer, does "
+                "this); comparing the store every %.0f s instead",
+                db.where,
+                PROBE_S,
+                POLL_S,
+            )
+
+    def _round_trip(self) -> bool:
+        """Whether a ``NOTIFY`` sent on another connection reaches the listening one."""
+        from sqlalchemy import text
+
+        from followup.store.database import CHANGE_CHANNEL
+
+        try:
+            with self._db.engine.connect() as other:
+                other.execute(text(f"NOTIFY {CHANGE_CHANNEL}"))
+                other.commit()
+            deadline = time.monotonic() + PROBE_S
+            while (left := deadline - time.monotonic()) > 0:
+                if any(True for _ in self._conn.notifies(timeout=left, stop_after=1)):
+                    return True
+        except Exception:  # the probe itself failed: keep listening, as before
+            return True
+        return False
 
     def _connect(self) -> bool:
         from followup.store.database import CHANGE_CHANNEL
@@ -161,6 +204,11 @@ class NoticeWatch:
         return None if self._conn is None else int(self._conn.fileno())
 
     def changed(self) -> bool:
+        if self.polling:
+            if time.monotonic() < self._retry_at:
+                return False
+            self._retry_at = time.monotonic() + POLL_S
+            return True
         if self._conn is None:
             return time.monotonic() >= self._retry_at and self._connect()
         try:
@@ -171,7 +219,7 @@ class NoticeWatch:
             return True
 
     def recheck_in(self) -> float | None:
-        if self._conn is not None:
+        if self._conn is not None and not self.polling:
             return None
         return max(0.0, self._retry_at - time.monotonic())
 
