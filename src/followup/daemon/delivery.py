@@ -169,6 +169,12 @@ class Delivery(Part):
         self.state["last_shown"] = f"{note.title} at {now.isoformat(timespec='seconds')}"
         self.confirm_pending()
 
+    def keep_unconfirmed(self, interview_ids: set[int]) -> None:
+        """A new store is in use (its file was replaced): forget the showings still to be
+        confirmed of interviews it does not hold (the ledger has no place for them)."""
+        for key in [k for k in self.unconfirmed if k[0] not in interview_ids]:
+            del self.unconfirmed[key]
+
     def confirm_pending(self) -> None:
         """Confirm in the ledger the reminders shown; on a StoreError they stay in memory
         (never scheduled again by this daemon) and are confirmed at the next try."""

@@ -375,6 +375,7 @@ class Daemon:
         self.feed.reset()
         self.held.clear()
         try:
+            self.delivery.keep_unconfirmed(set(tracker.fingerprints()))
             self._sync(everything=True)
         except StoreError as exc:
             self._store_down(exc)
