@@ -34,13 +34,13 @@ import threading
 import time
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime
 from types import FrameType
 from typing import TYPE_CHECKING
 
 from followup.config import Config, load
 from followup.daemon.buttons import Buttons
-from followup.daemon.context import Context, Key
+from followup.daemon.context import Context, Key, status_line
 from followup.daemon.delivery import Delivery
 from followup.daemon.feed import CalendarFeed
 from followup.daemon.jobs import STORE_BUSY_S, Held, Jobs, open_store, reopen
@@ -413,20 +413,6 @@ def _drain(sock: socket.socket) -> None:
             pass
     except BlockingIOError:
         pass
-
-
-def status_line(nxt: Key | None, held: int, zone: tzinfo) -> str:
-    """The daemon's one-line status: how many reminders wait to be shown, and the next one
-    planned (``nxt``: interview id, kind, aware instant), shown in ``zone``."""
-    waiting = f"{held} due, waiting to be shown; " if held else ""
-    if nxt is None:
-        return waiting + "no reminder planned"
-    interview_id, kind, at = nxt
-    local = at.astimezone(zone)
-    return waiting + (
-        f"next: {kind.value.replace('_', ' ')} reminder for interview {interview_id} at "
-        f"{local:%a %d %b %H:%M %Z}"
-    )
 
 
 def _settle_memory() -> None:
