@@ -3,8 +3,31 @@
 # then its store-facing part on PostgreSQL), installing
 # what they need first (Debian packages for the real-bus and fake-clock tests, and a
 # virtual environment in .venv with the package and its test dependencies).
+#
+# ./run-tests.sh --quick: ruff, mypy and the tests that start no server and no process
+# (pytest -m "not system", SQLite only, on every core with pytest-xdist), the loop to run
+# while working; it installs nothing but a missing .venv or test dependency. Any other argument goes
+# to pytest.
 set -euo pipefail
 cd "$(dirname "$0")"
+
+quick=0
+if [ "${1:-}" = "--quick" ]; then
+  quick=1
+  shift
+fi
+
+python=${PYTHON:-python3}
+if ((quick)); then
+  [ -x .venv/bin/python ] || "$python" -m venv .venv
+  # a .venv made before a test dependency was added gets it (pytest-xdist: -n below)
+  .venv/bin/python -c "import followup, xdist" 2>/dev/null \
+    || .venv/bin/python -m pip install -q -e '.[test]'
+  .venv/bin/ruff check src tests migrations bench
+  .venv/bin/ruff format --check src tests migrations bench
+  .venv/bin/mypy
+  exec .venv/bin/python -m pytest -m "not system" -n auto "$@"
+fi
 
 # Debian packages the tests run for real: a private session bus, notify-send, a systemd
 # user manager, libfaketime, two notification servers under Xvfb (dunst, xfce4-notifyd)
@@ -24,6 +47,8 @@ command -v xdotool >/dev/null || need+=(xdotool)
 command -v desktop-file-validate >/dev/null || need+=(desktop-file-utils)
 command -v openssl >/dev/null || need+=(openssl)
 command -v dovecot >/dev/null || need+=(dovecot-imapd)
+command -v mbsync >/dev/null || need+=(isync)
+command -v offlineimap >/dev/null || need+=(offlineimap3)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 command -v man >/dev/null || need+=(man-db)
 command -v zsh >/dev/null || need+=(zsh)
@@ -36,7 +61,6 @@ if ((${#need[@]})); then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 
-python=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$python" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e '.[test]'
@@ -44,7 +68,18 @@ python=${PYTHON:-python3}
 .venv/bin/ruff check src tests migrations bench
 .venv/bin/ruff format --check src tests migrations bench
 .venv/bin/mypy
-# Every test once with the default SQLite store, then the in-process suites again with the
-# default store on a throwaway PostgreSQL server (tests/conftest.py: --store).
-.venv/bin/python -m pytest "$@"
-.venv/bin/python -m pytest --store postgresql "$@"
+# Every test once with the default SQLite store: the quick tier spread over every core, then
+# the system tests one after another (their servers, displays, cgroups and time bounds as
+# they were written for); then the in-process suites again with the default store on a
+# throwaway PostgreSQL server (tests/conftest.py: --store; every one of them reaches the
+# server, so they run one after another too). Any argument goes to each run; a run that
+# the arguments leave without a test (pytest's status 5) is no failure.
+run_pytest() {
+  .venv/bin/python -m pytest "$@" || {
+    status=$?
+    [ "$status" -eq 5 ] || exit "$status"
+  }
+}
+run_pytest -m "not system" -n auto "$@"
+run_pytest -m system "$@"
+run_pytest --store postgresql "$@"

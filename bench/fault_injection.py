@@ -1,5 +1,5 @@
 """Fault injection, re-runnable: hostile input at every door, broken stores, and kill -9 of
-the daemon across its show/ledger window. Prints the figures the README quotes.
+the daemon across its show/ledger window. Prints the figures docs/figures.md quotes.
 
     .venv/bin/python bench/fault_injection.py [--kills N]
 

@@ -3,7 +3,7 @@
 It is made with argparse-manpage (a test dependency: the page is generated here and shipped
 as a file, so installing followup needs nothing more), dated by the package version's
 release rather than the day it was run, so that the file changes only when the commands do.
-``tests/test_first_hour.py`` checks that the shipped page is what the parser makes now.
+``tests/cli/test_first_hour.py`` checks that the shipped page is what the parser makes now.
 
 Run: ``.venv/bin/python -m tools.manpage``
 """

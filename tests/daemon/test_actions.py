@@ -21,7 +21,6 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
-from jeepney import DBusAddress, new_method_call
 
 from tests.support.daemon import CONFIG, DaemonProcess
 from tests.support.harness import FakeClock, NotificationServer, PrivateBus, poll_until
@@ -71,7 +70,9 @@ def nothing_more(server: NotificationServer, count: int) -> bool:
     return not more and len(server.notifications()) == count
 
 
-# (reminder kind, button, the CLI command it stands for, the confirmation's title and body)
+# (reminder kind, button, the CLI command it stands for, the confirmation's title and body):
+# the click over the bus; every other button is in tests/daemon/test_daemon_logic.py, in
+# process.
 BUTTONS = {
     "email reminder: I emailed": (
         "email",
@@ -80,34 +81,6 @@ BUTTONS = {
         "Recorded: emailed Acme on Mon 7 Jan",
         "Recorded: emailed Acme on Mon 7 Jan. "
         "If there is no reply, you'll be told to move on on Tue 15 Jan.",
-    ),
-    "email reminder: Snooze": (
-        "email",
-        "snooze",
-        ["snooze", "1", "--days", "1"],
-        "Recorded: snoozed Acme",
-        "Recorded: snoozed Acme. You'll be reminded to email them on Tue 8 Jan.",
-    ),
-    "move-on reminder: Move on": (
-        "move_on",
-        "moved-on",
-        ["moved-on", "1"],
-        "Recorded: moved on from Acme",
-        "Recorded: moved on from Acme. No more reminders for it.",
-    ),
-    "move-on reminder: They replied": (
-        "move_on",
-        "replied",
-        ["heard", "1", "--outcome", "other"],
-        "Recorded: Acme replied",
-        "Recorded: Acme replied. No more reminders for it.",
-    ),
-    "move-on reminder: Snooze": (
-        "move_on",
-        "snooze",
-        ["snooze", "1", "--days", "1"],
-        "Recorded: snoozed Acme",
-        "Recorded: snoozed Acme. You'll be told to move on on Wed 16 Jan.",
     ),
 }
 
@@ -300,74 +273,6 @@ def test_a_button_works_on_a_server_that_sends_its_signals_only_to_the_caller(
         confirmation = server.wait_for(2, timeout=10)[1]
         assert confirmation["summary"] == "Recorded: emailed Acme on Mon 7 Jan"
         assert json.loads(daemon.cli_ok("show", "1", "--json"))["emailed_on"] == "2030-01-07"
-
-
-def test_the_same_action_twice_records_once(
-    make_daemon: Callable[..., DaemonProcess],
-    notification_server: NotificationServer,
-    fake_clock: FakeClock,
-) -> None:
-    daemon = dbus_daemon(make_daemon)
-    reminder = start(daemon, notification_server, fake_clock, "email")
-
-    notification_server.invoke_action(reminder["id"], "snooze")
-    notification_server.wait_for(2, timeout=10)
-    notification_server.invoke_action(reminder["id"], "snooze")
-
-    daemon.wait_log(f"ignored action 'snooze' on notification {reminder['id']}: already handled")
-    assert nothing_more(notification_server, 2)
-    history = [e["kind"] for e in json.loads(daemon.cli_ok("history", "1", "--json"))]
-    assert history == ["created", "snoozed"]
-
-
-def test_an_action_on_an_interview_closed_meanwhile_records_nothing(
-    make_daemon: Callable[..., DaemonProcess],
-    notification_server: NotificationServer,
-    fake_clock: FakeClock,
-) -> None:
-    """The reminder is closed as soon as the CLI closes the interview; a click that raced
-    the close (it reaches the daemon after) records nothing."""
-    daemon = dbus_daemon(make_daemon)
-    reminder = start(daemon, notification_server, fake_clock, "email")
-    daemon.cli_ok("moved-on", "1")
-    assert notification_server.wait_closed(1, timeout=10)[0]["closed"] == reminder["id"]
-    before = store_view(daemon)
-
-    notification_server.invoke_action(reminder["id"], "emailed")
-
-    daemon.wait_log(f"ignored action 'emailed' on notification {reminder['id']}")
-    assert nothing_more(notification_server, 1)
-    assert store_view(daemon) == before
-
-
-def test_signals_about_another_applications_notification_are_ignored(
-    make_daemon: Callable[..., DaemonProcess],
-    notification_server: NotificationServer,
-    bus: PrivateBus,
-    fake_clock: FakeClock,
-) -> None:
-    daemon = dbus_daemon(make_daemon)
-    start(daemon, notification_server, fake_clock, "email")
-    before = store_view(daemon)
-    server = DBusAddress(
-        "/org/freedesktop/Notifications",
-        "org.freedesktop.Notifications",
-        "org.freedesktop.Notifications",
-    )
-    with bus.connect() as other_app:
-        notify = new_method_call(
-            server,
-            "Notify",
-            "susssasa{sv}i",
-            ("mail", 0, "", "New mail", "", ["emailed", "Read"], {}, -1),
-        )
-        (other_id,) = other_app.send_and_get_reply(notify, timeout=5).body
-
-    notification_server.invoke_action(other_id, "emailed")
-
-    daemon.wait_log(f"ignored action 'emailed' on notification {other_id}: not one of")
-    assert nothing_more(notification_server, 2)  # the reminder and the other app's one
-    assert store_view(daemon) == before
 
 
 def test_with_no_server_the_reminder_is_retried_and_delivered_once_one_appears(

@@ -105,84 +105,6 @@ def test_a_reminder_arrives_within_a_second_after_its_instant_never_before(
     assert wait_ledger(daemon, [email_key(1, "Mon 2030-01-07 09:00:00")])
 
 
-def test_nothing_is_shown_after_the_window_and_it_arrives_when_the_window_opens(
-    daemon: DaemonProcess, notification_server: NotificationServer, fake_clock: FakeClock
-) -> None:
-    fake_clock.set(at("Mon 2030-01-07 20:30:00"))  # the 09:00 reminder was missed: daemon down
-    daemon.add("Acme", WED_2030_01_02)
-    run_until_ready(daemon)
-
-    daemon.wait_log(
-        "1 reminder(s) due outside 09:00-20:00; holding them until 2030-01-08T09:00+00:00"
-    )
-    assert nothing_more(notification_server, 0)
-
-    before = daemon.set_clock(at("Tue 2030-01-08 08:59:59"))
-    t0 = time.time()
-    [note] = notification_server.wait_for(1, timeout=10)
-    assert note["summary"] == "Time to email Acme"
-    assert note["received_at"] >= before + 1.0  # not before Tue 09:00:00
-    assert note["received_at"] - (t0 + 1.0) < BOUND_S  # the target: about a second
-
-
-def test_a_reminder_due_while_the_daemon_was_down_arrives_at_start(
-    daemon: DaemonProcess, notification_server: NotificationServer, fake_clock: FakeClock
-) -> None:
-    fake_clock.set(at("Mon 2030-01-07 10:00:00"))  # an hour after Mon 09:00
-    daemon.add("Acme", WED_2030_01_02)
-    run_until_ready(daemon)
-    ready = time.time()
-
-    [note] = notification_server.wait_for(1, timeout=10)
-    assert note["summary"] == "Time to email Acme"
-    assert note["received_at"] - ready < BOUND_S  # the target: at once
-    assert wait_ledger(daemon, [email_key(1, "Mon 2030-01-07 09:00:00")])
-
-
-# -- a reminder not acted on comes again ----------------------------------------------------
-
-
-def test_a_reminder_shown_and_not_acted_on_is_shown_again_on_the_next_business_day(
-    daemon: DaemonProcess, notification_server: NotificationServer, fake_clock: FakeClock
-) -> None:
-    # Shown Fri 2030-01-11 09:00 (promised Tue 8; Wed 9, Thu 10 pass); Sat and Sun are no
-    # business days: shown again Mon 14 09:00, each repeat its own entry in the ledger.
-    fake_clock.set(at("Fri 2030-01-11 08:59:58"))
-    daemon.add("Acme", date(2030, 1, 8))
-    run_until_ready(daemon)
-    notification_server.wait_for(1, timeout=10)
-    assert wait_ledger(daemon, [email_key(1, "Fri 2030-01-11 09:00:00")])
-
-    daemon.set_clock(at("Sun 2030-01-13 12:00:00"))
-    assert nothing_more(notification_server, 1)
-    daemon.set_clock(at("Mon 2030-01-14 08:59:59"))
-
-    first, again = notification_server.wait_for(2, timeout=10)
-    assert again["summary"] == first["summary"] == "Time to email Acme"
-    assert wait_ledger(
-        daemon,
-        [email_key(1, "Fri 2030-01-11 09:00:00"), email_key(1, "Mon 2030-01-14 09:00:00")],
-    )
-
-
-def test_with_repeats_off_a_reminder_is_shown_once_and_stays_due(
-    make_daemon: Callable[..., DaemonProcess],
-    notification_server: NotificationServer,
-    fake_clock: FakeClock,
-) -> None:
-    daemon = make_daemon(config=CONFIG + "repeat_after_business_days = 0\n")
-    fake_clock.set(at("Fri 2030-01-11 10:00:00"))
-    daemon.add("Acme", date(2030, 1, 8))
-    run_until_ready(daemon)
-    notification_server.wait_for(1, timeout=10)
-
-    daemon.set_clock(at("Mon 2030-01-14 09:00:30"))
-    assert nothing_more(notification_server, 1)
-    assert wait_ledger(daemon, [email_key(1, "Fri 2030-01-11 09:00:00")])
-    listed = json.loads(daemon.cli_ok("upcoming", "--json"))
-    assert [(d["due"], d["at"]) for d in listed] == [(True, "2030-01-11T09:00:00+00:00")]
-
-
 # -- exactly once across restarts and clock changes -----------------------------------------
 
 
@@ -474,28 +396,6 @@ def test_markup_in_a_company_name_arrives_escaped_in_the_body(
     assert "<b>" not in note["body"]
 
 
-def test_more_than_three_due_at_once_arrive_as_one_summary(
-    daemon: DaemonProcess, notification_server: NotificationServer, fake_clock: FakeClock
-) -> None:
-    fake_clock.set(at("Mon 2030-01-07 08:59:00"))
-    for company in ("Acme", "Beta", "Gamma", "Delta"):
-        daemon.add(company, WED_2030_01_02)
-    run_until_ready(daemon)
-    daemon.set_clock(at("Mon 2030-01-07 08:59:59"))
-
-    notification_server.wait_for(1, timeout=10)
-    assert nothing_more(notification_server, 1), notification_server.notifications()
-    [note] = notification_server.notifications()
-    assert note["summary"] == "4 follow-up reminders"
-    assert note["body"].split("\n") == [
-        "Email Acme: followup draft 1",
-        "Email Beta: followup draft 2",
-        "Email Gamma: followup draft 3",
-        "Email Delta: followup draft 4",
-    ]
-    assert wait_ledger(daemon, [email_key(i, "Mon 2030-01-07 09:00:00") for i in (1, 2, 3, 4)])
-
-
 # -- signals, systemd, the lock -------------------------------------------------------------
 
 
@@ -513,26 +413,6 @@ def test_sighup_reloads_the_config(
     assert note["summary"] == "Time to email Acme"
     assert f"config reloaded from {daemon.config_path} (1 interview(s) re-planned)" in daemon.log()
     assert wait_ledger(daemon, [email_key(1, "Mon 2030-01-07 08:00:00")])
-
-
-def test_a_malformed_config_on_sighup_is_logged_and_the_old_one_kept(
-    daemon: DaemonProcess, notification_server: NotificationServer, fake_clock: FakeClock
-) -> None:
-    fake_clock.set(at("Mon 2030-01-07 08:58:00"))
-    daemon.add("Acme", WED_2030_01_02)
-    run_until_ready(daemon)
-
-    daemon.config_path.write_text('[notify]\nat = "08:00\n')
-    daemon.send(signal.SIGHUP)
-
-    daemon.wait_log(
-        "ERROR followup.daemon: config not reloaded, keeping the previous one: "
-        f"{daemon.config_path}: malformed TOML: "
-    )
-    assert nothing_more(notification_server, 0, seconds=1.0)
-    before = daemon.set_clock(at("Mon 2030-01-07 08:59:59"))
-    [note] = notification_server.wait_for(1, timeout=10)
-    assert note["received_at"] >= before + 1.0  # still at 09:00, the old config's time
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])

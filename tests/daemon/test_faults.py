@@ -1,6 +1,7 @@
-"""The daemon under faults it can outlive: a reminder the server refuses, a NUL byte in a
-stored name, a reload that fails, a store locked longer than one wait, and kill -9 at every
-moment of the show/ledger window.
+"""The daemon under faults it can outlive: a NUL byte in a stored name, a reload that fails
+(through SIGHUP and ``followup status``), a store locked longer than one wait, and kill -9 at
+every moment of the show/ledger window. (A reminder the server refuses, and the other ways a
+reload fails: tests/daemon/test_daemon_logic.py, in process.)
 
 Real daemon process, private bus, the recording notification server (told to refuse some
 texts, or to answer late), the D-Bus backend, a libfaketime wall clock.
@@ -55,35 +56,6 @@ def dbus_daemon(make_daemon: Callable[..., DaemonProcess], fake_clock: FakeClock
     return make_daemon(config=DBUS_CONFIG)
 
 
-@pytest.mark.parametrize("others", [3, 60])
-def test_a_summary_the_server_refuses_falls_back_to_one_plain_count_never_a_flood(
-    make_daemon: Callable[..., DaemonProcess],
-    fake_clock: FakeClock,
-    server_with: Callable[..., NotificationServer],
-    others: int,
-) -> None:
-    server = server_with(refuse="Poison")
-    daemon = dbus_daemon(make_daemon, fake_clock)
-    daemon.add("Poison Ltd", WED_2030_01_02)
-    for number in range(others):
-        daemon.add(f"Company {number}", WED_2030_01_02)
-    daemon.start().wait_ready()
-
-    [note] = server.wait_for(1, timeout=10)
-    assert note["summary"] == f"{others + 1} follow-up reminders"
-    assert note["body"] == "See them with: followup upcoming"
-    daemon.wait_log(
-        "could not show a summary: the notification server refused it: "
-        "org.freedesktop.DBus.Error.Failed: refused: the text holds 'Poison'; "
-        "showing a plain count instead"
-    )
-    assert poll_until(lambda: daemon.ledger() == email_keys(*range(1, others + 2)), 5)
-    daemon.poke()
-    daemon.cli_ok("status")  # a full pass of the loop later, still one notification
-    assert len(server.notifications()) == 1
-    assert daemon.process is not None and daemon.process.poll() is None
-
-
 def test_a_nul_byte_in_a_stored_name_reaches_the_bus_without_it_and_blocks_nothing(
     make_daemon: Callable[..., DaemonProcess],
     fake_clock: FakeClock,
@@ -104,31 +76,17 @@ def test_a_nul_byte_in_a_stored_name_reaches_the_bus_without_it_and_blocks_nothi
     assert poll_until(lambda: daemon.ledger() == email_keys(1, 2, 3, 4), 5)
 
 
+# The SIGHUP and `followup status` path; every other way a reload fails is in
+# tests/daemon/test_daemon_logic.py, in process.
 @pytest.mark.parametrize(
     ("change", "why"),
     [
-        (
-            ('country = "US"', 'country = "XX"'),
-            "calendar: unknown country 'XX'",
-        ),
-        (
-            ('country = "US"', 'country = "US"\nsubdivision = "ZZ"'),
-            "calendar: unknown subdivision 'ZZ' for US",
-        ),
-        (
-            (
-                'country = "US"',
-                'country = "US"\nweekend = ["monday", "tuesday", "wednesday", '
-                '"thursday", "friday", "saturday", "sunday"]',
-            ),
-            "calendar.weekend: all seven days leaves no business day to count",
-        ),
         (
             ("[notify]", '[store]\nurl = "sqlite:////proc/followup-none/followup.db"\n\n[notify]'),
             "cannot create the database /proc/followup-none/followup.db",
         ),
     ],
-    ids=["unknown country", "unknown subdivision", "seven-day weekend", "store cannot open"],
+    ids=["store cannot open"],
 )
 def test_a_reload_that_fails_keeps_the_old_config_store_and_jobs_and_says_so(
     make_daemon: Callable[..., DaemonProcess],

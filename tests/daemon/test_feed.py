@@ -8,7 +8,6 @@ expected Fri 2030-01-04 has it on Wed 2030-01-09 09:00 (Mon 7 and Tue 8 pass).
 
 from __future__ import annotations
 
-import signal
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -17,7 +16,7 @@ from typing import Any
 from icalendar import Calendar
 
 from tests.support.daemon import CONFIG, DaemonProcess
-from tests.support.harness import FakeClock, NotificationServer, poll_until
+from tests.support.harness import FakeClock, poll_until
 
 WED_2030_01_02 = date(2030, 1, 2)
 SETTLE_S = 5.0
@@ -71,54 +70,3 @@ def test_the_feed_is_written_at_start_and_again_after_a_cli_change(
 
     assert poll_until(lambda: starts(feed) == ACME | BETA, SETTLE_S), starts(feed)
     assert [p.name for p in folder.iterdir()] == ["followup.ics"]
-
-
-def test_a_reload_writes_the_feed_where_the_new_config_says(
-    make_daemon: Callable[..., DaemonProcess], fake_clock: FakeClock, tmp_path: Path
-) -> None:
-    first, second = tmp_path / "first.ics", tmp_path / "second.ics"
-    daemon = make_daemon(config=with_feed(first))
-    fake_clock.set(datetime(2030, 1, 7, 8, 0, tzinfo=UTC))
-    daemon.add("Acme", WED_2030_01_02)
-    daemon.start().wait_ready()
-    assert poll_until(lambda: starts(first) == ACME, SETTLE_S), starts(first)
-
-    daemon.config_path.write_text(with_feed(second))
-    daemon.send(signal.SIGHUP)
-
-    assert poll_until(lambda: starts(second) == ACME, SETTLE_S), daemon.log()
-    assert second.read_bytes() == first.read_bytes()
-
-
-def test_a_feed_that_cannot_be_written_is_logged_and_reminders_go_on(
-    make_daemon: Callable[..., DaemonProcess],
-    notification_server: NotificationServer,
-    fake_clock: FakeClock,
-    tmp_path: Path,
-) -> None:
-    blocker = tmp_path / "blocker"
-    blocker.write_text("a file where the feed's folder should be\n")
-    feed = blocker / "followup.ics"
-    daemon = make_daemon(config=with_feed(feed))
-    fake_clock.set(datetime(2030, 1, 7, 10, 0, tzinfo=UTC))  # the 09:00 reminder is due
-    daemon.add("Acme", WED_2030_01_02)
-    daemon.start().wait_ready()
-
-    daemon.wait_log(
-        "ERROR followup.daemon: calendar feed not written: "
-        f"cannot write {feed}: there is no folder {str(blocker)!r}\n"
-    )
-    [note] = notification_server.wait_for(1, timeout=5)
-    assert note["summary"] == "Time to email Acme"
-
-    status = daemon.cli_ok("status")
-    assert f"calendar feed:  not written: cannot write {feed}: there is no folder" in status
-
-    blocker.unlink()
-    blocker.mkdir()
-    daemon.cli_ok("add", "Beta", "--expect", "2030-01-04")
-    daemon.wait_log("calendar feed written again")
-    assert daemon.log().count("calendar feed not written") == 1
-    assert "calendar feed:" not in daemon.cli_ok("status")
-    assert sorted(starts(feed)) == ["email-1", "email-2", "reply-1", "reply-2"]
-    assert daemon.process is not None and daemon.process.poll() is None

@@ -27,6 +27,8 @@ from tests.support.harness import (
     signal_rule,
 )
 
+pytestmark = pytest.mark.system
+
 TIMEOUT = 10.0
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextlib import closing
 from datetime import UTC, date, datetime
 from typing import Any
@@ -82,13 +82,6 @@ def mail_config(server: Dovecot, *, every: int = 1440, password: str | None = No
             "",
         ]
     )
-
-
-@pytest.fixture
-def dovecot() -> Iterator[Dovecot]:
-    server = Dovecot.start()
-    yield server
-    server.remove()
 
 
 def add_acme(daemon: DaemonProcess, *, emailed: bool) -> None:
@@ -347,10 +340,11 @@ def test_a_failing_mailbox_is_logged_once_shown_by_status_retried_and_reminders_
     make_daemon: Callable[..., DaemonProcess],
     notification_server: NotificationServer,
     fake_clock: FakeClock,
-    dovecot: Dovecot,
+    own_dovecot: Dovecot,
     cause: str,
     logged: str,
 ) -> None:
+    dovecot = own_dovecot
     logged = logged.format(port=dovecot.port)
     flags = dovecot.flags()
     fake_clock.set(FRI_2030_01_04_10H)

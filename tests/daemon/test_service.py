@@ -77,6 +77,7 @@ def _verify(unit: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.system
 @pytest.mark.parametrize(
     "unit",
     [
@@ -349,6 +350,7 @@ def test_install_service_autostart_writes_a_valid_autostart_entry_and_uninstall_
     assert not entry.exists() and not application.exists()
 
 
+@pytest.mark.system
 def test_the_shipped_desktop_entry_is_valid_and_named_by_the_notifications() -> None:
     shipped = REPO / "src/followup/data/followup.desktop"
     validated = subprocess.run(

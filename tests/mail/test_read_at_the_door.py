@@ -14,7 +14,7 @@ import pytest
 from followup.cleaning import MAX_FIELD, from_outside
 from followup.errors import MailError
 from followup.mail import password
-from followup.mail.maildir import MAX_HEADER_BYTES, header_of
+from followup.mail.maildir import MAX_HEADER_BYTES, read_message_header
 
 ACME = ("Acme", "--interviewed", "2026-10-30", "--expect", "2026-11-04")
 REPLY = (
@@ -74,7 +74,7 @@ def test_only_regular_files_inside_the_tree_are_read(maildir: Path, make: object
     make(path, maildir)  # type: ignore[operator]
     started = time.monotonic()
     with pytest.raises(OSError, match=why):
-        header_of(maildir, path)
+        read_message_header(maildir, path)
     assert time.monotonic() - started < 5  # a FIFO is never waited on
 
 
@@ -82,19 +82,19 @@ def test_a_link_inside_the_tree_is_read(maildir: Path) -> None:
     (maildir / "tmp" / "kept").write_bytes(REPLY)
     link = maildir / "cur" / "1700000000.link:2,"
     link.symlink_to(maildir / "tmp" / "kept")
-    assert header_of(maildir, link).startswith(b"From: Dana Chen")
+    assert read_message_header(maildir, link).startswith(b"From: Dana Chen")
 
 
 def test_a_header_that_never_ends_is_read_up_to_the_limit(maildir: Path) -> None:
     path = maildir / "cur" / "1700000000.huge:2,"
     path.write_bytes((b"X-Long: " + b"x" * 1000 + b"\r\n") * 1000)
-    assert len(header_of(maildir, path)) <= MAX_HEADER_BYTES
+    assert len(read_message_header(maildir, path)) <= MAX_HEADER_BYTES
 
 
 def test_a_10_mb_subject_keeps_its_start_and_the_fields_after_it(maildir: Path) -> None:
     path = maildir / "cur" / "1700000000.huge:2,"
     path.write_bytes(b"Subject: " + b"x" * 10_000_000 + b"\r\nFrom: d@a.example\r\n\r\nbody")
-    header = header_of(maildir, path)
+    header = read_message_header(maildir, path)
     assert header.endswith(b"x\r\nFrom: d@a.example\r\n\r\n")
     assert len(header) < 70_000
 
@@ -123,6 +123,7 @@ def quick(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(password, "TIMEOUT_S", 2)
 
 
+@pytest.mark.system  # runs the password command, a process of its own
 def test_a_password_command_whose_child_holds_the_pipe_is_stopped_with_its_children(
     quick: None, tmp_path: Path
 ) -> None:
@@ -138,6 +139,7 @@ def test_a_password_command_whose_child_holds_the_pipe_is_stopped_with_its_child
             time.sleep(0.05)
 
 
+@pytest.mark.system  # runs the password command, a process of its own
 def test_a_password_command_that_prints_forever_is_stopped_at_the_output_limit(
     quick: None,
 ) -> None:
@@ -147,6 +149,7 @@ def test_a_password_command_that_prints_forever_is_stopped_at_the_output_limit(
     assert time.monotonic() - started < 5
 
 
+@pytest.mark.system  # runs the password command, a process of its own
 def test_a_password_command_complaining_at_length_gives_one_short_line() -> None:
     script = "head -c 50000000 /dev/zero | tr '\\0' x >&2; exit 3"
     with pytest.raises(MailError) as raised:
@@ -156,6 +159,7 @@ def test_a_password_command_complaining_at_length_gives_one_short_line() -> None
     assert len(message) < 400
 
 
+@pytest.mark.system  # runs the password command, a process of its own
 def test_a_password_commands_escape_sequences_never_reach_the_message() -> None:
     with pytest.raises(MailError) as raised:
         password.read_password(["sh", "-c", "printf 'bad\\033[2J\\007 entry\\n' >&2; exit 1"])

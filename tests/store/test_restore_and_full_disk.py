@@ -151,6 +151,7 @@ def full_disk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli) -> Iterator[
         subprocess.run(["umount", "-l", str(mount)], check=False)
 
 
+@pytest.mark.system  # mounts a small tmpfs
 @pytest.mark.own_store
 @pytest.mark.parametrize(
     ("args", "shows"),
@@ -171,6 +172,7 @@ def test_every_reading_command_answers_on_a_full_disk(
     assert shows in done.out
 
 
+@pytest.mark.system  # mounts a small tmpfs
 @pytest.mark.own_store
 @pytest.mark.parametrize(
     "args",

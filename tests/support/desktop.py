@@ -21,8 +21,10 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -31,32 +33,54 @@ from tests.support.harness import Stoppable, _spawn, clean_env, end_process, pol
 XFCE4_NOTIFYD = Path("/usr/lib/x86_64-linux-gnu/xfce4/notifyd/xfce4-notifyd")
 
 
-def _free_display() -> int:
-    for number in range(90, 200):
-        if (
-            not Path(f"/tmp/.X11-unix/X{number}").exists()
-            and not Path(f"/tmp/.X{number}-lock").exists()
-        ):
-            return number
-    raise RuntimeError("no free X display number between :90 and :199")
+def _read_display(fd: int, timeout: float) -> int | None:
+    """The display number Xvfb writes to ``fd`` once it is ready (a line), or None when it
+    exits or says nothing within ``timeout`` seconds."""
+    data = b""
+    deadline = time.monotonic() + timeout
+    while not data.endswith(b"\n"):
+        left = deadline - time.monotonic()
+        if left <= 0 or not select.select([fd], [], [], left)[0]:
+            return None
+        chunk = os.read(fd, 64)
+        if not chunk:
+            return None
+        data += chunk
+    return int(data)
 
 
 class Xvfb(Stoppable):
-    """A virtual X screen, 1024x768, 24 bits, no TCP."""
+    """A virtual X screen, 1024x768, 24 bits, no TCP, on a display number Xvfb picks itself
+    among the free ones (``-displayfd``): tests running at once, in other pytest processes
+    too, never race for one."""
 
     def __init__(self, folder: Path, timeout: float = 10.0) -> None:
         folder.mkdir(parents=True, exist_ok=True)
-        self.number = _free_display()
-        self.display = f":{self.number}"
         self.log_path = folder / "xvfb.log"
-        with open(self.log_path, "wb") as log:
-            self.process = _spawn(
-                ["Xvfb", self.display, "-screen", "0", "1024x768x24", "-nolisten", "tcp"],
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=log,
-                env=clean_env(),
-            )
+        read_end, write_end = os.pipe()
+        screen = ["-screen", "0", "1024x768x24", "-nolisten", "tcp"]
+        try:
+            with open(self.log_path, "wb") as log:
+                self.process = _spawn(
+                    ["Xvfb", "-displayfd", str(write_end), *screen],
+                    stdin=subprocess.DEVNULL,
+                    stdout=log,
+                    stderr=log,
+                    env=clean_env(),
+                    pass_fds=(write_end,),
+                )
+            os.close(write_end)
+            write_end = -1
+            number = _read_display(read_end, timeout)
+        finally:
+            os.close(read_end)
+            if write_end >= 0:
+                os.close(write_end)
+        if number is None:
+            self.stop()
+            raise RuntimeError(f"Xvfb did not start: {self.log_path.read_text()}")
+        self.number = number
+        self.display = f":{number}"
         socket_path = Path(f"/tmp/.X11-unix/X{self.number}")
         if not poll_until(lambda: socket_path.exists() or self.process.poll() is not None, timeout):
             self.stop()

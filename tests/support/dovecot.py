@@ -2,7 +2,9 @@
 
 ``Dovecot.start(folder)`` writes a configuration of its own (nothing of the system's is read),
 listening on 127.0.0.1 only on a free port, with one passwd-file user whose Maildir has an
-INBOX and a ``Sent`` folder flagged ``\\Sent`` (special-use, RFC 6154). Messages go in through
+INBOX and a ``Sent`` folder flagged ``\\Sent`` (special-use, RFC 6154). One server serves a
+whole test module: its passwd file lists :data:`MAILBOXES` users, and :meth:`Dovecot.mailbox`
+hands each test one not used yet, so no test sees another's messages. Messages go in through
 Dovecot's own delivery agent (``dovecot-lda``) or an IMAP ``APPEND`` without flags, so they
 are unread. With ``tls=True`` a self-signed certificate for 127.0.0.1 is made with ``openssl``
 and the server also listens with implicit TLS; ``cert`` is then the file a client must trust.
@@ -23,7 +25,7 @@ import ssl
 import subprocess
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
@@ -32,6 +34,8 @@ NOBODY = 65534
 USER = "jo"
 PASSWORD = "correct horse battery staple"
 START_TIMEOUT_S = 30.0
+#: Users of one server (``jo``, ``jo2``, ...): one per test of a module, with room to spare.
+MAILBOXES = 1000
 
 _CONFIG = """\
 base_dir = {dir}/run
@@ -55,11 +59,9 @@ userdb {{
 }}
 namespace inbox {{
   inbox = yes
-  separator = /
-  mailbox Sent {{
-    special_use = \\Sent
-    auto = subscribe
-  }}
+  separator = {separator}
+  prefix = {prefix}
+{mailboxes}
 }}
 service imap-login {{
   inet_listener imap {{
@@ -73,6 +75,33 @@ service imap-login {{
   }}
 }}
 """
+
+
+def _user(n: int) -> str:
+    return USER if n == 1 else f"{USER}{n}"
+
+
+#: The folders of a plain server: ``Sent`` flagged ``\\Sent`` (RFC 6154).
+STANDARD: dict[str, str | None] = {"Sent": "\\Sent"}
+
+
+def _mailboxes(folders: dict[str, str | None], separator: str) -> str:
+    """Dovecot ``mailbox`` blocks: each folder created (and subscribed) on first login,
+    with its special-use flag when it has one (names with the namespace's separator)."""
+    out = []
+    for given, special in folders.items():
+        name = given.replace("/", separator)
+        flag = f"\n    special_use = {special}" if special else ""
+        out.append(f'  mailbox "{name}" {{\n    auto = subscribe{flag}\n  }}')
+    return "\n".join(out)
+
+
+def _quoted(folder: str) -> str:
+    """A folder name as an IMAP astring for imaplib (which sends names as they are):
+    quoted, in modified UTF-7 (RFC 3501 5.1.3) when it is not ASCII."""
+    from imapclient.imap_utf7 import encode
+
+    return '"' + encode(folder).decode("ascii").replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def free_port() -> int:
@@ -125,6 +154,9 @@ class Dovecot:
     password: str = PASSWORD
     host: str = "127.0.0.1"
     _stopped: bool = field(default=False, repr=False)
+    #: a view of a shared server (:meth:`mailbox`): it may not stop the server
+    _shared: bool = field(default=False, repr=False)
+    _users: list[str] = field(default_factory=lambda: [USER], repr=False)
 
     @property
     def conf(self) -> Path:
@@ -139,11 +171,26 @@ class Dovecot:
         path = self.folder / "dovecot.log"
         return path.read_text(errors="replace") if path.exists() else ""
 
+    folders: tuple[str, ...] = ("INBOX", "Sent")
+
     @classmethod
-    def start(cls, *, tls: bool = False) -> Dovecot:
+    def start(
+        cls,
+        *,
+        tls: bool = False,
+        folders: dict[str, str | None] | None = None,
+        separator: str = "/",
+        prefix: str = "",
+    ) -> Dovecot:
         """A server in a folder of its own under /tmp, removed by :meth:`stop`. Not under
         pytest's base folder: pytest makes that 0700 again whenever another run starts, and
-        Dovecot's auth process (user ``dovecot``) must reach the passwd file throughout."""
+        Dovecot's auth process (user ``dovecot``) must reach the passwd file throughout.
+
+        ``folders``: the folders besides INBOX (IMAP names with ``/`` as the hierarchy's
+        separator), each with its special-use flag or None (default: ``Sent`` flagged
+        ``\\Sent``); ``separator`` and ``prefix`` those of the personal namespace
+        (Courier's are ``.`` and ``INBOX.``)."""
+        folders = STANDARD if folders is None else folders
         folder = Path(tempfile.mkdtemp(prefix="followup-dovecot-"))
         folder.chmod(0o755)
         for name in ("run", "state"):
@@ -152,7 +199,9 @@ class Dovecot:
         mail.mkdir(exist_ok=True)
         os.chown(mail, NOBODY, NOBODY)
         passwd = folder / "passwd"
-        passwd.write_text(f"{USER}:{{PLAIN}}{PASSWORD}\n")
+        passwd.write_text(
+            "".join(f"{_user(n)}:{{PLAIN}}{PASSWORD}\n" for n in range(1, MAILBOXES + 1))
+        )
         passwd.chmod(0o644)
         port = free_port()
         tls_port = free_port() if tls else None
@@ -164,7 +213,14 @@ class Dovecot:
             ssl_lines = "ssl = no"
         (folder / "dovecot.conf").write_text(
             _CONFIG.format(
-                dir=folder, nobody=NOBODY, port=port, tls_port=tls_port or 0, ssl=ssl_lines
+                dir=folder,
+                nobody=NOBODY,
+                port=port,
+                tls_port=tls_port or 0,
+                ssl=ssl_lines,
+                separator=separator,
+                prefix=prefix,
+                mailboxes=_mailboxes(folders, separator),
             )
         )
         with (folder / "dovecot.stderr").open("wb") as stderr:
@@ -175,9 +231,21 @@ class Dovecot:
                 start_new_session=True,
             )
         server = cls(folder, port, tls_port, process, cert)
+        server.folders = ("INBOX", *(prefix + n.replace("/", separator) for n in folders))
         server._wait_listening()
         server._create_folders()
         return server
+
+    def mailbox(self) -> Dovecot:
+        """A user of this server no one used yet, with an empty INBOX and Sent and the same
+        password: the same server seen through another login (it cannot stop the server)."""
+        if len(self._users) >= MAILBOXES:
+            raise RuntimeError(f"all {MAILBOXES} mailboxes of this Dovecot are taken")
+        user = _user(len(self._users) + 1)
+        self._users.append(user)
+        view = replace(self, user=user, _shared=True)
+        view._create_folders()
+        return view
 
     def _wait_listening(self) -> None:
         deadline = time.monotonic() + START_TIMEOUT_S
@@ -220,17 +288,18 @@ class Dovecot:
     def append(self, message: bytes, folder: str = "INBOX") -> None:
         """Add one message over IMAP with no flags (unread), as a mail client saving a copy."""
         with self.imap() as client:
-            status, data = client.append(folder, "", None, message)
+            status, data = client.append(_quoted(folder), "", None, message)
             if status != "OK":
                 raise RuntimeError(f"APPEND failed: {data!r}")
 
     def flags(self) -> dict[str, dict[bytes, tuple[bytes, ...]]]:
-        """Every message's flags in INBOX and Sent, keyed by Message-ID, read with EXAMINE
+        """Every message's flags in every folder, keyed by Message-ID, read with EXAMINE
         (read-only: reading them changes nothing, not even ``\\Recent``)."""
         seen: dict[str, dict[bytes, tuple[bytes, ...]]] = {}
         with self.imap() as client:
-            for folder in ("INBOX", "Sent"):
-                _status, count = client.select(folder, readonly=True)
+            for folder in self.folders:
+                status, count = client.select(_quoted(folder), readonly=True)
+                assert status == "OK", (folder, count)
                 found: dict[bytes, tuple[bytes, ...]] = {}
                 data: list[object] = []
                 if count[0] != b"0":
@@ -247,6 +316,8 @@ class Dovecot:
         return seen
 
     def stop(self) -> None:
+        if self._shared:
+            raise RuntimeError("a mailbox of a shared server cannot stop it: start a server")
         if self._stopped:
             return
         self._stopped = True

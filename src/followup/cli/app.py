@@ -53,8 +53,16 @@ class App:
 
         config = load(self.args.config, self.env.environ)
         for warning in config.warnings:
-            self.err(labelled(warning))
+            if self.as_json:  # said once the command has succeeded: a failure is one object
+                self.warnings.append((warning, "warning"))
+            else:
+                self.err(labelled(warning))
         return config
+
+    @property
+    def as_json(self) -> bool:
+        """Whether ``--json`` was given, after the command or before it."""
+        return bool(getattr(self.args, "json", False))
 
     @cached_property
     def machine(self) -> Machine | None:
@@ -142,9 +150,9 @@ class App:
         """Print JSON with ``--json``, else the text; either may be given as a callable so
         that only the one printed is built."""
         from followup.cli.render.shapes import to_json
-        from followup.cli.render.text import Safe, labelled
+        from followup.cli.render.text import Safe
 
-        as_json = getattr(self.args, "json", False)
+        as_json = self.as_json
         for note in self.notes:
             print(note, file=self.env.stderr if as_json else self.env.stdout)
         if as_json:
@@ -152,8 +160,15 @@ class App:
         else:
             out = text() if callable(text) else text
             self.say(out if isinstance(out, Safe) else visible(out, keep_newlines=True))
+        self.flush_warnings()
+
+    def flush_warnings(self) -> None:
+        """Print the warnings (and notes) kept for a command that succeeded, once."""
+        from followup.cli.render.text import labelled
+
         for warning, label in self.warnings:
             self.err(labelled(warning, label))
+        self.warnings.clear()
 
     def read_input(self, source: str) -> bytes:
         """The bytes of a file named on the command line, or of standard input for ``-``,

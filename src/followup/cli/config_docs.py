@@ -134,4 +134,5 @@ def _mail_values(config: Config) -> dict[str, Any]:
         "mail.sent_folder": mail.sent_folder,
         "mail.check_every_minutes": mail.check_every_minutes,
         "mail.maildir": str(mail.maildir) if mail.maildir else None,
+        "mail.addresses": list(mail.addresses) or None,
     }

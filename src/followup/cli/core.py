@@ -2,7 +2,8 @@
 one line and an exit status, in this one place.
 
 Every failure a user can cause is a :class:`~followup.errors.FollowupError`; :func:`main`
-prints it as one ``error:`` line and returns its exit status.
+prints it as one ``error:`` line and returns its exit status, or with ``--json`` prints
+``{"error": {"code": CODE, "message": TEXT}}`` and returns the code's own status.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any, NoReturn
 from followup.cleaning import MAX_LINE, redact, visible
 from followup.cli.environment import Clock, Environment, system_clock
 from followup.cli.parser import build_parser, handler_of, typed_command
-from followup.errors import FollowupError
+from followup.errors import Code, FollowupError
 
 #: The commands that may change the store: a running daemon is told to look at it.
 WRITES = frozenset(
@@ -50,8 +51,9 @@ def main(
     """
     env = Environment() if env is None else env
     app: Any = None
+    argv = list(sys.argv[1:] if argv is None else argv)
+    as_json = wants_json(argv)
     try:
-        argv = list(sys.argv[1:] if argv is None else argv)
         typed = typed_command(argv)
         args = build_parser(typed, env).parse_args(argv)
         if (args.command or "") != typed:  # never expected; the whole parser is right
@@ -63,18 +65,22 @@ def main(
             code: int = handler_of(args)(app) or 0
         finally:
             app.close()
+        app.flush_warnings()
         if args.command in WRITES:
             from followup.daemon.state import poke
 
             poke(env.environ)
     except FollowupError as exc:
-        print(f"error: {visible(redact(exc.message)[:MAX_LINE])}", file=env.stderr)
-        return exc.exit_code
+        from followup.cli.render.errors import words
+
+        return fail(env, as_json, exc.code, words(exc), exc.exit_code)
     except KeyboardInterrupt:
         from followup.cli.render.text import interrupted
 
         db = app.__dict__["tracker"].db if app is not None and "tracker" in app.__dict__ else None
         saved = "maybe" if db is not None and db.committing else bool(db and db.commits)
+        if as_json:
+            return fail(env, as_json, Code.INTERRUPTED, interrupted(saved), 130)
         print(interrupted(saved), file=env.stderr)
         return 130
     except BrokenPipeError:
@@ -84,13 +90,39 @@ def main(
             import traceback
 
             traceback.print_exc(file=env.stderr)
-        print(
-            f"error: unexpected {type(exc).__name__}: {visible(redact(str(exc))[:MAX_LINE])} "
-            "(set FOLLOWUP_DEBUG=1 for details)",
-            file=env.stderr,
-        )
-        return 1
+        message = f"unexpected {type(exc).__name__}: {exc}"
+        if not as_json:
+            message += " (set FOLLOWUP_DEBUG=1 for details)"
+        return fail(env, as_json, Code.INTERNAL, message, 1)
     return code
+
+
+def wants_json(argv: Sequence[str]) -> bool:
+    """Whether ``--json`` was typed (before a ``--`` that ends the options): a failure is
+    then one JSON object, even one argparse finds before the options are read."""
+    for word in argv:
+        if word == "--":
+            return False
+        if word == "--json":
+            return True
+    return False
+
+
+def fail(env: Environment, as_json: bool, code: Code, message: str, plain_status: int) -> int:
+    """Print a failure and return the exit status: with ``as_json`` the one object
+    ``{"error": {"code": ..., "message": ...}}`` and the code's own status
+    (:data:`followup.errors.EXIT_STATUS`), else the ``error:`` line and ``plain_status``
+    (2 for usage, else 1, as before the codes). The message is cut at
+    :data:`~followup.cleaning.MAX_LINE` characters, with any URL password redacted and
+    control characters made visible."""
+    message = visible(redact(message)[:MAX_LINE])
+    if as_json:
+        from followup.cli.render.errors import error_json
+
+        print(error_json(code.value, message), file=env.stderr)
+        return code.exit_status
+    print(f"error: {message}", file=env.stderr)
+    return plain_status
 
 
 def run() -> NoReturn:

@@ -70,7 +70,7 @@ COMMANDS: tuple[tuple[str, str, str, bool], ...] = (
     ("mail", "mail", "what your mailbox says: follow-ups you sent, replies you got", False),
     ("daemon", "service", "run the reminder daemon in the foreground (systemd runs it)", False),
     ("status", "service", "whether the daemon runs, the next and the last reminder", True),
-    ("test-notification", "service", "show a notification now, through the daemon's path", False),
+    ("test-notification", "service", "show a notification now, through the daemon's path", True),
     (
         "install-service",
         "service",
@@ -132,6 +132,12 @@ def _build_parser(only: str | None) -> Parser:
         epilog="followup COMMAND --help: a command's options; followup help dates: date forms.",
     )
     global_options(parser, top=True)
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help="before any command: print JSON where the command prints data, and a failure "
+        "as one JSON object on standard error",
+    )
     parser.add_argument("--version", action="version", version=f"followup {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     for name, where, help, json in COMMANDS:
@@ -145,7 +151,11 @@ def _build_parser(only: str | None) -> Parser:
             p.set_defaults(handler=handler)
         global_options(p, top=False)
         if json:
-            p.add_argument("--json", action="store_true", help="print JSON")
+            # Left out of the namespace unless typed, so that one given before the command
+            # is not undone.
+            p.add_argument(
+                "--json", action="store_true", default=argparse.SUPPRESS, help="print JSON"
+            )
         if options is not None:
             options(p)
     return parser

@@ -148,6 +148,14 @@ def folders(value: Any) -> str | None:
     return "must be a non-empty list of folder names"
 
 
+def addresses(value: Any) -> str | None:
+    """Email addresses: text with one ``@`` and something on each side of it."""
+    for item in value:
+        if not isinstance(item, str) or item.count("@") != 1 or "" in item.strip().split("@"):
+            return f"must be a list of email addresses ({toml_value(item)} is not one)"
+    return None
+
+
 def toml_value(value: Any) -> str:
     """``value`` written as TOML, so that messages and docs show what the file says."""
     if isinstance(value, bool):

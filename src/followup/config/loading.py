@@ -195,6 +195,7 @@ def _mail_settings(
         "reply_folders": folders,
         "sent_folder": get("mail.sent_folder"),
         "check_every_minutes": get("mail.check_every_minutes"),
+        "addresses": tuple(get("mail.addresses") or ()),
     }
     if maildir is not None:
         if host is not None:

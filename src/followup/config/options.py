@@ -264,7 +264,9 @@ OPTIONS: tuple[Option, ...] = (
         "reply_folders",
         list,
         ["INBOX"],
-        "Folders where replies arrive",
+        "Folders where replies arrive, as your mail client names them; a folder that also "
+        "holds your own mail (Gmail's '[Gmail]/All Mail') works: your own messages are "
+        "never taken for replies",
         checks.folders,
     ),
     Option(
@@ -272,8 +274,9 @@ OPTIONS: tuple[Option, ...] = (
         "sent_folder",
         str,
         None,
-        "Folder of the mail you sent (default: the folder with the \\Sent special-use flag, "
-        "else 'Sent')",
+        "Folder of the mail you sent, as your mail client names it (default: the folder the "
+        "server flags \\Sent, else the first with a name mail clients use, such as 'Sent', "
+        "'Sent Items', '[Gmail]/Sent Mail' or 'Gesendete Elemente')",
         checks.nonempty,
         "Sent",
     ),
@@ -290,10 +293,21 @@ OPTIONS: tuple[Option, ...] = (
         "maildir",
         str,
         None,
-        "Instead of an IMAP server: a local Maildir tree as mbsync or offlineimap keep it, "
-        "with the same folder names (no network at all); ~ is your home folder",
+        "Instead of an IMAP server: a local Maildir tree as mbsync, offlineimap or a "
+        "mutt/notmuch set-up keep it, named by its root; its folders are found whatever the "
+        "layout and named as on the server (no network at all); ~ is your home folder",
         checks.absolute_path,
         "~/Mail/work",
+    ),
+    Option(
+        "mail",
+        "addresses",
+        list,
+        None,
+        "Your own email addresses besides the login name (aliases, an old address): a "
+        "message from any of them is never taken for a company's reply (default: none)",
+        checks.addresses,
+        ["alex.morgan@example.org"],
     ),
 )
 

@@ -67,8 +67,10 @@ class MailSettings(NamedTuple):
     """Where followup reads the user's mail: an IMAP server, or a local Maildir tree.
 
     ``imap_port`` is resolved (993 for TLS, else 143); ``sent_folder`` None means the
-    folder flagged ``\\Sent`` (RFC 6154), else ``Sent``. ``password_command`` is run for each
-    login; the password itself is never held here.
+    folder flagged ``\\Sent`` (RFC 6154), else the first with a name clients use for it
+    (:mod:`followup.mail.folders`). Folder names are as a mail client shows them.
+    ``addresses`` are the user's own besides the login name. ``password_command`` is run
+    for each login; the password itself is never held here.
     """
 
     imap_host: str | None = None
@@ -81,6 +83,8 @@ class MailSettings(NamedTuple):
     sent_folder: str | None = None
     check_every_minutes: int = 10
     maildir: Path | None = None
+    #: The user's own addresses besides the login name (never a reply), as written.
+    addresses: tuple[str, ...] = ()
 
 
 class Config(NamedTuple):

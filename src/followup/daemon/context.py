@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from followup.config import Config
@@ -71,17 +71,3 @@ class Part:
     def state(self) -> DaemonState:
         """What the state file says; written by ``publish()``."""
         return self.context.state
-
-
-def status_line(nxt: Key | None, held: int, zone: tzinfo) -> str:
-    """The daemon's one-line status: how many reminders wait to be shown, and the next one
-    planned (``nxt``: interview id, kind, aware instant), shown in ``zone``."""
-    waiting = f"{held} due, waiting to be shown; " if held else ""
-    if nxt is None:
-        return waiting + "no reminder planned"
-    interview_id, kind, at = nxt
-    local = at.astimezone(zone)
-    return waiting + (
-        f"next: {kind.value.replace('_', ' ')} reminder for interview {interview_id} at "
-        f"{local:%a %d %b %H:%M %Z}"
-    )

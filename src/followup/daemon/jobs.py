@@ -188,6 +188,20 @@ class Jobs(Part):
         self.fired.put(at)
         self.context.wake()
 
+    def status_text(self) -> str:
+        """What the daemon says of itself to systemd and in the state file: the reminders
+        held (due, waiting to be shown), then the next one planned, in the user's zone."""
+        nxt = self.soonest()
+        held = f"{len(self.held)} due, waiting to be shown; " if self.held else ""
+        if nxt is None:
+            return held + "no reminder planned"
+        interview_id, kind, at = nxt
+        local = at.astimezone(self.config.calendar.zone)
+        return held + (
+            f"next: {kind.value.replace('_', ' ')} reminder for interview {interview_id} at "
+            f"{local:%a %d %b %H:%M %Z}"
+        )
+
     def collect_fired(self, now: datetime) -> None:
         """Hold the reminders whose jobs ran, and every other one due by ``now``.
 

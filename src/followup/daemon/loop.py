@@ -14,7 +14,11 @@ the scheduler to look again, so a reminder due during a suspend is shown within 
 of resume.
 
 A store that cannot be used (locked, unreachable) is waited out with backoff, never a
-reason to exit. Several machines on one store (PostgreSQL): each machine's daemon shows a
+reason to exit. An unexpected exception in a part (the jobs, delivery, the buttons, the
+mail watch, the feed, the store's watch) is logged with its traceback and named in the
+state file, and the other parts go on; one in the loop itself ends the daemon with a
+non-zero status, after logging it the same way, so that the service manager starts it
+again. Several machines on one store (PostgreSQL): each machine's daemon shows a
 reminder once, whichever other machine showed it (the ledger is per machine,
 :mod:`followup.machine`); a change made on another machine arrives as the store's change
 notice and is re-planned like any other, so acting on any machine closes the reminder on
@@ -40,12 +44,14 @@ from typing import TYPE_CHECKING
 
 from followup.config import Config, load
 from followup.daemon.buttons import Buttons
-from followup.daemon.context import Context, Key, status_line
+from followup.daemon.context import Context, Key
 from followup.daemon.delivery import Delivery
+from followup.daemon.failures import Failures, log_to_file, thread_failed
 from followup.daemon.feed import CalendarFeed
 from followup.daemon.jobs import STORE_BUSY_S, Held, Jobs, open_store, reopen
 from followup.daemon.screen import Screen
-from followup.daemon.state import DaemonLock, new_state
+from followup.daemon.state import DaemonLock, carry_failure, log_place, new_state, read_state
+from followup.daemon.storewait import StoreBackoff, wait_for_store
 from followup.daemon.systemd import SystemdNotifier
 from followup.errors import DeliveryError, FollowupError, StoreError, StoreReplaced
 from followup.lifecycle.service import Tracker
@@ -65,16 +71,6 @@ log = logging.getLogger("followup.daemon")
 #: is as long as the promise "within a minute" comfortably allows.
 WAKE_S = 30.0
 CLOCK_JUMP_S = 2.0
-#: After a failure to use the store, the daemon carries on and tries again after a backoff
-#: from STORE_RETRY_FIRST_S to STORE_RETRY_MAX_S.
-STORE_RETRY_FIRST_S = 2.0
-STORE_RETRY_MAX_S = 60.0
-
-
-def store_retry_delay(failures: int) -> float:
-    """Seconds before the next try of a store that failed ``failures`` times in a row
-    before this one (0 or more): STORE_RETRY_FIRST_S, doubling, at most STORE_RETRY_MAX_S."""
-    return min(STORE_RETRY_FIRST_S * 2.0**failures, STORE_RETRY_MAX_S)
 
 
 @dataclass
@@ -129,8 +125,11 @@ class Daemon:
         self.lock = DaemonLock(self.env)
         self.flags = Flags()
         self.state = new_state(os.getpid(), clock().isoformat(timespec="seconds"))
-        self._store_failures = 0
-        self._store_retry_at: float | None = None
+        self.state["log"] = log_place(self.env)
+        carry_failure(self.state, read_state(self.lock.folder))
+        self.failures = Failures(self.state, clock, lambda: self._publish(), self._wake)
+        self._guard = self.failures.guard
+        self._backoff = StoreBackoff()
         #: this machine: its ledger is its own (every machine shows each reminder once)
         self.machine = this_machine(self.env)
         self.db = Database(config.store_url, busy_timeout=STORE_BUSY_S, clock=clock)
@@ -168,20 +167,10 @@ class Daemon:
         if self.mail is not None:
             self.mail.stop()
             self.mail = None
-        if self.config.mail is None:
-            return
-        from followup.daemon.mail import MailWatch
+        if self.config.mail is not None:
+            from followup.daemon.mail import started_watch
 
-        self.mail = MailWatch(
-            self.config,
-            self.tracker,
-            self.notifier,
-            self.state,
-            wake=self._wake,
-            replan=lambda: self._sync(everything=False),
-            publish=self._publish,
-        )
-        self.mail.start()
+            self.mail = started_watch(self.context, lambda: self._sync(everything=False))
 
     # -- the loop ----------------------------------------------------------------------
 
@@ -190,6 +179,7 @@ class Daemon:
         another daemon holds the lock or the state folder cannot be used."""
         self.lock.acquire()
         install_signals(self.flags, self._wake_w.fileno())
+        died = False
         try:
             self.jobs.start()
             try:
@@ -198,9 +188,13 @@ class Daemon:
                 self._store_down(exc)
             _settle_memory()
             self._start_mail()
-            self.systemd.ready(self._status_text())
-            log.info("ready: %s", self._status_text())
+            self.systemd.ready(self.jobs.status_text())
+            log.info("ready: %s", self.jobs.status_text())
             self._loop()
+        except Exception as exc:
+            died = True
+            self.failures.died(exc)
+            raise
         finally:
             self.systemd.stopping()
             if self.mail is not None:
@@ -209,7 +203,7 @@ class Daemon:
             if stop is not None:
                 stop()
             self.jobs.shutdown()
-            self.lock.release()
+            self.lock.release(self.state if died else None)
             self._watch.close()
             self.db.close()
             log.info("stopped")
@@ -223,7 +217,7 @@ class Daemon:
         while not self.flags.stop:
             if self.flags.feed:
                 self.flags.feed = False
-                self.feed.write(self.clock())
+                self._guard("feed", lambda: self.feed.write(self.clock()))
             if self.systemd.watchdog_interval and time.monotonic() >= next_watchdog:
                 self.systemd.watchdog()
                 next_watchdog = time.monotonic() + self.systemd.watchdog_interval
@@ -244,6 +238,7 @@ class Daemon:
                 self.jobs.wakeup()
             offset = new_offset
             now = self.clock()
+            self.failures.publish_pending()
             if self.flags.reload:
                 self.flags.reload = False
                 self._reload(now)
@@ -255,30 +250,31 @@ class Daemon:
     def _work(self, now: datetime) -> None:
         """One wake's work with the store, at ``now``; a StoreError leaves it for
         :meth:`_store_down`."""
-        if self._store_retry_at is not None:
-            if time.monotonic() < self._store_retry_at:
+        if self._backoff.retry_at is not None:
+            if self._backoff.waiting():
                 return
             self.flags.changed = True
         self._follow_store_file()
         if self.delivery.unconfirmed:
-            self.delivery.confirm_pending()
-        store_changed = self._watch.changed()
+            self._guard("delivery", self.delivery.confirm_pending)
+        store_changed = self._guard("store watch", self._watch.changed)
         if self.flags.changed or store_changed:
             self.flags.changed = False
-            self._sync(everything=self._store_retry_at is not None and not self.jobs.known)
+            everything = self._backoff.retry_at is not None and not self.jobs.known
+            self._guard("jobs", lambda: self._sync(everything=everything))
             if self.mail is not None:
-                self.mail.store_changed()
+                self._guard("mail watch", self.mail.store_changed)
         if not self.buttons.signals.empty():
-            self.buttons.handle_signals(now, self.mail)
+            self._guard("buttons", lambda: self.buttons.handle_signals(now, self.mail))
         if self.mail is not None:
-            self.mail.work(now)
+            self._guard("mail watch", lambda: self.mail.work(now) if self.mail else None)
         if not self.jobs.fired.empty():
-            self.jobs.collect_fired(now)
+            self._guard("jobs", lambda: self.jobs.collect_fired(now))
         if self.held:
-            self.delivery.deliver_ready(now)
-        if self._store_retry_at is not None:
+            self._guard("delivery", lambda: self.delivery.deliver_ready(now))
+        if self._backoff.retry_at is not None:
             log.info("the store can be used again")
-            self._store_retry_at, self._store_failures = None, 0
+            self._backoff.recovered()
             self.state["store_error"] = None
             self._publish()
 
@@ -292,9 +288,7 @@ class Daemon:
                 return
             except StoreError as again:
                 exc = again
-        delay = store_retry_delay(self._store_failures)
-        self._store_failures += 1
-        self._store_retry_at = time.monotonic() + delay
+        delay = self._backoff.failed()
         if exc.message != self.state["store_error"]:
             log.error("the store cannot be used: %s; trying again in %.0f s", exc.message, delay)
         self.state["store_error"] = exc.message
@@ -309,13 +303,13 @@ class Daemon:
             timeout = min(timeout, recheck)
         if self.systemd.watchdog_interval:
             timeout = min(timeout, next_watchdog - time.monotonic())
-        if self._store_retry_at is not None:
-            timeout = min(timeout, self._store_retry_at - time.monotonic())
+        if self._backoff.retry_at is not None:
+            timeout = min(timeout, self._backoff.retry_at - time.monotonic())
         elif self.held:
             soonest = min(h.next_attempt for h in self.held.values())
             timeout = min(timeout, (soonest - self.clock()).total_seconds())
         mail = self.mail.timeout() if self.mail is not None else None
-        if mail is not None and self._store_retry_at is None:
+        if mail is not None and self._backoff.retry_at is None:
             timeout = min(timeout, mail)
         return max(0.0, timeout)
 
@@ -352,18 +346,23 @@ class Daemon:
                 self.config_path, self.env, self.machine, self.clock
             )
         except Exception as exc:
-            why = exc.message if isinstance(exc, FollowupError) else f"{type(exc).__name__}: {exc}"
-            log.error("config not reloaded, keeping the previous one: %s", why)
+            expected = exc if isinstance(exc, FollowupError) else None
+            why = expected.message if expected else f"{type(exc).__name__}: {exc}"
+            log.error(
+                "config not reloaded, keeping the previous one: %s",
+                why,
+                exc_info=None if expected else exc,
+            )
             self.state["reload_error"] = why
             self.state["reload_error_at"] = now.isoformat(timespec="seconds")
             self._publish()
-            self.systemd.ready(self._status_text())
+            self.systemd.ready(self.jobs.status_text())
             return
         self.context.config = config
         self.state["reload_error"] = self.state["reload_error_at"] = None
         log.info("config reloaded from %s (%d interview(s) re-planned)", config.path, refreshed)
         self._use_store(db, tracker, watch)
-        self.systemd.ready(self._status_text())
+        self.systemd.ready(self.jobs.status_text())
 
     def _use_store(self, db: Database, tracker: Tracker, watch: Watch) -> None:
         """Put a newly opened store in place of the old one, and plan everything again
@@ -394,11 +393,8 @@ class Daemon:
 
     # -- status ------------------------------------------------------------------------
 
-    def _status_text(self) -> str:
-        return status_line(self.jobs.soonest(), len(self.held), self.config.calendar.zone)
-
     def _publish(self) -> None:
-        status = self._status_text()
+        status = self.jobs.status_text()
         self.state["next_reminder"] = status
         self.systemd.status(status)
         try:
@@ -430,12 +426,15 @@ def _settle_memory() -> None:
 
 
 def run(config_path: str | None) -> int:
-    """``followup daemon``: run in the foreground until SIGTERM or SIGINT. The cycle
-    collector, off for every command, is turned on once start-up's objects are frozen
+    """``followup daemon``: run in the foreground until SIGTERM or SIGINT; 0, or 1 when an
+    unexpected exception ended it (logged with its traceback: the unit restarts it). The
+    cycle collector, off for every command, is turned on once start-up's objects are frozen
     (:func:`_settle_memory`): the daemon runs for days."""
     from followup.daemon import logs
 
     logs.setup()
+    log_to_file(os.environ)
+    threading.excepthook = thread_failed
     config = load(config_path)
     logging.getLogger("alembic").setLevel(logging.WARNING)
     for warning in config.warnings:
@@ -446,39 +445,18 @@ def run(config_path: str | None) -> int:
         session_bus_address(os.environ)
     except DeliveryError as exc:
         log.warning("%s; notifications will be retried until one appears", exc.message)
-    _wait_for_store(config, SystemdNotifier(os.environ))
-    return Daemon(config, config_path=config_path).run()
-
-
-def _wait_for_store(config: Config, systemd: SystemdNotifier) -> None:
-    """Open the store once before starting: a store that is locked by another program (a
-    schema upgrade waits for its write lock) or a database server that is not up yet is
-    waited out with backoff, never a reason to exit. Any other StoreError is raised.
-
-    Waits on an Event rather than ``time.sleep`` (which libfaketime breaks); SIGTERM ends
-    the wait as it would end the daemon.
-    """
-    pause = threading.Event()
-    delay, said = STORE_RETRY_FIRST_S, None
-    while True:
-        try:
-            Database(config.store_url, busy_timeout=STORE_BUSY_S).close()
-        except StoreError as exc:
-            if not exc.transient:
-                raise
-            if exc.message != said:
-                log.error(
-                    "the store cannot be used yet: %s; waiting for it (trying again in "
-                    "%.0f s, then at most every %.0f s)",
-                    exc.message,
-                    delay,
-                    STORE_RETRY_MAX_S,
-                )
-                said = exc.message
-            systemd.status(f"waiting for the store: {exc.message}")
-            pause.wait(delay)
-            delay = min(delay * 2, STORE_RETRY_MAX_S)
-            continue
-        if said is not None:
-            log.info("the store can be used again")
-        return
+    wait_for_store(config, SystemdNotifier(os.environ))
+    try:
+        daemon = Daemon(config, config_path=config_path)
+    except FollowupError:
+        raise
+    except Exception as exc:
+        log.critical("the daemon failed to start; exiting (the service restarts it)", exc_info=exc)
+        return 1
+    threading.excepthook = daemon.failures.thread_failed
+    try:
+        return daemon.run()
+    except FollowupError:
+        raise  # another daemon runs, or the state folder cannot be used: one error line
+    except Exception:
+        return 1  # logged with its traceback and named in the state file by Daemon.run

@@ -9,7 +9,11 @@ socket). The loop stores the findings, and shows the questions and answers their
 
 A second connection waits in ``IDLE`` (RFC 2177) on the first reply folder, in a second
 thread, when the server offers it; an ``EXISTS`` there starts a check at once. It is opened
-only after a check worked, so a refused login is never retried by it on its own.
+only after a check worked, so a refused login is never retried by it on its own. A server
+that ends IDLE by itself (many do after 10 to 29 minutes, with ``BYE`` or by closing) is
+normal: the connection is opened again at once and a look runs, so that mail that came
+meanwhile is not missed; backoff is only for connections that fail (or that the server
+ends within ``IDLE_SHORTEST_S`` of opening, again and again).
 
 A look that fails (the password command, a refused login or certificate, an unreachable
 server, a folder that does not exist) is logged once per cause (what failed: a connection
@@ -30,8 +34,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from queue import Empty, SimpleQueue
+from zoneinfo import ZoneInfo
 
 from followup.config import Config, MailSettings
+from followup.daemon.context import Context
 from followup.daemon.questions import Questions
 from followup.daemon.state import DaemonState
 from followup.errors import FollowupError, MailError
@@ -50,17 +56,24 @@ IDLE_RETRY_FIRST_S = 15.0
 IDLE_RETRY_MAX_S = 15 * 60.0
 #: How long one wait in IDLE lasts before the thread looks whether it should stop.
 IDLE_SLICE_S = 10.0
+#: An IDLE connection the server ends sooner than this after it opened counts as a failed
+#: one (backoff): a server that ends every IDLE at once is not hammered.
+IDLE_SHORTEST_S = 2.0
 
 
 @dataclass(frozen=True)
 class Outcome:
     """What a reading thread hands to the loop. ``what``: ``checked`` (with ``found``),
-    ``failed`` (with ``why``), ``new-mail``, ``idle-up``, ``idle-lost`` (with ``why``) or
-    ``no-idle``."""
+    ``failed`` (with ``why``), ``new-mail``, ``idle-up``, ``idle-ended`` and ``idle-lost``
+    (with ``why``) or ``no-idle``. ``problems``: what a look could not do, one line each; an
+    unexpected exception comes with its ``trace``."""
 
     what: str
     found: Sequence[Candidate] = ()
     why: str = ""
+    problems: tuple[str, ...] = ()
+    #: an exception no one expected: the thread's traceback, which the loop logs
+    trace: str = ""
 
 
 @dataclass
@@ -112,7 +125,10 @@ class MailWatch:
         self._again = False
         self._failures = 0
         self._error: str | None = None
+        #: the unexpected failure whose traceback was logged last
+        self._traced: str | None = None
         self._idle = _Idle("unsupported" if self.settings.maildir is not None else "down")
+        self._problems: tuple[str, ...] = ()
         self._ask = Questions(tracker, notifier, config.notify.app_name, replan)
         self._threads: list[threading.Thread] = []
 
@@ -121,11 +137,23 @@ class MailWatch:
     def start(self) -> None:
         """Start the reading thread(s); the first look happens at the loop's next wake."""
         logging.getLogger("imapclient").setLevel(logging.WARNING)
-        targets = [self._reader]
+        targets: list[tuple[str, Callable[[], None]]] = [
+            (
+                "reader",
+                lambda: _reader(
+                    self.settings, self.zone, self._requests, self._stopping, self._post
+                ),
+            )
+        ]
         if self._idle.state != "unsupported":
-            targets.append(self._idler)
-        for target in targets:
-            thread = threading.Thread(target=target, name=f"mail-{target.__name__}", daemon=True)
+            targets.append(
+                (
+                    "idler",
+                    lambda: _idler(self.settings, self._idle_requests, self._stopping, self._post),
+                )
+            )
+        for name, target in targets:
+            thread = threading.Thread(target=target, name=f"mail-_{name}", daemon=True)
             thread.start()
             self._threads.append(thread)
         where = self.settings.maildir or f"{self.settings.imap_host}:{self.settings.imap_port}"
@@ -189,7 +217,10 @@ class MailWatch:
                 outcome = self._results.get_nowait()
             except Empty:
                 return
+            if outcome.trace:
+                self._unexpected(outcome, now)
             if outcome.what == "checked":
+                self._note_problems(outcome.problems)
                 self._checked(outcome.found, now)
             elif outcome.what == "failed":
                 self._check_failed(outcome.why, now)
@@ -201,6 +232,8 @@ class MailWatch:
                 self.state["mail_idle"] = self.settings.reply_folders[0]
                 log.info("listening for new mail in %s (IDLE)", self.state["mail_idle"])
                 self._publish()
+            elif outcome.what == "idle-ended":
+                self._idle_ended(outcome.why)
             elif outcome.what == "idle-lost":
                 self._idle_lost(outcome.why)
             elif outcome.what == "no-idle":
@@ -210,6 +243,21 @@ class MailWatch:
                     self.settings.imap_host,
                     self.settings.check_every_minutes,
                 )
+
+    def _unexpected(self, outcome: Outcome, now: datetime) -> None:
+        """A reading thread met an exception no one expected: its traceback is logged (once
+        while the same one repeats: the look is retried with backoff) and it is the last
+        failure ``followup status`` names."""
+        from followup.daemon.state import note_failure
+
+        if outcome.why != self._traced:
+            log.error(
+                "unexpected failure in the mail watch; the other parts go on\n%s",
+                outcome.trace.rstrip(),
+            )
+            self._traced = outcome.why
+        note_failure(self.state, "mail watch", outcome.why, now.isoformat(timespec="seconds"))
+        self._publish()
 
     def _check_soon(self) -> None:
         if self._next_check is None:
@@ -241,6 +289,13 @@ class MailWatch:
             self._ask.look_at_store = True
         self._publish()
 
+    def _note_problems(self, problems: tuple[str, ...]) -> None:
+        """Log each part of a look that failed, once until it changes."""
+        for problem in problems:
+            if problem not in self._problems:
+                log.error("part of the mailbox could not be read: %s", problem)
+        self._problems = problems
+
     def _check_failed(self, why: str, now: datetime) -> None:
         self._failures += 1
         delay = retry_delay(self._failures, self.period_s)
@@ -259,6 +314,10 @@ class MailWatch:
         self.state["mail_failures"] = self._failures
         self._publish()
 
+    def _post(self, outcome: Outcome) -> None:
+        self._results.put(outcome)
+        self._wake()
+
     # -- IDLE --------------------------------------------------------------------------
 
     def _connect_idle(self, now: float) -> None:
@@ -270,6 +329,22 @@ class MailWatch:
             return
         idle.state = "connecting"
         self._idle_requests.put(True)
+
+    def _idle_ended(self, why: str) -> None:
+        """The server ended IDLE (``BYE``, a finished command, a closed connection): open
+        it again at once, and look now for what came meanwhile. A connection ended
+        sooner than ``IDLE_SHORTEST_S`` after it opened is a failure (backoff)."""
+        idle = self._idle
+        now = time.monotonic()
+        if idle.state != "up" or now - idle.up_since < IDLE_SHORTEST_S:
+            self._idle_lost(why)
+            return
+        log.info("%s after %.0f s; listening again", why, now - idle.up_since)
+        idle.state, idle.failures, idle.retry_at = "down", 0, now
+        self.state["mail_idle"] = None
+        self._check_soon()
+        self._connect_idle(now)
+        self._publish()
 
     def _idle_lost(self, why: str) -> None:
         """The IDLE connection failed or broke: a look right away tells whether the
@@ -289,58 +364,91 @@ class MailWatch:
             self._check_soon()
         self._publish()
 
-    # -- the threads -------------------------------------------------------------------
 
-    def _post(self, outcome: Outcome) -> None:
-        self._results.put(outcome)
-        self._wake()
+def started_watch(context: Context, replan: Callable[[], None]) -> MailWatch:
+    """The ``[mail]`` watch of the daemon whose shared room is ``context`` (its config, which
+    has ``[mail]``, tracker, notifier, state, ``wake`` and ``publish``), started;
+    ``replan()`` makes the daemon re-plan after a button recorded something."""
+    watch = MailWatch(
+        context.config,
+        context.tracker,
+        context.notifier,
+        context.state,
+        wake=context.wake,
+        replan=replan,
+        publish=context.publish,
+    )
+    watch.start()
+    return watch
 
-    def _reader(self) -> None:
-        """Thread: one look per request, never touching the store or the screen."""
-        from followup.mail.check import read
 
-        while True:
-            interviews = self._requests.get()
-            if interviews is None or self._stopping.is_set():
-                return
-            try:
-                found = read(self.settings, interviews, self.zone)
-            except MailError as exc:
-                self._post(Outcome("failed", why=exc.message))
-            except Exception as exc:  # the thread must live on; the loop logs it once
-                self._post(Outcome("failed", why=f"{type(exc).__name__}: {exc}"))
-            else:
-                self._post(Outcome("checked", found=found))
+def _reader(
+    settings: MailSettings,
+    zone: ZoneInfo,
+    requests: SimpleQueue[list[OpenInterview] | None],
+    stopping: threading.Event,
+    post: Callable[[Outcome], None],
+) -> None:
+    """Thread: one look per request, never touching the store or the screen."""
+    from followup.mail.check import read
 
-    def _idler(self) -> None:
-        """Thread: keep a connection in IDLE on the first reply folder while asked to."""
-        from followup.mail.idle import ImapIdle, NoIdle
+    while True:
+        interviews = requests.get()
+        if interviews is None or stopping.is_set():
+            return
+        try:
+            seen = read(settings, interviews, zone)
+        except MailError as exc:
+            post(Outcome("failed", why=exc.message))
+        except Exception as exc:  # the thread must live on; the loop logs it
+            post(Outcome("failed", why=f"{type(exc).__name__}: {exc}", trace=_trace()))
+        else:
+            post(Outcome("checked", found=seen.candidates, problems=seen.problems))
 
-        folder = self.settings.reply_folders[0]
-        while self._idle_requests.get() and not self._stopping.is_set():
-            try:
-                idle = ImapIdle(self.settings, folder)
-            except NoIdle:
-                self._post(Outcome("no-idle"))
-                return
-            except MailError as exc:
-                self._post(Outcome("idle-lost", why=exc.message))
-                continue
-            except Exception as exc:
-                self._post(Outcome("idle-lost", why=f"{type(exc).__name__}: {exc}"))
-                continue
-            self._post(Outcome("idle-up"))
-            try:
-                while not self._stopping.is_set():
-                    if idle.wait(IDLE_SLICE_S):
-                        self._post(Outcome("new-mail"))
-            except MailError as exc:
-                self._post(Outcome("idle-lost", why=exc.message))
-            except Exception as exc:
-                self._post(Outcome("idle-lost", why=f"{type(exc).__name__}: {exc}"))
-            finally:
-                with contextlib.suppress(Exception):
-                    idle.close()
+
+def _idler(
+    settings: MailSettings,
+    requests: SimpleQueue[bool],
+    stopping: threading.Event,
+    post: Callable[[Outcome], None],
+) -> None:
+    """Thread: keep a connection in IDLE on the first reply folder while asked to."""
+    from followup.mail.idle import IdleEnded, ImapIdle, NoIdle
+
+    folder = settings.reply_folders[0]
+    while requests.get() and not stopping.is_set():
+        try:
+            idle = ImapIdle(settings, folder)
+        except NoIdle:
+            post(Outcome("no-idle"))
+            return
+        except MailError as exc:
+            post(Outcome("idle-lost", why=exc.message))
+            continue
+        except Exception as exc:
+            post(Outcome("idle-lost", why=f"{type(exc).__name__}: {exc}", trace=_trace()))
+            continue
+        post(Outcome("idle-up"))
+        try:
+            while not stopping.is_set():
+                if idle.wait(IDLE_SLICE_S):
+                    post(Outcome("new-mail"))
+        except IdleEnded as exc:
+            post(Outcome("idle-ended", why=exc.message))
+        except MailError as exc:
+            post(Outcome("idle-lost", why=exc.message))
+        except Exception as exc:
+            post(Outcome("idle-lost", why=f"{type(exc).__name__}: {exc}", trace=_trace()))
+        finally:
+            with contextlib.suppress(Exception):
+                idle.close()
+
+
+def _trace() -> str:
+    """The traceback of the exception being handled, as Python prints it."""
+    import traceback
+
+    return traceback.format_exc()
 
 
 def retry_delay(failures: int, period_s: float) -> float:

@@ -4,6 +4,11 @@ The daemon holds an exclusive lock for its whole life (so two daemons never show
 reminder) and keeps a small JSON state file current: pid, start time, next reminder, last
 delivery error. ``followup status`` reads it; every CLI write sends the daemon SIGUSR1 so
 it re-plans at once (it would notice within seconds anyway).
+
+A part of the daemon that fails unexpectedly is logged with its traceback and named in the
+state file (:func:`note_failure`), with where the log is (:func:`log_place`); a daemon whose
+loop died leaves its state file behind, so that ``followup status`` still names the
+failure, and the next daemon carries it on.
 """
 
 from __future__ import annotations
@@ -51,6 +56,68 @@ class DaemonState(TypedDict):
     #: since when; None once it is written again
     feed_error: str | None
     feed_error_at: str | None
+    #: the last unexpected failure of a part (``"mail watch"``, ``"delivery"``, ``"loop"``,
+    #: ...): which part, when, and the exception's line ("ValueError: ..."), or None
+    failure: str | None
+    failure_part: str | None
+    failure_at: str | None
+    #: where the daemon's log (with each failure's traceback) is: a command to read the
+    #: journal, or a file's path
+    log: str | None
+
+
+#: The part whose failure ends the daemon: its loop (the service manager starts it again).
+LOOP = "loop"
+#: The log file of a daemon not started by systemd (the autostart entry's, or by hand).
+LOG_FILE = "daemon.log"
+
+
+def log_place(env: Mapping[str, str]) -> str:
+    """Where this daemon's standard error and log go: the journal for the user unit
+    (systemd sets ``INVOCATION_ID`` for a unit's processes, see systemd.exec(5)), else the
+    log file in the state folder, which :func:`followup.daemon.loop.run` writes too."""
+    if env.get("INVOCATION_ID"):
+        from followup.paths import UNIT_NAME
+
+        return f"journalctl --user -u {UNIT_NAME.removesuffix('.service')}"
+    return str(state_dir(env) / LOG_FILE)
+
+
+def log_of(env: Mapping[str, str], state: DaemonState | None) -> str:
+    """Where the log of the daemon that ``state`` describes is (its own word for it), or,
+    with no state, of the daemon this environment would start: the journal when the user
+    unit is installed, else the log file."""
+    if state is not None and state["log"]:
+        return state["log"]
+    from followup.paths import unit_path
+
+    if unit_path(env).exists():
+        return log_place({**env, "INVOCATION_ID": "unit"})
+    return log_place({k: v for k, v in env.items() if k != "INVOCATION_ID"})
+
+
+def last_state(env: Mapping[str, str]) -> DaemonState | None:
+    """The state file as the last daemon left it, running or not: a daemon whose loop
+    died leaves it behind with its failure."""
+    return read_state(state_dir(env))
+
+
+def carry_failure(state: DaemonState, previous: DaemonState | None) -> None:
+    """Keep the failure the ``previous`` daemon's state file names (the one that ended it,
+    when its loop died) in a new daemon's ``state``, until a newer one replaces it."""
+    if previous is not None and previous["failure"]:
+        state["failure"] = previous["failure"]
+        state["failure_part"] = previous["failure_part"]
+        state["failure_at"] = previous["failure_at"]
+
+
+def note_failure(state: DaemonState, part: str, failure: BaseException | str, at: str) -> None:
+    """Name ``failure``, an exception raised in ``part`` at ``at`` (ISO 8601, UTC), or its
+    line ("ValueError: ..."), as the daemon's last failure; only its first line is kept."""
+    if isinstance(failure, BaseException):
+        failure = f"{type(failure).__name__}: {failure}"
+    line = (failure.strip().splitlines() or [""])[0]
+    state["failure"], state["failure_part"], state["failure_at"] = line, part, at
 
 
 def new_state(pid: int, started_at: str) -> DaemonState:
@@ -72,6 +139,10 @@ def new_state(pid: int, started_at: str) -> DaemonState:
         mail_idle=None,
         feed_error=None,
         feed_error_at=None,
+        failure=None,
+        failure_part=None,
+        failure_at=None,
+        log=None,
     )
 
 
@@ -107,9 +178,16 @@ class DaemonLock:
     def write(self, state: DaemonState) -> None:
         write_file(self.folder / "daemon.json", json.dumps(state).encode("utf-8"), sync=False)
 
-    def release(self) -> None:
+    def release(self, last: DaemonState | None = None) -> None:
+        """Let go of the lock; the state file is removed, or with ``last`` (a daemon whose
+        loop died) written as ``last`` and left for ``followup status`` and the next
+        daemon to read."""
         if self._file is not None:
-            (self.folder / "daemon.json").unlink(missing_ok=True)
+            if last is None:
+                (self.folder / "daemon.json").unlink(missing_ok=True)
+            else:
+                with contextlib.suppress(OSError):
+                    self.write(last)
             self._file.close()
             self._file = None
 

@@ -13,7 +13,15 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from followup.errors import InvalidChange, UsageError
+from followup.errors import (
+    FieldNotAllowed,
+    FieldRequired,
+    InvalidChange,
+    NoEmailToCorrect,
+    NothingToChange,
+    OutOfRange,
+    UsageError,
+)
 from followup.lifecycle import validation
 from followup.lifecycle.planning import Columns, snooze_before_close
 from followup.lifecycle.reading import Reader, stored_row
@@ -50,9 +58,9 @@ class Tracker(Reader):
 
     def add(self, details: Details, now: datetime) -> InterviewView:
         """A new interview, waiting for their reply by ``details.reply_expected_on``
-        (UsageError when not given), with its first reminder planned."""
+        (FieldRequired when not given), with its first reminder planned."""
         if details.reply_expected_on is None:
-            raise UsageError("--expect DATE is required: the day they said they would reply")
+            raise FieldRequired("reply_expected_on")
         details = self.pin_country(details)
         self.validate(details)
         with self.db.writing() as s:
@@ -74,20 +82,18 @@ class Tracker(Reader):
         emailed_on: date | None = None,
     ) -> InterviewView:
         """Change what was given; ``emailed_on`` corrects the day of an email already
-        recorded (UsageError when none is, or for a day in the future or before the
-        interview); a new email day plans the move-on reminder again. A subdivision given
-        alone is one of the interview's own country (the config's when it has none)."""
+        recorded (NoEmailToCorrect when none is; UsageError for a day in the future or
+        before the interview); a new email day plans the move-on reminder again. A
+        subdivision given alone is one of the interview's own country (the config's when it
+        has none)."""
         if not details.given() and emailed_on is None:
-            raise UsageError("nothing to change: give at least one option, e.g. --role")
+            raise NothingToChange()
         if emailed_on is not None:
             self.check_day("email", emailed_on, None, now)
             with self.db.reading() as s:
                 stored = stored_row(s, interview_id)
                 if stored.emailed_on is None:
-                    raise InvalidChange(
-                        f"interview {interview_id} ({stored.company}) has no email recorded to "
-                        f"correct; record one with: followup emailed {interview_id} --on DATE"
-                    )
+                    raise NoEmailToCorrect(interview_id, stored.company)
         with self.db.writing() as s:
             row = stored_row(s, interview_id)
             home = row.country or self.config.calendar.place.country
@@ -137,9 +143,11 @@ class Tracker(Reader):
         if outcome not in OUTCOMES:
             raise UsageError(f"unknown outcome {outcome!r} (choose from {', '.join(OUTCOMES)})")
         if outcome == Outcome.NEXT_ROUND and expect is None:
-            raise UsageError("--expect DATE is required with --outcome next-round")
+            raise FieldRequired("reply_expected_on", ("outcome", Outcome.NEXT_ROUND.value))
         if outcome != Outcome.NEXT_ROUND and expect is not None:
-            raise UsageError(f"--expect goes only with --outcome next-round, not {outcome!r}")
+            raise FieldNotAllowed(
+                "reply_expected_on", ("outcome", Outcome.NEXT_ROUND.value), outcome
+            )
         with self.db.writing() as s:
             row = self._open_row(s, interview_id, "record a reply for")
             validation.not_before_interview("reply", on, row.interviewed_on)
@@ -199,10 +207,10 @@ class Tracker(Reader):
         return self.get(interview_id)
 
     def snooze(self, interview_id: int, days: int, now: datetime) -> InterviewView:
-        """Put the next reminder off by ``days`` business days (1 to 60, else UsageError)
+        """Put the next reminder off by ``days`` business days (1 to 60, else OutOfRange)
         from its day or today, whichever is later."""
         if not 1 <= days <= 60:
-            raise UsageError(f"--days {days}: must be between 1 and 60")
+            raise OutOfRange("days", days, 1, 60)
         with self.db.writing() as s:
             row = self._open_row(s, interview_id, "snooze")
             reminder = self.plan(row)

@@ -3,7 +3,14 @@
 Only the header fields in :data:`HEADER_FIELDS` are ever read: the IMAP source asks the server
 for exactly these (``BODY.PEEK[HEADER.FIELDS (...)]``), the Maildir source reads a file up to
 the blank line that ends its header. Encoded words (RFC 2047) in subjects and names are
-decoded by ``email.policy.default``; addresses are compared in lowercase.
+decoded by ``email.policy.default``. A header block written in raw UTF-8 (RFC 6532, as
+modern clients send it) is decoded as UTF-8 before it is parsed; a block that is not valid
+UTF-8 keeps a replacement character where a byte could not be read.
+
+Addresses are kept in one canonical form (:func:`normal_address`): lowercase, and an
+internationalised domain in Unicode whether it was written in Unicode or in its IDNA
+(``xn--``) form, so that ``jobs@müller-bau.de`` and ``jobs@xn--mller-bau-9db.de`` are the
+same contact. Domains are converted with the ``idna`` package (IDNA 2008, UTS #46 mapping).
 """
 
 from __future__ import annotations
@@ -13,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from email import policy
-from email.parser import BytesHeaderParser
+from email.parser import HeaderParser
 from email.utils import getaddresses, parsedate_to_datetime
 from zoneinfo import ZoneInfo
 
@@ -22,7 +29,8 @@ from followup.cleaning import from_outside
 #: The header fields a finding needs, and no others.
 HEADER_FIELDS = ("FROM", "TO", "CC", "SUBJECT", "DATE", "MESSAGE-ID", "IN-REPLY-TO", "REFERENCES")
 
-_PARSER = BytesHeaderParser(policy=policy.compat32)
+_PARSER = HeaderParser(policy=policy.compat32)
+_MODERN = HeaderParser(policy=policy.default)
 _MSG_ID = re.compile(r"<[^<>\s]+>")
 
 
@@ -69,7 +77,8 @@ def parse(
     Malformed fields never raise: an unreadable date falls back to ``delivered``, an
     unreadable address is left out, an undecodable subject keeps its raw text.
     """
-    msg = _PARSER.parsebytes(raw, headersonly=True)
+    text = decode_block(raw)
+    msg = _PARSER.parsestr(text, headersonly=True)
     message_id = _first_id(msg.get("Message-ID"))
     written = _date(msg.get("Date")) or delivered
     senders = _addresses(msg.get_all("From", []))
@@ -80,31 +89,89 @@ def parse(
         sender=senders[0] if senders else None,
         to=_addresses(msg.get_all("To", [])),
         cc=_addresses(msg.get_all("Cc", [])),
-        subject=from_outside(_text(msg.get("Subject"))),
+        subject=from_outside(_subject(text, msg.get("Subject"))),
         written=written,
         in_reply_to=_ids(msg.get("In-Reply-To")),
         references=_ids(msg.get("References")),
     )
 
 
-def read_header_block(handle: object) -> bytes:
-    """The bytes of a message file up to and including the blank line after its header;
-    the body is never read. ``handle`` is a binary file opened for reading."""
-    lines = []
-    for line in handle:  # type: ignore[attr-defined]
-        lines.append(line)
-        if line in (b"\n", b"\r\n"):
-            break
-    return b"".join(lines)
+def decode_block(raw: bytes) -> str:
+    """A header block as text: UTF-8 (RFC 6532; plain ASCII is UTF-8 too), else UTF-8
+    with U+FFFD for each byte that is not."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", "replace")
 
 
 def domain_of(address: str) -> str:
     return address.rpartition("@")[2].lower()
 
 
+def normal_domain(domain: str) -> str:
+    """A domain in its canonical form: lowercase, IDNA labels (``xn--``) in Unicode.
+
+    A domain the ``idna`` package refuses (not a valid IDNA 2008 name) is kept lowercase
+    as written, so that it still matches itself."""
+    domain = domain.strip().rstrip(".").lower()
+    if domain.isascii() and "xn--" not in domain:
+        return domain
+    import idna
+
+    try:
+        return str(idna.decode(idna.encode(domain, uts46=True)))
+    except (idna.IDNAError, UnicodeError, ValueError):
+        return domain
+
+
+def normal_address(address: str) -> str:
+    """An address in its canonical form: lowercase, the domain by :func:`normal_domain`."""
+    local, at, domain = address.strip().rpartition("@")
+    if not at:
+        return address.strip().lower()
+    return f"{local.lower()}@{normal_domain(domain)}"
+
+
+def ascii_address(address: str) -> str | None:
+    """The form of a canonical address a server that only knows ASCII can search for: the
+    domain in IDNA (``xn--``) form. None when that is impossible (a local part in UTF-8,
+    RFC 6531, or a domain IDNA refuses)."""
+    local, _at, domain = address.rpartition("@")
+    if not local.isascii():
+        return None
+    ascii_domain = ascii_domain_of(domain)
+    return None if ascii_domain is None else f"{local}@{ascii_domain}"
+
+
+def ascii_domain_of(domain: str) -> str | None:
+    """A canonical domain in IDNA (``xn--``) form, or None when IDNA refuses it."""
+    if domain.isascii():
+        return domain
+    import idna
+
+    try:
+        return str(idna.encode(domain, uts46=True).decode("ascii"))
+    except (idna.IDNAError, UnicodeError, ValueError):
+        return None
+
+
 def _addresses(values: Sequence[object]) -> tuple[str, ...]:
     found = getaddresses([_text(v) for v in values])
-    return tuple(addr.strip().lower() for _name, addr in found if "@" in addr)
+    return tuple(normal_address(addr) for _name, addr in found if "@" in addr)
+
+
+def _subject(text: str, value: object) -> str:
+    """The subject: raw UTF-8 and encoded words mixed as ``policy.default`` decodes them
+    (slower, so only then), any other as :func:`_text` does."""
+    if value is None:
+        return ""
+    if str(value).isascii() or "=?" not in str(value):
+        return _text(value)
+    try:
+        return str(_MODERN.parsestr(text, headersonly=True).get("Subject", "")).strip()
+    except Exception:  # the modern parser's rare internal errors on malformed input
+        return _text(value)
 
 
 def _text(value: object) -> str:

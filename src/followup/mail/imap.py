@@ -3,8 +3,19 @@
 Every folder is opened with ``EXAMINE`` (``select_folder(..., readonly=True)``), so nothing,
 not even ``\\Recent``, changes; the server does the searching (``SEARCH`` by recipient or
 sender and ``SENTSINCE``), and only the header fields a finding needs are fetched, with
-``BODY.PEEK`` so that no message is marked as read. The Sent folder is the one with the
-``\\Sent`` special-use attribute (RFC 6154) unless the config names one.
+``BODY.PEEK`` so that no message is marked as read. Folders are named as a mail client
+shows them (:mod:`followup.mail.folders`): ``[Gmail]/Sent Mail`` on a server whose separator
+is ``.`` or whose folders live under ``INBOX.`` (Courier) is found all the same. The Sent
+folder is the configured one, else the one flagged ``\\Sent`` (RFC 6154), else the first
+with a name clients know; without one, replies are still read.
+
+An address with an internationalised domain is searched for in IDNA (``xn--``) form, and in
+Unicode with ``CHARSET UTF-8``; a server that refuses that charset (``BADCHARSET``) is
+answered by fetching the folder's recent headers and matching here. One contact the
+server cannot search for is one line in :attr:`ImapSource.problems`, not the end of the
+look. Whatever item key the server answers a header fetch under (servers and proxies
+respell ``BODY[HEADER.FIELDS (...)]``) is accepted; a message whose header block is
+missing is a problem, never silently no finding.
 
 Every failure is raised as :class:`MailError` naming the cause (host, user, folder, the
 certificate's complaint) and never the password.
@@ -29,7 +40,8 @@ from imapclient.exceptions import IMAPClientError, LoginError, ProtocolError
 from followup.cleaning import from_outside
 from followup.config import MailSettings
 from followup.errors import MailError
-from followup.mail.headers import HEADER_FIELDS, MessageHeaders, parse
+from followup.mail.folders import FolderUse, NoSentFolder, Why, known_sent
+from followup.mail.headers import HEADER_FIELDS, MessageHeaders, ascii_address, parse
 from followup.mail.matching import Wanted
 
 #: Seconds one read from the server may wait for its next bytes.
@@ -40,7 +52,7 @@ DEADLINE_S = 180.0
 #: Bytes one literal (``{N}`` in an answer) may announce: only header fields are fetched.
 MAX_LITERAL = 1 << 20
 _FETCH = "BODY.PEEK[HEADER.FIELDS ({})]".format(" ".join(HEADER_FIELDS)).encode()
-_ANSWER = "BODY[HEADER.FIELDS ({})]".format(" ".join(HEADER_FIELDS)).encode()
+_NOT_HEADERS = frozenset({b"INTERNALDATE", b"SEQ", b"FLAGS", b"UID", b"MODSEQ"})
 #: How many addresses go into one SEARCH (each becomes one OR'ed term).
 _BATCH = 50
 #: ``SENTSINCE`` compares the ``Date:`` header's own calendar day; a day's margin keeps a
@@ -72,6 +84,9 @@ class ImapSource:
         self.deadline = deadline
         self._expired = threading.Event()
         self._timer: threading.Timer | None = None
+        self.problems: list[str] = []
+        self._refused: set[str] = set()
+        self._folders: list[tuple[tuple[bytes, ...], str, str]] | None = None
         with self.errors():
             self.client = self._connect()
             _bound_literals(self.client)
@@ -138,15 +153,75 @@ class ImapSource:
 
     # -- folders -------------------------------------------------------------------------
 
-    def sent_folder(self) -> str:
-        """``mail.sent_folder``, else the folder flagged ``\\Sent``, else ``Sent``."""
+    def _listed(self) -> list[tuple[tuple[bytes, ...], str, str]]:
+        """The server's folders, once per look: (flags, server name, client's name)."""
+        if self._folders is None:
+            with self.errors():
+                listed = self.client.list_folders()
+            self._folders = []
+            for flags, delimiter, name in listed:
+                shown = str(name)
+                if delimiter:
+                    sep = delimiter.decode() if isinstance(delimiter, bytes) else str(delimiter)
+                    shown = "/".join(shown.split(sep)) if sep != "/" else shown
+                self._folders.append((tuple(flags), str(name), shown))
+        return self._folders
+
+    def resolve(self, name: str) -> str:
+        """The server's name of the folder a client shows as ``name`` (also under a
+        personal namespace ``INBOX/``, as Courier keeps folders); ``name`` itself when the
+        server lists no such folder (opening it then names the server's complaint)."""
+        wanted = name.strip().strip("/")
+        if wanted.upper() == "INBOX":
+            return "INBOX"
+        listed = self._listed()
+        for candidate in (wanted, "INBOX/" + wanted):
+            for _flags, server_name, shown in listed:
+                if candidate in (server_name, shown):
+                    return server_name
+        folded = [s for _f, s, shown in listed if shown.casefold() == wanted.casefold()]
+        return folded[0] if len(folded) == 1 else name
+
+    def sent_folder(self) -> tuple[str, str, Why]:
+        """The Sent folder: (server's name, client's name, why). Raises NoSentFolder
+        naming the folders there are."""
         if self.settings.sent_folder:
-            return self.settings.sent_folder
+            name = self.settings.sent_folder
+            return self.resolve(name), name, Why.CONFIGURED
+        listed = self._listed()
+        for flags, server_name, shown in listed:
+            if b"\\Sent" in flags:
+                return server_name, shown, Why.SPECIAL_USE
         with self.errors():
-            for flags, _delimiter, name in self.client.list_folders():
-                if b"\\Sent" in flags:
-                    return str(name)
-        return "Sent"
+            popular = self.client.find_special_folder(b"\\Sent")
+        if popular:
+            shown = next((sh for _f, s, sh in listed if s == popular), str(popular))
+            return str(popular), shown, Why.KNOWN_NAME
+        selectable = [(s, sh) for f, s, sh in listed if b"\\Noselect" not in f]
+        shown_name = known_sent(sh for _s, sh in selectable)
+        if shown_name is not None:
+            server_name = next(s for s, sh in selectable if sh == shown_name)
+            return server_name, shown_name, Why.KNOWN_NAME
+        raise NoSentFolder(sh for _s, sh in selectable)
+
+    def folders(self) -> list[FolderUse]:
+        """What a look reads and why; no Sent folder is a problem. Raises MailError for a
+        folder the server refuses."""
+        uses = []
+        try:
+            server_name, shown, why = self.sent_folder()
+            self.examine(server_name)
+            uses.append(FolderUse("sent", shown, server_name, why))
+        except NoSentFolder as exc:
+            from followup.mail.maildir import no_sent_folder
+
+            self.problems.append(no_sent_folder(self.host, exc))
+        default = self.settings.reply_folders == ("INBOX",)
+        for name in self.settings.reply_folders:
+            reply = self.resolve(name)
+            self.examine(reply)
+            uses.append(FolderUse("reply", name, reply, Why.DEFAULT if default else Why.CONFIGURED))
+        return uses
 
     def examine(self, folder: str) -> int:
         """Open ``folder`` read-only (EXAMINE); returns its UIDVALIDITY."""
@@ -162,51 +237,143 @@ class ImapSource:
     # -- reading -------------------------------------------------------------------------
 
     def sent(self, want: Wanted) -> list[MessageHeaders]:
-        """Messages in the Sent folder to any contact, written since ``want.since``."""
+        """Messages in the Sent folder to any contact, written since ``want.since``; none
+        (and a problem) when there is no Sent folder."""
         if want.since is None or not want.contacts:
             return []
-        terms = [t for a in sorted(want.contacts) for t in (["TO", a], ["CC", a])]
-        return self._find(self.sent_folder(), terms, want.since)
+        try:
+            folder, shown, _why = self.sent_folder()
+        except NoSentFolder as exc:
+            from followup.mail.maildir import no_sent_folder
+
+            self.problems.append(no_sent_folder(self.host, exc))
+            return []
+        terms = [(a, k) for a in sorted(want.contacts) for k in ("TO", "CC")]
+        return self._find(folder, shown, terms, want.since)
 
     def replies(self, want: Wanted, thread_ids: Sequence[str]) -> list[MessageHeaders]:
         """Messages in the reply folders from a contact or a company domain, or answering
         one of ``thread_ids``, written since ``want.since``."""
         if want.since is None:
             return []
-        terms = [["FROM", a] for a in sorted(want.contacts)]
-        terms += [["FROM", "@" + d] for d in sorted(want.domains)]
+        terms = [(a, "FROM") for a in sorted(want.contacts)]
+        terms += [("@" + d, "FROM") for d in sorted(want.domains)]
         for message_id in thread_ids:
-            terms += [["HEADER", "In-Reply-To", message_id], ["HEADER", "References", message_id]]
+            terms += [(message_id, "In-Reply-To"), (message_id, "References")]
         found: list[MessageHeaders] = []
-        for folder in self.settings.reply_folders:
-            found += self._find(folder, terms, want.since)
+        for name in self.settings.reply_folders:
+            found += self._find(self.resolve(name), name, terms, want.since)
         return found
 
-    def _find(self, folder: str, terms: list[list[str]], since: date) -> list[MessageHeaders]:
+    def _find(
+        self, folder: str, shown: str, terms: list[tuple[str, str]], since: date
+    ) -> list[MessageHeaders]:
+        """Search ``folder`` for ``terms`` ((value, header) pairs), fetch the headers."""
         validity = self.examine(folder)
-        uids: set[int] = set()
+        keys: list[list[Any]] = []
+        unicode_terms: list[tuple[str, str]] = []
+        for value, header in terms:
+            ascii_value = value if value.isascii() else ascii_address(value)
+            if ascii_value is not None:
+                keys.append(_key(header, ascii_value))
+            if not value.isascii():
+                unicode_terms.append((value, header))
+        floor = since - _MARGIN
+        uids = self._search(keys, floor, None)
+        if unicode_terms:
+            uids |= self._search([_key(h, v) for v, h in unicode_terms], floor, "UTF-8")
+        if not uids:
+            return []
         with self.errors():
-            for start in range(0, len(terms), _BATCH):
-                criteria = ["SENTSINCE", since - _MARGIN, *_any_of(terms[start : start + _BATCH])]
-                uids.update(self.client.search(criteria))
-            if not uids:
-                return []
             fetched = self.client.fetch(sorted(uids), [_FETCH, b"INTERNALDATE"])
         out = []
         for uid, data in sorted(fetched.items()):
-            if not isinstance(data, dict):
-                continue  # an answer of NIL, or of no fields: nothing to read in it
+            # an answer of NIL, or of no fields, has no header block either
+            raw = _header_block(data) if isinstance(data, dict) else b""
+            if not raw:
+                names = from_outside(", ".join(_names(data)) if isinstance(data, dict) else "")
+                self.problems.append(
+                    f"{self.host} sent no header block for message {uid} in {shown!r} "
+                    f"(it answered with {names or 'nothing'})"
+                )
+                continue
             delivered = data.get(b"INTERNALDATE")
-            header = data.get(_ANSWER)
             out.append(
                 parse(
-                    header if isinstance(header, bytes) else b"",
-                    folder,
-                    f"{folder}/{validity}/{uid}",
+                    raw,
+                    shown,
+                    f"{shown}/{validity}/{uid}",
                     delivered if isinstance(delivered, datetime) and delivered.tzinfo else None,
                 )
             )
         return out
+
+    def _search(self, keys: list[list[Any]], floor: date, charset: str | None) -> set[int]:
+        """UIDs matching any of ``keys`` since ``floor``, in batches. A batch the server
+        refuses is searched key by key, and a key it refuses is one problem naming it; a
+        refused ``CHARSET UTF-8`` falls back to every message since ``floor``, which
+        matching then sorts out."""
+        uids: set[int] = set()
+        for start in range(0, len(keys), _BATCH):
+            batch = keys[start : start + _BATCH]
+            try:
+                uids |= self._run_search(batch, floor, charset)
+            except _Refused:
+                for key in batch:
+                    try:
+                        uids |= self._run_search([key], floor, charset)
+                    except _Refused as exc:
+                        if charset is not None:
+                            return uids | self._run_search([], floor, None)
+                        self._cannot_search(str(key[-1]), str(exc))
+        return uids
+
+    def _cannot_search(self, value: str, why: str) -> None:
+        """One problem line per contact (or domain, or Message-ID) the server refused."""
+        if value not in self._refused:
+            self._refused.add(value)
+            self.problems.append(
+                f"{self.host} cannot search for {value!r}: {why} (skipped; the other "
+                "contacts were looked for)"
+            )
+
+    def _run_search(self, keys: list[list[Any]], floor: date, charset: str | None) -> set[int]:
+        criteria: list[Any] = ["SENTSINCE", floor]
+        if keys:
+            criteria += _any_of(keys)
+        with self.errors():
+            try:
+                return set(self.client.search(criteria, charset=charset))
+            except (IMAPClientError, UnicodeError) as exc:
+                raise _Refused(_server_text(exc).split("\n", 1)[0].rstrip("'")) from None
+
+
+class _Refused(Exception):
+    """A SEARCH the server (or the encoding to its charset) refused."""
+
+
+def _key(header: str, value: str) -> list[Any]:
+    if header in ("TO", "CC", "FROM"):
+        return [header, value]
+    return ["HEADER", header, value]
+
+
+def _header_block(data: dict[bytes, Any]) -> bytes:
+    """The header block of one FETCH answer, under whatever key the server used: the
+    ``BODY[HEADER...]`` item as asked, respelled (quoted, reordered or lowercase field
+    names, as Courier and proxies answer), or ``RFC822.HEADER``."""
+    for key, value in data.items():
+        name = key.upper() if isinstance(key, bytes) else str(key).upper().encode()
+        if name.startswith((b"BODY[HEADER", b"BODY[]", b"RFC822.HEADER", b"BINARY[")):
+            return value if isinstance(value, bytes) else b""
+    for key, value in data.items():
+        if isinstance(value, bytes) and key not in _NOT_HEADERS:
+            return value
+    return b""
+
+
+def _names(data: dict[bytes, Any]) -> list[str]:
+    return [k.decode(errors="replace") if isinstance(k, bytes) else str(k) for k in data]
 
 
 def _bound_literals(client: Any) -> None:

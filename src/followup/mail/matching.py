@@ -6,7 +6,11 @@ follow-up email. A *reply* finding is a message in a reply folder written after 
 interview day that comes from the contact's address, or from another address at the
 contact's company domain (unless that domain is a public mail provider's, see
 :func:`public_domains`), or whose ``In-Reply-To``/``References`` name a message the user
-sent to the contact. Days are counted in the user's time zone.
+sent to the contact. A message from one of the user's own addresses is never a reply,
+whatever folder holds it (Gmail's All Mail and Outlook's conversation views hold the
+user's own follow-ups beside the company's answers). Addresses are compared in the
+canonical form of :func:`followup.mail.headers.normal_address` (an IDN domain matches in
+Unicode and in ``xn--`` form). Days are counted in the user's time zone.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from functools import cache
 from importlib import resources
 from zoneinfo import ZoneInfo
 
-from followup.mail.headers import MessageHeaders, domain_of
+from followup.mail.headers import MessageHeaders, domain_of, normal_address
 
 
 class FindingKind(StrEnum):
@@ -42,8 +46,13 @@ class OpenInterview:
     awaiting_email: bool
 
     @property
+    def contact(self) -> str:
+        """The contact's address in canonical form."""
+        return normal_address(self.contact_email)
+
+    @property
     def domain(self) -> str:
-        return domain_of(self.contact_email)
+        return domain_of(self.contact)
 
 
 @dataclass(frozen=True)
@@ -79,7 +88,7 @@ def public_domains() -> frozenset[str]:
 def wanted(interviews: Sequence[OpenInterview]) -> Wanted:
     public = public_domains()
     return Wanted(
-        contacts=frozenset(i.contact_email.lower() for i in interviews),
+        contacts=frozenset(i.contact for i in interviews),
         domains=frozenset(i.domain for i in interviews if i.domain not in public),
         since=min((i.since for i in interviews), default=None),
     )
@@ -106,10 +115,12 @@ def match_replies(
     messages: Iterable[MessageHeaders],
     sent: Iterable[MessageHeaders],
     zone: ZoneInfo,
+    own: frozenset[str] = frozenset(),
 ) -> list[Candidate]:
     """Reply findings: messages written after the interview day from the contact, from
     their company's domain (not a public provider's), or answering a message the user sent
-    to the contact."""
+    to the contact; never a message from one of ``own`` (the user's canonical addresses).
+    """
     public = public_domains()
     by_contact = _by_contact(interviews)
     by_domain: dict[str, list[OpenInterview]] = {}
@@ -126,7 +137,7 @@ def match_replies(
     found: list[Candidate] = []
     for message in messages:
         day = message.day(zone)
-        if day is None:
+        if day is None or message.sender in own:
             continue
         about: set[OpenInterview] = set()
         if message.sender is not None:
@@ -143,7 +154,7 @@ def match_replies(
 def _by_contact(interviews: Iterable[OpenInterview]) -> dict[str, list[OpenInterview]]:
     out: dict[str, list[OpenInterview]] = {}
     for interview in interviews:
-        out.setdefault(interview.contact_email.lower(), []).append(interview)
+        out.setdefault(interview.contact, []).append(interview)
     return out
 
 

@@ -36,6 +36,7 @@ from followup.store import sqlitefile
 
 #: The newest migration; the schema check compares against it without importing Alembic,
 #: which costs more start-up time than a listing may take. A test keeps it in step.
+from followup.store.faults import cause, fault, restore_hint
 from followup.store.reading import HEAD_REVISION as HEAD_REVISION
 from followup.store.revision import read_revision
 
@@ -97,83 +98,6 @@ def prepare_sqlite_file(path: Path) -> None:
         create_empty(path)
     except OSError as exc:
         raise StoreError(f"cannot create the database {path}: {exc.strerror}") from None
-
-
-def newest_backup(path: Path) -> Path | None:
-    """The newest ``NAME.YYYYmmddTHHMMSSZ.bak`` (UTC) beside the database (the names sort by
-    time)."""
-    found = sorted(path.parent.glob(f"{path.name}.*.bak"))
-    return found[-1] if found else None
-
-
-def _restore_hint(path: Path) -> str:
-    backup = newest_backup(path)
-    if backup is None:
-        return "there is no backup beside it"
-    return f"the newest backup is {backup}"
-
-
-def fault(
-    exc: BaseException, where: str, path: Path | None = None, waited: float = BUSY_TIMEOUT_S
-) -> StoreError:
-    """The one message for a database failure: what happened, to which store, and what to
-    do; never the SQL statement or its values (they can hold the user's data).
-
-    ``exc`` is a SQLAlchemy ``DBAPIError`` or the driver's own error. SQLite's extended
-    result codes tell the kinds apart (Python 3.11's ``sqlite_errorname``); a locked or
-    unreachable store is marked ``transient`` (waiting may cure it), a damaged one
-    ``damaged``.
-    """
-    orig = getattr(exc, "orig", None) or exc
-    name = str(getattr(orig, "sqlite_errorname", ""))
-    first = redact((str(orig).strip().splitlines() or [type(orig).__name__])[0])
-    if (
-        path is not None
-        and name.startswith(("SQLITE_FULL", "SQLITE_IOERR", "SQLITE_CANTOPEN"))
-        and sqlitefile.disk_full(path)
-    ):
-        free = shutil.disk_usage(path.parent).free
-        return StoreError(
-            f"the disk holding the database {where} is full ({free >> 10} KiB free); "
-            "nothing was written",
-            transient=True,
-        )
-    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
-        return StoreError(
-            f"the database {where} is locked: another program holds its write lock; "
-            f"gave up after waiting {waited:g} s",
-            transient=True,
-        )
-    read_only = (
-        path is not None
-        and path.exists()
-        and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
-    )
-    if name.startswith("SQLITE_READONLY") or name == "SQLITE_PERM" or read_only:
-        return StoreError(
-            f"the database {where} is read-only: check the permissions of the file and its "
-            "folder; nothing was written"
-        )
-    if name == "SQLITE_FULL":
-        return StoreError(f"the disk holding the database {where} is full; nothing was written")
-    if name == "SQLITE_NOTADB":
-        hint = f"; {_restore_hint(path)}" if path else ""
-        return StoreError(f"{where} is not a followup database (not an SQLite file){hint}")
-    if name.startswith("SQLITE_CORRUPT"):
-        hint = f"; {_restore_hint(path)}" if path else ""
-        return StoreError(
-            f"the database {where} is damaged; nothing more is written to it{hint}",
-            damaged=True,
-        )
-    if name.startswith("SQLITE_CANTOPEN"):
-        return StoreError(f"cannot open the database {where}: check that its folder exists")
-    if name.startswith("SQLITE_IOERR"):
-        return StoreError(f"cannot read or write the database {where}: input/output error")
-    if name:
-        return StoreError(f"the database {where} failed: {first}")
-    if (isinstance(exc, DBAPIError) and exc.connection_invalidated) or "connect" in first.lower():
-        return StoreError(f"cannot reach the database {where}: {first}", transient=True)
-    return StoreError(f"the database {where} refused the change: {first}")
 
 
 def _make_engine(url: str, busy_timeout: float = BUSY_TIMEOUT_S) -> Engine:
@@ -388,7 +312,7 @@ class Database:
             self._checked = False
             raise StoreError(
                 f"the database {self.where} is damaged; nothing more is written to it; "
-                f"{_restore_hint(self.path)}",
+                f"{restore_hint(self.path)}",
                 damaged=True,
             )
 
@@ -476,7 +400,7 @@ class Database:
         except (OSError, sqlite3.Error) as exc:
             target.unlink(missing_ok=True)
             raise StoreError(
-                f"cannot back up {self.where} before {why} ({_cause(exc)}); nothing was changed"
+                f"cannot back up {self.where} before {why} ({cause(exc)}); nothing was changed"
             ) from None
         return target
 
@@ -487,10 +411,3 @@ class Database:
 
 def _mib(size: int) -> str:
     return f"{size / (1 << 20):.1f} MiB"
-
-
-def _cause(exc: BaseException) -> str:
-    if isinstance(exc, OSError):
-        return exc.strerror or type(exc).__name__
-    name = str(getattr(exc, "sqlite_errorname", ""))
-    return "the disk is full" if name == "SQLITE_FULL" else (name or type(exc).__name__)

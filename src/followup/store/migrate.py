@@ -17,7 +17,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 
-from followup.errors import StoreError
+from followup.errors import StoreError, StoreLocked
 from followup.store.reading import HEAD_REVISION
 from followup.store.revision import read_revision
 
@@ -96,6 +96,8 @@ def _upgrade(db: Migratable, *, backup_first: bool, target: str, now: datetime |
             command.upgrade(cfg, target)
         except DBAPIError as exc:
             error = db.fault(exc)
+            if isinstance(error, StoreLocked):
+                raise StoreLocked(f"cannot upgrade: {error.message}") from None
             raise StoreError(
                 f"cannot upgrade: {error.message}", transient=error.transient
             ) from None

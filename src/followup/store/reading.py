@@ -24,7 +24,7 @@ from typing import NamedTuple
 from followup.rules import OPEN_STATUSES
 
 #: The newest migration; a file at another revision is left to the SQLAlchemy path (which
-#: upgrades it or refuses it). ``tests/test_migrations.py`` keeps it equal to the scripts'.
+#: upgrades it or refuses it). ``tests/store/test_migrations.py`` keeps it equal to the scripts'.
 HEAD_REVISION = "0006"
 #: How long a read waits for a lock (WAL readers are not blocked by a writer).
 READ_TIMEOUT_S = 30.0

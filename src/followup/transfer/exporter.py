@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from followup.errors import UsageError
+from followup.errors import UnknownFormat
 from followup.lifecycle.service import Tracker
 
 FORMATS = ("ics", "json", "csv")
@@ -29,11 +29,7 @@ def format_for(path: Path | None, given: str | None) -> str:
         return "json"
     suffix = path.suffix.lower().lstrip(".")
     if suffix not in FORMATS:
-        raise UsageError(
-            f"cannot tell the format of {str(path)!r} from "
-            + (f"its suffix '.{suffix}'" if suffix else "a name without a suffix")
-            + ": name it .ics, .json or .csv, or give --format"
-        )
+        raise UnknownFormat(str(path), suffix, FORMATS)
     return suffix
 
 

@@ -99,6 +99,19 @@ def add_mail(p: argparse.ArgumentParser) -> None:
     check.set_defaults(handler=cmd_mail_check)
     global_options(check, top=False)
     check.add_argument("--json", action="store_true", help="print JSON")
+    check.add_argument(
+        "--verbose",
+        action="store_true",
+        help="first list the folders read and why each (as 'mail folders' does)",
+    )
+    folders = mail_sub.add_parser(
+        "folders",
+        help="which folders are read and why (Sent: flag, known name or setting)",
+        description="which folders are read and why (Sent: flag, known name or setting)",
+    )
+    folders.set_defaults(handler=cmd_mail_folders)
+    global_options(folders, top=False)
+    folders.add_argument("--json", action="store_true", help="print JSON")
     dismiss = mail_sub.add_parser(
         "dismiss", help="a finding that is not what it seemed", description="dismiss a finding"
     )
@@ -107,16 +120,37 @@ def add_mail(p: argparse.ArgumentParser) -> None:
     dismiss.add_argument("finding_id", type=finding_id, metavar="FINDING_ID")
 
 
-def cmd_mail_check(app: App) -> None:
-    """Look in the mailbox now, keep what is new, print every finding that waits."""
-    from followup.cli.render.mail import mail_check_text, mail_finding_json
-    from followup.mail.check import check
+def cmd_mail_check(app: App) -> int:
+    """Look in the mailbox now, keep what is new, print every finding that waits. Exit
+    status 1 when part of the look failed (each part named on standard error), after
+    what was found is kept and printed."""
+    from followup.cli.render.mail import mail_check_text, mail_finding_json, mail_folders_text
+    from followup.mail.check import check, folders, settings_of
 
+    if app.args.verbose and not app.args.json:
+        settings = settings_of(app.config)
+        uses, _problems = folders(settings)
+        app.say(mail_folders_text(uses, settings))
     result = check(app.tracker, app.now)
+    app.warnings += [(p, "error") for p in result.problems]
     app.emit(
         lambda: mail_check_text(result),
         lambda: [mail_finding_json(f) for f in result.pending],
     )
+    return 1 if result.problems else 0
+
+
+def cmd_mail_folders(app: App) -> int:
+    """Which folders a look reads and why; exit status 1 when one is missing (named on
+    standard error)."""
+    from followup.cli.render.mail import mail_folders_json, mail_folders_text
+    from followup.mail.check import folders, settings_of
+
+    settings = settings_of(app.config)
+    uses, problems = folders(settings)
+    app.warnings += [(p, "error") for p in problems]
+    app.emit(lambda: mail_folders_text(uses, settings), lambda: mail_folders_json(uses))
+    return 1 if problems else 0
 
 
 def cmd_mail_dismiss(app: App) -> None:

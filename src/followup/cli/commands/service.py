@@ -21,9 +21,10 @@ def cmd_daemon(app: App) -> int:
 
 def cmd_status(app: App) -> None:
     """Whether the daemon runs, the next and the last reminder, the machines that showed
-    them. With a config the daemon refused to reload, what the daemon says is printed
-    before the error."""
-    from followup.cli.render.status import daemon_lines, status_json, status_text
+    them, and the daemon's last unexpected failure with where its log is (the failure that
+    ended a daemon is read from the state file it left). With a config the daemon refused
+    to reload, what the daemon says is printed before the error."""
+    from followup.cli.render.status import daemon_lines, failure_of, status_json, status_text
     from followup.daemon import state as runstate
 
     state = runstate.running_daemon(app.env.environ)
@@ -36,27 +37,39 @@ def cmd_status(app: App) -> None:
         raise
     here = app.machine.id if app.machine else None
 
+    left = state or runstate.last_state(app.env.environ)
+    failure = failure_of(left, runstate.log_of(app.env.environ, left))
+
     def text() -> str:
         from followup.daemon.install import user_manager_available
 
         service = state is None and user_manager_available()
         return status_text(
-            state, due, last, app.config, app.now, service=service, shown_on=shown_on, here=here
+            state,
+            due,
+            last,
+            app.config,
+            app.now,
+            service=service,
+            shown_on=shown_on,
+            here=here,
+            failure=failure,
         )
 
-    app.emit(text, lambda: status_json(state, due, last, shown_on, here))
+    app.emit(text, lambda: status_json(state, due, last, shown_on, here, failure))
 
 
 def cmd_test_notification(app: App) -> None:
-    """Show a notification now, through the backend the daemon uses."""
+    """Show a notification now, through the backend the daemon uses; with ``--json``,
+    ``{"sent": true, "notification_id": the server's id or null}``."""
     from followup.cli.render.status import NOTIFICATION_SENT, TEST_NOTE
     from followup.notify.base import Note
     from followup.notify.choose import make_notifier
 
-    make_notifier(app.config.notify.backend, app.env.environ).show(
+    shown = make_notifier(app.config.notify.backend, app.env.environ).show(
         Note(*TEST_NOTE, app.config.notify.app_name)
     )
-    app.say(NOTIFICATION_SENT)
+    app.emit(NOTIFICATION_SENT, lambda: {"sent": True, "notification_id": shown})
 
 
 def add_install_service(p: argparse.ArgumentParser) -> None:

@@ -10,8 +10,10 @@ from typing import TYPE_CHECKING, Any
 from followup.values import OUTCOMES
 
 if TYPE_CHECKING:
+    from followup.config import MailSettings
     from followup.mail.check import CheckResult
     from followup.mail.drafting import Draft
+    from followup.mail.folders import FolderUse
     from followup.mail.lint import Finding
     from followup.store.findings import Finding as MailFinding
 
@@ -98,6 +100,32 @@ def mail_check_text(result: CheckResult) -> str:
     else:
         lines.append("Nothing waits for your answer.")
     return "\n".join(lines)
+
+
+#: Why a folder is read, as ``mail folders`` says it (keys: :class:`followup.mail.folders.Why`).
+FOLDER_WHY = {
+    "configured": "set in the config",
+    "special-use": "the server flags it \\Sent",
+    "known-name": "a name mail clients use for sent mail",
+    "default": "the default",
+}
+
+
+def mail_folders_text(uses: Sequence[FolderUse], settings: MailSettings) -> str:
+    """What ``mail folders`` (and ``mail check --verbose``) says: the mailbox, then each
+    folder read, its role, where it is and why it was chosen."""
+    where = settings.maildir or f"{settings.imap_host}:{settings.imap_port}"
+    lines = [f"Mailbox: {where}"]
+    for use in uses:
+        role = "Sent folder" if use.role == "sent" else "Replies from"
+        shown = use.name if use.where == use.name else f"{use.name} ({use.where})"
+        lines.append(f"  {role}: {shown}: {FOLDER_WHY[use.why]}")
+    return "\n".join(lines)
+
+
+def mail_folders_json(uses: Sequence[FolderUse]) -> list[dict[str, str]]:
+    """``mail folders --json``: one object per folder: role, name, where, why."""
+    return [{"role": u.role, "name": u.name, "where": u.where, "why": str(u.why)} for u in uses]
 
 
 def mail_findings_section(found: Sequence[MailFinding]) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from followup.cli.render.shapes import due_json
@@ -17,15 +17,46 @@ if TYPE_CHECKING:
     from followup.daemon.state import DaemonState
 
 
+class Failure(NamedTuple):
+    """The daemon's last unexpected failure: the part it came in, when (ISO 8601, UTC), the
+    exception's line, and where the log with its traceback is."""
+
+    part: str
+    at: str
+    error: str
+    log: str
+
+
+def failure_of(state: DaemonState | None, log: str) -> Failure | None:
+    """The failure ``state`` names, with the place of the log; None when it names none."""
+    if state is None or not state["failure"]:
+        return None
+    return Failure(
+        state["failure_part"] or "daemon", state["failure_at"] or "", state["failure"], log
+    )
+
+
+def failure_lines(failure: Failure | None) -> list[str]:
+    """``last failure:`` and ``log:``, or nothing without a failure."""
+    if failure is None:
+        return []
+    return [
+        f"last failure:   {failure.error}, in the {failure.part} ({failure.at})",
+        f"log:            {failure.log}",
+    ]
+
+
 def status_json(
     state: DaemonState | None,
     due: Sequence[Due],
     last: LastShown | None,
     shown_on: Sequence[MachineShown] = (),
     here: str | None = None,
+    failure: Failure | None = None,
 ) -> dict[str, Any]:
     """``status --json``; ``shown_on`` is each machine's last showing, newest first, and
-    ``here`` this machine's id (None when it never showed a reminder)."""
+    ``here`` this machine's id (None when it never showed a reminder); ``failure``:
+    ``{"part", "at", "error", "log"}`` or null."""
     return {
         "running": state is not None,
         "pid": state["pid"] if state else None,
@@ -61,6 +92,7 @@ def status_json(
         "mail_error_at": state["mail_error_at"] if state else None,
         "feed_error": state["feed_error"] if state else None,
         "feed_error_at": state["feed_error_at"] if state else None,
+        "failure": failure._asdict() if failure else None,
     }
 
 
@@ -74,12 +106,13 @@ def status_text(
     service: bool = True,
     shown_on: Sequence[MachineShown] = (),
     here: str | None = None,
+    failure: Failure | None = None,
 ) -> str:
     """The daemon, the next reminder and the last one shown, then the machines that showed
     reminders (``shown_on``, each with its last one; ``here`` is this machine's id, marked).
     A daemon not running is offered the way to start it that can work here: the user
     service when a systemd user manager runs (``service``), else the XDG autostart entry or
-    ``followup daemon``."""
+    ``followup daemon``; then the daemon's last unexpected ``failure`` and its log."""
     zone = config.calendar.zone
     if due:
         d = due[0]
@@ -102,6 +135,7 @@ def status_text(
     lines = [running, f"next reminder:  {upcoming}", f"last shown:     {recent}"]
     lines += shown_on_lines(shown_on, here, zone)
     lines += problems
+    lines += failure_lines(failure)
     if state and state["store_error"]:
         lines.append(f"store:          {state['store_error']}; retrying with backoff")
     if state and config.mail is not None:

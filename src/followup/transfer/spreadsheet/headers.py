@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from followup.errors import UsageError
+from followup.errors import ColumnsMissing, UsageError
 from followup.transfer.spreadsheet.sheet import Sheet
 
 #: Header names as people write them, compared without case, spaces or punctuation.
@@ -212,15 +212,9 @@ def map_headers(headers: Sequence[str], name: str) -> Sheet:
     if missing:
         listed = ", ".join(repr(h.strip()) for h in headers if h.strip()) or "none"
         unsure = [h for h, fields in unclear if set(fields) & {"company", "expected"}]
-        because = (
-            f" ({', '.join(repr(h) for h in unsure)} could not be read as one: see "
-            "'followup import --dry-run')"
-            if unsure
-            else ""
-        )
-        raise UsageError(
-            f"{name}: no column for the {' nor for the '.join(missing)}; the headers are: "
-            f"{listed}{because}"
+        raise ColumnsMissing(
+            f"{name}: no column for the {' nor for the '.join(missing)}; the headers are: {listed}",
+            unsure,
         )
     order = {h.strip(): i for i, h in enumerate(headers)}
     unclear.sort(key=lambda item: order[item[0]])
