@@ -142,7 +142,7 @@ class ImapSource:
         where = f"{self.host}:{self.settings.imap_port}"
         try:
             yield
-        except MailError:
+        except (MailError, _Refused):
             raise
         except Exception as exc:
             if self._expired.is_set():
@@ -292,10 +292,12 @@ class ImapSource:
             raw = _header_block(data) if isinstance(data, dict) else b""
             if not raw:
                 names = from_outside(", ".join(_names(data)) if isinstance(data, dict) else "")
-                self.problems.append(
+                problem = (
                     f"{self.host} sent no header block for message {uid} in {shown!r} "
                     f"(it answered with {names or 'nothing'})"
                 )
+                if problem not in self.problems:  # the Sent folder may be a reply folder too
+                    self.problems.append(problem)
                 continue
             delivered = data.get(b"INTERNALDATE")
             out.append(
@@ -345,7 +347,8 @@ class ImapSource:
             try:
                 return set(self.client.search(criteria, charset=charset))
             except (IMAPClientError, UnicodeError) as exc:
-                raise _Refused(_server_text(exc).split("\n", 1)[0].rstrip("'")) from None
+                # IMAPClient adds its own advice after the server's line: keep only that line
+                raise _Refused(_server_text(str(exc).split("\n", 1)[0]).rstrip("'")) from None
 
 
 class _Refused(Exception):
@@ -431,9 +434,9 @@ def _any_of(terms: list[list[str]]) -> list[Any]:
     return ["OR", _any_of(terms[:middle]), _any_of(terms[middle:])]
 
 
-def _server_text(exc: Exception) -> str:
-    """The server's own words from an IMAPClient error, without the command's prefix, its
-    control and bidi characters removed and cut to 300 characters."""
+def _server_text(exc: Exception | str) -> str:
+    """The server's own words from an IMAPClient error (or its text), without the
+    command's prefix, its control and bidi characters removed and cut to 300 characters."""
     text = from_outside(str(exc), 300)
     for prefix in ("login failed: ", "select failed: ", "b'", 'b"'):
         text = text.removeprefix(prefix)
