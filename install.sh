@@ -10,6 +10,9 @@
 # wheels (the package's dependencies and its build backend, hatchling), with no upgrade of pip.
 set -euo pipefail
 cd "$(dirname "$0")"
+# Whatever the caller's umask: nothing installed here may be writable by others (the
+# program, its completions and its entries run as the user); the data folder is private.
+umask 022
 
 data="${XDG_DATA_HOME:-$HOME/.local/share}/followup"
 venv="$data/venv"
@@ -29,6 +32,8 @@ mkdir -p "$share/bash-completion/completions" "$share/zsh/site-functions" \
 "$venv/bin/followup" completion bash > "$share/bash-completion/completions/followup"
 "$venv/bin/followup" completion zsh > "$share/zsh/site-functions/_followup"
 "$venv/bin/followup" completion fish > "${XDG_CONFIG_HOME:-$HOME/.config}/fish/completions/followup.fish"
+chmod 644 "$share/bash-completion/completions/followup" "$share/zsh/site-functions/_followup" \
+  "${XDG_CONFIG_HOME:-$HOME/.config}/fish/completions/followup.fish"
 ln -sf "$venv/share/man/man1/followup.1" "$share/man/man1/followup.1"
 
 if ! command -v notify-send >/dev/null; then

@@ -72,6 +72,7 @@ command -v grim >/dev/null || need+=(grim)
 command -v wtype >/dev/null || need+=(wtype)
 command -v jq >/dev/null || need+=(jq)
 [ -x /usr/lib/notification-daemon/notification-daemon ] || need+=(notification-daemon)
+[ -x /usr/sbin/pgbouncer ] || need+=(pgbouncer)
 if ((${#need[@]})); then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"

@@ -1,7 +1,7 @@
 """The words a promised reply day was given in ("end of next week"), kept with the
 interview so that ``show`` can say how they were read. Nullable: interviews from before,
-and promises typed as a date, have none. Going down drops them; the day itself stays, and so does every row that refers to the
-interview.
+and promises typed as a date, have none. Going down drops them; the day itself stays, and
+so does every row that refers to the interview.
 
 Revision ID: 0007
 Revises: 0006

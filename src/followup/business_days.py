@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from pathlib import Path
@@ -381,10 +380,9 @@ class KnownDays:
             for y, days in sorted(self.years.items())
         }
         with contextlib.suppress(OSError):
-            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
-            tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-            tmp.replace(self.path)
+            from followup.ownfiles import write_file
+
+            write_file(self.path, json.dumps(data, ensure_ascii=False).encode("utf-8"), sync=False)
         return off
 
 

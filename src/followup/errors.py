@@ -195,6 +195,15 @@ class StoreError(FollowupError):
         self.damaged = damaged
 
 
+class StoreReplaced(StoreError):
+    """The store's file was replaced (a backup moved over it, ``followup restore``) or
+    deleted since it was opened: open it again rather than write to the old file; code
+    ``store``, always ``transient``."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, transient=True)
+
+
 class StoreLocked(StoreError):
     """Another program holds the store's write lock (SQLite's SQLITE_BUSY or SQLITE_LOCKED,
     PostgreSQL's lock_not_available or deadlock_detected) longer than the wait allowed;

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from followup.errors import FollowupError
+from followup.ownfiles import make_folder
 from followup.paths import machine_file
 
 #: The longest name kept (the store's column holds this many characters).
@@ -78,7 +79,7 @@ def this_machine(env: Mapping[str, str]) -> Machine:
     path = machine_file(env)
     made = Machine(str(uuid.uuid4()), host_name())
     try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        make_folder(path.parent)
         handle, tmp = tempfile.mkstemp(prefix=".machine-", dir=path.parent)
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as out:

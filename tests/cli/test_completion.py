@@ -50,7 +50,7 @@ def zsh(cli: Cli, tmp_path: Path) -> Iterator[Zsh]:
 @pytest.mark.parametrize(
     ("partial", "completed"),
     [
-        ("followup re", "followup reopen "),
+        ("followup reo", "followup reopen "),
         ("followup mo", "followup moved-on "),
         ("followup add Acme --exp", "followup add Acme --expect "),
         ("followup emailed 1 --o", "followup emailed 1 --on "),
@@ -112,7 +112,7 @@ def test_fish_loads_the_script_and_completes_commands_options_and_choices(
 
     done = fish(
         path,
-        "followup re",
+        "followup reo",
         "followup add Acme --exp",
         "followup add Acme --co",
         "followup completion ",

@@ -408,7 +408,7 @@ def test_the_bash_completion_script_is_valid_bash(cli: Cli, tmp_path: Path) -> N
         capture_output=True,
         text=True,
     )
-    assert probe.stdout.split() == ["reopen"], probe.stderr
+    assert probe.stdout.split() == ["reopen", "restore"], probe.stderr
 
 
 def test_the_manual_page_is_the_one_the_parser_makes() -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from followup.cli.render.status import daemon_lines
 from followup.daemon.state import new_state
 from followup.paths import state_dir, unit_path
 from tests.support.specs import Cli, ok
@@ -71,3 +72,15 @@ def test_status_without_a_failure_says_nothing_of_one(cli: Cli, config_file: Pat
     text = ok(cli("status"))
     assert "last failure" not in text and "log:" not in text
     assert json.loads(ok(cli("status", "--json")))["failure"] is None
+
+
+def test_status_names_a_calendar_feed_not_written_until_it_is_written_again() -> None:
+    state = new_state(999_999, "2030-01-07T08:00:00+00:00")
+    state["feed_error"] = "cannot write /f/followup.ics: there is no folder '/f'"
+    state["feed_error_at"] = "2030-01-07T10:00:00+00:00"
+    assert daemon_lines(state, service=True)[1:] == [
+        "calendar feed:  not written: cannot write /f/followup.ics: there is no folder '/f' "
+        "(since 2030-01-07T10:00:00+00:00); tried again at each change"
+    ]
+    state["feed_error"] = state["feed_error_at"] = None
+    assert daemon_lines(state, service=True)[1:] == []

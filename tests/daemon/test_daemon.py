@@ -374,6 +374,8 @@ def test_a_failed_delivery_is_logged_once_kept_out_of_the_ledger_and_retried(
         assert note["summary"] == "Time to email Acme"
         daemon.wait_log("delivery works again")
         assert wait_ledger(daemon, [email_key(1, "Mon 2030-01-07 09:00:00")])
+        assert poll_until(lambda: daemon.state().get("last_error") is None, 5), daemon.state()
+        assert "last error:" not in daemon.cli_ok("status")
     finally:
         broken.close()
 

@@ -199,38 +199,33 @@ def test_with_repeats_off_a_reminder_is_shown_once_and_stays_due(
     assert [(d["due"], d["at"]) for d in listed] == [(True, "2030-01-11T09:00:00+00:00")]
 
 
-def test_a_reminder_the_server_refuses_never_holds_back_the_ones_batched_with_it(
+@pytest.mark.parametrize("others", [3, 60])
+def test_a_summary_the_server_refuses_falls_back_to_one_plain_count_never_a_flood(
     cli: Cli,
     clock: Clock,
     daemon: InProcessDaemon,
     notifier: RecordingNotifier,
     db_path: Path,
     caplog: pytest.LogCaptureFixture,
+    others: int,
 ) -> None:
     notifier.refuse = "Poison"
-    for company in ("Acme", "Poison Ltd", "Beta", "Gamma"):
-        add(cli, clock, company)
+    add(cli, clock, "Poison Ltd")
+    for number in range(others):
+        add(cli, clock, f"Company {number}")
 
     with caplog.at_level(logging.INFO, "followup.daemon"):
         daemon.start()
-        daemon.tick()  # the next pass comes at once: the split reminders' turn has come
+        daemon.tick()  # a full pass of the loop later, still one notification
 
-    assert sorted(shown(notifier)) == [
-        "Time to email Acme",
-        "Time to email Beta",
-        "Time to email Gamma",
-    ]
+    assert shown(notifier) == [f"{others + 1} follow-up reminders"]
+    assert notifier.notes[0].body == "See them with: followup upcoming"
     assert (
         "could not show a summary: the notification server refused it: it holds 'Poison'; "
-        "showing its reminders one by one" in caplog.messages
-    )
-    assert any(
-        m.startswith("could not show a notification: the notification server refused it")
-        for m in caplog.messages
+        "showing a plain count instead" in caplog.messages
     )
     monday = at("Mon 2030-01-07 09:00:00")
-    assert ledger(db_path) == [(i, "email", monday) for i in (1, 3, 4)]
-    assert ledger(db_path, "intent") == []  # the refused one is certainly not shown
+    assert ledger(db_path) == [(i, "email", monday) for i in range(1, others + 2)]
 
 
 # -- what is taken off the screen --------------------------------------------------------------
@@ -524,11 +519,21 @@ def test_a_feed_that_cannot_be_written_is_logged_and_reminders_go_on(
         assert shown(notifier) == ["Time to email Acme"]
         add(cli, clock, "Beta", "2030-01-04")
         daemon.tick()
+        failed = (daemon.daemon.state["feed_error"], daemon.daemon.state["feed_error_at"])
 
+        blocker.unlink()
+        blocker.mkdir()
+        add(cli, clock, "Gamma", "2030-01-04")
+        daemon.tick()
+        after = (daemon.daemon.state["feed_error"], daemon.daemon.state["feed_error_at"])
+
+    why = f"cannot write {feed}: there is no folder {str(blocker)!r}"
     failures = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
-    assert failures == 2 * [
-        f"calendar feed not written: cannot write {feed}: there is no folder {str(blocker)!r}"
-    ]
+    assert failures == [f"calendar feed not written: {why}"]  # once, not at each change
+    assert failed == (why, "2030-01-07T10:00:00+00:00")
+    assert "calendar feed written again" in caplog.messages
+    assert after == (None, None)
+    assert feed.exists()
 
 
 # -- reloading ------------------------------------------------------------------------------

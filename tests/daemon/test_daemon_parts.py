@@ -20,9 +20,9 @@ from followup.config import load
 from followup.daemon.context import Context, key_of
 from followup.daemon.delivery import Delivery, retry_delay
 from followup.daemon.jobs import Held, Jobs
-from followup.daemon.loop import store_retry_delay
 from followup.daemon.screen import Screen
 from followup.daemon.state import new_state
+from followup.daemon.storewait import store_retry_delay
 from followup.lifecycle.service import Tracker
 from followup.machine import this_machine
 from followup.notify.choose import make_notifier

@@ -46,6 +46,8 @@ PURE_MODULES = (
     "followup.values",
     "followup.records",
     "followup.paths",
+    "followup.ownfiles",
+    "followup.cleaning",
     "followup.lifecycle.planning",
     "followup.lifecycle.validation",
     "followup.mail.lint",

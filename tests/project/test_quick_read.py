@@ -329,6 +329,7 @@ def test_the_version_loads_nothing_but_the_command_line() -> None:
         "followup.cli",
         "followup.cli.arguments",
         "followup.cli.core",
+        "followup.cleaning",
         "followup.cli.environment",
         "followup.cli.parser",
         "followup.errors",

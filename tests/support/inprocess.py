@@ -141,7 +141,7 @@ class InProcessDaemon:
         daemon._work(now)
         if daemon.flags.feed:  # the loop's next turn begins with it
             daemon.flags.feed = False
-            daemon.feed.write()
+            daemon.feed.write(now)
 
     def at(self, instant: datetime) -> None:
         """Move the wall clock to ``instant`` and run one pass."""

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from followup.channels import registry
+from followup.cleaning import redact
 from followup.config import OPTIONS, Config, from_mapping, toml_value
 
 _HEADER = """\
@@ -124,7 +125,7 @@ def _core_values(config: Config) -> dict[str, Any]:
         "notify.repeat_after_business_days": config.notify.repeat_after_business_days,
         "notify.app_name": config.notify.app_name,
         "notify.channels": list(config.notify.channels),
-        "store.url": config.store_url,
+        "store.url": redact(config.store_url),
         "you.name": config.you.name,
         "you.signature": config.you.signature,
         "lint.extra_phrases": list(config.values.get("lint.extra_phrases", [])),

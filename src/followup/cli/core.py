@@ -11,17 +11,18 @@ from __future__ import annotations
 import gc
 import sys
 from collections.abc import Sequence
-from typing import NoReturn
+from typing import Any, NoReturn
 
+from followup.cleaning import MAX_LINE, redact, visible
 from followup.cli.environment import Clock, Environment, system_clock
 from followup.cli.parser import build_parser, handler_of, typed_command
 from followup.errors import Code, FollowupError
-from followup.lifecycle.validation import visible
 
 #: The commands that may change the store: a running daemon is told to look at it.
 WRITES = frozenset(
     {
         "add",
+        "restore",
         "edit",
         "emailed",
         "heard",
@@ -49,6 +50,7 @@ def main(
     ``--version`` raise SystemExit, as argparse does.
     """
     env = Environment() if env is None else env
+    app: Any = None
     argv = list(sys.argv[1:] if argv is None else argv)
     as_json = wants_json(argv)
     try:
@@ -74,8 +76,13 @@ def main(
 
         return fail(env, as_json, exc.code, words(exc), exc.exit_code)
     except KeyboardInterrupt:
+        from followup.cli.render.text import interrupted
+
+        db = app.__dict__["tracker"].db if app is not None and "tracker" in app.__dict__ else None
+        saved = "maybe" if db is not None and db.committing else bool(db and db.commits)
         if as_json:
-            return fail(env, as_json, Code.INTERRUPTED, "interrupted", 130)
+            return fail(env, as_json, Code.INTERRUPTED, interrupted(saved), 130)
+        print(interrupted(saved), file=env.stderr)
         return 130
     except BrokenPipeError:
         return 1
@@ -106,13 +113,16 @@ def fail(env: Environment, as_json: bool, code: Code, message: str, plain_status
     """Print a failure and return the exit status: with ``as_json`` the one object
     ``{"error": {"code": ..., "message": ...}}`` and the code's own status
     (:data:`followup.errors.EXIT_STATUS`), else the ``error:`` line and ``plain_status``
-    (2 for usage, else 1, as before the codes)."""
+    (2 for usage, else 1, as before the codes). The message is cut at
+    :data:`~followup.cleaning.MAX_LINE` characters, with any URL password redacted and
+    control characters made visible."""
+    message = visible(redact(message)[:MAX_LINE])
     if as_json:
         from followup.cli.render.errors import error_json
 
-        print(error_json(code.value, visible(message)), file=env.stderr)
+        print(error_json(code.value, message), file=env.stderr)
         return code.exit_status
-    print(f"error: {visible(message)}", file=env.stderr)
+    print(f"error: {message}", file=env.stderr)
     return plain_status
 
 

@@ -60,6 +60,12 @@ COMMANDS: tuple[tuple[str, str, str, bool], ...] = (
         False,
     ),
     ("import", "data", "add interviews from a backup (json) or a sheet (csv)", True),
+    (
+        "restore",
+        "data",
+        "replace the store with a backup; the current store is saved beside it first",
+        False,
+    ),
     ("stats", "data", "how companies replied: shares, business days, by company", True),
     ("mail", "mail", "what your mailbox says: follow-ups you sent, replies you got", False),
     ("daemon", "service", "run the reminder daemon in the foreground (systemd runs it)", False),

@@ -14,6 +14,9 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from followup.cleaning import PASSWORD_KEYS
+from followup.cleaning import redact as redact
+
 #: The values of ``mail.security``.
 SECURITY = ("tls", "starttls", "none")
 
@@ -95,13 +98,12 @@ def nonempty(value: Any) -> str | None:
 
 
 def store_url(value: Any) -> str | None:
-    """``store.url``: not empty, and with no password in it (the config file is not a
-    place for secrets, and the URL is shown in messages)."""
+    """``store.url``: not empty, and with no password in it in any form: the user part
+    (``user:PASSWORD@host``) or a query parameter (``?password=``, any case, percent-encoded
+    or not). The config file is not a place for secrets, and the URL is shown in messages."""
     if not value.strip():
         return "must not be empty"
-    from urllib.parse import urlsplit
-
-    if "://" in value and urlsplit(value).password is not None:
+    if url_holds_password(value):
         return (
             "holds a password; keep it out of the config and let the driver find it "
             "(~/.pgpass, PGPASSWORD or a service file for PostgreSQL)"
@@ -109,13 +111,21 @@ def store_url(value: Any) -> str | None:
     return None
 
 
-def redact(text: str) -> str:
-    """``text`` with the password of a URL in it (``scheme://user:PASSWORD@host``) replaced by
-    ``***``: no message or listing ever shows one."""
-    return _URL_PASSWORD.sub(r"\1***\2", text)
+def url_holds_password(value: str) -> bool:
+    """Whether the URL ``value`` carries a password: in its user part, or as a query
+    parameter named in :data:`PASSWORD_KEYS`."""
+    from urllib.parse import parse_qsl, urlsplit
 
-
-_URL_PASSWORD = re.compile(r"(://[^/:@\s]*:)[^@\s]*(@)")
+    if "://" not in value:
+        return False
+    try:
+        parts = urlsplit(value)
+        if parts.password is not None:
+            return True
+    except ValueError:
+        return "@" in value
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    return any(key.strip().lower() in PASSWORD_KEYS for key, _ in pairs)
 
 
 def absolute_path(value: Any) -> str | None:

@@ -21,7 +21,7 @@ from followup.daemon.jobs import Held, Jobs
 from followup.daemon.screen import Screen
 from followup.errors import DeliveryError, StoreError
 from followup.notify.base import Note
-from followup.notify.messages import DueReminder, notes_for
+from followup.notify.messages import DueReminder, notes_for, plain_summary
 from followup.rules import in_window, next_window
 
 log = logging.getLogger("followup.daemon")
@@ -98,12 +98,7 @@ class Delivery(Part):
             self.context.publish()
             return
         app_name = self.config.notify.app_name
-        alone = [r for r in items if self.held[key_of(r.due)].alone]
-        together = [r for r in items if not self.held[key_of(r.due)].alone]
-        rules = self.config.rules
-        notes = notes_for(together, rules, app_name, buttons=buttons, drawn=drawn)
-        for item in alone:
-            notes += notes_for([item], rules, app_name, buttons=buttons, drawn=drawn)
+        notes = notes_for(items, self.config.rules, app_name, buttons=buttons, drawn=drawn)
         for note, group in notes:
             self._show(note, group, now)
         self._plan_repeats({r.due.interview_id for r in items if key_of(r.due) not in self.held})
@@ -125,9 +120,11 @@ class Delivery(Part):
         confirmation once the server has accepted it, so that after a crash in between the
         reminder is known to be "maybe shown" (and is shown once more, marked so).
 
-        A failure concerns this notification only: a summary that fails is split, and each
-        of its reminders is then retried on its own with backoff. A StoreError while
-        writing the intent is raised before anything is shown.
+        A failure concerns this notification only. A summary the server refuses is shown
+        once more as a plain count (:func:`~followup.notify.messages.plain_summary`),
+        never as one popup per reminder; if that fails too, its reminders are retried
+        together with backoff. A StoreError while writing the intent is raised before
+        anything is shown.
         """
         keys = [key_of(r.due) for r in group]
         if any(r.due.maybe_shown for r in group):
@@ -136,11 +133,20 @@ class Delivery(Part):
         try:
             notification_id = self.notifier.show(note)
         except DeliveryError as exc:
-            if not exc.maybe_shown:
-                with contextlib.suppress(StoreError):  # left as an intent: shown as "maybe"
-                    self.tracker.forget_intent(keys)
-            self._failed(keys, exc.message, now, split=len(keys) > 1)
-            return
+            try:
+                if len(keys) == 1 or exc.maybe_shown:
+                    raise
+                log.error(
+                    "could not show a summary: %s; showing a plain count instead", exc.message
+                )
+                note = plain_summary(len(keys), note.app_name)
+                notification_id = self.notifier.show(note)
+            except DeliveryError as failed:
+                if not failed.maybe_shown:
+                    with contextlib.suppress(StoreError):  # left as an intent: "maybe"
+                        self.tracker.forget_intent(keys)
+                self._failed(keys, failed.message, now)
+                return
         screen = self.screen
         if notification_id is not None:
             screen.close_older(keys, notification_id)
@@ -157,8 +163,15 @@ class Delivery(Part):
         if self._last_error is not None:
             log.info("delivery works again")
             self._last_error = None
+        self.state["last_error"] = self.state["last_error_at"] = None
         self.state["last_shown"] = f"{note.title} at {now.isoformat(timespec='seconds')}"
         self.confirm_pending()
+
+    def keep_unconfirmed(self, interview_ids: set[int]) -> None:
+        """A new store is in use (its file was replaced): forget the showings still to be
+        confirmed of interviews it does not hold (the ledger has no place for them)."""
+        for key in [k for k in self.unconfirmed if k[0] not in interview_ids]:
+            del self.unconfirmed[key]
 
     def confirm_pending(self) -> None:
         """Confirm in the ledger the reminders shown; on a StoreError they stay in memory
@@ -171,23 +184,15 @@ class Delivery(Part):
             for key in keys:
                 del self.unconfirmed[key]
 
-    def _failed(
-        self, keys: Iterable[Key], cause: str, now: datetime, *, split: bool = False
-    ) -> None:
-        """Hold ``keys`` for another try with backoff; ``split``: they failed together as a
-        summary, and are retried at once, each on its own."""
+    def _failed(self, keys: Iterable[Key], cause: str, now: datetime) -> None:
+        """Hold ``keys`` for another try with backoff."""
         delay = RETRY_FIRST_S
         for key in keys:
             held = self.held[key]
-            if split:
-                held.alone = True
-                continue
             held.attempts += 1
             delay = retry_delay(held.attempts)
             held.next_attempt = now + timedelta(seconds=delay)
-        if split:
-            log.error("could not show a summary: %s; showing its reminders one by one", cause)
-        elif cause != self._last_error:
+        if cause != self._last_error:
             log.error(
                 "could not show a notification: %s; keeping it, retrying in %.0f s "
                 "(and at most every %.0f s)",

@@ -119,7 +119,9 @@ def log_to_file(env: Mapping[str, str]) -> None:
     except OSError as exc:
         log.warning("cannot write the log file %s: %s", place, exc.strerror or exc)
         return
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    from followup.daemon.logs import CleanFormatter
+
+    handler.setFormatter(CleanFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logging.getLogger().addHandler(handler)
 
 

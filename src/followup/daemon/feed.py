@@ -9,6 +9,7 @@ the reminders go on.
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from followup.daemon.context import Part
@@ -30,11 +31,12 @@ class CalendarFeed(Part):
         """Forget what was serialised: the next write builds the whole feed again."""
         self._feed = None
 
-    def write(self) -> None:
+    def write(self, now: datetime) -> None:
         """Keep ``export.ics_path`` current: asked for only when something changed (and at
         start and reload), so idle wakes never build it, and written from the loop once
-        reminders are planned, so a large feed never holds back the start. A failure is
-        logged and the reminders go on."""
+        reminders are planned, so a large feed never holds back the start. A failure (at
+        ``now``, aware) is logged once and shown by ``followup status`` until the feed is
+        written again; the reminders go on."""
         path = self.config.export.ics_path
         if path is None:
             return
@@ -47,7 +49,15 @@ class CalendarFeed(Part):
         try:
             written = write_atomic(path, self._feed.render(self.tracker))
         except FollowupError as exc:
-            log.error("calendar feed not written: %s", exc.message)
+            if exc.message != self.state["feed_error"]:
+                log.error("calendar feed not written: %s", exc.message)
+                self.state["feed_error_at"] = now.isoformat(timespec="seconds")
+            self.state["feed_error"] = exc.message
+            self.context.publish()
             return
+        if self.state["feed_error"] is not None:
+            log.info("calendar feed written again")
+            self.state["feed_error"] = self.state["feed_error_at"] = None
+            self.context.publish()
         if written:
             log.info("calendar feed written to %s", path)

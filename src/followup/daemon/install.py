@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from followup.errors import FollowupError
+from followup.ownfiles import SHARED, SHARED_FOLDER, write_file
 from followup.paths import (
     DESKTOP_FILE,
     ICON_IN_THEME,
@@ -119,8 +120,7 @@ def _exec_quote(path: str) -> str:
 def _write_if_changed(path: Path, text: str) -> bool:
     if path.exists() and path.read_text(encoding="utf-8") == text:
         return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    write_file(path, text.encode("utf-8"), SHARED, folder_mode=SHARED_FOLDER)
     return True
 
 
@@ -186,8 +186,7 @@ def install(env: Mapping[str, str], *, autostart: bool = False) -> Outcome:
     text = unit_text(executable)
     written = not path.exists() or path.read_text(encoding="utf-8") != text
     if written:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        write_file(path, text.encode("utf-8"), SHARED, folder_mode=SHARED_FOLDER)
         _run_ok("daemon-reload")
     _run_ok("enable", "--now", UNIT_NAME)
     state = "installed and started" if written else "already installed; running"

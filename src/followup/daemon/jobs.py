@@ -49,9 +49,6 @@ class Held:
     key: Key
     next_attempt: datetime
     attempts: int = 0
-    #: its delivery failed once as part of a summary: from now on it is shown on its own,
-    #: so that it can never hold back the others
-    alone: bool = False
 
 
 def make_scheduler() -> Any:
@@ -229,6 +226,19 @@ class Jobs(Part):
             del self.jobs[key[0]]
             self.held.setdefault(key, Held(key, now))
         self.rearm()
+
+
+def open_store(
+    config: Config, machine: Machine, clock: Callable[[], datetime]
+) -> tuple[Database, Tracker, Watch]:
+    """The store of ``config`` opened again (its file may be a new one), with a tracker
+    and a watch on it. Raises StoreError (nothing left open)."""
+    db = Database(config.store_url, busy_timeout=STORE_BUSY_S, clock=clock)
+    try:
+        return db, Tracker(config, db, machine), watch_store(db)
+    except Exception:
+        db.close()
+        raise
 
 
 def reopen(

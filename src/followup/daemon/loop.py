@@ -31,7 +31,6 @@ import gc
 import logging
 import os
 import select
-import sys
 import threading
 import time
 from collections.abc import Callable, MutableMapping
@@ -45,18 +44,19 @@ from followup.daemon.context import Context, Key
 from followup.daemon.delivery import Delivery
 from followup.daemon.failures import Failures, log_to_file, thread_failed
 from followup.daemon.feed import CalendarFeed
-from followup.daemon.jobs import STORE_BUSY_S, Held, Jobs, reopen
+from followup.daemon.jobs import STORE_BUSY_S, Held, Jobs, open_store, reopen
 from followup.daemon.screen import Screen
 from followup.daemon.signals import Flags, Waker, install_signals
-from followup.daemon.state import DaemonLock, carry_failure, log_place, new_state, read_state
+from followup.daemon.state import DaemonLock, first_state
+from followup.daemon.storewait import StoreBackoff, wait_for_store
 from followup.daemon.systemd import SystemdNotifier
 from followup.daemon.tasks import TaskChannels
-from followup.errors import DeliveryError, FollowupError, StoreError
+from followup.errors import DeliveryError, FollowupError, StoreError, StoreReplaced
 from followup.lifecycle.service import Tracker
 from followup.machine import this_machine
 from followup.notify.base import BusSignal, Notifier
 from followup.store import Database
-from followup.store.watch import watch_store
+from followup.store.watch import Watch, watch_store
 
 if TYPE_CHECKING:
     from followup.daemon.mail import MailWatch
@@ -68,16 +68,6 @@ log = logging.getLogger("followup.daemon")
 #: is as long as the promise "within a minute" comfortably allows.
 WAKE_S = 30.0
 CLOCK_JUMP_S = 2.0
-#: After a failure to use the store, the daemon carries on and tries again after a backoff
-#: from STORE_RETRY_FIRST_S to STORE_RETRY_MAX_S.
-STORE_RETRY_FIRST_S = 2.0
-STORE_RETRY_MAX_S = 60.0
-
-
-def store_retry_delay(failures: int) -> float:
-    """Seconds before the next try of a store that failed ``failures`` times in a row
-    before this one (0 or more): STORE_RETRY_FIRST_S, doubling, at most STORE_RETRY_MAX_S."""
-    return min(STORE_RETRY_FIRST_S * 2.0**failures, STORE_RETRY_MAX_S)
 
 
 class Daemon:
@@ -103,24 +93,21 @@ class Daemon:
         self.systemd = SystemdNotifier(self.env)
         self.lock = DaemonLock(self.env)
         self.flags = Flags()
-        self.state = new_state(os.getpid(), clock().isoformat(timespec="seconds"))
-        self.state["log"] = log_place(self.env)
-        carry_failure(self.state, read_state(self.lock.folder))
-        self.failures = Failures(self.state, clock, lambda: self._publish(), self._wake)
+        self.state = first_state(self.env, self.lock.folder, clock().isoformat(timespec="seconds"))
+        self._waker = Waker()
+        self.failures = Failures(self.state, clock, lambda: self._publish(), self._waker.wake)
         self._guard = self.failures.guard
-        self._store_failures = 0
-        self._store_retry_at: float | None = None
+        self._backoff = StoreBackoff()
         #: this machine: its ledger is its own (every machine shows each reminder once)
         self.machine = this_machine(self.env)
         self.db = Database(config.store_url, busy_timeout=STORE_BUSY_S, clock=clock)
         tracker = Tracker(config, self.db, self.machine)
         self._watch = watch_store(self.db)
-        self._waker = Waker()
         self.notifier = notifier or _open_desktop(
             config, self.env, lambda sig: self.buttons.on_bus_signal(sig)
         )
         self.context = Context(
-            config, tracker, self.notifier, self.state, self.env, self._publish, self._wake
+            config, tracker, self.notifier, self.state, self.env, self._publish, self._waker.wake
         )
         self.screen = Screen(self.context, self.lock.folder)
         self.buttons = Buttons(self.context, self.screen, lambda: self._sync(everything=False))
@@ -146,20 +133,10 @@ class Daemon:
         if self.mail is not None:
             self.mail.stop()
             self.mail = None
-        if self.config.mail is None:
-            return
-        from followup.daemon.mail import MailWatch
+        if self.config.mail is not None:
+            from followup.daemon.mail import started_watch
 
-        self.mail = MailWatch(
-            self.config,
-            self.tracker,
-            self.notifier,
-            self.state,
-            wake=self._wake,
-            replan=lambda: self._sync(everything=False),
-            publish=self._publish,
-        )
-        self.mail.start()
+            self.mail = started_watch(self.context, lambda: self._sync(everything=False))
 
     # -- the loop ----------------------------------------------------------------------
 
@@ -209,7 +186,7 @@ class Daemon:
         while not self.flags.stop:
             if self.flags.feed:
                 self.flags.feed = False
-                self._guard("feed", self.feed.write)
+                self._guard("feed", lambda: self.feed.write(self.clock()))
             if self.systemd.watchdog_interval and time.monotonic() >= next_watchdog:
                 self.systemd.watchdog()
                 next_watchdog = time.monotonic() + self.systemd.watchdog_interval
@@ -243,16 +220,17 @@ class Daemon:
     def _work(self, now: datetime) -> None:
         """One wake's work with the store, at ``now``; a StoreError leaves it for
         :meth:`_store_down`."""
-        if self._store_retry_at is not None:
-            if time.monotonic() < self._store_retry_at:
+        if self._backoff.retry_at is not None:
+            if self._backoff.waiting():
                 return
             self.flags.changed = True
+        self._follow_store_file()
         if self.delivery.unconfirmed:
             self._guard("delivery", self.delivery.confirm_pending)
         store_changed = self._guard("store watch", self._watch.changed)
         if self.flags.changed or store_changed:
             self.flags.changed = False
-            everything = self._store_retry_at is not None and not self.jobs.known
+            everything = self._backoff.retry_at is not None and not self.jobs.known
             self._guard("jobs", lambda: self._sync(everything=everything))
             if self.mail is not None:
                 self._guard("mail watch", self.mail.store_changed)
@@ -266,46 +244,44 @@ class Daemon:
         if self.held:
             self._guard("delivery", lambda: self.delivery.deliver_ready(now))
         self._guard("screen", self.screen.save)
-        if self._store_retry_at is not None:
+        if self._backoff.retry_at is not None:
             log.info("the store can be used again")
-            self._store_retry_at, self._store_failures = None, 0
+            self._backoff.recovered()
             self.state["store_error"] = None
             self._publish()
 
     def _store_down(self, exc: StoreError) -> None:
         """The store is locked, unreachable or failing: wait it out with backoff (never a
-        reason to exit); log the first failure of a kind once."""
-        delay = store_retry_delay(self._store_failures)
-        self._store_failures += 1
-        self._store_retry_at = time.monotonic() + delay
+        reason to exit); log the first failure of a kind once. A store whose file was
+        replaced is opened again at once."""
+        if isinstance(exc, StoreReplaced):
+            try:
+                self._follow_store_file()
+                return
+            except StoreError as again:
+                exc = again
+        delay = self._backoff.failed()
         if exc.message != self.state["store_error"]:
             log.error("the store cannot be used: %s; trying again in %.0f s", exc.message, delay)
         self.state["store_error"] = exc.message
         self._publish()
 
     def _timeout(self, next_watchdog: float) -> float:
-        """Sleep until something is due: the watchdog, a held reminder's turn, a look again
-        at the store, or the next look at the wall clock."""
-        timeout = WAKE_S
-        recheck = self._watch.recheck_in()
-        if recheck is not None:
-            timeout = min(timeout, recheck)
+        """Sleep until something is due: the watchdog, a look again at the store (while it
+        is down, nothing else), else a held reminder's turn, the mail watch's and the task
+        channels' next look; at most until the next look at the wall clock."""
+        now = time.monotonic()
+        waits = [WAKE_S, self._watch.recheck_in()]
         if self.systemd.watchdog_interval:
-            timeout = min(timeout, next_watchdog - time.monotonic())
-        if self._store_retry_at is not None:
-            timeout = min(timeout, self._store_retry_at - time.monotonic())
-        elif self.held:
+            waits.append(next_watchdog - now)
+        retry_at = self._backoff.retry_at
+        if retry_at is not None:
+            return max(0.0, min(w for w in [*waits, retry_at - now] if w is not None))
+        if self.held:
             soonest = min(h.next_attempt for h in self.held.values())
-            timeout = min(timeout, (soonest - self.clock()).total_seconds())
-        mail = self.mail.timeout() if self.mail is not None else None
-        if mail is not None and self._store_retry_at is None:
-            timeout = min(timeout, mail)
-        if self._store_retry_at is None:
-            timeout = self.tasks.timeout(timeout)
-        return max(0.0, timeout)
-
-    def _wake(self) -> None:
-        self._waker.wake()
+            waits.append((soonest - self.clock()).total_seconds())
+        waits.append(self.mail.timeout() if self.mail is not None else None)
+        return max(0.0, self.tasks.timeout(min(w for w in waits if w is not None)))
 
     # -- planning ----------------------------------------------------------------------
 
@@ -349,21 +325,39 @@ class Daemon:
             self._publish()
             self.systemd.ready(self.jobs.status_text())
             return
+        self.context.config = config
+        self.state["reload_error"] = self.state["reload_error_at"] = None
+        log.info("config reloaded from %s (%d interview(s) re-planned)", config.path, refreshed)
+        self._use_store(db, tracker, watch)
+        self.systemd.ready(self.jobs.status_text())
+
+    def _use_store(self, db: Database, tracker: Tracker, watch: Watch) -> None:
+        """Put a newly opened store in place of the old one, and plan everything again
+        from it; the old one's connections are closed."""
         self._watch.close()
         self.db.close()
         self.db, self._watch = db, watch
-        self.context.config, self.context.tracker = config, tracker
+        self.context.tracker = tracker
         self.feed.reset()
         self.tasks = self.tasks.reloaded(self.context, self.screen)
-        self.state["reload_error"] = self.state["reload_error_at"] = None
-        log.info("config reloaded from %s (%d interview(s) re-planned)", config.path, refreshed)
         self.held.clear()
         try:
+            self.delivery.keep_unconfirmed(set(tracker.fingerprints()))
             self._sync(everything=True)
         except StoreError as exc:
             self._store_down(exc)
         self._start_mail()
-        self.systemd.ready(self.jobs.status_text())
+
+    def _follow_store_file(self) -> None:
+        """When the store's file was replaced (a backup moved over it, ``followup
+        restore``) or deleted, open the file at its path now and plan from it: the old
+        file, which nobody else sees any more, is never written to again. Raises
+        StoreError when the new file cannot be opened (then tried again with backoff)."""
+        if self.db.is_current():
+            return
+        log.warning("the store %s was replaced or deleted; opening it again", self.db.where)
+        db, tracker, watch = open_store(self.config, self.machine, self.clock)
+        self._use_store(db, tracker, watch)
 
     # -- status ------------------------------------------------------------------------
 
@@ -405,9 +399,9 @@ def run(config_path: str | None) -> int:
     unexpected exception ended it (logged with its traceback: the unit restarts it). The
     cycle collector, off for every command, is turned on once start-up's objects are frozen
     (:func:`_settle_memory`): the daemon runs for days."""
-    logging.basicConfig(
-        stream=sys.stderr, level=logging.INFO, format="%(levelname)s %(name)s: %(message)s"
-    )
+    from followup.daemon import logs
+
+    logs.setup()
     log_to_file(os.environ)
     threading.excepthook = thread_failed
     config = load(config_path)
@@ -420,7 +414,7 @@ def run(config_path: str | None) -> int:
         session_bus_address(os.environ)
     except DeliveryError as exc:
         log.warning("%s; notifications will be retried until one appears", exc.message)
-    _wait_for_store(config, SystemdNotifier(os.environ))
+    wait_for_store(config, SystemdNotifier(os.environ))
     try:
         daemon = Daemon(config, config_path=config_path)
     except FollowupError:
@@ -435,37 +429,3 @@ def run(config_path: str | None) -> int:
         raise  # another daemon runs, or the state folder cannot be used: one error line
     except Exception:
         return 1  # logged with its traceback and named in the state file by Daemon.run
-
-
-def _wait_for_store(config: Config, systemd: SystemdNotifier) -> None:
-    """Open the store once before starting: a store that is locked by another program (a
-    schema upgrade waits for its write lock) or a database server that is not up yet is
-    waited out with backoff, never a reason to exit. Any other StoreError is raised.
-
-    Waits on an Event rather than ``time.sleep`` (which libfaketime breaks); SIGTERM ends
-    the wait as it would end the daemon.
-    """
-    pause = threading.Event()
-    delay, said = STORE_RETRY_FIRST_S, None
-    while True:
-        try:
-            Database(config.store_url, busy_timeout=STORE_BUSY_S).close()
-        except StoreError as exc:
-            if not exc.transient:
-                raise
-            if exc.message != said:
-                log.error(
-                    "the store cannot be used yet: %s; waiting for it (trying again in "
-                    "%.0f s, then at most every %.0f s)",
-                    exc.message,
-                    delay,
-                    STORE_RETRY_MAX_S,
-                )
-                said = exc.message
-            systemd.status(f"waiting for the store: {exc.message}")
-            pause.wait(delay)
-            delay = min(delay * 2, STORE_RETRY_MAX_S)
-            continue
-        if said is not None:
-            log.info("the store can be used again")
-        return

@@ -19,8 +19,9 @@ A look that fails (the password command, a refused login or certificate, an unre
 server, a folder that does not exist) is logged once per cause (what failed: a connection
 refused and then reset is one cause), shown by ``followup
 status`` (the state file) and tried again with backoff, from ``RETRY_FIRST_S`` doubling up
-to ``RETRY_MAX_S``; reminders go on meanwhile. The password lives in the reading thread for
-one login only and is never logged.
+to ``RETRY_MAX_S`` but never sooner than the check period (:func:`retry_delay`); so is a
+look whose findings the store refused. Reminders go on meanwhile. The password lives in
+the reading thread for one login only and is never logged.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from queue import Empty, SimpleQueue
 from zoneinfo import ZoneInfo
 
 from followup.config import Config, MailSettings
+from followup.daemon.context import Context
 from followup.daemon.questions import Questions
 from followup.daemon.state import DaemonState
 from followup.errors import FollowupError, MailError
@@ -269,9 +271,9 @@ class MailWatch:
         self._next_check = time.monotonic() + (0.0 if self._again else self.period_s)
         try:
             new = record(self.tracker, found, now)
-        except FollowupError:
-            self._next_check = time.monotonic() + RETRY_FIRST_S  # read again once it works
-            raise
+        except FollowupError as exc:  # e.g. the store refused a finding: back off too
+            self._check_failed(exc.message, now)
+            return
         if self._error is not None:
             log.info("the mailbox can be read again")
         self._error, self._failures = None, 0
@@ -296,7 +298,7 @@ class MailWatch:
 
     def _check_failed(self, why: str, now: datetime) -> None:
         self._failures += 1
-        delay = min(RETRY_FIRST_S * 2 ** (self._failures - 1), RETRY_MAX_S)
+        delay = retry_delay(self._failures, self.period_s)
         self._next_check = time.monotonic() + delay
         if self._error is None or _cause(why) != _cause(self._error):
             log.error(
@@ -361,6 +363,23 @@ class MailWatch:
         if was_up:
             self._check_soon()
         self._publish()
+
+
+def started_watch(context: Context, replan: Callable[[], None]) -> MailWatch:
+    """The ``[mail]`` watch of the daemon whose shared room is ``context`` (its config, which
+    has ``[mail]``, tracker, notifier, state, ``wake`` and ``publish``), started;
+    ``replan()`` makes the daemon re-plan after a button recorded something."""
+    watch = MailWatch(
+        context.config,
+        context.tracker,
+        context.notifier,
+        context.state,
+        wake=context.wake,
+        replan=replan,
+        publish=context.publish,
+    )
+    watch.start()
+    return watch
 
 
 def _reader(
@@ -430,6 +449,16 @@ def _trace() -> str:
     import traceback
 
     return traceback.format_exc()
+
+
+def retry_delay(failures: int, period_s: float) -> float:
+    """Seconds before the next look after ``failures`` failed ones in a row (1 for the
+    first): doubling from :data:`RETRY_FIRST_S` up to :data:`RETRY_MAX_S`, and never
+    shorter than the check period ``period_s`` (``mail.check_every_minutes``): a failing
+    mailbox is never logged in to, nor its password command run, more often than a
+    working one."""
+    backoff: float = min(RETRY_FIRST_S * 2.0 ** (failures - 1), RETRY_MAX_S)
+    return max(backoff, period_s)
 
 
 def _cause(why: str) -> str:

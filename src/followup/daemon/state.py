@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import IO, Any, TypedDict
 
 from followup.errors import FollowupError
+from followup.ownfiles import make_folder, write_file
 from followup.paths import state_dir
 
 
@@ -61,6 +62,10 @@ class DaemonState(TypedDict):
     mail_error_at: str | None
     mail_failures: int
     mail_idle: str | None
+    #: the calendar feed (``export.ics_path``) could not be written at the last try, and
+    #: since when; None once it is written again
+    feed_error: str | None
+    feed_error_at: str | None
     #: the last unexpected failure of a part (``"mail watch"``, ``"delivery"``, ``"loop"``,
     #: ...): which part, when, and the exception's line ("ValueError: ..."), or None
     failure: str | None
@@ -109,6 +114,16 @@ def last_state(env: Mapping[str, str]) -> DaemonState | None:
     return read_state(state_dir(env))
 
 
+def first_state(env: Mapping[str, str], folder: Path, started_at: str) -> DaemonState:
+    """The state of a daemon starting now (``started_at``, ISO 8601 UTC) in this process:
+    where its log goes, and the failure the state file in ``folder`` names from the daemon
+    before it (:func:`carry_failure`)."""
+    state = new_state(os.getpid(), started_at)
+    state["log"] = log_place(env)
+    carry_failure(state, read_state(folder))
+    return state
+
+
 def carry_failure(state: DaemonState, previous: DaemonState | None) -> None:
     """Keep the failure the ``previous`` daemon's state file names (the one that ended it,
     when its loop died) in a new daemon's ``state``, until a newer one replaces it."""
@@ -144,6 +159,8 @@ def new_state(pid: int, started_at: str) -> DaemonState:
         mail_error_at=None,
         mail_failures=0,
         mail_idle=None,
+        feed_error=None,
+        feed_error_at=None,
         failure=None,
         failure_part=None,
         failure_at=None,
@@ -163,8 +180,11 @@ class DaemonLock:
         """Take the lock; raises FollowupError when another daemon holds it or the state
         folder cannot be used."""
         try:
-            self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-            handle = open(self.folder / "daemon.lock", "a+")  # noqa: SIM115 - held for life
+            make_folder(self.folder)
+            lock = self.folder / "daemon.lock"
+            fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)
+            os.fchmod(fd, 0o600)
+            handle = open(fd, "a+")  # noqa: SIM115 - held for life
         except OSError as exc:
             raise FollowupError(
                 f"cannot use the state folder {self.folder}: {exc.strerror or exc}"
@@ -179,9 +199,7 @@ class DaemonLock:
         self._file = handle
 
     def write(self, state: DaemonState) -> None:
-        tmp = self.folder / "daemon.json.tmp"
-        tmp.write_text(json.dumps(state), encoding="utf-8")
-        tmp.replace(self.folder / "daemon.json")
+        write_file(self.folder / "daemon.json", json.dumps(state).encode("utf-8"), sync=False)
 
     def release(self, last: DaemonState | None = None) -> None:
         """Let go of the lock; the state file is removed, or with ``last`` (a daemon whose

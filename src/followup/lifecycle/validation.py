@@ -22,6 +22,9 @@ import unicodedata
 from datetime import date
 from typing import TYPE_CHECKING
 
+from followup.cleaning import for_dbus as for_dbus
+from followup.cleaning import one_line as one_line
+from followup.cleaning import visible as visible
 from followup.errors import ConfigError, UsageError
 
 if TYPE_CHECKING:
@@ -296,47 +299,3 @@ def _check_place(country: str | None, subdivision: str | None, cache: Path | Non
 
 
 # -- leaving -----------------------------------------------------------------------------
-
-_PICTURES = {code: chr(0x2400 + code) for code in range(0x20)} | {0x7F: "\u2421"}
-
-
-def visible(text: str, *, keep_newlines: bool = False) -> str:
-    """``text`` fit for a terminal: C0 controls and DEL become their Unicode control
-    pictures (ESC -> ␛, a line break -> ␊ unless ``keep_newlines``), and C1 controls,
-    bidirectional overrides and other format characters, and lone surrogates, become
-    ``\\uXXXX``. Nothing the user stored can then move the cursor, recolour the screen or
-    fake a line of output."""
-    if text.isascii() and text.isprintable():
-        return text
-    out = []
-    for char in text:
-        code = ord(char)
-        if keep_newlines and char in "\n\t":
-            out.append(char)
-        elif code in _PICTURES:
-            out.append(_PICTURES[code])
-        elif unicodedata.category(char) in ("Cc", "Cf", "Cs", "Zl", "Zp"):
-            out.append(f"\\u{code:04x}")
-        else:
-            out.append(char)
-    return "".join(out)
-
-
-def one_line(text: str) -> str:
-    """``text`` for a one-line field (a mail header, a notification title, a D-Bus string):
-    control characters and line separators become spaces, NUL and lone surrogates go, and
-    runs of spaces are squeezed."""
-    cleaned = []
-    for char in text:
-        category = unicodedata.category(char)
-        if char == "\0" or category == "Cs":
-            continue
-        cleaned.append(" " if category in ("Cc", "Zl", "Zp") else char)
-    return " ".join("".join(cleaned).split())
-
-
-def for_dbus(text: str) -> str:
-    """``text`` as a D-Bus string may carry it: valid UTF-8 without NUL (the bus drops the
-    connection of a sender that breaks this). NUL and lone surrogates are removed; all else
-    is kept (the server escapes or renders it)."""
-    return "".join(c for c in text if c != "\0" and not 0xD800 <= ord(c) <= 0xDFFF)

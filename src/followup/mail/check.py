@@ -68,10 +68,10 @@ def open_source(settings: MailSettings) -> Source:
         from followup.mail.maildir import MaildirSource
 
         return MaildirSource(settings.maildir, settings.reply_folders, settings.sent_folder)
-    from followup.mail.imap import ImapSource
+    from followup.mail.imap import DEADLINE_S, ImapSource
     from followup.mail.password import read_password
 
-    return ImapSource(settings, read_password(settings.password_command))
+    return ImapSource(settings, read_password(settings.password_command), deadline=DEADLINE_S)
 
 
 def settings_of(config: Config) -> MailSettings:

@@ -397,11 +397,12 @@ def save(draft: Draft, interview_id: int, env: Mapping[str, str]) -> Path:
     ``$XDG_DATA_HOME/followup/drafts/interview-ID.txt`` (folder 0700, file 0600: it holds a
     name and an address) and return the path; an earlier draft for the interview is
     replaced. Raises UsageError naming the path when it cannot be written."""
+    from followup.ownfiles import make_folder
     from followup.transfer.files import write_atomic
 
     folder = paths.drafts_dir(env)
     try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        make_folder(folder)
     except OSError as exc:
         raise UsageError(f"cannot write {folder}: {exc.strerror}") from None
     path = folder / f"interview-{interview_id}.txt"

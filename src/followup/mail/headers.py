@@ -24,6 +24,8 @@ from email.parser import HeaderParser
 from email.utils import getaddresses, parsedate_to_datetime
 from zoneinfo import ZoneInfo
 
+from followup.cleaning import from_outside
+
 #: The header fields a finding needs, and no others.
 HEADER_FIELDS = ("FROM", "TO", "CC", "SUBJECT", "DATE", "MESSAGE-ID", "IN-REPLY-TO", "REFERENCES")
 
@@ -87,22 +89,11 @@ def parse(
         sender=senders[0] if senders else None,
         to=_addresses(msg.get_all("To", [])),
         cc=_addresses(msg.get_all("Cc", [])),
-        subject=_subject(text, msg.get("Subject")),
+        subject=from_outside(_subject(text, msg.get("Subject"))),
         written=written,
         in_reply_to=_ids(msg.get("In-Reply-To")),
         references=_ids(msg.get("References")),
     )
-
-
-def read_header_block(handle: object) -> bytes:
-    """The bytes of a message file up to and including the blank line after its header;
-    the body is never read. ``handle`` is a binary file opened for reading."""
-    lines = []
-    for line in handle:  # type: ignore[attr-defined]
-        lines.append(line)
-        if line in (b"\n", b"\r\n"):
-            break
-    return b"".join(lines)
 
 
 def decode_block(raw: bytes) -> str:

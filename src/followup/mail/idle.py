@@ -92,11 +92,12 @@ class ImapIdle:
         started = time.monotonic()
         try:
             with self.source.errors():
-                responses = self.client.idle_check(timeout=timeout)
-        except ProtocolError:
-            # A tagged answer in the middle of IDLE: the server finished the command.
-            self._ended = True
-            raise IdleEnded(f"{self.source.host} finished IDLE by itself") from None
+                try:
+                    responses = self.client.idle_check(timeout=timeout)
+                except ProtocolError:
+                    # A tagged answer in the middle of IDLE: the server finished the command.
+                    self._ended = True
+                    raise IdleEnded(f"{self.source.host} finished IDLE by itself") from None
         except (IMAPClientError, imaplib.IMAP4.error) as exc:
             raise MailError(f"{self.source.host} closed the connection: {exc}") from None
         new_mail = any(len(r) >= 2 and r[1] == b"EXISTS" for r in responses)

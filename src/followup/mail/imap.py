@@ -23,25 +23,34 @@ certificate's complaint) and never the password.
 
 from __future__ import annotations
 
+import contextlib
 import imaplib
 import re
 import socket
 import ssl
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from imapclient import IMAPClient
-from imapclient.exceptions import IMAPClientError, LoginError
+from imapclient.exceptions import IMAPClientError, LoginError, ProtocolError
 
+from followup.cleaning import from_outside
 from followup.config import MailSettings
 from followup.errors import MailError
 from followup.mail.folders import FolderUse, NoSentFolder, Why, known_sent
 from followup.mail.headers import HEADER_FIELDS, MessageHeaders, ascii_address, parse
 from followup.mail.matching import Wanted
 
+#: Seconds one read from the server may wait for its next bytes.
 TIMEOUT_S = 30.0
+#: Seconds a whole look at the mailbox may take (a server sending one byte every 20 s
+#: never trips :data:`TIMEOUT_S`): then the connection is shut and the look fails.
+DEADLINE_S = 180.0
+#: Bytes one literal (``{N}`` in an answer) may announce: only header fields are fetched.
+MAX_LITERAL = 1 << 20
 _FETCH = "BODY.PEEK[HEADER.FIELDS ({})]".format(" ".join(HEADER_FIELDS)).encode()
 _NOT_HEADERS = frozenset({b"INTERNALDATE", b"SEQ", b"FLAGS", b"UID", b"MODSEQ"})
 #: How many addresses go into one SEARCH (each becomes one OR'ed term).
@@ -52,18 +61,39 @@ _MARGIN = timedelta(days=1)
 _TIMING = re.compile(r"\s*\([\d. +]+secs\)\.?$")
 
 
-class ImapSource:
-    """A logged-in, read-only connection; use as a context manager (logs out on exit)."""
+_TOO_LARGE = "over the limit of"
 
-    def __init__(self, settings: MailSettings, password: str) -> None:
+
+class _TooLarge(imaplib.IMAP4.abort):
+    """The server announced a literal over :data:`MAX_LITERAL`."""
+
+
+class ImapSource:
+    """A logged-in, read-only connection; use as a context manager (logs out on exit).
+
+    ``deadline``: seconds the whole session may last (a look at the mailbox), after which
+    its socket is shut; None for a connection meant to wait (IDLE).
+    """
+
+    def __init__(
+        self, settings: MailSettings, password: str, *, deadline: float | None = None
+    ) -> None:
         assert settings.imap_host is not None and settings.username is not None
         self.settings = settings
         self.host = settings.imap_host
+        self.deadline = deadline
+        self._expired = threading.Event()
+        self._timer: threading.Timer | None = None
         self.problems: list[str] = []
         self._refused: set[str] = set()
         self._folders: list[tuple[tuple[bytes, ...], str, str]] | None = None
         with self.errors():
             self.client = self._connect()
+            _bound_literals(self.client)
+            if deadline is not None:
+                self._timer = threading.Timer(deadline, self._expire)
+                self._timer.daemon = True
+                self._timer.start()
             try:
                 self.client.login(settings.username, password)
             except LoginError as exc:
@@ -79,10 +109,19 @@ class ImapSource:
         self.close()
 
     def close(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
         try:
             self.client.logout()
         except (IMAPClientError, OSError, imaplib.IMAP4.abort):
             self.client.shutdown()
+
+    def _expire(self) -> None:
+        """Timer thread: the session's deadline passed; a read blocked on the socket
+        returns at once."""
+        self._expired.set()
+        with contextlib.suppress(OSError):
+            self.client.socket().shutdown(socket.SHUT_RDWR)
 
     def _connect(self) -> Any:
         s = self.settings
@@ -103,23 +142,14 @@ class ImapSource:
         where = f"{self.host}:{self.settings.imap_port}"
         try:
             yield
-        except ssl.SSLCertVerificationError as exc:
-            raise MailError(
-                f"the certificate of {self.host} was refused: {exc.verify_message} "
-                "(set mail.ca_file to the CA bundle that signed it)"
-            ) from None
-        except ssl.SSLError as exc:
-            raise MailError(f"TLS with {where} failed: {exc.reason or exc}") from None
-        except socket.gaierror as exc:
-            raise MailError(f"cannot reach {where}: {exc.strerror}") from None
-        except TimeoutError:
-            raise MailError(f"cannot reach {where}: no answer in {TIMEOUT_S:.0f} s") from None
-        except ConnectionError as exc:
-            raise MailError(f"cannot reach {where}: {exc.strerror or exc}") from None
-        except OSError as exc:
-            raise MailError(f"cannot reach {where}: {exc.strerror or exc}") from None
-        except imaplib.IMAP4.abort as exc:
-            raise MailError(f"{where} closed the connection: {exc}") from None
+        except (MailError, _Refused):
+            raise
+        except Exception as exc:
+            if self._expired.is_set():
+                raise MailError(
+                    f"{where} did not answer in full within {self.deadline:.0f} s; gave up"
+                ) from None
+            raise _honest(exc, where) from None
 
     # -- folders -------------------------------------------------------------------------
 
@@ -195,11 +225,13 @@ class ImapSource:
 
     def examine(self, folder: str) -> int:
         """Open ``folder`` read-only (EXAMINE); returns its UIDVALIDITY."""
-        try:
-            with self.errors():
+        with self.errors():
+            try:
                 info = self.client.select_folder(folder, readonly=True)
-        except IMAPClientError as exc:
-            raise MailError(f"no folder {folder!r} on {self.host} ({_server_text(exc)})") from None
+            except IMAPClientError as exc:
+                raise MailError(
+                    f"no folder {folder!r} on {self.host} ({_server_text(exc)})"
+                ) from None
         return int(info.get(b"UIDVALIDITY", 0))
 
     # -- reading -------------------------------------------------------------------------
@@ -256,12 +288,16 @@ class ImapSource:
             fetched = self.client.fetch(sorted(uids), [_FETCH, b"INTERNALDATE"])
         out = []
         for uid, data in sorted(fetched.items()):
-            raw = _header_block(data)
+            # an answer of NIL, or of no fields, has no header block either
+            raw = _header_block(data) if isinstance(data, dict) else b""
             if not raw:
-                self.problems.append(
+                names = from_outside(", ".join(_names(data)) if isinstance(data, dict) else "")
+                problem = (
                     f"{self.host} sent no header block for message {uid} in {shown!r} "
-                    f"(it answered with {', '.join(_names(data)) or 'nothing'})"
+                    f"(it answered with {names or 'nothing'})"
                 )
+                if problem not in self.problems:  # the Sent folder may be a reply folder too
+                    self.problems.append(problem)
                 continue
             delivered = data.get(b"INTERNALDATE")
             out.append(
@@ -311,7 +347,8 @@ class ImapSource:
             try:
                 return set(self.client.search(criteria, charset=charset))
             except (IMAPClientError, UnicodeError) as exc:
-                raise _Refused(_server_text(exc).split("\n", 1)[0].rstrip("'")) from None
+                # IMAPClient adds its own advice after the server's line: keep only that line
+                raise _Refused(_server_text(str(exc).split("\n", 1)[0]).rstrip("'")) from None
 
 
 class _Refused(Exception):
@@ -342,6 +379,52 @@ def _names(data: dict[bytes, Any]) -> list[str]:
     return [k.decode(errors="replace") if isinstance(k, bytes) else str(k) for k in data]
 
 
+def _bound_literals(client: Any) -> None:
+    """Make the connection refuse a literal over :data:`MAX_LITERAL` before reading it
+    (imaplib would read ``{2000000000}`` bytes into memory)."""
+    imap = client._imap
+    read = imap.read
+
+    def bounded(size: int) -> bytes:
+        if size > MAX_LITERAL:
+            raise _TooLarge(f"announced {size} bytes, {_TOO_LARGE} {MAX_LITERAL}")
+        return bytes(read(size))
+
+    imap.read = bounded
+
+
+def _honest(exc: Exception, where: str) -> MailError:
+    """One line naming the server and what went wrong, for any failure inside a session:
+    the socket's, TLS's, imaplib's and IMAPClient's, the server's NO and BAD (its words
+    cleaned and cut), and an answer too malformed to read."""
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        host = where.rpartition(":")[0]
+        return MailError(
+            f"the certificate of {host} was refused: {exc.verify_message} "
+            "(set mail.ca_file to the CA bundle that signed it)"
+        )
+    if isinstance(exc, ssl.SSLError):
+        return MailError(f"TLS with {where} failed: {exc.reason or exc}")
+    if isinstance(exc, socket.gaierror):
+        return MailError(f"cannot reach {where}: {exc.strerror}")
+    if isinstance(exc, TimeoutError):
+        return MailError(f"cannot reach {where}: no answer in {TIMEOUT_S:.0f} s")
+    if isinstance(exc, OSError):
+        return MailError(f"cannot reach {where}: {exc.strerror or exc}")
+    text = _server_text(exc)
+    if isinstance(exc, imaplib.IMAP4.abort) and _TOO_LARGE in str(exc):  # imaplib rewords it
+        return MailError(f"{where} sent an answer too large to read: {text.split(' => ')[-1]}")
+    if isinstance(exc, imaplib.IMAP4.abort):
+        return MailError(f"the session with {where} broke off: {text}")
+    if isinstance(exc, ProtocolError):
+        return MailError(f"{where} sent an answer followup cannot read: {text}")
+    if isinstance(exc, imaplib.IMAP4.error):  # the server's NO or BAD
+        return MailError(f"{where} answered with an error: {text}")
+    return MailError(
+        f"{where} sent an answer followup cannot read ({type(exc).__name__}: {_server_text(exc)})"
+    )
+
+
 def _any_of(terms: list[list[str]]) -> list[Any]:
     """One IMAP search key true when any of ``terms`` is: ``OR`` nested as a balanced tree
     (IMAP's OR takes two keys), so that a long list stays shallow."""
@@ -351,9 +434,10 @@ def _any_of(terms: list[list[str]]) -> list[Any]:
     return ["OR", _any_of(terms[:middle]), _any_of(terms[middle:])]
 
 
-def _server_text(exc: Exception) -> str:
-    """The server's own words from an IMAPClient error, without the command's prefix."""
-    text = str(exc)
+def _server_text(exc: Exception | str) -> str:
+    """The server's own words from an IMAPClient error (or its text), without the
+    command's prefix, its control and bidi characters removed and cut to 300 characters."""
+    text = from_outside(str(exc), 300)
     for prefix in ("login failed: ", "select failed: ", "b'", 'b"'):
         text = text.removeprefix(prefix)
     text = text.rstrip("'\"").strip()

@@ -18,25 +18,37 @@ tools lay them out, each named as the user's mail client shows it (``INBOX``, ``
 - neomutt/notmuch trees: plain folders anywhere below the root.
 
 Any folder holding a ``cur`` folder is a Maildir. ``INBOX`` is matched without regard to
-case. Symbolic links are not followed. Messages are only opened for reading, and only up
-to the end of their header (:func:`read_message_header`): no flag changes, and nothing
-moves from ``new/`` to ``cur/``.
+case. Symbolic links to folders are not followed. Messages are only opened for reading,
+and only up to the end of their header, within stated sizes (:func:`read_message_header`):
+only regular files, a link only when it stays inside the tree; no flag changes, and
+nothing moves from ``new/`` to ``cur/``. A message or folder that cannot be read is one
+log line, and the rest are still read.
 """
 
 from __future__ import annotations
 
+import errno
+import logging
 import mailbox
 import os
 import re
+import stat
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
 from followup.errors import MailError
 from followup.mail.folders import FolderUse, NoSentFolder, Why, known_sent
-from followup.mail.headers import MessageHeaders, parse, read_header_block
+from followup.mail.headers import MessageHeaders, parse
 from followup.mail.matching import Wanted
 
+log = logging.getLogger(__name__)
+#: Bytes of one message's header kept at most, of one header line (a longer one, such as a
+#: 10 MB subject, keeps its start and loses the rest), and of the file read at most in
+#: search of the header's end (a damaged file that never ends its header).
+MAX_HEADER_BYTES = 256 << 10
+MAX_LINE_BYTES = 64 << 10
+MAX_READ_BYTES = 64 << 20
 #: How deep below the root folders are looked for, and how many folders at most: a
 #: mail tree is never deeper, and a root pointed at a home folder stops early.
 MAX_DEPTH = 8
@@ -123,14 +135,49 @@ def _utf7(part: str) -> str:
         return part
 
 
-def read_message_header(folder: mailbox.Maildir, key: str) -> bytes | None:
-    """The header block of one message file, or None when the file went away meanwhile
-    (moved by the syncing program). The one place a message file is opened."""
+def read_message_header(root: Path, path: Path, limit: int = MAX_HEADER_BYTES) -> bytes | None:
+    """The header block of the message file at ``path`` (up to the blank line after it, at
+    most ``limit`` bytes kept; see :data:`MAX_LINE_BYTES`, :data:`MAX_READ_BYTES`), the body
+    never read; None when the file went away meanwhile (moved by the syncing program). The
+    one place a message file is opened.
+
+    Only a regular file is read, and a symbolic link only when it stays inside ``root``: a
+    link to ``/etc/shadow`` or ``/dev/zero``, a FIFO (opened without waiting for a writer),
+    a device or a link loop each raise OSError with the reason, and the caller goes on with
+    the next message."""
+    real = os.path.realpath(path)
+    top = os.path.realpath(root)
+    if real != top and not real.startswith(top + os.sep):
+        raise OSError(errno.EXDEV, "a link out of the Maildir, not followed")
     try:
-        with folder.get_file(key) as handle:
-            return read_header_block(handle)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
     except FileNotFoundError:
         return None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise OSError(errno.EINVAL, "not a regular file")
+    with os.fdopen(fd, "rb") as handle:
+        lines: list[bytes] = []
+        kept = read = 0
+        while read < MAX_READ_BYTES:
+            line = handle.readline(MAX_LINE_BYTES)
+            if not line:
+                break
+            read += len(line)
+            while not line.endswith(b"\n") and read < MAX_READ_BYTES:  # drop the rest
+                rest = handle.readline(MAX_LINE_BYTES)
+                if not rest:
+                    break
+                read += len(rest)
+                if rest.endswith(b"\n"):
+                    line = line.rstrip(b"\r") + b"\r\n"
+            if kept + len(line) > limit:
+                break
+            lines.append(line)
+            kept += len(line)
+            if line in (b"\n", b"\r\n"):
+                break
+        return b"".join(lines)
 
 
 class MaildirSource:
@@ -228,8 +275,20 @@ class MaildirSource:
         wanted = re.compile(b"|".join(re.escape(t.lower().encode()) for t in sorted(terms)))
         folder = self._folder(name)
         out = []
-        for key in folder.iterkeys():
-            raw = read_message_header(folder, key)
+        try:
+            keys = list(folder.iterkeys())
+        except OSError as exc:
+            log.warning("skipped the folder %r of the Maildir: %s", name, exc.strerror or exc)
+            return []
+        for key in keys:
+            try:
+                sub = folder._lookup(key)  # type: ignore[attr-defined]  # its cur/ or new/ name
+                raw = read_message_header(self.root, Path(folder._path) / sub)
+            except KeyError:  # moved by the syncing program meanwhile
+                continue
+            except OSError as exc:
+                log.warning("skipped the message %s in %r: %s", key, name, exc.strerror or exc)
+                continue
             if raw is not None and wanted.search(raw.lower()):
                 out.append(parse(raw, name, f"{name}/{key}", _delivered(key)))
         return out

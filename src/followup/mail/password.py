@@ -8,13 +8,18 @@ printed, and no error message quotes the command's output.
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Sequence
 
+from followup.cleaning import from_outside
 from followup.errors import MailError
-from followup.running import communicate_within
+from followup.running import run_bounded
 
+#: How long the command may take (seconds); then its whole process group is killed.
 TIMEOUT_S = 120
+#: Standard output read at most (bytes): a password is one short line.
+MAX_OUTPUT = 64 << 10
+#: Standard error kept (bytes): enough for a password manager's complaint.
+MAX_ERROR = 4 << 10
 
 
 def read_password(command: Sequence[str], key: str = "mail.password_command") -> str:
@@ -24,33 +29,34 @@ def read_password(command: Sequence[str], key: str = "mail.password_command") ->
     channel's ``caldav.password_command`` is run the same way).
 
     Raises MailError naming the program when it cannot be run, fails (with the first line
-    of its standard error, which a password manager uses for its complaint), times out, or
-    prints nothing.
-
-    The time limit is kept as :mod:`followup.running` keeps it: the daemon reads the
-    password too, under the tests' libfaketime clock.
+    of its standard error, cleaned and cut: a password manager's complaint), takes longer
+    than :data:`TIMEOUT_S` (its whole process group is killed, children holding the pipe
+    included), prints more than :data:`MAX_OUTPUT` bytes, or prints nothing.
     """
     program = command[0]
     try:
-        proc = subprocess.Popen(
-            list(command),
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        )
+        ran = run_bounded(command, TIMEOUT_S, max_out=MAX_OUTPUT, max_err=MAX_ERROR)
     except FileNotFoundError:
         raise MailError(f"{key}: no program {program!r}") from None
     except PermissionError:
         raise MailError(f"{key}: {program!r} is not executable") from None
-    done = communicate_within(proc, TIMEOUT_S)
-    if done is None:
-        raise MailError(f"{key}: {program!r} gave no password in {TIMEOUT_S} s")
-    out, err = done[0] or b"", done[1] or b""
-    if proc.returncode != 0:
-        complaint = err.decode("utf-8", "replace").strip().splitlines()
-        why = f": {complaint[0]}" if complaint else ""
-        raise MailError(f"{key}: {program!r} failed with exit status {proc.returncode}{why}")
-    lines = out.decode("utf-8", "replace").splitlines()
+    except OSError as exc:
+        raise MailError(f"{key}: {program!r} cannot be run: {exc}") from None
+    if ran.killed == "time":
+        raise MailError(
+            f"{key}: {program!r} gave no password in {TIMEOUT_S} s "
+            "(stopped, with every program it started)"
+        )
+    if ran.killed == "output":
+        raise MailError(
+            f"{key}: {program!r} printed more than {MAX_OUTPUT >> 10} KiB; "
+            "a password is one line (stopped)"
+        )
+    if ran.returncode != 0:
+        complaint = ran.err.decode("utf-8", "replace").strip().splitlines()
+        why = f": {from_outside(complaint[0], 300)}" if complaint else ""
+        raise MailError(f"{key}: {program!r} failed with exit status {ran.returncode}{why}")
+    lines = ran.out.decode("utf-8", "replace").splitlines()
     if not lines or not lines[0]:
         raise MailError(f"{key}: {program!r} printed no password")
     return lines[0]

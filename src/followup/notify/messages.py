@@ -118,6 +118,13 @@ def summary_note(items: Sequence[DueReminder], app_name: str) -> Note:
     return Note(title, "\n".join(shown)[:MAX_BODY], app_name)
 
 
+def plain_summary(count: int, app_name: str) -> Note:
+    """The fallback when a server refuses a summary: the count alone, no text of the
+    user's (whatever the server refused was in it), so that a refusal never turns into one
+    popup per reminder."""
+    return Note(f"{count} follow-up reminders", "See them with: followup upcoming", app_name)
+
+
 def notes_for(
     items: Sequence[DueReminder],
     rules: RuleSettings,

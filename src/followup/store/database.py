@@ -29,10 +29,14 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.orm import Session
 
-from followup.errors import StoreError, StoreLocked
+from followup.cleaning import redact
+from followup.errors import StoreError, StoreReplaced
+from followup.ownfiles import create_empty
+from followup.store import sqlitefile
 
 #: The newest migration; the schema check compares against it without importing Alembic,
 #: which costs more start-up time than a listing may take. A test keeps it in step.
+from followup.store.faults import cause, fault, restore_hint
 from followup.store.reading import HEAD_REVISION as HEAD_REVISION
 from followup.store.revision import read_revision
 
@@ -83,7 +87,7 @@ def describe_url(url: str) -> str:
     if path is not None:
         return str(path)
     try:
-        return make_url(url).render_as_string(hide_password=True)
+        return redact(make_url(url).render_as_string(hide_password=True))
     except ArgumentError:
         return "store.url"
 
@@ -91,82 +95,9 @@ def describe_url(url: str) -> str:
 def prepare_sqlite_file(path: Path) -> None:
     """Create the folder (0700) and an empty file (0600): it holds names and emails."""
     try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        if not path.exists():
-            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+        create_empty(path)
     except OSError as exc:
         raise StoreError(f"cannot create the database {path}: {exc.strerror}") from None
-
-
-def newest_backup(path: Path) -> Path | None:
-    """The newest ``NAME.YYYYmmddTHHMMSSZ.bak`` (UTC) beside the database (the names sort by
-    time)."""
-    found = sorted(path.parent.glob(f"{path.name}.*.bak"))
-    return found[-1] if found else None
-
-
-def _restore_hint(path: Path) -> str:
-    backup = newest_backup(path)
-    if backup is None:
-        return "there is no backup beside it"
-    return f"the newest backup is {backup}"
-
-
-#: PostgreSQL's SQLSTATEs of a lock not had: lock_not_available, deadlock_detected
-#: (https://www.postgresql.org/docs/current/errcodes-appendix.html).
-PG_LOCKED = frozenset({"55P03", "40P01"})
-
-
-def fault(
-    exc: BaseException, where: str, path: Path | None = None, waited: float = BUSY_TIMEOUT_S
-) -> StoreError:
-    """The one message for a database failure: what happened, to which store, and what to
-    do; never the SQL statement or its values (they can hold the user's data).
-
-    ``exc`` is a SQLAlchemy ``DBAPIError`` or the driver's own error. SQLite's extended
-    result codes tell the kinds apart (Python 3.11's ``sqlite_errorname``); a locked or
-    unreachable store is marked ``transient`` (waiting may cure it), a damaged one
-    ``damaged``.
-    """
-    orig = getattr(exc, "orig", None) or exc
-    name = str(getattr(orig, "sqlite_errorname", ""))
-    first = (str(orig).strip().splitlines() or [type(orig).__name__])[0]
-    sqlstate = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
-    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or sqlstate in PG_LOCKED:
-        return StoreLocked(
-            f"the database {where} is locked: another program holds its write lock; "
-            f"gave up after waiting {waited:g} s"
-        )
-    read_only = (
-        path is not None
-        and path.exists()
-        and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
-    )
-    if name.startswith("SQLITE_READONLY") or name == "SQLITE_PERM" or read_only:
-        return StoreError(
-            f"the database {where} is read-only: check the permissions of the file and its "
-            "folder; nothing was written"
-        )
-    if name == "SQLITE_FULL":
-        return StoreError(f"the disk holding the database {where} is full; nothing was written")
-    if name == "SQLITE_NOTADB":
-        hint = f"; {_restore_hint(path)}" if path else ""
-        return StoreError(f"{where} is not a followup database (not an SQLite file){hint}")
-    if name.startswith("SQLITE_CORRUPT"):
-        hint = f"; {_restore_hint(path)}" if path else ""
-        return StoreError(
-            f"the database {where} is damaged; nothing more is written to it{hint}",
-            damaged=True,
-        )
-    if name.startswith("SQLITE_CANTOPEN"):
-        return StoreError(f"cannot open the database {where}: check that its folder exists")
-    if name.startswith("SQLITE_IOERR"):
-        return StoreError(f"cannot read or write the database {where}: input/output error")
-    if name:
-        return StoreError(f"the database {where} failed: {first}")
-    if (isinstance(exc, DBAPIError) and exc.connection_invalidated) or "connect" in first.lower():
-        return StoreError(f"cannot reach the database {where}: {first}", transient=True)
-    return StoreError(f"the database {where} refused the change: {first}")
 
 
 def _make_engine(url: str, busy_timeout: float = BUSY_TIMEOUT_S) -> Engine:
@@ -174,18 +105,18 @@ def _make_engine(url: str, busy_timeout: float = BUSY_TIMEOUT_S) -> Engine:
     try:
         backend = make_url(url).get_backend_name()
     except ArgumentError:
-        raise StoreError(f"store.url {url!r} is not a usable database URL") from None
+        raise StoreError(f"store.url {describe_url(url)!r} is not a usable database URL") from None
     if backend == "sqlite" and path is None:
         raise StoreError(
-            f"store.url {url!r} keeps nothing once the command ends; give a file, e.g. "
-            "sqlite:////home/you/followup.db"
+            f"store.url {describe_url(url)!r} keeps nothing once the command ends; give a "
+            "file, e.g. sqlite:////home/you/followup.db"
         )
     try:
         if backend != "sqlite":
             return _server_engine(url)
         engine = create_engine(url, connect_args={"timeout": busy_timeout})
     except ArgumentError as exc:
-        raise StoreError(f"store.url is not a usable database URL: {exc}") from None
+        raise StoreError(f"store.url is not a usable database URL: {redact(str(exc))}") from None
     except NoSuchModuleError:
         raise StoreError(
             f"store.url {describe_url(url)!r}: no such kind of database in SQLAlchemy"
@@ -279,14 +210,48 @@ class Database:
         self.path = sqlite_file(url)
         self.where = describe_url(url)
         self._checked = False
+        self.commits = 0
+        self.committing = False
+        #: why nothing can be written (the disk is full); reads then go to the file alone
+        self.read_only: str | None = None
         if self.path is not None:
             prepare_sqlite_file(self.path)
             if upgrade:
                 self._refuse_newer(self._peek_revision())
+        #: the file this store is (see :mod:`followup.store.sqlitefile`)
+        self.identity = sqlitefile.identity(self.path) if self.path is not None else None
         self.engine = _make_engine(url, self.busy_timeout)
+        self._open_or_read_only()
         self._writer = self.engine.execution_options(immediate=True)
         if upgrade:
             self.ensure_schema()
+
+    def _open_or_read_only(self) -> None:
+        """Connect once; when that fails because the disk is full and every commit is in
+        the file itself, read the file as it is from then on (no ``-wal``, no ``-shm``, no
+        lock) and refuse every write with the reason. Raises StoreError otherwise."""
+        if self.path is None:
+            return
+        try:
+            with self.engine.connect():
+                pass
+        except DBAPIError as exc:
+            error = self.fault(exc)
+            path = self.path
+            if not (sqlitefile.disk_full(path) and sqlitefile.wal_is_empty(path)):
+                raise error from None
+            self.engine.dispose()
+            self.engine = create_engine(
+                "sqlite://", creator=lambda: sqlitefile.open_immutable(path)
+            )
+            self.read_only = error.message
+
+    def is_current(self) -> bool:
+        """Whether the file at the store's path is still the one this store opened (always
+        true for a database server). A replaced or deleted file is not."""
+        if self.path is None:
+            return True
+        return sqlitefile.identity(self.path) == self.identity
 
     def close(self) -> None:
         self.engine.dispose()
@@ -307,15 +272,34 @@ class Database:
 
     @contextmanager
     def writing(self) -> Iterator[Session]:
-        """One short write transaction, committed on success, rolled back on any error."""
+        """One short write transaction, committed on success, rolled back on any error.
+        :attr:`commits` counts the ones committed; :attr:`committing` is true from the
+        moment the commit is asked for until it is known to be done (an interruption in
+        between leaves it true: the change may or may not be saved)."""
         try:
-            with Session(self._writer, expire_on_commit=False) as session, session.begin():
-                if not self._checked:
-                    # under the write lock: no other writer moves pages meanwhile
-                    self.check_integrity(session.connection())
-                yield session
+            if self.read_only is not None:
+                raise StoreError(self.read_only)
+            with Session(self._writer, expire_on_commit=False) as session:
+                with session.begin():
+                    yield from self._checked_write(session)
+                    self.committing = True
+                self.committing = False
+                self.commits += 1
         except DBAPIError as exc:
             raise self.fault(exc) from None
+
+    def _checked_write(self, session: Session) -> Iterator[Session]:
+        if self.path is not None:
+            session.connection()  # the write lock first: no restore under it
+            if not self.is_current():
+                raise StoreReplaced(
+                    f"the database {self.where} was replaced or deleted since it "
+                    "was opened; nothing was written to the old file"
+                )
+        if not self._checked:
+            # under the write lock: no other writer moves pages meanwhile
+            self.check_integrity(session.connection())
+        yield session
 
     def check_integrity(self, conn: Connection) -> None:
         """``PRAGMA quick_check`` of an SQLite file on ``conn`` (a few milliseconds for
@@ -328,7 +312,7 @@ class Database:
             self._checked = False
             raise StoreError(
                 f"the database {self.where} is damaged; nothing more is written to it; "
-                f"{_restore_hint(self.path)}",
+                f"{restore_hint(self.path)}",
                 damaged=True,
             )
 
@@ -351,8 +335,8 @@ class Database:
             finally:
                 conn.close()
         except sqlite3.Error as exc:
-            if "no such table" in str(exc):
-                return None
+            if "no such table" in str(exc) or sqlitefile.disk_full(self.path):
+                return None  # a full disk: read through the engine, file alone
             raise self.fault(exc) from None
         return None if row is None else str(row[0])
 
@@ -387,7 +371,7 @@ class Database:
 
         migrate.upgrade(self, backup_first=current is not None, now=self.clock())
 
-    def backup(self, now: datetime) -> Path | None:
+    def backup(self, now: datetime, why: str = "the upgrade") -> Path | None:
         """Copy the SQLite file to a timestamped file beside it (consistent under WAL).
 
         The free space is checked first, and a copy that fails midway is removed: a
@@ -403,7 +387,7 @@ class Database:
         free = shutil.disk_usage(self.path.parent).free
         if free < size + BACKUP_MARGIN_BYTES:
             raise StoreError(
-                f"not enough free space beside {self.where} to back it up before the upgrade "
+                f"not enough free space beside {self.where} to back it up before {why} "
                 f"({_mib(size + BACKUP_MARGIN_BYTES)} needed, {_mib(free)} free); "
                 "nothing was changed"
             )
@@ -416,8 +400,7 @@ class Database:
         except (OSError, sqlite3.Error) as exc:
             target.unlink(missing_ok=True)
             raise StoreError(
-                f"cannot back up {self.where} before the upgrade ({_cause(exc)}); "
-                "nothing was changed"
+                f"cannot back up {self.where} before {why} ({cause(exc)}); nothing was changed"
             ) from None
         return target
 
@@ -428,10 +411,3 @@ class Database:
 
 def _mib(size: int) -> str:
     return f"{size / (1 << 20):.1f} MiB"
-
-
-def _cause(exc: BaseException) -> str:
-    if isinstance(exc, OSError):
-        return exc.strerror or type(exc).__name__
-    name = str(getattr(exc, "sqlite_errorname", ""))
-    return "the disk is full" if name == "SQLITE_FULL" else (name or type(exc).__name__)

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from followup.cleaning import from_outside
 from followup.errors import InvalidChange, NotFound
 from followup.rules import OPEN_STATUSES
 from followup.store.models import Interview, MailFinding
@@ -76,7 +77,7 @@ def add(s: Session, found: Sequence[NewFinding], now: datetime) -> list[int]:
     seen = known(s, {f.interview_id for f in found})
     rows = []
     for f in found:
-        key = f.message_key[:KEY_LENGTH]
+        key = from_outside(f.message_key, KEY_LENGTH)
         if (f.interview_id, f.kind, key) in seen:
             continue
         seen.add((f.interview_id, f.kind, key))
@@ -86,11 +87,11 @@ def add(s: Session, found: Sequence[NewFinding], now: datetime) -> list[int]:
                 kind=f.kind,
                 state=PENDING,
                 message_key=key,
-                folder=f.folder[:500],
+                folder=from_outside(f.folder, 500),
                 message_day=f.on,
-                sender=(f.sender or None) and f.sender[:320],
-                recipients=", ".join(f.recipients),
-                subject=f.subject,
+                sender=from_outside(f.sender, 320) if f.sender else None,
+                recipients=from_outside(", ".join(f.recipients), 10_000),
+                subject=from_outside(f.subject),
                 found_at=now,
             )
         )

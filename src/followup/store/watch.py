@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
+import logging
 import os
 import sqlite3
 import struct
@@ -31,9 +32,12 @@ from typing import TYPE_CHECKING, Any, Protocol
 if TYPE_CHECKING:
     from followup.store.database import Database
 
+log = logging.getLogger("followup.daemon")
+
 _IN_MODIFY = 0x002
 _IN_MOVED_TO = 0x080
 _IN_CREATE = 0x100
+_IN_DELETE = 0x200
 _EVENT = struct.Struct("iIII")
 #: How often, and for how long, to look again after a write whose commit was not visible.
 RECHECK_S = 0.2
@@ -44,6 +48,10 @@ SETTLE_S = 3.0
 #: first and at most (doubling in between).
 RECONNECT_FIRST_S = 1.0
 RECONNECT_MAX_S = 60.0
+#: How long the start's ``NOTIFY`` round trip may take, and how often the store is compared
+#: in full when notices do not come through (a pooler in transaction mode).
+PROBE_S = 3.0
+POLL_S = 30.0
 
 
 class Watch(Protocol):
@@ -131,6 +139,12 @@ class NoticeWatch:
     When it breaks (the server restarted, the network went away), :meth:`changed` says
     "changed" (notices may have been missed, so everything is compared) and connecting again
     is tried on later wakes, :meth:`recheck_in` asking for them with a doubling delay.
+
+    At start a ``NOTIFY`` is sent on another connection and must come back within
+    :data:`PROBE_S`: behind a pooler in transaction mode (pgbouncer's ``pool_mode =
+    transaction``, pgbouncer#655) ``LISTEN`` holds on to nothing, and no notice ever
+    arrives. Then the watch polls instead (``polling``): "changed" every :data:`POLL_S`,
+    with one log line naming the cause.
     """
 
     def __init__(self, db: Database) -> None:
@@ -138,7 +152,37 @@ class NoticeWatch:
         self._conn: Any = None
         self._retry_at = 0.0
         self._delay = RECONNECT_FIRST_S
-        self._connect()
+        self.polling = False
+        if self._connect() and not self._round_trip():
+            self._drop()
+            self.polling = True
+            self._retry_at = time.monotonic() + POLL_S
+            log.warning(
+                "the store %s does not pass change notices on (LISTEN heard no NOTIFY within "
+                "%.0f s: a connection pooler in transaction mode, such as pgbouncer, does "
+                "this); comparing the store every %.0f s instead",
+                db.where,
+                PROBE_S,
+                POLL_S,
+            )
+
+    def _round_trip(self) -> bool:
+        """Whether a ``NOTIFY`` sent on another connection reaches the listening one."""
+        from sqlalchemy import text
+
+        from followup.store.database import CHANGE_CHANNEL
+
+        try:
+            with self._db.engine.connect() as other:
+                other.execute(text(f"NOTIFY {CHANGE_CHANNEL}"))
+                other.commit()
+            deadline = time.monotonic() + PROBE_S
+            while (left := deadline - time.monotonic()) > 0:
+                if any(True for _ in self._conn.notifies(timeout=left, stop_after=1)):
+                    return True
+        except Exception:  # the probe itself failed: keep listening, as before
+            return True
+        return False
 
     def _connect(self) -> bool:
         from followup.store.database import CHANGE_CHANNEL
@@ -160,6 +204,11 @@ class NoticeWatch:
         return None if self._conn is None else int(self._conn.fileno())
 
     def changed(self) -> bool:
+        if self.polling:
+            if time.monotonic() < self._retry_at:
+                return False
+            self._retry_at = time.monotonic() + POLL_S
+            return True
         if self._conn is None:
             return time.monotonic() >= self._retry_at and self._connect()
         try:
@@ -170,7 +219,7 @@ class NoticeWatch:
             return True
 
     def recheck_in(self) -> float | None:
-        if self._conn is not None:
+        if self._conn is not None and not self.polling:
             return None
         return max(0.0, self._retry_at - time.monotonic())
 
@@ -196,7 +245,7 @@ def _inotify(folder: Path) -> int | None:
         return None
     if fd < 0:
         return None
-    mask = _IN_MODIFY | _IN_MOVED_TO | _IN_CREATE
+    mask = _IN_MODIFY | _IN_MOVED_TO | _IN_CREATE | _IN_DELETE
     if libc.inotify_add_watch(fd, os.fsencode(folder), mask) < 0:
         os.close(fd)
         return None

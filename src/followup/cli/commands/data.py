@@ -78,6 +78,56 @@ def cmd_import(app: App) -> None:
     app.emit(lambda: import_text(report), lambda: import_json(report))
 
 
+def add_restore(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "backup",
+        metavar="BACKUP",
+        help="a copy of the store (followup.db.*.bak) or a JSON backup (followup export)",
+    )
+
+
+def cmd_restore(app: App) -> None:
+    """Replace the store with a backup, the current store saved beside it first; a JSON
+    backup is built into a new store file first, then copied in the same way."""
+    import tempfile
+    from pathlib import Path
+
+    from followup.cli.render.text import cannot_read, no_such_file
+    from followup.cli.render.transfer import restore_needs_file, restored_text
+    from followup.errors import UsageError
+    from followup.store.database import sqlite_file
+    from followup.store.restore import is_sqlite, restore
+
+    backup = Path(app.args.backup).expanduser()
+    if sqlite_file(app.config.store_url) is None:
+        raise UsageError(restore_needs_file())
+    try:
+        copy = is_sqlite(backup)
+    except FileNotFoundError:
+        raise UsageError(no_such_file(str(backup))) from None
+    except OSError as exc:
+        raise UsageError(cannot_read(str(backup), exc.strerror or exc)) from None
+    if copy:
+        done = restore(app.config.store_url, backup, app.now)
+    else:
+        from followup.lifecycle.service import Tracker
+        from followup.store import Database
+        from followup.transfer import importer
+
+        data = app.read_input(str(backup))
+        with tempfile.TemporaryDirectory(prefix="followup-restore-") as scratch:
+            built = Path(scratch) / "restored.db"
+            db = Database(f"sqlite:///{built}", clock=lambda: app.now)
+            try:
+                importer.run(
+                    Tracker(app.config, db), data, str(backup), "json", app.now, dry_run=False
+                )
+            finally:
+                db.close()
+            done = restore(app.config.store_url, built, app.now)._replace(backup=backup)
+    app.say(restored_text(done))
+
+
 def _store_missing(url: str) -> bool:
     from followup.store.database import sqlite_file
 
@@ -98,4 +148,5 @@ COMMANDS: Room = {
     "export": (add_export, cmd_export),
     "import": (add_import, cmd_import),
     "stats": (None, cmd_stats),
+    "restore": (add_restore, cmd_restore),
 }

@@ -57,8 +57,12 @@ def cmd_init(app: App) -> None:
         config_docs.check_example(text, path, app.env.environ)
     except ConfigError as exc:
         raise UsageError(exc.message.removeprefix(f"{path}: ")) from None
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    from followup.ownfiles import write_file
+
+    try:
+        write_file(path, text.encode("utf-8"))
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
     app.say(wrote_config(path))
     app.say(next_steps(country, app.args.name, service=user_manager_available()))
 

@@ -92,6 +92,8 @@ def status_json(
         "mail_checked_at": state["mail_checked_at"] if state else None,
         "mail_error": state["mail_error"] if state else None,
         "mail_error_at": state["mail_error_at"] if state else None,
+        "feed_error": state["feed_error"] if state else None,
+        "feed_error_at": state["feed_error_at"] if state else None,
         "failure": failure._asdict() if failure else None,
         "channels": dict(state["channels"]) if state else {},
     }
@@ -176,6 +178,11 @@ def daemon_lines(state: DaemonState | None, *, service: bool) -> list[str]:
         lines.append(
             f"reload failed:  {state['reload_error']} ({state['reload_error_at']}); "
             "running with the previous config"
+        )
+    if state["feed_error"]:
+        lines.append(
+            f"calendar feed:  not written: {state['feed_error']} (since "
+            f"{state['feed_error_at']}); tried again at each change"
         )
     lines += [channel_line(name, ch) for name, ch in state["channels"].items()]
     return lines

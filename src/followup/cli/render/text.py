@@ -116,3 +116,17 @@ def no_such_file(source: str) -> str:
 def cannot_read(source: str, reason: object) -> str:
     """A file named on the command line that could not be read, or decoded."""
     return f"cannot read {source!r}: {reason}"
+
+
+def interrupted(saved: bool | str) -> str:
+    """What Ctrl-C says: whether the command's change was saved before it (``saved``
+    true), not (false: nothing was changed), or cannot be known (``"maybe"``: the
+    interruption came while the store was saving it)."""
+    if saved == "maybe":
+        return (
+            "interrupted while the change was being saved: it may or may not be saved; "
+            "'followup list' shows which"
+        )
+    if saved:
+        return "interrupted: the change was already saved"
+    return "interrupted: nothing was changed"

@@ -7,10 +7,12 @@ from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from followup.cleaning import visible
 from followup.cli.render.text import cut
 from followup.rules import Status, long_day
 
 if TYPE_CHECKING:
+    from followup.store.restore import Restored
     from followup.transfer.exporter import Export
     from followup.transfer.importer import ImportReport, RowReport
     from followup.transfer.spreadsheet.sheet import Sheet
@@ -23,6 +25,27 @@ def exported_text(export: Export, path: str, written: bool) -> str:
     if not written:
         return f"{path} is already up to date: {what} ({export.format})."
     return f"Wrote {what} to {path} ({export.format})."
+
+
+def restored_text(done: Restored) -> str:
+    """What ``restore`` says: what the store holds now, and where the store as it was went
+    (or that it was empty)."""
+    count = f"{done.interviews} interview{'s' if done.interviews != 1 else ''}"
+    before = (
+        f"the store as it was is saved as {done.saved}; 'followup restore {done.saved}' "
+        "puts it back"
+        if done.saved
+        else "the store was empty, so no copy of it was kept"
+    )
+    return visible(f"Restored {count} from {done.backup} into {done.store}; {before}.")
+
+
+def restore_needs_file() -> str:
+    """``restore`` with a store on a database server."""
+    return (
+        "restore replaces an SQLite store file; with a database server, import the JSON "
+        "backup into an empty database instead: followup import FILE"
+    )
 
 
 _ENCODING_NAMES = {
