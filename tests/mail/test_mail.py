@@ -13,48 +13,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.mail.messages import FOLLOW_UP, THEIR_REPLY, message
 from tests.support.dovecot import Dovecot
 from tests.support.specs import Cli, ok, snapshot, store_rows
 
 ACME = ("Acme", "--interviewed", "2026-10-30", "--expect", "2026-11-04")
-
-
-def message(
-    mid: str,
-    sender: str,
-    to: str,
-    subject: str,
-    date: str,
-    *,
-    in_reply_to: str | None = None,
-) -> bytes:
-    lines = [
-        f"From: {sender}",
-        f"To: {to}",
-        f"Subject: {subject}",
-        f"Message-ID: <{mid}>",
-        f"Date: {date}",
-    ]
-    if in_reply_to:
-        lines.append(f"In-Reply-To: <{in_reply_to}>")
-    return ("\r\n".join(lines) + "\r\n\r\nHello,\r\n\r\nThe body is never read.\r\n").encode()
-
-
-FOLLOW_UP = message(
-    "follow-up@jo.example",
-    "Jo <jo@jo.example>",
-    "Dana Chen <dana@acme.example>",
-    "Following up on my interview",
-    "Tue, 10 Nov 2026 09:30:00 -0500",
-)
-THEIR_REPLY = message(
-    "reply@acme.example",
-    "Dana Chen <dana@acme.example>",
-    "jo@jo.example",
-    "Re: Following up on my interview",
-    "Thu, 12 Nov 2026 16:05:00 -0500",
-    in_reply_to="follow-up@jo.example",
-)
 
 
 def imap_config(config_file: Path, server: Dovecot, **extra: str) -> None:
