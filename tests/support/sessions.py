@@ -526,7 +526,11 @@ class GnomeShell(Stoppable):
         self.folder, self.bus, self.system = folder, bus, system
         folder.mkdir(parents=True, exist_ok=True)
         self.home = folder / "home"
-        self.home.mkdir(exist_ok=True)
+        # Without GDM gnome-shell has no lock screen and says so once, in a banner that
+        # would take the reminder's place, unless this file (its "said already") exists.
+        said = self.home / ".local/share/gnome-shell/lock-warning-shown"
+        said.parent.mkdir(parents=True, exist_ok=True)
+        said.touch()
         self.runtime = Path(tempfile.mkdtemp(prefix="xdg-", dir=folder))
         self.log_path = folder / "gnome-shell.log"
         self.process: subprocess.Popen[bytes] | None = None
