@@ -294,7 +294,7 @@ def test_a_fresh_install_puts_each_completion_script_where_its_shell_looks(
 def test_fish_completes_from_the_installed_script_by_itself(installed: Installed) -> None:
     assert shutil.which("fish") is not None, "run-tests.sh installs fish"
 
-    done = installed.user.run("fish", "-c", "complete -C 'followup re'")
+    done = installed.user.run("fish", "-c", "complete -C 'followup reo'")
 
     assert (done.returncode, done.stderr) == (0, "")
     assert [line.split("\t")[0] for line in done.stdout.splitlines()] == ["reopen"]
@@ -432,7 +432,7 @@ def test_the_zsh_line_it_prints_makes_zsh_complete(without_manager: WithoutManag
     work.mkdir()
     zsh = Zsh(fpath_line, work)
     try:
-        completed = zsh.complete("followup re")
+        completed = zsh.complete("followup reo")
     finally:
         zsh.close()
 
