@@ -36,10 +36,15 @@ LOGIN = 'username = "alex"\npassword_command = ["pass", "show", "caldav"]\n'
             '[notify]\nchannels = ["desktop", "caldav"]\n',
             "notify.channels names 'caldav' but caldav.url is not set",
         ),
-        ('[caldav]\nusername = "alex"\n', "caldav.username is set but caldav.url is not"),
         (
+            '[notify]\nchannels = ["desktop", "caldav"]\n[caldav]\nusername = "alex"\n',
+            "notify.channels names 'caldav' but caldav.username is set but caldav.url is not",
+        ),
+        (
+            '[notify]\nchannels = ["desktop", "caldav"]\n'
             '[caldav]\nurl = "https://dav.example.org/"\nusername = "alex"\n',
-            "caldav.url is set but caldav.password_command is not",
+            "notify.channels names 'caldav' but caldav.url is set but caldav.password_command "
+            "is not",
         ),
         (
             f'[caldav]\nurl = "http://dav.example.org/"\n{LOGIN}',

@@ -47,30 +47,23 @@ def _url(value: Any) -> str | None:
 
 
 def _make_settings(get: Getter, path: Path, env: Mapping[str, str]) -> CalDAVSettings:
+    """The ``[caldav]`` table as it is, complete or not: a half-filled table is a problem
+    only where the channel is used (:func:`_missing`), so that the rest of followup works
+    while it is being set up. Raises ConfigError for a plain http:// URL to another host."""
     from followup.config.loading import expand_home, is_loopback
 
     url = get("caldav.url")
-    if url is None:
-        for key in ("username", "password_command", "ca_file"):
-            if get(f"caldav.{key}") is not None:
-                raise ConfigError(f"{path}: caldav.{key} is set but caldav.url is not")
-        return CalDAVSettings(
-            calendar=get("caldav.calendar"),
-            check_every_minutes=get("caldav.check_every_minutes"),
-        )
-    for key in ("username", "password_command"):
-        if get(f"caldav.{key}") is None:
-            raise ConfigError(f"{path}: caldav.url is set but caldav.{key} is not")
-    host = urlsplit(url).hostname or ""
-    if urlsplit(url).scheme == "http" and not is_loopback(host):
-        raise ConfigError(
-            f"{path}: caldav.url {url!r} is refused: the password would cross the network "
-            "unencrypted; use https:// (http:// is only for a loopback address)"
-        )
+    if url is not None:
+        host = urlsplit(url).hostname or ""
+        if urlsplit(url).scheme == "http" and not is_loopback(host):
+            raise ConfigError(
+                f"{path}: caldav.url {url!r} is refused: the password would cross the network "
+                "unencrypted; use https:// (http:// is only for a loopback address)"
+            )
     return CalDAVSettings(
         url,
         get("caldav.username"),
-        tuple(get("caldav.password_command")),
+        tuple(get("caldav.password_command") or ()),
         get("caldav.calendar"),
         expand_home(get("caldav.ca_file"), env),
         get("caldav.check_every_minutes"),
@@ -89,7 +82,25 @@ def _values(settings: CalDAVSettings) -> dict[str, Any]:
 
 
 def _missing(settings: CalDAVSettings) -> str | None:
-    return "caldav.url is not set" if settings.url is None else None
+    """What the table lacks for the channel to be used, naming the first key missing."""
+    if settings.url is None:
+        given = [
+            key
+            for key, value in (
+                ("username", settings.username),
+                ("password_command", settings.password_command),
+                ("ca_file", settings.ca_file),
+            )
+            if value
+        ]
+        if given:
+            return f"caldav.{given[0]} is set but caldav.url is not"
+        return "caldav.url is not set"
+    if settings.username is None:
+        return "caldav.url is set but caldav.username is not"
+    if not settings.password_command:
+        return "caldav.url is set but caldav.password_command is not"
+    return None
 
 
 def _task_list(settings: CalDAVSettings) -> TaskList:

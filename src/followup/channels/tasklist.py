@@ -17,11 +17,12 @@ its cause; nothing is written locally, so nothing is lost: the next sync does it
 from __future__ import annotations
 
 import logging
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from followup.channels import todo
 from followup.errors import DeliveryError, FollowupError
@@ -117,12 +118,10 @@ class TaskList:
                 f"{host} refused the login of {self.settings.username!r} "
                 "(check caldav.username and what caldav.password_command prints)"
             ) from None
-        except (error.DAVError, OSError, ValueError) as exc:
-            self.close()
-            raise DeliveryError(f"{host}: {_reason(exc)}") from None
         except Exception as exc:
             self.close()
-            raise DeliveryError(f"{host}: {_reason(exc)}") from None
+            network = _network_reason(exc, self.settings.url or "")
+            raise DeliveryError(network or f"{host}: {_reason(exc)}") from None
 
     def _connect(self) -> Any:
         if self._client is None:
@@ -263,6 +262,58 @@ def _check(response: Any, doing: str) -> None:
 
 
 def _reason(exc: BaseException) -> str:
-    """One line about ``exc``, never a traceback."""
-    text = " ".join(str(exc).split()) or type(exc).__name__
+    """One line about ``exc``, never a traceback nor a memory address."""
+    text = " ".join(_ADDRESS.sub("", str(exc)).split()) or "the server's library failed"
     return text if len(text) <= 300 else text[:299] + "…"
+
+
+#: ``<urllib3.connection.HTTPSConnection object at 0x7f...>: `` and ``at 0x7f...``, which a
+#: library puts in its messages and which mean nothing to the user.
+_ADDRESS = re.compile(r"<[^<>]* object at 0x[0-9a-fA-F]+>:?|\bat 0x[0-9a-fA-F]+")
+
+
+def _network_reason(exc: BaseException, url: str) -> str | None:
+    """One line about a failure to reach the server at ``url``, the way the mail channel
+    words one ("cannot reach HOST:PORT: Connection refused", a refused certificate, a TLS
+    failure), from the socket's or TLS's error found in ``exc``'s chain (niquests and
+    urllib3 wrap it two or three deep: ``__cause__``, ``__context__``, ``reason``); None
+    when the chain holds none (the server answered)."""
+    import socket
+    import ssl
+
+    parts = urlsplit(url)
+    host = parts.hostname or url
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        port = 443
+    where = f"{host}:{port}"
+    for cause in _chain(exc):
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            return (
+                f"the certificate of {host} was refused: {cause.verify_message} "
+                "(set caldav.ca_file to the CA bundle that signed it)"
+            )
+        if isinstance(cause, ssl.SSLError):
+            return f"TLS with {where} failed: {cause.reason or _reason(cause)}"
+        if isinstance(cause, socket.gaierror):
+            return f"cannot reach {where}: {cause.strerror}"
+        if isinstance(cause, TimeoutError):
+            return f"cannot reach {where}: no answer in {TIMEOUT_S:.0f} s"
+        if isinstance(cause, OSError) and cause.strerror:
+            return f"cannot reach {where}: {cause.strerror}"
+    return None
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    """``exc`` and every exception it wraps, outermost first, each once."""
+    found: list[BaseException] = []
+    todo: list[BaseException] = [exc]
+    while todo:
+        cause = todo.pop(0)
+        if any(cause is seen for seen in found):
+            continue
+        found.append(cause)
+        wrapped = [cause.__cause__, cause.__context__, getattr(cause, "reason", None)]
+        todo += [w for w in wrapped if isinstance(w, BaseException)]
+    return found

@@ -71,7 +71,8 @@ class Parser(argparse.ArgumentParser):
             known = self._option_names(command)
             typo = [a for a in argv if a.startswith("--") and a.split("=", 1)[0] not in known]
             if typo:
-                hint = did_you_mean(typo[0].split("=", 1)[0], known)
+                word = typo[0].split("=", 1)[0]
+                hint = did_you_mean(word, [k for k in known if k != word])
                 self.error(f"unrecognized arguments: {' '.join(typo)}{hint}")
             raise
         if extras:
@@ -79,7 +80,9 @@ class Parser(argparse.ArgumentParser):
 
             known = self._option_names(getattr(parsed, "command", None))
             first = next((e for e in extras if e.startswith("-")), extras[0])
-            hint = did_you_mean(first.split("=", 1)[0], known) if first.startswith("-") else ""
+            word = first.split("=", 1)[0]
+            others = [k for k in known if k != word]
+            hint = did_you_mean(word, others) if first.startswith("-") else ""
             self.error(f"unrecognized arguments: {' '.join(extras)}{hint}")
         return parsed
 

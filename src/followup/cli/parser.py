@@ -29,7 +29,8 @@ Options = Callable[[argparse.ArgumentParser], object] | None
 #: (``mail``) has no handler: its options give each of them theirs.
 Room = Mapping[str, tuple[Options, Handler | None]]
 
-#: Every command: (name, room under followup.cli.commands, one-line help, takes --json).
+#: Every command: (name, room under followup.cli.commands, one-line help, prints data).
+#: Every command takes ``--json``; one that prints no data then prints only a failure as JSON.
 COMMANDS: tuple[tuple[str, str, str, bool], ...] = (
     ("add", "interviews", "record an interview", True),
     ("edit", "interviews", "change an interview", True),
@@ -150,12 +151,14 @@ def _build_parser(only: str | None) -> Parser:
         if handler is not None:
             p.set_defaults(handler=handler)
         global_options(p, top=False)
-        if json:
-            # Left out of the namespace unless typed, so that one given before the command
-            # is not undone.
-            p.add_argument(
-                "--json", action="store_true", default=argparse.SUPPRESS, help="print JSON"
-            )
+        # Left out of the namespace unless typed, so that one given before the command is
+        # not undone.
+        p.add_argument(
+            "--json",
+            action="store_true",
+            default=argparse.SUPPRESS,
+            help="print JSON" if json else "print a failure as one JSON object",
+        )
         if options is not None:
             options(p)
     return parser

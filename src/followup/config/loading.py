@@ -301,22 +301,43 @@ def is_loopback(host: str) -> bool:
 
 
 def _check(opt: Option, value: Any) -> str | None:
+    """What is wrong with ``value`` for ``opt``, or None. The value of a key that may hold a
+    secret (:func:`may_be_secret`) is never in the answer: a password typed where its
+    command goes would be printed otherwise."""
+    secret = may_be_secret(opt.name)
     wrong_type = not isinstance(value, opt.kind) or (opt.kind is int and isinstance(value, bool))
+    if wrong_type and secret and opt.kind is list:
+        return f"{opt.name}: expected {_COMMAND_LIST}"
     if wrong_type:
-        return f"{opt.name} = {checks.toml_value(value)}: expected {_type_name(opt.kind)}"
+        shown_value = "(not shown)" if secret else checks.toml_value(value)
+        return f"{opt.name} = {shown_value}: expected {_type_name(opt.kind)}"
     for text in _strings(value):
         problem = bad_character(text, multiline=opt.name in _MULTILINE)
         if problem is None and len(text) > CONFIG_TEXT_MAX:
             problem = f"is longer than {CONFIG_TEXT_MAX:,} characters"
         if problem is not None:
-            return f"{opt.name}: {shown(text)} {problem}"
+            return f"{opt.name}: {'a value' if secret else shown(text)} {problem}"
     if opt.kind is list and opt.check is None and not all(isinstance(v, str) for v in value):
+        if secret:
+            return f"{opt.name}: expected {_COMMAND_LIST}"
         return f"{opt.name} = {checks.toml_value(value)}: expected a list of strings"
     if opt.check is not None:
         problem = opt.check(value)
+        if problem and secret:
+            return f"{opt.name}: {problem}"
         if problem:
             return f"{opt.name} = {checks.redact(checks.toml_value(value))}: {problem}"
     return None
+
+
+_COMMAND_LIST = 'a list of program and arguments, e.g. ["pass", "show", "mail"]'
+
+
+def may_be_secret(name: str) -> bool:
+    """Whether the value of config key ``name`` may be a secret, so never shown: a
+    ``*_command`` (a password may be typed there by mistake) or a ``*password*`` key."""
+    key = name.rpartition(".")[2]
+    return key.endswith("_command") or "password" in key
 
 
 #: Keys whose strings may hold line breaks and tabs: a signature's lines, and the arguments

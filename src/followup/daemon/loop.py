@@ -47,7 +47,7 @@ from followup.daemon.feed import CalendarFeed
 from followup.daemon.jobs import STORE_BUSY_S, Held, Jobs, open_store, reopen
 from followup.daemon.screen import Screen
 from followup.daemon.signals import Flags, Waker, install_signals
-from followup.daemon.state import DaemonLock, first_state
+from followup.daemon.state import DaemonLock, DaemonState, first_state
 from followup.daemon.storewait import StoreBackoff, wait_for_store
 from followup.daemon.systemd import SystemdNotifier
 from followup.daemon.tasks import TaskChannels
@@ -394,6 +394,19 @@ def _open_desktop(
     return desktop.open(registry.settings(config, "desktop"), env, on_signal)
 
 
+def note_session_bus(state: DaemonState, env: MutableMapping[str, str], now: datetime) -> None:
+    """Without a D-Bus session bus no notification can be shown until one appears: say so
+    in ``state``'s ``last_error`` from the start, at ``now`` (aware UTC), so that ``followup
+    status`` shows it, not only the log; the first notification shown clears it."""
+    from followup.notify.base import session_bus_address
+
+    try:
+        session_bus_address(env)
+    except DeliveryError as exc:
+        state["last_error"] = f"{exc.message}; notifications will be retried"
+        state["last_error_at"] = now.isoformat(timespec="seconds")
+
+
 def run(config_path: str | None) -> int:
     """``followup daemon``: run in the foreground until SIGTERM or SIGINT; 0, or 1 when an
     unexpected exception ended it (logged with its traceback: the unit restarts it). The
@@ -423,6 +436,7 @@ def run(config_path: str | None) -> int:
         log.critical("the daemon failed to start; exiting (the service restarts it)", exc_info=exc)
         return 1
     threading.excepthook = daemon.failures.thread_failed
+    note_session_bus(daemon.state, daemon.env, daemon.clock())
     try:
         return daemon.run()
     except FollowupError:

@@ -93,7 +93,11 @@ def cmd_restore(app: App) -> None:
     from pathlib import Path
 
     from followup.cli.render.text import cannot_read, no_such_file
-    from followup.cli.render.transfer import restore_needs_file, restored_text
+    from followup.cli.render.transfer import (
+        restore_needs_backup,
+        restore_needs_file,
+        restored_text,
+    )
     from followup.errors import UsageError
     from followup.store.database import sqlite_file
     from followup.store.restore import is_sqlite, restore
@@ -115,6 +119,9 @@ def cmd_restore(app: App) -> None:
         from followup.transfer import importer
 
         data = app.read_input(str(backup))
+        sheet = backup.suffix.lower() in (".csv", ".tsv")
+        if sheet or not data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith((b"{", b"[")):
+            raise UsageError(restore_needs_backup(app.args.backup))
         with tempfile.TemporaryDirectory(prefix="followup-restore-") as scratch:
             built = Path(scratch) / "restored.db"
             db = Database(f"sqlite:///{built}", clock=lambda: app.now)

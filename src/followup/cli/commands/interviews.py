@@ -214,8 +214,10 @@ def add_delete(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_delete(app: App) -> None:
-    """Delete an interview and its history, only with ``--yes``."""
+    """Delete an interview and its history, only with ``--yes``; an unknown id is
+    ``not_found`` with or without it."""
     if not app.args.yes:
+        app.tracker.get(app.args.id, with_explanation=False)
         raise UsageError(delete_needs_yes(app.args.id))
     app.tracker.delete(app.args.id, app.now)
     app.say(deleted_text(app.args.id))

@@ -42,7 +42,9 @@ def cmd_status(app: App) -> None:
 
     def text() -> str:
         from followup.daemon.install import user_manager_available
+        from followup.paths import autostart_path
 
+        entry = autostart_path(app.env.environ)
         service = state is None and user_manager_available()
         return status_text(
             state,
@@ -51,6 +53,7 @@ def cmd_status(app: App) -> None:
             app.config,
             app.now,
             service=service,
+            autostart=entry if state is None and entry.exists() else None,
             shown_on=shown_on,
             here=here,
             failure=failure,

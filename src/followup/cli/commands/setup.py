@@ -69,12 +69,21 @@ def cmd_init(app: App) -> None:
 
 def cmd_config(app: App) -> None:
     """The config file's path and every setting in effect; the calendar is made first, so
-    that a country or subdivision the holidays package does not know is an error here."""
+    that a country or subdivision the holidays package does not know is an error here. A
+    channel's table that is not complete is a warning while ``notify.channels`` does not
+    name it (an error once it does)."""
     from followup.business_days import calendar_for
     from followup.cli import config_docs
 
     config = app.config
     calendar_for(config.calendar.place)
+    from followup.channels import registry
+    from followup.cli.render.setup import channel_incomplete
+
+    for name, settings in config.channels.items():
+        missing = registry.load(name).missing(settings)
+        if name not in config.notify.channels and missing is not None:
+            app.warnings.append((channel_incomplete(name, missing), "warning"))
     app.emit(config_docs.effective(config), config_docs.effective_json(config))
 
 

@@ -155,3 +155,13 @@ def wrote_config(path: Path) -> str:
 def no_help_on(topic: str, hint: str) -> str:
     """``help TOPIC`` for a topic that is neither ``dates`` nor a command."""
     return f"no help on {topic!r}{hint}"
+
+
+def channel_incomplete(name: str, missing: str) -> str:
+    """``config`` on a channel's table set up half way, while ``notify.channels`` does not
+    name the channel; ``missing`` is the channel's own words (``caldav.url is set but
+    caldav.username is not``)."""
+    return (
+        f"the {name} channel is not complete: {missing}; it is used once complete and "
+        "named in notify.channels"
+    )

@@ -13,6 +13,8 @@ from followup.cli.render.text import due_since, to_do, when
 from followup.values import Due, LastShown, MachineShown
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from followup.config import Config
     from followup.daemon.state import ChannelState, DaemonState
 
@@ -107,6 +109,7 @@ def status_text(
     now: datetime,
     *,
     service: bool = True,
+    autostart: Path | None = None,
     shown_on: Sequence[MachineShown] = (),
     here: str | None = None,
     failure: Failure | None = None,
@@ -134,7 +137,7 @@ def status_text(
         recent = f"{to_do(last.kind, last.company)} (interview {last.interview_id}), {shown_at}"
     else:
         recent = "none yet"
-    running, *problems = daemon_lines(state, service=service)
+    running, *problems = daemon_lines(state, service=service, autostart=autostart)
     lines = [running, f"next reminder:  {upcoming}", f"last shown:     {recent}"]
     lines += shown_on_lines(shown_on, here, zone)
     lines += problems
@@ -161,9 +164,18 @@ def shown_on_lines(shown_on: Sequence[MachineShown], here: str | None, zone: Zon
     return lines
 
 
-def daemon_lines(state: DaemonState | None, *, service: bool) -> list[str]:
+def daemon_lines(
+    state: DaemonState | None, *, service: bool, autostart: Path | None = None
+) -> list[str]:
     """Whether the daemon runs, then its last delivery error and a failed reload: what
-    ``followup status`` can say without the config (which may be the thing that is broken)."""
+    ``followup status`` can say without the config (which may be the thing that is broken).
+    ``autostart`` is the XDG autostart entry when it is installed: the daemon starts at
+    login through it."""
+    if state is None and autostart is not None:
+        return [
+            f"daemon:         not running (it starts at login through {autostart}; "
+            "start it now: followup daemon)"
+        ]
     if state is None and service:
         return ["daemon:         not running (start it: followup install-service)"]
     if state is None:

@@ -40,6 +40,14 @@ def restored_text(done: Restored) -> str:
     return visible(f"Restored {count} from {done.backup} into {done.store}; {before}.")
 
 
+def restore_needs_backup(name: str) -> str:
+    """``restore`` given a sheet (or anything neither JSON nor SQLite)."""
+    return (
+        f"{name} is not a backup (neither a JSON backup nor a copy of the store); "
+        f"to add the interviews of a sheet, use: followup import {name}"
+    )
+
+
 def restore_needs_file() -> str:
     """``restore`` with a store on a database server."""
     return (
