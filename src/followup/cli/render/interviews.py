@@ -37,7 +37,7 @@ def interview_table(
         since = v.due_since_by(now)
         reminder = reminder_text(v.next_reminder)
         if since is not None and v.next_reminder is not None:
-            reminder = f"{due_since(since)}: {Kind(v.next_reminder.kind).label}"
+            reminder = f"{due_since(since, now)}: {Kind(v.next_reminder.kind).label}"
         rows.append((str(v.id), v.company, v.role or "-", status_words(v), reminder))
     marked = [i for i, v in enumerate(ordered) if v.due_since_by(now) is not None] if colour else []
     return table(("ID", "COMPANY", "ROLE", "STATUS", "NEXT REMINDER"), rows, {1: 28, 2: 28}, marked)
@@ -54,7 +54,7 @@ def upcoming_table(due: Sequence[Due], now: datetime, *, colour: bool = False) -
     for d in due:
         what = Kind(d.kind).label
         if d.due_by(now):
-            first = due_since(d.first_due)
+            first = due_since(d.first_due, now)
             what += f"; shown again {short_when(d.at)}" if d.is_due and d.again else ""
             rows.append((first, str(d.interview_id), d.company, what))
         else:

@@ -1,0 +1,28 @@
+"""Specification: dates and the interview's lifecycle as the command line shows them.
+
+Every command runs on Sun 6 Dec 2026 at 12:00 in New York unless a case says otherwise.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from tests.support.specs import Cli
+
+SUN_6_DEC = datetime(2026, 12, 6, 17, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("promised", "shown"),
+    [
+        ("2025-01-01", "due since Mon 6 Jan 2025: email"),
+        ("2026-11-20", "due since Wed 25 Nov: email"),
+    ],
+)
+def test_list_shows_the_year_of_a_due_day_in_another_year(
+    cli: Cli, promised: str, shown: str
+) -> None:
+    assert cli("add", "Old Co", "--expect", promised, at=SUN_6_DEC).code == 0
+    assert shown in cli("list", at=SUN_6_DEC).out
