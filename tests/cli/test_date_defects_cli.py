@@ -26,3 +26,22 @@ def test_list_shows_the_year_of_a_due_day_in_another_year(
 ) -> None:
     assert cli("add", "Old Co", "--expect", promised, at=SUN_6_DEC).code == 0
     assert shown in cli("list", at=SUN_6_DEC).out
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "said", "history_lines"),
+    [
+        ("2026-12-06", "2026-12-06", "Already recorded: emailed Acme on Sun 6 Dec 2026", 2),
+        ("2026-12-04", "2026-12-06", "replacing the email recorded on Fri 4 Dec 2026", 3),
+    ],
+)
+def test_emailed_again_on_the_same_day_changes_nothing(
+    cli: Cli, first: str, second: str, said: str, history_lines: int
+) -> None:
+    assert cli("add", "Acme", "--expect", "2026-11-20", at=SUN_6_DEC).code == 0
+    assert cli("emailed", "1", "--on", first, at=SUN_6_DEC).code == 0
+    again = cli("emailed", "1", "--on", second, at=SUN_6_DEC)
+    assert again.code == 0
+    assert said in again.out
+    assert "replacing" not in again.out or first != second
+    assert len(cli("history", "1", at=SUN_6_DEC).out.splitlines()) == history_lines

@@ -129,16 +129,18 @@ class Tracker(Reader):
 
     def emailed(self, interview_id: int, on: date, now: datetime) -> InterviewView:
         """Record the follow-up email sent ``on``: the move-on reminder is planned next, and
-        pending mail findings of a sent email are answered."""
+        pending mail findings of a sent email are answered. The same email recorded again
+        (status emailed, same day) changes nothing (a snooze stays) and adds no history."""
         self.check_day("email", on, None, now)
         with self.db.writing() as s:
             row = self._open_row(s, interview_id, "record an email for")
-            validation.not_before_interview("email", on, row.interviewed_on)
-            row.status, row.emailed_on, row.snoozed_to = Status.EMAILED.value, on, None
-            row.updated_at = now
-            findings.resolve(s, row.id, ["sent"], on, now)
-            self._store_plan(s, row)
-            interviews.record(s, row.id, "emailed", now, {"on": on.isoformat()})
+            if (row.status, row.emailed_on) != (Status.EMAILED.value, on):
+                validation.not_before_interview("email", on, row.interviewed_on)
+                row.status, row.emailed_on, row.snoozed_to = Status.EMAILED.value, on, None
+                row.updated_at = now
+                findings.resolve(s, row.id, ["sent"], on, now)
+                self._store_plan(s, row)
+                interviews.record(s, row.id, "emailed", now, {"on": on.isoformat()})
         return self.get(interview_id)
 
     def heard(

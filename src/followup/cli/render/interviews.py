@@ -181,12 +181,17 @@ def history_text(entries: Sequence[HistoryEntry], zone: ZoneInfo) -> str:
     return "\n".join(lines)
 
 
-def emailed_text(v: InterviewView, on: date, now: datetime, replaced: date | None = None) -> str:
+def emailed_text(
+    v: InterviewView, on: date, now: datetime, replaced: date | None = None, *, again: bool = False
+) -> str:
     """What ``emailed`` says: the day recorded (and the one it ``replaced``, for a second
-    ``emailed``), and when moving on comes without a reply: in the past tense when that is
-    before ``now`` (an email recorded late)."""
+    ``emailed``; that nothing changed when the same email was recorded ``again``), and
+    when moving on comes without a reply: in the past tense when that is before ``now``
+    (an email recorded late)."""
     lines = [f"Recorded: emailed {v.company} on {long_day(on)}."]
-    if replaced is not None:
+    if again:
+        lines[0] = f"Already recorded: emailed {v.company} on {long_day(on)}; nothing changed."
+    elif replaced is not None:
         lines[0] = (
             f"Recorded: emailed {v.company} on {long_day(on)}, replacing the email "
             f"recorded on {long_day(replaced)}."
