@@ -6,6 +6,7 @@ Every command runs on Sun 6 Dec 2026 at 12:00 in New York unless a case says oth
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -45,3 +46,31 @@ def test_emailed_again_on_the_same_day_changes_nothing(
     assert said in again.out
     assert "replacing" not in again.out or first != second
     assert len(cli("history", "1", at=SUN_6_DEC).out.splitlines()) == history_lines
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("add", "B2", "--interviewed", "tomorrow"),
+        ("add", "B2", "--interviewed", "2026-12-07", "--expect", "2026-12-11"),
+        ("edit", "1", "--interviewed", "tomorrow"),
+        ("edit", "1", "--interviewed", "2027-01-04"),
+    ],
+)
+def test_an_interview_day_in_the_future_is_refused(cli: Cli, command: tuple[str, ...]) -> None:
+    assert cli("add", "Acme", "--expect", "2026-12-10", at=SUN_6_DEC).code == 0
+    before = cli("list", "--json", at=SUN_6_DEC).out
+    result = cli(*command, at=SUN_6_DEC)
+    assert result.code != 0
+    assert result.err.startswith("error: ")
+    assert "interview date 202" in result.err and "is in the future" in result.err
+    assert cli("list", "--json", at=SUN_6_DEC).out == before
+
+
+def test_an_interview_day_in_the_future_is_refused_on_import(cli: Cli, tmp_path: Path) -> None:
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text("Company,Interviewed,Expected\nB2,2026-12-07,2026-12-11\n")
+    result = cli("import", str(sheet), at=SUN_6_DEC)
+    assert result.code != 0
+    assert "interview date 2026-12-07 is in the future" in result.err
+    assert cli("list", at=SUN_6_DEC).out.strip() == "No interviews."

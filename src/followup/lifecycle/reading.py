@@ -217,9 +217,12 @@ class Reader:
             details, self.config.calendar.place.country, self.config.cache_dir
         )
 
-    def validate(self, d: Details) -> None:
+    def validate(self, d: Details, now: datetime | None = None) -> None:
         """The checks every stored interview passes; raises FieldError (see
-        :func:`followup.lifecycle.validation.validate`)."""
+        :func:`followup.lifecycle.validation.validate`). With ``now`` (a new interview day
+        given by the user), that day must not be in the future either."""
+        if now is not None:
+            validation.interview_not_in_future(d.interviewed_on, self._today(now))
         validation.validate(d, self.config.calendar.place.country, self.config.cache_dir)
 
     def check_day(self, what: str, day: date, interviewed: date | None, now: datetime) -> None:

@@ -68,6 +68,7 @@ class Tracker(Reader):
         if details.reply_expected_on is None and details.interviewed_on is None:
             raise FieldRequired("reply_expected_on")
         details = self.pin_country(details)
+        validation.interview_not_in_future(details.interviewed_on, self._today(now))
         if details.reply_expected_on is None:
             details = _default_wait(details, self)
         self.validate(details)
@@ -112,7 +113,7 @@ class Tracker(Reader):
             changes = validation.pin_country(details, home, self.config.cache_dir).given()
             changes = _with_cleared(changes, clear, row.subdivision)
             merged = Details(**{name: getattr(row, name) for name in Details._fields} | changes)
-            self.validate(merged)
+            self.validate(merged, now if "interviewed_on" in changes else None)
             if emailed_on is not None:
                 validation.not_before_interview("email", emailed_on, merged.interviewed_on)
                 changes["emailed_on"] = emailed_on

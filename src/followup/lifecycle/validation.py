@@ -264,6 +264,14 @@ def check_event_day(what: str, day: date, interviewed: date | None, today: date)
     not_before_interview(what, day, interviewed)
 
 
+def interview_not_in_future(day: date | None, today: date) -> None:
+    """An interview day is one that has come (``today`` is the user's): a day still to
+    come cannot be counted from, and a reply before it could not be recorded; raises
+    FieldError naming ``interviewed_on`` and the day."""
+    if day is not None and day > today:
+        raise FieldError("interviewed_on", f"interview date {day.isoformat()} is in the future")
+
+
 def not_before_interview(what: str, day: date, interviewed: date | None) -> None:
     """UsageError when ``day`` (``what``: "email", "expected") is before the interview."""
     if interviewed is not None and day < interviewed:
