@@ -5,6 +5,7 @@ Every command runs on Sun 6 Dec 2026 at 12:00 in New York unless a case says oth
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -74,3 +75,25 @@ def test_an_interview_day_in_the_future_is_refused_on_import(cli: Cli, tmp_path:
     assert result.code != 0
     assert "interview date 2026-12-07 is in the future" in result.err
     assert cli("list", at=SUN_6_DEC).out.strip() == "No interviews."
+
+
+@pytest.mark.parametrize(
+    ("next_round", "words", "shown"),
+    [
+        ("end of next week", "end of next week", "Promised as:    'end of next week'"),
+        ("2026-12-11", None, None),
+    ],
+)
+def test_a_next_round_promise_replaces_the_old_words(
+    cli: Cli, next_round: str, words: str | None, shown: str | None
+) -> None:
+    added = cli("add", "B3", "--expect", "next Friday", "--interviewed", "2026-11-25", at=SUN_6_DEC)
+    assert added.code == 0
+    heard = cli("heard", "1", "--outcome", "next-round", "--expect", next_round, at=SUN_6_DEC)
+    assert heard.code == 0
+    view = json.loads(cli("show", "1", "--json", at=SUN_6_DEC).out)
+    assert (view["reply_expected_on"], view["reply_expected_words"]) == ("2026-12-11", words)
+    text = cli("show", "1", at=SUN_6_DEC).out
+    assert "next Friday" not in text
+    assert ("Promised as" in text) == (shown is not None)
+    assert shown is None or shown in text

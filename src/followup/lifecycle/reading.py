@@ -136,6 +136,13 @@ class Reader:
             stored_row(s, interview_id)
             return interviews.history(s, interview_id)
 
+    def next_round_day(self, interview_id: int) -> date | None:
+        """The day of the interview's last next round (the reply day ``heard`` recorded),
+        None when there was none: a promise in words given since is counted from it.
+        Raises NotFound."""
+        rounds = [e for e in self.history(interview_id) if e.kind == "next_round"]
+        return date.fromisoformat(rounds[-1].details["on"]) if rounds else None
+
     def records(self) -> list[Record]:
         """Every interview with its history and ledger, in id order (three queries in all)."""
         with self.db.reading() as s:

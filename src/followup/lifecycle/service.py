@@ -151,9 +151,11 @@ class Tracker(Reader):
         expect: date | None,
         now: datetime,
         on: date | None = None,
+        words: str | None = None,
     ) -> InterviewView:
         """Record their reply, received ``on`` (default: today); the day is kept in the
-        history because how long companies take is measured from it."""
+        history because how long companies take is measured from it. A next round's
+        promise replaces the old one with its ``words`` (None: given as a date)."""
         on = on or self._today(now)
         self.check_day("reply", on, None, now)
         if outcome not in OUTCOMES:
@@ -172,6 +174,7 @@ class Tracker(Reader):
                 validation.check_day("expected date", expect)
                 validation.not_before_interview("expected", expect, row.interviewed_on)
                 row.status, row.reply_expected_on = Status.WAITING.value, expect
+                row.reply_expected_words = words.strip() if words else None
                 row.emailed_on, row.snoozed_to, row.outcome = None, None, None
                 details["expect"] = expect.isoformat()
                 kind = "next_round"

@@ -61,12 +61,12 @@ def cmd_heard(app: App) -> None:
     from followup.dates import Direction
 
     replied = app.date(app.args.on, Direction.BACKWARD, "replied")
-    expect = None
+    expect, words = None, None
     if app.args.expect is not None:
         stored = app.tracker.get(app.args.id, with_explanation=False)
         said = replied or app.today
-        expect = app.expected(app.args.expect, said, stored.country, stored.subdivision)[0]
-    view = app.tracker.heard(app.args.id, app.args.outcome, expect, app.now, replied)
+        expect, words = app.expected(app.args.expect, said, stored.country, stored.subdivision)
+    view = app.tracker.heard(app.args.id, app.args.outcome, expect, app.now, replied, words)
     app.emit(heard_text(view), interview_json(view))
 
 
