@@ -97,3 +97,47 @@ def test_a_next_round_promise_replaces_the_old_words(
     assert "next Friday" not in text
     assert ("Promised as" in text) == (shown is not None)
     assert shown is None or shown in text
+
+
+@pytest.mark.parametrize(
+    ("history", "edit", "day", "counted_from"),
+    [
+        (
+            [("heard", "1", "--outcome", "next-round", "--expect", "2026-12-11")],
+            ("--expect", "end of the month"),
+            "2026-12-31",
+            "Sun 6 Dec",
+        ),
+        (
+            [("heard", "1", "--outcome", "next-round", "--expect", "2026-12-11")],
+            ("--expect", "end of the month", "--interviewed", "2026-11-25"),
+            "2026-11-30",
+            "Wed 25 Nov",
+        ),
+        ([], ("--expect", "end of the month"), "2026-11-30", "Wed 25 Nov"),
+    ],
+)
+def test_words_in_an_edit_are_counted_from_the_day_they_were_said(
+    cli: Cli, history: list[tuple[str, ...]], edit: tuple[str, ...], day: str, counted_from: str
+) -> None:
+    """Interview Wed 25 Nov; a next round (when there is one) Sun 6 Dec."""
+    add = ("add", "B3", "--expect", "next Friday", "--interviewed", "2026-11-25")
+    assert cli(*add, at=SUN_6_DEC).code == 0
+    for command in history:
+        assert cli(*command, at=SUN_6_DEC).code == 0
+    assert cli("edit", "1", *edit, at=SUN_6_DEC).code == 0
+    assert json.loads(cli("show", "1", "--json", at=SUN_6_DEC).out)["reply_expected_on"] == day
+    promised = [
+        line for line in cli("show", "1", at=SUN_6_DEC).out.splitlines() if "Promised" in line
+    ]
+    assert len(promised) == 1
+    assert "'end of the month' read as" in promised[0]
+    assert promised[0].endswith(f"counted from {counted_from}")
+
+
+def test_an_interview_without_a_day_counts_edited_words_from_today(cli: Cli) -> None:
+    assert cli("add", "Acme", "--expect", "2026-12-10", at=SUN_6_DEC).code == 0
+    assert cli("edit", "1", "--expect", "end of the month", at=SUN_6_DEC).code == 0
+    assert json.loads(cli("show", "1", "--json", at=SUN_6_DEC).out)["reply_expected_on"] == (
+        "2026-12-31"
+    )

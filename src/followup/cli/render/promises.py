@@ -51,6 +51,13 @@ def promise_read(words: str, promise: Promise, where: str) -> str:
     return line
 
 
+def said_on(line: str, said: date) -> str:
+    """``line`` (see :func:`promise_read`) with the day the words were counted from, when
+    it does not name it already: "..., counted from Sun 6 Dec"."""
+    day = short_day(said)
+    return line if day in line else f"{line}, counted from {day}"
+
+
 def words_only(words: str) -> str:
     """The words kept, when they no longer read as the day stored."""
     return f"{visible(repr(words.strip()))}"
