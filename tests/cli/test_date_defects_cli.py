@@ -141,3 +141,33 @@ def test_an_interview_without_a_day_counts_edited_words_from_today(cli: Cli) -> 
     assert json.loads(cli("show", "1", "--json", at=SUN_6_DEC).out)["reply_expected_on"] == (
         "2026-12-31"
     )
+
+
+@pytest.mark.parametrize(
+    ("words", "interviewed", "read"),
+    [
+        (
+            "end of this week",
+            "2026-12-06",
+            "read as Fri 11 Dec 2026, the last business day of next week in US",
+        ),
+        (
+            "end of this week",
+            "2026-12-04",
+            "read as Fri 4 Dec 2026, the last business day of this week in US",
+        ),
+        (
+            "end of the month",
+            "2026-10-31",
+            "read as Mon 30 Nov 2026, the last business day of next month in US",
+        ),
+    ],
+)
+def test_the_reading_names_the_week_or_month_the_day_is_in(
+    cli: Cli, words: str, interviewed: str, read: str
+) -> None:
+    """Sun 6 Dec 2026 ends the Mon-Fri week of 30 Nov; Sat 31 Oct 2026 is past October's
+    last business day."""
+    added = cli("add", "Acme", "--interviewed", interviewed, "--expect", words, at=SUN_6_DEC)
+    assert added.code == 0
+    assert f"'{words}' {read}" in added.out
