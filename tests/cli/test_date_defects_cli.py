@@ -171,3 +171,20 @@ def test_the_reading_names_the_week_or_month_the_day_is_in(
     added = cli("add", "Acme", "--interviewed", interviewed, "--expect", words, at=SUN_6_DEC)
     assert added.code == 0
     assert f"'{words}' {read}" in added.out
+
+
+@pytest.mark.parametrize(
+    ("typed", "error"),
+    [
+        ("31/02/2027", "error: unreadable date '31/02/2027': no such day"),
+        ("30/02/2027", "error: unreadable date '30/02/2027': no such day"),
+        ("05/01/2027", "error: ambiguous date '05/01/2027'"),
+    ],
+)
+def test_a_year_first_order_refuses_an_impossible_date_as_no_such_day(
+    cli: Cli, config_file: Path, typed: str, error: str
+) -> None:
+    config_file.write_text('[calendar]\ntimezone = "Europe/Stockholm"\ncountry = "SE"\n')
+    result = cli("add", "Acme", "--expect", typed, at=SUN_6_DEC)
+    assert result.code != 0
+    assert result.err.startswith(error)
