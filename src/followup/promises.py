@@ -56,8 +56,9 @@ class Rule(Enum):
 
 class Promise(NamedTuple):
     """How words were read: the ``day``, the ``rule`` that gave it, the day they were
-    ``said`` on, ``offset`` (the week's or month's offset from the day said: 0 this, 1
-    next; the number of business days for BUSINESS_DAYS; the days after for DAY_SAID) and
+    ``said`` on, ``offset`` (the offset from the day said of the week or month ``day`` is
+    in: 0 this, 1 next, more when the ones before were past or had no business day; the
+    number of business days for BUSINESS_DAYS; the days after for DAY_SAID) and
     the holidays passed over (``skipped``: for an end of a week or month, the days after
     ``day`` in that week or month that are holidays and not weekend days; for a count of
     business days, those counted past)."""
@@ -197,7 +198,7 @@ def _end_of_week(said: date, offset: int, calendar: BusinessCalendar) -> Promise
         if days:
             day = days[-1]
             return Promise(
-                day, Rule.END_OF_WEEK, said, offset, _holidays_after(day, last, calendar)
+                day, Rule.END_OF_WEEK, said, offset + extra, _holidays_after(day, last, calendar)
             )
     raise ValueError("no business day in eight weeks")
 
@@ -220,7 +221,7 @@ def _end_of_month(said: date, offset: int, calendar: BusinessCalendar) -> Promis
         if days:
             day = days[-1]
             return Promise(
-                day, Rule.END_OF_MONTH, said, offset, _holidays_after(day, last, calendar)
+                day, Rule.END_OF_MONTH, said, extra, _holidays_after(day, last, calendar)
             )
     raise ValueError("no business day in three months")
 
