@@ -188,3 +188,40 @@ def test_a_year_first_order_refuses_an_impossible_date_as_no_such_day(
     result = cli("add", "Acme", "--expect", typed, at=SUN_6_DEC)
     assert result.code != 0
     assert result.err.startswith(error)
+
+
+@pytest.mark.parametrize(
+    ("place", "calendar"),
+    [
+        (("--country", "DE", "--subdivision", "DE-BY"), "DE-BY"),
+        (("--country", "de", "--subdivision", "de-by"), "DE-BY"),
+        (("--country", "DE", "--subdivision", "BY"), "DE-BY"),
+        (("--subdivision", "US-CA"), "US-CA"),
+    ],
+)
+def test_a_subdivision_is_taken_as_followup_prints_it(
+    cli: Cli, place: tuple[str, ...], calendar: str
+) -> None:
+    """The config's country is the US (the fixture's default)."""
+    assert cli("add", "Acme", "--expect", "2026-12-10", *place, at=SUN_6_DEC).code == 0
+    assert f"Calendar:       {calendar}\n" in cli("show", "1", at=SUN_6_DEC).out
+
+
+@pytest.mark.parametrize(
+    ("command", "country"),
+    [
+        (
+            ("add", "B", "--expect", "2026-12-10", "--country", "DE", "--subdivision", "Bavaria"),
+            "DE",
+        ),
+        (("edit", "1", "--subdivision", "Bavaria"), "US"),
+    ],
+)
+def test_an_unknown_subdivision_points_at_the_list(
+    cli: Cli, command: tuple[str, ...], country: str
+) -> None:
+    assert cli("add", "Acme", "--expect", "2026-12-10", at=SUN_6_DEC).code == 0
+    result = cli(*command, at=SUN_6_DEC)
+    assert result.code != 0
+    assert result.err.startswith("error: unknown subdivision 'Bavaria'")
+    assert result.err.endswith(f"; see 'followup countries {country}'\n")

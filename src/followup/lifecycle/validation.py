@@ -198,6 +198,15 @@ class FieldError(UsageError):
         self.field = field
 
 
+class UnknownSubdivision(FieldError):
+    """A subdivision ``country`` has not: the command line points at the list of those it
+    has."""
+
+    def __init__(self, message: str, country: str) -> None:
+        super().__init__("subdivision", message)
+        self.country = country
+
+
 def pin_country(details: Details, home_country: str | None, cache: Path | None = None) -> Details:
     """Codes in their stored spelling whatever the case typed (``us`` -> ``US``, ``ca``
     -> ``CA``); a subdivision given alone belongs to the config's country of today
@@ -289,7 +298,10 @@ def _check_interview_place(d: Details, home_country: str | None, cache: Path | N
             try:
                 _check_place(country, subdivision, cache)
             except ConfigError as exc:
-                raise FieldError(name, exc.message.removeprefix("interview: ")) from None
+                message = exc.message.removeprefix("interview: ")
+                if subdivision is not None and country and message.startswith("unknown subd"):
+                    raise UnknownSubdivision(message, country) from None
+                raise FieldError(name, message) from None
 
 
 def _plain_name(value: str | None) -> bool:
