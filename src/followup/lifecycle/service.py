@@ -130,8 +130,7 @@ class Tracker(Reader):
 
     def emailed(self, interview_id: int, on: date, now: datetime) -> InterviewView:
         """Record the follow-up email sent ``on``: the move-on reminder is planned next, and
-        pending mail findings of a sent email are answered. The same email recorded again
-        (status emailed, same day) changes nothing (a snooze stays) and adds no history."""
+        pending mail findings of a sent email are answered; the same day again changes nothing."""
         self.check_day("email", on, None, now)
         with self.db.writing() as s:
             row = self._open_row(s, interview_id, "record an email for")
