@@ -170,7 +170,10 @@ class DateReader:
         Raises UsageError naming the text when it reads as no date, or as a numeric date
         that fits only the other order (it is never read the other way silently).
         """
-        word = text.strip().lower()
+        word = " ".join(text.strip().lower().split())
+        last = re.fullmatch(r"last ([a-z]{3,})", word)
+        if last and any(name.startswith(last[1]) for name in _WEEKDAYS):
+            word, direction = last[1], Direction.BACKWARD  # the most recent before today
         if word in _RELATIVE:
             return ReadDay(self.today + timedelta(days=_RELATIVE[word]))
         for number, name in enumerate(_WEEKDAYS):

@@ -225,3 +225,40 @@ def test_an_unknown_subdivision_points_at_the_list(
     assert result.code != 0
     assert result.err.startswith("error: unknown subdivision 'Bavaria'")
     assert result.err.endswith(f"; see 'followup countries {country}'\n")
+
+
+@pytest.mark.parametrize(
+    ("args", "field", "day"),
+    [
+        (("--expect", "within 2 weeks"), "reply_expected_on", "2026-12-20"),
+        (("--expect", "Within 3 days"), "reply_expected_on", "2026-12-09"),
+        (("--expect", "end of the year"), "reply_expected_on", "2026-12-31"),
+        (("--expect", "by the end of this year"), "reply_expected_on", "2026-12-31"),
+        (("--interviewed", "last Thursday"), "interviewed_on", "2026-12-03"),
+        (("--interviewed", "last sun", "--expect", "2026-12-10"), "interviewed_on", "2026-11-29"),
+    ],
+)
+def test_phrases_a_job_seeker_types_are_read(
+    cli: Cli, args: tuple[str, ...], field: str, day: str
+) -> None:
+    """Said on Sun 6 Dec 2026 (US): Thu 31 Dec is the year's last business day."""
+    result = cli("add", "Acme", *args, "--json", at=SUN_6_DEC)
+    assert result.code == 0, result.err
+    assert json.loads(result.out)[field] == day
+
+
+@pytest.mark.parametrize(
+    ("interviewed", "read"),
+    [
+        ("2026-12-31", "read as Thu 31 Dec 2026, the last business day of this year in US"),
+        ("2022-12-31", "read as Fri 29 Dec 2023, the last business day of next year in US"),
+    ],
+)
+def test_end_of_the_year_once_its_last_business_day_is_past_is_next_years(
+    cli: Cli, interviewed: str, read: str
+) -> None:
+    """Thu 31 Dec 2026 is a business day in the US; Sat 31 Dec 2022 is past Fri 30 Dec."""
+    at = datetime(2026, 12, 31, 17, 0, tzinfo=UTC)
+    result = cli("add", "Acme", "--expect", "end of the year", "--interviewed", interviewed, at=at)
+    assert result.code == 0, result.err
+    assert f"'end of the year' {read}" in result.out
