@@ -170,7 +170,10 @@ class DateReader:
         Raises UsageError naming the text when it reads as no date, or as a numeric date
         that fits only the other order (it is never read the other way silently).
         """
-        word = text.strip().lower()
+        word = " ".join(text.strip().lower().split())
+        last = re.fullmatch(r"last ([a-z]{3,})", word)
+        if last and any(name.startswith(last[1]) for name in _WEEKDAYS):
+            word, direction = last[1], Direction.BACKWARD  # the most recent before today
         if word in _RELATIVE:
             return ReadDay(self.today + timedelta(days=_RELATIVE[word]))
         for number, name in enumerate(_WEEKDAYS):
@@ -302,6 +305,17 @@ def complete_year(month: int, day_: int, today: date, direction: Direction) -> d
     return None
 
 
+def _both_orders(parts: NumericDate) -> bool:
+    """Whether a date with a four-digit year last makes a day both day first and month
+    first (5/1/2027 does; 31/02/2027 makes none, 13/01/2027 only one)."""
+    assert parts.third is not None
+    year = parts.third
+    return (
+        _make(year, parts.second, parts.first) is not None
+        and _make(year, parts.first, parts.second) is not None
+    )
+
+
 def _misfit(text: str, parts: NumericDate, order: str) -> str:
     """Why a numeric date made no date in ``order``: another order fits, or none does."""
     iso = _iso_hint(parts, order)
@@ -310,7 +324,7 @@ def _misfit(text: str, parts: NumericDate, order: str) -> str:
             f"unreadable date {text!r}: calendar.date_order is {order!r} "
             f"({ORDER_WORDS[order]}), which makes no such day; write {iso} if you mean it"
         )
-    if order == "ymd" and parts.third_digits == 4:
+    if order == "ymd" and parts.third_digits == 4 and _both_orders(parts):
         return (
             f"ambiguous date {text!r}: calendar.date_order is 'ymd' (year first), and it "
             "reads both day first and month first; write it as YYYY-MM-DD"

@@ -50,7 +50,8 @@ def canonical_subdivision(
     country: str | None, text: str | None, cache: Path | None = None
 ) -> str | None:
     """The known spelling of the subdivision ``text`` of ``country`` whatever its case
-    (``ca`` -> ``CA``, ``zone a`` -> ``Zone A``), or the code of the subdivision it is
+    and with or without the country in front as followup prints it (``ca`` -> ``CA``,
+    ``de-by`` -> ``BY``, ``zone a`` -> ``Zone A``), or the code of the subdivision it is
     another name of in the ``holidays`` package (``jhr``, ``Johor`` -> ``01``; ``bayern``
     -> ``BY``); ``text`` as given when it names none, so
     that the check of the place reports it. With ``cache`` (the folder of
@@ -59,6 +60,9 @@ def canonical_subdivision(
     if text is None:
         return None
     text = text.strip()
+    prefix = f"{country}-" if country else ""
+    if prefix and len(text) > len(prefix) and text[: len(prefix)].upper() == prefix:
+        text = text[len(prefix) :]  # the code as followup prints it: DE-BY
     if cache is not None:
         for known_country, kept in known_places(cache):
             if known_country == country and kept and kept.casefold() == text.casefold():

@@ -15,6 +15,8 @@ These are this project's own rules, applied to a :class:`~followup.business_days
   third (Wednesday in a Monday-Friday week).
 - **"end of the month"** ("end of this month"): the month's last business day (the next
   month's when it is past); **"end of next month"**: the next month's.
+- **"end of the year"** ("end of this year"): the year's last business day (the next
+  year's when it is past).
 - **"in N business days"**, **"within N business days"** (also "working days"): the N-th
   business day after the day said (N in digits or as a word up to twelve).
 - **"today"**, **"tomorrow"**: the day said, the day after it.
@@ -24,9 +26,9 @@ These are this project's own rules, applied to a :class:`~followup.business_days
   Wednesday it is nine days on; said on a weekend day it is the same as "Friday", because
   the next week starts the next day.
 
-Anything else (other languages, "in 3 days", "in 2 weeks", "day after tomorrow") is left
-to ``dateparser`` (:func:`read_generic`), imported only then. Nothing here reads the clock:
-the day said comes in.
+Anything else (other languages, "in 3 days", "in 2 weeks", "within 2 weeks" as "in 2
+weeks", "day after tomorrow") is left to ``dateparser`` (:func:`read_generic`), imported
+only then. Nothing here reads the clock: the day said comes in.
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ class Rule(Enum):
     EARLY_WEEK = "early week"
     MID_WEEK = "mid week"
     END_OF_MONTH = "end of month"
+    END_OF_YEAR = "end of year"
     BUSINESS_DAYS = "business days"
     DAY_SAID = "day said"
     WEEKDAY = "weekday"
@@ -56,8 +59,9 @@ class Rule(Enum):
 
 class Promise(NamedTuple):
     """How words were read: the ``day``, the ``rule`` that gave it, the day they were
-    ``said`` on, ``offset`` (the week's or month's offset from the day said: 0 this, 1
-    next; the number of business days for BUSINESS_DAYS; the days after for DAY_SAID) and
+    ``said`` on, ``offset`` (the offset from the day said of the week or month ``day`` is
+    in: 0 this, 1 next, more when the ones before were past or had no business day; the
+    number of business days for BUSINESS_DAYS; the days after for DAY_SAID) and
     the holidays passed over (``skipped``: for an end of a week or month, the days after
     ``day`` in that week or month that are holidays and not weekend days; for a count of
     business days, those counted past)."""
@@ -140,6 +144,8 @@ def read_promise(text: str, said: date, calendar: BusinessCalendar) -> Promise |
         return _end_of_month(said, 0, calendar)
     if words in ("end of next month", "next month"):
         return _end_of_month(said, 1, calendar)
+    if words in ("end of the year", "end of this year", "end of year", "this year"):
+        return _end_of_year(said, calendar)
     business = _BUSINESS.fullmatch(words)
     if business:
         count = int(business[1]) if business[1].isdigit() else _NUMBERS[business[1]]
@@ -197,7 +203,7 @@ def _end_of_week(said: date, offset: int, calendar: BusinessCalendar) -> Promise
         if days:
             day = days[-1]
             return Promise(
-                day, Rule.END_OF_WEEK, said, offset, _holidays_after(day, last, calendar)
+                day, Rule.END_OF_WEEK, said, offset + extra, _holidays_after(day, last, calendar)
             )
     raise ValueError("no business day in eight weeks")
 
@@ -220,9 +226,20 @@ def _end_of_month(said: date, offset: int, calendar: BusinessCalendar) -> Promis
         if days:
             day = days[-1]
             return Promise(
-                day, Rule.END_OF_MONTH, said, offset, _holidays_after(day, last, calendar)
+                day, Rule.END_OF_MONTH, said, extra, _holidays_after(day, last, calendar)
             )
     raise ValueError("no business day in three months")
+
+
+def _end_of_year(said: date, calendar: BusinessCalendar) -> Promise:
+    for extra in range(2):
+        last = date(said.year + extra, 12, 31)
+        days = [d for d in _business_days(last - timedelta(days=30), last, calendar) if d >= said]
+        if days:
+            day = days[-1]
+            skipped = _holidays_after(day, last, calendar)
+            return Promise(day, Rule.END_OF_YEAR, said, extra, skipped)
+    raise ValueError("no business day in December")
 
 
 def read_generic(text: str, said: date) -> date | None:
@@ -239,6 +256,7 @@ def read_generic(text: str, said: date) -> date | None:
         "PREFER_DATES_FROM": "future",
         "RETURN_TIME_AS_PERIOD": True,
     }
+    text = re.sub(r"^\s*within\s+", "in ", text, flags=re.IGNORECASE)  # "within 2 weeks"
     found = DateDataParser(settings=settings).get_date_data(text)
     if found.date_obj is None or found.period not in ("day", "week"):
         return None

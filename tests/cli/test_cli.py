@@ -887,13 +887,13 @@ BAD_INPUT = [
     _case(
         ("add", "Beta", "--expect", "2026-11-23", "--subdivision", "ZZ"),
         2,
-        "unknown subdivision 'ZZ' for US (known: AK, AL, ...)",
+        "unknown subdivision 'ZZ' for US (known: AK, AL, ...); see 'followup countries US'",
         id="subdivision ZZ",
     ),
     _case(
         ("add", "Beta", "--expect", "2026-11-23", "--country", "DE", "--subdivision", "CA"),
         2,
-        "unknown subdivision 'CA' for DE (known: ...)",
+        "unknown subdivision 'CA' for DE (known: ...); see 'followup countries DE'",
         id="subdivision CA in DE",
     ),
     # dates that contradict each other

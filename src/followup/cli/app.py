@@ -156,15 +156,19 @@ class App:
         return self.env.stdout_isatty
 
     def details(self, stored: InterviewView | None = None) -> Details:
-        """What the options give; a promise in words is read from the interview day (the
-        one given, else ``stored``'s, else today) in the interview's place (the one given,
-        else ``stored``'s, else the config's)."""
+        """What the options give; a promise in words is counted from the day it was said:
+        the interview day given, else ``stored``'s last next round, else its interview
+        day, else today; in the interview's place (the one given, else ``stored``'s, else
+        the config's)."""
         from followup.dates import Direction
         from followup.records import Details
 
         a = self.args
         interviewed = self.date(a.interviewed, Direction.BACKWARD, "interviewed")
-        said = interviewed or (stored.interviewed_on if stored else None) or self.today
+        said = interviewed
+        if said is None and stored is not None and a.expect is not None:
+            said = self.tracker.next_round_day(stored.id) or stored.interviewed_on
+        said = said or self.today
         country = a.country or (stored.country if stored and not a.subdivision else None)
         subdivision = a.subdivision or (stored.subdivision if stored and not a.country else None)
         expected, words = self.expected(a.expect, said, country, subdivision)

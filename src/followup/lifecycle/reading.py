@@ -136,6 +136,13 @@ class Reader:
             stored_row(s, interview_id)
             return interviews.history(s, interview_id)
 
+    def next_round_day(self, interview_id: int) -> date | None:
+        """The day of the interview's last next round (the reply day ``heard`` recorded),
+        None when there was none: a promise in words given since is counted from it.
+        Raises NotFound."""
+        rounds = [e for e in self.history(interview_id) if e.kind == "next_round"]
+        return date.fromisoformat(rounds[-1].details["on"]) if rounds else None
+
     def records(self) -> list[Record]:
         """Every interview with its history and ledger, in id order (three queries in all)."""
         with self.db.reading() as s:
@@ -217,9 +224,12 @@ class Reader:
             details, self.config.calendar.place.country, self.config.cache_dir
         )
 
-    def validate(self, d: Details) -> None:
+    def validate(self, d: Details, now: datetime | None = None) -> None:
         """The checks every stored interview passes; raises FieldError (see
-        :func:`followup.lifecycle.validation.validate`)."""
+        :func:`followup.lifecycle.validation.validate`). With ``now`` (a new interview day
+        given by the user), that day must not be in the future either."""
+        if now is not None:
+            validation.interview_not_in_future(d.interviewed_on, self._today(now))
         validation.validate(d, self.config.calendar.place.country, self.config.cache_dir)
 
     def check_day(self, what: str, day: date, interviewed: date | None, now: datetime) -> None:

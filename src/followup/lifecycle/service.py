@@ -68,6 +68,7 @@ class Tracker(Reader):
         if details.reply_expected_on is None and details.interviewed_on is None:
             raise FieldRequired("reply_expected_on")
         details = self.pin_country(details)
+        validation.interview_not_in_future(details.interviewed_on, self._today(now))
         if details.reply_expected_on is None:
             details = _default_wait(details, self)
         self.validate(details)
@@ -112,7 +113,7 @@ class Tracker(Reader):
             changes = validation.pin_country(details, home, self.config.cache_dir).given()
             changes = _with_cleared(changes, clear, row.subdivision)
             merged = Details(**{name: getattr(row, name) for name in Details._fields} | changes)
-            self.validate(merged)
+            self.validate(merged, now if "interviewed_on" in changes else None)
             if emailed_on is not None:
                 validation.not_before_interview("email", emailed_on, merged.interviewed_on)
                 changes["emailed_on"] = emailed_on
@@ -129,16 +130,17 @@ class Tracker(Reader):
 
     def emailed(self, interview_id: int, on: date, now: datetime) -> InterviewView:
         """Record the follow-up email sent ``on``: the move-on reminder is planned next, and
-        pending mail findings of a sent email are answered."""
+        pending mail findings of a sent email are answered; the same day again changes nothing."""
         self.check_day("email", on, None, now)
         with self.db.writing() as s:
             row = self._open_row(s, interview_id, "record an email for")
-            validation.not_before_interview("email", on, row.interviewed_on)
-            row.status, row.emailed_on, row.snoozed_to = Status.EMAILED.value, on, None
-            row.updated_at = now
-            findings.resolve(s, row.id, ["sent"], on, now)
-            self._store_plan(s, row)
-            interviews.record(s, row.id, "emailed", now, {"on": on.isoformat()})
+            if (row.status, row.emailed_on) != (Status.EMAILED.value, on):
+                validation.not_before_interview("email", on, row.interviewed_on)
+                row.status, row.emailed_on, row.snoozed_to = Status.EMAILED.value, on, None
+                row.updated_at = now
+                findings.resolve(s, row.id, ["sent"], on, now)
+                self._store_plan(s, row)
+                interviews.record(s, row.id, "emailed", now, {"on": on.isoformat()})
         return self.get(interview_id)
 
     def heard(
@@ -148,9 +150,11 @@ class Tracker(Reader):
         expect: date | None,
         now: datetime,
         on: date | None = None,
+        words: str | None = None,
     ) -> InterviewView:
         """Record their reply, received ``on`` (default: today); the day is kept in the
-        history because how long companies take is measured from it."""
+        history because how long companies take is measured from it. A next round's
+        promise replaces the old one with its ``words`` (None: given as a date)."""
         on = on or self._today(now)
         self.check_day("reply", on, None, now)
         if outcome not in OUTCOMES:
@@ -169,6 +173,7 @@ class Tracker(Reader):
                 validation.check_day("expected date", expect)
                 validation.not_before_interview("expected", expect, row.interviewed_on)
                 row.status, row.reply_expected_on = Status.WAITING.value, expect
+                row.reply_expected_words = words.strip() if words else None
                 row.emailed_on, row.snoozed_to, row.outcome = None, None, None
                 details["expect"] = expect.isoformat()
                 kind = "next_round"

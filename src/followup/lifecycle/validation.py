@@ -198,6 +198,15 @@ class FieldError(UsageError):
         self.field = field
 
 
+class UnknownSubdivision(FieldError):
+    """A subdivision ``country`` has not: the command line points at the list of those it
+    has."""
+
+    def __init__(self, message: str, country: str) -> None:
+        super().__init__("subdivision", message)
+        self.country = country
+
+
 def pin_country(details: Details, home_country: str | None, cache: Path | None = None) -> Details:
     """Codes in their stored spelling whatever the case typed (``us`` -> ``US``, ``ca``
     -> ``CA``); a subdivision given alone belongs to the config's country of today
@@ -264,6 +273,14 @@ def check_event_day(what: str, day: date, interviewed: date | None, today: date)
     not_before_interview(what, day, interviewed)
 
 
+def interview_not_in_future(day: date | None, today: date) -> None:
+    """An interview day is one that has come (``today`` is the user's): a day still to
+    come cannot be counted from, and a reply before it could not be recorded; raises
+    FieldError naming ``interviewed_on`` and the day."""
+    if day is not None and day > today:
+        raise FieldError("interviewed_on", f"interview date {day.isoformat()} is in the future")
+
+
 def not_before_interview(what: str, day: date, interviewed: date | None) -> None:
     """UsageError when ``day`` (``what``: "email", "expected") is before the interview."""
     if interviewed is not None and day < interviewed:
@@ -281,7 +298,10 @@ def _check_interview_place(d: Details, home_country: str | None, cache: Path | N
             try:
                 _check_place(country, subdivision, cache)
             except ConfigError as exc:
-                raise FieldError(name, exc.message.removeprefix("interview: ")) from None
+                message = exc.message.removeprefix("interview: ")
+                if subdivision is not None and country and message.startswith("unknown subd"):
+                    raise UnknownSubdivision(message, country) from None
+                raise FieldError(name, message) from None
 
 
 def _plain_name(value: str | None) -> bool:

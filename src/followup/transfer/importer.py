@@ -276,7 +276,7 @@ class _Merge:
     def _check(self, row: SheetRow, stored: Mapping[str, Any], new: Mapping[str, Any]) -> None:
         merged = {k: stored[k] for k in _DETAILS} | {k: v for k, v in new.items() if k in _DETAILS}
         try:
-            self.tracker.validate(Details(**merged))
+            self.tracker.validate(Details(**merged), self.now if "interviewed_on" in new else None)
         except FieldError as exc:
             raise self.sheet.fail(row.line, COLUMN_OF[exc.field], exc.message) from None
         days = (("emailed", "email", new.get("emailed_on")), ("replied", "reply", row.replied_on))

@@ -33,13 +33,15 @@ def cmd_emailed(app: App) -> None:
     """Record the follow-up email (on ``--on``, else today); a note when it was sent on or
     before the promised day, which the advice is to wait past."""
     from followup.dates import Direction
+    from followup.rules import Status
 
     on = app.date(app.args.on, Direction.BACKWARD, "emailed") or app.today
-    before = app.tracker.get(app.args.id, with_explanation=False).emailed_on
+    prior = app.tracker.get(app.args.id, with_explanation=False)
+    again = (prior.status, prior.emailed_on) == (Status.EMAILED, on)
     view = app.tracker.emailed(app.args.id, on, app.now)
-    if on <= view.reply_expected_on:
+    if on <= view.reply_expected_on and not again:
         app.warnings.append((emailed_early(on, view.reply_expected_on, app.config.rules), "note"))
-    app.emit(emailed_text(view, on, app.now, before), interview_json(view))
+    app.emit(emailed_text(view, on, app.now, prior.emailed_on, again=again), interview_json(view))
 
 
 def add_heard(p: argparse.ArgumentParser) -> None:
@@ -59,12 +61,12 @@ def cmd_heard(app: App) -> None:
     from followup.dates import Direction
 
     replied = app.date(app.args.on, Direction.BACKWARD, "replied")
-    expect = None
+    expect, words = None, None
     if app.args.expect is not None:
         stored = app.tracker.get(app.args.id, with_explanation=False)
         said = replied or app.today
-        expect = app.expected(app.args.expect, said, stored.country, stored.subdivision)[0]
-    view = app.tracker.heard(app.args.id, app.args.outcome, expect, app.now, replied)
+        expect, words = app.expected(app.args.expect, said, stored.country, stored.subdivision)
+    view = app.tracker.heard(app.args.id, app.args.outcome, expect, app.now, replied, words)
     app.emit(heard_text(view), interview_json(view))
 
 

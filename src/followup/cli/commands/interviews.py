@@ -152,26 +152,30 @@ def ignored_line(app: App, view: InterviewView) -> tuple[str, str | None, tuple[
 
 
 def promise_line(app: App, view: InterviewView) -> str | None:
-    """How the words the promise was given in are read again, from the interview day (else
-    the day it was recorded) in its place; the words alone when they now read otherwise
-    (the interview day or place changed since)."""
-    from followup.cli.render.promises import generic_read, promise_read, words_only
+    """How the words the promise was given in are read again in its place, naming the day
+    they were counted from: the first of the last next round, the interview day and the
+    day it was recorded that reads them as the day stored (an edit may have given the
+    words with an interview day, after a next round); the words alone when none does (the
+    place changed since)."""
+    from followup.cli.render.promises import generic_read, promise_read, said_on, words_only
     from followup.promises import read_generic, read_promise
 
     words = view.reply_expected_words
     if not words:
         return None
-    zone = app.config.calendar.zone
-    said = view.interviewed_on or (view.recorded_at or app.now).astimezone(zone).date()
+    recorded = (view.recorded_at or app.now).astimezone(app.config.calendar.zone).date()
     calendar = app.tracker.calendar(view)
-    try:
-        promise = read_promise(words, said, calendar)
-    except ValueError:
-        promise = None
-    if promise is not None and promise.day == view.reply_expected_on:
-        return promise_read(words, promise, calendar.place.describe())
-    if promise is None and read_generic(words, said) == view.reply_expected_on:
-        return generic_read(words, view.reply_expected_on, said)
+    for said in (app.tracker.next_round_day(view.id), view.interviewed_on, recorded):
+        if said is None:
+            continue
+        try:
+            promise = read_promise(words, said, calendar)
+        except ValueError:
+            promise = None
+        if promise is not None and promise.day == view.reply_expected_on:
+            return said_on(promise_read(words, promise, calendar.place.describe()), said)
+        if promise is None and read_generic(words, said) == view.reply_expected_on:
+            return generic_read(words, view.reply_expected_on, said)
     return words_only(words)
 
 

@@ -15,6 +15,7 @@ from followup.errors import (
     OutOfRange,
     UnknownFormat,
 )
+from followup.lifecycle.validation import UnknownSubdivision
 
 #: The option that gives each field or argument the core names, as its help shows it.
 OPTIONS = {"reply_expected_on": "--expect DATE", "outcome": "--outcome", "days": "--days"}
@@ -46,6 +47,8 @@ def words(exc: FollowupError) -> str:
         return f"{exc.message}; record one with: followup emailed {exc.interview_id} --on DATE"
     if isinstance(exc, UnknownFormat):
         return f"{exc.message.rsplit(', ', 1)[0]} or .{exc.formats[-1]}, or give --format"
+    if isinstance(exc, UnknownSubdivision):
+        return f"{exc.message}; see 'followup countries {exc.country}'"
     if isinstance(exc, ColumnsMissing) and exc.unsure:
         return f"{exc.message[:-1]}: see 'followup import --dry-run')"
     return exc.message

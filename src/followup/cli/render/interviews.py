@@ -37,7 +37,7 @@ def interview_table(
         since = v.due_since_by(now)
         reminder = reminder_text(v.next_reminder)
         if since is not None and v.next_reminder is not None:
-            reminder = f"{due_since(since)}: {Kind(v.next_reminder.kind).label}"
+            reminder = f"{due_since(since, now)}: {Kind(v.next_reminder.kind).label}"
         rows.append((str(v.id), v.company, v.role or "-", status_words(v), reminder))
     marked = [i for i, v in enumerate(ordered) if v.due_since_by(now) is not None] if colour else []
     return table(("ID", "COMPANY", "ROLE", "STATUS", "NEXT REMINDER"), rows, {1: 28, 2: 28}, marked)
@@ -54,7 +54,7 @@ def upcoming_table(due: Sequence[Due], now: datetime, *, colour: bool = False) -
     for d in due:
         what = Kind(d.kind).label
         if d.due_by(now):
-            first = due_since(d.first_due)
+            first = due_since(d.first_due, now)
             what += f"; shown again {short_when(d.at)}" if d.is_due and d.again else ""
             rows.append((first, str(d.interview_id), d.company, what))
         else:
@@ -181,12 +181,17 @@ def history_text(entries: Sequence[HistoryEntry], zone: ZoneInfo) -> str:
     return "\n".join(lines)
 
 
-def emailed_text(v: InterviewView, on: date, now: datetime, replaced: date | None = None) -> str:
+def emailed_text(
+    v: InterviewView, on: date, now: datetime, replaced: date | None = None, *, again: bool = False
+) -> str:
     """What ``emailed`` says: the day recorded (and the one it ``replaced``, for a second
-    ``emailed``), and when moving on comes without a reply: in the past tense when that is
-    before ``now`` (an email recorded late)."""
+    ``emailed``; that nothing changed when the same email was recorded ``again``), and
+    when moving on comes without a reply: in the past tense when that is before ``now``
+    (an email recorded late)."""
     lines = [f"Recorded: emailed {v.company} on {long_day(on)}."]
-    if replaced is not None:
+    if again:
+        lines[0] = f"Already recorded: emailed {v.company} on {long_day(on)}; nothing changed."
+    elif replaced is not None:
         lines[0] = (
             f"Recorded: emailed {v.company} on {long_day(on)}, replacing the email "
             f"recorded on {long_day(replaced)}."

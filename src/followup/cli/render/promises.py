@@ -14,11 +14,21 @@ from followup.rules import long_day, short_day
 _WHICH = ("this", "next")
 
 
+def _which(offset: int, unit: str) -> str:
+    """The week or month (``unit``) ``offset`` from the one said in: "this week", "next
+    week", "the week after next", "the week 3 weeks on"."""
+    if offset < 2:
+        return f"{_WHICH[offset]} {unit}"
+    if offset == 2:
+        return f"the {unit} after next"
+    return f"the {unit} {offset} {unit}s on"
+
+
 def meaning(promise: Promise, where: str) -> str:
     """What the rule made of the words: "the last business day of that week in DE-BY"."""
     rule, offset = promise.rule, promise.offset
     if rule is Rule.END_OF_WEEK:
-        return f"the last business day of {_WHICH[min(offset, 1)]} week in {where}"
+        return f"the last business day of {_which(offset, 'week')} in {where}"
     if rule is Rule.EARLY_WEEK:
         return f"the second business day of next week in {where}"
     if rule is Rule.MID_WEEK:
@@ -26,7 +36,9 @@ def meaning(promise: Promise, where: str) -> str:
     if rule is Rule.START_OF_WEEK:
         return f"the first business day of next week in {where}"
     if rule is Rule.END_OF_MONTH:
-        return f"the last business day of {_WHICH[min(offset, 1)]} month in {where}"
+        return f"the last business day of {_which(offset, 'month')} in {where}"
+    if rule is Rule.END_OF_YEAR:
+        return f"the last business day of {_which(offset, 'year')} in {where}"
     if rule is Rule.BUSINESS_DAYS:
         plural = "s" if offset != 1 else ""
         return f"{offset} business day{plural} after {short_day(promise.said)} in {where}"
@@ -49,6 +61,13 @@ def promise_read(words: str, promise: Promise, where: str) -> str:
         passed = ", ".join(f"{short_day(s.day)}: {s.reason}" for s in promise.skipped)
         line += f" ({passed})"
     return line
+
+
+def said_on(line: str, said: date) -> str:
+    """``line`` (see :func:`promise_read`) with the day the words were counted from, when
+    it does not name it already: "..., counted from Sun 6 Dec"."""
+    day = short_day(said)
+    return line if day in line else f"{line}, counted from {day}"
 
 
 def words_only(words: str) -> str:

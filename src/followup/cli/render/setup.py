@@ -63,6 +63,7 @@ How dates may be written (DATE in --expect, --interviewed, --on, --emailed):
   2026-11-24                 ISO: always year, month, day
   today, yesterday, tomorrow
   friday, fri                a weekday: the next one for --expect, the last one otherwise
+  last thursday              the most recent Thursday before today
   Nov 24, 24 November 2026   month names (English), with or without a year
   24/11/2026, 24.11.26       numeric dates in your order (calendar.date_order; by
   11-24-2026, 2026/11/24     default your country's: GB day first, US month first,

@@ -125,7 +125,7 @@ def status_text(
         upcoming = f"{to_do(d.kind, d.company)} (interview {d.interview_id}), {when(d.at)}"
         if d.since is not None:
             upcoming = f"{to_do(d.kind, d.company)} (interview {d.interview_id}), " + due_since(
-                d.since
+                d.since, now
             )
         elif d.at <= now:
             window = f"{config.notify.at:%H:%M}-{config.notify.until:%H:%M}"

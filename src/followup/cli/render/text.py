@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 
 from followup.lifecycle.validation import visible
-from followup.rules import Kind, Reminder
+from followup.rules import Kind, Reminder, long_day, short_day
 from followup.values import InterviewView
 
 
@@ -88,9 +88,11 @@ def status_words(v: InterviewView) -> str:
     return v.status.label + (f" ({v.outcome})" if v.outcome else "")
 
 
-def due_since(at: datetime) -> str:
-    """A reminder shown and not acted on: "due since Tue 1 Dec"."""
-    return f"due since {at:%a} {at.day} {at:%b}"
+def due_since(at: datetime, now: datetime) -> str:
+    """A reminder shown and not acted on: "due since Tue 1 Dec", with the year when that
+    day is not in ``now``'s year ("due since Mon 6 Jan 2025")."""
+    day = at.date()
+    return f"due since {short_day(day) if day.year == now.year else long_day(day)}"
 
 
 def short_when(at: datetime) -> str:

@@ -303,7 +303,7 @@ def _row(
         )
     )
     try:
-        tracker.validate(details)
+        tracker.validate(details, now)
     except FieldError as exc:
         raise sheet.fail(line, COLUMN_OF[exc.field], exc.message) from None
     emailed, replied = day("emailed"), day("replied")
