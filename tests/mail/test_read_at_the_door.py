@@ -196,3 +196,36 @@ def test_a_subject_decoding_to_nul_and_escapes_is_stored_clean_and_others_still_
     found = {f["from"]: f for f in json.loads(done.out)}
     assert sorted(found) == ["d@acme.example", "e@beta.example"]
     assert found["d@acme.example"]["subject"] == "]0;owned offer"
+
+
+def test_a_message_it_may_not_read_is_one_line_and_the_reply_is_still_found(
+    cli,  # type: ignore[no-untyped-def]
+    config_file: Path,
+    maildir: Path,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A message of mode 000 (or owned by another user). The tests run as root, whom no
+    mode stops, so the refusal the kernel gives anyone else is given at ``os.open``."""
+    from followup.mail import maildir as reading
+
+    closed = maildir / "cur" / "1700000000.closed:2,"
+    closed.write_bytes(REPLY)
+    closed.chmod(0)
+    (maildir / "cur" / "1763000000.reply:2,").write_bytes(REPLY)
+    real_open = os.open
+
+    def open_as_a_user(path: str | os.PathLike[str], flags: int, mode: int = 0o777) -> int:
+        if os.fspath(path) == os.fspath(closed):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real_open(path, flags, mode)
+
+    monkeypatch.setattr(reading.os, "open", open_as_a_user)
+    config_file.write_text(f'[mail]\nmaildir = "{maildir}"\n')
+    assert cli("add", *ACME, "--email", "dana@acme.example").code == 0
+    done = cli("mail", "check", "--json")
+    assert done.code == 0, done.err
+    assert [f["from"] for f in json.loads(done.out)] == ["dana@acme.example"]
+    skipped = [r.getMessage() for r in caplog.records if "skipped the message" in r.getMessage()]
+    assert len(skipped) == 1
+    assert "Permission denied" in skipped[0]
