@@ -12,6 +12,7 @@ from followup.cli.render.interviews import (
     delete_needs_yes,
     deleted_text,
     history_text,
+    id_candidates,
     interview_table,
     interview_text,
     upcoming_table,
@@ -190,13 +191,18 @@ def add_list(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--company", metavar="TEXT", help="only companies whose name contains TEXT (any case)"
     )
+    p.add_argument("--ids", action="store_true", help=argparse.SUPPRESS)
 
 
 def cmd_list(app: App) -> None:
-    """The interviews, through the quick read path when it can answer."""
+    """The interviews, through the quick read path when it can answer; with the hidden
+    ``--ids``, the candidates the shell completion offers for an interview's id."""
     views = app.listing.interviews(
         include_closed=app.args.all, status=app.args.status, company=app.args.company
     )
+    if app.args.ids:
+        app.say(id_candidates(views), end="")
+        return
     filtered = app.args.status is not None or app.args.company is not None
     app.emit(
         lambda: interview_table(views, app.now, colour=app.colour, filtered=filtered),

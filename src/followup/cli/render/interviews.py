@@ -43,6 +43,20 @@ def interview_table(
     return table(("ID", "COMPANY", "ROLE", "STATUS", "NEXT REMINDER"), rows, {1: 28, 2: 28}, marked)
 
 
+def id_candidates(views: Sequence[InterviewView]) -> str:
+    """What shell completion offers for an interview's id, a line each, value and
+    description split by a tab: every id with its company, then every company name with
+    its id (commands take either). Tabs and line breaks in a name become spaces."""
+    lines = []
+    for v in views:
+        name = " ".join(v.company.split())
+        lines.append(f"{v.id}\t{name}")
+    for v in views:
+        name = " ".join(v.company.split())
+        lines.append(f"{name}\tinterview {v.id}")
+    return "".join(f"{line}\n" for line in lines)
+
+
 def upcoming_table(due: Sequence[Due], now: datetime, *, colour: bool = False) -> str:
     """Reminders due at ``now`` first (shown or not: ``Tracker.upcoming``'s order, those
     never shown moved up after those shown), marked, and highlighted with ``colour``; each
