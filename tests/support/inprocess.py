@@ -122,10 +122,12 @@ class InProcessDaemon:
         self.close()
 
     def start(self) -> Self:
-        """Take the lock, plan every interview, and run the first pass (a reminder due
+        """Take the lock, plan every interview, name the holiday categories left out (as
+        :meth:`Daemon.run` does), and run the first pass (a reminder due
         while no daemon ran is shown by it)."""
         self.daemon.lock.acquire()
         self.daemon._sync(everything=True)
+        self.daemon._name_categories_left_out()
         self.tick()
         return self
 

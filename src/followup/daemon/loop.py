@@ -151,6 +151,7 @@ class Daemon:
             try:
                 self._sync(everything=True)
                 self.screen.restore()
+                self._name_categories_left_out()
             except StoreError as exc:
                 self._store_down(exc)
             _settle_memory()
@@ -302,6 +303,20 @@ class Daemon:
         self._publish()
         self.flags.feed = self.config.export.ics_path is not None
 
+    def _name_categories_left_out(self) -> None:
+        """Log one warning per country, among the config's and the open interviews', that
+        lacks a configured holiday category (the line ``show`` and ``config`` print); at
+        start and after each reload. Raises StoreError when the store cannot be read."""
+        from followup.business_days import categories_left_out, left_out_text
+
+        config = self.config
+        places = [config.calendar.place]
+        if places[0].categories != ("public",):
+            views = self.tracker.interviews()
+            places += [config.place_for(v.country, v.subdivision) for v in views]
+        for country, lacked in categories_left_out(places):
+            log.warning("%s", left_out_text(country, None, lacked))
+
     def _reload(self, now: datetime) -> None:
         """Read the config again and re-plan. Every step that can fail (reading the file,
         its calendar, opening its store, re-planning) is done before anything is replaced:
@@ -329,6 +344,7 @@ class Daemon:
         self.state["reload_error"] = self.state["reload_error_at"] = None
         log.info("config reloaded from %s (%d interview(s) re-planned)", config.path, refreshed)
         self._use_store(db, tracker, watch)
+        self._guard("categories", self._name_categories_left_out)
         self.systemd.ready(self.jobs.status_text())
 
     def _use_store(self, db: Database, tracker: Tracker, watch: Watch) -> None:

@@ -84,7 +84,29 @@ def cmd_config(app: App) -> None:
         missing = registry.load(name).missing(settings)
         if name not in config.notify.channels and missing is not None:
             app.warnings.append((channel_incomplete(name, missing), "warning"))
+    for line in _categories_left_out(app):
+        app.warnings.append((line, "warning"))
     app.emit(config_docs.effective(config), config_docs.effective_json(config))
+
+
+def _categories_left_out(app: App) -> list[str]:
+    """One line per country, among the config's and the open interviews' (read through
+    the quick path), that lacks a configured holiday category; nothing is read when only
+    ``public`` is configured, and a store that cannot be read leaves its interviews out
+    (``list`` reports that)."""
+    from followup.business_days import categories_left_out
+    from followup.cli.render.interviews import ignored_categories_text
+    from followup.errors import StoreError
+
+    config = app.config
+    places = [config.calendar.place]
+    if places[0].categories != ("public",):
+        try:
+            views = app.listing.interviews()
+        except StoreError:
+            views = []
+        places += [config.place_for(v.country, v.subdivision) for v in views]
+    return [ignored_categories_text(c, None, lacked) for c, lacked in categories_left_out(places)]
 
 
 def add_countries(p: argparse.ArgumentParser) -> None:

@@ -122,10 +122,11 @@ def interview_text(
 
 
 def ignored_categories_text(country: str, subdivision: str | None, ignored: tuple[str, ...]) -> str:
-    """The line naming the holiday categories a place's country does not have."""
-    where = country + (f"-{subdivision}" if subdivision else "")
-    plural = "ies" if len(ignored) > 1 else "y"
-    return f"{', '.join(ignored)}: no such holiday categor{plural} in {where}; left out"
+    """The line naming the holiday categories a place's country does not have (see
+    :func:`followup.business_days.left_out_text`)."""
+    from followup.business_days import left_out_text
+
+    return left_out_text(country, subdivision, ignored)
 
 
 _DATE_LABELS = {
