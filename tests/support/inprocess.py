@@ -24,7 +24,7 @@ from types import FrameType, TracebackType
 from typing import Self
 
 from followup.config import load
-from followup.daemon.loop import Daemon
+from followup.daemon.loop import Daemon, name_categories_left_out
 from followup.errors import DeliveryError
 from followup.notify.base import BusSignal, Note
 
@@ -127,7 +127,7 @@ class InProcessDaemon:
         while no daemon ran is shown by it)."""
         self.daemon.lock.acquire()
         self.daemon._sync(everything=True)
-        self.daemon._name_categories_left_out()
+        name_categories_left_out(self.daemon.context)
         self.tick()
         return self
 
