@@ -294,6 +294,27 @@ def ignored_categories(place: Place) -> tuple[str, ...]:
     return tuple(c for c in place.categories if c not in supported)
 
 
+def categories_left_out(places: Iterable[Place]) -> list[tuple[str, tuple[str, ...]]]:
+    """(country, the categories it lacks) once per country among ``places``, in country
+    order, for the countries that lack any (see :func:`ignored_categories`): what
+    ``config`` and the daemon name once each, whatever the number of interviews there.
+    Imports ``holidays`` when a place has a country and categories other than ``public``."""
+    found: dict[str, tuple[str, ...]] = {}
+    for place in places:
+        if place.country is not None and place.country not in found:
+            found[place.country] = ignored_categories(place)
+    return [(country, lacked) for country, lacked in sorted(found.items()) if lacked]
+
+
+def left_out_text(country: str, subdivision: str | None, ignored: tuple[str, ...]) -> str:
+    """The one line naming the holiday categories a place's country does not have, the
+    same in ``show``, ``config`` and the daemon's log: "catholic: no such holiday category
+    in AT; left out"."""
+    where = country + (f"-{subdivision}" if subdivision else "")
+    plural = "ies" if len(ignored) > 1 else "y"
+    return f"{', '.join(ignored)}: no such holiday categor{plural} in {where}; left out"
+
+
 def _non_business_days(obj: HolidayBase, year: int) -> dict[date, str]:
     """Every day of ``year`` that is not a business day, with why (a holiday's name, or
     "weekend"), as ``holidays`` says."""

@@ -8,8 +8,12 @@ the codes a mistyped name or code was probably meant to be.
 
 Names: a country's is its English name in the Unicode CLDR (through Babel, imported only
 when names are asked for), else the ``holidays`` class name with spaces; a subdivision's is
-the first name the ``holidays`` package gives for it (``get_subdivision_aliases``), which
-is in the country's own language ("Bayern").
+its English name where the ISO 3166-2 English translations of Debian's iso-codes (through
+pycountry) give one ("Bavaria"), followed by the names the ``holidays`` package gives for
+it (``get_subdivision_aliases``), which are in the country's own language ("Bayern").
+Those English names are also read as a last resort when a typed subdivision is none of the
+``holidays`` package's codes, aliases or names; pycountry is imported only then, and by
+``countries``.
 """
 
 from __future__ import annotations
@@ -72,7 +76,32 @@ def canonical_subdivision(
     if text.casefold() in folded:
         return folded[text.casefold()]
     aliases = _subdivision_aliases(country) if known and country else {}
-    return aliases.get(text.casefold(), text)
+    if text.casefold() in aliases or not (known and country):
+        return aliases.get(text.casefold(), text)
+    english = {name.casefold(): code for code, name in english_subdivision_names(country).items()}
+    return english.get(text.casefold(), text)
+
+
+@functools.lru_cache(maxsize=16)
+def english_subdivision_names(country: str) -> dict[str, str]:
+    """Subdivision code (as the ``holidays`` package spells it) -> English name, for the
+    subdivisions whose ISO 3166-2 name has an English translation in Debian's iso-codes
+    (shipped by pycountry): ``DE`` -> ``{"BY": "Bavaria"}``. Few subdivisions have one; a
+    subdivision without one is left out. Imports pycountry."""
+    import gettext
+
+    import pycountry
+
+    codes = {code.casefold(): code for code in supported_countries().get(country, [])}
+    english = gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=["en"])
+    names = {}
+    for entry in pycountry.subdivisions:
+        prefix, _, own = entry.code.partition("-")
+        code = codes.get(own.casefold()) if prefix == country else None
+        translated = english.gettext(entry.name)
+        if code and translated != entry.name:
+            names[code] = translated
+    return names
 
 
 @functools.lru_cache(maxsize=16)
@@ -98,18 +127,22 @@ def canonical_place(
 
 
 def subdivision_names(country: str) -> dict[str, str]:
-    """Subdivision code -> its first name in the ``holidays`` package, with its other
-    names ("Johor (also JHR)"); a subdivision the package names by its code alone (Germany's
-    ``Augsburg``) is named by that code, so that no line of ``countries`` lacks either."""
+    """Subdivision code -> its English name where known, else its first name in the
+    ``holidays`` package, with its other names ("Johor (also JHR)", "Bavaria (also
+    Bayern)"); a subdivision the package names by its code alone (Germany's ``Augsburg``)
+    is named by that code, so that no line of ``countries`` lacks either."""
     import holidays
 
     codes = supported_countries().get(country, [])
     if not codes:
         return {}
     aliases = holidays.country_holidays(country).get_subdivision_aliases()
+    english = english_subdivision_names(country)
     names = {}
     for code in codes:
         first, *others = aliases.get(code) or [code]
+        if code in english and english[code] != first:
+            first, others = english[code], [first, *others]
         names[code] = first + (f" (also {', '.join(others)})" if others else "")
     return names
 

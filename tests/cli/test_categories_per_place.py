@@ -53,3 +53,19 @@ def test_a_category_the_country_has_is_kept(cli, config_file: Path) -> None:  # 
     config_file.write_text(MUNICH)
     cli("add", "München GmbH", "--expect", "2026-12-04", at=SUN_6_DEC)
     assert "Categories" not in cli("show", "1", at=SUN_6_DEC).out
+
+
+@pytest.mark.usefixtures("austrian")
+def test_config_warns_once_about_a_country_lacking_a_category(cli) -> None:  # type: ignore[no-untyped-def]
+    cli("add", "Graz AG", "--country", "AT", "--expect", "2026-12-04", at=SUN_6_DEC)
+    result = cli("config", at=SUN_6_DEC)
+    assert result.code == 0
+    assert [line for line in result.err.splitlines() if "catholic" in line] == [
+        "warning: catholic: no such holiday category in AT; left out"
+    ]
+
+
+def test_config_says_nothing_of_categories_every_place_has(cli, config_file: Path) -> None:  # type: ignore[no-untyped-def]
+    config_file.write_text(MUNICH)
+    cli("add", "München GmbH", "--expect", "2026-12-04", at=SUN_6_DEC)
+    assert "categor" not in cli("config", at=SUN_6_DEC).err

@@ -670,7 +670,7 @@ def test_countries_json_gives_codes_names_and_subdivisions(cli: Cli) -> None:
     data = {c["code"]: c for c in as_json(cli("countries", "--json"))}
     assert data["US"]["name"] == "United States"
     assert {"code": "CA", "name": "California"} in data["US"]["subdivisions"]
-    assert {"code": "BY", "name": "Bayern"} in data["DE"]["subdivisions"]
+    assert {"code": "BY", "name": "Bavaria (also Bayern)"} in data["DE"]["subdivisions"]
 
 
 # -- config ---------------------------------------------------------------------------------

@@ -211,10 +211,19 @@ def test_a_subdivision_is_taken_as_followup_prints_it(
     ("command", "country"),
     [
         (
-            ("add", "B", "--expect", "2026-12-10", "--country", "DE", "--subdivision", "Bavaria"),
+            (
+                "add",
+                "B",
+                "--expect",
+                "2026-12-10",
+                "--country",
+                "DE",
+                "--subdivision",
+                "Westphalia",
+            ),
             "DE",
         ),
-        (("edit", "1", "--subdivision", "Bavaria"), "US"),
+        (("edit", "1", "--subdivision", "Westphalia"), "US"),
     ],
 )
 def test_an_unknown_subdivision_points_at_the_list(
@@ -223,7 +232,7 @@ def test_an_unknown_subdivision_points_at_the_list(
     assert cli("add", "Acme", "--expect", "2026-12-10", at=SUN_6_DEC).code == 0
     result = cli(*command, at=SUN_6_DEC)
     assert result.code != 0
-    assert result.err.startswith("error: unknown subdivision 'Bavaria'")
+    assert result.err.startswith("error: unknown subdivision 'Westphalia'")
     assert result.err.endswith(f"; see 'followup countries {country}'\n")
 
 

@@ -148,7 +148,14 @@ def test_neither_a_promised_day_nor_an_interview_day_is_refused(cli) -> None:  #
 
 @pytest.mark.parametrize(
     ("country", "typed", "stored"),
-    [("MY", "JHR", "01"), ("MY", "johor", "01"), ("DE", "Bayern", "BY"), ("DE", "by", "BY")],
+    [
+        ("MY", "JHR", "01"),
+        ("MY", "johor", "01"),
+        ("DE", "Bayern", "BY"),
+        ("DE", "by", "BY"),
+        ("DE", "Bavaria", "BY"),
+        ("DE", "BAVARIA", "BY"),
+    ],
 )
 def test_a_subdivision_is_read_by_its_code_alias_or_name_in_any_case(
     cli,
@@ -175,7 +182,7 @@ def test_a_subdivision_is_read_by_its_code_alias_or_name_in_any_case(
     ("text", "line"),
     [
         ("germany", "    Augsburg  Augsburg"),
-        ("germany", "    BY        Bayern"),
+        ("germany", "    BY        Bavaria (also Bayern)"),
         ("malaysia", "    01  Johor (also JHR)"),
     ],
 )

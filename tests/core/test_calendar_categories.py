@@ -9,7 +9,13 @@ from datetime import date
 
 import pytest
 
-from followup.business_days import Place, calendar_for, ignored_categories
+from followup.business_days import (
+    Place,
+    calendar_for,
+    categories_left_out,
+    ignored_categories,
+    left_out_text,
+)
 
 
 @pytest.mark.parametrize(
@@ -30,3 +36,45 @@ def test_a_calendar_leaves_out_a_category_its_country_lacks() -> None:
     calendar = calendar_for(Place("AT", None, None, ("public", "catholic")))
     assert calendar.why_not(date(2026, 12, 8)) == "Immaculate Conception"
     assert calendar.is_business_day(date(2026, 12, 9))
+
+
+CATHOLIC = ("public", "catholic")
+
+
+@pytest.mark.parametrize(
+    ("places", "left_out"),
+    [
+        (
+            [Place("DE", "BY", None, CATHOLIC), Place("AT", None, None, CATHOLIC)],
+            [("AT", ("catholic",))],
+        ),
+        (
+            [Place("AT", None, None, CATHOLIC), Place("AT", "9", None, CATHOLIC)],
+            [("AT", ("catholic",))],
+        ),
+        ([Place("DE", "BY", None, CATHOLIC)], []),
+        ([Place(None, None, None, CATHOLIC)], []),
+    ],
+)
+def test_a_country_lacking_a_category_is_named_once(
+    places: list[Place], left_out: list[tuple[str, tuple[str, ...]]]
+) -> None:
+    assert categories_left_out(places) == left_out
+
+
+@pytest.mark.parametrize(
+    ("country", "subdivision", "ignored", "line"),
+    [
+        ("AT", None, ("catholic",), "catholic: no such holiday category in AT; left out"),
+        (
+            "AT",
+            "9",
+            ("catholic", "school"),
+            "catholic, school: no such holiday categories in AT-9; left out",
+        ),
+    ],
+)
+def test_the_line_naming_the_categories_left_out(
+    country: str, subdivision: str | None, ignored: tuple[str, ...], line: str
+) -> None:
+    assert left_out_text(country, subdivision, ignored) == line

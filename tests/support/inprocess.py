@@ -24,7 +24,7 @@ from types import FrameType, TracebackType
 from typing import Self
 
 from followup.config import load
-from followup.daemon.loop import Daemon
+from followup.daemon.loop import Daemon, name_categories_left_out
 from followup.errors import DeliveryError
 from followup.notify.base import BusSignal, Note
 
@@ -122,10 +122,12 @@ class InProcessDaemon:
         self.close()
 
     def start(self) -> Self:
-        """Take the lock, plan every interview, and run the first pass (a reminder due
+        """Take the lock, plan every interview, name the holiday categories left out (as
+        :meth:`Daemon.run` does), and run the first pass (a reminder due
         while no daemon ran is shown by it)."""
         self.daemon.lock.acquire()
         self.daemon._sync(everything=True)
+        name_categories_left_out(self.daemon.context)
         self.tick()
         return self
 

@@ -151,6 +151,7 @@ class Daemon:
             try:
                 self._sync(everything=True)
                 self.screen.restore()
+                name_categories_left_out(self.context)
             except StoreError as exc:
                 self._store_down(exc)
             _settle_memory()
@@ -303,10 +304,9 @@ class Daemon:
         self.flags.feed = self.config.export.ics_path is not None
 
     def _reload(self, now: datetime) -> None:
-        """Read the config again and re-plan. Every step that can fail (reading the file,
-        its calendar, opening its store, re-planning) is done before anything is replaced:
-        a reload that fails keeps the previous config, store and jobs, logs one line and
-        says so in ``followup status``."""
+        """Read the config again and re-plan. Every step that can fail (the file, its
+        calendar, its store, re-planning) is done before anything is replaced: a reload
+        that fails keeps the old config, store and jobs, logs it; ``followup status`` says so."""
         self.systemd.reloading()
         try:
             config, db, tracker, watch, refreshed = reopen(
@@ -329,6 +329,7 @@ class Daemon:
         self.state["reload_error"] = self.state["reload_error_at"] = None
         log.info("config reloaded from %s (%d interview(s) re-planned)", config.path, refreshed)
         self._use_store(db, tracker, watch)
+        self._guard("categories", lambda: name_categories_left_out(self.context))
         self.systemd.ready(self.jobs.status_text())
 
     def _use_store(self, db: Database, tracker: Tracker, watch: Watch) -> None:
@@ -443,3 +444,19 @@ def run(config_path: str | None) -> int:
         raise  # another daemon runs, or the state folder cannot be used: one error line
     except Exception:
         return 1  # logged with its traceback and named in the state file by Daemon.run
+
+
+def name_categories_left_out(context: Context) -> None:
+    """Log one warning per country, among the config's and the open interviews', that
+    lacks a configured holiday category (the line ``show`` and ``config`` print); the
+    daemon does it at start and after each reload. Raises StoreError when the store
+    cannot be read."""
+    from followup.business_days import categories_left_out, left_out_text
+
+    config = context.config
+    places = [config.calendar.place]
+    if places[0].categories != ("public",):
+        views = context.tracker.interviews()
+        places += [config.place_for(v.country, v.subdivision) for v in views]
+    for country, lacked in categories_left_out(places):
+        log.warning("%s", left_out_text(country, None, lacked))

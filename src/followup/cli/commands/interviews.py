@@ -12,6 +12,7 @@ from followup.cli.render.interviews import (
     delete_needs_yes,
     deleted_text,
     history_text,
+    id_candidates,
     interview_table,
     interview_text,
     upcoming_table,
@@ -20,8 +21,11 @@ from followup.cli.render.shapes import due_json, history_json, interview_json
 from followup.errors import UsageError
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from followup.cli.app import App
     from followup.cli.parser import Room
+    from followup.records import Details
     from followup.values import InterviewView
 
 
@@ -110,10 +114,13 @@ def cmd_edit(app: App) -> None:
 
     emailed = app.date(app.args.emailed, Direction.BACKWARD, "emailed")
     clear = frozenset(cleared(app))
-    stored = app.tracker.get(app.args.id, with_explanation=False) if app.args.expect else None
-    view = app.tracker.edit(
-        app.args.id, app.details(stored), app.now, emailed_on=emailed, clear=clear
-    )
+    a = app.args
+    rereads = a.expect is None and (a.country or a.subdivision)
+    stored = app.tracker.get(a.id, with_explanation=False) if a.expect or rereads else None
+    details = app.details(stored if a.expect else None)
+    if rereads and stored is not None:
+        details = reread_promise(app, stored, details)
+    view = app.tracker.edit(a.id, details, app.now, emailed_on=emailed, clear=clear)
     app.emit(
         interview_text(view, app.config.calendar.zone, app.now, promise_line(app, view)),
         interview_json(view),
@@ -153,11 +160,32 @@ def ignored_line(app: App, view: InterviewView) -> tuple[str, str | None, tuple[
 
 def promise_line(app: App, view: InterviewView) -> str | None:
     """How the words the promise was given in are read again in its place, naming the day
-    they were counted from: the first of the last next round, the interview day and the
-    day it was recorded that reads them as the day stored (an edit may have given the
-    words with an interview day, after a next round); the words alone when none does (the
-    place changed since)."""
+    they were counted from (see :func:`said_day`); the words alone when no day reads them
+    as the day stored (the place changed since)."""
     from followup.cli.render.promises import generic_read, promise_read, said_on, words_only
+    from followup.promises import read_promise
+
+    words = view.reply_expected_words
+    if not words:
+        return None
+    said = said_day(app, view)
+    if said is None:
+        return words_only(words)
+    calendar = app.tracker.calendar(view)
+    try:
+        promise = read_promise(words, said, calendar)
+    except ValueError:
+        promise = None
+    if promise is not None:
+        return said_on(promise_read(words, promise, calendar.place.describe()), said)
+    return generic_read(words, view.reply_expected_on, said)
+
+
+def said_day(app: App, view: InterviewView) -> date | None:
+    """The day the promise's words were counted from: the first of the last next round,
+    the interview day and the day it was recorded that reads them, in the interview's
+    place, as the day stored (an edit may have given the words with an interview day,
+    after a next round); None when none does, or the promise was not given in words."""
     from followup.promises import read_generic, read_promise
 
     words = view.reply_expected_words
@@ -173,10 +201,36 @@ def promise_line(app: App, view: InterviewView) -> str | None:
         except ValueError:
             promise = None
         if promise is not None and promise.day == view.reply_expected_on:
-            return said_on(promise_read(words, promise, calendar.place.describe()), said)
+            return said
         if promise is None and read_generic(words, said) == view.reply_expected_on:
-            return generic_read(words, view.reply_expected_on, said)
-    return words_only(words)
+            return said
+    return None
+
+
+def reread_promise(app: App, stored: InterviewView, details: Details) -> Details:
+    """``details`` with the promise read again in the place an edit gives, when it was
+    given in words and no new promise is: the words, counted from the day they were said
+    (:func:`said_day`), may name another day there (a holiday, another weekend). The
+    reading is noted for the output, and a day that changed is noted with the one it
+    replaces; a promise given as a date, or words that no longer read as the day stored,
+    stay as they are."""
+    from followup.cli.render.promises import reread
+
+    a = app.args
+    words = stored.reply_expected_words
+    if a.expect is not None or not (a.country or a.subdivision) or not words:
+        return details
+    said = said_day(app, stored)
+    if said is None:
+        return details
+    country = a.country or (stored.country if not a.subdivision else None)
+    subdivision = a.subdivision or (stored.subdivision if not a.country else None)
+    day, kept = app.expected(words, said, country, subdivision)
+    if day is None or day == stored.reply_expected_on:
+        return details
+    where = app.place_calendar(country, subdivision).place.describe()
+    app.notes.append(reread(words, day, stored.reply_expected_on, where))
+    return details._replace(reply_expected_on=day, reply_expected_words=kept)
 
 
 def add_list(p: argparse.ArgumentParser) -> None:
@@ -190,13 +244,18 @@ def add_list(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--company", metavar="TEXT", help="only companies whose name contains TEXT (any case)"
     )
+    p.add_argument("--ids", action="store_true", help=argparse.SUPPRESS)
 
 
 def cmd_list(app: App) -> None:
-    """The interviews, through the quick read path when it can answer."""
+    """The interviews, through the quick read path when it can answer; with the hidden
+    ``--ids``, the candidates the shell completion offers for an interview's id."""
     views = app.listing.interviews(
         include_closed=app.args.all, status=app.args.status, company=app.args.company
     )
+    if app.args.ids:
+        app.say(id_candidates(views), end="")
+        return
     filtered = app.args.status is not None or app.args.company is not None
     app.emit(
         lambda: interview_table(views, app.now, colour=app.colour, filtered=filtered),

@@ -84,7 +84,29 @@ def cmd_config(app: App) -> None:
         missing = registry.load(name).missing(settings)
         if name not in config.notify.channels and missing is not None:
             app.warnings.append((channel_incomplete(name, missing), "warning"))
+    for line in _categories_left_out(app):
+        app.warnings.append((line, "warning"))
     app.emit(config_docs.effective(config), config_docs.effective_json(config))
+
+
+def _categories_left_out(app: App) -> list[str]:
+    """One line per country, among the config's and the open interviews' (read through
+    the quick path), that lacks a configured holiday category; nothing is read when only
+    ``public`` is configured, and a store that cannot be read leaves its interviews out
+    (``list`` reports that)."""
+    from followup.business_days import categories_left_out
+    from followup.cli.render.interviews import ignored_categories_text
+    from followup.errors import StoreError
+
+    config = app.config
+    places = [config.calendar.place]
+    if places[0].categories != ("public",):
+        try:
+            views = app.listing.interviews()
+        except StoreError:
+            views = []
+        places += [config.place_for(v.country, v.subdivision) for v in views]
+    return [ignored_categories_text(c, None, lacked) for c, lacked in categories_left_out(places)]
 
 
 def add_countries(p: argparse.ArgumentParser) -> None:
@@ -140,24 +162,56 @@ def add_completion(p: argparse.ArgumentParser) -> None:
 FILE_METAVARS = frozenset({"FILE", "PATH"})
 
 
+#: The shell functions that complete an interview's id or company name from the
+#: candidates ``followup list --all --ids`` prints ("ID<TAB>company", "company<TAB>interview
+#: ID"): bash offers the values, zsh and fish show each with its description. The listing
+#: takes the quick read path (sqlite3 only), so a TAB costs about one ``list``.
+ID_COMPLETION = {
+    "bash": "_followup_interview_ids",
+    "zsh": "_followup_interview_ids",
+    "fish": "(followup list --all --ids 2>/dev/null)",
+    "preamble": {
+        "bash": (
+            "_followup_interview_ids() {\n"
+            "  local IFS=$'\\n'\n"
+            '  compgen -W "$(followup list --all --ids 2>/dev/null | cut -f1)" -- "$1"\n'
+            "}\n"
+        ),
+        "zsh": (
+            "_followup_interview_ids() {\n"
+            "  local -a found\n"
+            "  local line\n"
+            '  for line in ${(f)"$(followup list --all --ids 2>/dev/null)"}; do\n'
+            "    found+=(\"${${line%%$'\\t'*}//:/\\:}:${line#*$'\\t'}\")\n"
+            "  done\n"
+            "  _describe -t interviews interview found\n"
+            "}\n"
+        ),
+    },
+}
+
+
 def cmd_completion(app: App) -> None:
     """The completion script for a shell, made from the whole parser; arguments that name
-    a file (:data:`FILE_METAVARS`) complete file names."""
+    a file (:data:`FILE_METAVARS`) complete file names, and an interview's id completes
+    the ids and company names in the store (:data:`ID_COMPLETION`)."""
     import shtab
 
     parser = app.parser()
-    _complete_files(parser, shtab.FILE)
+    _complete_arguments(parser, shtab.FILE)
     app.say(shtab.complete(parser, shell=app.args.shell), end="")
 
 
-def _complete_files(parser: argparse.ArgumentParser, files: object) -> None:
-    from followup.cli.arguments import command_parsers
+def _complete_arguments(parser: argparse.ArgumentParser, files: object) -> None:
+    from followup.cli.arguments import command_parsers, interview_id
 
     for action in parser._actions:
         if action.metavar in FILE_METAVARS:
             action.complete = files  # type: ignore[attr-defined]
+        elif action.type is interview_id and not action.option_strings:
+            action.complete = ID_COMPLETION  # type: ignore[attr-defined]
     for sub in command_parsers(parser).values():
-        _complete_files(sub, files)
+        _complete_arguments(sub, files)
 
 
 COMMANDS: Room = {

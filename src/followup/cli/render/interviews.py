@@ -43,6 +43,20 @@ def interview_table(
     return table(("ID", "COMPANY", "ROLE", "STATUS", "NEXT REMINDER"), rows, {1: 28, 2: 28}, marked)
 
 
+def id_candidates(views: Sequence[InterviewView]) -> str:
+    """What shell completion offers for an interview's id, a line each, value and
+    description split by a tab: every id with its company, then every company name with
+    its id (commands take either). Tabs and line breaks in a name become spaces."""
+    lines = []
+    for v in views:
+        name = " ".join(v.company.split())
+        lines.append(f"{v.id}\t{name}")
+    for v in views:
+        name = " ".join(v.company.split())
+        lines.append(f"{name}\tinterview {v.id}")
+    return "".join(f"{line}\n" for line in lines)
+
+
 def upcoming_table(due: Sequence[Due], now: datetime, *, colour: bool = False) -> str:
     """Reminders due at ``now`` first (shown or not: ``Tracker.upcoming``'s order, those
     never shown moved up after those shown), marked, and highlighted with ``colour``; each
@@ -108,10 +122,11 @@ def interview_text(
 
 
 def ignored_categories_text(country: str, subdivision: str | None, ignored: tuple[str, ...]) -> str:
-    """The line naming the holiday categories a place's country does not have."""
-    where = country + (f"-{subdivision}" if subdivision else "")
-    plural = "ies" if len(ignored) > 1 else "y"
-    return f"{', '.join(ignored)}: no such holiday categor{plural} in {where}; left out"
+    """The line naming the holiday categories a place's country does not have (see
+    :func:`followup.business_days.left_out_text`)."""
+    from followup.business_days import left_out_text
+
+    return left_out_text(country, subdivision, ignored)
 
 
 _DATE_LABELS = {

@@ -70,6 +70,14 @@ def said_on(line: str, said: date) -> str:
     return line if day in line else f"{line}, counted from {day}"
 
 
+def reread(words: str, day: date, was: date, where: str) -> str:
+    """The line ``edit`` prints when a new place moves a promise given in words."""
+    return (
+        f"{visible(repr(words.strip()))} read again in {where}: the reply is now expected on "
+        f"{long_day(day)} (was {long_day(was)})"
+    )
+
+
 def words_only(words: str) -> str:
     """The words kept, when they no longer read as the day stored."""
     return f"{visible(repr(words.strip()))}"
