@@ -20,6 +20,9 @@ import pytest
 from tests.support.shells import Zsh
 from tests.support.specs import Cli
 
+# The shells run followup as a process of its own, on the default store: the SQLite file.
+pytestmark = pytest.mark.own_store
+
 SUN_6_DEC = datetime(2026, 12, 6, 17, 0, tzinfo=UTC)
 
 

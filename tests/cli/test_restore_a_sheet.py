@@ -10,6 +10,9 @@ import pytest
 
 from tests.support.specs import Cli
 
+# followup restore puts back a SQLite store (a PostgreSQL one is refused before the file is read).
+pytestmark = pytest.mark.own_store
+
 SHEET = "company,interviewed_on,reply_expected_on\nMonzo,2026-12-01,2026-12-04\n"
 
 
