@@ -249,6 +249,10 @@ def banner_buttons(shell: GnomeShell, shot: Path, count: int) -> list[tuple[int,
     return found
 
 
+# GNOME Shell run by root under a loaded machine can let its banner go before the
+# screenshot finds it (its own "privileged user" banner races the reminder's): the whole
+# scenario runs again on a new shell, at most three times, and must pass whole.
+@pytest.mark.flaky(reruns=3)
 def test_gnome_shell_buttons_draft_once_record_and_survive_a_restart_of_the_shell(
     make_daemon: Callable[..., DaemonProcess],
     fake_clock: FakeClock,
