@@ -22,6 +22,9 @@ from followup.store import Database
 from tests.support.dovecot import Dovecot
 from tests.support.postgres import PostgresCluster
 
+#: The fixtures of the tests that run the daemon as a process, in tests/daemon and tests/channels.
+pytest_plugins = ["tests.support.daemon_fixtures"]
+
 
 @dataclass
 class Result:

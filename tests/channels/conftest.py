@@ -4,8 +4,7 @@ second CalDAV client (the ``caldav`` library) that plays the user's phone."""
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +12,6 @@ import pytest
 
 from followup.channels.caldav import CalDAVSettings
 from tests.support.caldav_servers import PASSWORD, USER, CalDAVServer
-from tests.support.daemon import DaemonProcess
-from tests.support.harness import FakeClock, NotificationServer, PrivateBus
 
 
 def password_command(password: str) -> tuple[str, ...]:
@@ -116,37 +113,3 @@ def clients() -> Iterator[list[Any]]:
 
 
 # -- the daemon, for the tests of both channels at once ------------------------------------
-
-#: The daemon's fake wall clock starts on Monday 7 Jan 2030, 09:00 UTC.
-FAKE_START = datetime(2030, 1, 7, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def bus() -> Iterator[PrivateBus]:
-    with PrivateBus() as private_bus:
-        yield private_bus
-
-
-@pytest.fixture
-def notification_server(bus: PrivateBus, tmp_path: Path) -> Iterator[NotificationServer]:
-    with NotificationServer(bus.address, tmp_path / "notifications.jsonl") as found:
-        found.wait_until_ready(timeout=10.0)
-        yield found
-
-
-@pytest.fixture
-def make_daemon(tmp_path: Path, bus: PrivateBus) -> Iterator[Callable[..., DaemonProcess]]:
-    """Build (not start) daemons on the test bus and a fake clock from :data:`FAKE_START`;
-    every one is ended after the test."""
-    made: list[DaemonProcess] = []
-    clock = FakeClock(tmp_path / "faketime", FAKE_START)
-
-    def make(**options: Any) -> DaemonProcess:
-        options.setdefault("bus_address", bus.address)
-        daemon = DaemonProcess(tmp_path / f"daemon{len(made)}", clock, **options)
-        made.append(daemon)
-        return daemon
-
-    yield make
-    for daemon in made:
-        daemon.close()

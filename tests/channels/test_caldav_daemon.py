@@ -18,9 +18,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.channels.conftest import FAKE_START, Phone, password_command
+from tests.channels.conftest import Phone, password_command
 from tests.support.caldav_servers import USER, CalDAVServer
 from tests.support.daemon import CONFIG, DaemonProcess
+from tests.support.daemon_fixtures import FAKE_START
 from tests.support.harness import NotificationServer, poll_until
 
 pytestmark = pytest.mark.system

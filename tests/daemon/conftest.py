@@ -10,66 +10,23 @@ for the parts, and ``tests/support/user_manager.py`` for a real systemd user man
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from tests.support.daemon import DaemonProcess
 from tests.support.desktop import Dunst, Xfce4Notifyd, Xvfb
 from tests.support.harness import (
-    FakeClock,
-    NotificationServer,
     NotifySocket,
     PrivateBus,
 )
 from tests.support.user_manager import UserManager
-
-FAKE_START = datetime(2030, 1, 7, 9, 0, tzinfo=UTC)  # a Monday morning
-
-
-@pytest.fixture
-def bus() -> Iterator[PrivateBus]:
-    with PrivateBus() as private_bus:
-        yield private_bus
-
-
-@pytest.fixture
-def notification_server(bus: PrivateBus, tmp_path: Path) -> Iterator[NotificationServer]:
-    with NotificationServer(bus.address, tmp_path / "notifications.jsonl") as server:
-        server.wait_until_ready(timeout=10.0)
-        yield server
-
-
-@pytest.fixture
-def fake_clock(tmp_path: Path) -> FakeClock:
-    return FakeClock(tmp_path / "faketime", FAKE_START)
 
 
 @pytest.fixture
 def notify_socket() -> Iterator[NotifySocket]:
     with NotifySocket() as sock:
         yield sock
-
-
-@pytest.fixture
-def make_daemon(
-    tmp_path: Path, fake_clock: FakeClock, bus: PrivateBus
-) -> Iterator[Callable[..., DaemonProcess]]:
-    """Build (not start) daemons on the test bus and clock; keyword arguments go to
-    :class:`DaemonProcess`. Every one of them is ended after the test."""
-    made: list[DaemonProcess] = []
-
-    def make(**options: Any) -> DaemonProcess:
-        options.setdefault("bus_address", bus.address)
-        daemon = DaemonProcess(tmp_path / f"daemon{len(made)}", fake_clock, **options)
-        made.append(daemon)
-        return daemon
-
-    yield make
-    for daemon in made:
-        daemon.close()
 
 
 @pytest.fixture
