@@ -135,7 +135,16 @@ class MailWatch:
     # -- the daemon's hooks ------------------------------------------------------------
 
     def start(self) -> None:
-        """Start the reading thread(s); the first look happens at the loop's next wake."""
+        """Start the reading thread(s); the first look happens at the loop's next wake.
+
+        The modules the threads run are imported here, on the loop's thread, before any
+        thread starts: two threads importing imapclient at once can fail with Python's
+        ``_DeadlockError`` (its submodules import each other), which would stop the look
+        and the IDLE listener until the next retry."""
+        import followup.mail.check
+
+        if self._idle.state != "unsupported":
+            import followup.mail.idle  # noqa: F401
         logging.getLogger("imapclient").setLevel(logging.WARNING)
         targets: list[tuple[str, Callable[[], None]]] = [
             (
@@ -301,13 +310,21 @@ class MailWatch:
         delay = retry_delay(self._failures, self.period_s)
         self._next_check = time.monotonic() + delay
         if self._error is None or _cause(why) != _cause(self._error):
-            log.error(
-                "cannot check the mailbox: %s; trying again in %.0f s, then less and less "
-                "often (at most every %.0f minutes)",
-                why,
-                delay,
-                RETRY_MAX_S / 60,
-            )
+            slowest = max(RETRY_MAX_S, self.period_s)
+            if delay < slowest:
+                log.error(
+                    "cannot check the mailbox: %s; trying again in %.0f s, then less and less "
+                    "often (down to once every %.0f minutes)",
+                    why,
+                    delay,
+                    slowest / 60,
+                )
+            else:
+                log.error(
+                    "cannot check the mailbox: %s; trying again every %.0f minutes",
+                    why,
+                    slowest / 60,
+                )
             self.state["mail_error_at"] = now.isoformat(timespec="seconds")
         self._error = why
         self.state["mail_error"] = why
