@@ -360,7 +360,7 @@ def test_a_failing_mailbox_is_logged_once_shown_by_status_retried_and_reminders_
 
     line = daemon.wait_log(logged, timeout=20)
     # never retried sooner than a working mailbox is looked at (here: once a day)
-    assert "trying again in 86400 s" in line
+    assert "trying again every 1440 minutes" in line
     assert daemon.state().get("mail_failures") == 1
     assert daemon.log().count("cannot check the mailbox") == 1
     state = daemon.state()
