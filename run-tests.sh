@@ -88,11 +88,11 @@ fi
 .venv/bin/ruff format --check src tests migrations bench
 .venv/bin/mypy
 # Every test once with the default SQLite store: the quick tier spread over every core, then
-# the system tests one after another (their servers, displays, cgroups and time bounds as
-# they were written for); then the in-process suites again with the default store on a
-# throwaway PostgreSQL server (tests/conftest.py: --store; every one of them reaches the
-# server, so they run one after another too). Any argument goes to each run; a run that
-# the arguments leave without a test (pytest's status 5) is no failure.
+# the system tests on three workers (they mostly wait on their servers, which pick free
+# ports, displays, runtime folders and cgroups, so they run side by side); then the
+# in-process suites again with the default store on a throwaway PostgreSQL server per
+# worker (tests/conftest.py: --store). Any argument goes to each run; a run that the
+# arguments leave without a test (pytest's status 5) is no failure.
 run_pytest() {
   .venv/bin/python -m pytest "$@" || {
     status=$?
@@ -100,5 +100,5 @@ run_pytest() {
   }
 }
 run_pytest -m "not system" -n auto "$@"
-run_pytest -m system "$@"
-run_pytest --store postgresql "$@"
+run_pytest -m system -n 3 --dist worksteal "$@"
+run_pytest --store postgresql -n 2 "$@"

@@ -165,9 +165,9 @@ def home(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
 ) -> Iterator[Path]:
     """Every test gets its own config, data and state folders (so its own machine), a US
-    locale and a fixed zone; with
-    ``--store postgresql``, the default store is a fresh PostgreSQL database instead of the
-    SQLite file in the data folder."""
+    locale and a fixed zone; with ``--store postgresql``, the default store is a PostgreSQL
+    database instead of the SQLite file in the data folder: the session's reusable one,
+    emptied, or for a test of the migrations a new empty one."""
     home = tmp_path / "home"
     home.mkdir()
     monkeypatch.setenv("HOME", str(home))
@@ -180,7 +180,8 @@ def home(
     monkeypatch.setenv("TZ", "America/New_York")
     monkeypatch.delenv("FOLLOWUP_CONFIG", raising=False)
     if request.config.getoption("--store") == "postgresql":
-        url = request.getfixturevalue("postgres").create_database(migrated=_template_ok(request))
+        cluster = request.getfixturevalue("postgres")
+        url = cluster.emptied_database() if _template_ok(request) else cluster.create_database()
         monkeypatch.setattr("followup.paths.default_store_url", lambda _env: url)
         monkeypatch.setattr("tests.support.specs.SERVER_STORE", url)
     yield home

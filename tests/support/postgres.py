@@ -4,9 +4,11 @@ Unix socket in that folder, with ``trust`` authentication for local connections 
 
 Plain Python (no pytest) so fixtures, benchmarks and ad-hoc scripts can use it alike.
 ``initdb`` takes about 3 s, so one cluster serves a whole test session and each test gets
-a fresh database in it (``createdb`` is a few tens of milliseconds): an empty one, or a copy
-of a database the migrations brought to the newest schema once (``createdb -T``, see
-:meth:`PostgresCluster.migrated_template`), which spares each test the migrations.
+a database in it: a new empty one (``createdb``), a copy of a database the migrations
+brought to the newest schema once (``createdb -T``, see
+:meth:`PostgresCluster.migrated_template`), which spares each test the migrations, or one
+such copy reused and emptied (:meth:`PostgresCluster.emptied_database`), which also spares
+each test the copy.
 """
 
 from __future__ import annotations
@@ -21,11 +23,19 @@ import subprocess
 import tempfile
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tests.support.harness import Stoppable
 
+if TYPE_CHECKING:
+    import psycopg
+
 #: The cluster's superuser; tests connect as it over TCP on 127.0.0.1 with no password.
 SUPERUSER = "postgres"
+
+#: A database's tables; its columns with their types, indexes, triggers and sequences; and
+#: its Alembic revision.
+Shape = tuple[tuple[str, ...], tuple[str, ...], str]
 
 
 def _bin_dir() -> Path:
@@ -63,7 +73,11 @@ class PostgresCluster(Stoppable):
         self._user = SUPERUSER if os.geteuid() == 0 else pwd.getpwuid(os.geteuid()).pw_name
         self._counter = 0
         self._template: str | None = None
+        self._reusable: str | None = None
+        self._shape: Shape = ((), (), "")
+        self._emptying = ""
         self._lock = threading.Lock()
+        self._template_lock = threading.Lock()
         if os.geteuid() == 0:
             pw = pwd.getpwnam(SUPERUSER)
             os.chown(self.dir, pw.pw_uid, pw.pw_gid)
@@ -114,11 +128,69 @@ class PostgresCluster(Stoppable):
         )
         return self.url(name)
 
+    def emptied_database(self) -> str:
+        """The URL of one reusable database at the newest schema, emptied for the caller:
+        what :meth:`create_database` with ``migrated`` gives, in milliseconds rather than
+        the 0.4 s ``createdb -T`` takes here (it copies the whole catalog, about 8 MB).
+
+        Any connection an earlier caller left open is ended, every row of every table but
+        ``alembic_version`` is deleted (foreign keys not checked meanwhile: the rows all go)
+        and every sequence restarts (ids start at 1 again). ``DELETE`` rather than
+        ``TRUNCATE``: a test's few rows go in a few milliseconds, where ``TRUNCATE`` makes
+        new files for every table (0.1 s).
+        When an earlier caller changed the schema (:data:`Shape` differs from the
+        template's), the database is dropped and copied from the template anew."""
+        import psycopg
+
+        with self._lock:
+            template = self.migrated_template()
+            if self._reusable is not None:
+                with psycopg.connect(self._dsn("postgres"), autocommit=True) as admin:
+                    admin.execute(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                        " WHERE datname = %s AND pid <> pg_backend_pid()",
+                        (self._reusable,),
+                    )
+                with psycopg.connect(self._dsn(self._reusable), autocommit=True) as conn:
+                    if _shape(conn) == self._shape:
+                        conn.execute(self._emptying)
+                        return self.url(self._reusable)
+                with psycopg.connect(self._dsn("postgres"), autocommit=True) as admin:
+                    admin.execute(f'DROP DATABASE "{self._reusable}" WITH (FORCE)')
+            self._counter += 1
+            name = f"reused{self._counter}"
+            self._run(
+                "createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", SUPERUSER,
+                "-T", template, name,
+            )  # fmt: skip
+            with psycopg.connect(self._dsn(name), autocommit=True) as conn:
+                self._shape = _shape(conn)
+                sequences = [
+                    str(row[0])
+                    for row in conn.execute(
+                        "SELECT sequencename FROM pg_sequences WHERE schemaname = 'public'"
+                    )
+                ]
+            tables, _columns, _revision = self._shape
+            self._emptying = "; ".join(
+                [
+                    "SET session_replication_role = replica",
+                    *(f'DELETE FROM "{t}"' for t in tables if t != "alembic_version"),
+                    *(f'ALTER SEQUENCE "{q}" RESTART' for q in sequences),
+                    "SET session_replication_role = DEFAULT",
+                ]
+            )
+            self._reusable = name
+            return self.url(name)
+
+    def _dsn(self, name: str) -> str:
+        return f"host=127.0.0.1 port={self.port} user={SUPERUSER} dbname={name}"
+
     def migrated_template(self) -> str:
         """The name of a database the product's own code (:class:`followup.store.Database`,
         so the Alembic migrations) brought to the newest schema, made on first use; no
         connection to it is left open, as ``createdb -T`` requires."""
-        with self._lock:
+        with self._template_lock:
             if self._template is None:
                 from followup.store import Database
 
@@ -146,3 +218,33 @@ class PostgresCluster(Stoppable):
             with contextlib.suppress(RuntimeError, subprocess.TimeoutExpired):
                 self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def _shape(
+    conn: psycopg.Connection[tuple[object, ...]],
+) -> tuple[tuple[str, ...], tuple[str, ...], str]:
+    """A database's schema as a comparable value (:data:`Shape`)."""
+    tables = tuple(
+        str(row[0])
+        for row in conn.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename"
+        )
+    )
+    columns = tuple(
+        f"{row[0]}.{row[1]}:{row[2]}"
+        for row in conn.execute(
+            "SELECT table_name, column_name, data_type FROM information_schema.columns"
+            " WHERE table_schema = 'public' ORDER BY table_name, column_name"
+        )
+    )
+    objects = tuple(
+        str(row[0])
+        for row in conn.execute(
+            "SELECT 'index ' || indexname FROM pg_indexes WHERE schemaname = 'public'"
+            " UNION ALL SELECT 'trigger ' || tgname FROM pg_trigger WHERE NOT tgisinternal"
+            " UNION ALL SELECT 'sequence ' || sequencename FROM pg_sequences"
+            " WHERE schemaname = 'public' ORDER BY 1"
+        )
+    )
+    revision = conn.execute("SELECT string_agg(version_num, ',') FROM alembic_version").fetchone()
+    return tables, columns + objects, str(revision[0] if revision else "")
