@@ -89,7 +89,8 @@ fi
 .venv/bin/mypy
 # Every test once with the default SQLite store: the quick tier spread over every core, then
 # the system tests on three workers (they mostly wait on their servers, which pick free
-# ports, displays, runtime folders and cgroups, so they run side by side); then the
+# ports, displays, runtime folders and cgroups, so they run side by side; a module marked
+# xdist_group keeps to one worker, where its costly module fixture is made once); then the
 # in-process suites again with the default store on a throwaway PostgreSQL server per
 # worker (tests/conftest.py: --store). Any argument goes to each run; a run that the
 # arguments leave without a test (pytest's status 5) is no failure.
@@ -100,5 +101,5 @@ run_pytest() {
   }
 }
 run_pytest -m "not system" -n auto "$@"
-run_pytest -m system -n 3 --dist worksteal "$@"
+run_pytest -m system -n 3 --dist loadgroup "$@"
 run_pytest --store postgresql -n 2 "$@"

@@ -32,7 +32,8 @@ from tests.support.harness import poll_until
 from tests.support.shells import Zsh
 from tests.support.user_manager import UserManager
 
-pytestmark = pytest.mark.system
+#: One worker runs the module: its wheels are made once per module, taking a minute.
+pytestmark = [pytest.mark.system, pytest.mark.xdist_group("install")]
 
 REPO = Path(__file__).resolve().parent.parent.parent
 SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
