@@ -16,8 +16,8 @@ import pytest
 
 from followup.config import load
 from followup.daemon.loop import Daemon
-from followup.daemon.mail import MailWatch
 from followup.notify.base import Note
+from tests.support.inprocess import discard, mail_watch_of
 
 #: Monday 30 November 2026, 15:00 UTC.
 NOW = datetime(2026, 11, 30, 15, 0, tzinfo=UTC)
@@ -56,24 +56,6 @@ def imap_config(config_file: Path, every_minutes: int) -> None:
     )
 
 
-def watch_of(made: Daemon) -> MailWatch:
-    return MailWatch(
-        made.config,
-        made.tracker,
-        made.notifier,
-        made.state,
-        wake=lambda: None,
-        replan=lambda: None,
-        publish=lambda: None,
-    )
-
-
-def discard(made: Daemon) -> None:
-    made._watch.close()
-    made.db.close()
-    made._waker.close()
-
-
 def test_the_modules_the_mail_threads_run_are_loaded_before_any_thread_starts(
     config_file: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -89,7 +71,7 @@ def test_the_modules_the_mail_threads_run_are_loaded_before_any_thread_starts(
         real_start(thread)
 
     monkeypatch.setattr(threading.Thread, "start", start)
-    watch = watch_of(made)
+    watch = mail_watch_of(made)
     try:
         watch.start()
     finally:
@@ -118,7 +100,7 @@ def test_a_failed_look_says_when_the_next_one_comes(
     imap_config(config_file, every_minutes=every_minutes)
     made = Daemon(load(), env=dict(os.environ), notifier=Silent(), clock=lambda: NOW)
     try:
-        watch = watch_of(made)
+        watch = mail_watch_of(made)
         watch._failures = failures - 1
         with caplog.at_level(logging.ERROR, logger="followup.daemon.mail"):
             watch._check_failed("cannot reach 127.0.0.1:9: refused", NOW)

@@ -23,11 +23,12 @@ import pytest
 from followup.config import load
 from followup.daemon.failures import log_to_file, thread_failed
 from followup.daemon.loop import Daemon
-from followup.daemon.mail import MailWatch, Outcome
+from followup.daemon.mail import Outcome
 from followup.daemon.state import new_state, read_state
 from followup.notify.base import BusSignal, Note
 from followup.paths import state_dir
 from followup.rules import Kind
+from tests.support.inprocess import discard, mail_watch_of
 from tests.support.specs import Cli, ok
 
 #: Monday 30 November 2026, 15:00 UTC (10:00 in New York, inside the window).
@@ -49,13 +50,6 @@ class Recording:
 
     def close_notification(self, notification_id: int) -> None:
         pass
-
-
-def discard(made: Daemon) -> None:
-    """Close what making a daemon opened: its store, the store's watch, its wake sockets."""
-    made._watch.close()
-    made.db.close()
-    made._waker.close()
 
 
 @pytest.fixture
@@ -237,15 +231,7 @@ def test_an_unexpected_failure_of_a_mail_thread_is_logged_with_its_traceback(
     made = Daemon(load(), env=dict(os.environ), notifier=Recording(), clock=lambda: NOW)
     published: list[str | None] = []
     try:
-        watch = MailWatch(
-            made.config,
-            made.tracker,
-            made.notifier,
-            made.state,
-            wake=lambda: None,
-            replan=lambda: None,
-            publish=lambda: published.append(made.state["failure"]),
-        )
+        watch = mail_watch_of(made, publish=lambda: published.append(made.state["failure"]))
         trace = "Traceback (most recent call last):\n  ...\nKeyError: 'x'\n"
         with caplog.at_level(logging.ERROR, logger="followup.daemon"):
             for _look in range(2):

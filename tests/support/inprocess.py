@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import signal
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import FrameType, TracebackType
@@ -25,6 +26,7 @@ from typing import Self
 
 from followup.config import load
 from followup.daemon.loop import Daemon, name_categories_left_out
+from followup.daemon.mail import MailWatch
 from followup.errors import DeliveryError
 from followup.notify.base import BusSignal, Note
 
@@ -175,3 +177,25 @@ class InProcessDaemon:
         daemon.db.close()
         daemon._waker.close()
         signal.signal(signal.SIGUSR1, self._usr1)
+
+
+def discard(daemon: Daemon) -> None:
+    """Close what making a :class:`Daemon` opened, for one whose loop never ran: its store,
+    the store's watch and its wake sockets."""
+    daemon._watch.close()
+    daemon.db.close()
+    daemon._waker.close()
+
+
+def mail_watch_of(daemon: Daemon, publish: Callable[[], None] = lambda: None) -> MailWatch:
+    """A mail watch on ``daemon``'s config, store, notifier and state, not started: it wakes
+    and re-plans nothing, and calls ``publish`` where it would write the state file."""
+    return MailWatch(
+        daemon.config,
+        daemon.tracker,
+        daemon.notifier,
+        daemon.state,
+        wake=lambda: None,
+        replan=lambda: None,
+        publish=publish,
+    )
