@@ -92,6 +92,8 @@ class AppriseNotifier:
     def __init__(self, settings: AppriseSettings) -> None:
         self.settings = settings
         self._services: list[Any] | None = None
+        #: each URL's parts that may be secret, hidden in the errors (see :func:`secrets_of`)
+        self._secrets: list[list[str]] = []
         #: (title, body) of a note some services took -> the indexes of those services
         self._taken: dict[tuple[str, str], set[int]] = {}
 
@@ -101,6 +103,10 @@ class AppriseNotifier:
         if self._services is not None:
             return self._services
         urls = list(self.settings.urls) or _read_urls(self.settings.urls_command)
+        # Apprise's own log lines may name a topic or an address (ntfy logs the URL it
+        # posted to): they go only to the capture of each send (:func:`_send`), whose last
+        # warning becomes the error message, never to the daemon's log.
+        logging.getLogger("apprise").propagate = False
         try:
             import apprise
         except ImportError:
@@ -118,6 +124,7 @@ class AppriseNotifier:
                     "version knows (see https://github.com/caronc/apprise/wiki)"
                 )
             services.append(service)
+        self._secrets = [secrets_of(url) for url in urls]
         self._services = services
         return services
 
@@ -137,6 +144,7 @@ class AppriseNotifier:
             if reason is None:
                 taken.add(place)
             else:
+                reason = redacted(reason, self._secrets[place - 1])
                 name = getattr(service, "service_name", None) or type(service).__name__
                 failed.append(f"{name} (URL {place} of {len(services)}): {reason}")
         if failed:
@@ -167,9 +175,32 @@ class AppriseNotifier:
         """Nothing to adopt: this channel gives no ids."""
 
 
+def secrets_of(url: str) -> list[str]:
+    """The parts of an Apprise URL that may be secret, longest first: its login and
+    password, its path's segments (a topic, a chat id), its query's values, and its host
+    unless it is a domain name or an address (a bot token sits where the host goes)."""
+    from urllib.parse import parse_qsl, unquote, urlsplit
+
+    parts = urlsplit(url)
+    userinfo, _, hostport = parts.netloc.rpartition("@")
+    pieces = [*userinfo.split(":"), *parts.path.split("/"), parts.fragment]
+    pieces += [value for _key, value in parse_qsl(parts.query)]
+    if "." not in hostport.rsplit(":", 1)[0]:
+        pieces += hostport.split(":")
+    found = {unquote(p) for p in pieces if len(p) >= 3} | {p for p in pieces if len(p) >= 3}
+    return sorted(found, key=len, reverse=True)
+
+
+def redacted(text: str, secrets: Sequence[str]) -> str:
+    """``text`` with every one of ``secrets`` replaced by ``(hidden)``."""
+    for secret in secrets:
+        text = text.replace(secret, "(hidden)")
+    return text
+
+
 def _send(apprise: Any, service: Any, note: Note) -> str | None:
     """Hand ``note`` to one Apprise service: None when it took it, else Apprise's reason
-    (its last warning or error, cleaned and cut; no URL is in it)."""
+    (its last warning or error, cleaned and cut; the caller hides the URL's secrets)."""
     from followup.cleaning import from_outside
 
     with apprise.LogCapture(level=logging.WARNING, fmt="%(message)s") as captured:
