@@ -179,6 +179,30 @@ def test_the_desktop_failing_holds_back_no_other_channel(
     assert (titles(desktop), titles(phone)) == ([], ["Time to email Acme"])
 
 
+def test_a_reload_keeps_the_reminders_a_failing_channel_holds_and_its_state(
+    cli: Cli,
+    clock: Clock,
+    daemon: InProcessDaemon,
+    desktop: RecordingNotifier,
+    phone: RecordingNotifier,
+    db_path: Path,
+) -> None:
+    add(cli, clock, "Acme")
+    phone.failure = "ntfy: connection refused"
+    daemon.start()
+    daemon.settle()
+
+    daemon.reload()
+
+    assert daemon.daemon.state["channels"]["apprise"]["state"] == "failing"
+    phone.failure = None
+    daemon.at(clock.now + timedelta(minutes=5))
+    daemon.settle()
+    assert (titles(desktop), titles(phone)) == (["Time to email Acme"], ["Time to email Acme"])
+    assert daemon.daemon.state["channels"]["apprise"]["state"] == "ok"
+    assert sorted(row[0] for row in ledger(db_path)) == ["apprise", "desktop"]
+
+
 def test_a_reminder_acted_on_before_its_retry_is_not_sent(
     cli: Cli,
     clock: Clock,

@@ -335,13 +335,13 @@ class Daemon:
     def _use_store(self, db: Database, tracker: Tracker, watch: Watch) -> None:
         """Put a newly opened store in place of the old one, and plan everything again
         from it; the old one's connections are closed."""
-        self.outbound = self.outbound.reloaded(self.context, same_store=db.url == self.db.url)
         self._watch.close()
         self.db.close()
         self.db, self._watch = db, watch
         self.context.tracker = tracker
         self.feed.reset()
         self.tasks = self.tasks.reloaded(self.context, self.screen)
+        self.outbound = self.outbound.reloaded(self.context)
         self.held.clear()
         try:
             self.delivery.keep_unconfirmed(set(tracker.fingerprints()))

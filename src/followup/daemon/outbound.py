@@ -91,9 +91,11 @@ class OutboundChannel(Part):
         self._idle = threading.Event()
         self._idle.set()
         self._thread: threading.Thread | None = None
-        self.state["channels"][name] = ChannelState(
+        #: what ``followup status`` shows of this channel (in the state file's ``channels``)
+        self.status = ChannelState(
             state="ok", synced_at=None, error=None, error_at=None, outbound=True
         )
+        self.state["channels"][name] = self.status
 
     @property
     def ledger(self) -> MachineLedger:
@@ -149,6 +151,7 @@ class OutboundChannel(Part):
         """What ``old`` (stopped) held, sent and was sending, for this channel of the same
         name after a reload; what it sent is kept only on the same store."""
         self.held, self.maybe, self._attempts = old.held, old.maybe, old._attempts
+        self.status = self.state["channels"][self.name] = old.status
         if old._thread is None or not old._thread.is_alive():
             self.in_flight = old.in_flight  # their outcomes are all in old._results
         while True:
@@ -225,7 +228,7 @@ class OutboundChannel(Part):
         self._work.put(batch)
 
     def _finished(self, sent: _Sent, now: datetime) -> None:
-        channel = self.state["channels"][self.name]
+        channel = self.status
         self.in_flight.difference_update(sent.keys)
         if sent.error is None:
             for key in sent.keys:
@@ -319,6 +322,8 @@ class OutboundChannels:
         from followup.channels import registry
 
         self.notifiers = dict(notifiers or {})
+        #: the URL of the store whose ledger these channels read and write
+        self.store_url = context.tracker.db.url
         self.parts: list[OutboundChannel] = []
         for name in context.config.notify.channels:
             channel = registry.load(name)
@@ -337,13 +342,14 @@ class OutboundChannels:
         """The channel called ``name``, when the config names it."""
         return next((p for p in self.parts if p.name == name), None)
 
-    def reloaded(self, context: Context, *, same_store: bool) -> OutboundChannels:
-        """The channels of a reloaded config in place of these (stopped): a channel added,
-        removed or given other URLs takes effect without a restart. A channel kept keeps
-        the reminders it holds (those no longer pending are dropped at their turn) and, on
-        the same store, what it sent. Sends under way are waited for (at most 5 s each) and
-        their outcomes taken over."""
+    def reloaded(self, context: Context) -> OutboundChannels:
+        """The channels of a reloaded config (or of a store opened again) in place of these
+        (stopped): a channel added, removed or given other URLs takes effect without a
+        restart. A channel kept keeps the reminders it holds (those no longer pending are
+        dropped at their turn), its state and, on a store at the same URL, what it sent.
+        Sends under way are waited for (at most 5 s each) and their outcomes taken over."""
         self.stop()
+        same_store = context.tracker.db.url == self.store_url
         return OutboundChannels(context, self.notifiers, self, same_store=same_store)
 
     def work(self, now: datetime, due: Iterable[Key]) -> None:
