@@ -12,7 +12,7 @@ shown and not acted on, it is shown again on Tue 2030-01-08 09:00.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -270,6 +270,70 @@ def test_a_reminder_sent_before_a_restart_is_not_sent_again_when_the_desktop_cat
 
     assert (titles(desktop), titles(phone)) == (["Time to email Acme"], ["Time to email Acme"])
     assert len(ledger(db_path)) == 2
+
+
+def test_a_reminder_still_unsent_when_the_daemon_stopped_is_sent_after_its_restart(
+    cli: Cli,
+    clock: Clock,
+    config_file: Path,
+    desktop: RecordingNotifier,
+    phone: RecordingNotifier,
+    db_path: Path,
+) -> None:
+    """The Apprise channel was failing when the daemon stopped; the desktop had shown the
+    reminder, so after the restart it is planned for its repeat (Tue), and only the
+    desktop's ledger says it came due on Mon."""
+    config_file.write_text(CHANNELS_CONFIG)
+    add(cli, clock, "Acme")
+    phone.failure = "ntfy: connection refused"
+    with InProcessDaemon(clock, desktop, {"apprise": phone}) as first:
+        first.start()
+        first.settle()
+
+    phone.failure = None
+    clock.now += timedelta(minutes=5)
+    with InProcessDaemon(clock, desktop, {"apprise": phone}) as second:
+        second.start()
+        second.settle()
+        second.at(clock.now + timedelta(minutes=1))
+        second.settle()
+
+    assert (titles(desktop), titles(phone)) == (["Time to email Acme"], ["Time to email Acme"])
+    assert sorted(ledger(db_path)) == [
+        ("apprise", 1, MON_0900, "shown"),
+        ("desktop", 1, MON_0900, "shown"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("step", "sent"),
+    [
+        pytest.param(lambda cli, clock: None, ["Time to email Acme"], id="not acted on"),
+        pytest.param(lambda cli, clock: act(cli, clock, "emailed", "1"), [], id="emailed"),
+    ],
+)
+def test_a_channel_added_later_gets_the_reminder_due_and_not_acted_on(
+    cli: Cli,
+    clock: Clock,
+    config_file: Path,
+    desktop: RecordingNotifier,
+    phone: RecordingNotifier,
+    step: Callable[[Cli, Clock], object],
+    sent: list[str],
+) -> None:
+    config_file.write_text(DBUS_CONFIG)
+    add(cli, clock, "Acme")
+    with InProcessDaemon(clock, desktop) as first:
+        first.start()
+    step(cli, clock)
+
+    config_file.write_text(CHANNELS_CONFIG)
+    clock.now += timedelta(minutes=5)
+    with InProcessDaemon(clock, desktop, {"apprise": phone}) as second:
+        second.start()
+        second.settle()
+
+    assert titles(phone) == sent
 
 
 def test_a_send_a_crash_cut_short_is_sent_again_marked_so(

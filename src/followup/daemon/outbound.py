@@ -82,6 +82,9 @@ class OutboundChannel(Part):
         self.done: set[Key] = set()
         self.unconfirmed: dict[Key, datetime] = {}
         self.in_flight: set[Key] = set()
+        #: whether it looked for what the desktop showed and it did not send (see
+        #: :meth:`catch_up`), done at its first pass on a store
+        self.caught_up = False
         #: failed sends so far of each reminder held or in flight (for its backoff)
         self._attempts: dict[Key, int] = {}
         self._work: queue.SimpleQueue[list[tuple[Note, tuple[Key, ...]]] | None] = (
@@ -126,6 +129,24 @@ class OutboundChannel(Part):
                 self.maybe.add(key)
             self.held[key] = Held(key, now)
 
+    def catch_up(self, now: datetime) -> None:
+        """Hold the reminders due and not acted on that the desktop showed last and this
+        channel never sent: a daemon stopped while this channel was failing, or a channel
+        just added to ``notify.channels``, still sends each once. (A reminder the desktop
+        has not shown yet comes due through :meth:`take`.) Raises StoreError."""
+        desktop = self.tracker.ledger.confirmed()
+        keys: list[Key] = []
+        for due, _view in self.tracker.pending_for(include_done=True):
+            if due.since is None:
+                continue
+            since, at = due.since.astimezone(UTC), due.at.astimezone(UTC)
+            shown = desktop.get((due.interview_id, due.kind.value), {})
+            instants = [i for i in shown if since <= i <= at]
+            if instants:
+                keys.append((due.interview_id, due.kind, max(instants)))
+        self.take(keys, now)
+        self.caught_up = True
+
     def work(self, now: datetime) -> None:
         """Record the sends that finished, confirm them in the ledger, and start the next
         batch when one is ready and the thread is idle. Raises StoreError."""
@@ -161,6 +182,7 @@ class OutboundChannel(Part):
                 break
         if same_store:
             self.done, self.unconfirmed = old.done, old.unconfirmed
+            self.caught_up = old.caught_up
 
     def wait_idle(self, timeout: float) -> bool:
         """Wait until no send is under way (at most ``timeout`` seconds); whether none is."""
@@ -358,6 +380,8 @@ class OutboundChannels:
         :meth:`OutboundChannel.work`). Raises StoreError."""
         keys = list(due)
         for part in self.parts:
+            if not part.caught_up:
+                part.catch_up(now)
             if keys:
                 part.take(keys, now)
             part.work(now)

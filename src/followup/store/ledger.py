@@ -170,6 +170,14 @@ class MachineLedger:
             found = find(s, self.machine_id, interview_id, kind, due_at, self.channel)
             return found.state if found is not None else None
 
+    def confirmed(
+        self, ids: Sequence[int] | None = None
+    ) -> dict[tuple[int, str], dict[datetime, datetime]]:
+        """This channel's confirmed showings on this machine of open interviews (all, or
+        ``ids``): (interview id, kind) -> due instant -> shown instant (aware UTC)."""
+        with self.db.reading() as s:
+            return confirmed(s, self.machine_id, ids, self.channel)
+
     def record_shown(self, reminders: Iterable[Showing], now: datetime) -> None:
         """Enter reminders in the ledger as shown; ones already there are left as they are."""
         self._enter(reminders, now, "shown")
