@@ -188,7 +188,7 @@ def secrets_of(url: str) -> list[str]:
     if "." not in hostport.rsplit(":", 1)[0]:
         pieces += hostport.split(":")
     found = {unquote(p) for p in pieces if len(p) >= 3} | {p for p in pieces if len(p) >= 3}
-    return sorted(found, key=len, reverse=True)
+    return sorted(found, key=lambda piece: (-len(piece), piece))
 
 
 def redacted(text: str, secrets: Sequence[str]) -> str:
