@@ -6,6 +6,8 @@ only to the services that did not take the note.
 
 from __future__ import annotations
 
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -48,6 +50,32 @@ def test_a_note_arrives_in_the_mailbox_as_plain_text(smtp: SmtpServer) -> None:
     [(subject, body)] = smtp.inbox()
     assert subject == NOTE.title
     assert body.replace("\r\n", "\n").strip() == NOTE.body
+
+
+def test_notes_in_a_row_are_not_held_back_by_apprises_throttle(
+    smtp: SmtpServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Apprise makes a service object wait 5.5 s after its last send (by the wall clock,
+    so a clock set back would make it wait as long as the jump): each note gets fresh
+    service objects, so nothing waits."""
+    import apprise.url
+
+    throttled: list[float] = []
+    real_sleep = time.sleep
+
+    def sleep(seconds: float) -> None:
+        if sys._getframe(1).f_code.co_filename == apprise.url.__file__:
+            throttled.append(seconds)
+        real_sleep(seconds)
+
+    monkeypatch.setattr(apprise.url.time, "sleep", sleep)
+    notifier = AppriseNotifier(AppriseSettings((smtp.apprise_url,)))
+
+    notifier.show(NOTE)
+    notifier.show(Note("Time to email Beta", "No reply since Thu 3 Jan"))
+
+    assert throttled == []
+    assert [subject for subject, _body in smtp.inbox()] == [NOTE.title, "Time to email Beta"]
 
 
 def test_a_server_down_is_named_by_its_service_and_place_never_by_its_url(

@@ -91,17 +91,29 @@ class AppriseNotifier:
 
     def __init__(self, settings: AppriseSettings) -> None:
         self.settings = settings
-        self._services: list[Any] | None = None
+        self._urls: list[str] | None = None
         #: each URL's parts that may be secret, hidden in the errors (see :func:`secrets_of`)
         self._secrets: list[list[str]] = []
         #: (title, body) of a note some services took -> the indexes of those services
         self._taken: dict[tuple[str, str], set[int]] = {}
 
     def _load(self) -> list[Any]:
-        """One Apprise service object per URL, made at the first delivery. Raises
-        DeliveryError when ``urls_command`` fails or a URL is not one Apprise knows."""
-        if self._services is not None:
-            return self._services
+        """One Apprise service object per URL, made anew for each note: a service object
+        keeps the wall-clock instant of its last send and sleeps until 5.5 s have passed
+        since (Apprise's throttle), and a wall clock set back would make that sleep last
+        as long as the jump. The URLs are read (``urls_command`` run) at the first
+        delivery. Raises DeliveryError when ``urls_command`` fails or a URL is not one
+        Apprise knows."""
+        urls = self._urls
+        if urls is None:
+            urls = self._read()
+        import apprise
+
+        return [apprise.Apprise.instantiate(url) for url in urls]
+
+    def _read(self) -> list[str]:
+        """The URLs, checked by Apprise, and their secret parts, kept for the notifier's
+        life. Raises DeliveryError."""
         urls = list(self.settings.urls) or _read_urls(self.settings.urls_command)
         # Apprise's own log lines may name a topic or an address (ntfy logs the URL it
         # posted to): they go only to the capture of each send (:func:`_send`), whose last
@@ -114,19 +126,16 @@ class AppriseNotifier:
                 "the apprise channel needs the Python package 'apprise', which is not "
                 "installed (pip install apprise)"
             ) from None
-        services = []
         for place, url in enumerate(urls, 1):
-            service = apprise.Apprise.instantiate(url)
-            if not service:
+            if not apprise.Apprise.instantiate(url):
                 where = "apprise.urls_command" if self.settings.urls_command else "apprise.urls"
                 raise DeliveryError(
                     f"{where}: URL {place} ({masked(url)}) is not an Apprise URL this "
                     "version knows (see https://github.com/caronc/apprise/wiki)"
                 )
-            services.append(service)
         self._secrets = [secrets_of(url) for url in urls]
-        self._services = services
-        return services
+        self._urls = urls
+        return urls
 
     def show(self, note: Note) -> int | None:
         """Send ``note`` (plain text) to every service that has not taken it yet; None.
