@@ -39,13 +39,15 @@ class Details(NamedTuple):
 class ShownEntry(NamedTuple):
     """One reminder in the ledger: shown once on a machine, never again there. A row
     without a machine (``machine_id`` None, from before machines were told apart) counts
-    as shown on every machine; ``machine_name`` is the machine's name, when it has one."""
+    as shown on every machine; ``machine_name`` is the machine's name, when it has one;
+    ``channel`` the registry's name of the channel that delivered it."""
 
     kind: str
     due_at: datetime
     shown_at: datetime
     machine_id: str | None = None
     machine_name: str | None = None
+    channel: str = "desktop"
 
 
 class Record(NamedTuple):

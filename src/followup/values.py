@@ -29,6 +29,9 @@ PLAN_COLUMNS = ("plan_key", "next_kind", "next_at")
 Ledger = Mapping[tuple[int, str], Mapping[datetime, datetime]]
 #: Unconfirmed intents: (interview id, kind, due instant in aware UTC).
 Intents = set[tuple[int, str, datetime]]
+#: The channel whose ledger rows say what was shown on screen (the listing's "shown", the
+#: repeats, "maybe shown"); every other channel keeps rows of its own beside them.
+DESKTOP = "desktop"
 
 
 if TYPE_CHECKING:

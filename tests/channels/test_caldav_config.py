@@ -21,7 +21,7 @@ LOGIN = 'username = "alex"\npassword_command = ["pass", "show", "caldav"]\n'
         (
             '[notify]\nchannels = ["desktop", "pager"]\n',
             'notify.channels = ["desktop", "pager"]: unknown channel "pager" '
-            "(choose from desktop, caldav)",
+            f"(choose from {', '.join(registry.names())})",
         ),
         (
             '[notify]\nchannels = ["caldav"]\n',

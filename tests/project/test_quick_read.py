@@ -6,7 +6,8 @@ The store holds every status and both kinds of reminder, interviews counted in o
 places, a reminder shown and not acted on (due since, with its repeat), one shown with an
 unconfirmed ledger intent ("maybe shown"), and one held by a reply found in the mail; of
 the reminders shown, some were shown before machines were told apart (they count on every
-machine), one on this machine and one on another machine only (still to be shown here). The
+machine), one on this machine and one on another machine only (still to be shown here), and
+one was sent through Apprise only (not shown on screen, so neither path counts it). The
 user's zone is New York (the clocks go back on Sun 1 Nov 2026 and forward on Sun 14 Mar
 2027), Berlin (back on Sun 25 Oct 2026, forward on Sun 28 Mar 2027) or Kolkata (no DST).
 """
@@ -136,6 +137,12 @@ def fill(cli: Cli) -> None:
             entry = [(interview_id, r.kind, r.at_utc)]
             mine.record_intent(entry, datetime(2026, 11, 25, 14, 0, interview_id, tzinfo=UTC))
             mine.confirm_shown(entry, datetime(2026, 11, 25, 14, 0, interview_id, tzinfo=UTC))
+        r = here.get(1).next_reminder
+        assert r is not None
+        # Sent through Apprise, last of all: no path counts it as shown on screen.
+        here.ledger.for_channel("apprise").record_shown(
+            [(1, r.kind, r.at_utc)], datetime(2026, 11, 26, 14, 0, tzinfo=UTC)
+        )
         reply = NewFinding(
             9, "reply", "<r1@held.example>", "INBOX", date(2026, 11, 25), "hr@held.example",
             ("me@example.com",), "Re: interview",
@@ -205,7 +212,8 @@ def test_the_store_holds_what_the_comparison_needs(cli: Cli) -> None:
     assert pending[8].maybe_shown and not pending[7].maybe_shown
     assert pending[7].is_due
     here = json.loads(ok(cli("upcoming", "--json")))
-    assert [d["due"] for d in here if d["interview_id"] in (3, 10)] == [True, False]
+    due = {d["interview_id"]: d["due"] for d in here}
+    assert (due[1], due[3], due[10]) == (False, True, False)
     shown_on = json.loads(ok(cli("status", "--json")))["shown_on"]
     assert [(m["machine"], m["this_machine"], m["company"]) for m in shown_on] == [
         ("laptop", False, "Snoozed Co"),

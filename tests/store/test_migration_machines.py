@@ -132,7 +132,7 @@ def test_after_an_upgrade_no_machine_shows_an_older_showing_again(
 
 
 def test_the_upgrade_names_every_constraint_it_makes(at_0005: str) -> None:
-    upgrade(at_0005)
+    upgrade(at_0005, "0006")
     engine = create_engine(at_0005)
     try:
         found = inspect(engine)

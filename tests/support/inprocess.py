@@ -101,10 +101,17 @@ class InProcessDaemon:
     ``Daemon.run`` does before its loop (take the lock, plan everything), and each
     :meth:`tick` or :meth:`at` is one pass of the loop."""
 
-    def __init__(self, clock: Clock, notifier: RecordingNotifier) -> None:
+    def __init__(
+        self,
+        clock: Clock,
+        notifier: RecordingNotifier,
+        channels: dict[str, RecordingNotifier] | None = None,
+    ) -> None:
         self.clock = clock
         self.notifier = notifier
-        self.daemon = Daemon(load(), env=os.environ, notifier=notifier, clock=clock)
+        self.daemon = Daemon(
+            load(), env=os.environ, notifier=notifier, channels=channels, clock=clock
+        )
         # The CLI pokes the daemon its state file names (this process): as in the daemon,
         # SIGUSR1 only asks the next pass to look at the store.
         self._usr1 = signal.signal(signal.SIGUSR1, self._poked)
@@ -152,6 +159,13 @@ class InProcessDaemon:
         self.clock.now = instant
         self.tick()
 
+    def settle(self) -> None:
+        """Let the sends under way on the channels besides the desktop (each in its own
+        thread) finish, then run one pass, which records what they came to."""
+        for part in self.daemon.outbound.parts:
+            assert part.wait_idle(30.0), f"{part.name}: a send still under way after 30 s"
+        self.tick()
+
     def reload(self) -> None:
         """What SIGHUP asks for: read the config again, at the next pass."""
         self.daemon.flags.reload = True
@@ -170,6 +184,7 @@ class InProcessDaemon:
 
     def close(self) -> None:
         daemon = self.daemon
+        daemon.outbound.stop()
         if daemon.mail is not None:
             daemon.mail.stop()
         daemon.lock.release()

@@ -48,7 +48,8 @@ def tracker(db_path: Path) -> Iterator[Tracker]:
 @pytest.fixture
 def history(tracker: Tracker, cli: Cli, tmp_path: Path) -> None:
     """Interviews with events of every kind, unicode, a note with newlines, a snooze and a
-    ledger row from before machines were told apart, and one showing on two machines."""
+    ledger row from before machines were told apart, and one showing on two machines and,
+    on the laptop, on two channels."""
     t = tracker
     t.add(
         Details(
@@ -72,6 +73,9 @@ def history(tracker: Tracker, cli: Cli, tmp_path: Path) -> None:
         mine.record_shown(
             [(1, Kind.EMAIL, datetime(2026, 11, 26, 14, 0, tzinfo=UTC))], later(hours)
         )
+    Tracker(t.config, t.db, LAPTOP).ledger.for_channel("apprise").record_shown(
+        [(1, Kind.EMAIL, datetime(2026, 11, 26, 14, 0, tzinfo=UTC))], later(3.3)
+    )
     t.add(Details(company="Beta", reply_expected_on=date(2026, 11, 16)), later(4))
     t.emailed(2, date(2026, 11, 18), later(5))
     t.edit(1, Details(contact_name="Zoë Ærø-Lund"), later(5.5))  # histories interleave
@@ -201,6 +205,23 @@ def test_the_ledger_in_the_backup_names_the_machine_that_showed_each_reminder(
     ]
 
 
+def test_a_ledger_row_of_another_channel_than_the_desktop_names_it(
+    tracker: Tracker, cli: Cli
+) -> None:
+    tracker.add(Details(company="Acme", reply_expected_on=date(2026, 11, 23)), T0)
+    due = datetime(2026, 11, 27, 14, 0, tzinfo=UTC)
+    on_desktop = Tracker(tracker.config, tracker.db, DESKTOP)
+    on_desktop.record_shown([(1, Kind.EMAIL, due)], later(138))
+    on_desktop.ledger.for_channel("apprise").record_shown([(1, Kind.EMAIL, due)], later(139))
+
+    [acme] = json.loads(ok(cli("export")))["interviews"]
+
+    assert [(row.get("channel"), row["shown_at"]) for row in acme["shown_reminders"]] == [
+        (None, "2026-11-26T14:00:00.123456+00:00"),
+        ("apprise", "2026-11-26T15:00:00.123456+00:00"),
+    ]
+
+
 def test_an_empty_store_gives_an_empty_backup(cli: Cli) -> None:
     assert without_stamp(ok(cli("export"))) == {
         "followup_backup": 2,
@@ -242,7 +263,7 @@ def test_a_backup_restores_into_an_empty_store_exactly(
         "withdrawn",
         "imported",
     }
-    assert len(restored["shown_reminders"]) == 3
+    assert len(restored["shown_reminders"]) == 4
     assert restored["machines"] == [(DESKTOP.id, DESKTOP.name), (LAPTOP.id, LAPTOP.name)]
 
 
@@ -609,6 +630,11 @@ LEDGER_ROW = {
             "interviews[1].shown_reminders[0].machine: must be a machine's name (1 to 100 "
             "characters), not ' '",
             id="ledger machine name blank",
+        ),
+        pytest.param(
+            interview(2, "Beta", "2026-11-24", shown_reminders=[LEDGER_ROW | {"channel": "SMS!"}]),
+            "interviews[1].shown_reminders[0].channel: must be a channel's name, not 'SMS!'",
+            id="ledger channel",
         ),
     ],
 )

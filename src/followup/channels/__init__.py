@@ -7,4 +7,6 @@ Nothing is imported here: a command that delivers nothing (a listing) loads no c
   them, read lazily; config validation, ``followup config``, the example config, the manual
   page and ``followup test-notification --channel`` are derived from it.
 - :mod:`followup.channels.desktop`: the desktop's notification server (D-Bus or plyer).
+- :mod:`followup.channels.caldav`: tasks with alarms on the user's CalDAV server.
+- :mod:`followup.channels.apprise`: ntfy, Gotify, Telegram, e-mail... through Apprise.
 """

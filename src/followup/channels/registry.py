@@ -30,6 +30,7 @@ class Entry(NamedTuple):
 TABLE: Mapping[str, Entry] = {
     "desktop": Entry("notify", "followup.channels.desktop:CHANNEL"),
     "caldav": Entry("caldav", "followup.channels.caldav:CHANNEL"),
+    "apprise": Entry("apprise", "followup.channels.apprise:CHANNEL"),
 }
 
 #: The channel every config delivers through unless it names others.

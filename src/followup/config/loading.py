@@ -306,7 +306,7 @@ def _check(opt: Option, value: Any) -> str | None:
     command goes would be printed otherwise."""
     secret = may_be_secret(opt.name)
     wrong_type = not isinstance(value, opt.kind) or (opt.kind is int and isinstance(value, bool))
-    if wrong_type and secret and opt.kind is list:
+    if wrong_type and secret and opt.kind is list and opt.key.endswith("_command"):
         return f"{opt.name}: expected {_COMMAND_LIST}"
     if wrong_type:
         shown_value = "(not shown)" if secret else checks.toml_value(value)
@@ -335,9 +335,10 @@ _COMMAND_LIST = 'a list of program and arguments, e.g. ["pass", "show", "mail"]'
 
 def may_be_secret(name: str) -> bool:
     """Whether the value of config key ``name`` may be a secret, so never shown: a
-    ``*_command`` (a password may be typed there by mistake) or a ``*password*`` key."""
+    ``*_command`` (a password may be typed there by mistake), a ``*password*`` key, or
+    ``apprise.urls`` (Apprise URLs hold tokens and passwords)."""
     key = name.rpartition(".")[2]
-    return key.endswith("_command") or "password" in key
+    return key.endswith("_command") or "password" in key or name == "apprise.urls"
 
 
 #: Keys whose strings may hold line breaks and tabs: a signature's lines, and the arguments

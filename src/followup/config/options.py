@@ -154,7 +154,8 @@ OPTIONS: tuple[Option, ...] = (
         ["desktop"],
         "Where reminders go, each on its own: 'desktop' (this machine's notifications, always "
         "in the list) and the channels set up in tables of their own, such as 'caldav' "
-        "(tasks with alarms on your CalDAV server, for your phone)",
+        "(tasks with alarms on your CalDAV server, for your phone) and 'apprise' (ntfy, "
+        "Gotify, Telegram, e-mail... through Apprise)",
         checks.channels,
     ),
     Option(

@@ -33,7 +33,7 @@ import os
 import select
 import threading
 import time
-from collections.abc import Callable, MutableMapping
+from collections.abc import Callable, Mapping, MutableMapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -45,6 +45,7 @@ from followup.daemon.delivery import Delivery
 from followup.daemon.failures import Failures, log_to_file, thread_failed
 from followup.daemon.feed import CalendarFeed
 from followup.daemon.jobs import STORE_BUSY_S, Held, Jobs, open_store, reopen
+from followup.daemon.outbound import OutboundChannels
 from followup.daemon.screen import Screen
 from followup.daemon.signals import Flags, Waker, install_signals
 from followup.daemon.state import DaemonLock, DaemonState, first_state
@@ -85,6 +86,7 @@ class Daemon:
         config_path: str | None = None,
         env: MutableMapping[str, str] | None = None,
         notifier: Notifier | None = None,
+        channels: Mapping[str, Notifier] | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.env = os.environ if env is None else env
@@ -116,6 +118,7 @@ class Daemon:
         self.jobs = Jobs(self.context, self.held, {})
         self.delivery = Delivery(self.context, self.jobs, self.screen)
         self.tasks = TaskChannels(self.context, self.screen)
+        self.outbound = OutboundChannels(self.context, channels)
         self.mail: MailWatch | None = None
 
     @property
@@ -130,13 +133,7 @@ class Daemon:
 
     def _start_mail(self) -> None:
         """The ``[mail]`` watch (see :mod:`followup.daemon.mail`), made again on a reload."""
-        if self.mail is not None:
-            self.mail.stop()
-            self.mail = None
-        if self.config.mail is not None:
-            from followup.daemon.mail import started_watch
-
-            self.mail = started_watch(self.context, lambda: self._sync(everything=False))
+        self.mail = _mail_watch(self.mail, self.context, lambda: self._sync(everything=False))
 
     # -- the loop ----------------------------------------------------------------------
 
@@ -169,6 +166,7 @@ class Daemon:
             if self.mail is not None:
                 self.mail.stop()
             self.tasks.stop()
+            self.outbound.stop()
             stop = getattr(self.notifier, "stop", None)
             if stop is not None:
                 stop()
@@ -242,6 +240,7 @@ class Daemon:
         self._guard("task channels", lambda: self.tasks.work(now))
         if not self.jobs.fired.empty():
             self._guard("jobs", lambda: self.jobs.collect_fired(now))
+        self._guard("channels", lambda: self.outbound.work(now, list(self.held)))
         if self.held:
             self._guard("delivery", lambda: self.delivery.deliver_ready(now))
         self._guard("screen", self.screen.save)
@@ -282,6 +281,7 @@ class Daemon:
             soonest = min(h.next_attempt for h in self.held.values())
             waits.append((soonest - self.clock()).total_seconds())
         waits.append(self.mail.timeout() if self.mail is not None else None)
+        waits.append(self.outbound.timeout(self.clock()))
         return max(0.0, self.tasks.timeout(min(w for w in waits if w is not None)))
 
     # -- planning ----------------------------------------------------------------------
@@ -341,6 +341,7 @@ class Daemon:
         self.context.tracker = tracker
         self.feed.reset()
         self.tasks = self.tasks.reloaded(self.context, self.screen)
+        self.outbound = self.outbound.reloaded(self.context)
         self.held.clear()
         try:
             self.delivery.keep_unconfirmed(set(tracker.fingerprints()))
@@ -393,6 +394,20 @@ def _open_desktop(
     desktop = registry.load("desktop")
     assert desktop.open is not None
     return desktop.open(registry.settings(config, "desktop"), env, on_signal)
+
+
+def _mail_watch(
+    old: MailWatch | None, context: Context, sync: Callable[[], None]
+) -> MailWatch | None:
+    """The ``[mail]`` watch of ``context``'s config, started, in place of ``old`` (stopped);
+    None without ``[mail]``. ``sync`` re-plans what changed."""
+    if old is not None:
+        old.stop()
+    if context.config.mail is None:
+        return None
+    from followup.daemon.mail import started_watch
+
+    return started_watch(context, sync)
 
 
 def note_session_bus(state: DaemonState, env: MutableMapping[str, str], now: datetime) -> None:

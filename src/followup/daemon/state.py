@@ -19,7 +19,7 @@ import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import IO, Any, TypedDict
+from typing import IO, Any, NotRequired, TypedDict
 
 from followup.errors import FollowupError
 from followup.ownfiles import make_folder, write_file
@@ -27,13 +27,15 @@ from followup.paths import state_dir
 
 
 class ChannelState(TypedDict):
-    """One task channel as ``followup status`` shows it: "ok" or "failing", the last sync
-    that worked, and the failure of the last try (retried with backoff) since when."""
+    """One channel besides the desktop as ``followup status`` shows it: "ok", "starting"
+    or "failing", the last sync that worked (for an ``outbound`` channel, the last send),
+    and the failure of the last try (retried with backoff) since when."""
 
     state: str
     synced_at: str | None
     error: str | None
     error_at: str | None
+    outbound: NotRequired[bool]
 
 
 class DaemonState(TypedDict):

@@ -33,6 +33,13 @@ def read_password(command: Sequence[str], key: str = "mail.password_command") ->
     than :data:`TIMEOUT_S` (its whole process group is killed, children holding the pipe
     included), prints more than :data:`MAX_OUTPUT` bytes, or prints nothing.
     """
+    return read_lines(command, key, "password")[0]
+
+
+def read_lines(command: Sequence[str], key: str, what: str) -> list[str]:
+    """Run ``command`` and return the lines of its standard output, at least one, the first
+    not empty (``apprise.urls_command`` prints one address a line). ``what`` names what it
+    prints in the messages ("password"). Raises MailError as :func:`read_password` does."""
     program = command[0]
     try:
         ran = run_bounded(command, TIMEOUT_S, max_out=MAX_OUTPUT, max_err=MAX_ERROR)
@@ -44,13 +51,13 @@ def read_password(command: Sequence[str], key: str = "mail.password_command") ->
         raise MailError(f"{key}: {program!r} cannot be run: {exc}") from None
     if ran.killed == "time":
         raise MailError(
-            f"{key}: {program!r} gave no password in {TIMEOUT_S} s "
+            f"{key}: {program!r} gave no {what} in {TIMEOUT_S} s "
             "(stopped, with every program it started)"
         )
     if ran.killed == "output":
         raise MailError(
             f"{key}: {program!r} printed more than {MAX_OUTPUT >> 10} KiB; "
-            "a password is one line (stopped)"
+            f"a {what} is one line (stopped)"
         )
     if ran.returncode != 0:
         complaint = ran.err.decode("utf-8", "replace").strip().splitlines()
@@ -58,5 +65,5 @@ def read_password(command: Sequence[str], key: str = "mail.password_command") ->
         raise MailError(f"{key}: {program!r} failed with exit status {ran.returncode}{why}")
     lines = ran.out.decode("utf-8", "replace").splitlines()
     if not lines or not lines[0]:
-        raise MailError(f"{key}: {program!r} printed no password")
-    return lines[0]
+        raise MailError(f"{key}: {program!r} printed no {what}")
+    return lines

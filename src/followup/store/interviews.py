@@ -148,7 +148,14 @@ def _ledger_entries(s: Session) -> dict[int, list[ShownEntry]]:
     names = machine_rows.names(s)
     for r in s.scalars(select(ShownReminder).order_by(ShownReminder.id)):
         shown.setdefault(r.interview_id, []).append(
-            ShownEntry(r.kind, r.due_at, r.shown_at, r.machine_id, names.get(r.machine_id or ""))
+            ShownEntry(
+                r.kind,
+                r.due_at,
+                r.shown_at,
+                r.machine_id,
+                names.get(r.machine_id or ""),
+                r.channel,
+            )
         )
     return shown
 
@@ -209,6 +216,7 @@ def write(
                     "due_at": r.due_at,
                     "shown_at": r.shown_at,
                     "machine_id": r.machine_id,
+                    "channel": r.channel,
                 }
                 for r in added.shown
             ]

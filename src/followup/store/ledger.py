@@ -1,12 +1,14 @@
-"""Every query on the ledger of reminders shown: which ones a machine showed (or is about to
-show), entering, confirming and forgetting them, and the last ones shown.
+"""Every query on the ledger of reminders shown: which ones a channel on a machine delivered
+(or is about to deliver), entering, confirming and forgetting them, and the last ones shown.
 
 A daemon writes an ``intent`` just before it asks the notification server to show a
 reminder and turns it into ``shown`` once the server accepted it, so that a crash in between
 leaves a trace (the reminder is then pending, "maybe shown"). Each row names the machine that
 showed it; which rows count for a machine is :func:`followup.store.machines.seen_by`'s
-answer. The functions take the caller's session; :class:`MachineLedger` opens its own
-transactions, for the daemon.
+answer. Each row names the channel that delivered it too (``desktop``, ``apprise``, ...):
+each channel delivers a reminder once, whichever other channel did; the desktop's rows are
+what the listing, the repeats and "maybe shown" read. The functions take the caller's
+session; :class:`MachineLedger` opens its own transactions, for the daemon.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from followup.store import machines as machine_rows
 from followup.store.database import Database
 from followup.store.interviews import OPEN
 from followup.store.models import Interview, ShownReminder
-from followup.values import LastShown, MachineShown
+from followup.values import DESKTOP, LastShown, MachineShown
 
 if TYPE_CHECKING:
     from followup.machine import Machine
@@ -33,32 +35,38 @@ Showing = tuple[int, Kind, datetime]
 
 
 def confirmed(
-    s: Session, machine_id: str | None, ids: Sequence[int] | None = None
+    s: Session,
+    machine_id: str | None,
+    ids: Sequence[int] | None = None,
+    channel: str = DESKTOP,
 ) -> dict[tuple[int, str], dict[datetime, datetime]]:
-    """The confirmed ledger of open interviews (all, or ``ids``) as ``machine_id`` sees it
-    (see :func:`followup.store.machines.seen_by`): (interview id, kind) -> due instant ->
-    shown instant (aware UTC)."""
+    """The confirmed ledger of ``channel`` of open interviews (all, or ``ids``) as
+    ``machine_id`` sees it (see :func:`followup.store.machines.seen_by`): (interview id,
+    kind) -> due instant -> shown instant (aware UTC)."""
     ledger: dict[tuple[int, str], dict[datetime, datetime]] = {}
-    for interview_id, kind, due_at, shown_at in _rows(s, machine_id, ids, "shown"):
+    for interview_id, kind, due_at, shown_at in _rows(s, machine_id, ids, "shown", channel):
         ledger.setdefault((interview_id, kind), {})[due_at] = shown_at
     return ledger
 
 
 def intents(
-    s: Session, machine_id: str | None, ids: Sequence[int] | None = None
+    s: Session,
+    machine_id: str | None,
+    ids: Sequence[int] | None = None,
+    channel: str = DESKTOP,
 ) -> set[tuple[int, str, datetime]]:
-    """The unconfirmed intents of open interviews (all, or ``ids``) as ``machine_id`` sees
-    them: (interview id, kind, due instant in aware UTC) of each showing that may or may not
-    have reached the screen."""
-    rows = _rows(s, machine_id, ids, "intent")
+    """The unconfirmed intents of ``channel`` of open interviews (all, or ``ids``) as
+    ``machine_id`` sees them: (interview id, kind, due instant in aware UTC) of each showing
+    that may or may not have reached the user."""
+    rows = _rows(s, machine_id, ids, "intent", channel)
     return {(i, kind, due) for i, kind, due, _shown in rows}
 
 
 def _rows(
-    s: Session, machine_id: str | None, ids: Sequence[int] | None, state: str
+    s: Session, machine_id: str | None, ids: Sequence[int] | None, state: str, channel: str
 ) -> list[tuple[int, str, datetime, datetime]]:
-    """(interview id, kind, due instant, shown instant) of the ledger rows in ``state`` of
-    open interviews (all, or ``ids``) that count for ``machine_id``."""
+    """(interview id, kind, due instant, shown instant) of ``channel``'s ledger rows in
+    ``state`` of open interviews (all, or ``ids``) that count for ``machine_id``."""
     query = (
         select(
             ShownReminder.interview_id,
@@ -70,6 +78,7 @@ def _rows(
         .where(
             Interview.status.in_(OPEN),
             ShownReminder.state == state,
+            ShownReminder.channel == channel,
             machine_rows.seen_by(machine_id),
         )
     )
@@ -79,15 +88,21 @@ def _rows(
 
 
 def find(
-    s: Session, machine_id: str | None, interview_id: int, kind: Kind, due_at: datetime
+    s: Session,
+    machine_id: str | None,
+    interview_id: int,
+    kind: Kind,
+    due_at: datetime,
+    channel: str = DESKTOP,
 ) -> ShownReminder | None:
-    """The ledger row of a showing that counts for ``machine_id`` (its own, or one from
-    before machines were told apart), or None."""
+    """The ledger row of ``channel``'s showing that counts for ``machine_id`` (its own, or
+    one from before machines were told apart), or None."""
     return s.scalars(
         select(ShownReminder).where(
             ShownReminder.interview_id == interview_id,
             ShownReminder.kind == kind.value,
             ShownReminder.due_at == due_at,
+            ShownReminder.channel == channel,
             machine_rows.seen_by(machine_id),
         )
     ).first()
@@ -102,7 +117,8 @@ def shown_at(
 
 
 def newest(s: Session) -> LastShown | None:
-    """The reminder entered in the ledger last (an intent too, any machine), or None."""
+    """The reminder entered in the desktop's ledger last (an intent too, any machine), or
+    None."""
     found = s.execute(
         select(
             ShownReminder.interview_id,
@@ -111,6 +127,7 @@ def newest(s: Session) -> LastShown | None:
             Interview.company,
         )
         .join(Interview, Interview.id == ShownReminder.interview_id)
+        .where(ShownReminder.channel == DESKTOP)
         .order_by(ShownReminder.shown_at.desc(), ShownReminder.id.desc())
         .limit(1)
     ).first()
@@ -118,23 +135,48 @@ def newest(s: Session) -> LastShown | None:
 
 
 class MachineLedger:
-    """The ledger as one machine reads and writes it, each call its own transaction.
+    """The ledger as one channel on one machine reads and writes it, each call its own
+    transaction.
 
     ``machine``: the machine whose rows are read and written (see :mod:`followup.machine`);
     each machine shows a reminder once. ``None``: a machine that has shown nothing under an
     id, which sees only the rows from before machines were told apart (and writes such
-    rows). Every call raises StoreError when the store cannot be read or written.
+    rows). ``channel``: the registry's name of the channel whose rows these are (each
+    channel delivers a reminder once). Every call raises StoreError when the store cannot be
+    read or written.
     """
 
-    def __init__(self, db: Database, machine: Machine | None = None) -> None:
+    def __init__(
+        self, db: Database, machine: Machine | None = None, channel: str = DESKTOP
+    ) -> None:
         self.db = db
         self.machine = machine
         self.machine_id = machine.id if machine is not None else None
+        self.channel = channel
+
+    def for_channel(self, channel: str) -> MachineLedger:
+        """The same machine's ledger of ``channel``."""
+        return MachineLedger(self.db, self.machine, channel)
 
     def was_shown(self, interview_id: int, kind: Kind, due_at: datetime) -> bool:
         """Whether this machine's ledger holds the showing, in any state."""
         with self.db.reading() as s:
-            return find(s, self.machine_id, interview_id, kind, due_at) is not None
+            return find(s, self.machine_id, interview_id, kind, due_at, self.channel) is not None
+
+    def state_of(self, interview_id: int, kind: Kind, due_at: datetime) -> str | None:
+        """The state of the showing in this channel's ledger on this machine: ``"intent"``,
+        ``"shown"``, or None when it is not there."""
+        with self.db.reading() as s:
+            found = find(s, self.machine_id, interview_id, kind, due_at, self.channel)
+            return found.state if found is not None else None
+
+    def confirmed(
+        self, ids: Sequence[int] | None = None
+    ) -> dict[tuple[int, str], dict[datetime, datetime]]:
+        """This channel's confirmed showings on this machine of open interviews (all, or
+        ``ids``): (interview id, kind) -> due instant -> shown instant (aware UTC)."""
+        with self.db.reading() as s:
+            return confirmed(s, self.machine_id, ids, self.channel)
 
     def record_shown(self, reminders: Iterable[Showing], now: datetime) -> None:
         """Enter reminders in the ledger as shown; ones already there are left as they are."""
@@ -151,7 +193,7 @@ class MachineLedger:
         with self.db.writing() as s:
             machine_rows.register(s, self.machine)
             for interview_id, kind, due_at in reminders:
-                row = find(s, self.machine_id, interview_id, kind, due_at)
+                row = find(s, self.machine_id, interview_id, kind, due_at, self.channel)
                 if row is not None:
                     row.state, row.shown_at = "shown", now
                 elif s.get(Interview, interview_id) is not None:
@@ -168,6 +210,7 @@ class MachineLedger:
                         ShownReminder.kind == kind.value,
                         ShownReminder.due_at == due_at,
                         ShownReminder.state == "intent",
+                        ShownReminder.channel == self.channel,
                         machine_rows.seen_by(self.machine_id),
                     )
                 )
@@ -189,7 +232,7 @@ class MachineLedger:
             for interview_id, kind, due_at in reminders:
                 if s.get(Interview, interview_id) is None:
                     continue
-                if find(s, self.machine_id, interview_id, kind, due_at) is None:
+                if find(s, self.machine_id, interview_id, kind, due_at, self.channel) is None:
                     s.add(self._row(interview_id, kind, due_at, now, state))
 
     def _row(
@@ -202,4 +245,5 @@ class MachineLedger:
             shown_at=now,
             state=state,
             machine_id=self.machine_id,
+            channel=self.channel,
         )

@@ -20,7 +20,7 @@ from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from followup.store.models import Interview, Machine, ShownReminder
-from followup.values import MachineShown
+from followup.values import DESKTOP, MachineShown
 
 if TYPE_CHECKING:
     from followup import machine
@@ -67,8 +67,8 @@ def names(s: Session) -> dict[str, str]:
 
 def newest_showings(s: Session) -> list[MachineShown]:
     """Each machine that showed a reminder still in the store, with the one it entered in
-    the ledger last (an intent too), newest first (``shown_at`` aware UTC). Rows from before
-    machines were told apart belong to none and are left out."""
+    the desktop's ledger last (an intent too), newest first (``shown_at`` aware UTC). Rows
+    from before machines were told apart belong to none and are left out."""
     rank = (
         func.row_number()
         .over(
@@ -89,6 +89,7 @@ def newest_showings(s: Session) -> list[MachineShown]:
         )
         .join(Machine, Machine.id == ShownReminder.machine_id)
         .join(Interview, Interview.id == ShownReminder.interview_id)
+        .where(ShownReminder.channel == DESKTOP)
         .subquery("ranked")
     )
     c = ranked.c

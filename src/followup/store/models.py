@@ -102,14 +102,21 @@ class Machine(Base):
 
 
 class ShownReminder(Base):
-    """The ledger: one row per reminder shown on a machine, so that no machine shows one
-    twice. A row without a machine (``machine_id`` NULL, from before machines were told
-    apart) counts as shown on every machine."""
+    """The ledger: one row per reminder delivered by a channel on a machine, so that no
+    channel delivers one twice on a machine. A row without a machine (``machine_id`` NULL,
+    from before machines were told apart) counts as shown on every machine; ``channel`` is
+    the registry's name of the channel (rows from before channels were told apart are the
+    desktop's)."""
 
     __tablename__ = "shown_reminders"
     __table_args__ = (
         UniqueConstraint(
-            "interview_id", "kind", "due_at", "machine_id", name="uq_shown_reminders_showing"
+            "interview_id",
+            "kind",
+            "due_at",
+            "machine_id",
+            "channel",
+            name="uq_shown_reminders_showing",
         ),
         CheckConstraint("state IN ('intent', 'shown')", name="ck_shown_reminders_state"),
     )
@@ -126,6 +133,9 @@ class ShownReminder(Base):
     state: Mapped[str] = mapped_column(String(10), server_default="shown", default="shown")
     machine_id: Mapped[str | None] = mapped_column(
         ForeignKey("machines.id", name="fk_shown_reminders_machine_id_machines")
+    )
+    channel: Mapped[str] = mapped_column(
+        String(20), server_default="desktop", default="desktop", nullable=False
     )
 
 

@@ -22,10 +22,11 @@ from pathlib import Path
 from typing import NamedTuple
 
 from followup.rules import OPEN_STATUSES
+from followup.values import DESKTOP
 
 #: The newest migration; a file at another revision is left to the SQLAlchemy path (which
 #: upgrades it or refuses it). ``tests/store/test_migrations.py`` keeps it equal to the scripts'.
-HEAD_REVISION = "0007"
+HEAD_REVISION = "0008"
 #: How long a read waits for a lock (WAL readers are not blocked by a writer).
 READ_TIMEOUT_S = 30.0
 _OPEN = tuple(s.value for s in OPEN_STATUSES)
@@ -162,8 +163,8 @@ def _read(
     for interview_id, kind, due_at, shown_at, state in conn.execute(
         "SELECT s.interview_id, s.kind, s.due_at, s.shown_at, s.state FROM shown_reminders s "
         "JOIN interviews i ON i.id = s.interview_id WHERE i.status IN (?, ?) "
-        "AND (s.machine_id IS NULL OR s.machine_id = ?)",
-        (*_OPEN, machine_id),
+        "AND (s.machine_id IS NULL OR s.machine_id = ?) AND s.channel = ?",
+        (*_OPEN, machine_id, DESKTOP),
     ):
         due = _instant(due_at)
         if state == "shown":
@@ -172,14 +173,16 @@ def _read(
             intents.add((int(interview_id), str(kind), due))
     newest = conn.execute(
         "SELECT s.interview_id, s.kind, s.shown_at, i.company FROM shown_reminders s "
-        "JOIN interviews i ON i.id = s.interview_id ORDER BY s.shown_at DESC, s.id DESC LIMIT 1"
+        "JOIN interviews i ON i.id = s.interview_id WHERE s.channel = ? "
+        "ORDER BY s.shown_at DESC, s.id DESC LIMIT 1",
+        (DESKTOP,),
     ).fetchone()
     last = None
     if newest is not None:
         last = (int(newest[0]), str(newest[1]), _instant(newest[2]), str(newest[3]))
     machines = []
     if shown_on:
-        for m, name, interview_id, kind, shown_at, company in conn.execute(_SHOWN_ON):
+        for m, name, interview_id, kind, shown_at, company in conn.execute(_SHOWN_ON, (DESKTOP,)):
             machines.append(
                 (str(m), str(name), int(interview_id), str(kind), _instant(shown_at), str(company))
             )
@@ -193,7 +196,7 @@ _SHOWN_ON = (
     "s.kind AS kind, s.shown_at AS shown_at, i.company AS company, row_number() OVER "
     "(PARTITION BY s.machine_id ORDER BY s.shown_at DESC, s.id DESC) AS rank "
     "FROM shown_reminders s JOIN machines m ON m.id = s.machine_id "
-    "JOIN interviews i ON i.id = s.interview_id) AS ranked "
+    "JOIN interviews i ON i.id = s.interview_id WHERE s.channel = ?) AS ranked "
     "WHERE rank = 1 ORDER BY shown_at DESC, machine_id"
 )
 

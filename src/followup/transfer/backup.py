@@ -2,7 +2,9 @@
 that a restore into an empty store gives back exactly the same data.
 
 A ledger row names the machine that showed the reminder (``machine_id`` and ``machine``,
-its name) when it has one; a row without them counts as shown on every machine.
+its name) when it has one; a row without them counts as shown on every machine. A row of a
+channel other than the desktop names it (``channel``: ``"apprise"``); one without is the
+desktop's.
 
 The file is one object: ``{"followup_backup": 2, "schema": ..., "exported_at": ...,
 "interviews": [...]}``. ``followup_backup`` is the version of this layout, which a reader
@@ -29,7 +31,7 @@ from followup.machine import MAX_NAME
 from followup.records import Details, Record, ShownEntry
 from followup.rules import Kind, Status
 from followup.store import HEAD_REVISION
-from followup.values import OUTCOMES, PLAN_COLUMNS, HistoryEntry
+from followup.values import DESKTOP, OUTCOMES, PLAN_COLUMNS, HistoryEntry
 
 MARKER = "followup_backup"
 #: 2 adds ``reply_expected_words`` (the words a promise was given in); a version 1 file
@@ -51,6 +53,8 @@ _DAYS = ("interviewed_on", "reply_expected_on", "emailed_on", "snoozed_to")
 _STAMPS = ("created_at", "updated_at")
 _REQUIRED = frozenset({"id", "company", "reply_expected_on", "status", *_STAMPS})
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+#: A channel's name as the registry spells them (``followup.channels.registry``).
+_CHANNEL = re.compile(r"[a-z][a-z0-9_]{0,19}")
 _MACHINE_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
@@ -95,6 +99,8 @@ def _showing(entry: ShownEntry) -> dict[str, Any]:
     if entry.machine_id is not None:
         out["machine_id"] = entry.machine_id
         out["machine"] = entry.machine_name or entry.machine_id[:8]
+    if entry.channel != DESKTOP:
+        out["channel"] = entry.channel
     return out
 
 
@@ -229,17 +235,23 @@ class _Reader:
         entries: list[ShownEntry] = []
         for i, value in enumerate(values):
             at = f"{where}[{i}]"
-            item = self.object(value, at, ("kind", "due_at", "shown_at", "machine_id", "machine"))
+            item = self.object(
+                value, at, ("kind", "due_at", "shown_at", "machine_id", "machine", "channel")
+            )
             machine_id, name = self.machine(item, at)
+            channel = item.get("channel", DESKTOP)
+            if not isinstance(channel, str) or not _CHANNEL.fullmatch(channel):
+                raise self.fail(f"{at}.channel", f"must be a channel's name, not {channel!r}")
             entry = ShownEntry(
                 self.choice(item.get("kind"), f"{at}.kind", [k.value for k in Kind]),
                 self.stamp(item.get("due_at"), f"{at}.due_at"),
                 self.stamp(item.get("shown_at"), f"{at}.shown_at"),
                 machine_id,
                 name,
+                channel,
             )
-            same = (entry.kind, entry.due_at, entry.machine_id)
-            if any((e.kind, e.due_at, e.machine_id) == same for e in entries):
+            same = (entry.kind, entry.due_at, entry.machine_id, entry.channel)
+            if any((e.kind, e.due_at, e.machine_id, e.channel) == same for e in entries):
                 raise self.fail(at, "the same reminder is in the ledger twice")
             entries.append(entry)
         return tuple(entries)

@@ -201,13 +201,18 @@ def daemon_lines(
 
 
 def channel_line(name: str, channel: ChannelState) -> str:
-    """A task channel's state, for ``followup status``: ``caldav:  synced 2026-11-30T...``."""
+    """A channel's state, for ``followup status``: ``caldav:  synced 2026-11-30T...``,
+    ``apprise:  last sent 2026-11-30T...``."""
     label = f"{name}:".ljust(15)
     if channel["error"]:
         return (
             f"{label} failing: {channel['error']} (since {channel['error_at']}); "
             "retrying with backoff"
         )
+    if channel.get("outbound"):
+        if channel["synced_at"] is None:
+            return f"{label} nothing sent yet"
+        return f"{label} last sent {channel['synced_at']}"
     if channel["synced_at"] is None:
         return f"{label} not synced yet"
     return f"{label} synced {channel['synced_at']}"
