@@ -717,6 +717,8 @@ def test_config_shows_the_path_and_every_default(cli: Cli, home: Path) -> None:
         'caldav.calendar = "followup"  # default\n'
         "caldav.ca_file = (none)  # default\n"
         "caldav.check_every_minutes = 5  # default\n"
+        "apprise.urls = (none)  # default\n"
+        "apprise.urls_command = (none)  # default\n"
     )
 
 
