@@ -53,11 +53,12 @@ class Stored(NamedTuple):
 
 
 class Tick(NamedTuple):
-    """A task the user ticked off while its reminder was pending."""
+    """A task the user ticked off while its reminder was pending: ``completed`` (aware UTC)
+    the instant of the tick the task gives, None when it gives none."""
 
     interview_id: int
     kind: Kind
-    completed: datetime
+    completed: datetime | None
 
 
 class TaskList:
@@ -173,7 +174,7 @@ class TaskList:
             if tick is not None:
                 ticks.append(tick)
         for uid, have in stored.items():
-            if uid not in wanted and have.seen.completed is None:
+            if uid not in wanted and not have.seen.ticked:
                 self._remove(have)
         return ticks
 
@@ -181,7 +182,7 @@ class TaskList:
         """Put ``task`` on the list unless it is there as it should be; a tick on the
         server's copy (read again after a 412) wins and is returned."""
         for _attempt in range(3):
-            if have is not None and have.seen.completed is not None:
+            if have is not None and have.seen.ticked:
                 return Tick(task.interview_id, task.kind, have.seen.completed)
             if have is not None and have.seen.matches(task):
                 return None
@@ -204,7 +205,7 @@ class TaskList:
         response = self._connect().delete(have.href, {"If-Match": have.etag})
         if response.status == 412:
             again = self._read_one(have.href)
-            if again is None or again.seen.completed is not None:
+            if again is None or again.seen.ticked:
                 return
             response = self._connect().delete(again.href, {"If-Match": again.etag})
         if response.status != 404:
