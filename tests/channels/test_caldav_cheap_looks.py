@@ -1,7 +1,9 @@
 """Looking for ticks is cheap on real servers (Radicale, Xandikos, Radicale over TLS): after
 the first full read, a look with nothing changed is one RFC 6578 ``sync-collection`` REPORT
 that carries no task, a tick on the phone costs one read of that task, and a sync-token the
-server no longer honours means a full read in which the tick is still found.
+server no longer honours means a full read in which the tick is still found. A server
+without sync-tokens (Radicale behind a proxy that hides them) is asked for its ctag, and
+read in full only when it changed.
 
 Requests are counted where every one of them passes: ``caldav.DAVClient.request``, wrapped
 for the duration of one look (the phone's requests are made outside it)."""
@@ -20,6 +22,7 @@ from followup.channels.tasklist import TaskList, Tick
 from followup.rules import Kind
 from tests.channels.conftest import Phone, settings_for
 from tests.support.caldav_servers import CalDAVServer
+from tests.support.dav_without_tokens import NoTokens
 
 pytestmark = pytest.mark.system
 
@@ -178,3 +181,33 @@ def test_a_tick_is_learnt_after_the_token_is_no_longer_honoured(
     with counting() as sent:
         assert synced.sync(PENDING, NOW) == [Tick(2, Kind.EMAIL, ticked)]
     assert sent.methods == ["REPORT"]
+
+
+@pytest.fixture(params=[True, False], ids=["tokens hidden", "sync-collection refused"])
+def tokenless(request: pytest.FixtureRequest, radicale: CalDAVServer) -> Iterator[NoTokens]:
+    """Radicale as a server without sync-tokens: one that gives none, and one that gives
+    them but refuses the REPORT that uses them."""
+    proxy = NoTokens(radicale.url, hide_tokens=request.param)
+    yield proxy
+    proxy.stop()
+
+
+def test_a_server_without_sync_tokens_is_read_in_full_only_when_its_ctag_changed(
+    radicale: CalDAVServer, tokenless: NoTokens, clients: list[Any]
+) -> None:
+    tasks = TaskList(settings_for(radicale)._replace(url=tokenless.url))
+    clients.append(tasks)
+    for _ in range(3):
+        tasks.sync(PENDING, NOW)
+    tokenless.reset()
+    assert tasks.sync(PENDING, NOW) == []
+    assert tokenless.methods == ["PROPFIND"]
+
+    phone = Phone(radicale)
+    clients.append(phone)
+    ticked = datetime(2026, 11, 30, 15, 0, tzinfo=UTC)
+    phone.tick(todo.task_uid(1, Kind.EMAIL), ticked)
+    tokenless.reset()
+    assert tasks.sync(PENDING, NOW) == [Tick(1, Kind.EMAIL, ticked)]
+    assert tokenless.methods == ["PROPFIND", "REPORT"]
+    assert b"calendar-query" in tokenless.requests[1][1]

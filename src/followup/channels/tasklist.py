@@ -6,7 +6,8 @@ every task, after a ``PROPFIND`` of its ``DAV:sync-token`` and ``CS:getctag``); 
 after that asks only what changed since (an RFC 6578 ``sync-collection`` REPORT with the
 token, through the ``caldav`` library: hrefs and ETags, no task data), and reads just the
 tasks whose ETag is not the one last seen (a task followup itself wrote is not read back).
-A server without sync-tokens is asked for its ``getctag`` instead, and the list is read in
+A server without sync-tokens (or one that refuses the ``sync-collection`` REPORT with
+``DAV:supported-report``) is asked for its ``getctag`` instead, and the list is read in
 full only when it changed. A token the server no longer honours (it expired, the server
 was reset: Radicale answers 403 with ``DAV:valid-sync-token``, Xandikos 0.2 a 500), a
 failure of any kind and a new connection all mean a full read.
@@ -91,6 +92,8 @@ class TaskList:
         self._etags: dict[str, str] = {}
         self._token: str | None = None
         self._ctag: str | None = None
+        #: False once the server refused a sync-collection REPORT: its tokens are ignored.
+        self._use_tokens = True
 
     def reach(self) -> str:
         """Log in and find the task list, creating it where it is missing and the server
@@ -255,16 +258,15 @@ class TaskList:
     def _ours(self, url: str) -> dict[str, Stored]:
         """Every task of ours on the list, by UID: what is known, brought up to date with
         what changed since the token (or the ctag), else read in full."""
+        markers = None
         if self._known is not None:
             if self._token is not None and self._changes(url):
                 return self._by_uid()
-            if (
-                self._token is None
-                and self._ctag is not None
-                and self._markers(url)[1] == self._ctag
-            ):
-                return self._by_uid()
-        self._token, self._ctag = self._markers(url)
+            if self._token is None and self._ctag is not None:
+                markers = self._markers(url)
+                if markers[1] == self._ctag:
+                    return self._by_uid()
+        self._token, self._ctag = markers or self._markers(url)
         response = self._connect().request(
             url,
             "REPORT",
@@ -286,7 +288,7 @@ class TaskList:
         )
         _check(response, "reading the task list's sync-token")
         root = ET.fromstring(_bytes(response.raw))
-        token = root.findtext(f".//{{{_DAV}}}sync-token")
+        token = root.findtext(f".//{{{_DAV}}}sync-token") if self._use_tokens else None
         ctag = root.findtext(f".//{{{_CS}}}getctag")
         return (token or None, ctag or None)
 
@@ -303,6 +305,10 @@ class TaskList:
                 self._token, load_objects=False, disable_fallback=True
             )
         except error.AuthorizationError as exc:
+            if dav.SupportedReport.tag in exc.preconditions:
+                log.info("the server does not answer sync-collection: using the ctag")
+                self._use_tokens = False
+                return False
             if dav.ValidSyncToken.tag not in exc.preconditions:
                 raise
             log.info("the task list's sync-token is no longer valid: reading it in full")
