@@ -216,7 +216,7 @@ def rounds(
             if expect is not None:
                 current = Round(expect)
         elif event.kind == "moved_on":
-            day = event.at.astimezone(zone).date()
+            day = _day(details.get("on")) or event.at.astimezone(zone).date()
             early = current is not None and day <= current.promised
             close(End.MOVED_ON_EARLY if early else End.NEVER)
         elif event.kind == "withdrawn":

@@ -94,11 +94,13 @@ class Phone:
         return found
 
     def tick(self, uid: str, when: Any) -> None:
-        """Tick the task off, as Tasks.org or Reminders do: STATUS, COMPLETED, PERCENT."""
+        """Tick the task off, as Tasks.org or Reminders do: STATUS, COMPLETED (left out
+        when ``when`` is None, as a sparse client does), PERCENT."""
         item = self.task_list().todo_by_uid(uid)
         component = item.icalendar_component
         component["status"] = "COMPLETED"
-        component.add("completed", when)
+        if when is not None:
+            component.add("completed", when)
         component["percent-complete"] = 100
         item.save()
 

@@ -1,8 +1,9 @@
 """The real daemon with two channels at once, the desktop (a recording notification server
 on a private bus) and CalDAV (a real Radicale), with a second CalDAV client playing the
 phone: a planned reminder reaches the phone's task list, a tick there is recorded as the CLI
-would record it and confirmed on the desktop, an action in the CLI takes the task off the
-phone, and a server that is down holds back nothing on the desktop.
+would record it, confirmed on the desktop and closes the desktop reminder, an action in the
+CLI or on the desktop takes the task off the phone, and a server that is down holds back
+nothing on the desktop and gets the task once it is back.
 
 The daemon runs on a libfaketime clock from Monday 7 Jan 2030, 09:00 UTC (its zone is UTC).
 """
@@ -42,7 +43,9 @@ def show(daemon: DaemonProcess, interview_id: int) -> dict[str, Any]:
     return data
 
 
-def waiting_for(phone: Phone, uid: str, timeout: float = 60.0) -> dict[str, Any]:
+def waiting_for(
+    phone: Phone, uid: str, timeout: float = 60.0, log: Callable[[], str] = str
+) -> dict[str, Any]:
     found: dict[str, Any] = {}
 
     def there() -> bool:
@@ -50,7 +53,7 @@ def waiting_for(phone: Phone, uid: str, timeout: float = 60.0) -> dict[str, Any]
         found.update(phone.todos())
         return uid in found
 
-    assert poll_until(there, timeout), f"no task {uid} on the server"
+    assert poll_until(there, timeout), f"no task {uid} on the server: {sorted(found)}\n{log()}"
     return found
 
 
@@ -110,6 +113,7 @@ def test_a_server_that_is_down_holds_back_nothing_on_the_desktop(
     make_daemon: Callable[..., DaemonProcess],
     notification_server: NotificationServer,
     radicale: CalDAVServer,
+    clients: list[Any],
 ) -> None:
     daemon = make_daemon(config=two_channel_config(radicale))
     daemon.add("Acme", date(2030, 1, 2))
@@ -128,6 +132,72 @@ def test_a_server_that_is_down_holds_back_nothing_on_the_desktop(
     radicale.start()
     daemon.poke()
     assert poll_until(lambda: daemon.state()["channels"]["caldav"]["state"] == "ok", 60)
+    phone = Phone(radicale)
+    clients.append(phone)
+    task = waiting_for(phone, "followup-1-email@followup")["followup-1-email@followup"]
+    assert str(task["summary"]) == "Email Acme: no reply since Wed 2 Jan"
+    assert task.decoded("due") == FAKE_START
+
+
+def shown_to(notification_server: NotificationServer, company: str) -> int:
+    """The id of the desktop reminder to email ``company``."""
+    (found,) = [
+        n["id"]
+        for n in notification_server.notifications()
+        if n["summary"] == f"Time to email {company}"
+    ]
+    return int(found)
+
+
+def test_an_action_on_either_channel_closes_the_reminder_on_the_other(
+    make_daemon: Callable[..., DaemonProcess],
+    notification_server: NotificationServer,
+    radicale: CalDAVServer,
+    clients: list[Any],
+) -> None:
+    """Acme's "I emailed" clicked on the desktop takes its task off the phone; Beta's task
+    ticked on the phone closes its desktop reminder; both leave the store as Gamma's
+    ``followup emailed 3 --on 2030-01-07`` in the CLI does."""
+    daemon = make_daemon(config=two_channel_config(radicale))
+    for company in ("Acme", "Beta", "Gamma"):
+        daemon.add(company, date(2030, 1, 2))
+    daemon.start().wait_ready()
+    daemon.clock.set(FAKE_START)
+    notification_server.wait_for(3, timeout=30)
+    phone = Phone(radicale)
+    clients.append(phone)
+    for n in (1, 2, 3):
+        waiting_for(phone, f"followup-{n}-email@followup", log=daemon.log)
+
+    notification_server.invoke_action(shown_to(notification_server, "Acme"), "emailed")
+    gone: dict[str, Any] = {}
+
+    def acme_moved_on_the_phone() -> bool:
+        gone.clear()
+        gone.update(phone.todos())
+        return "followup-1-email@followup" not in gone and "followup-1-move_on@followup" in gone
+
+    assert poll_until(acme_moved_on_the_phone, 60), (sorted(gone), daemon.log())
+
+    beta = shown_to(notification_server, "Beta")
+    phone.tick("followup-2-email@followup", datetime(2030, 1, 7, 9, 30, tzinfo=UTC))
+    daemon.poke()
+    assert poll_until(lambda: show(daemon, 2)["status"] == "emailed", 120), daemon.log()
+    assert poll_until(lambda: beta in [c["closed"] for c in notification_server.closed()], 30), (
+        daemon.log()
+    )
+    daemon.cli_ok("emailed", "3", "--on", "2030-01-07")
+
+    same = ("status", "emailed_on", "next_reminder")
+    acme, beta_now, gamma = (show(daemon, n) for n in (1, 2, 3))
+    assert {k: acme[k] for k in same} == {k: gamma[k] for k in same}
+    assert {k: beta_now[k] for k in same} == {k: gamma[k] for k in same}
+    assert gamma["emailed_on"] == "2030-01-07"
+    histories = [
+        [(e["kind"], e["details"]) for e in json.loads(daemon.cli_ok("history", n, "--json"))]
+        for n in ("1", "2", "3")
+    ]
+    assert histories[0][1:] == histories[1][1:] == histories[2][1:]
 
 
 def test_a_tick_is_learnt_at_once_when_the_machine_wakes(

@@ -636,8 +636,25 @@ def test_history_records_how_an_interview_was_closed(cli: Cli, command: str, kin
     entries = as_json(cli("history", "1", "--json"))
     assert [(e["kind"], e["details"]) for e in entries] == [
         ("created", {"company": "Acme", "reply_expected_on": "2026-11-23"}),
-        (kind, {}),
+        (kind, {"on": real_today().isoformat()}),
     ]
+
+
+@pytest.mark.parametrize(
+    ("command", "on", "day"),
+    [
+        ("moved-on", "2026-11-27", "2026-11-27"),
+        # Today is Sun 29 Nov 2026: "fri" is the Friday just past.
+        ("moved-on", "fri", "2026-11-27"),
+        ("withdraw", "2026-11-24", "2026-11-24"),
+    ],
+)
+def test_a_close_on_a_past_day_is_recorded_on_that_day(
+    cli: Cli, command: str, on: str, day: str
+) -> None:
+    add(cli, "Acme", "2026-11-23", "--interviewed", "2026-11-20")
+    ok(cli(command, "1", "--on", on))
+    assert as_json(cli("history", "1", "--json"))[-1]["details"] == {"on": day}
 
 
 def test_history_text_has_one_line_per_change(cli: Cli) -> None:
@@ -648,7 +665,7 @@ def test_history_text_has_one_line_per_change(cli: Cli) -> None:
     assert [re.sub(r"^\d{4}-\d\d-\d\d \d\d:\d\d  ", "", line) for line in lines] == [
         "created     company=Acme, reply_expected_on=2026-11-23",
         "emailed     on=2026-11-25",
-        "withdrawn",
+        f"withdrawn   on={real_today().isoformat()}",
     ]
 
 
@@ -946,6 +963,24 @@ BAD_INPUT = [
         2,
         "reply date 2026-11-19 is before the interview date 2026-11-20",
         id="heard before the interview",
+    ),
+    _case(
+        ("moved-on", "1", "--on", "2099-01-05"),
+        2,
+        "move-on date 2099-01-05 is in the future",
+        id="moved-on on a future day",
+    ),
+    _case(
+        ("withdraw", "1", "--on", "2026-11-19"),
+        2,
+        "withdrawal date 2026-11-19 is before the interview date 2026-11-20",
+        id="withdraw before the interview",
+    ),
+    _case(
+        ("moved-on", "1", "--on", "soon"),
+        2,
+        "unreadable date 'soon' (try 2026-11-24, 'tomorrow' or 'Nov 24')",
+        id="moved-on on soon",
     ),
     _case(
         ("heard", "1", "--outcome", "offer", "--on", "soon"),

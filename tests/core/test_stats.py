@@ -133,6 +133,16 @@ def test_business_days_from_the_promised_day_to_the_reply(
             id="moved on: no reply",
         ),
         pytest.param(
+            [
+                event("created", company="Acme", reply_expected_on="2026-11-19"),
+                # Moved on on the promised day (a task ticked on the phone), recorded on
+                # Mon 30 Nov: counted on its day, before the promise was broken.
+                event("moved_on", on="2026-11-19"),
+            ],
+            [Round(day("Thu 2026-11-19"), None, End.MOVED_ON_EARLY)],
+            id="moved on on the promised day, recorded later: early",
+        ),
+        pytest.param(
             [event("created", company="Acme", reply_expected_on="2026-11-19"), event("withdrawn")],
             [Round(day("Thu 2026-11-19"), None, End.WITHDRAWN)],
             id="withdrawn",

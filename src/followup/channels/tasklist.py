@@ -1,6 +1,17 @@
 """The user's task list on a CalDAV server, kept equal to the pending reminders, and the
 tasks the user ticked off there.
 
+Looking is cheap when nothing changed. The list is read in full once (one ``REPORT`` of
+every task, after a ``PROPFIND`` of its ``DAV:sync-token`` and ``CS:getctag``); each look
+after that asks only what changed since (an RFC 6578 ``sync-collection`` REPORT with the
+token, through the ``caldav`` library: hrefs and ETags, no task data), and reads just the
+tasks whose ETag is not the one last seen (a task followup itself wrote is not read back).
+A server without sync-tokens (or one that refuses the ``sync-collection`` REPORT with
+``DAV:supported-report``) is asked for its ``getctag`` instead, and the list is read in
+full only when it changed. A token the server no longer honours (it expired, the server
+was reset: Radicale answers 403 with ``DAV:valid-sync-token``, Xandikos 0.2 a 500), a
+failure of any kind and a new connection all mean a full read.
+
 Spoken through the ``caldav`` library (its client, its principal and calendar discovery,
 ``MKCALENDAR``), imported when a task list is first reached: only the daemon and
 ``followup test-notification --channel caldav`` do that, only with ``[caldav]`` set. The
@@ -22,7 +33,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 from followup.channels import todo
 from followup.errors import DeliveryError, FollowupError
@@ -42,6 +53,11 @@ _QUERY = """<?xml version="1.0" encoding="utf-8"?>
   <C:filter><C:comp-filter name="VCALENDAR"><C:comp-filter name="VTODO"/></C:comp-filter>
   </C:filter>
 </C:calendar-query>"""
+_CS = "http://calendarserver.org/ns/"
+_MARKERS = """<?xml version="1.0" encoding="utf-8"?>
+<D:propfind xmlns:D="DAV:" xmlns:CS="http://calendarserver.org/ns/">
+  <D:prop><D:sync-token/><CS:getctag/></D:prop>
+</D:propfind>"""
 
 
 class Stored(NamedTuple):
@@ -53,11 +69,12 @@ class Stored(NamedTuple):
 
 
 class Tick(NamedTuple):
-    """A task the user ticked off while its reminder was pending."""
+    """A task the user ticked off while its reminder was pending: ``completed`` (aware UTC)
+    the instant of the tick the task gives, None when it gives none."""
 
     interview_id: int
     kind: Kind
-    completed: datetime
+    completed: datetime | None
 
 
 class TaskList:
@@ -68,6 +85,15 @@ class TaskList:
         self.settings = settings
         self._client: Any = None
         self._url: str | None = None
+        #: Our tasks on the list by :func:`_key` of their href, as of ``_token``/``_ctag``;
+        #: None until read in full.
+        self._known: dict[str, Stored] | None = None
+        #: The ETag last seen of every task on the list (the user's own too), by href key.
+        self._etags: dict[str, str] = {}
+        self._token: str | None = None
+        self._ctag: str | None = None
+        #: False once the server refused a sync-collection REPORT: its tokens are ignored.
+        self._use_tokens = True
 
     def reach(self) -> str:
         """Log in and find the task list, creating it where it is missing and the server
@@ -90,8 +116,10 @@ class TaskList:
             raise
 
     def close(self) -> None:
-        """Let the connection go."""
+        """Let the connection go, and what was known of the list with it: the next sync
+        reads it in full."""
         client, self._client, self._url = self._client, None, None
+        self._known, self._etags, self._token, self._ctag = None, {}, None, None
         if client is not None:
             try:
                 client.close()
@@ -173,7 +201,7 @@ class TaskList:
             if tick is not None:
                 ticks.append(tick)
         for uid, have in stored.items():
-            if uid not in wanted and have.seen.completed is None:
+            if uid not in wanted and not have.seen.ticked:
                 self._remove(have)
         return ticks
 
@@ -181,7 +209,7 @@ class TaskList:
         """Put ``task`` on the list unless it is there as it should be; a tick on the
         server's copy (read again after a 412) wins and is returned."""
         for _attempt in range(3):
-            if have is not None and have.seen.completed is not None:
+            if have is not None and have.seen.ticked:
                 return Tick(task.interview_id, task.kind, have.seen.completed)
             if have is not None and have.seen.matches(task):
                 return None
@@ -193,9 +221,11 @@ class TaskList:
             if response.status != 412:
                 _check(response, f"writing the task {task.summary!r}")
                 log.info("task %s written (sequence %d): %s", task.uid, sequence, task.summary)
+                self._remember(href, _written(href, task, sequence, response.headers.get("ETag")))
                 return None
             log.info("task %s changed on the server meanwhile: reading it again", task.uid)
             have = self._read_one(href)
+            self._remember(href, have)
         raise DeliveryError(f"{url}: the task {task.summary!r} keeps changing on the server")
 
     def _remove(self, have: Stored) -> None:
@@ -204,24 +234,104 @@ class TaskList:
         response = self._connect().delete(have.href, {"If-Match": have.etag})
         if response.status == 412:
             again = self._read_one(have.href)
-            if again is None or again.seen.completed is not None:
+            self._remember(have.href, again)
+            if again is None or again.seen.ticked:
                 return
             response = self._connect().delete(again.href, {"If-Match": again.etag})
         if response.status != 404:
             _check(response, f"removing the task {have.seen.summary!r}")
+        self._remember(have.href, None)
         log.info("task %s removed: no longer pending", have.seen.uid)
 
+    def _remember(self, href: str, stored: Stored | None) -> None:
+        """What followup knows of the task at ``href`` now (None: none of ours is there)."""
+        if self._known is None:
+            return
+        key = _key(href)
+        if stored is None:
+            self._known.pop(key, None)
+            self._etags.pop(key, None)
+        else:
+            self._known[key] = stored
+            self._etags[key] = stored.etag
+
     def _ours(self, url: str) -> dict[str, Stored]:
-        """Every task of ours on the list, by UID (one ``REPORT``)."""
-        client = self._connect()
-        response = client.request(
+        """Every task of ours on the list, by UID: what is known, brought up to date with
+        what changed since the token (or the ctag), else read in full."""
+        markers = None
+        if self._known is not None:
+            if self._token is not None and self._changes(url):
+                return self._by_uid()
+            if self._token is None and self._ctag is not None:
+                markers = self._markers(url)
+                if markers[1] == self._ctag:
+                    return self._by_uid()
+        self._token, self._ctag = markers or self._markers(url)
+        response = self._connect().request(
             url,
             "REPORT",
             _QUERY,
             {"Depth": "1", "Content-Type": "application/xml; charset=utf-8"},
         )
         _check(response, "reading the task list")
-        return _parse_multistatus(url, response.raw)
+        self._known, self._etags = _parse_multistatus(url, response.raw)
+        return self._by_uid()
+
+    def _by_uid(self) -> dict[str, Stored]:
+        return {stored.seen.uid: stored for stored in (self._known or {}).values()}
+
+    def _markers(self, url: str) -> tuple[str | None, str | None]:
+        """The list's ``DAV:sync-token`` and ``CS:getctag`` (one ``PROPFIND``), each None
+        when the server keeps none."""
+        response = self._connect().request(
+            url, "PROPFIND", _MARKERS, {"Depth": "0", "Content-Type": "application/xml"}
+        )
+        _check(response, "reading the task list's sync-token")
+        root = ET.fromstring(_bytes(response.raw))
+        token = root.findtext(f".//{{{_DAV}}}sync-token") if self._use_tokens else None
+        ctag = root.findtext(f".//{{{_CS}}}getctag")
+        return (token or None, ctag or None)
+
+    def _changes(self, url: str) -> bool:
+        """Bring what is known up to date with what changed on the list since the token
+        (RFC 6578 ``sync-collection``): a task removed is forgotten, one whose ETag is new
+        is read (one ``GET`` each). False when the server no longer honours the token."""
+        from caldav.elements import dav
+        from caldav.lib import error
+
+        calendar = self._connect().calendar(url=url)
+        try:
+            found = calendar.get_objects_by_sync_token(
+                self._token, load_objects=False, disable_fallback=True
+            )
+        except error.AuthorizationError as exc:
+            if dav.SupportedReport.tag in exc.preconditions:
+                log.info("the server does not answer sync-collection: using the ctag")
+                self._use_tokens = False
+                return False
+            if dav.ValidSyncToken.tag not in exc.preconditions:
+                raise
+            log.info("the task list's sync-token is no longer valid: reading it in full")
+            return False
+        except error.DAVError as exc:
+            log.info(
+                "the task list's sync-token was refused (%s): reading it in full", _reason(exc)
+            )
+            return False
+        for item in found:
+            href = str(item.url)
+            if item.url.canonical() in found.deleted_urls:
+                self._remember(href, None)
+                continue
+            etag = item.props.get(dav.GetEtag.tag)
+            if etag is not None and self._etags.get(_key(href)) == etag:
+                continue
+            stored = self._read_one(href)
+            self._remember(href, stored)
+            if stored is None and etag is not None:
+                self._etags[_key(href)] = etag
+        self._token = found.sync_token or None
+        return True
 
     def _read_one(self, href: str) -> Stored | None:
         response = self._connect().request(href, "GET")
@@ -233,19 +343,52 @@ class TaskList:
         return Stored(href, etag, seen) if seen is not None else None
 
 
-def _parse_multistatus(base: str, raw: Any) -> dict[str, Stored]:
-    found: dict[str, Stored] = {}
-    root = ET.fromstring(raw if isinstance(raw, bytes | str) else bytes(raw))
+def _parse_multistatus(base: str, raw: Any) -> tuple[dict[str, Stored], dict[str, str]]:
+    """Our tasks in a ``calendar-query`` answer, and every task's ETag, by href key."""
+    ours: dict[str, Stored] = {}
+    etags: dict[str, str] = {}
+    root = ET.fromstring(_bytes(raw))
     for item in root.iter(f"{{{_DAV}}}response"):
         href = item.findtext(f"{{{_DAV}}}href")
         etag = item.findtext(f".//{{{_DAV}}}getetag")
         data = item.findtext(f".//{{{_CAL}}}calendar-data")
         if not href or not etag or not data:
             continue
+        href = urljoin(base, href)
+        etags[_key(href)] = etag
         seen = todo.read(data)
         if seen is not None:
-            found[seen.uid] = Stored(urljoin(base, href), etag, seen)
-    return found
+            ours[_key(href)] = Stored(href, etag, seen)
+    return ours, etags
+
+
+def _key(href: str) -> str:
+    """One task's href as it is compared: its path, unquoted (a server may write ``@`` as
+    ``%40``, or give a path where followup used a whole URL)."""
+    return unquote(urlsplit(href).path)
+
+
+def _written(href: str, task: todo.Task, sequence: int, etag: str | None) -> Stored | None:
+    """What the server holds after ``task`` was written, when it gave the new ETag (None
+    otherwise: the task is read again when the next look lists it)."""
+    if not etag:
+        return None
+    seen = todo.Seen(
+        task.uid,
+        task.interview_id,
+        task.kind,
+        task.summary,
+        task.description,
+        task.due,
+        sequence,
+        False,
+        None,
+    )
+    return Stored(href, etag, seen)
+
+
+def _bytes(raw: Any) -> bytes | str:
+    return raw if isinstance(raw, bytes | str) else bytes(raw)
 
 
 def _text(raw: Any) -> str:

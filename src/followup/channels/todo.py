@@ -40,9 +40,11 @@ class Task(NamedTuple):
 
 
 class Seen(NamedTuple):
-    """A task of ours as the server holds it: ``completed`` (aware UTC) when it was ticked
-    off (``STATUS:COMPLETED``; the ``COMPLETED`` property, else ``LAST-MODIFIED``, else
-    ``DTSTAMP``)."""
+    """A task of ours as the server holds it: ``ticked`` when it was ticked off
+    (``STATUS:COMPLETED``, or a ``COMPLETED`` instant), ``completed`` (aware UTC) the
+    instant its ``COMPLETED`` property gives, None when the client wrote none (then the
+    moment the tick is learnt stands in for it: ``LAST-MODIFIED`` and ``DTSTAMP`` may be
+    ours, from before the tick)."""
 
     uid: str
     interview_id: int
@@ -51,6 +53,7 @@ class Seen(NamedTuple):
     description: str
     due: datetime | None
     sequence: int
+    ticked: bool
     completed: datetime | None
 
     def matches(self, task: Task) -> bool:
@@ -128,12 +131,8 @@ def read(text: str) -> Seen | None:
         ours = parse_uid(uid)
         if ours is None:
             continue
-        completed = None
-        if str(todo.get("status", "")).upper() == "COMPLETED":
-            for name in ("completed", "last-modified", "dtstamp"):
-                if todo.get(name) is not None:
-                    completed = _utc(todo.decoded(name))
-                    break
+        completed = _utc(todo.decoded("completed")) if todo.get("completed") else None
+        ticked = str(todo.get("status", "")).upper() == "COMPLETED" or completed is not None
         due = _utc(todo.decoded("due")) if todo.get("due") is not None else None
         return Seen(
             uid,
@@ -142,6 +141,7 @@ def read(text: str) -> Seen | None:
             str(todo.get("description", "")),
             due,
             int(todo.get("sequence", 0)),
+            ticked,
             completed,
         )
     return None

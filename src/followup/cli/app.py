@@ -130,7 +130,8 @@ class App:
         return DateReader(self.today, calendar.date_order, calendar.place.country)
 
     def date(self, text: str | None, direction: Direction, what: str) -> date | None:
-        """The date typed for ``what`` ("expected", "interviewed", "emailed", "replied");
+        """The date typed for ``what`` ("expected", "interviewed", "emailed", "replied",
+        "moved on", "withdrew");
         a year assumed is noted for the output, and a promised day long past warned of."""
         from followup.cli.render.interviews import long_past_promise, year_assumed
         from followup.dates import long_past

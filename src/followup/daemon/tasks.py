@@ -9,7 +9,8 @@ back the loop or the other channels. The loop hands it the tasks as they should 
 and at every wake from sleep) and takes back what it found (:meth:`TaskSync.work`).
 
 A tick means "emailed" on an email reminder and "moved on" on a move-on reminder, on the
-day it was ticked in the user's zone (the task's ``COMPLETED`` instant); it is recorded
+day it was ticked in the user's zone (the task's ``COMPLETED`` instant, else the moment the
+tick is learnt), however much later it is learnt; it is recorded
 through the tracker, as the CLI would record it, and confirmed on the desktop. A failure is
 one log line (once per cause), a line in ``followup status``, and a retry with backoff.
 """
@@ -200,8 +201,11 @@ class TaskSync(Part):
             self.record(outcome.ticks, now)
 
     def record(self, ticks: list[Tick], now: datetime) -> None:
-        """Record each tick as the CLI would, once: an interview whose reminder is no longer
-        of the tick's kind was acted on already (here, or by the CLI meanwhile)."""
+        """Record each tick as the CLI would, once, on the day it was ticked in the user's
+        zone: the task's ``COMPLETED`` instant, else ``now`` (the moment it is learnt), and
+        never after today (a phone's clock ahead of this one). An interview whose reminder
+        is no longer of the tick's kind was acted on already (here, or by the CLI
+        meanwhile)."""
         zone = self.config.calendar.zone
         for tick in ticks:
             try:
@@ -211,12 +215,12 @@ class TaskSync(Part):
             reminder = view.next_reminder
             if reminder is None or reminder.kind is not tick.kind:
                 continue
-            day = tick.completed.astimezone(zone).date()
+            day = min((tick.completed or now).astimezone(zone).date(), now.astimezone(zone).date())
             try:
                 if tick.kind is Kind.EMAIL:
-                    view = self.tracker.emailed(view.id, min(day, now.astimezone(zone).date()), now)
+                    view = self.tracker.emailed(view.id, day, now)
                 else:
-                    view = self.tracker.close(view.id, Status.MOVED_ON, now)
+                    view = self.tracker.close(view.id, Status.MOVED_ON, now, day)
             except FollowupError as exc:
                 log.error(
                     "%s: the tick on %r not recorded: %s", self.name, view.company, exc.message
@@ -239,6 +243,17 @@ class TaskSync(Part):
         return messages.confirmation(action, view, self.config.notify.app_name, 0)
 
 
+#: What a task channel's thread imports on its first sync.
+_THREAD_MODULES = (
+    "followup.channels.tasklist",
+    "followup.mail.password",
+    "caldav",
+    "caldav.lib.error",
+    "caldav.elements.dav",
+    "icalendar",
+)
+
+
 class TaskChannels:
     """A :class:`TaskSync` for each task channel ``notify.channels`` names, handled as
     one by the loop."""
@@ -257,6 +272,15 @@ class TaskChannels:
             self.parts.append(TaskSync(context, screen, name, task_list, every))
 
     def start(self) -> None:
+        """Start each channel's thread. The modules the threads run (the ``caldav``
+        library and what it imports) are imported here first, on the loop's thread: a
+        thread importing them while the loop imports others can deadlock, as the mail
+        threads could."""
+        if self.parts:
+            import importlib
+
+            for module in _THREAD_MODULES:
+                importlib.import_module(module)
         for part in self.parts:
             part.start()
 

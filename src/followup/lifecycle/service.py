@@ -133,7 +133,7 @@ class Tracker(Reader):
         pending mail findings of a sent email are answered; the same day again changes nothing."""
         self.check_day("email", on, None, now)
         with self.db.writing() as s:
-            row = self._open_row(s, interview_id, "record an email for")
+            row = _open_row(s, interview_id, "record an email for")
             if (row.status, row.emailed_on) != (Status.EMAILED.value, on):
                 validation.not_before_interview("email", on, row.interviewed_on)
                 row.status, row.emailed_on, row.snoozed_to = Status.EMAILED.value, on, None
@@ -166,7 +166,7 @@ class Tracker(Reader):
                 "reply_expected_on", ("outcome", Outcome.NEXT_ROUND.value), outcome
             )
         with self.db.writing() as s:
-            row = self._open_row(s, interview_id, "record a reply for")
+            row = _open_row(s, interview_id, "record a reply for")
             validation.not_before_interview("reply", on, row.interviewed_on)
             details = {"outcome": outcome, "on": on.isoformat()}
             if expect is not None:
@@ -186,14 +186,23 @@ class Tracker(Reader):
             interviews.record(s, row.id, kind, now, details)
         return self.get(interview_id)
 
-    def close(self, interview_id: int, status: Status, now: datetime) -> InterviewView:
-        """Move on from, or withdraw from, an open interview: no more reminders."""
-        verb = "move on from" if status is Status.MOVED_ON else "withdraw from"
+    def close(
+        self, interview_id: int, status: Status, now: datetime, on: date | None = None
+    ) -> InterviewView:
+        """Move on from, or withdraw from, an open interview ``on`` a day in the user's zone
+        (default: today; kept in the history, for a close learnt days later, as a tick on
+        the phone): no more reminders. UsageError for a day in the future or before it."""
+        moving_on = status is Status.MOVED_ON
+        verb = "move on from" if moving_on else "withdraw from"
+        what = "move-on" if moving_on else "withdrawal"
+        on = on or self._today(now)
+        self.check_day(what, on, None, now)
         with self.db.writing() as s:
-            row = self._open_row(s, interview_id, verb)
+            row = _open_row(s, interview_id, verb)
+            validation.not_before_interview(what, on, row.interviewed_on)
             row.status, row.snoozed_to, row.updated_at = status.value, None, now
             self._store_plan(s, row)
-            interviews.record(s, row.id, status.value, now, {})
+            interviews.record(s, row.id, status.value, now, {"on": on.isoformat()})
         return self.get(interview_id)
 
     def reopen(self, interview_id: int, now: datetime) -> InterviewView:
@@ -230,7 +239,7 @@ class Tracker(Reader):
         if not 1 <= days <= 60:
             raise OutOfRange("days", days, 1, 60)
         with self.db.writing() as s:
-            row = self._open_row(s, interview_id, "snooze")
+            row = _open_row(s, interview_id, "snooze")
             reminder = self.plan(row)
             assert reminder is not None
             row.snoozed_to = snooze_day(reminder.day, self._today(now), days, self.calendar(row))
@@ -320,15 +329,6 @@ class Tracker(Reader):
 
     # -- helpers -----------------------------------------------------------------------
 
-    def _open_row(self, s: Transaction, interview_id: int, action: str) -> Interview:
-        row = stored_row(s, interview_id)
-        if not Status(row.status).is_open:
-            raise InvalidChange(
-                f"cannot {action} interview {interview_id} ({row.company}): it is closed "
-                f"({row.status.replace('_', ' ')})"
-            )
-        return row
-
     def _store_plan(self, s: Transaction, row: Interview) -> None:
         """The row's plan cache under today's settings; none while a reply finding holds it."""
         columns = self.plan_columns(row)
@@ -343,6 +343,18 @@ class Tracker(Reader):
             if row is not None:
                 row.updated_at = now
                 self._store_plan(s, row)
+
+
+def _open_row(s: Transaction, interview_id: int, action: str) -> Interview:
+    """The interview's row, to ``action`` ("record an email for"); InvalidChange when it
+    is closed."""
+    row = stored_row(s, interview_id)
+    if not Status(row.status).is_open:
+        raise InvalidChange(
+            f"cannot {action} interview {interview_id} ({row.company}): it is closed "
+            f"({row.status.replace('_', ' ')})"
+        )
+    return row
 
 
 def _default_wait(details: Details, tracker: Tracker) -> Details:

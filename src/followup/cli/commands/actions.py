@@ -70,19 +70,29 @@ def cmd_heard(app: App) -> None:
     app.emit(heard_text(view), interview_json(view))
 
 
+def add_close(p: argparse.ArgumentParser) -> None:
+    with_id(p).add_argument(
+        "--on", metavar="DATE", help="the day you decided (default: today; e.g. 'fri')"
+    )
+
+
 def cmd_moved_on(app: App) -> None:
-    """Close the interview: you moved on."""
+    """Close the interview: you moved on (on ``--on``, else today)."""
+    from followup.dates import Direction
     from followup.rules import Status
 
-    view = app.tracker.close(app.args.id, Status.MOVED_ON, app.now)
+    on = app.date(app.args.on, Direction.BACKWARD, "moved on")
+    view = app.tracker.close(app.args.id, Status.MOVED_ON, app.now, on)
     app.emit(moved_on_text(view), interview_json(view))
 
 
 def cmd_withdraw(app: App) -> None:
-    """Close the interview: you withdrew."""
+    """Close the interview: you withdrew (on ``--on``, else today)."""
+    from followup.dates import Direction
     from followup.rules import Status
 
-    view = app.tracker.close(app.args.id, Status.WITHDRAWN, app.now)
+    on = app.date(app.args.on, Direction.BACKWARD, "withdrew")
+    view = app.tracker.close(app.args.id, Status.WITHDRAWN, app.now, on)
     app.emit(withdrawn_text(view), interview_json(view))
 
 
@@ -108,8 +118,8 @@ def cmd_snooze(app: App) -> None:
 COMMANDS: Room = {
     "emailed": (add_emailed, cmd_emailed),
     "heard": (add_heard, cmd_heard),
-    "moved-on": (with_id, cmd_moved_on),
-    "withdraw": (with_id, cmd_withdraw),
+    "moved-on": (add_close, cmd_moved_on),
+    "withdraw": (add_close, cmd_withdraw),
     "reopen": (with_id, cmd_reopen),
     "snooze": (add_snooze, cmd_snooze),
 }

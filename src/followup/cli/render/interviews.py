@@ -134,12 +134,14 @@ _DATE_LABELS = {
     "interviewed": "Interviewed on",
     "emailed": "Emailed on",
     "replied": "Replied on",
+    "moved on": "Moved on",
+    "withdrew": "Withdrew on",
 }
 
 
 def year_assumed(what: str, day: date) -> str:
     """The line saying which year a date typed without one was given ("expected",
-    "interviewed", "emailed", "replied")."""
+    "interviewed", "emailed", "replied", "moved on", "withdrew")."""
     return f"{_DATE_LABELS[what]} {long_day(day)} (year assumed)"
 
 
