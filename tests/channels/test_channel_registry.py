@@ -4,6 +4,7 @@ config is checked and documented from their declarations, and ``followup test-no
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -111,3 +112,17 @@ def test_a_listing_with_caldav_set_loads_neither_the_caldav_library_nor_the_task
     loaded = modules_loaded(["list"])
     assert {"caldav", "followup.channels.tasklist", "followup.notify.choose"} & loaded == set()
     assert "followup.channels.caldav" in loaded
+
+
+@pytest.mark.parametrize("name", [n for n in registry.names() if n != registry.DEFAULT])
+def test_a_channel_delivering_from_a_thread_of_its_own_names_the_modules_it_imports(
+    name: str,
+) -> None:
+    """Every channel but the desktop delivers (or syncs) from a daemon thread of its own;
+    the modules that thread imports must be declared, for the daemon imports them on its
+    loop thread before the thread starts (two threads importing one package at once can
+    deadlock)."""
+    channel = registry.load(name)
+    registry.import_thread_modules(name)
+    assert channel.thread_modules
+    assert set(channel.thread_modules) <= set(sys.modules)

@@ -12,6 +12,8 @@ its place in the list).
 
 from __future__ import annotations
 
+import contextlib
+import importlib
 import logging
 import re
 from collections.abc import Callable, Mapping, MutableMapping, Sequence
@@ -254,6 +256,14 @@ def _open(
     _env: MutableMapping[str, str],
     _on_signal: Callable[[BusSignal], None] | None,
 ) -> Notifier:
+    """The notifier, with Apprise's service plugins (some 500 modules) loaded now, on the
+    caller's thread: the daemon opens its channels on its loop thread and sends from a
+    thread of the channel's own, where a first send would otherwise import them all while
+    the loop may be importing too (see :attr:`Channel.thread_modules`). Without Apprise
+    installed, the first send says so."""
+    with contextlib.suppress(ImportError):
+        plugins: Any = importlib.import_module("apprise.manager_plugins")
+        plugins.NotificationManager().load_modules()
     return AppriseNotifier(settings)
 
 
@@ -287,5 +297,6 @@ CHANNEL = Channel(
     make_settings=_make_settings,
     values=_values,
     open=_open,
+    thread_modules=("apprise",),
     missing=_missing,
 )

@@ -50,6 +50,11 @@ class Channel(NamedTuple):
     #: A task channel: keeps every pending reminder on a server ahead of time, and hears
     #: the ticks (:class:`followup.channels.tasklist.TaskList`).
     task_list: Callable[[Any], TaskList] | None = None
+    #: The modules the channel's delivery imports in the daemon's threads (its library and
+    #: what that imports at first use). The daemon imports them on its loop thread before
+    #: the channel's thread starts: two threads importing one package at once can fail
+    #: with Python's ``_DeadlockError`` or hang (:func:`registry.import_thread_modules`).
+    thread_modules: tuple[str, ...] = ()
     #: What is missing for the channel to be used when ``notify.channels`` names it
     #: (``"caldav.url is not set"``), None when nothing is.
     missing: Callable[[Any], str | None] = lambda _settings: None

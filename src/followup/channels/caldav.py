@@ -168,5 +168,13 @@ CHANNEL = Channel(
     make_settings=_make_settings,
     values=_values,
     task_list=_task_list,
+    thread_modules=(
+        "followup.channels.tasklist",
+        "followup.mail.password",
+        "caldav",
+        "caldav.lib.error",
+        "caldav.elements.dav",
+        "icalendar",
+    ),
     missing=_missing,
 )

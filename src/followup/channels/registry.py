@@ -94,6 +94,13 @@ def all_options(core: Iterable[Option]) -> list[Option]:
     return [opt for section in ordered.values() for opt in section]
 
 
+def import_thread_modules(name: str) -> None:
+    """Import what channel ``name``'s delivery imports in a thread of its own
+    (:attr:`Channel.thread_modules`), here, on the caller's thread."""
+    for module in load(name).thread_modules:
+        import_module(module)
+
+
 def settings(config: Config, name: str) -> Any:
     """The settings of channel ``name`` under ``config``: those made when the file was read
     (it set one of the channel's options), else the channel's defaults."""

@@ -354,6 +354,7 @@ class OutboundChannels:
             notifier = self.notifiers.get(name) or channel.open(
                 registry.settings(context.config, name), context.env, None
             )
+            registry.import_thread_modules(name)
             part = OutboundChannel(context, name, notifier)
             old = before.part(name) if before is not None else None
             if old is not None:

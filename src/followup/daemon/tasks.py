@@ -243,17 +243,6 @@ class TaskSync(Part):
         return messages.confirmation(action, view, self.config.notify.app_name, 0)
 
 
-#: What a task channel's thread imports on its first sync.
-_THREAD_MODULES = (
-    "followup.channels.tasklist",
-    "followup.mail.password",
-    "caldav",
-    "caldav.lib.error",
-    "caldav.elements.dav",
-    "icalendar",
-)
-
-
 class TaskChannels:
     """A :class:`TaskSync` for each task channel ``notify.channels`` names, handled as
     one by the loop."""
@@ -272,16 +261,12 @@ class TaskChannels:
             self.parts.append(TaskSync(context, screen, name, task_list, every))
 
     def start(self) -> None:
-        """Start each channel's thread. The modules the threads run (the ``caldav``
-        library and what it imports) are imported here first, on the loop's thread: a
-        thread importing them while the loop imports others can deadlock, as the mail
-        threads could."""
-        if self.parts:
-            import importlib
+        """Start each channel's thread, once the modules it runs are imported here, on the
+        loop's thread (:attr:`followup.channels.base.Channel.thread_modules`)."""
+        from followup.channels import registry
 
-            for module in _THREAD_MODULES:
-                importlib.import_module(module)
         for part in self.parts:
+            registry.import_thread_modules(part.name)
             part.start()
 
     def stop(self) -> None:
