@@ -126,6 +126,13 @@ def global_options(p: argparse.ArgumentParser, *, top: bool) -> None:
     )
 
 
+def json_option(p: argparse.ArgumentParser, help: str) -> None:
+    """``--json`` after a command's name (or a subcommand's): left out of the namespace
+    unless typed, so that one given before the command, or before its subcommand, is not
+    undone by the later parser's default."""
+    p.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help=help)
+
+
 def with_id(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
     """Add the interview's id, the first argument of every command about one interview."""
     p.add_argument(
@@ -188,12 +195,12 @@ def status(text: str) -> Status:
 
 def interview_id(text: str) -> int | str:
     """An interview's id (digits, from 1 to the largest the store holds), or the start of
-    its company's name, which :meth:`followup.cli.app.App.resolve_id` looks up."""
-    if text.isascii() and text.isdigit():
-        if not 1 <= int(text) <= MAX_ID:
-            raise argparse.ArgumentTypeError(f"not an interview id: {shown(text)}")
+    its company's name, which :meth:`followup.cli.app.App.resolve_id` looks up; a name
+    that starts with ``-`` is typed after ``--`` (``followup show -- -Weird``). A number
+    out of range (``0``, ``-1``) is neither, and is refused in the same words."""
+    if text.isascii() and text.isdigit() and 1 <= int(text) <= MAX_ID:
         return int(text)
-    if not text.strip() or text.startswith("-"):
+    if not text.strip() or re.fullmatch(r"[+-]?[0-9]+", text.strip()):
         raise argparse.ArgumentTypeError(f"not an interview id or company name: {shown(text)}")
     return text
 
