@@ -69,7 +69,8 @@ class Parser(argparse.ArgumentParser):
             # name the mistyped one, which is the mistake to fix.
             command = next((a for a in argv if a in command_parsers(self)), None)
             known = self._option_names(command)
-            typo = [a for a in argv if a.startswith("--") and a.split("=", 1)[0] not in known]
+            options = argv[: argv.index("--")] if "--" in argv else argv
+            typo = [a for a in options if a.startswith("--") and a.split("=", 1)[0] not in known]
             if typo:
                 word = typo[0].split("=", 1)[0]
                 hint = did_you_mean(word, [k for k in known if k != word])
