@@ -19,7 +19,7 @@ from followup.daemon.state import ChannelState, new_state
             ChannelState(
                 state="ok", synced_at="2026-12-02T14:00:05+00:00", error=None, error_at=None
             ),
-            "caldav:         synced 2026-12-02T14:00:05+00:00",
+            "caldav:         synced Wed 2 Dec 2026 14:00 UTC",
         ),
         (
             ChannelState(
@@ -29,7 +29,7 @@ from followup.daemon.state import ChannelState, new_state
                 error_at="2026-12-02T14:05:00+00:00",
             ),
             "caldav:         failing: https://dav.example.org/: connection refused "
-            "(since 2026-12-02T14:05:00+00:00); retrying with backoff",
+            "(since Wed 2 Dec 2026 14:05 UTC); retrying with backoff",
         ),
     ],
     ids=["starting", "synced", "failing"],

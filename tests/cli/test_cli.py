@@ -889,7 +889,7 @@ BAD_INPUT = [
         id="company abc",
     ),
     _case(("show", "-1"), 2, "argument id: not an interview id or company name: '-1'", id="id -1"),
-    _case(("withdraw", "0"), 2, "argument id: not an interview id: '0'", id="id 0"),
+    _case(("withdraw", "0"), 2, "argument id: not an interview id or company name: '0'", id="id 0"),
     # places
     _case(
         ("add", "Beta", "--expect", "2026-11-23", "--country", "ZZ"),

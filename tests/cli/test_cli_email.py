@@ -104,8 +104,9 @@ def test_draft_open_without_an_opener_says_so_and_prints_the_draft(
     code, out, err = run("draft", "1", "--open")
     assert code == 0
     assert err == (
-        "warning: cannot open a mail client: no desktop opener (xdg-open) found; "
-        "here is the draft\n"
+        "warning: the draft above was not opened in a mail client (no desktop opener "
+        "(xdg-open) found); choose one with: xdg-mime default APP.desktop "
+        "x-scheme-handler/mailto\n"
     )
     assert out.startswith("To: dana@acme.example\nSubject: ")
 

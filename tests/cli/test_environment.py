@@ -98,14 +98,14 @@ def test_the_clock_is_read_once_and_its_instant_is_the_command_s(
     assert len(calls) == 1
     assert main(["history", "1", "--json"], env, clock) == 0
     history = json.loads(streams.out().split("\n}\n", 1)[1])
-    assert history[0]["at"] == "2026-11-30T15:00:00+00:00"
+    assert history[0]["at"] == "2026-11-30T10:00:00-05:00"  # 15:00 UTC, in New York
 
 
 def test_an_error_is_one_line_on_the_environment_s_stderr(elsewhere: dict[str, str]) -> None:
     streams = Streams()
     code = main(["show", "0"], streams.env(elsewhere), lambda: MONDAY)
     assert (code, streams.out()) == (2, "")
-    assert streams.err() == "error: argument id: not an interview id: '0'\n"
+    assert streams.err() == "error: argument id: not an interview id or company name: '0'\n"
 
 
 @pytest.mark.parametrize("argv", [["--version"], ["list", "--help"]], ids=" ".join)

@@ -115,9 +115,13 @@ def stored(cli, db_path: Path) -> bytes:  # type: ignore[no-untyped-def]
         (
             ("show", "9223372036854775808"),
             2,
-            "error: argument id: not an interview id: '9223372036854775808'",
+            "error: argument id: not an interview id or company name: '9223372036854775808'",
         ),
-        (("show", "2147483648"), 2, "error: argument id: not an interview id: '2147483648'"),
+        (
+            ("show", "2147483648"),
+            2,
+            "error: argument id: not an interview id or company name: '2147483648'",
+        ),
         (
             ("emailed", "1", "--on", "9999-01-01"),
             2,

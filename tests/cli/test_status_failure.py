@@ -57,12 +57,12 @@ def test_status_names_the_last_failure_and_where_the_log_is(
     place = shown.format(state=state_dir(os.environ))
     text = ok(cli("status")).splitlines()
     assert text[-2:] == [
-        "last failure:   ValueError: the loop broke, in the loop (2026-11-29T16:30:00+00:00)",
+        "last failure:   ValueError: the loop broke, in the loop (Sun 29 Nov 2026 11:30 EST)",
         f"log:            {place}",
     ]
     assert json.loads(ok(cli("status", "--json")))["failure"] == {
         "part": "loop",
-        "at": "2026-11-29T16:30:00+00:00",
+        "at": "2026-11-29T11:30:00-05:00",
         "error": "ValueError: the loop broke",
         "log": place,
     }
@@ -80,7 +80,7 @@ def test_status_names_a_calendar_feed_not_written_until_it_is_written_again() ->
     state["feed_error_at"] = "2030-01-07T10:00:00+00:00"
     assert daemon_lines(state, service=True)[1:] == [
         "calendar feed:  not written: cannot write /f/followup.ics: there is no folder '/f' "
-        "(since 2030-01-07T10:00:00+00:00); tried again at each change"
+        "(since Mon 7 Jan 2030 10:00 UTC); tried again at each change"
     ]
     state["feed_error"] = state["feed_error_at"] = None
     assert daemon_lines(state, service=True)[1:] == []

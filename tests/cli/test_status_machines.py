@@ -97,7 +97,7 @@ def test_status_json_lists_the_machines_with_their_full_ids(cli: Cli) -> None:
             "interview_id": 1,
             "company": "Acme",
             "kind": "email",
-            "shown_at": "2026-11-27T14:00:07+00:00",
+            "shown_at": "2026-11-27T09:00:07-05:00",
         },
         {
             "machine_id": DESKTOP.id,
@@ -106,7 +106,7 @@ def test_status_json_lists_the_machines_with_their_full_ids(cli: Cli) -> None:
             "interview_id": 1,
             "company": "Acme",
             "kind": "email",
-            "shown_at": "2026-11-27T14:00:05+00:00",
+            "shown_at": "2026-11-27T09:00:05-05:00",
         },
     ]
 

@@ -135,7 +135,7 @@ def test_status_with_a_config_the_daemon_refused_still_says_the_daemon_runs_on_t
     assert done.returncode == 1
     lines = done.stdout.splitlines()
     # The fake clock runs on from its start: the daemon's start is read, not assumed.
-    assert lines[0].startswith(f"daemon:         running (pid {daemon.pid}, since 2030-01-07T")
+    assert lines[0].startswith(f"daemon:         running (pid {daemon.pid}, since Mon 7 Jan 2030 ")
     assert lines[1].startswith("reload failed:  ") and "unknown section [bogus]" in lines[1]
     assert lines[1].endswith("; running with the previous config")
     assert done.stderr == f"error: {daemon.config_path}: unknown section [bogus]\n"

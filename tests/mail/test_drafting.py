@@ -111,6 +111,7 @@ def test_a_draft_with_everything_known() -> None:
 def test_a_draft_with_only_the_company_known() -> None:
     bare = interview(role=None, contact_name=None, contact_email=None, interviewed_on=None)
     assert draft(bare, NOBODY).text() == (
+        "To: [no address known]\n"
         "Subject: Following up on my interview with Acme\n"
         "\n"
         "Hello,\n"
@@ -191,9 +192,12 @@ def test_the_greeting_names_the_contact_or_is_neutral() -> None:
     assert draft(interview(contact_name=None)).body.startswith("Hello,\n\n")
 
 
-def test_no_address_means_no_to_line() -> None:
-    text = draft(interview(contact_email=None)).text()
-    assert text.startswith("Subject: Following up on my interview with Acme\n\n")
+def test_no_address_is_said_plainly_on_the_to_line() -> None:
+    made = draft(interview(contact_email=None))
+    assert made.text().startswith(
+        "To: [no address known]\nSubject: Following up on my interview with Acme\n\n"
+    )
+    assert made.to is None
 
 
 VARIANTS = list(

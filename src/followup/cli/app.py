@@ -52,15 +52,11 @@ class App:
 
     @cached_property
     def config(self) -> Config:
-        from followup.cli.render.text import labelled
         from followup.config import load
 
         config = load(self.args.config, self.env.environ)
-        for warning in config.warnings:
-            if self.as_json:  # said once the command has succeeded: a failure is one object
-                self.warnings.append((warning, "warning"))
-            else:
-                self.err(labelled(warning))
+        # Said once the command has succeeded: a failure is one line (or one JSON object).
+        self.warnings += [(warning, "warning") for warning in config.warnings]
         return config
 
     @property

@@ -69,7 +69,8 @@ class Parser(argparse.ArgumentParser):
             # name the mistyped one, which is the mistake to fix.
             command = next((a for a in argv if a in command_parsers(self)), None)
             known = self._option_names(command)
-            typo = [a for a in argv if a.startswith("--") and a.split("=", 1)[0] not in known]
+            options = argv[: argv.index("--")] if "--" in argv else argv
+            typo = [a for a in options if a.startswith("--") and a.split("=", 1)[0] not in known]
             if typo:
                 word = typo[0].split("=", 1)[0]
                 hint = did_you_mean(word, [k for k in known if k != word])
@@ -124,6 +125,13 @@ def global_options(p: argparse.ArgumentParser, *, top: bool) -> None:
         default=None if top else argparse.SUPPRESS,
         help="config file to use (default: $FOLLOWUP_CONFIG, else ~/.config/followup/config.toml)",
     )
+
+
+def json_option(p: argparse.ArgumentParser, help: str) -> None:
+    """``--json`` after a command's name (or a subcommand's): left out of the namespace
+    unless typed, so that one given before the command, or before its subcommand, is not
+    undone by the later parser's default."""
+    p.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help=help)
 
 
 def with_id(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
@@ -188,12 +196,12 @@ def status(text: str) -> Status:
 
 def interview_id(text: str) -> int | str:
     """An interview's id (digits, from 1 to the largest the store holds), or the start of
-    its company's name, which :meth:`followup.cli.app.App.resolve_id` looks up."""
-    if text.isascii() and text.isdigit():
-        if not 1 <= int(text) <= MAX_ID:
-            raise argparse.ArgumentTypeError(f"not an interview id: {shown(text)}")
+    its company's name, which :meth:`followup.cli.app.App.resolve_id` looks up; a name
+    that starts with ``-`` is typed after ``--`` (``followup show -- -Weird``). A number
+    out of range (``0``, ``-1``) is neither, and is refused in the same words."""
+    if text.isascii() and text.isdigit() and 1 <= int(text) <= MAX_ID:
         return int(text)
-    if not text.strip() or text.startswith("-"):
+    if not text.strip() or re.fullmatch(r"[+-]?[0-9]+", text.strip()):
         raise argparse.ArgumentTypeError(f"not an interview id or company name: {shown(text)}")
     return text
 

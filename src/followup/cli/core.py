@@ -71,6 +71,7 @@ def main(
             from followup.daemon.state import poke
 
             poke(env.environ)
+        env.stdout.flush()  # a reader gone (``| head -1``) shows here, not at exit
     except FollowupError as exc:
         from followup.cli.render.errors import words
 
@@ -85,7 +86,10 @@ def main(
         print(interrupted(saved), file=env.stderr)
         return 130
     except BrokenPipeError:
-        return 1
+        # The reader took what it wanted and closed the pipe (``followup list | head -1``):
+        # the command did its work, so it succeeds quietly, as under ``set -o pipefail``.
+        _discard_output(env)
+        return 0
     except Exception as exc:  # a defect: say so in one line, keep the details for a report
         if env.environ.get("FOLLOWUP_DEBUG"):
             import traceback
@@ -96,6 +100,23 @@ def main(
             message += " (set FOLLOWUP_DEBUG=1 for details)"
         return fail(env, as_json, Code.INTERNAL, message, 1)
     return code
+
+
+def _discard_output(env: Environment) -> None:
+    """Point standard output at ``/dev/null``, so that what is still buffered for a closed
+    pipe is dropped when the stream is flushed at exit, not reported there as an
+    exception ignored (the recipe of Python's ``signal`` documentation)."""
+    import os
+
+    try:
+        fd = env.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        return  # not a file (a test's buffer): nothing to flush to a closed pipe
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, fd)
+    finally:
+        os.close(devnull)
 
 
 def wants_json(argv: Sequence[str]) -> bool:

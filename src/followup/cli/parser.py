@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, cast
 
 from followup import __version__
-from followup.cli.arguments import Parser, attach, command_parsers, global_options
+from followup.cli.arguments import Parser, attach, command_parsers, global_options, json_option
 
 if TYPE_CHECKING:
     from followup.cli.app import App
@@ -151,14 +151,7 @@ def _build_parser(only: str | None) -> Parser:
         if handler is not None:
             p.set_defaults(handler=handler)
         global_options(p, top=False)
-        # Left out of the namespace unless typed, so that one given before the command is
-        # not undone.
-        p.add_argument(
-            "--json",
-            action="store_true",
-            default=argparse.SUPPRESS,
-            help="print JSON" if json else "print a failure as one JSON object",
-        )
+        json_option(p, "print JSON" if json else "print a failure as one JSON object")
         if options is not None:
             options(p)
     return parser

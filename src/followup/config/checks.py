@@ -98,15 +98,25 @@ def nonempty(value: Any) -> str | None:
 
 
 def store_url(value: Any) -> str | None:
-    """``store.url``: not empty, and with no password in it in any form: the user part
+    """``store.url``: not empty, an SQLite or a PostgreSQL URL (with any driver, such as
+    ``postgresql+psycopg``: the only databases followup is tested on; SQLAlchemy's message
+    for another, "needs the 'MySQLdb' driver", would send the user after the wrong package),
+    and with no password in it in any form: the user part
     (``user:PASSWORD@host``) or a query parameter (``?password=``, any case, percent-encoded
-    or not). The config file is not a place for secrets, and the URL is shown in messages."""
+    or not), which is said first. The config file is not a place for secrets, and the URL
+    is shown in messages."""
     if not value.strip():
         return "must not be empty"
     if url_holds_password(value):
         return (
             "holds a password; keep it out of the config and let the driver find it "
             "(~/.pgpass, PGPASSWORD or a service file for PostgreSQL)"
+        )
+    scheme = value.split("://", 1)[0].split("+", 1)[0].strip().lower() if "://" in value else ""
+    if scheme and scheme not in ("sqlite", "postgresql"):
+        return (
+            "only sqlite and postgresql URLs are supported, e.g. "
+            "sqlite:////home/you/followup.db or postgresql://you@host/followup"
         )
     return None
 

@@ -163,8 +163,9 @@ OPTIONS: tuple[Option, ...] = (
         "url",
         str,
         None,
-        "SQLAlchemy database URL (default: SQLite in $XDG_DATA_HOME/followup/followup.db); "
-        "no password in it: PostgreSQL takes ~/.pgpass, PGPASSWORD or a service file",
+        "SQLAlchemy database URL, SQLite or PostgreSQL (default: SQLite in "
+        "$XDG_DATA_HOME/followup/followup.db); no password in it: PostgreSQL takes "
+        "~/.pgpass, PGPASSWORD or a service file",
         checks.store_url,
         "sqlite:////home/me/followup.db",
     ),

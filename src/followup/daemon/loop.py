@@ -435,14 +435,14 @@ def run(config_path: str | None) -> int:
     threading.excepthook = thread_failed
     config = load(config_path)
     logging.getLogger("alembic").setLevel(logging.WARNING)
-    for warning in config.warnings:
-        log.warning("%s", warning)
+    DaemonLock(os.environ).check()
+    warnings = [str(w) for w in config.warnings]
     try:
         from followup.notify.base import session_bus_address
 
         session_bus_address(os.environ)
     except DeliveryError as exc:
-        log.warning("%s; notifications will be retried until one appears", exc.message)
+        warnings.append(f"{exc.message}; notifications will be retried until one appears")
     wait_for_store(config, SystemdNotifier(os.environ))
     try:
         daemon = Daemon(config, config_path=config_path)
@@ -451,6 +451,8 @@ def run(config_path: str | None) -> int:
     except Exception as exc:
         log.critical("the daemon failed to start; exiting (the service restarts it)", exc_info=exc)
         return 1
+    for warning in warnings:  # held until it starts: a refused start is one error line
+        log.warning("%s", warning)
     threading.excepthook = daemon.failures.thread_failed
     note_session_bus(daemon.state, daemon.env, daemon.clock())
     try:

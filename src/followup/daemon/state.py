@@ -200,6 +200,14 @@ class DaemonLock:
             raise FollowupError(f"another followup daemon is already running{pid}") from None
         self._file = handle
 
+    def check(self) -> None:
+        """Raise as :meth:`acquire` does when another daemon holds the lock, holding
+        nothing: a second daemon is refused before it says anything else."""
+        self.acquire()
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
     def write(self, state: DaemonState) -> None:
         write_file(self.folder / "daemon.json", json.dumps(state).encode("utf-8"), sync=False)
 

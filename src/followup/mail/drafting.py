@@ -72,6 +72,10 @@ from followup.values import InterviewView
 #: draft is never sent unsigned by mistake.
 NAME_PLACEHOLDER = "[your name]"
 
+#: What stands for the recipient when the interview has no contact email: the ``To:``
+#: line is always there, and says plainly that no address is known.
+ADDRESS_PLACEHOLDER = "[no address known]"
+
 #: The built-in template used when none is named.
 DEFAULT_TEMPLATE = "follow_up.txt"
 
@@ -112,6 +116,8 @@ _ROLE_NOUNS = {"role", "position", "job", "post", "opening", "internship", "plac
 #: A line made of placeholders only (and spaces): dropped when it comes out empty.
 _ONLY_PLACEHOLDERS = re.compile(r"\s*(?:(?:\$[_a-z][_a-z0-9]*|\$\{[_a-z][_a-z0-9]*\})\s*)+", re.I)
 _SUBJECT = re.compile(r"subject:(.*)", re.I)
+#: A mailto link in an opener's message, quoted or not.
+_MAILTO = re.compile(r"""(['"]?)mailto:\S*?\1(?=[\s,;:.)]*(?:\s|$))""")
 
 
 @dataclass(frozen=True)
@@ -123,10 +129,10 @@ class Draft:
     unsigned: bool = False
 
     def text(self) -> str:
-        """The draft as it is printed: ``To:`` (when known), ``Subject:``, a blank line, the
-        body; no newline at the end."""
-        head = [f"To: {self.to}"] if self.to else []
-        return "\n".join([*head, f"Subject: {self.subject}", "", self.body])
+        """The draft as it is printed: ``To:`` (:data:`ADDRESS_PLACEHOLDER` when no
+        address is known), ``Subject:``, a blank line, the body; no newline at the end."""
+        to = self.to or ADDRESS_PLACEHOLDER
+        return "\n".join([f"To: {to}", f"Subject: {self.subject}", "", self.body])
 
 
 @dataclass(frozen=True)
@@ -326,11 +332,12 @@ def mailto(draft: Draft) -> str:
 def open_mail_client(draft: Draft, env: Mapping[str, str]) -> str | None:
     """Hand the draft's mailto link to the desktop's opener (``xdg-open`` on ``PATH``).
 
-    Returns None when the opener accepted it, else one line saying why not (the opener's
-    own words may quote the whole link: the CLI prints them, a notification never shows
-    them).
+    Returns None when the opener accepted it, else one line saying why not, in which the
+    link the opener may quote (some hundreds of characters of percent-encoded body) is
+    named "the mailto link".
     """
-    return xdg_open(mailto(draft), "the mailto link", env)
+    reason = xdg_open(mailto(draft), "the mailto link", env)
+    return None if reason is None else _MAILTO.sub("the mailto link", reason)
 
 
 def open_file(path: Path, env: Mapping[str, str]) -> str | None:

@@ -268,7 +268,10 @@ def cmd_upcoming(app: App) -> None:
     due = app.listing.upcoming()
     app.emit(
         lambda: upcoming_table(due, app.now, colour=app.colour),
-        lambda: [due_json(d, app.now) for d in sorted(due, key=lambda d: not d.due_by(app.now))],
+        lambda: [
+            due_json(d, app.now, app.config.calendar.zone)
+            for d in sorted(due, key=lambda d: not d.due_by(app.now))
+        ],
     )
 
 
@@ -289,7 +292,8 @@ def cmd_delete(app: App) -> None:
 def cmd_history(app: App) -> None:
     """Every change to an interview, oldest first."""
     entries = app.tracker.history(app.args.id)
-    app.emit(history_text(entries, app.config.calendar.zone), history_json(entries))
+    zone = app.config.calendar.zone
+    app.emit(history_text(entries, zone), lambda: history_json(entries, zone))
 
 
 COMMANDS: Room = {

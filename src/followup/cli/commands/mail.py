@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from followup.cli.arguments import Parser, finding_id, global_options, with_id
+from followup.cli.arguments import Parser, finding_id, global_options, json_option, with_id
 from followup.errors import UsageError
 
 if TYPE_CHECKING:
@@ -50,7 +50,7 @@ def cmd_draft(app: App) -> None:
         if reason is None:
             app.say(draft_opened(view.id))
             return
-        app.err(cannot_open_mail_client(reason))
+        app.warnings.append((cannot_open_mail_client(reason), "warning"))
     if draft.unsigned:
         app.warnings.append((unsigned_draft(app.config.path), "warning"))
     app.emit(draft.text, lambda: draft_json(draft))
@@ -98,7 +98,7 @@ def add_mail(p: argparse.ArgumentParser) -> None:
     )
     check.set_defaults(handler=cmd_mail_check)
     global_options(check, top=False)
-    check.add_argument("--json", action="store_true", help="print JSON")
+    json_option(check, "print JSON")
     check.add_argument(
         "--verbose",
         action="store_true",
@@ -111,12 +111,13 @@ def add_mail(p: argparse.ArgumentParser) -> None:
     )
     folders.set_defaults(handler=cmd_mail_folders)
     global_options(folders, top=False)
-    folders.add_argument("--json", action="store_true", help="print JSON")
+    json_option(folders, "print JSON")
     dismiss = mail_sub.add_parser(
         "dismiss", help="a finding that is not what it seemed", description="dismiss a finding"
     )
     dismiss.set_defaults(handler=cmd_mail_dismiss)
     global_options(dismiss, top=False)
+    json_option(dismiss, "print a failure as one JSON object")
     dismiss.add_argument("finding_id", type=finding_id, metavar="FINDING_ID")
 
 
@@ -127,7 +128,7 @@ def cmd_mail_check(app: App) -> int:
     from followup.cli.render.mail import mail_check_text, mail_finding_json, mail_folders_text
     from followup.mail.check import check, folders, settings_of
 
-    if app.args.verbose and not app.args.json:
+    if app.args.verbose and not app.as_json:
         settings = settings_of(app.config)
         uses, _problems = folders(settings)
         app.say(mail_folders_text(uses, settings))

@@ -23,7 +23,8 @@ def cmd_status(app: App) -> None:
     """Whether the daemon runs, the next and the last reminder, the machines that showed
     them, and the daemon's last unexpected failure with where its log is (the failure that
     ended a daemon is read from the state file it left). With a config the daemon refused
-    to reload, what the daemon says is printed before the error."""
+    to reload, what the daemon says is printed before the error (without ``--json``: with
+    it, the error object alone)."""
     from followup.cli.render.status import daemon_lines, failure_of, status_json, status_text
     from followup.daemon import state as runstate
 
@@ -31,9 +32,15 @@ def cmd_status(app: App) -> None:
     try:
         due, last, shown_on = app.listing.status()
     except ConfigError:
-        # A config the daemon refused to reload: still say that it runs, on the old one.
-        if state is not None:
-            app.say("\n".join(daemon_lines(state, service=False)))
+        # A config the daemon refused to reload: still say that it runs, on the old one;
+        # with --json the failure is the one error object, and standard output is empty.
+        if state is not None and not app.as_json:
+            from zoneinfo import ZoneInfo
+
+            from followup.config.loading import system_zone
+
+            zone = ZoneInfo(system_zone(app.env.environ))
+            app.say("\n".join(daemon_lines(state, service=False, zone=zone)))
         raise
     here = app.machine.id if app.machine else None
 
@@ -59,7 +66,8 @@ def cmd_status(app: App) -> None:
             failure=failure,
         )
 
-    app.emit(text, lambda: status_json(state, due, last, shown_on, here, failure, app.now))
+    zone = app.config.calendar.zone
+    app.emit(text, lambda: status_json(state, due, last, shown_on, here, failure, app.now, zone))
 
 
 def add_test_notification(p: argparse.ArgumentParser) -> None:

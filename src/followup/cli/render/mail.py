@@ -141,9 +141,20 @@ def draft_opened(interview_id: int) -> str:
     return f"Opened the draft in your mail client. Once sent: followup emailed {interview_id}"
 
 
+#: The longest part of an opener's message a warning quotes, in characters.
+REASON_MAX = 100
+
+
 def cannot_open_mail_client(reason: str) -> str:
-    """The warning before the draft is printed instead of opened."""
-    return f"warning: cannot open a mail client: {reason}; here is the draft"
+    """The warning after a draft printed instead of opened: why, cut to
+    :data:`REASON_MAX` characters, and the command that makes a mail client the one
+    ``mailto:`` links open in."""
+    if len(reason) > REASON_MAX:
+        reason = reason[: REASON_MAX - 1] + "…"
+    return (
+        f"the draft above was not opened in a mail client ({reason}); choose one with: "
+        "xdg-mime default APP.desktop x-scheme-handler/mailto"
+    )
 
 
 def lint_text(findings: Sequence[Finding]) -> str:

@@ -5,9 +5,10 @@ commands that change an interview."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
+from followup.cli.render.text import instant_json
 from followup.rules import Reminder
 from followup.values import Due, HistoryEntry, InterviewView
 
@@ -27,7 +28,7 @@ def reminder_json(reminder: Reminder | None) -> dict[str, str] | None:
     """``{"kind": "email" | "move_on", "at": ISO instant in the user's zone}``, or None."""
     if reminder is None:
         return None
-    return {"kind": reminder.kind.value, "at": reminder.at.isoformat()}
+    return {"kind": reminder.kind.value, "at": reminder.at.isoformat(timespec="seconds")}
 
 
 def interview_json(v: InterviewView) -> dict[str, Any]:
@@ -53,22 +54,27 @@ def interview_json(v: InterviewView) -> dict[str, Any]:
     }
 
 
-def due_json(d: Due, now: datetime | None = None) -> dict[str, Any]:
+def due_json(d: Due, now: datetime | None = None, zone: tzinfo | None = None) -> dict[str, Any]:
     """``{"interview_id", "company", "kind", "at", "due", "shown_at"}``: ``at`` is when it
     is shown next (for one shown and not to be shown again, when it first came due);
     ``due`` is true for one due at ``now`` (shown and not acted on, or its instant passed,
     shown or not; without ``now``, shown and not acted on), and ``shown_at`` when it was
-    last shown (else null)."""
+    last shown (else null); both in ``zone`` (default: ``at``'s own), to the second."""
+    zone = zone or d.at.tzinfo or UTC
     return {
         "interview_id": d.interview_id,
         "company": d.company,
         "kind": d.kind.value,
-        "at": d.at.isoformat(),
+        "at": instant_json(d.at, zone),
         "due": d.due_by(now) if now is not None else d.is_due,
-        "shown_at": d.shown_at.astimezone(d.at.tzinfo).isoformat() if d.shown_at else None,
+        "shown_at": instant_json(d.shown_at, zone),
     }
 
 
-def history_json(entries: Sequence[HistoryEntry]) -> list[dict[str, Any]]:
-    """``[{"at": ISO instant, "kind", "details": {...}}]``, oldest first."""
-    return [{"at": e.at.isoformat(), "kind": e.kind, "details": dict(e.details)} for e in entries]
+def history_json(entries: Sequence[HistoryEntry], zone: tzinfo) -> list[dict[str, Any]]:
+    """``[{"at": ISO instant in ``zone``, to the second, "kind", "details": {...}}]``,
+    oldest first."""
+    return [
+        {"at": instant_json(e.at, zone), "kind": e.kind, "details": dict(e.details)}
+        for e in entries
+    ]

@@ -4,12 +4,12 @@ one shown, the machines that showed them, and the daemon's troubles."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING, Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from followup.cli.render.shapes import due_json
-from followup.cli.render.text import due_since, to_do, when
+from followup.cli.render.text import due_since, instant_json, instant_text, to_do, when
 from followup.values import Due, LastShown, MachineShown
 
 if TYPE_CHECKING:
@@ -20,8 +20,9 @@ if TYPE_CHECKING:
 
 
 class Failure(NamedTuple):
-    """The daemon's last unexpected failure: the part it came in, when (ISO 8601, UTC), the
-    exception's line, and where the log with its traceback is."""
+    """The daemon's last unexpected failure: the part it came in, when (ISO 8601, as the
+    state file keeps it: UTC), the exception's line, and where the log with its traceback
+    is."""
 
     part: str
     at: str
@@ -38,12 +39,13 @@ def failure_of(state: DaemonState | None, log: str) -> Failure | None:
     )
 
 
-def failure_lines(failure: Failure | None) -> list[str]:
-    """``last failure:`` and ``log:``, or nothing without a failure."""
+def failure_lines(failure: Failure | None, zone: tzinfo = UTC) -> list[str]:
+    """``last failure:`` (when, in ``zone``) and ``log:``, or nothing without a failure."""
     if failure is None:
         return []
+    at = instant_text(failure.at, zone)
     return [
-        f"last failure:   {failure.error}, in the {failure.part} ({failure.at})",
+        f"last failure:   {failure.error}, in the {failure.part} ({at})",
         f"log:            {failure.log}",
     ]
 
@@ -56,21 +58,27 @@ def status_json(
     here: str | None = None,
     failure: Failure | None = None,
     now: datetime | None = None,
+    zone: tzinfo = UTC,
 ) -> dict[str, Any]:
     """``status --json``; ``shown_on`` is each machine's last showing, newest first, and
     ``here`` this machine's id (None when it never showed a reminder); ``failure``:
     ``{"part", "at", "error", "log"}`` or null; the next reminder is ``due`` when it is at
-    ``now`` (see :func:`followup.cli.render.shapes.due_json`)."""
+    ``now`` (see :func:`followup.cli.render.shapes.due_json`). Every instant is in the
+    user's ``zone``, to the second (the state file keeps them in UTC)."""
+
+    def at(key: str) -> str | None:
+        return instant_json(state[key], zone) if state else None  # type: ignore[literal-required]
+
     return {
         "running": state is not None,
         "pid": state["pid"] if state else None,
-        "since": state["started_at"] if state else None,
-        "next_reminder": due_json(due[0], now) if due else None,
+        "since": at("started_at"),
+        "next_reminder": due_json(due[0], now, zone) if due else None,
         "last_shown": {
             "interview_id": last.interview_id,
             "company": last.company,
             "kind": last.kind,
-            "shown_at": last.shown_at.isoformat(),
+            "shown_at": instant_json(last.shown_at, zone),
         }
         if last
         else None,
@@ -82,22 +90,33 @@ def status_json(
                 "interview_id": m.interview_id,
                 "company": m.company,
                 "kind": m.kind,
-                "shown_at": m.shown_at.isoformat(),
+                "shown_at": instant_json(m.shown_at, zone),
             }
             for m in shown_on
         ],
         "last_error": state["last_error"] if state else None,
-        "last_error_at": state["last_error_at"] if state else None,
+        "last_error_at": at("last_error_at"),
         "reload_error": state["reload_error"] if state else None,
-        "reload_error_at": state["reload_error_at"] if state else None,
+        "reload_error_at": at("reload_error_at"),
         "store_error": state["store_error"] if state else None,
-        "mail_checked_at": state["mail_checked_at"] if state else None,
+        "mail_checked_at": at("mail_checked_at"),
         "mail_error": state["mail_error"] if state else None,
-        "mail_error_at": state["mail_error_at"] if state else None,
+        "mail_error_at": at("mail_error_at"),
         "feed_error": state["feed_error"] if state else None,
-        "feed_error_at": state["feed_error_at"] if state else None,
-        "failure": failure._asdict() if failure else None,
-        "channels": dict(state["channels"]) if state else {},
+        "feed_error_at": at("feed_error_at"),
+        "failure": failure._replace(at=instant_json(failure.at, zone) or "")._asdict()
+        if failure
+        else None,
+        "channels": {
+            name: {
+                **channel,
+                "synced_at": instant_json(channel["synced_at"], zone),
+                "error_at": instant_json(channel["error_at"], zone),
+            }
+            for name, channel in state["channels"].items()
+        }
+        if state
+        else {},
     }
 
 
@@ -137,15 +156,15 @@ def status_text(
         recent = f"{to_do(last.kind, last.company)} (interview {last.interview_id}), {shown_at}"
     else:
         recent = "none yet"
-    running, *problems = daemon_lines(state, service=service, autostart=autostart)
+    running, *problems = daemon_lines(state, service=service, autostart=autostart, zone=zone)
     lines = [running, f"next reminder:  {upcoming}", f"last shown:     {recent}"]
     lines += shown_on_lines(shown_on, here, zone)
     lines += problems
-    lines += failure_lines(failure)
+    lines += failure_lines(failure, zone)
     if state and state["store_error"]:
         lines.append(f"store:          {state['store_error']}; retrying with backoff")
     if state and config.mail is not None:
-        lines.append(f"mailbox:        {mail_status(state)}")
+        lines.append(f"mailbox:        {mail_status(state, zone)}")
     return "\n".join(lines)
 
 
@@ -165,12 +184,17 @@ def shown_on_lines(shown_on: Sequence[MachineShown], here: str | None, zone: Zon
 
 
 def daemon_lines(
-    state: DaemonState | None, *, service: bool, autostart: Path | None = None
+    state: DaemonState | None,
+    *,
+    service: bool,
+    autostart: Path | None = None,
+    zone: tzinfo = UTC,
 ) -> list[str]:
     """Whether the daemon runs, then its last delivery error and a failed reload: what
     ``followup status`` can say without the config (which may be the thing that is broken).
     ``autostart`` is the XDG autostart entry when it is installed: the daemon starts at
-    login through it."""
+    login through it. Instants are shown in the user's ``zone`` as the other lines show
+    them ("Sun 6 Dec 2026 14:16 PST")."""
     if state is None and autostart is not None:
         return [
             f"daemon:         not running (it starts at login through {autostart}; "
@@ -183,55 +207,56 @@ def daemon_lines(
             "daemon:         not running (no systemd user manager here: followup "
             "install-service --autostart starts it at login, followup daemon now)"
         ]
-    lines = [f"daemon:         running (pid {state['pid']}, since {state['started_at']})"]
+
+    def at(value: str | None) -> str:
+        return instant_text(value, zone) if value else "?"
+
+    since = at(state["started_at"])
+    lines = [f"daemon:         running (pid {state['pid']}, since {since})"]
     if state["last_error"]:
-        lines.append(f"last error:     {state['last_error']} ({state['last_error_at']})")
+        lines.append(f"last error:     {state['last_error']} ({at(state['last_error_at'])})")
     if state["reload_error"]:
         lines.append(
-            f"reload failed:  {state['reload_error']} ({state['reload_error_at']}); "
+            f"reload failed:  {state['reload_error']} ({at(state['reload_error_at'])}); "
             "running with the previous config"
         )
     if state["feed_error"]:
         lines.append(
             f"calendar feed:  not written: {state['feed_error']} (since "
-            f"{state['feed_error_at']}); tried again at each change"
+            f"{at(state['feed_error_at'])}); tried again at each change"
         )
-    lines += [channel_line(name, ch) for name, ch in state["channels"].items()]
+    lines += [channel_line(name, ch, zone) for name, ch in state["channels"].items()]
     return lines
 
 
-def channel_line(name: str, channel: ChannelState) -> str:
-    """A channel's state, for ``followup status``: ``caldav:  synced 2026-11-30T...``,
-    ``apprise:  last sent 2026-11-30T...``."""
+def channel_line(name: str, channel: ChannelState, zone: tzinfo = UTC) -> str:
+    """A channel's state, for ``followup status``, its instants in the user's ``zone``:
+    ``caldav:  synced Mon 30 Nov 2026 09:00 EST``, ``apprise:  last sent Mon 30 Nov ...``."""
     label = f"{name}:".ljust(15)
     if channel["error"]:
-        return (
-            f"{label} failing: {channel['error']} (since {channel['error_at']}); "
-            "retrying with backoff"
-        )
+        since = instant_text(channel["error_at"] or "?", zone)
+        return f"{label} failing: {channel['error']} (since {since}); retrying with backoff"
     if channel.get("outbound"):
         if channel["synced_at"] is None:
             return f"{label} nothing sent yet"
-        return f"{label} last sent {channel['synced_at']}"
+        return f"{label} last sent {instant_text(channel['synced_at'], zone)}"
     if channel["synced_at"] is None:
         return f"{label} not synced yet"
-    return f"{label} synced {channel['synced_at']}"
+    return f"{label} synced {instant_text(channel['synced_at'], zone)}"
 
 
-def mail_status(state: DaemonState) -> str:
-    """The daemon's mailbox checks, for ``followup status``."""
+def mail_status(state: DaemonState, zone: tzinfo = UTC) -> str:
+    """The daemon's mailbox checks, for ``followup status`` (instants in ``zone``)."""
     if state["mail_error"]:
         tries = f"{state['mail_failures']} tr{'y' if state['mail_failures'] == 1 else 'ies'}"
-        return (
-            f"{state['mail_error']} (since {state['mail_error_at']}); retrying with backoff "
-            f"({tries} so far)"
-        )
+        since = instant_text(state["mail_error_at"] or "?", zone)
+        return f"{state['mail_error']} (since {since}); retrying with backoff ({tries} so far)"
     if state["mail_checked_at"] is None:
         return "not checked yet"
     idle = (
         f"; new mail in {state['mail_idle']} noticed at once (IDLE)" if state["mail_idle"] else ""
     )
-    return f"checked {state['mail_checked_at']}{idle}"
+    return f"checked {instant_text(state['mail_checked_at'], zone)}{idle}"
 
 
 #: The title and body of ``followup test-notification``'s note.

@@ -4,7 +4,7 @@ words, terminal widths, and tables whose user data cannot fake a row or an escap
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 
 from followup.lifecycle.validation import visible
 from followup.rules import Kind, Reminder, long_day, short_day
@@ -14,6 +14,36 @@ from followup.values import InterviewView
 def when(at: datetime) -> str:
     """An instant as the reminders show it, in its own zone: "Tue 1 Dec 2026 09:00 EST"."""
     return f"{at:%a} {at.day} {at:%b %Y %H:%M %Z}"
+
+
+def _instant(at: datetime | str, zone: tzinfo) -> datetime | None:
+    """``at`` (an aware datetime, or ISO 8601 text as the daemon's state file keeps it, in
+    UTC) in ``zone``, to the second; None for text that is not an instant."""
+    if isinstance(at, str):
+        try:
+            at = datetime.fromisoformat(at)
+        except ValueError:
+            return None
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=UTC)
+    return at.astimezone(zone).replace(microsecond=0)
+
+
+def instant_json(at: datetime | str | None, zone: tzinfo) -> str | None:
+    """An instant as ``--json`` prints it: ISO 8601 in the user's ``zone``, to the second,
+    with its offset ("2026-12-06T14:16:40-08:00"); None stays None, and text that is not
+    an instant is kept as it is."""
+    if at is None:
+        return None
+    local = _instant(at, zone)
+    return local.isoformat() if local else str(at)
+
+
+def instant_text(at: datetime | str, zone: tzinfo) -> str:
+    """An instant as the other lines show it, in the user's ``zone``: "Sun 6 Dec 2026
+    14:16 PST" (:func:`when`); text that is not an instant is kept as it is."""
+    local = _instant(at, zone)
+    return when(local) if local else str(at)
 
 
 def reminder_text(reminder: Reminder | None) -> str:
