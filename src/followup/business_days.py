@@ -245,6 +245,14 @@ def calendar_for(
     return cal
 
 
+#: The language holiday names are given in, whatever the environment's locale: followup
+#: speaks English, and without it ``holidays`` follows LANGUAGE, LC_ALL, LC_MESSAGES or LANG,
+#: so a name would change between a terminal and the daemon and stay in the known-days cache
+#: in whichever language came first. A country without an English translation keeps its
+#: own names (the ``holidays`` package's rule for an unsupported language).
+HOLIDAY_LANGUAGE = "en_US"
+
+
 @functools.lru_cache(maxsize=64)
 def _calendar_for(place: Place, cache: Path | None) -> BusinessCalendar:
     known = KnownDays.open(cache, place) if cache is not None else None
@@ -264,7 +272,10 @@ def _holidays_for(place: Place) -> HolidayBase:
         try:
             kept = tuple(c for c in place.categories if c not in ignored_categories(place))
             obj = holidays.country_holidays(
-                place.country, subdiv=place.subdivision, categories=kept or ("public",)
+                place.country,
+                subdiv=place.subdivision,
+                categories=kept or ("public",),
+                language=HOLIDAY_LANGUAGE,
             )
         except (NotImplementedError, ValueError) as exc:
             raise ConfigError(f"calendar: {place.describe()}: {exc}") from exc
@@ -436,7 +447,8 @@ def _place_key(place: Place) -> str:
 
 def _holidays_stamp() -> list[Any] | None:
     """[path, size, mtime_ns] of the installed ``holidays/version.py``, found without
-    importing ``holidays``; None when it cannot be found."""
+    importing ``holidays``, and the language of the names kept (:data:`HOLIDAY_LANGUAGE`);
+    None when it cannot be found."""
     import importlib.util
 
     try:
@@ -450,4 +462,4 @@ def _holidays_stamp() -> list[Any] | None:
         st = version.stat()
     except OSError:
         return None
-    return [str(version), st.st_size, st.st_mtime_ns]
+    return [str(version), st.st_size, st.st_mtime_ns, HOLIDAY_LANGUAGE]

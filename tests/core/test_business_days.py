@@ -378,3 +378,16 @@ def test_day_helper_checks_the_weekday_written() -> None:
     assert day("Mon 2026-11-23") == date(2026, 11, 23)
     with pytest.raises(AssertionError):
         day("Tue 2026-11-23")
+
+
+@pytest.mark.parametrize("lang", ["de_DE.UTF-8", "fr_FR.UTF-8", "C.UTF-8", ""])
+@pytest.mark.parametrize("variable", ["LANG", "LC_MESSAGES", "LANGUAGE"])
+def test_holiday_names_are_english_whatever_the_locale(
+    monkeypatch: pytest.MonkeyPatch, variable: str, lang: str
+) -> None:
+    """Mon 6 Apr 2026 is Easter Monday in Germany, named so under any locale: the names a
+    user reads, and the known-days cache keeps, do not follow the environment."""
+    from followup.business_days import _holidays_for
+
+    monkeypatch.setenv(variable, lang)
+    assert _holidays_for(DE).get(day("Mon 2026-04-06")) == "Easter Monday"
