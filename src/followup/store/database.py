@@ -118,7 +118,7 @@ def _make_engine(url: str, busy_timeout: float = BUSY_TIMEOUT_S) -> Engine:
         )
     try:
         if backend != "sqlite":
-            return _server_engine(url)
+            return _server_engine(url, busy_timeout)
         engine = create_engine(url, connect_args={"timeout": busy_timeout})
     except ArgumentError as exc:
         raise StoreError(f"store.url is not a usable database URL: {redact(str(exc))}") from None
@@ -177,10 +177,14 @@ def _begin_immediate(conn: Connection, busy_timeout: float) -> None:
         conn.exec_driver_sql(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
 
 
-def _server_engine(url: str) -> Engine:
+def _server_engine(url: str, busy_timeout: float) -> Engine:
     """An engine for a database server; connections are checked before use, so that a
     restarted server is reconnected. On PostgreSQL, a write transaction takes the advisory
-    lock first and sends a change notice (``NOTIFY``, delivered only if it commits)."""
+    lock first, waiting for it at most ``busy_timeout`` seconds (``lock_timeout``, which
+    fails with SQLSTATE 55P03: the same "locked" error as SQLite's), and sends a change
+    notice (``NOTIFY``, delivered only if it commits). psycopg waits for the server in
+    Python, so Ctrl-C ends that wait at once; the server drops the request with the
+    connection."""
     engine = create_engine(url, pool_pre_ping=True)
     if engine.dialect.name != "postgresql":
         return engine
@@ -188,7 +192,9 @@ def _server_engine(url: str) -> Engine:
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
         if conn.get_execution_options().get("immediate", False):
+            conn.exec_driver_sql(f"SET LOCAL lock_timeout = {int(busy_timeout * 1000)}")
             conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
+            conn.exec_driver_sql("SET LOCAL lock_timeout = DEFAULT")
             conn.exec_driver_sql(f"NOTIFY {CHANGE_CHANNEL}")
 
     return engine
