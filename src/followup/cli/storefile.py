@@ -52,10 +52,10 @@ def choose(url: str, default_url: str, command: str) -> Choice:
         store_folder_missing,
     )
     from followup.errors import StoreError
-    from followup.store.database import sqlite_file
+    from followup.store.database import configured_file_missing
 
-    path = sqlite_file(url)
-    if url == default_url or path is None or path.exists():
+    path = configured_file_missing(url, default_url)
+    if path is None:
         return Choice(url, None)
     if not path.parent.is_dir():
         raise StoreError(store_folder_missing(url, path.parent))

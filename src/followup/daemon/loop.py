@@ -428,7 +428,7 @@ def run(config_path: str | None) -> int:
         session_bus_address(os.environ)
     except DeliveryError as exc:
         log.warning("%s; notifications will be retried until one appears", exc.message)
-    wait_for_store(config, SystemdNotifier(os.environ))
+    wait_for_store(config, SystemdNotifier(os.environ), os.environ)
     try:
         daemon = Daemon(config, config_path=config_path)
     except FollowupError:

@@ -82,6 +82,17 @@ def sqlite_file(url: str) -> Path | None:
     return Path(parsed.database).expanduser()
 
 
+def configured_file_missing(url: str, default_url: str) -> Path | None:
+    """The file of ``url`` when it names an SQLite file that does not exist and is not the
+    default store (``default_url``, which is made on first use); None otherwise. A file
+    named in the config and not there is more likely a typo than a wish for a new, empty
+    store. Raises StoreError when ``url`` is not a database URL."""
+    path = sqlite_file(url)
+    if url == default_url or path is None or path.exists():
+        return None
+    return path
+
+
 def describe_url(url: str) -> str:
     """The store as messages name it: the SQLite file's path, else the URL without its
     password."""
