@@ -79,6 +79,26 @@ def test_a_reading_command_on_a_missing_store_file_warns_and_creates_nothing(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["home"]
 
 
+def test_an_id_looked_for_in_a_missing_store_file_names_the_file_before_the_error(
+    cli: Cli, config_file: Path, tmp_path: Path
+) -> None:
+    db = tmp_path / "folowup.db"
+    configure(config_file, db)
+
+    done = cli("show", "1")
+
+    assert (done.code, done.out, done.err.splitlines()) == (
+        1,
+        "",
+        [
+            f"warning: the store {db} (store.url) does not exist yet, so it holds nothing; "
+            "'followup add' or 'followup import' creates it",
+            "error: no interview with id 1",
+        ],
+    )
+    assert not db.exists()
+
+
 def test_a_changing_command_on_a_missing_store_file_refuses_and_creates_nothing(
     cli: Cli, config_file: Path, tmp_path: Path
 ) -> None:

@@ -55,16 +55,22 @@ class App:
 
     @cached_property
     def config(self) -> Config:
-        from followup.cli.render.text import labelled
         from followup.config import load
 
         config = load(self.args.config, self.env.environ)
         for warning in config.warnings:
-            if self.as_json:  # said once the command has succeeded: a failure is one object
-                self.warnings.append((warning, "warning"))
-            else:
-                self.err(labelled(warning))
+            self.warn(warning)
         return config
+
+    def warn(self, warning: str) -> None:
+        """Say ``warning`` now on standard error, or with ``--json`` once the command has
+        succeeded (a failure is one object)."""
+        from followup.cli.render.text import labelled
+
+        if self.as_json:
+            self.warnings.append((warning, "warning"))
+        else:
+            self.err(labelled(warning))
 
     @property
     def as_json(self) -> bool:
@@ -95,7 +101,7 @@ class App:
         url = self.config.store_url
         choice = choose(url, default_store_url(self.env.environ), self.args.command)
         if choice.warning is not None:
-            self.warnings.append((choice.warning, "warning"))
+            self.warn(choice.warning)
         if choice.url is not None:
             return choice.url
         import tempfile
