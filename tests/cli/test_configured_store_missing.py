@@ -31,6 +31,7 @@ def configure(config_file: Path, db: Path) -> None:
         ("export", "--format", "json"),
         ("add", "Acme", "--expect", "2026-12-30"),
         ("emailed", "1"),
+        ("restore", "backup.json"),
     ],
 )
 def test_a_configured_store_in_a_missing_folder_is_one_error_and_creates_nothing(

@@ -4,9 +4,9 @@ A mistyped ``store.url`` must not quietly become a new, empty store that the nex
 is then missing from. So for a file named in the config (not the default store, which is
 made on first use): a folder that does not exist is an error, and nothing is created; a
 file that does not exist in an existing folder is created only by the commands that add
-interviews (``add``, ``init``, ``import``); a command that changes interviews refuses; a
-command that only reads is answered from an empty store of its own, in a scratch folder,
-with a warning naming the file.
+interviews (``add``, ``init``, ``import``; and ``restore``, which puts a backup there); a
+command that changes interviews refuses; a command that only reads is answered from an
+empty store of its own, in a scratch folder, with a warning naming the file.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ WRITES = frozenset(
     }
 )
 #: The commands that create the configured store file when it is not there yet.
-CREATES = frozenset({"add", "init", "import"})
+CREATES = frozenset({"add", "init", "import", "restore"})
 
 
 class Choice(NamedTuple):
