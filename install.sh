@@ -19,6 +19,10 @@ venv="$data/venv"
 bin="$HOME/.local/bin"
 mkdir -p "$data" "$bin"
 chmod 700 "$data"
+fresh=yes
+if [ -x "$venv/bin/followup" ]; then
+  fresh=no
+fi
 "${PYTHON:-python3}" -m venv "$venv"
 "$venv/bin/python" -m pip install -q --upgrade pip
 "$venv/bin/python" -m pip install -q --upgrade .
@@ -53,15 +57,39 @@ if command -v systemctl >/dev/null && systemctl --user show-environment >/dev/nu
   fi
 else
   echo "note: no systemd user manager here; the daemon will start at login from an autostart entry."
+  # An upgrade stops the daemon the autostart entry started (it runs the old code) and
+  # starts the new one; otherwise this says how to start it without logging in again.
   "$venv/bin/followup" install-service --autostart
-  echo "To start it now, without logging in again: $bin/followup daemon &"
 fi
 
-echo
-echo "Next:"
-echo "  1. Set your country (public holidays are not business days): followup init --country XX"
-echo "  2. Add your first interview: followup add COMPANY --expect DATE"
-echo "  3. Check that notifications reach your desktop: followup test-notification"
+# The next steps, only those not yet done: a config file (init writes it, with the country),
+# an interview in the store, and on a first install, a test notification.
+config=$("$venv/bin/followup" --json config 2>/dev/null \
+  | "$venv/bin/python" -c 'import json, sys; print(json.load(sys.stdin)["path"])' 2>/dev/null) || config=
+steps=()
+if [ -z "$config" ] || [ ! -e "$config" ]; then
+  steps+=("Set your country (public holidays are not business days): followup init --country XX")
+fi
+interviews=none
+if [ -n "$config" ] && { [ -e "$config" ] || [ -e "$data/followup.db" ]; }; then
+  # Only an existing config names another store; without one, only the default store counts.
+  if "$venv/bin/followup" --json list --all 2>/dev/null | grep -q '"id"'; then
+    interviews=some
+  fi
+fi
+if [ "$interviews" = none ]; then
+  steps+=("Add your first interview: followup add COMPANY --expect DATE")
+fi
+if [ "$fresh" = yes ]; then
+  steps+=("Check that notifications reach your desktop: followup test-notification")
+fi
+if [ "${#steps[@]}" -gt 0 ]; then
+  echo
+  echo "Next:"
+  for i in "${!steps[@]}"; do
+    echo "  $((i + 1)). ${steps[$i]}"
+  done
+fi
 case "${SHELL:-}" in
   # zsh looks for completion functions only in the folders of $fpath.
   */zsh) echo "note: for completion in zsh, add to ~/.zshrc, before compinit: fpath=($share/zsh/site-functions \$fpath)" ;;

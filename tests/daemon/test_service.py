@@ -11,6 +11,8 @@ too. Every command runs as its own process in the daemon's isolated environment
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import signal
 import subprocess
@@ -21,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from followup.daemon.install import desktop_entry, icon_svg, unit_text
+from followup.daemon.install import autostart_entry, desktop_entry, icon_svg, unit_text
 from followup.notify.base import DESKTOP_ENTRY, icon_path
 from tests.support.daemon import DaemonProcess
 from tests.support.desktop import Xvfb
@@ -332,7 +334,8 @@ def test_install_service_autostart_writes_a_valid_autostart_entry_and_uninstall_
 
     assert (done.returncode, done.stdout, done.stderr) == (
         0,
-        f"autostart entry written ({entry}): the daemon starts at login\n",
+        f"autostart entry written ({entry}): the daemon starts at login\n"
+        f"To start it now, without logging in again: {FOLLOWUP} daemon &\n",
         "",
     )
     text = entry.read_text(encoding="utf-8")
@@ -353,6 +356,81 @@ def test_install_service_autostart_writes_a_valid_autostart_entry_and_uninstall_
         "",
     )
     assert not entry.exists() and not application.exists() and not icon.exists()
+
+
+def running_pid(daemon: DaemonProcess) -> int | None:
+    """The pid ``followup status`` says the daemon runs as, or None."""
+    shown = json.loads(daemon.cli_ok("--json", "status"))
+    return shown["pid"] if shown["running"] else None
+
+
+def test_install_service_autostart_replaces_a_running_daemon_with_a_new_one(
+    daemon: DaemonProcess,
+) -> None:
+    """An upgrade without systemd: the daemon started at login runs the old code until it
+    is replaced."""
+    daemon.start().wait_ready()
+    old = daemon.pid
+    assert daemon.process is not None
+    new = None
+    try:
+        done = daemon.cli("install-service", "--autostart")
+        new = running_pid(daemon)
+
+        assert (done.returncode, done.stderr) == (0, "")
+        assert new is not None and new != old
+        assert done.stdout.splitlines()[1] == (
+            f"restarted the followup daemon (pid {old}, now {new}): it runs this version"
+        )
+        assert daemon.process.wait(BOUND_S) == 0  # the old one stopped on SIGTERM
+    finally:
+        if new is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(new, signal.SIGTERM)
+
+
+def test_uninstall_service_stops_the_daemon_running_outside_systemd(
+    daemon: DaemonProcess,
+) -> None:
+    entry = Path(daemon.env["XDG_CONFIG_HOME"]) / "autostart/followup.desktop"
+    entry.parent.mkdir(parents=True)
+    entry.write_text(autostart_entry(FOLLOWUP), encoding="utf-8")
+    daemon.start().wait_ready()
+    assert daemon.process is not None
+
+    done = daemon.cli("uninstall-service")
+
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout.splitlines() == [
+        f"removed {entry}",
+        f"stopped the followup daemon (pid {daemon.pid})",
+    ]
+    assert daemon.process.wait(BOUND_S) == 0
+    assert running_pid(daemon) is None
+
+
+def test_install_and_uninstall_leave_a_pid_that_is_not_followups_alone(
+    daemon: DaemonProcess,
+) -> None:
+    """A state file left by a daemon that died, whose pid now belongs to another program
+    (here: a sleep), names no daemon to stop or restart."""
+    other = subprocess.Popen(["sleep", "60"])
+    try:
+        daemon.state_dir.mkdir(parents=True)
+        (daemon.state_dir / "daemon.json").write_text(
+            json.dumps({"pid": other.pid, "started_at": "2026-12-01T12:00:00+00:00"})
+        )
+
+        installed = daemon.cli("install-service", "--autostart")
+        removed = daemon.cli("uninstall-service")
+
+        assert (installed.returncode, removed.returncode) == (0, 0), installed.stderr
+        assert "To start it now" in installed.stdout
+        assert "stopped" not in removed.stdout
+        assert other.poll() is None
+    finally:
+        other.kill()
+        other.wait()
 
 
 @pytest.mark.system

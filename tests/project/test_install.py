@@ -16,13 +16,18 @@ checkout's version was raised, with the service running.
 
 from __future__ import annotations
 
+import contextlib
+import json
+import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -368,7 +373,16 @@ def test_an_upgrade_installs_the_new_version_and_restarts_the_running_service(
     started_us = int(after["ExecMainStartTimestampMonotonic"])
     assert started_us > installed.upgrade_began * 1_000_000
     assert installed.log().count("ready:") == 2
-    assert upgrade.stdout.endswith(f"\n\n{NEXT_STEPS}{installed.user.bin} is on your PATH.\n")
+
+
+def test_an_upgrade_leaves_out_the_test_notification_step_of_a_first_install(
+    installed: Installed,
+) -> None:
+    first_two = "".join(NEXT_STEPS.splitlines(keepends=True)[:3])
+
+    assert installed.upgrade.stdout.endswith(
+        f"\n\n{first_two}{installed.user.bin} is on your PATH.\n"
+    )
 
 
 # -- no user manager -----------------------------------------------------------------------
@@ -401,7 +415,7 @@ def test_without_a_user_manager_it_notes_it_writes_the_autostart_entry_and_exits
         "note: no systemd user manager here; the daemon will start at login from an "
         "autostart entry.",
         f"autostart entry written ({entry}): the daemon starts at login",
-        f"To start it now, without logging in again: {user.bin}/followup daemon &",
+        f"To start it now, without logging in again: {user.venv}/bin/followup daemon &",
     ]
     assert not [line for line in lines(done) if line.startswith("error:")]
     assert f"\nExec={user.venv}/bin/followup daemon\n" in entry.read_text(encoding="utf-8")
@@ -438,3 +452,87 @@ def test_the_zsh_line_it_prints_makes_zsh_complete(without_manager: WithoutManag
         zsh.close()
 
     assert (completed, zsh.stderr()) == ("followup reopen ", "")
+
+
+# -- an upgrade without a user manager -----------------------------------------------------
+
+
+@dataclass
+class UpgradedWithoutManager:
+    user: User
+    old_pid: int
+    old_status: int | None  # the first daemon's exit status once the upgrade stopped it
+    done: subprocess.CompletedProcess[str]
+    began: float  # time.time() just before the upgrade ran
+    status: dict[str, object]  # followup status --json after it
+
+
+def status_of(user: User) -> dict[str, object]:
+    done = user.run(str(user.bin / "followup"), "--json", "status")
+    assert done.returncode == 0, done.stderr
+    shown: dict[str, object] = json.loads(done.stdout)
+    return shown
+
+
+@pytest.fixture(scope="module")
+def upgraded_without_manager(
+    without_manager: WithoutManager, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[UpgradedWithoutManager]:
+    """The fresh install above, then what its user does: a config with the country, an
+    interview, and the daemon started by hand as the install said (detached, as the
+    autostart entry would); then install.sh again from a checkout of a newer version."""
+    user = without_manager.user
+    followup = str(user.bin / "followup")
+    for step in (("init", "--country", "US"), ("add", "Acme", "--expect", "2026-12-30")):
+        assert user.run(followup, *step).returncode == 0
+    first = subprocess.Popen(
+        [followup, "daemon"],
+        cwd=user.home,
+        env=user.env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    new_pid = None
+    try:
+        poll_until(lambda: status_of(user)["pid"] == first.pid, BOUND_S, interval=0.2)
+        source = checkout(tmp_path_factory.mktemp("newer") / "followup")
+        raise_version(source)
+        began = time.time()
+        done = user.install(source)
+        old_status = first.wait(BOUND_S)
+        status = status_of(user)
+        new_pid = status["pid"]
+        yield UpgradedWithoutManager(user, first.pid, old_status, done, began, status)
+    finally:
+        if first.poll() is None:
+            first.kill()
+            first.wait()
+        if isinstance(new_pid, int):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(new_pid, signal.SIGTERM)
+
+
+def test_an_upgrade_without_a_user_manager_restarts_the_running_daemon(
+    upgraded_without_manager: UpgradedWithoutManager,
+) -> None:
+    up = upgraded_without_manager
+    new_pid = up.status["pid"]
+
+    assert (up.done.returncode, up.done.stderr) == (0, ""), up.done.stdout
+    assert up.old_status == 0  # stopped on SIGTERM, not killed
+    assert up.status["running"] is True and new_pid != up.old_pid
+    assert (
+        f"restarted the followup daemon (pid {up.old_pid}, now {new_pid}): it runs this version"
+    ) in lines(up.done)
+    assert not [line for line in lines(up.done) if "To start it now" in line]
+    # The new daemon started after the upgrade began, so from the new files.
+    since = datetime.fromisoformat(str(up.status["since"])).timestamp()
+    assert since >= int(up.began)
+
+
+def test_an_upgrade_prints_no_next_step_that_is_already_done(
+    upgraded_without_manager: UpgradedWithoutManager,
+) -> None:
+    assert "Next:" not in upgraded_without_manager.done.stdout

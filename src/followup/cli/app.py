@@ -15,6 +15,8 @@ from followup.lifecycle.validation import visible
 Day = date
 
 if TYPE_CHECKING:
+    import tempfile
+
     from followup.business_days import BusinessCalendar
     from followup.cli.arguments import Parser
     from followup.cli.environment import Environment
@@ -49,6 +51,7 @@ class App:
         self.notes: list[str] = []
         #: Warnings (or notes) to print once the command has succeeded: (text, label).
         self.warnings: list[tuple[str, str]] = []
+        self._scratch: tempfile.TemporaryDirectory[str] | None = None
 
     @cached_property
     def config(self) -> Config:
@@ -58,6 +61,16 @@ class App:
         # Said once the command has succeeded: a failure is one line (or one JSON object).
         self.warnings += [(warning, "warning") for warning in config.warnings]
         return config
+
+    def warn(self, warning: str) -> None:
+        """Say ``warning`` now on standard error, or with ``--json`` once the command has
+        succeeded (a failure is one object)."""
+        from followup.cli.render.text import labelled
+
+        if self.as_json:
+            self.warnings.append((warning, "warning"))
+        else:
+            self.err(labelled(warning))
 
     @property
     def as_json(self) -> bool:
@@ -76,13 +89,33 @@ class App:
         from followup.lifecycle.service import Tracker
         from followup.store import Database
 
-        db = Database(self.config.store_url, clock=lambda: self.now)
+        db = Database(self._store_url(), clock=lambda: self.now)
         return Tracker(self.config, db, self.machine)
 
+    def _store_url(self) -> str:
+        """The configured store, or for a reading command when the configured file is not
+        there, an empty one in a scratch folder (:mod:`followup.cli.storefile`)."""
+        from followup.cli.storefile import choose
+        from followup.paths import default_store_url
+
+        url = self.config.store_url
+        choice = choose(url, default_store_url(self.env.environ), self.args.command)
+        if choice.warning is not None:
+            self.warn(choice.warning)
+        if choice.url is not None:
+            return choice.url
+        import tempfile
+
+        self._scratch = tempfile.TemporaryDirectory(prefix="followup-empty-")
+        return f"sqlite:///{self._scratch.name}/empty.db"
+
     def close(self) -> None:
-        """Close the store's connections, if a command opened it."""
+        """Close the store's connections, if a command opened it, and remove any scratch
+        store."""
         if "tracker" in self.__dict__:
             self.tracker.db.close()
+        if self._scratch is not None:
+            self._scratch.cleanup()
 
     @cached_property
     def listing(self) -> Listing:

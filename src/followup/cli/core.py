@@ -18,24 +18,6 @@ from followup.cli.environment import Clock, Environment, system_clock
 from followup.cli.parser import build_parser, handler_of, typed_command
 from followup.errors import Code, FollowupError
 
-#: The commands that may change the store: a running daemon is told to look at it.
-WRITES = frozenset(
-    {
-        "add",
-        "restore",
-        "edit",
-        "emailed",
-        "heard",
-        "moved-on",
-        "withdraw",
-        "reopen",
-        "snooze",
-        "delete",
-        "import",
-        "mail",
-    }
-)
-
 
 def main(
     argv: Sequence[str] | None = None,
@@ -67,6 +49,8 @@ def main(
         finally:
             app.close()
         app.flush_warnings()
+        from followup.cli.storefile import WRITES
+
         if args.command in WRITES:
             from followup.daemon.state import poke
 

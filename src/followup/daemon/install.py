@@ -31,6 +31,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from followup.daemon import detached
 from followup.errors import FollowupError
 from followup.ownfiles import SHARED, SHARED_FOLDER, write_file
 from followup.paths import (
@@ -172,9 +173,8 @@ def install(env: Mapping[str, str], *, autostart: bool = False) -> Outcome:
         path = autostart_path(env)
         written = _write_if_changed(path, autostart_entry(executable))
         state = "written" if written else "already written"
-        return Outcome(
-            path, written, f"autostart entry {state} ({path}): the daemon starts at login"
-        )
+        said = f"autostart entry {state} ({path}): the daemon starts at login"
+        return Outcome(path, written, f"{said}\n{_restart(executable, env)}")
     if not user_manager_available():
         raise FollowupError(
             "no systemd user manager is running here; start the daemon at login with "
@@ -210,7 +210,23 @@ def uninstall(env: Mapping[str, str]) -> Outcome:
             other.unlink()
             removed.append(str(other))
     message = f"removed {', '.join(removed)}" if removed else "followup was not installed"
+    running = detached.running_outside_systemd(env)
+    if running is not None:
+        detached.stop(env, running)
+        message += f"\nstopped the followup daemon (pid {running['pid']})"
     return Outcome(path, bool(removed), message)
+
+
+def _restart(executable: str, env: Mapping[str, str]) -> str:
+    """Replace the daemon that runs outside systemd with a new one of ``executable`` (an
+    upgrade: the running one has the old code), or say how to start one now; what was done,
+    in one line."""
+    running = detached.running_outside_systemd(env)
+    if running is None:
+        return f"To start it now, without logging in again: {executable} daemon &"
+    detached.stop(env, running)
+    pid = detached.start(executable, env)
+    return f"restarted the followup daemon (pid {running['pid']}, now {pid}): it runs this version"
 
 
 def _run_ok(*args: str) -> None:

@@ -443,7 +443,7 @@ def run(config_path: str | None) -> int:
         session_bus_address(os.environ)
     except DeliveryError as exc:
         warnings.append(f"{exc.message}; notifications will be retried until one appears")
-    wait_for_store(config, SystemdNotifier(os.environ))
+    wait_for_store(config, SystemdNotifier(os.environ), os.environ)
     try:
         daemon = Daemon(config, config_path=config_path)
     except FollowupError:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Mapping
 
 from followup.config import Config
 from followup.daemon.jobs import STORE_BUSY_S
@@ -52,10 +53,13 @@ class StoreBackoff:
         self.failures, self.retry_at = 0, None
 
 
-def wait_for_store(config: Config, systemd: SystemdNotifier) -> None:
+def wait_for_store(config: Config, systemd: SystemdNotifier, env: Mapping[str, str]) -> None:
     """Open the store once before starting: a store that is locked by another program (a
-    schema upgrade waits for its write lock) or a database server that is not up yet is
-    waited out with backoff, never a reason to exit. Any other StoreError is raised.
+    schema upgrade waits for its write lock), a database server that is not up yet, or an
+    SQLite file named in the config that no command has made yet (``env`` gives the default
+    store, which is made on first use) is waited out with backoff, never a reason to exit.
+    A configured file whose folder does not exist (a typo) is refused, and nothing is
+    created; any other StoreError is raised too.
 
     Waits on an Event rather than ``time.sleep`` (which libfaketime breaks); SIGTERM ends
     the wait as it would end the daemon.
@@ -64,6 +68,7 @@ def wait_for_store(config: Config, systemd: SystemdNotifier) -> None:
     delay, said = STORE_RETRY_FIRST_S, None
     while True:
         try:
+            _refuse_missing(config.store_url, env)
             Database(config.store_url, busy_timeout=STORE_BUSY_S).close()
         except StoreError as exc:
             if not exc.transient:
@@ -84,3 +89,24 @@ def wait_for_store(config: Config, systemd: SystemdNotifier) -> None:
         if said is not None:
             log.info("the store can be used again")
         return
+
+
+def _refuse_missing(url: str, env: Mapping[str, str]) -> None:
+    """Raise StoreError when ``url`` names an SQLite file (not the default store) that does
+    not exist: transient when its folder exists (a command that adds interviews makes it),
+    else not (nothing would ever make the folder)."""
+    from followup.paths import default_store_url
+    from followup.store.database import configured_file_missing
+
+    path = configured_file_missing(url, default_store_url(env))
+    if path is None:
+        return
+    if not path.parent.is_dir():
+        raise StoreError(
+            f"store.url {url!r}: the folder {path.parent} does not exist; nothing was created"
+        )
+    raise StoreError(
+        f"the store {path} (store.url) does not exist yet; 'followup add' or "
+        "'followup import' creates it",
+        transient=True,
+    )

@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -26,7 +27,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session
 
 from followup.cleaning import redact
@@ -46,6 +47,10 @@ Transaction = Session
 
 #: How long a command waits for another program's write lock before it gives up.
 BUSY_TIMEOUT_S = 30
+#: The longest single wait inside SQLite's busy handler: the whole wait is made of such
+#: slices, retried in Python, because Python runs a signal's handler (Ctrl-C) only between
+#: two calls into SQLite, never during one.
+BUSY_SLICE_S = 0.1
 #: The key of the PostgreSQL advisory lock every write transaction takes ("followup" in ASCII).
 WRITE_LOCK_KEY = 0x666F6C6C6F777570
 #: The PostgreSQL channel every write transaction notifies at commit (``LISTEN``/``NOTIFY``),
@@ -75,6 +80,17 @@ def sqlite_file(url: str) -> Path | None:
     if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
         return None
     return Path(parsed.database).expanduser()
+
+
+def configured_file_missing(url: str, default_url: str) -> Path | None:
+    """The file of ``url`` when it names an SQLite file that does not exist and is not the
+    default store (``default_url``, which is made on first use); None otherwise. A file
+    named in the config and not there is more likely a typo than a wish for a new, empty
+    store. Raises StoreError when ``url`` is not a database URL."""
+    path = sqlite_file(url)
+    if url == default_url or path is None or path.exists():
+        return None
+    return path
 
 
 def describe_url(url: str) -> str:
@@ -113,7 +129,7 @@ def _make_engine(url: str, busy_timeout: float = BUSY_TIMEOUT_S) -> Engine:
         )
     try:
         if backend != "sqlite":
-            return _server_engine(url)
+            return _server_engine(url, busy_timeout)
         engine = create_engine(url, connect_args={"timeout": busy_timeout})
     except ArgumentError as exc:
         raise StoreError(f"store.url is not a usable database URL: {redact(str(exc))}") from None
@@ -141,16 +157,45 @@ def _make_engine(url: str, busy_timeout: float = BUSY_TIMEOUT_S) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
-        immediate = conn.get_execution_options().get("immediate", False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        if conn.get_execution_options().get("immediate", False):
+            _begin_immediate(conn, busy_timeout)
+        else:
+            conn.exec_driver_sql("BEGIN")
 
     return engine
 
 
-def _server_engine(url: str) -> Engine:
+def _begin_immediate(conn: Connection, busy_timeout: float) -> None:
+    """``BEGIN IMMEDIATE``, waiting up to ``busy_timeout`` seconds in all for another
+    program's write lock, in slices of at most :data:`BUSY_SLICE_S`: between two slices
+    Python runs any signal handler, so Ctrl-C ends the wait at once (KeyboardInterrupt)
+    instead of when SQLite's own wait ends. Nothing is written before the lock is had.
+    Raises SQLAlchemy's OperationalError (``SQLITE_BUSY``) once the whole wait is spent."""
+    deadline = time.monotonic() + busy_timeout
+    try:
+        while True:
+            left = deadline - time.monotonic()
+            wait_ms = max(0, int(min(left, BUSY_SLICE_S) * 1000))
+            conn.exec_driver_sql(f"PRAGMA busy_timeout = {wait_ms}")
+            try:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+                return
+            except OperationalError as exc:
+                busy = str(getattr(exc.orig, "sqlite_errorname", "")).startswith("SQLITE_BUSY")
+                if not busy or time.monotonic() >= deadline:
+                    raise
+    finally:
+        conn.exec_driver_sql(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
+
+
+def _server_engine(url: str, busy_timeout: float) -> Engine:
     """An engine for a database server; connections are checked before use, so that a
     restarted server is reconnected. On PostgreSQL, a write transaction takes the advisory
-    lock first and sends a change notice (``NOTIFY``, delivered only if it commits)."""
+    lock first, waiting for it at most ``busy_timeout`` seconds (``lock_timeout``, which
+    fails with SQLSTATE 55P03: the same "locked" error as SQLite's), and sends a change
+    notice (``NOTIFY``, delivered only if it commits). psycopg waits for the server in
+    Python, so Ctrl-C ends that wait at once; the server drops the request with the
+    connection."""
     engine = create_engine(url, pool_pre_ping=True)
     if engine.dialect.name != "postgresql":
         return engine
@@ -158,7 +203,9 @@ def _server_engine(url: str) -> Engine:
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
         if conn.get_execution_options().get("immediate", False):
+            conn.exec_driver_sql(f"SET LOCAL lock_timeout = {int(busy_timeout * 1000)}")
             conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
+            conn.exec_driver_sql("SET LOCAL lock_timeout = DEFAULT")
             conn.exec_driver_sql(f"NOTIFY {CHANGE_CHANNEL}")
 
     return engine

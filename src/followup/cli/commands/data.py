@@ -105,6 +105,10 @@ def cmd_restore(app: App) -> None:
     backup = Path(app.args.backup).expanduser()
     if sqlite_file(app.config.store_url) is None:
         raise UsageError(restore_needs_file())
+    from followup.cli.storefile import choose
+    from followup.paths import default_store_url
+
+    choose(app.config.store_url, default_store_url(app.env.environ), "restore")
     try:
         copy = is_sqlite(backup)
     except FileNotFoundError:

@@ -162,3 +162,21 @@ def interrupted(saved: bool | str) -> str:
     if saved:
         return "interrupted: the change was already saved"
     return "interrupted: nothing was changed"
+
+
+def store_folder_missing(url: str, folder: object) -> str:
+    return f"store.url {url!r}: the folder {folder} does not exist; nothing was created"
+
+
+def store_file_missing(path: object) -> str:
+    return (
+        f"the store {path} (store.url) does not exist yet, so it holds nothing; "
+        "'followup add' or 'followup import' creates it"
+    )
+
+
+def store_file_missing_for_change(path: object) -> str:
+    return (
+        f"the store {path} (store.url) does not exist; nothing was changed; "
+        "'followup add' or 'followup import' creates it"
+    )
