@@ -1214,7 +1214,8 @@ BAD_INPUT = [
     _case(
         ("list",),
         1,
-        "cannot create the database {tmp}/blocker/followup/followup.db: Not a directory",
+        "store.url 'sqlite:///{tmp}/blocker/followup/followup.db': the folder "
+        "{tmp}/blocker/followup does not exist; nothing was created",
         config='[store]\nurl = "sqlite:///{tmp}/blocker/followup/followup.db"\n',
         id="database folder under a regular file",
     ),

@@ -399,6 +399,7 @@ def test_the_database_lives_under_xdg_data_home(
 @pytest.mark.own_store
 def test_store_url_is_honoured(cli: Cli, config_file: Path, db_path: Path, tmp_path: Path) -> None:
     mine = tmp_path / "elsewhere/mine.db"
+    mine.parent.mkdir()
     config_file.write_text(f'[store]\nurl = "sqlite:///{mine}"\n')
     assert settings(cli)["settings"]["store.url"] == f"sqlite:///{mine}"
     assert cli("add", "Acme", "--expect", "2026-11-23").code == 0
