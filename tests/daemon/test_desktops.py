@@ -8,7 +8,10 @@ Each test: a due reminder is shown; "Draft email" hands one ``mailto:`` link to 
 (a recording ``xdg-open``) and "I emailed" records what ``followup emailed 1`` records on a
 twin store; the server restarts while a second reminder is on screen, which comes back,
 while a click on another program's notification (now holding the reminder's old id) is
-ignored; ``followup emailed 2`` takes the reminder off the screen.
+ignored; ``followup emailed 2`` takes the reminder off the screen. GNOME Shell draws
+buttons only on a banner, one reminder at a time: each action is clicked on a reminder of
+its own (Acme, Beta, Gamma), the restart is survived by Delta, and what the shell holds is
+read from its message list.
 
 Dates are 2030, US calendar, zone UTC: the reply was expected Wed 2030-01-02, so the email
 reminders are due Mon 2030-01-07 09:00; the fake clock reads Mon 10:00.

@@ -17,7 +17,8 @@ their notifications.
 * :class:`SwayMako`: sway refuses root, so sway and mako run as uid 65534 with a 0700
   runtime folder of their own. mako draws no buttons: a person opens ``makoctl menu`` (a
   dmenu stand-in picks the line) or left-clicks (``default``); ``grim`` takes screenshots.
-* :class:`GnomeShell`: ``gnome-shell --headless --wayland`` with a private system bus
+* :class:`GnomeShell`: ``gnome-shell --headless --wayland`` as uid 65534 (as root it
+  shows a banner of its own first) with XDG folders of its own and a private system bus
   (else it aborts in its login manager code); a person's pointer is
   ``org.gnome.Mutter.RemoteDesktop``; screenshots are ``org.gnome.Shell.Screenshot``,
   which answers only a connection that owns ``org.gnome.Screenshot``.

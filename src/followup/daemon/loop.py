@@ -244,6 +244,8 @@ class Daemon:
             self._guard("jobs", lambda: self.jobs.collect_fired(now))
         if self.held:
             self._guard("delivery", lambda: self.delivery.deliver_ready(now))
+        if self.screen.lost_retry_in() == 0.0:
+            self._guard("screen", self.screen.show_lost)
         self._guard("screen", self.screen.save)
         if self._backoff.retry_at is not None:
             log.info("the store can be used again")
@@ -269,10 +271,11 @@ class Daemon:
 
     def _timeout(self, next_watchdog: float) -> float:
         """Sleep until something is due: the watchdog, a look again at the store (while it
-        is down, nothing else), else a held reminder's turn, the mail watch's and the task
-        channels' next look; at most until the next look at the wall clock."""
+        is down, nothing else), else a held reminder's turn, showing again what a new
+        notification server refused, the mail watch's and the task channels' next look; at
+        most until the next look at the wall clock."""
         now = time.monotonic()
-        waits = [WAKE_S, self._watch.recheck_in()]
+        waits = [WAKE_S, self._watch.recheck_in(), self.screen.lost_retry_in()]
         if self.systemd.watchdog_interval:
             waits.append(next_watchdog - now)
         retry_at = self._backoff.retry_at
