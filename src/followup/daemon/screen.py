@@ -166,6 +166,13 @@ class Screen(Part):
             return None
         return max(0.0, self.lost_retry_at - self.monotonic())
 
+    def retry_lost_and_save(self) -> None:
+        """Show again what a new server refused, once its backoff has passed; then
+        :meth:`save`."""
+        if self.lost_retry_in() == 0.0:
+            self.show_lost()
+        self.save()
+
     def show_lost(self) -> None:
         """Show again the reminders that went away with their server (those still
         pending); what fails is tried again after a backoff (:meth:`lost_retry_in`), and
