@@ -20,8 +20,8 @@ fi
 python=${PYTHON:-python3}
 if ((quick)); then
   [ -x .venv/bin/python ] || "$python" -m venv .venv
-  # a .venv made before a test dependency was added gets it (pytest-xdist: -n below)
-  .venv/bin/python -c "import followup, xdist, pytest_rerunfailures" 2>/dev/null \
+  # a .venv made before a dependency was added gets it (pytest-xdist: -n below)
+  .venv/bin/python -c "import followup, xdist, aiosmtpd, apprise" 2>/dev/null \
     || .venv/bin/python -m pip install -q -e '.[test]'
   .venv/bin/ruff check src tests migrations bench
   .venv/bin/ruff format --check src tests migrations bench

@@ -24,6 +24,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from followup.notify.base import BusSignal
 from followup.store import Database, ShownReminder
 from tests.support.daemon import CONFIG
 from tests.support.inprocess import Clock, InProcessDaemon, RecordingNotifier
@@ -618,3 +619,36 @@ def test_a_reload_that_fails_keeps_the_old_config_store_and_jobs_and_says_so(
     assert why in str(daemon.daemon.state["reload_error"])
     assert shown(notifier) == ["Time to email Acme"]
     assert ledger(db_path) == [(1, "email", at("Mon 2030-01-07 09:00:00"))]
+
+
+# -- a new notification server that is not ready yet ----------------------------------------
+
+
+def test_a_reminder_a_new_server_refuses_at_first_is_shown_again_after_a_backoff(
+    daemon: InProcessDaemon, notifier: RecordingNotifier, cli: Cli, clock: Clock
+) -> None:
+    """GNOME Shell 43, restarted, owns the name a moment before it answers ``Notify``: the
+    reminder that was on screen is tried again 1 s later, then 2 s after that, until the
+    server takes it (the monotonic clock is the test's)."""
+    seconds = [100.0]
+    daemon.daemon.screen.monotonic = lambda: seconds[0]
+    add(cli, clock, "Acme")
+    daemon.start()
+    notifier.shown.clear()  # the server restarted: none of the ids it gave are its own
+    notifier.failure = "Object does not exist at path /org/freedesktop/Notifications"
+    restarted = BusSignal(0, None, server_changed=True, server_up=True)
+
+    daemon.daemon.buttons.on_bus_signal(restarted)
+    daemon.tick()
+    seconds[0] += 1.0
+    daemon.tick()  # refused again: the next try 2 s later
+    seconds[0] += 1.9
+    notifier.failure = None
+    daemon.tick()
+    assert shown(notifier) == []
+    seconds[0] += 0.1
+
+    daemon.tick()
+
+    assert shown(notifier) == ["Time to email Acme"]
+    assert daemon.daemon.screen.lost_retry_in() is None

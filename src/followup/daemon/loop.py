@@ -243,7 +243,7 @@ class Daemon:
         self._guard("channels", lambda: self.outbound.work(now, list(self.held)))
         if self.held:
             self._guard("delivery", lambda: self.delivery.deliver_ready(now))
-        self._guard("screen", self.screen.save)
+        self._guard("screen", self.screen.retry_lost_and_save)
         if self._backoff.retry_at is not None:
             log.info("the store can be used again")
             self._backoff.recovered()
@@ -268,10 +268,10 @@ class Daemon:
 
     def _timeout(self, next_watchdog: float) -> float:
         """Sleep until something is due: the watchdog, a look again at the store (while it
-        is down, nothing else), else a held reminder's turn, the mail watch's and the task
-        channels' next look; at most until the next look at the wall clock."""
+        is down, nothing else), else a held reminder's turn or one a new server refused, the
+        mail watch's and the task channels' next look; at most until the wall clock's."""
         now = time.monotonic()
-        waits = [WAKE_S, self._watch.recheck_in()]
+        waits = [WAKE_S, self._watch.recheck_in(), self.screen.lost_retry_in()]
         if self.systemd.watchdog_interval:
             waits.append(next_watchdog - now)
         retry_at = self._backoff.retry_at

@@ -10,6 +10,10 @@ those. Showing a reminder closes an older one of the same interview.
 Ids belong to one server instance (:meth:`Notifier.gave`). When the server goes away or is
 replaced, every id it gave is forgotten, and each reminder that was on screen is shown again
 as soon as a server owns the name (its ledger is not touched: it was shown, and still is).
+A server may own the name a moment before it answers ``Notify`` (GNOME Shell 43 restarted:
+"Object does not exist at path /org/freedesktop/Notifications"): what it refuses is tried
+again after ``LOST_RETRY_FIRST_S``, doubling up to ``LOST_RETRY_MAX_S``, on the monotonic
+clock.
 What is on screen is also kept in the state folder (``notifications.json``: the server
 instance, and per id the reminder, the note and the actions it still offers): a daemon
 started again on the same server instance adopts those ids, so their buttons keep working;
@@ -22,6 +26,8 @@ import dataclasses
 import json
 import logging
 import os
+import time
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -35,6 +41,10 @@ from followup.rules import Kind
 from followup.values import Due, InterviewView
 
 log = logging.getLogger("followup.daemon")
+
+#: Seconds before showing again what a new server refused, doubling on each refusal.
+LOST_RETRY_FIRST_S = 1.0
+LOST_RETRY_MAX_S = 60.0
 
 
 class Screen(Part):
@@ -53,6 +63,11 @@ class Screen(Part):
         self.notes: dict[int, Note] = {}
         #: reminder notes that went away with their server, and their reminders
         self.lost: list[tuple[Note, tuple[Key, ...]]] = []
+        #: refusals in a row of what was lost, and when (monotonic s) to try again
+        self.lost_tries = 0
+        self.lost_retry_at: float | None = None
+        #: the monotonic clock, in seconds
+        self.monotonic: Callable[[], float] = time.monotonic
         self._saved: str | None = None
         #: notifications re-shown after a button (the draft): their next close is the old one
         self.reshown: set[int] = set()
@@ -140,24 +155,53 @@ class Screen(Part):
             self.forget(nid)
         if gone:
             log.info("the notification server changed: forgot %d notification id(s)", len(gone))
+        self.lost_tries, self.lost_retry_at = 0, None
         if up:
             self.show_lost()
 
+    def lost_retry_in(self) -> float | None:
+        """Seconds (0 or more) until what a server refused is tried again; None when
+        nothing waits for that."""
+        if not self.lost or self.lost_retry_at is None:
+            return None
+        return max(0.0, self.lost_retry_at - self.monotonic())
+
+    def retry_lost_and_save(self) -> None:
+        """Show again what a new server refused, once its backoff has passed; then
+        :meth:`save`."""
+        if self.lost_retry_in() == 0.0:
+            self.show_lost()
+        self.save()
+
     def show_lost(self) -> None:
         """Show again the reminders that went away with their server (those still
-        pending); what fails stays for the next change of server."""
+        pending); what fails is tried again after a backoff (:meth:`lost_retry_in`), and
+        at once when the server changes again."""
         lost, self.lost = self.lost, []
+        self.lost_retry_at = None
         for old, keys in lost:
             note = self._fresh(old, keys)
             try:
                 nid = self.notifier.show(note)
             except DeliveryError as exc:
-                log.error("could not show %r again: %s", note.title, exc.message)
                 self.lost.append((old, keys))
+                delay = min(LOST_RETRY_FIRST_S * 2.0**self.lost_tries, LOST_RETRY_MAX_S)
+                log.error(
+                    "could not show %r again: %s; trying again in %.0f s",
+                    note.title,
+                    exc.message,
+                    delay,
+                )
                 continue
             if nid is not None:
                 self.track(nid, note, keys)
             log.info("shown again: %s (the server had changed)", note.title)
+        if self.lost:
+            delay = min(LOST_RETRY_FIRST_S * 2.0**self.lost_tries, LOST_RETRY_MAX_S)
+            self.lost_tries += 1
+            self.lost_retry_at = self.monotonic() + delay
+        else:
+            self.lost_tries = 0
         if lost:
             self.tidy({k[0] for _note, keys in lost for k in keys})
 
