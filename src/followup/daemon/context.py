@@ -31,6 +31,23 @@ def key_of(due: Due) -> Key:
     return (due.interview_id, due.kind, due.at.astimezone(UTC))
 
 
+def confirm_by_instant(
+    unconfirmed: MutableMapping[Key, datetime],
+    confirm: Callable[[list[Key], datetime], None],
+) -> None:
+    """Confirm in the ledger the showings in ``unconfirmed`` (reminder -> instant shown,
+    UTC): one ``confirm(keys, shown_at)`` per instant, each key taken out once its call
+    returned. A StoreError from ``confirm`` propagates and leaves the rest in place, to be
+    confirmed at the next try."""
+    by_instant: dict[datetime, list[Key]] = {}
+    for key, at in unconfirmed.items():
+        by_instant.setdefault(at, []).append(key)
+    for at, keys in by_instant.items():
+        confirm(keys, at)
+        for key in keys:
+            del unconfirmed[key]
+
+
 @dataclass
 class Context:
     """The daemon's shared room. ``publish()`` writes the state file and tells systemd the

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from followup.daemon.context import Context, Key, Part, key_of
+from followup.daemon.context import Context, Key, Part, confirm_by_instant, key_of
 from followup.daemon.jobs import Held, Jobs
 from followup.daemon.screen import Screen
 from followup.errors import DeliveryError, StoreError
@@ -176,13 +176,7 @@ class Delivery(Part):
     def confirm_pending(self) -> None:
         """Confirm in the ledger the reminders shown; on a StoreError they stay in memory
         (never scheduled again by this daemon) and are confirmed at the next try."""
-        by_time: dict[datetime, list[Key]] = {}
-        for key, at in self.unconfirmed.items():
-            by_time.setdefault(at, []).append(key)
-        for at, keys in by_time.items():
-            self.tracker.confirm_shown(keys, at)
-            for key in keys:
-                del self.unconfirmed[key]
+        confirm_by_instant(self.unconfirmed, self.tracker.confirm_shown)
 
     def _failed(self, keys: Iterable[Key], cause: str, now: datetime) -> None:
         """Hold ``keys`` for another try with backoff."""

@@ -25,7 +25,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, NamedTuple
 
-from followup.daemon.context import Context, Key, Part
+from followup.daemon.context import Context, Key, Part, confirm_by_instant
 from followup.daemon.delivery import MAYBE_REPEATED, RETRY_MAX_S, retry_delay
 from followup.daemon.jobs import Held
 from followup.daemon.state import ChannelState
@@ -298,14 +298,12 @@ class OutboundChannel(Part):
     def _confirm(self) -> None:
         """Confirm the sends in the ledger; on a StoreError they stay here (never sent
         again by this daemon) and are confirmed at the next pass."""
-        by_time: dict[datetime, list[Key]] = {}
-        for key, at in self.unconfirmed.items():
-            by_time.setdefault(at, []).append(key)
-        for at, keys in by_time.items():
+
+        def confirm(keys: list[Key], at: datetime) -> None:
             self.ledger.confirm_shown(keys, at)
-            for key in keys:
-                del self.unconfirmed[key]
-                self.done.add(key)
+            self.done.update(keys)
+
+        confirm_by_instant(self.unconfirmed, confirm)
 
     def _run(self) -> None:
         """The channel's thread: send each batch handed over, note by note."""
