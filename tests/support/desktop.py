@@ -209,10 +209,14 @@ class Dunst(_Server):
         super().__init__(["dunst", "-config", str(config)], folder, bus_address, x)
 
     def pick(self, label: str) -> None:
-        """What the context menu's chooser will pick: the first line naming ``label``."""
+        """What the context menu's chooser will pick: the first line naming ``label``. The
+        menu dunst offered is kept whole or not at all (written aside, then renamed), so
+        that :meth:`choose` never reads it half written."""
         self.menu_file.unlink(missing_ok=True)
+        part = f"{self.menu_file}.part"
         self.pick_script.write_text(
-            f'#!/bin/sh\ncat > "{self.menu_file}"\ngrep -m1 -F \'#{label} (\' "{self.menu_file}"\n'
+            f'#!/bin/sh\ncat > "{part}"\nmv "{part}" "{self.menu_file}"\n'
+            f"grep -m1 -F '#{label} (' \"{self.menu_file}\"\n"
         )
         self.pick_script.chmod(0o755)
 
