@@ -99,6 +99,22 @@ def test_a_10_mb_subject_keeps_its_start_and_the_fields_after_it(maildir: Path) 
     assert len(header) < 70_000
 
 
+def reply_found_and_skipped(
+    cli,  # type: ignore[no-untyped-def]
+    config_file: Path,
+    maildir: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> list[str]:
+    """Run ``mail check --json`` on ``maildir`` for Acme, whose contact is dana; assert it
+    succeeds and finds dana's reply; return the log lines of the messages it skipped."""
+    config_file.write_text(f'[mail]\nmaildir = "{maildir}"\n')
+    assert cli("add", *ACME, "--email", "dana@acme.example").code == 0
+    done = cli("mail", "check", "--json")
+    assert done.code == 0, done.err
+    assert [f["from"] for f in json.loads(done.out)] == ["dana@acme.example"]
+    return [r.getMessage() for r in caplog.records if "skipped the message" in r.getMessage()]
+
+
 def test_one_odd_message_is_one_line_and_the_reply_is_still_found(
     cli, config_file: Path, maildir: Path, caplog: pytest.LogCaptureFixture
 ) -> None:  # type: ignore[no-untyped-def]
@@ -106,12 +122,7 @@ def test_one_odd_message_is_one_line_and_the_reply_is_still_found(
     (maildir / "cur" / "1700000001.b:2,").symlink_to(maildir / "cur" / "1700000001.b:2,")
     os.mkfifo(maildir / "cur" / "1700000002.c:2,")
     (maildir / "cur" / "1763000000.reply:2,").write_bytes(REPLY)
-    config_file.write_text(f'[mail]\nmaildir = "{maildir}"\n')
-    assert cli("add", *ACME, "--email", "dana@acme.example").code == 0
-    done = cli("mail", "check", "--json")
-    assert done.code == 0, done.err
-    assert [f["from"] for f in json.loads(done.out)] == ["dana@acme.example"]
-    skipped = [r.getMessage() for r in caplog.records if "skipped the message" in r.getMessage()]
+    skipped = reply_found_and_skipped(cli, config_file, maildir, caplog)
     assert len(skipped) == 3
 
 
@@ -221,11 +232,6 @@ def test_a_message_it_may_not_read_is_one_line_and_the_reply_is_still_found(
         return real_open(path, flags, mode)
 
     monkeypatch.setattr(reading.os, "open", open_as_a_user)
-    config_file.write_text(f'[mail]\nmaildir = "{maildir}"\n')
-    assert cli("add", *ACME, "--email", "dana@acme.example").code == 0
-    done = cli("mail", "check", "--json")
-    assert done.code == 0, done.err
-    assert [f["from"] for f in json.loads(done.out)] == ["dana@acme.example"]
-    skipped = [r.getMessage() for r in caplog.records if "skipped the message" in r.getMessage()]
+    skipped = reply_found_and_skipped(cli, config_file, maildir, caplog)
     assert len(skipped) == 1
     assert "Permission denied" in skipped[0]
