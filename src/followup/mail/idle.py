@@ -4,6 +4,11 @@ The connection opens the watched folder read-only (``EXAMINE``) and only listens
 server's untagged ``EXISTS`` says a message arrived, and the caller then runs an ordinary
 check. Nothing is fetched on this connection, so nothing can be marked as read.
 
+Setting the connection up (the TCP connect, the greeting, the login, ``EXAMINE``, starting
+IDLE), renewing IDLE and logging out each obey the same deadline as a look at the mailbox
+(:data:`~followup.mail.imap.DEADLINE_S`), so that a server dripping its answers one byte
+at a time cannot hold the listener; only the waits in IDLE are without one.
+
 An IDLE command is renewed every :data:`RENEW_S` seconds: RFC 2177 lets a server drop a
 client after 29 minutes, and many servers and the NAT boxes on the way end a connection
 after 10 to 15 (Gmail, Outlook, mobile networks), so it is renewed before the earliest of
@@ -25,6 +30,7 @@ from imapclient.exceptions import IMAPClientError, ProtocolError
 
 from followup.config import MailSettings
 from followup.errors import MailError
+from followup.mail import imap
 from followup.mail.imap import ImapSource
 from followup.mail.password import read_password
 
@@ -51,7 +57,9 @@ class ImapIdle:
     def __init__(self, settings: MailSettings, folder: str) -> None:
         self.folder = folder
         self._ended = False
-        self.source = ImapSource(settings, read_password(settings.password_command))
+        self.source = ImapSource(
+            settings, read_password(settings.password_command), deadline=imap.DEADLINE_S
+        )
         self.client: Any = self.source.client
         try:
             with self.source.errors():
@@ -69,10 +77,12 @@ class ImapIdle:
                 self.client.idle()
             except (IMAPClientError, imaplib.IMAP4.error) as exc:
                 raise MailError(f"IDLE refused by {self.source.host}: {exc}") from None
+        self.source.session.cancel()  # waiting is what IDLE is for
         self._since = time.monotonic()
 
     def _renew(self) -> None:
         """End the IDLE command and start another: also proves the connection alive."""
+        self.source.session.arm(imap.DEADLINE_S)
         try:
             with self.source.errors():
                 self.client.idle_done()
@@ -120,12 +130,15 @@ class ImapIdle:
         out; a connection that is already ended or broken is just dropped."""
         if self._ended:
             self.source.client.shutdown()
+            self.source.session.close()
             return
+        self.source.session.arm(imap.DEADLINE_S)
         try:
             with self.source.errors():
                 self.client.idle_done()
         except (IMAPClientError, imaplib.IMAP4.error, MailError):
             self.source.client.shutdown()
+            self.source.session.close()
             return
         self.source.close()
 

@@ -28,26 +28,26 @@ import imaplib
 import re
 import socket
 import ssl
-import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError, LoginError, ProtocolError
 
 from followup.cleaning import from_outside
 from followup.config import MailSettings
 from followup.errors import MailError
+from followup.mail.connection import Deadline, connect
 from followup.mail.folders import FolderUse, NoSentFolder, Why, known_sent
 from followup.mail.headers import HEADER_FIELDS, MessageHeaders, ascii_address, parse
 from followup.mail.matching import Wanted
 
 #: Seconds one read from the server may wait for its next bytes.
 TIMEOUT_S = 30.0
-#: Seconds a whole look at the mailbox may take (a server sending one byte every 20 s
-#: never trips :data:`TIMEOUT_S`): then the connection is shut and the look fails.
+#: Seconds a whole look at the mailbox may take, from the TCP connect and the greeting on
+#: (a server sending one byte every 20 s never trips :data:`TIMEOUT_S`): then the
+#: connection is shut and the look fails.
 DEADLINE_S = 180.0
 #: Bytes one literal (``{N}`` in an answer) may announce: only header fields are fetched.
 MAX_LITERAL = 1 << 20
@@ -71,8 +71,9 @@ class _TooLarge(imaplib.IMAP4.abort):
 class ImapSource:
     """A logged-in, read-only connection; use as a context manager (logs out on exit).
 
-    ``deadline``: seconds the whole session may last (a look at the mailbox), after which
-    its socket is shut; None for a connection meant to wait (IDLE).
+    ``deadline``: seconds the whole session may last, from the TCP connect and the greeting
+    on (a look at the mailbox; IDLE's setting up), after which its socket is shut; None for
+    no limit. :attr:`session` can lift or renew it (IDLE lifts it once it waits).
     """
 
     def __init__(
@@ -81,26 +82,30 @@ class ImapSource:
         assert settings.imap_host is not None and settings.username is not None
         self.settings = settings
         self.host = settings.imap_host
-        self.deadline = deadline
-        self._expired = threading.Event()
-        self._timer: threading.Timer | None = None
+        #: the session's limit, watching the socket from the TCP connect on
+        self.session = Deadline(deadline)
         self.problems: list[str] = []
         self._refused: set[str] = set()
         self._folders: list[tuple[tuple[bytes, ...], str, str]] | None = None
-        with self.errors():
-            self.client = self._connect()
-            _bound_literals(self.client)
-            if deadline is not None:
-                self._timer = threading.Timer(deadline, self._expire)
-                self._timer.daemon = True
-                self._timer.start()
-            try:
-                self.client.login(settings.username, password)
-            except LoginError as exc:
-                self.client.shutdown()
-                raise MailError(
-                    f"login to {self.host} as {settings.username} refused: {_server_text(exc)}"
-                ) from None
+        self.client: Any = None
+        try:
+            with self.errors():
+                self.client = self._connect()
+                _bound_literals(self.client)
+                try:
+                    self.client.login(settings.username, password)
+                except LoginError as exc:
+                    if self.session.expired.is_set():
+                        raise  # not refused: cut at the deadline, which errors() names
+                    raise MailError(
+                        f"login to {self.host} as {settings.username} refused: {_server_text(exc)}"
+                    ) from None
+        except BaseException:
+            if self.client is not None:
+                with contextlib.suppress(OSError):
+                    self.client.shutdown()
+            self.session.close()
+            raise
 
     def __enter__(self) -> ImapSource:
         return self
@@ -109,30 +114,33 @@ class ImapSource:
         self.close()
 
     def close(self) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
         try:
             self.client.logout()
         except (IMAPClientError, OSError, imaplib.IMAP4.abort):
             self.client.shutdown()
-
-    def _expire(self) -> None:
-        """Timer thread: the session's deadline passed; a read blocked on the socket
-        returns at once."""
-        self._expired.set()
-        with contextlib.suppress(OSError):
-            self.client.socket().shutdown(socket.SHUT_RDWR)
+        finally:
+            self.session.close()
 
     def _connect(self) -> Any:
+        """The connection, its greeting read and STARTTLS done, all within the session's
+        deadline (:mod:`followup.mail.connection`)."""
         s = self.settings
         context = ssl.create_default_context(cafile=str(s.ca_file) if s.ca_file else None)
-        if s.security == "tls":
-            return IMAPClient(
-                self.host, s.imap_port, ssl=True, ssl_context=context, timeout=TIMEOUT_S
-            )
-        client = IMAPClient(self.host, s.imap_port, ssl=False, timeout=TIMEOUT_S)
+        client = connect(
+            self.host,
+            s.imap_port,
+            tls=s.security == "tls",
+            context=context,
+            timeout=TIMEOUT_S,
+            deadline=self.session,
+        )
         if s.security == "starttls":
-            client.starttls(context)
+            try:
+                client.starttls(context)
+            except BaseException:
+                with contextlib.suppress(OSError):  # a failed handshake closed it already
+                    client.shutdown()
+                raise
         return client
 
     @contextmanager
@@ -145,9 +153,9 @@ class ImapSource:
         except (MailError, _Refused):
             raise
         except Exception as exc:
-            if self._expired.is_set():
+            if self.session.expired.is_set():
                 raise MailError(
-                    f"{where} did not answer in full within {self.deadline:.0f} s; gave up"
+                    f"{where} did not answer in full within {self.session.seconds:.0f} s; gave up"
                 ) from None
             raise _honest(exc, where) from None
 
