@@ -70,7 +70,10 @@ def discover(root: Path) -> dict[str, Path]:
 
 
 def _maildirs(root: Path) -> Iterator[Path]:
-    """Folders holding ``cur``, breadth first, symlinks not followed."""
+    """Folders holding ``cur``, breadth first, symlinks not followed. A folder below the
+    root that cannot be listed (mode 000, another user's) is yielded too: whether it holds
+    ``cur`` is unknown, and reading it then names why it cannot be read, where skipping
+    it here would call a configured folder missing and stop the look."""
     level, count = [root], 0
     for _depth in range(MAX_DEPTH + 1):
         below: list[Path] = []
@@ -78,6 +81,9 @@ def _maildirs(root: Path) -> Iterator[Path]:
             try:
                 entries = sorted(os.scandir(folder), key=lambda e: e.name)
             except OSError:
+                if folder != root:
+                    count += 1
+                    yield folder
                 continue
             if any(e.name == "cur" and e.is_dir(follow_symlinks=False) for e in entries):
                 count += 1
