@@ -275,6 +275,18 @@ SCENARIOS: dict[str, Callable[[Home], dict[str, object]]] = {
         2.0,
         prelude="import followup.mail.imap as m\nm.DEADLINE_S = 10.0\n",
     ),
+    "IMAP greeting one byte every 2 s (deadline set to 10 s)": lambda h: hostile(
+        h,
+        {"GREETING": b"* OK [CAPABILITY IMAP4rev1] " + b"x" * 100 + b"\r\n"},
+        2.0,
+        prelude="import followup.mail.imap as m\nm.DEADLINE_S = 10.0\n",
+    ),
+    "IMAP LOGIN answer one byte every 2 s (deadline set to 10 s)": lambda h: hostile(
+        h,
+        {"LOGIN": b"{tag} OK " + b"x" * 100 + b"\r\n"},
+        2.0,
+        prelude="import followup.mail.imap as m\nm.DEADLINE_S = 10.0\n",
+    ),
     **{f"IMAP malformed FETCH {i + 1}": malformed(body) for i, body in enumerate(MALFORMED)},
     "IMAP NO with ESC/BEL": lambda h: hostile(
         h, {"SEARCH": b"{tag} NO \x1b]0;owned\x07\x1b[2J no\r\n"}
