@@ -1,8 +1,8 @@
 """The whole IMAP session obeys the look's deadline, from the TCP connect on: a server that
-drips its greeting, its ``CAPABILITY``, its ``STARTTLS`` or its ``LOGIN`` answer one byte at
-a time (never tripping the 30 s per-read timeout) is given up at the deadline, with one line
-naming it, by ``followup mail check`` and by the IDLE connection; once IDLE waits, the
-deadline no longer applies (a scripted server on loopback).
+drips its greeting, its TLS handshake, its ``CAPABILITY``, its ``STARTTLS`` or its ``LOGIN``
+answer one byte at a time (never tripping the 30 s per-read timeout) is given up at the
+deadline, with one line naming it, by ``followup mail check`` and by the IDLE connection;
+once IDLE waits, the deadline no longer applies (a scripted server on loopback).
 
 Every dripped answer here would take over 20 s to arrive; the deadline is set to 3 s, and
 every bound is a generous 15 s.
@@ -33,6 +33,9 @@ DRIP_S = 0.25
 LONG = b" " + b"x" * 100
 #: A greeting that lists no capabilities: the client then asks with CAPABILITY.
 BARE = b"* OK hostile ready\r\n"
+#: What a TLS client reads as the start of the server's handshake: a record header announcing
+#: 16 KiB of handshake data, and then the first of those bytes.
+TLS_RECORD = b"\x16\x03\x03\x40\x00" + b"\x02" * 100
 #: A greeting offering STARTTLS and IDLE.
 OFFERS = b"* OK [CAPABILITY IMAP4rev1 STARTTLS IDLE] hostile ready\r\n"
 
@@ -69,11 +72,12 @@ def hostile(config_file: Path) -> Iterator[Start]:
 
 DRIPPED = [
     ({"GREETING": b"* OK" + LONG + b"\r\n"}, GREETING, "none"),
+    ({"GREETING": TLS_RECORD}, GREETING, "tls"),
     ({"CAPABILITY": b"* CAPABILITY IMAP4rev1" + LONG + b"\r\n{tag} OK done\r\n"}, BARE, "none"),
     ({"STARTTLS": b"{tag} OK" + LONG + b"\r\n"}, OFFERS, "starttls"),
     ({"LOGIN": b"{tag} OK" + LONG + b"\r\n"}, GREETING, "none"),
 ]
-DRIPPED_IDS = ["greeting", "capability", "starttls", "login"]
+DRIPPED_IDS = ["greeting", "tls handshake", "capability", "starttls", "login"]
 
 
 @pytest.mark.parametrize(("answers", "greeting", "security"), DRIPPED, ids=DRIPPED_IDS)

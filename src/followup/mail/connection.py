@@ -62,6 +62,12 @@ class Deadline:
             self._timer.cancel()
         self._timer = self._ends_at = None
 
+    def passed(self) -> bool:
+        """Whether the limit has passed: the socket was shut, or a timeout cut to what was
+        left (:meth:`left`) ran out just before the timer fired."""
+        ends_at = self._ends_at
+        return self.expired.is_set() or (ends_at is not None and time.monotonic() >= ends_at)
+
     def left(self, at_most: float) -> float:
         """Seconds left, but no more than ``at_most`` (and never below a millisecond)."""
         if self._ends_at is None:

@@ -95,7 +95,7 @@ class ImapSource:
                 try:
                     self.client.login(settings.username, password)
                 except LoginError as exc:
-                    if self.session.expired.is_set():
+                    if self.session.passed():
                         raise  # not refused: cut at the deadline, which errors() names
                     raise MailError(
                         f"login to {self.host} as {settings.username} refused: {_server_text(exc)}"
@@ -153,7 +153,7 @@ class ImapSource:
         except (MailError, _Refused):
             raise
         except Exception as exc:
-            if self.session.expired.is_set():
+            if self.session.passed():
                 raise MailError(
                     f"{where} did not answer in full within {self.session.seconds:.0f} s; gave up"
                 ) from None
