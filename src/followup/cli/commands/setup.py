@@ -114,7 +114,8 @@ def add_countries(p: argparse.ArgumentParser) -> None:
         "text",
         nargs="?",
         metavar="TEXT",
-        help="only those whose code or name contains TEXT, e.g. 'germany' or 'ca'",
+        help="a country's code gives that country with every subdivision; other TEXT, those whose "
+        "code or name contains it, e.g. 'germany' or 'california'",
     )
 
 

@@ -1,0 +1,59 @@
+"""Specification of how ``places`` reads the ``iso3166-2`` package's names: the items of a
+``localOtherName`` marked ``(eng)``, an item with a comma of its own in single quotes; a
+name two subdivisions share is read as neither."""
+
+from __future__ import annotations
+
+import pytest
+
+from followup import places
+
+
+@pytest.mark.parametrize(
+    ("others", "english", "first"),
+    [
+        ("Vienna (eng), Wean (bar)", ("Vienna",), "Vienna"),
+        (
+            "'Washington, D.C. (eng)', Washington (eng), DMV (eng), The District (eng)",
+            ("Washington, D.C.", "Washington", "DMV", "The District"),
+            "Washington, D.C.",
+        ),
+        (
+            "Negeri Sarawak (msa), Bumi Kenyalang (msa), Land of the Hornbills (eng)",
+            ("Land of the Hornbills",),
+            None,
+        ),
+        (
+            "Aosta Valley (eng), Val d'Aoste (ita), Val d'Aoûta (frp)",
+            ("Aosta Valley",),
+            "Aosta Valley",
+        ),
+        (
+            "Carchi (eng), 'Heir of the Sun, and Earth (eng)'",
+            ("Carchi", "Heir of the Sun, and Earth"),
+            "Carchi",
+        ),
+        ("", (), None),
+    ],
+)
+def test_the_english_names_of_a_local_other_name(
+    others: str, english: tuple[str, ...], first: str | None
+) -> None:
+    read = places._iso_names("Name", others)
+    assert (read.english, read.first) == (english, first)
+
+
+def test_a_name_two_subdivisions_share_names_neither(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Birmingham and Manchester are both "Second City" in the ``iso3166-2`` data; the
+    ``holidays`` package is made to know them as subdivisions of GB."""
+    monkeypatch.setattr(places, "supported_countries", lambda: {"GB": ["BIR", "MAN", "SHF"]})
+    places._iso3166_2_names.cache_clear()
+    places._translated_names.cache_clear()
+    monkeypatch.setattr(places, "_subdivision_aliases", lambda country: {})
+    try:
+        assert sorted(places.english_subdivision_codes("GB", "second city")) == ["BIR", "MAN"]
+        assert places.canonical_subdivision("GB", "Second City") == "Second City"
+        assert places.canonical_subdivision("GB", "steel city") == "SHF"
+    finally:
+        places._iso3166_2_names.cache_clear()
+        places._translated_names.cache_clear()
