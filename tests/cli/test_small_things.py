@@ -149,6 +149,9 @@ def full(cli) -> None:  # type: ignore[no-untyped-def]
         ("--contact", "none", "contact_name"),
         ("--interviewed", "none", "interviewed_on"),
         ("--note", "", "notes"),
+        ("--subdivision", "-", "subdivision"),
+        ("--role", " - ", "role"),
+        ("--note", "-", "notes"),
     ],
 )
 def test_edit_empties_an_optional_field_given_as_none(
