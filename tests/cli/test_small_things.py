@@ -95,7 +95,7 @@ def test_a_second_emailed_says_what_it_replaced(cli) -> None:  # type: ignore[no
         ),
         (
             "2026-12-04",
-            "If there is no reply, you will be told to move on on Mon 14 Dec 2026 09:00 EST.",
+            "If there is no reply, you will be told on Mon 14 Dec 2026 09:00 EST to move on.",
         ),
     ],
 )

@@ -220,7 +220,7 @@ def emailed_text(
             f"followup moved-on {v.id}, or snooze it."
         )
     elif r is not None:
-        lines.append(f"If there is no reply, you will be told to move on on {when(r.at)}.")
+        lines.append(f"If there is no reply, you will be told on {when(r.at)} to move on.")
     return "\n".join(lines)
 
 
