@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -55,11 +56,13 @@ def canonical_subdivision(
     country: str | None, text: str | None, cache: Path | None = None
 ) -> str | None:
     """The known spelling of the subdivision ``text`` of ``country`` whatever its case
-    and with or without the country in front as followup prints it (``ca`` -> ``CA``,
-    ``de-by`` -> ``BY``, ``zone a`` -> ``Zone A``), or the code of the subdivision it is
-    another name of in the ``holidays`` package (``jhr``, ``Johor`` -> ``01``; ``bayern``
-    -> ``BY``); ``text`` as given when it names none, so
-    that the check of the place reports it. With ``cache`` (the folder of
+    (and, for a name, its accents: :func:`fold`) and with or without the country in front
+    as followup prints it (``ca`` -> ``CA``, ``de-by`` -> ``BY``, ``zone a`` -> ``Zone
+    A``), or the code of the subdivision it is another name of in the ``holidays`` package
+    (``jhr``, ``Johor`` -> ``01``; ``bayern`` -> ``BY``), or, as a last resort, by its
+    ISO 3166-2 or English name (:func:`english_subdivision_codes`: ``Vienna`` -> ``9``);
+    ``text`` as given when it names none or several, so that the check of the place
+    reports it. With ``cache`` (the folder of
     :class:`~followup.business_days.KnownDays`), the subdivisions of the places kept there
     are looked at first, without importing ``holidays``."""
     if text is None:
@@ -77,8 +80,8 @@ def canonical_subdivision(
     if text.casefold() in folded:
         return folded[text.casefold()]
     aliases = _subdivision_aliases(country) if known and country else {}
-    if text.casefold() in aliases or not (known and country):
-        return aliases.get(text.casefold(), text)
+    if fold(text) in aliases or not (known and country):
+        return aliases.get(fold(text), text)
     named = english_subdivision_codes(country, text)
     return named[0] if len(named) == 1 else text
 
@@ -123,15 +126,15 @@ def english_subdivision_codes(country: str, text: str) -> list[str]:
     Debian's iso-codes, or any English name the ``iso3166-2`` package lists (nicknames
     included): ``("AT", "vienna")`` -> ``["9"]``; several codes when the name is ambiguous,
     none when it is unknown. Imports pycountry and iso3166-2."""
-    folded = text.strip().casefold()
+    folded = fold(text)
     translated = _translated_names(country)
     found = []
     for code, iso in _iso3166_2_names(country).items():
         names = (iso.name, translated.get(code, ""), *iso.english)
-        if any(name.casefold() == folded for name in names if name):
+        if any(fold(name) == folded for name in names if name):
             found.append(code)
     for code, name in translated.items():
-        if code not in found and name.casefold() == folded:
+        if code not in found and fold(name) == folded:
             found.append(code)
     return found
 
@@ -234,8 +237,16 @@ def _subdivision_aliases(country: str) -> dict[str, str]:
     found: dict[str, str] = {}
     for code, names in holidays.country_holidays(country).get_subdivision_aliases().items():
         for name in names:
-            found.setdefault(name.casefold(), code)
+            found.setdefault(fold(name), code)
     return found
+
+
+def fold(text: str) -> str:
+    """``text`` as names are compared: stripped, without case or accents, as people type
+    them on a keyboard without the letter (``Thüringen``, ``Thuringen`` -> ``thuringen``;
+    ``Straße`` -> ``strasse``)."""
+    decomposed = unicodedata.normalize("NFKD", text.strip().casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def canonical_place(
@@ -273,7 +284,7 @@ def entries(text: str | None = None) -> list[CountryEntry]:
     its subdivisions, only the matching subdivisions. A ``text`` that is a country's code
     (``de``, as the refusal of an unknown subdivision points to it) gives that country
     alone, with every subdivision."""
-    needle = (text or "").strip().casefold()
+    needle = fold(text or "")
     names = country_names()
     if needle.upper() in names:
         code = needle.upper()
@@ -281,10 +292,8 @@ def entries(text: str | None = None) -> list[CountryEntry]:
     found = []
     for code, name in sorted(names.items()):
         subs = tuple(subdivision_names(code).items())
-        if needle and needle not in code.casefold() and needle not in name.casefold():
-            subs = tuple(
-                (c, n) for c, n in subs if needle == c.casefold() or needle in n.casefold()
-            )
+        if needle and needle not in fold(code) and needle not in fold(name):
+            subs = tuple((c, n) for c, n in subs if needle == fold(c) or needle in fold(n))
             if not subs:
                 continue
         found.append(CountryEntry(code, name, subs))

@@ -38,6 +38,10 @@ SUN_6_DEC = datetime(2026, 12, 6, 17, 0, tzinfo=UTC)
         ("IT", "Rome", "RM"),
         ("CH", "geneva", "GE"),
         ("FI", "North Ostrobothnia", "14"),
+        ("DE", "Thuringen", "TH"),
+        ("DE", "baden-wurttemberg", "BW"),
+        ("AT", "Niederosterreich", "3"),
+        ("ES", "Andalucia", "AN"),
     ],
 )
 def test_a_subdivision_is_read_by_its_english_name_in_any_case(
@@ -107,6 +111,7 @@ def test_edit_reads_an_english_name_in_the_interviews_country(cli: Cli) -> None:
         ("malaysia", "    07  Penang (also Pulau Pinang, PNG)"),
         ("united states", "    CA  California"),
         ("italy", "    RM        Rome (also Roma)"),
+        ("thuringen", "    TH  Thuringia (also Thüringen)"),
     ],
 )
 def test_countries_shows_the_english_name_first(cli: Cli, text: str, line: str) -> None:
