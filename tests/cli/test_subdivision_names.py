@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
+from tests.support.modules import modules_loaded, packages_loaded
 from tests.support.specs import Cli
 
 SUN_6_DEC = datetime(2026, 12, 6, 17, 0, tzinfo=UTC)
@@ -128,3 +130,16 @@ def test_countries_with_a_country_code_gives_that_country_alone(cli: Cli, typed:
     lines = cli("countries", typed, at=SUN_6_DEC).out.splitlines()
     assert [line for line in lines if not line.startswith(" ")] == ["DE  Germany"]
     assert len(lines) == 1 + 17
+
+
+@pytest.mark.system
+@pytest.mark.own_store
+def test_a_subdivision_named_in_the_config_is_read_again_without_the_name_data(
+    config_file: Path,
+) -> None:
+    """The first command reads the name (and keeps what it means beside the cached
+    business days); the next ones load neither the name data nor ``holidays``."""
+    config_file.write_text('[calendar]\ncountry = "DE"\nsubdivision = "North Rhine-Westphalia"\n')
+    modules_loaded(["add", "Acme", "--expect", "2026-12-11"])
+    assert packages_loaded(["list"], {"holidays", "iso3166_2", "pycountry"}) == set()
+    assert packages_loaded(["show", "1"], {"holidays", "iso3166_2", "pycountry"}) == set()

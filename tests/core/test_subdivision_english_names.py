@@ -1,8 +1,11 @@
 """Specification of how ``places`` reads the ``iso3166-2`` package's names: the items of a
 ``localOtherName`` marked ``(eng)``, an item with a comma of its own in single quotes; a
-name two subdivisions share is read as neither."""
+name two subdivisions share is read as neither; a names file that cannot be trusted is
+written again."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 
@@ -57,3 +60,24 @@ def test_a_name_two_subdivisions_share_names_neither(monkeypatch: pytest.MonkeyP
     finally:
         places._iso3166_2_names.cache_clear()
         places._translated_names.cache_clear()
+
+
+@pytest.mark.parametrize(
+    "kept",
+    [
+        b"",
+        b"{not json",
+        b'{"stamp": ["another holidays"], "names": {"DE|north rhine-westphalia": "BY"}}',
+    ],
+)
+def test_a_names_file_unreadable_or_from_another_holidays_is_written_again(
+    tmp_path: Path, kept: bytes
+) -> None:
+    (tmp_path / places.NAMES_FILE).write_bytes(kept)
+    places._names_kept.cache_clear()
+    try:
+        assert places.canonical_subdivision("DE", "North Rhine-Westphalia", tmp_path) == "NW"
+        places._names_kept.cache_clear()
+        assert places._names_kept(tmp_path) == {"DE|north rhine-westphalia": "NW"}
+    finally:
+        places._names_kept.cache_clear()
