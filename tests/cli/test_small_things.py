@@ -104,6 +104,30 @@ def test_emailed_tells_a_move_on_day_past_in_the_past_tense(cli, on: str, line: 
     assert cli("emailed", "1", "--on", on, at=SUN_6_DEC).out.splitlines()[1] == line
 
 
+#: A next round promised Mon 30 Nov: its email reminder came Thu 3 Dec, already past on
+#: Sun 6 Dec; one promised Thu 10 Dec comes Tue 15 Dec.
+@pytest.mark.parametrize(
+    ("promised", "line"),
+    [
+        (
+            "2026-11-30",
+            "Recorded: next round with Acme. With no reply since, it is time to email them: "
+            "the reminder is due now (since Thu 3 Dec 2026 09:00 EST). A polite draft: "
+            "followup draft 1",
+        ),
+        (
+            "2026-12-10",
+            "Recorded: next round with Acme. Reminder to email if no reply: "
+            "Tue 15 Dec 2026 09:00 EST.",
+        ),
+    ],
+)
+def test_heard_tells_a_next_rounds_reminder_past_as_due_now(cli, promised: str, line: str) -> None:  # type: ignore[no-untyped-def]
+    cli("add", "Acme", "--expect", "2026-11-18", at=SUN_6_DEC)
+    result = cli("heard", "1", "--outcome", "next-round", "--expect", promised, at=SUN_6_DEC)
+    assert result.out.splitlines() == [line]
+
+
 def test_snooze_without_days_puts_it_off_one_business_day(cli) -> None:  # type: ignore[no-untyped-def]
     """Acme's email reminder is Tue 15 Dec; one business day on is Wed 16 Dec."""
     cli("add", "Acme", "--expect", "2026-12-10", at=SUN_6_DEC)
