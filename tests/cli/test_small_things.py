@@ -15,14 +15,24 @@ SUN_6_DEC = datetime(2026, 12, 6, 17, 0, tzinfo=UTC)
 
 @pytest.fixture
 def three(cli) -> None:  # type: ignore[no-untyped-def]
-    for company in ("Monzo", "Acme", "Acme Labs"):
+    for company in ("Monzo", "Acme", "Acme Labs", "Zürich Re"):
         assert cli("add", company, "--expect", "2026-12-10", at=SUN_6_DEC).code == 0
 
 
 @pytest.mark.usefixtures("three")
 @pytest.mark.parametrize(
     ("typed", "interview_id"),
-    [("Monzo", 1), ("monzo", 1), ("mon", 1), ("ACME", 2), ("acme l", 3), ("3", 3)],
+    [
+        ("Monzo", 1),
+        ("monzo", 1),
+        ("mon", 1),
+        ("ACME", 2),
+        ("acme l", 3),
+        ("3", 3),
+        ("zurich", 4),
+        ("ZÜRICH RE", 4),
+        ("zu", 4),
+    ],
 )
 def test_a_company_name_or_its_start_names_the_interview(
     cli, typed: str, interview_id: int
