@@ -418,7 +418,7 @@ def test_emailed_replaces_the_email_reminder_with_the_move_on_one(cli: Cli) -> N
     # emailed Wed 25 Nov; Thu 26 Thanksgiving; Fri 27, Mon 30, Tue 1, Wed 2, Thu 3 pass
     assert ok(cli("emailed", "1", "--on", "2026-11-25")) == (
         "Recorded: emailed Acme on Wed 25 Nov 2026.\n"
-        "If there is no reply, you will be told to move on on Fri 4 Dec 2026 09:00 EST.\n"
+        "If there is no reply, you will be told on Fri 4 Dec 2026 09:00 EST to move on.\n"
     )
     data = as_json(cli("show", "1", "--json"))
     assert (data["status"], data["emailed_on"]) == ("emailed", "2026-11-25")

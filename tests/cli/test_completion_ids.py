@@ -87,9 +87,10 @@ def test_fish_offers_ids_and_companies_with_their_descriptions(
 
 @pytest.mark.system
 @pytest.mark.parametrize(
-    ("word", "offered"), [("", ["1", "2", "Acme Labs", "Monzo"]), ("Ac", ["Acme Labs"])]
+    ("word", "offered"),
+    [("", ["1", "2", "Acme\\ Labs", "Monzo"]), ("Ac", ["Acme\\ Labs"]), ('"Ac', ["Acme Labs"])],
 )
-def test_bash_offers_the_ids_and_companies_starting_with_the_word(
+def test_bash_offers_the_ids_and_companies_starting_with_the_word_each_quoted(
     store: Cli, tmp_path: Path, word: str, offered: list[str]
 ) -> None:
     path = script(store, "bash", tmp_path)

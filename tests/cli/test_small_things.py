@@ -15,14 +15,24 @@ SUN_6_DEC = datetime(2026, 12, 6, 17, 0, tzinfo=UTC)
 
 @pytest.fixture
 def three(cli) -> None:  # type: ignore[no-untyped-def]
-    for company in ("Monzo", "Acme", "Acme Labs"):
+    for company in ("Monzo", "Acme", "Acme Labs", "Zürich Re"):
         assert cli("add", company, "--expect", "2026-12-10", at=SUN_6_DEC).code == 0
 
 
 @pytest.mark.usefixtures("three")
 @pytest.mark.parametrize(
     ("typed", "interview_id"),
-    [("Monzo", 1), ("monzo", 1), ("mon", 1), ("ACME", 2), ("acme l", 3), ("3", 3)],
+    [
+        ("Monzo", 1),
+        ("monzo", 1),
+        ("mon", 1),
+        ("ACME", 2),
+        ("acme l", 3),
+        ("3", 3),
+        ("zurich", 4),
+        ("ZÜRICH RE", 4),
+        ("zu", 4),
+    ],
 )
 def test_a_company_name_or_its_start_names_the_interview(
     cli, typed: str, interview_id: int
@@ -95,13 +105,37 @@ def test_a_second_emailed_says_what_it_replaced(cli) -> None:  # type: ignore[no
         ),
         (
             "2026-12-04",
-            "If there is no reply, you will be told to move on on Mon 14 Dec 2026 09:00 EST.",
+            "If there is no reply, you will be told on Mon 14 Dec 2026 09:00 EST to move on.",
         ),
     ],
 )
 def test_emailed_tells_a_move_on_day_past_in_the_past_tense(cli, on: str, line: str) -> None:  # type: ignore[no-untyped-def]
     cli("add", "Acme", "--expect", "2026-11-18", at=SUN_6_DEC)
     assert cli("emailed", "1", "--on", on, at=SUN_6_DEC).out.splitlines()[1] == line
+
+
+#: A next round promised Mon 30 Nov: its email reminder came Thu 3 Dec, already past on
+#: Sun 6 Dec; one promised Thu 10 Dec comes Tue 15 Dec.
+@pytest.mark.parametrize(
+    ("promised", "line"),
+    [
+        (
+            "2026-11-30",
+            "Recorded: next round with Acme. With no reply since, it is time to email them: "
+            "the reminder is due now (since Thu 3 Dec 2026 09:00 EST). A polite draft: "
+            "followup draft 1",
+        ),
+        (
+            "2026-12-10",
+            "Recorded: next round with Acme. Reminder to email if no reply: "
+            "Tue 15 Dec 2026 09:00 EST.",
+        ),
+    ],
+)
+def test_heard_tells_a_next_rounds_reminder_past_as_due_now(cli, promised: str, line: str) -> None:  # type: ignore[no-untyped-def]
+    cli("add", "Acme", "--expect", "2026-11-18", at=SUN_6_DEC)
+    result = cli("heard", "1", "--outcome", "next-round", "--expect", promised, at=SUN_6_DEC)
+    assert result.out.splitlines() == [line]
 
 
 def test_snooze_without_days_puts_it_off_one_business_day(cli) -> None:  # type: ignore[no-untyped-def]
@@ -149,6 +183,9 @@ def full(cli) -> None:  # type: ignore[no-untyped-def]
         ("--contact", "none", "contact_name"),
         ("--interviewed", "none", "interviewed_on"),
         ("--note", "", "notes"),
+        ("--subdivision", "-", "subdivision"),
+        ("--role", " - ", "role"),
+        ("--note", "-", "notes"),
     ],
 )
 def test_edit_empties_an_optional_field_given_as_none(

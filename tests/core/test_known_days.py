@@ -190,6 +190,9 @@ NOT_NEEDED = {
     "imapclient",
     "charset_normalizer",
     "dateparser",
+    "iso3166_2",
+    "pycountry",
+    "requests",
 }
 
 

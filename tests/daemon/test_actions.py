@@ -90,7 +90,7 @@ BUTTONS = {
         "emailed",
         ["emailed", "1"],
         "Recorded: emailed Acme on Mon 7 Jan",
-        "If there is no reply, you'll be told to move on on Tue 15 Jan.",
+        "If there is no reply, you'll be told on Tue 15 Jan to move on.",
     ),
 }
 

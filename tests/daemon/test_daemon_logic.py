@@ -315,7 +315,7 @@ BUTTONS = {
         "emailed",
         ["emailed", "1"],
         "Recorded: emailed Acme on Mon 7 Jan",
-        "If there is no reply, you'll be told to move on on Tue 15 Jan.",
+        "If there is no reply, you'll be told on Tue 15 Jan to move on.",
     ),
     "email reminder: Snooze": (
         "email",
@@ -343,7 +343,7 @@ BUTTONS = {
         "snooze",
         ["snooze", "1", "--days", "1"],
         "Recorded: snoozed Acme",
-        "You'll be told to move on on Wed 16 Jan.",
+        "You'll be told on Wed 16 Jan to move on.",
     ),
 }
 

@@ -62,7 +62,7 @@ CONFIRMATIONS = {
         messages.EMAILED,
         view(Status.EMAILED, Kind.MOVE_ON, MON_2026_12_07, emailed_on=FRI_2026_11_27),
         "Recorded: emailed Acme on Fri 27 Nov",
-        "If there is no reply, you'll be told to move on on Mon 7 Dec.",
+        "If there is no reply, you'll be told on Mon 7 Dec to move on.",
     ),
     "Snooze an email reminder (to Mon 30 Nov)": (
         messages.SNOOZE,
@@ -80,7 +80,7 @@ CONFIRMATIONS = {
             emailed_on=FRI_2026_11_27,
         ),
         "Recorded: snoozed Acme",
-        "You'll be told to move on on Tue 8 Dec.",
+        "You'll be told on Tue 8 Dec to move on.",
     ),
     "Move on": (
         messages.MOVED_ON,

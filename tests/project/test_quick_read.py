@@ -295,6 +295,9 @@ HEAVY = {
     "charset_normalizer",
     "imapclient",
     "alembic",
+    "iso3166_2",
+    "pycountry",
+    "requests",
 }
 #: Standard modules the quick commands do without: importing them (and defining frozen
 #: dataclasses) was most of a listing's own CPU time.

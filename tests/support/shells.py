@@ -1,16 +1,20 @@
 """Real shells driven as a person drives them, for the completion tests.
 
-:class:`Zsh` is an interactive ``zsh -f`` on a pseudo-terminal: the test types a partial
-command line and TAB, then a key bound to a small widget that writes the edited line
-(``$BUFFER``) to a file, so what TAB made of the line is read back exactly; what the
-terminal showed (a list of candidates) is kept in ``output``.
+:class:`Zsh` is an interactive ``zsh -f``, :class:`Bash` an interactive ``bash --norc`` and
+:class:`Fish` an interactive ``fish --no-config``, each on a pseudo-terminal: the test types
+a partial command line and TAB, then a key bound to a small function that writes the edited
+line (zsh's ``$BUFFER``, readline's ``$READLINE_LINE``, fish's ``commandline``) to a file,
+so what TAB made of the line is read back exactly; what the terminal showed (a list of
+candidates) is kept in ``output``.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import select
 import subprocess
+import termios
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,36 +24,39 @@ BOUND_S = 30.0  # completion answers in well under a second; the machine is shar
 DUMP_KEY = "\x14"  # Ctrl-T, bound to the widget that writes $BUFFER to a file
 
 
-class Zsh:
-    """An interactive ``zsh -f`` on a pseudo-terminal that runs ``fpath_line`` (as a
-    ``~/.zshrc`` would, e.g. ``fpath=(FOLDER $fpath)``), then ``compinit``; its files go in
-    ``work``, stderr to a file of its own; the terminal's output is kept."""
+def _take_the_terminal() -> None:
+    """Make the pseudo-terminal (the child's stdin) its session's controlling terminal, as
+    a terminal emulator does: fish will not read commands without one."""
+    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
 
-    def __init__(self, fpath_line: str, work: Path) -> None:
+
+class _Shell:
+    """An interactive shell (``argv``) on a pseudo-terminal that runs ``setup`` (which must
+    bind the dump key to write the line to ``self.buffers``) and then writes a file to say
+    it is ready; its files go in ``work``, stderr to a file of its own; the terminal's
+    output is kept."""
+
+    def __init__(self, argv: list[str], setup: str, work: Path) -> None:
         self.buffers = work / "buffers"
-        self.stderr_path = work / "zsh.stderr"
+        self.stderr_path = work / f"{argv[0]}.stderr"
         self.output = b""
         self.master, slave = os.openpty()
         env = {"PATH": os.environ["PATH"], "HOME": str(work), "TERM": "dumb", "LANG": "C.UTF-8"}
         with open(self.stderr_path, "wb") as stderr:
             self.process = subprocess.Popen(
-                ["zsh", "-f", "-i"],
+                argv,
                 stdin=slave,
                 stdout=slave,
                 stderr=stderr,
                 env=env,
                 start_new_session=True,
+                preexec_fn=_take_the_terminal,
             )
         os.close(slave)
         ready = work / "ready"
-        self.type(
-            f"{fpath_line}\nautoload -Uz compinit; compinit -u -D\n"
-            f'dump() {{ print -r -- "$BUFFER" >> {self.buffers}; BUFFER=; }}\n'
-            "zle -N dump; bindkey '^T' dump\n"
-            f"print -r -- ready > {ready}\n"
-        )
+        self.type(f"{setup}\necho ready > {ready}\n")
         if not self._until(ready.exists):
-            raise AssertionError(f"zsh did not start: {self.output!r} {self.stderr()}")
+            raise AssertionError(f"{argv[0]} did not start: {self.output!r} {self.stderr()}")
 
     def type(self, text: str) -> None:
         os.write(self.master, text.encode())
@@ -97,3 +104,46 @@ class Zsh:
             self.process.kill()
             self.process.wait(10)
         os.close(self.master)
+
+
+class Zsh(_Shell):
+    """An interactive ``zsh -f`` that runs ``fpath_line`` (as a ``~/.zshrc`` would, e.g.
+    ``fpath=(FOLDER $fpath)``), then ``compinit``."""
+
+    def __init__(self, fpath_line: str, work: Path) -> None:
+        super().__init__(
+            ["zsh", "-f", "-i"],
+            f"{fpath_line}\nautoload -Uz compinit; compinit -u -D\n"
+            f'dump() {{ print -r -- "$BUFFER" >> {work / "buffers"}; BUFFER=; }}\n'
+            "zle -N dump; bindkey '^T' dump",
+            work,
+        )
+
+
+class Bash(_Shell):
+    """An interactive ``bash --norc`` that sources ``script`` (a completion script, as a
+    ``~/.bashrc`` would) after running ``setup`` (exports, say)."""
+
+    def __init__(self, setup: str, script: Path, work: Path) -> None:
+        super().__init__(
+            ["bash", "--norc", "--noprofile", "-i"],
+            f"{setup}\nsource '{script}'\n"
+            f"dump() {{ printf '%s\\n' \"$READLINE_LINE\" >> {work / 'buffers'}; "
+            "READLINE_LINE=; READLINE_POINT=0; }\n"
+            "bind -x '\"\\C-t\": dump'",
+            work,
+        )
+
+
+class Fish(_Shell):
+    """An interactive ``fish --no-config`` that runs ``setup`` (exports, say), then sources
+    ``script`` (a completion script, as ``~/.config/fish/completions/`` would)."""
+
+    def __init__(self, setup: str, script: Path, work: Path) -> None:
+        super().__init__(
+            ["fish", "--no-config", "-i"],
+            f"{setup}\nsource '{script}'\n"
+            f"function dump; commandline >> '{work / 'buffers'}'; commandline ''; end\n"
+            "bind \\ct dump",
+            work,
+        )

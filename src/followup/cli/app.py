@@ -127,19 +127,19 @@ class App:
 
     def resolve_id(self) -> None:
         """A company name typed where an interview's id goes becomes that interview's id:
-        the one interview whose company starts with it (any case; an exact name wins over
-        longer ones). Raises NotFound when none does, and UsageError naming the candidates
-        when several do."""
+        the one interview whose company starts with it (any case, any accents: "zurich" for
+        "Zürich Re"; an exact name wins over longer ones). Raises NotFound when none does,
+        and UsageError naming the candidates when several do."""
         text = getattr(self.args, "id", None)
         if not isinstance(text, str):
             return
         from followup.cli.render.interviews import ambiguous_company, no_company
         from followup.errors import NotFound, UsageError
 
-        folded = " ".join(text.split()).casefold()
+        folded = _fold_name(text)
         views = self.listing.interviews(include_closed=True)
-        found = [v for v in views if " ".join(v.company.split()).casefold().startswith(folded)]
-        exact = [v for v in found if " ".join(v.company.split()).casefold() == folded]
+        found = [v for v in views if _fold_name(v.company).startswith(folded)]
+        exact = [v for v in found if _fold_name(v.company) == folded]
         if len(exact) == 1 or len(found) == 1:
             self.args.id = (exact or found)[0].id
         elif not found:
@@ -327,3 +327,13 @@ class App:
     def err(self, text: str) -> None:
         """Print ``text`` as it is on standard error (render made it)."""
         print(text, file=self.env.stderr)
+
+
+def _fold_name(text: str) -> str:
+    """A company's name as typed names are compared with it: spaces as one, without case
+    or accents (``"Zürich  Re"`` -> ``"zurich re"``), as people type on a keyboard without
+    the letter."""
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", " ".join(text.split()).casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))

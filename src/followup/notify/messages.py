@@ -177,8 +177,8 @@ def next_step(view: InterviewView) -> str:
     if r.kind is Kind.EMAIL:
         return f"You'll be reminded to email them on {short_day(r.day)}."
     if view.emailed_on is not None and r.day == r.due:
-        return f"If there is no reply, you'll be told to move on on {short_day(r.day)}."
-    return f"You'll be told to move on on {short_day(r.day)}."
+        return f"If there is no reply, you'll be told on {short_day(r.day)} to move on."
+    return f"You'll be told on {short_day(r.day)} to move on."
 
 
 def once_sent(view: InterviewView, drawn: bool) -> str:

@@ -67,7 +67,7 @@ def cmd_heard(app: App) -> None:
         said = replied or app.today
         expect, words = app.expected(app.args.expect, said, stored.country, stored.subdivision)
     view = app.tracker.heard(app.args.id, app.args.outcome, expect, app.now, replied, words)
-    app.emit(heard_text(view), interview_json(view))
+    app.emit(heard_text(view, app.now), interview_json(view))
 
 
 def add_close(p: argparse.ArgumentParser) -> None:

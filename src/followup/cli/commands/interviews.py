@@ -69,9 +69,9 @@ def duplicates(app: App, view: InterviewView) -> list[int]:
 
 def add_edit(p: argparse.ArgumentParser) -> None:
     p.epilog = (
-        "An optional field given as 'none' (or as '') is emptied: --email none, "
-        "--subdivision none. A new --country without --subdivision empties the old "
-        "subdivision."
+        "An optional field given as 'none' (or as '' or '-', as list shows an empty one) is "
+        "emptied: --email none, --subdivision none. A new --country without --subdivision "
+        "empties the old subdivision."
     )
     with_id(p)
     interview_options(p, adding=False)
@@ -82,8 +82,9 @@ def add_edit(p: argparse.ArgumentParser) -> None:
     )
 
 
-#: What ``edit`` takes to empty an optional field (``--email none``, ``--subdivision ""``).
-CLEAR_WORDS = ("", "none")
+#: What ``edit`` takes to empty an optional field (``--email none``, ``--subdivision ""``,
+#: ``--role -`` as ``list`` shows an empty field).
+CLEAR_WORDS = ("", "none", "-")
 #: The options of ``edit`` that may be emptied, and their fields.
 _CLEARABLE_OPTIONS = {
     "role": "role",
@@ -97,7 +98,8 @@ _CLEARABLE_OPTIONS = {
 
 
 def cleared(app: App) -> list[str]:
-    """The fields given as ``none`` (any case) or empty, taken off the options given."""
+    """The fields given as ``none`` (any case), ``-`` or empty, taken off the options
+    given."""
     fields = []
     for option, field in _CLEARABLE_OPTIONS.items():
         value = getattr(app.args, option)

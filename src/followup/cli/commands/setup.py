@@ -114,7 +114,8 @@ def add_countries(p: argparse.ArgumentParser) -> None:
         "text",
         nargs="?",
         metavar="TEXT",
-        help="only those whose code or name contains TEXT, e.g. 'germany' or 'ca'",
+        help="a country's code gives that country with every subdivision; other TEXT, those whose "
+        "code or name contains it, e.g. 'germany' or 'california'",
     )
 
 
@@ -164,7 +165,10 @@ FILE_METAVARS = frozenset({"FILE", "PATH"})
 
 #: The shell functions that complete an interview's id or company name from the
 #: candidates ``followup list --all --ids`` prints ("ID<TAB>company", "company<TAB>interview
-#: ID"): bash offers the values, zsh and fish show each with its description. The listing
+#: ID"): bash offers the values starting with the word as typed (its backslashes or opening
+#: quote read as bash reads them), each quoted as bash would (``Acme\ Labs``; as it is
+#: after an opening quote, which readline closes), since bash inserts a value as given;
+#: zsh and fish quote a value themselves and show each with its description. The listing
 #: takes the quick read path (sqlite3 only), so a TAB costs about one ``list``.
 ID_COMPLETION = {
     "bash": "_followup_interview_ids",
@@ -173,8 +177,21 @@ ID_COMPLETION = {
     "preamble": {
         "bash": (
             "_followup_interview_ids() {\n"
-            "  local IFS=$'\\n'\n"
-            '  compgen -W "$(followup list --all --ids 2>/dev/null | cut -f1)" -- "$1"\n'
+            "  local word=$1 quote= plain= name i\n"
+            "  case $word in\n"
+            "    \\\"*|\\'*) quote=${word:0:1}; word=${word:1} ;;\n"
+            "    *)\n"
+            "      for ((i = 0; i < ${#word}; i++)); do\n"
+            "        [[ ${word:i:1} == \\\\ ]] && ((i++))\n"
+            "        plain+=${word:i:1}\n"
+            "      done\n"
+            "      word=$plain ;;\n"
+            "  esac\n"
+            "  while IFS= read -r name; do\n"
+            '    [[ $name == "$word"* ]] || continue\n'
+            "    if [[ -n $quote ]]; then printf '%s\\n' \"$name\"\n"
+            "    else printf '%q\\n' \"$name\"; fi\n"
+            "  done < <(followup list --all --ids 2>/dev/null | cut -f1)\n"
             "}\n"
         ),
         "zsh": (

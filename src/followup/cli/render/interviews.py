@@ -220,16 +220,23 @@ def emailed_text(
             f"followup moved-on {v.id}, or snooze it."
         )
     elif r is not None:
-        lines.append(f"If there is no reply, you will be told to move on on {when(r.at)}.")
+        lines.append(f"If there is no reply, you will be told on {when(r.at)} to move on.")
     return "\n".join(lines)
 
 
-def heard_text(v: InterviewView) -> str:
-    """What ``heard`` says: the next round's reminder, or that reminders end."""
-    if v.next_reminder is not None:
+def heard_text(v: InterviewView, now: datetime) -> str:
+    """What ``heard`` says: the next round's reminder (due now when its day has passed: a
+    next round recorded late), or that reminders end."""
+    r = v.next_reminder
+    if r is not None and r.at <= now:
         return (
-            f"Recorded: next round with {v.company}. Reminder to email if no reply: "
-            f"{when(v.next_reminder.at)}."
+            f"Recorded: next round with {v.company}. With no reply since, it is time to email "
+            f"them: the reminder is due now (since {when(r.at)}). A polite draft: "
+            f"followup draft {v.id}"
+        )
+    if r is not None:
+        return (
+            f"Recorded: next round with {v.company}. Reminder to email if no reply: {when(r.at)}."
         )
     return f"Recorded: heard back from {v.company} ({v.outcome}). No more reminders."
 

@@ -45,6 +45,9 @@ _SYNONYMS = {
         "Follow Up Date",
         "Response Expected",
         "Decision Date",
+        "Promised",
+        "Promised Reply",
+        "Reply Promised",
     ),
     "emailed": ("Emailed", "Emailed On", "Followed Up", "Follow-up Sent", "Date Emailed"),
     "replied": ("Replied", "Replied On", "Reply Date", "Response Date", "Heard Back On"),
@@ -79,6 +82,7 @@ _KEYWORDS = {
         "decision",
         "deadline",
         "response expected",
+        "promised",
     ),
     "emailed": ("emailed", "followed up", "follow up sent", "email sent", "chased"),
     "replied": (
