@@ -22,13 +22,13 @@ case. Symbolic links to folders are not followed. Messages are only opened for r
 and only up to the end of their header, within stated sizes (:func:`read_message_header`):
 only regular files, a link only when it stays inside the tree; no flag changes, and
 nothing moves from ``new/`` to ``cur/``. A message or folder that cannot be read is one
-log line, and the rest are still read.
+line in :attr:`MaildirSource.problems`, as a contact an IMAP server cannot search for is,
+and the rest are still read.
 """
 
 from __future__ import annotations
 
 import errno
-import logging
 import mailbox
 import os
 import re
@@ -42,7 +42,6 @@ from followup.mail.folders import FolderUse, NoSentFolder, Why, known_sent
 from followup.mail.headers import MessageHeaders, parse
 from followup.mail.matching import Wanted
 
-log = logging.getLogger(__name__)
 #: Bytes of one message's header kept at most, of one header line (a longer one, such as a
 #: 10 MB subject, keeps its start and loses the rest), and of the file read at most in
 #: search of the header's end (a damaged file that never ends its header).
@@ -278,20 +277,31 @@ class MaildirSource:
         try:
             keys = list(folder.iterkeys())
         except OSError as exc:
-            log.warning("skipped the folder %r of the Maildir: %s", name, exc.strerror or exc)
+            self._skipped(f"the folder {name!r}", exc, "folders")
             return []
         for key in keys:
+            file = key
             try:
-                sub = folder._lookup(key)  # type: ignore[attr-defined]  # its cur/ or new/ name
-                raw = read_message_header(self.root, Path(folder._path) / sub)
+                file = folder._lookup(key)  # type: ignore[attr-defined]  # its cur/ or new/ name
+                raw = read_message_header(self.root, Path(folder._path) / file)
             except KeyError:  # moved by the syncing program meanwhile
                 continue
             except OSError as exc:
-                log.warning("skipped the message %s in %r: %s", key, name, exc.strerror or exc)
+                self._skipped(f"the message {file!r} in {name!r}", exc, "messages")
                 continue
             if raw is not None and wanted.search(raw.lower()):
                 out.append(parse(raw, name, f"{name}/{key}", _delivered(key)))
         return out
+
+    def _skipped(self, what: str, exc: OSError, others: str) -> None:
+        """One problem line for a message or folder that cannot be read (the same one read
+        twice in a look, as a Sent folder that is also a reply folder, is named once)."""
+        problem = (
+            f"cannot read {what} of the Maildir {str(self.root)!r}: {exc.strerror or exc} "
+            f"(skipped; the other {others} were read)"
+        )
+        if problem not in self.problems:
+            self.problems.append(problem)
 
     def sent(self, want: Wanted) -> list[MessageHeaders]:
         """Every message of the Sent folder to a contact; none (and a problem) when there
