@@ -273,6 +273,7 @@ class MaildirSource:
             return []
         wanted = re.compile(b"|".join(re.escape(t.lower().encode()) for t in sorted(terms)))
         folder = self._folder(name)
+        tree = self._tree(Path(folder._path))
         out = []
         try:
             keys = list(folder.iterkeys())
@@ -283,7 +284,7 @@ class MaildirSource:
             file = key
             try:
                 file = folder._lookup(key)  # type: ignore[attr-defined]  # its cur/ or new/ name
-                raw = read_message_header(self.root, Path(folder._path) / file)
+                raw = read_message_header(tree, Path(folder._path) / file)
             except KeyError:  # moved by the syncing program meanwhile
                 continue
             except OSError as exc:
@@ -292,6 +293,13 @@ class MaildirSource:
             if raw is not None and wanted.search(raw.lower()):
                 out.append(parse(raw, name, f"{name}/{key}", _delivered(key)))
         return out
+
+    def _tree(self, folder: Path) -> Path:
+        """The tree a folder's messages must stay inside: the root, or the folder itself
+        when it was named by a path leading out of the root (``sent_folder = "../Sent"``,
+        the inbox of a Verbatim tree named as ``mail.maildir``)."""
+        real, top = os.path.realpath(folder), os.path.realpath(self.root)
+        return self.root if real == top or real.startswith(top + os.sep) else folder
 
     def _skipped(self, what: str, exc: OSError, others: str) -> None:
         """One problem line for a message or folder that cannot be read (the same one read
