@@ -138,3 +138,36 @@ def test_a_sent_folder_given_as_a_path_out_of_the_root_is_still_read(
     assert [p.split(": ", 1)[1] for p in source.problems] == [
         "a link out of the Maildir, not followed (skipped; the other messages were read)"
     ]
+
+
+@pytest.mark.parametrize(
+    ("inbox", "beside", "hint"),
+    [
+        (
+            "INBOX",
+            ["Sent", "Archive"],
+            "; or set mail.maildir to '{tmp}', the root of the tree, "
+            "which holds 'Sent' beside this inbox",
+        ),
+        (
+            "Inbox",
+            ["[Gmail]/Sent Mail"],
+            "; or set mail.maildir to '{tmp}', the root of the "
+            "tree, which holds '[Gmail]/Sent Mail' beside this inbox",
+        ),
+        ("INBOX", ["Archive"], ""),
+        ("work", ["Sent"], ""),
+    ],
+    ids=["Verbatim", "Verbatim, Gmail", "no Sent beside it", "not an inbox"],
+)
+def test_an_inbox_named_as_the_root_names_the_trees_root(
+    tmp_path: Path, inbox: str, beside: list[str], hint: str
+) -> None:
+    maildir(tmp_path / inbox)
+    for folder in beside:
+        maildir(tmp_path / folder)
+    source = MaildirSource(tmp_path / inbox, ("INBOX",), None)
+    source.folders()
+    [line] = source.problems
+    assert line.startswith(f"no Sent folder found in {tmp_path / inbox} (none is flagged")
+    assert line.endswith("(replies are still read)" + hint.format(tmp=tmp_path))

@@ -257,7 +257,7 @@ class MaildirSource:
             sent, why = self.sent_folder()
             uses.append(FolderUse("sent", sent, str(self._existing(sent)), why))
         except NoSentFolder as exc:
-            self.problems.append(no_sent_folder(str(self.root), exc))
+            self.problems.append(self._no_sent(exc))
         for name in self.reply_folders:
             reply_why = Why.DEFAULT if self.reply_folders == ("INBOX",) else Why.CONFIGURED
             uses.append(FolderUse("reply", name, str(self._existing(name)), reply_why))
@@ -294,6 +294,25 @@ class MaildirSource:
                 out.append(parse(raw, name, f"{name}/{key}", _delivered(key)))
         return out
 
+    def _no_sent(self, exc: NoSentFolder) -> str:
+        """The line for a tree without a Sent folder; when the root named is the inbox of a
+        tree whose Sent folder lies beside it (mbsync Verbatim, offlineimap: ``~/Mail/INBOX``
+        named instead of ``~/Mail``), it also names the tree's root."""
+        line = no_sent_folder(str(self.root), exc)
+        parent = self.root.parent
+        if self.root.name.upper() != "INBOX" or parent == self.root:
+            return line
+        try:
+            sent = known_sent(discover(parent))
+        except MailError:
+            sent = None
+        if sent is None:
+            return line
+        return (
+            f"{line}; or set mail.maildir to {str(parent)!r}, the root of the tree, which "
+            f"holds {sent!r} beside this inbox"
+        )
+
     def _tree(self, folder: Path) -> Path:
         """The tree a folder's messages must stay inside: the root, or the folder itself
         when it was named by a path leading out of the root (``sent_folder = "../Sent"``,
@@ -319,7 +338,7 @@ class MaildirSource:
         try:
             name, _why = self.sent_folder()
         except NoSentFolder as exc:
-            self.problems.append(no_sent_folder(str(self.root), exc))
+            self.problems.append(self._no_sent(exc))
             return []
         return self._read(name, want, _search_forms(want.contacts))
 
