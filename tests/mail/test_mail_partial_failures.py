@@ -184,3 +184,33 @@ def test_the_daemons_look_gets_the_same_line_beside_what_it_found(
         ("reply", "2026-11-12"),
     ]
     assert seen.problems == (line.format(root=tmp_path / "Mail"),)
+
+
+@pytest.mark.parametrize(
+    ("json_flag", "status"), [((), 1), (("--json",), MAIL_JSON_STATUS)], ids=["text", "json"]
+)
+def test_mail_folders_without_a_sent_folder_lists_the_rest_and_names_it_the_same_way(
+    cli: Cli,
+    config_file: Path,
+    tmp_path: Path,
+    cleanups: Cleanups,
+    json_flag: tuple[str, ...],
+    status: int,
+) -> None:
+    make, _found, line = PARTIAL["a mailbox without a Sent folder"]
+    config_file.write_text("[mail]\n" + make(tmp_path, cleanups) + "\n")
+    root = tmp_path / "Mail"
+
+    result = cli("mail", "folders", *json_flag)
+
+    assert result.code == status
+    if json_flag:
+        assert json.loads(result.out) == [
+            {"role": "reply", "name": "INBOX", "where": str(root), "why": "default"}
+        ]
+        assert json.loads(result.err) == {
+            "error": {"code": "mail", "message": line.format(root=root)}
+        }
+    else:
+        assert result.out == f"Mailbox: {root}\n  Replies from: INBOX ({root}): the default\n"
+        assert result.err == f"error: {line.format(root=root)}\n"
