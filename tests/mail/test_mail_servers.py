@@ -282,6 +282,56 @@ def test_raw_utf8_headers_and_an_idn_contact_are_found_beside_another_company(
     assert server.flags() == before
 
 
+EAI_FOLLOW_UP = message(
+    "eai-follow-up@jo.example",
+    "Jo <jo@jo.example>",
+    "Jörg Weiß <jörg@gmail.com>",
+    "Nachfrage",
+    "Tue, 10 Nov 2026 10:00:00 -0500",
+)
+EAI_REPLY = message(
+    "eai-reply@gmail.com",
+    "Jörg Weiß <jörg@gmail.com>",
+    "jo@jo.example",
+    "Antwort",
+    "Fri, 13 Nov 2026 11:00:00 -0500",
+)
+ANOTHER_GMAIL_USER = message(
+    "other@gmail.com", "Anna <anna@gmail.com>", "jo@jo.example", "Hallo", "Fri, 13 Nov 2026"
+)
+
+
+@pytest.mark.parametrize(
+    "refuse_charset", [False, True], ids=["server searches UTF-8", "server refuses CHARSET"]
+)
+def test_a_contact_with_a_unicode_local_part_is_found_by_the_address_itself(
+    cli: Cli, config_file: Path, servers: list[Dovecot], refuse_charset: bool
+) -> None:
+    """RFC 6531: ``jörg@gmail.com`` has no ASCII form, and at a public mail provider its
+    domain says nothing of the company: only the address itself finds the reply."""
+    server = Dovecot.start()
+    servers.append(server)
+    proxy = ImapProxy(server.port, refuse_charset=refuse_charset).start()
+    try:
+        configure(config_file, proxy.port)
+        add(cli, "Weiß", *MULLER[1:], "--email", "jörg@gmail.com")
+        server.deliver(EAI_FOLLOW_UP, "Sent")
+        server.deliver(EAI_REPLY)
+        server.deliver(ANOTHER_GMAIL_USER)
+        before = server.flags()
+        result = cli("mail", "check", "--json")
+    finally:
+        proxy.stop()
+
+    assert (result.code, result.err) == (0, "")
+    assert [(f["kind"], f["on"], f["from"]) for f in json.loads(result.out)] == [
+        ("sent", "2026-11-10", "jo@jo.example"),
+        ("reply", "2026-11-13", "jörg@gmail.com"),
+    ]
+    assert (proxy.refused > 0) == refuse_charset
+    assert server.flags() == before
+
+
 # -- a server that answers under another key -------------------------------------------------------
 
 
