@@ -332,6 +332,34 @@ def test_a_contact_with_a_unicode_local_part_is_found_by_the_address_itself(
     assert server.flags() == before
 
 
+LATIN_1_REPLY = (
+    b"From: J\xfcrgen M\xfcller <jobs@xn--mller-bau-q9a.de>\r\nTo: jo@jo.example\r\n"
+    b"Subject: R\xfcckmeldung zu Ihrem Gespr\xe4ch\r\nMessage-ID: <latin-1@x>\r\n"
+    b"Date: Fri, 13 Nov 2026 11:00:00 -0500\r\nMIME-Version: 1.0\r\n"
+    b"Content-Type: text/plain; charset=iso-8859-1\r\n\r\nGr\xfc\xdfe\r\n"
+)
+
+
+def test_a_raw_latin_1_header_is_read_in_the_charset_its_content_type_names(
+    cli: Cli, config_file: Path, servers: list[Dovecot]
+) -> None:
+    """As an older client writes it: 8-bit bytes that are not UTF-8."""
+    server = Dovecot.start()
+    servers.append(server)
+    configure(config_file, server.port)
+    add(cli, *MULLER, "--email", "jobs@müller-bau.de")
+    server.deliver(LATIN_1_REPLY)
+    before = server.flags()
+
+    result = cli("mail", "check", "--json")
+
+    assert (result.code, result.err) == (0, "")
+    assert [(f["kind"], f["on"], f["from"], f["subject"]) for f in json.loads(result.out)] == [
+        ("reply", "2026-11-13", "jobs@müller-bau.de", "Rückmeldung zu Ihrem Gespräch")
+    ]
+    assert server.flags() == before
+
+
 # -- a server that answers under another key -------------------------------------------------------
 
 
@@ -415,10 +443,10 @@ def test_an_empty_header_block_is_an_error_line_never_no_findings(
     assert result.err == (
         "error: 127.0.0.1 sent no header block for message 1 in 'Sent' (it answered with "
         "SEQ, INTERNALDATE, BODY[HEADER.FIELDS (FROM TO CC SUBJECT DATE MESSAGE-ID "
-        "IN-REPLY-TO REFERENCES)])\n"
+        "IN-REPLY-TO REFERENCES CONTENT-TYPE)])\n"
         "error: 127.0.0.1 sent no header block for message 1 in 'INBOX' (it answered with "
         "SEQ, INTERNALDATE, BODY[HEADER.FIELDS (FROM TO CC SUBJECT DATE MESSAGE-ID "
-        "IN-REPLY-TO REFERENCES)])\n"
+        "IN-REPLY-TO REFERENCES CONTENT-TYPE)])\n"
     )
 
 
