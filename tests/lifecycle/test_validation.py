@@ -10,6 +10,7 @@ import pytest
 from followup.errors import UsageError
 from followup.lifecycle.validation import (
     FieldError,
+    check_email,
     check_event_day,
     pin_country,
     validate,
@@ -117,3 +118,25 @@ def test_a_day_something_happened_is_neither_in_the_future_nor_before_the_interv
 @pytest.mark.parametrize("day", [SUN_29, FRI_20])
 def test_today_and_the_interview_day_itself_are_accepted(day: date) -> None:
     check_event_day("email", day, FRI_20, today=SUN_29)
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "jobs@müller-bau.de",
+        "jobs@xn--mller-bau-q9a.de",
+        "jürgen@müller-bau.de",  # RFC 6531: a local part in Unicode
+        "用户@例子.广告",
+    ],
+)
+def test_an_address_written_in_unicode_is_accepted_as_typed(address: str) -> None:
+    assert check_email(address) == address
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["jür gen@müller-bau.de", "jü<rgen@müller-bau.de", "jü..rgen@müller-bau.de", "jürgen@"],
+)
+def test_a_unicode_local_part_is_held_to_the_same_rules(address: str) -> None:
+    with pytest.raises(UsageError, match="invalid email address"):
+        check_email(address)

@@ -6,6 +6,7 @@ made here). The trees mbsync and offlineimap write are tested with the real prog
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,8 @@ import pytest
 from followup.errors import MailError
 from followup.mail.folders import NoSentFolder, Why, known_sent
 from followup.mail.maildir import MaildirSource, names_of
+from followup.mail.matching import OpenInterview, wanted
+from tests.mail.messages import FOLLOW_UP
 
 
 @pytest.mark.parametrize(
@@ -114,11 +117,57 @@ def test_a_symlinked_folder_is_not_followed(tmp_path: Path) -> None:
         source.sent_folder()
 
 
-def test_a_sent_folder_given_as_a_path_from_the_root_is_still_read(tmp_path: Path) -> None:
+@pytest.mark.parametrize("sent", ["../Sent", "{tmp}/Sent"], ids=["relative", "absolute"])
+def test_a_sent_folder_given_as_a_path_out_of_the_root_is_still_read(
+    tmp_path: Path, sent: str
+) -> None:
+    """A Verbatim tree whose inbox was named as the root, its Sent folder beside it: the
+    folder is named and its messages are read (a link out of that folder still is not)."""
     maildir(tmp_path / "INBOX")
     maildir(tmp_path / "Sent")
-    source = MaildirSource(tmp_path / "INBOX", ("INBOX",), "../Sent")
-    assert [(u.role, u.where, u.why) for u in source.folders()] == [
-        ("sent", str(tmp_path / "INBOX" / "../Sent"), Why.CONFIGURED),
-        ("reply", str(tmp_path / "INBOX"), Why.DEFAULT),
+    (tmp_path / "Sent" / "cur" / "1762786200.follow-up:2,S").write_bytes(FOLLOW_UP)
+    (tmp_path / "elsewhere.eml").write_bytes(FOLLOW_UP)
+    (tmp_path / "Sent" / "cur" / "1762786300.link:2,S").symlink_to(tmp_path / "elsewhere.eml")
+    configured = sent.format(tmp=tmp_path)
+    source = MaildirSource(tmp_path / "INBOX", ("INBOX",), configured)
+    acme = OpenInterview(1, "Acme", "dana@acme.example", date(2026, 10, 30), True)
+
+    found = source.sent(wanted([acme]))
+
+    assert [(m.message_id, m.folder) for m in found] == [("<follow-up@jo.example>", configured)]
+    assert [p.split(": ", 1)[1] for p in source.problems] == [
+        "a link out of the Maildir, not followed (skipped; the other messages were read)"
     ]
+
+
+@pytest.mark.parametrize(
+    ("inbox", "beside", "hint"),
+    [
+        (
+            "INBOX",
+            ["Sent", "Archive"],
+            "; or set mail.maildir to '{tmp}', the root of the tree, "
+            "which holds 'Sent' beside this inbox",
+        ),
+        (
+            "Inbox",
+            ["[Gmail]/Sent Mail"],
+            "; or set mail.maildir to '{tmp}', the root of the "
+            "tree, which holds '[Gmail]/Sent Mail' beside this inbox",
+        ),
+        ("INBOX", ["Archive"], ""),
+        ("work", ["Sent"], ""),
+    ],
+    ids=["Verbatim", "Verbatim, Gmail", "no Sent beside it", "not an inbox"],
+)
+def test_an_inbox_named_as_the_root_names_the_trees_root(
+    tmp_path: Path, inbox: str, beside: list[str], hint: str
+) -> None:
+    maildir(tmp_path / inbox)
+    for folder in beside:
+        maildir(tmp_path / folder)
+    source = MaildirSource(tmp_path / inbox, ("INBOX",), None)
+    source.folders()
+    [line] = source.problems
+    assert line.startswith(f"no Sent folder found in {tmp_path / inbox} (none is flagged")
+    assert line.endswith("(replies are still read)" + hint.format(tmp=tmp_path))

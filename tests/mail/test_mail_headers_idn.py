@@ -68,12 +68,51 @@ HEADERS = {
         "Rückmeldung Gespräch",
         "jobs@müller-bau.de",
     ),
-    "Latin-1 bytes, not UTF-8": (
+    "Latin-1 bytes, no charset named": (
         b"From: jobs@xn--mller-bau-q9a.de\r\nSubject: R\xfcckmeldung\r\n",
         "R\N{REPLACEMENT CHARACTER}ckmeldung",
         "jobs@müller-bau.de",
     ),
+    "Latin-1 bytes, the charset its Content-Type names": (
+        b"From: J\xfcrgen <jobs@xn--mller-bau-q9a.de>\r\nSubject: R\xfcckmeldung\r\n"
+        b"Content-Type: text/plain; charset=ISO-8859-1\r\n",
+        "Rückmeldung",
+        "jobs@müller-bau.de",
+    ),
+    "windows-1252 bytes, charset quoted on a folded line": (
+        b'Content-Type: text/plain;\r\n\tformat=flowed; charset="windows-1252"\r\n'
+        b"From: jobs@xn--mller-bau-q9a.de\r\nSubject: \x84R\xfcckmeldung\x93\r\n",
+        "\N{DOUBLE LOW-9 QUOTATION MARK}Rückmeldung\N{LEFT DOUBLE QUOTATION MARK}",
+        "jobs@müller-bau.de",
+    ),
+    "Latin-1 bytes, a charset that is not one headers are written in": (
+        b"From: jobs@xn--mller-bau-q9a.de\r\nSubject: R\xfcckmeldung\r\n"
+        b"Content-Type: text/plain; charset=utf-16\r\n",
+        "R\N{REPLACEMENT CHARACTER}ckmeldung",
+        "jobs@müller-bau.de",
+    ),
+    "Latin-1 bytes, a charset Python does not know": (
+        b"From: jobs@xn--mller-bau-q9a.de\r\nSubject: R\xfcckmeldung\r\n"
+        b"Content-Type: text/plain; charset=x-no-such-charset\r\n",
+        "R\N{REPLACEMENT CHARACTER}ckmeldung",
+        "jobs@müller-bau.de",
+    ),
 }
+
+
+@pytest.mark.parametrize(
+    "charset", ["utf-16", "utf-32", "utf-7", "idna", "punycode", "unicode_escape", "base64"]
+)
+def test_a_charset_that_would_garble_ascii_is_not_used(charset: str) -> None:
+    block = (
+        b"From: Dana <dana@acme.example>\r\nSubject: R\xfcck \\u0041\r\n"
+        b"Content-Type: text/plain; charset=" + charset.encode() + b"\r\n\r\n"
+    )
+    message = parse(block, "INBOX", "INBOX/1")
+    assert (message.sender, message.subject) == (
+        "dana@acme.example",
+        "R\N{REPLACEMENT CHARACTER}ck \\u0041",
+    )
 
 
 @pytest.mark.parametrize("case", list(HEADERS))

@@ -29,6 +29,8 @@ pytestmark = pytest.mark.system
 
 ACME = ("Acme", "--interviewed", "2026-10-30", "--expect", "2026-11-04")
 MULLER = ("Müller Bau", "--interviewed", "2026-10-30", "--expect", "2026-11-04")
+#: The exit status of a look that failed in part, with ``--json`` (the ``mail`` code's).
+MAIL_JSON_STATUS = 9
 BOTH_FOUND = [
     (1, "sent", "2026-11-10", "jo@jo.example"),
     (1, "reply", "2026-11-12", "dana@acme.example"),
@@ -161,13 +163,13 @@ def test_without_a_sent_folder_replies_are_still_read_and_one_line_names_the_fol
 
     result = cli("mail", "check", "--json")
 
-    assert result.code == 1
+    assert result.code == MAIL_JSON_STATUS
     assert [(f["kind"], f["on"]) for f in json.loads(result.out)] == [("reply", "2026-11-12")]
-    assert result.err == (
-        "error: no Sent folder found in 127.0.0.1 (none is flagged \\Sent and none has a name "
+    assert json.loads(result.err)["error"]["message"] == (
+        "no Sent folder found in 127.0.0.1 (none is flagged \\Sent and none has a name "
         "mail clients use for it); its folders: Archive, INBOX, Outbox copies; set "
         "mail.sent_folder to the one your mail client keeps sent mail in (replies are still "
-        "read)\n"
+        "read)"
     )
 
 
@@ -280,6 +282,84 @@ def test_raw_utf8_headers_and_an_idn_contact_are_found_beside_another_company(
     assert server.flags() == before
 
 
+EAI_FOLLOW_UP = message(
+    "eai-follow-up@jo.example",
+    "Jo <jo@jo.example>",
+    "Jörg Weiß <jörg@gmail.com>",
+    "Nachfrage",
+    "Tue, 10 Nov 2026 10:00:00 -0500",
+)
+EAI_REPLY = message(
+    "eai-reply@gmail.com",
+    "Jörg Weiß <jörg@gmail.com>",
+    "jo@jo.example",
+    "Antwort",
+    "Fri, 13 Nov 2026 11:00:00 -0500",
+)
+ANOTHER_GMAIL_USER = message(
+    "other@gmail.com", "Anna <anna@gmail.com>", "jo@jo.example", "Hallo", "Fri, 13 Nov 2026"
+)
+
+
+@pytest.mark.parametrize(
+    "refuse_charset", [False, True], ids=["server searches UTF-8", "server refuses CHARSET"]
+)
+def test_a_contact_with_a_unicode_local_part_is_found_by_the_address_itself(
+    cli: Cli, config_file: Path, servers: list[Dovecot], refuse_charset: bool
+) -> None:
+    """RFC 6531: ``jörg@gmail.com`` has no ASCII form, and at a public mail provider its
+    domain says nothing of the company: only the address itself finds the reply."""
+    server = Dovecot.start()
+    servers.append(server)
+    proxy = ImapProxy(server.port, refuse_charset=refuse_charset).start()
+    try:
+        configure(config_file, proxy.port)
+        add(cli, "Weiß", *MULLER[1:], "--email", "jörg@gmail.com")
+        server.deliver(EAI_FOLLOW_UP, "Sent")
+        server.deliver(EAI_REPLY)
+        server.deliver(ANOTHER_GMAIL_USER)
+        before = server.flags()
+        result = cli("mail", "check", "--json")
+    finally:
+        proxy.stop()
+
+    assert (result.code, result.err) == (0, "")
+    assert [(f["kind"], f["on"], f["from"]) for f in json.loads(result.out)] == [
+        ("sent", "2026-11-10", "jo@jo.example"),
+        ("reply", "2026-11-13", "jörg@gmail.com"),
+    ]
+    assert (proxy.refused > 0) == refuse_charset
+    assert server.flags() == before
+
+
+LATIN_1_REPLY = (
+    b"From: J\xfcrgen M\xfcller <jobs@xn--mller-bau-q9a.de>\r\nTo: jo@jo.example\r\n"
+    b"Subject: R\xfcckmeldung zu Ihrem Gespr\xe4ch\r\nMessage-ID: <latin-1@x>\r\n"
+    b"Date: Fri, 13 Nov 2026 11:00:00 -0500\r\nMIME-Version: 1.0\r\n"
+    b"Content-Type: text/plain; charset=iso-8859-1\r\n\r\nGr\xfc\xdfe\r\n"
+)
+
+
+def test_a_raw_latin_1_header_is_read_in_the_charset_its_content_type_names(
+    cli: Cli, config_file: Path, servers: list[Dovecot]
+) -> None:
+    """As an older client writes it: 8-bit bytes that are not UTF-8."""
+    server = Dovecot.start()
+    servers.append(server)
+    configure(config_file, server.port)
+    add(cli, *MULLER, "--email", "jobs@müller-bau.de")
+    server.deliver(LATIN_1_REPLY)
+    before = server.flags()
+
+    result = cli("mail", "check", "--json")
+
+    assert (result.code, result.err) == (0, "")
+    assert [(f["kind"], f["on"], f["from"], f["subject"]) for f in json.loads(result.out)] == [
+        ("reply", "2026-11-13", "jobs@müller-bau.de", "Rückmeldung zu Ihrem Gespräch")
+    ]
+    assert server.flags() == before
+
+
 # -- a server that answers under another key -------------------------------------------------------
 
 
@@ -363,10 +443,10 @@ def test_an_empty_header_block_is_an_error_line_never_no_findings(
     assert result.err == (
         "error: 127.0.0.1 sent no header block for message 1 in 'Sent' (it answered with "
         "SEQ, INTERNALDATE, BODY[HEADER.FIELDS (FROM TO CC SUBJECT DATE MESSAGE-ID "
-        "IN-REPLY-TO REFERENCES)])\n"
+        "IN-REPLY-TO REFERENCES CONTENT-TYPE)])\n"
         "error: 127.0.0.1 sent no header block for message 1 in 'INBOX' (it answered with "
         "SEQ, INTERNALDATE, BODY[HEADER.FIELDS (FROM TO CC SUBJECT DATE MESSAGE-ID "
-        "IN-REPLY-TO REFERENCES)])\n"
+        "IN-REPLY-TO REFERENCES CONTENT-TYPE)])\n"
     )
 
 
@@ -386,13 +466,13 @@ def test_a_contact_the_server_cannot_search_for_is_one_line_and_the_others_are_f
         result = cli("mail", "check", "--json")
     finally:
         proxy.stop()
-    assert result.code == 1
+    assert result.code == MAIL_JSON_STATUS
     assert [(f["interview_id"], f["kind"], f["on"]) for f in json.loads(result.out)] == [
         (1, "sent", "2026-11-10"),
         (1, "reply", "2026-11-12"),
     ]
-    assert result.err == (
-        "error: 127.0.0.1 cannot search for 'odd@odd.example': Error in IMAP command SEARCH: "
-        "Invalid address (skipped; the other contacts were looked for)\n"
+    assert json.loads(result.err)["error"]["message"] == (
+        "127.0.0.1 cannot search for 'odd@odd.example': Error in IMAP command SEARCH: "
+        "Invalid address (skipped; the other contacts were looked for)"
     )
     assert server.flags() == before

@@ -126,17 +126,21 @@ def check_text(field: str, value: str, *, limit: int | None = None) -> str:
 def check_email(value: str) -> str:
     """A single plain address (``name@example.com``), checked with the standard library's
     RFC 5322 parser; raises UsageError for anything else (a display name, angle brackets, a
-    second address, a control character)."""
+    second address, a control character). A local part in Unicode (``jürgen@müller-bau.de``,
+    RFC 6531, which lets any non-ASCII character stand where a letter may) is checked with
+    each such character read as a letter, since the parser knows RFC 5322 alone."""
     value = check_text("contact_email", value)
     from email.errors import HeaderParseError
     from email.headerregistry import Address
 
+    local, _at, domain = value.rpartition("@")
+    spec = "".join(c if c.isascii() else "a" for c in local) + _at + domain
     try:
-        address = Address(addr_spec=value)
+        address = Address(addr_spec=spec)
         plain = (
             _EMAIL.fullmatch(value) is not None
             and not any(c in value for c in '<>,;"()[]\\')
-            and address.addr_spec == value
+            and address.addr_spec == spec
         )
     except (HeaderParseError, ValueError, IndexError):
         plain = False

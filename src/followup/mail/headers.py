@@ -5,7 +5,8 @@ for exactly these (``BODY.PEEK[HEADER.FIELDS (...)]``), the Maildir source reads
 the blank line that ends its header. Encoded words (RFC 2047) in subjects and names are
 decoded by ``email.policy.default``. A header block written in raw UTF-8 (RFC 6532, as
 modern clients send it) is decoded as UTF-8 before it is parsed; a block that is not valid
-UTF-8 keeps a replacement character where a byte could not be read.
+UTF-8 is read in the charset its ``Content-Type`` names, and otherwise keeps a replacement
+character where a byte could not be read.
 
 Addresses are kept in one canonical form (:func:`normal_address`): lowercase, and an
 internationalised domain in Unicode whether it was written in Unicode or in its IDNA
@@ -15,6 +16,7 @@ same contact. Domains are converted with the ``idna`` package (IDNA 2008, UTS #4
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,16 +24,31 @@ from datetime import UTC, date, datetime
 from email import policy
 from email.parser import HeaderParser
 from email.utils import getaddresses, parsedate_to_datetime
+from functools import cache
 from zoneinfo import ZoneInfo
 
 from followup.cleaning import from_outside
 
 #: The header fields a finding needs, and no others.
-HEADER_FIELDS = ("FROM", "TO", "CC", "SUBJECT", "DATE", "MESSAGE-ID", "IN-REPLY-TO", "REFERENCES")
+HEADER_FIELDS = (
+    "FROM",
+    "TO",
+    "CC",
+    "SUBJECT",
+    "DATE",
+    "MESSAGE-ID",
+    "IN-REPLY-TO",
+    "REFERENCES",
+    "CONTENT-TYPE",
+)
 
 _PARSER = HeaderParser(policy=policy.compat32)
 _MODERN = HeaderParser(policy=policy.default)
 _MSG_ID = re.compile(r"<[^<>\s]+>")
+#: The ``charset`` parameter of a ``Content-Type`` field, folded over lines or not.
+_CHARSET = re.compile(
+    rb"(?im)^content-type:(?:[^\r\n]|\r?\n[ \t])*?;\s*charset\s*=\s*\"?([a-z0-9._:-]+)"
+)
 
 
 @dataclass(frozen=True)
@@ -97,12 +114,32 @@ def parse(
 
 
 def decode_block(raw: bytes) -> str:
-    """A header block as text: UTF-8 (RFC 6532; plain ASCII is UTF-8 too), else UTF-8
-    with U+FFFD for each byte that is not."""
+    """A header block as text: UTF-8 (RFC 6532; plain ASCII is UTF-8 too); else, as mail
+    clients such as Thunderbird read raw 8-bit headers an older client wrote, in the
+    charset its ``Content-Type`` names (``iso-8859-1``, ``windows-1252``, ...); else UTF-8
+    with U+FFFD for each byte that cannot be read."""
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
-        return raw.decode("utf-8", "replace")
+        pass
+    named = _CHARSET.search(raw)
+    if named is not None and _mail_charset(named[1].decode("ascii")):
+        return raw.decode(named[1].decode("ascii"), "replace")
+    return raw.decode("utf-8", "replace")
+
+
+@cache
+def _mail_charset(name: str) -> bool:
+    """Whether ``name`` is a charset a header may be written in: one Python knows that
+    reads every printable ASCII byte as itself (not UTF-16, UTF-7, an escape codec or
+    base64, which would garble or drop the header's ASCII fields)."""
+    try:
+        if codecs.lookup(name).name in ("unicode-escape", "raw-unicode-escape"):
+            return False
+        bytes(range(0x80, 0x100)).decode(name, "replace")  # takes any byte, as a charset must
+        return all(bytes([b]).decode(name) == chr(b) for b in range(0x20, 0x7F))
+    except (LookupError, UnicodeError, ValueError):
+        return False
 
 
 def domain_of(address: str) -> str:

@@ -22,13 +22,13 @@ case. Symbolic links to folders are not followed. Messages are only opened for r
 and only up to the end of their header, within stated sizes (:func:`read_message_header`):
 only regular files, a link only when it stays inside the tree; no flag changes, and
 nothing moves from ``new/`` to ``cur/``. A message or folder that cannot be read is one
-log line, and the rest are still read.
+line in :attr:`MaildirSource.problems`, as a contact an IMAP server cannot search for is,
+and the rest are still read.
 """
 
 from __future__ import annotations
 
 import errno
-import logging
 import mailbox
 import os
 import re
@@ -42,7 +42,6 @@ from followup.mail.folders import FolderUse, NoSentFolder, Why, known_sent
 from followup.mail.headers import MessageHeaders, parse
 from followup.mail.matching import Wanted
 
-log = logging.getLogger(__name__)
 #: Bytes of one message's header kept at most, of one header line (a longer one, such as a
 #: 10 MB subject, keeps its start and loses the rest), and of the file read at most in
 #: search of the header's end (a damaged file that never ends its header).
@@ -264,7 +263,7 @@ class MaildirSource:
             sent, why = self.sent_folder()
             uses.append(FolderUse("sent", sent, str(self._existing(sent)), why))
         except NoSentFolder as exc:
-            self.problems.append(no_sent_folder(str(self.root), exc))
+            self.problems.append(self._no_sent(exc))
         for name in self.reply_folders:
             reply_why = Why.DEFAULT if self.reply_folders == ("INBOX",) else Why.CONFIGURED
             uses.append(FolderUse("reply", name, str(self._existing(name)), reply_why))
@@ -280,24 +279,62 @@ class MaildirSource:
             return []
         wanted = re.compile(b"|".join(re.escape(t.lower().encode()) for t in sorted(terms)))
         folder = self._folder(name)
+        tree = self._tree(Path(folder._path))
         out = []
         try:
             keys = list(folder.iterkeys())
         except OSError as exc:
-            log.warning("skipped the folder %r of the Maildir: %s", name, exc.strerror or exc)
+            self._skipped(f"the folder {name!r}", exc, "folders")
             return []
         for key in keys:
+            file = key
             try:
-                sub = folder._lookup(key)  # type: ignore[attr-defined]  # its cur/ or new/ name
-                raw = read_message_header(self.root, Path(folder._path) / sub)
+                file = folder._lookup(key)  # type: ignore[attr-defined]  # its cur/ or new/ name
+                raw = read_message_header(tree, Path(folder._path) / file)
             except KeyError:  # moved by the syncing program meanwhile
                 continue
             except OSError as exc:
-                log.warning("skipped the message %s in %r: %s", key, name, exc.strerror or exc)
+                self._skipped(f"the message {file!r} in {name!r}", exc, "messages")
                 continue
             if raw is not None and wanted.search(raw.lower()):
                 out.append(parse(raw, name, f"{name}/{key}", _delivered(key)))
         return out
+
+    def _no_sent(self, exc: NoSentFolder) -> str:
+        """The line for a tree without a Sent folder; when the root named is the inbox of a
+        tree whose Sent folder lies beside it (mbsync Verbatim, offlineimap: ``~/Mail/INBOX``
+        named instead of ``~/Mail``), it also names the tree's root."""
+        line = no_sent_folder(str(self.root), exc)
+        parent = self.root.parent
+        if self.root.name.upper() != "INBOX" or parent == self.root:
+            return line
+        try:
+            sent = known_sent(discover(parent))
+        except MailError:
+            sent = None
+        if sent is None:
+            return line
+        return (
+            f"{line}; or set mail.maildir to {str(parent)!r}, the root of the tree, which "
+            f"holds {sent!r} beside this inbox"
+        )
+
+    def _tree(self, folder: Path) -> Path:
+        """The tree a folder's messages must stay inside: the root, or the folder itself
+        when it was named by a path leading out of the root (``sent_folder = "../Sent"``,
+        the inbox of a Verbatim tree named as ``mail.maildir``)."""
+        real, top = os.path.realpath(folder), os.path.realpath(self.root)
+        return self.root if real == top or real.startswith(top + os.sep) else folder
+
+    def _skipped(self, what: str, exc: OSError, others: str) -> None:
+        """One problem line for a message or folder that cannot be read (the same one read
+        twice in a look, as a Sent folder that is also a reply folder, is named once)."""
+        problem = (
+            f"cannot read {what} of the Maildir {str(self.root)!r}: {exc.strerror or exc} "
+            f"(skipped; the other {others} were read)"
+        )
+        if problem not in self.problems:
+            self.problems.append(problem)
 
     def sent(self, want: Wanted) -> list[MessageHeaders]:
         """Every message of the Sent folder to a contact; none (and a problem) when there
@@ -307,7 +344,7 @@ class MaildirSource:
         try:
             name, _why = self.sent_folder()
         except NoSentFolder as exc:
-            self.problems.append(no_sent_folder(str(self.root), exc))
+            self.problems.append(self._no_sent(exc))
             return []
         return self._read(name, want, _search_forms(want.contacts))
 

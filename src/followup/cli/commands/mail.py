@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from followup.cli.arguments import Parser, finding_id, global_options, json_option, with_id
@@ -122,9 +123,9 @@ def add_mail(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_mail_check(app: App) -> int:
-    """Look in the mailbox now, keep what is new, print every finding that waits. Exit
-    status 1 when part of the look failed (each part named on standard error), after
-    what was found is kept and printed."""
+    """Look in the mailbox now, keep what is new, print every finding that waits. When
+    part of the look failed, what was found is kept and printed all the same, each part
+    is named on standard error, and the exit status is a failure's (:func:`partly_failed`)."""
     from followup.cli.render.mail import mail_check_text, mail_finding_json, mail_folders_text
     from followup.mail.check import check, folders, settings_of
 
@@ -133,25 +134,37 @@ def cmd_mail_check(app: App) -> int:
         uses, _problems = folders(settings)
         app.say(mail_folders_text(uses, settings))
     result = check(app.tracker, app.now)
-    app.warnings += [(p, "error") for p in result.problems]
     app.emit(
         lambda: mail_check_text(result),
         lambda: [mail_finding_json(f) for f in result.pending],
     )
-    return 1 if result.problems else 0
+    return partly_failed(app, result.problems)
 
 
 def cmd_mail_folders(app: App) -> int:
-    """Which folders a look reads and why; exit status 1 when one is missing (named on
-    standard error)."""
+    """Which folders a look reads and why; a missing Sent folder is named on standard
+    error with a failure's exit status (:func:`partly_failed`)."""
     from followup.cli.render.mail import mail_folders_json, mail_folders_text
     from followup.mail.check import folders, settings_of
 
     settings = settings_of(app.config)
     uses, problems = folders(settings)
-    app.warnings += [(p, "error") for p in problems]
     app.emit(lambda: mail_folders_text(uses, settings), lambda: mail_folders_json(uses))
-    return 1 if problems else 0
+    return partly_failed(app, problems)
+
+
+def partly_failed(app: App, problems: Sequence[str]) -> int:
+    """Name each part of a look that failed, after the output, and return the exit
+    status: 0 when none did, else the ``mail`` failure's (1, or 9 with ``--json``), whatever
+    the kind of part (a search the server refused, a message that cannot be read)."""
+    from followup.cli.render.mail import failed_parts
+    from followup.errors import Code
+
+    for line in failed_parts(problems, app.as_json):
+        app.err(line)
+    if not problems:
+        return 0
+    return Code.MAIL.exit_status if app.as_json else 1
 
 
 def cmd_mail_dismiss(app: App) -> None:

@@ -102,6 +102,20 @@ def mail_check_text(result: CheckResult) -> str:
     return "\n".join(lines)
 
 
+def failed_parts(problems: Sequence[str], as_json: bool) -> list[str]:
+    """The parts of a look that failed while the rest was read (a contact the server
+    cannot search for, a message that cannot be read, no Sent folder), as printed on
+    standard error after the findings: one ``error:`` line each, or with ``--json`` one
+    error object each (``{"error": {"code": "mail", "message": ...}}``, a line each)."""
+    from followup.cli.render.errors import error_json
+    from followup.cli.render.text import labelled
+    from followup.lifecycle.validation import visible
+
+    if as_json:
+        return [error_json("mail", visible(p)) for p in problems]
+    return [labelled(p, "error") for p in problems]
+
+
 #: Why a folder is read, as ``mail folders`` says it (keys: :class:`followup.mail.folders.Why`).
 FOLDER_WHY = {
     "configured": "set in the config",
