@@ -35,6 +35,9 @@ _RELATIVE = {"today": 0, "yesterday": -1, "tomorrow": 1}
 #: The orders a numeric date can be written in, as ``calendar.date_order`` names them.
 DATE_ORDERS = ("dmy", "mdy", "ymd")
 ORDER_WORDS = {"dmy": "day first", "mdy": "month first", "ymd": "year first"}
+#: A promised day of the month written without its month ("by the 1st") is the most
+#: recent such day when it is at most this many days past, else the next one.
+DAY_OF_MONTH_PAST_DAYS = 7
 #: A promised reply day further back than this many days earns a warning: it is allowed
 #: (back-filling an old interview), but its reminder then comes at once.
 PAST_PROMISE_WARNING_DAYS = 30
@@ -183,6 +186,12 @@ class DateReader:
                     return ReadDay(self.today + timedelta(days=ahead))
                 back = (self.today.weekday() - number - 1) % 7 + 1
                 return ReadDay(self.today - timedelta(days=back))
+        ordinal = ORDINAL_DAY.fullmatch(word)
+        if ordinal:
+            of_month = complete_month(int(ordinal[1]), self.today, direction)
+            if of_month is None:
+                raise UsageError(f"unreadable date {text!r}: no month has a day {ordinal[1]}")
+            return ReadDay(of_month, year_assumed=True)
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", word):
             try:
                 return ReadDay(date.fromisoformat(word))
@@ -305,6 +314,29 @@ def complete_year(month: int, day_: int, today: date, direction: Direction) -> d
     return None
 
 
+def complete_month(day_: int, today: date, direction: Direction) -> date | None:
+    """The day ``day_`` of the month that makes it a date written without a month ("by
+    the 15th"). Looking forward (a promised day): the most recent such day when it is at
+    most :data:`DAY_OF_MONTH_PAST_DAYS` days past ("the 1st" on 6 December 2026 is 1
+    December: "they said by the 1st, and it is the 6th"), else the next one ("the 28th"
+    on 6 December is 28 December, not 28 November). Looking back (an interview, an email,
+    a reply): the most recent one, today included. Months without that day are passed
+    over; None when ``day_`` is no day of any month."""
+    if not 1 <= day_ <= 31:
+        return None
+    candidates = []
+    for offset in range(-3, 4):
+        year, month = divmod(today.month - 1 + offset, 12)
+        try:
+            candidates.append(date(today.year + year, month + 1, day_))
+        except ValueError:
+            continue
+    last = max(d for d in candidates if d <= today)
+    if direction is Direction.BACKWARD or (today - last).days <= DAY_OF_MONTH_PAST_DAYS:
+        return last
+    return min(d for d in candidates if d > today)
+
+
 def _both_orders(parts: NumericDate) -> bool:
     """Whether a date with a four-digit year last makes a day both day first and month
     first (5/1/2027 does; 31/02/2027 makes none, 13/01/2027 only one)."""
@@ -398,6 +430,10 @@ def is_plain(text: str) -> bool:
     return bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", word)) or numeric_parts(word) is not None
 
 
+#: A day of the month written alone as an ordinal: "15th", "the 1st", "by the 2nd".
+ORDINAL_DAY = re.compile(
+    r"(?:(?:by|before|on|until|till)\s+)?(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)\.?", re.IGNORECASE
+)
 #: English month names and their abbreviations, the words ``dateutil`` reads.
 MONTH_WORD = re.compile(
     r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)[a-z]*\.?(?:\b|$)", re.IGNORECASE

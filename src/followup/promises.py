@@ -97,10 +97,20 @@ _BUSINESS = re.compile(
 )
 
 
+#: Office shorthand for the end of a day or week: "EOD Friday", "by close of business
+#: tomorrow" name that day; "EOW" the end of this week.
+_END_OF_DAY = re.compile(r"^(?:end of (?:the )?day|eod|cob|close of business)(?:\s+on)?\b\s*")
+_SHORTHAND = {"eow": "end of this week", "end of the work week": "end of this week"}
+
+
 def normalise(text: str) -> str:
-    """Lower case, single spaces, no trailing punctuation, no leading "by"/"the"."""
+    """Lower case, single spaces, no trailing punctuation, no leading "by"/"the", office
+    shorthand spelled out ("EOD friday" is "friday", "EOD" alone "today", "EOW" "end of
+    this week")."""
     words = " ".join(text.strip().lower().replace(",", " ").split()).rstrip(".!")
     words = re.sub(r"^(?:by|before|on|until|till)\s+", "", words)
+    words = _END_OF_DAY.sub("", words) or "today"
+    words = _SHORTHAND.get(words, words)
     words = _LEAD.sub("", words)
     return re.sub(r"^the\s+", "", words)
 
@@ -242,11 +252,40 @@ def _end_of_year(said: date, calendar: BusinessCalendar) -> Promise:
     raise ValueError("no business day in December")
 
 
-def read_generic(text: str, said: date) -> date | None:
+#: What dateparser's fixed phrases for a whole week, month or year stand for, by the
+#: English key of its locale data ("nächste Woche", "la semaine prochaine": "in 1 week"):
+#: the business-week rules above, as for the English words. A past one ("letzte Woche")
+#: names no promised day.
+_NAMED_PERIODS = {
+    "0 week ago": "end of this week",
+    "in 1 week": "end of next week",
+    "0 month ago": "end of this month",
+    "in 1 month": "end of next month",
+    "0 year ago": "end of this year",
+    "1 week ago": None,
+    "1 month ago": None,
+    "1 year ago": None,
+    "in 1 year": None,
+}
+_UNITS = re.compile(r"\b(?:second|minute|hour|day|week|fortnight|month|year)s?\b")
+
+
+def read_generic(text: str, said: date, calendar: BusinessCalendar) -> Promise | None:
     """The day ``text`` names as ``dateparser`` reads it (any language it knows: "in 3
     days", "in 2 weeks", "vendredi", "übermorgen"), relative to ``said`` and preferring
-    the future; None when it names no day (only a time, a month or a year is not a day;
-    "in 2 weeks" is the day two weeks on)."""
+    the future, as a GENERIC promise; None when it names no day (only a time, a month or
+    a year is not a day; "in 2 weeks" is the day two weeks on).
+
+    Two kinds of words are not taken as dateparser reads them, since it would read them
+    wrong:
+
+    - a whole week, month or year named in another language ("nächste Woche", "la
+      semaine prochaine", "diese Woche") is read by the rules above as its English words
+      ("end of next week"), not as seven days on; a past one ("letzte Woche") is None;
+    - words that count from two points ("a week from tomorrow", "3 days after
+      tomorrow", "tomorrow week") are None: dateparser adds or drops one of the counts
+      ("3 days from today" would be today). "X from today" and "X from now" are "in X".
+    """
     from datetime import datetime
 
     from dateparser.date import DateDataParser
@@ -257,8 +296,48 @@ def read_generic(text: str, said: date) -> date | None:
         "RETURN_TIME_AS_PERIOD": True,
     }
     text = re.sub(r"^\s*within\s+", "in ", text, flags=re.IGNORECASE)  # "within 2 weeks"
+    text = re.sub(r"^\s*(.+?)\s+from\s+(?:today|now)\s*$", r"in \1", text, flags=re.IGNORECASE)
     found = DateDataParser(settings=settings).get_date_data(text)
-    if found.date_obj is None or found.period not in ("day", "week"):
+    if found.date_obj is None or found.locale is None:
         return None
-    day: date = found.date_obj.date()
-    return day
+    key = _translated(text, found.locale)
+    if key is not None and len(_UNITS.findall(key)) > 1:
+        return None
+    named = _named_period(text, found.locale)
+    if named is not None:
+        english = _NAMED_PERIODS[named]
+        return None if english is None else read_promise(english, said, calendar)
+    if found.period not in ("day", "week"):
+        return None
+    return Promise(found.date_obj.date(), Rule.GENERIC, said)
+
+
+def _translated(text: str, locale: str) -> str | None:
+    """dateparser's English rendering of ``text`` in ``locale`` ("a week from today" ->
+    "1 week 0 day ago"), the form its relative reading works on."""
+    from dateparser.conf import settings
+    from dateparser.languages.loader import default_loader
+
+    try:
+        translated: str = default_loader.get_locale(locale).translate(
+            text.lower(), settings=settings
+        )
+    except (KeyError, ValueError, AttributeError):
+        return None
+    return translated
+
+
+def _named_period(text: str, locale: str) -> str | None:
+    """The key of :data:`_NAMED_PERIODS` whose fixed phrase in ``locale``'s dateparser
+    data ``text`` is, else None."""
+    from dateparser.languages.loader import default_loader
+
+    try:
+        phrases = default_loader.get_locale(locale).info.get("relative-type", {})
+    except (KeyError, ValueError, AttributeError):
+        return None
+    words = " ".join(text.strip().lower().split()).rstrip(".!")
+    for key in _NAMED_PERIODS:
+        if words in phrases.get(key, ()):
+            return key
+    return None

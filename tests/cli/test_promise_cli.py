@@ -205,3 +205,43 @@ def test_countries_lists_every_subdivision_with_its_code_and_names(
 )
 def test_help_dates_gives_the_phrases_and_their_meanings(cli, line: str) -> None:  # type: ignore[no-untyped-def]
     assert line in cli("help", "dates", at=SUN_6_DEC).out.splitlines()
+
+
+@pytest.mark.parametrize(
+    ("words", "line"),
+    [
+        ("EOW", "'EOW' read as Fri 11 Dec 2026, the last business day of this week in US"),
+        (
+            "by end of day friday",
+            "'by end of day friday' read as Fri 11 Dec 2026, the first Friday after Mon 7 Dec",
+        ),
+        (
+            "nächste Woche",
+            "'nächste Woche' read as Fri 18 Dec 2026, the last business day of next week in US",
+        ),
+        (
+            "a week from today",
+            "'a week from today' read as Mon 14 Dec 2026, counted from Mon 7 Dec",
+        ),
+        ("by the 1st", "Reply expected on Tue 1 Dec 2026 (year assumed)"),
+        ("the 28th", "Reply expected on Mon 28 Dec 2026 (year assumed)"),
+    ],
+)
+def test_what_people_also_say_is_read_and_the_reading_shown(cli, words: str, line: str) -> None:  # type: ignore[no-untyped-def]
+    result = cli("add", "Acme", "--country", "US", "--expect", words, at=MON_7_DEC)
+    assert result.code == 0, result.err
+    assert line in result.out.splitlines()
+
+
+@pytest.mark.parametrize(
+    "words",
+    ["last week", "letzte Woche", "a week from tomorrow", "tomorrow week", "after the holidays"],
+)
+def test_words_dateparser_would_misread_are_refused_naming_them(cli, words: str) -> None:  # type: ignore[no-untyped-def]
+    result = cli("add", "Acme", "--expect", words, at=MON_7_DEC)
+    assert result.code == 2
+    assert result.err.splitlines() == [
+        f"error: unreadable date '{words}' (try 2026-11-24, 'friday', 'end of next week', "
+        "'in 5 business days'; see: followup help dates)"
+    ]
+    assert cli("list", "--json", at=MON_7_DEC).out.strip() == "[]"

@@ -129,9 +129,73 @@ def test_a_count_of_business_days_out_of_range_is_refused(words: str) -> None:
 def test_dateparser_reads_the_generic_words_from_the_day_said(
     said: date, words: str, day: date
 ) -> None:
-    assert read_generic(words, said) == day
+    found = read_generic(words, said, cal("DE-BY"))
+    assert found is not None
+    assert (found.day, found.rule) == (day, Rule.GENERIC)
 
 
 @pytest.mark.parametrize("words", ["gibberish", "3pm", "2027"])
 def test_dateparser_words_naming_no_day_are_none(words: str) -> None:
-    assert read_generic(words, date(2026, 12, 6)) is None
+    assert read_generic(words, date(2026, 12, 6), cal("DE-BY")) is None
+
+
+@pytest.mark.parametrize(
+    ("said", "words", "day", "rule"),
+    [
+        # office shorthand (Sun 6 Dec 2026, DE-BY)
+        (date(2026, 12, 6), "EOW", date(2026, 12, 11), Rule.END_OF_WEEK),
+        (date(2026, 12, 7), "eow", date(2026, 12, 11), Rule.END_OF_WEEK),
+        (date(2026, 12, 7), "by end of day Friday", date(2026, 12, 11), Rule.WEEKDAY),
+        (date(2026, 12, 7), "EOD Friday", date(2026, 12, 11), Rule.WEEKDAY),
+        (date(2026, 12, 7), "by close of business tomorrow", date(2026, 12, 8), Rule.DAY_SAID),
+        (date(2026, 12, 7), "COB", date(2026, 12, 7), Rule.DAY_SAID),
+        (date(2026, 12, 7), "end of the day", date(2026, 12, 7), Rule.DAY_SAID),
+    ],
+)
+def test_office_shorthand_names_the_day_it_stands_for(
+    said: date, words: str, day: date, rule: Rule
+) -> None:
+    found = read_promise(words, said, cal("DE-BY"))
+    assert found is not None
+    assert (found.day, found.rule) == (day, rule)
+
+
+@pytest.mark.parametrize(
+    ("place", "said", "words", "day", "rule"),
+    [
+        # a week or month named in another language follows the rules for the English words
+        ("DE-BY", date(2026, 12, 7), "nächste Woche", date(2026, 12, 18), Rule.END_OF_WEEK),
+        ("DE-BY", date(2026, 12, 14), "nächste Woche", date(2026, 12, 24), Rule.END_OF_WEEK),
+        ("DE-BY", date(2026, 12, 7), "diese Woche", date(2026, 12, 11), Rule.END_OF_WEEK),
+        ("IL", date(2026, 12, 6), "la semaine prochaine", date(2026, 12, 17), Rule.END_OF_WEEK),
+        ("US", date(2026, 12, 7), "la próxima semana", date(2026, 12, 18), Rule.END_OF_WEEK),
+        ("DE-BY", date(2026, 12, 7), "nächsten Monat", date(2027, 1, 29), Rule.END_OF_MONTH),
+        # "X from today", "X from now": X on from the day said
+        ("US", date(2026, 12, 6), "a week from today", date(2026, 12, 13), Rule.GENERIC),
+        ("US", date(2026, 12, 6), "3 days from today", date(2026, 12, 9), Rule.GENERIC),
+        ("US", date(2026, 12, 6), "two weeks from now", date(2026, 12, 20), Rule.GENERIC),
+    ],
+)
+def test_generic_words_are_not_read_as_dateparser_misreads_them(
+    place: str, said: date, words: str, day: date, rule: Rule
+) -> None:
+    found = read_generic(words, said, cal(place))
+    assert found is not None
+    assert (found.day, found.rule) == (day, rule)
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "last week",  # a past week names no promised day
+        "letzte Woche",
+        "la semaine dernière",
+        "a week from tomorrow",  # counted from two points: dateparser drops one
+        "3 days after tomorrow",
+        "tomorrow week",
+        "a week today",
+        "next year",
+    ],
+)
+def test_generic_words_dateparser_would_misread_are_none(words: str) -> None:
+    assert read_generic(words, date(2026, 12, 6), cal("US")) is None

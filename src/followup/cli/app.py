@@ -223,15 +223,15 @@ class App:
         by the business-week rules of :mod:`followup.promises` in the place's calendar,
         then as a month name and day, then by ``dateparser``. The reading is noted for
         the output. Raises UsageError when the words name no day."""
-        from followup.dates import MONTH_WORD, Direction, is_plain
+        from followup.dates import MONTH_WORD, ORDINAL_DAY, Direction, is_plain
 
         if text is None:
             return None, None
-        if is_plain(text):
+        if is_plain(text) or ORDINAL_DAY.fullmatch(" ".join(text.split())):
             return self.date(text, Direction.FORWARD, "expected"), None
         from followup.cli.render.promises import generic_read, promise_read, unreadable_promise
         from followup.errors import UsageError
-        from followup.promises import read_generic, read_promise
+        from followup.promises import Rule, read_generic, read_promise
 
         calendar = self.place_calendar(country, subdivision)
         try:
@@ -247,11 +247,14 @@ class App:
                 return self.date(text, Direction.FORWARD, "expected"), None
             except UsageError:
                 pass
-        day = read_generic(text, said)
-        if day is None:
+        promise = read_generic(text, said, calendar)
+        if promise is None:
             raise UsageError(unreadable_promise(text))
-        self.notes.append(generic_read(words, day, said))
-        return self._promised(day), words
+        if promise.rule is Rule.GENERIC:
+            self.notes.append(generic_read(words, promise.day, said))
+        else:
+            self.notes.append(promise_read(words, promise, calendar.place.describe()))
+        return self._promised(promise.day), words
 
     def _promised(self, day: Day) -> Day:
         from followup.cli.render.interviews import long_past_promise

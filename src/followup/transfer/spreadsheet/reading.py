@@ -219,11 +219,11 @@ def _promised(
     reads them (:mod:`followup.promises`: from the interview day, else today, in the
     row's place), with the words; (None, None) for a date written as one, or words that
     name no day (which the date reader then reports)."""
-    from followup.dates import MONTH_WORD, is_plain
+    from followup.dates import MONTH_WORD, ORDINAL_DAY, is_plain
     from followup.errors import ConfigError
 
     words = values.get("expected", "")
-    if not words or is_plain(words) or MONTH_WORD.search(words):
+    if not words or is_plain(words) or MONTH_WORD.search(words) or ORDINAL_DAY.fullmatch(words):
         return None, None
     from followup.promises import read_generic, read_promise
 
@@ -237,8 +237,9 @@ def _promised(
         promise = read_promise(words, said, tracker.calendar(place))
     except (ValueError, ConfigError):
         return None, None
-    day = promise.day if promise is not None else read_generic(words, said)
-    return (day, words) if day is not None else (None, None)
+    if promise is None:
+        promise = read_generic(words, said, tracker.calendar(place))
+    return (promise.day, words) if promise is not None else (None, None)
 
 
 def _delimiter(text: str) -> str:
