@@ -197,7 +197,7 @@ def test_countries_lists_every_subdivision_with_its_code_and_names(
 @pytest.mark.parametrize(
     "line",
     [
-        "  end of next week           the last business day of the following week",
+        "  end of next week           the last business day of the following week (also",
         "  early next week            the second business day of next week",
         "  next Friday                the Friday of the week after the week said in (on a",
         '  in 5 business days         the 5th business day after the day said (also "within",',
@@ -245,3 +245,19 @@ def test_words_dateparser_would_misread_are_refused_naming_them(cli, words: str)
         "'in 5 business days'; see: followup help dates)"
     ]
     assert cli("list", "--json", at=MON_7_DEC).out.strip() == "[]"
+
+
+def _phrases_in_help(out: str) -> list[str]:
+    """The phrases in the first column of the words table of ``help dates``."""
+    table = out[out.index("  today, tomorrow") : out.index("\n\n", out.index("  today, tomorrow"))]
+    column = [line[2:27].strip() for line in table.splitlines() if line[2:27].strip()]
+    return [p for cell in column for p in cell.split(", ") if p != "..."]
+
+
+def test_every_phrase_help_dates_shows_is_read(cli) -> None:  # type: ignore[no-untyped-def]
+    phrases = _phrases_in_help(cli("help", "dates", at=SUN_6_DEC).out)
+    assert len(phrases) >= 20
+    for number, words in enumerate(phrases):
+        result = cli("add", f"Co{number}", "--expect", words, at=MON_7_DEC)
+        assert (result.code, words) == (0, words), result.err
+        assert f"{words!r} read as " in result.out
