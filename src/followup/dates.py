@@ -35,8 +35,8 @@ _RELATIVE = {"today": 0, "yesterday": -1, "tomorrow": 1}
 #: The orders a numeric date can be written in, as ``calendar.date_order`` names them.
 DATE_ORDERS = ("dmy", "mdy", "ymd")
 ORDER_WORDS = {"dmy": "day first", "mdy": "month first", "ymd": "year first"}
-#: A promised day of the month written without its month ("by the 1st") is the most
-#: recent such day when it is at most this many days past, else the next one.
+#: A promised day of the month written without its month ("by the 1st"), with no
+#: interview day to count from, may be up to this many days past.
 DAY_OF_MONTH_PAST_DAYS = 7
 #: A promised reply day further back than this many days earns a warning: it is allowed
 #: (back-filling an old interview), but its reminder then comes at once.
@@ -188,10 +188,10 @@ class DateReader:
                 return ReadDay(self.today - timedelta(days=back))
         ordinal = ORDINAL_DAY.fullmatch(word)
         if ordinal:
-            of_month = complete_month(int(ordinal[1]), self.today, direction)
-            if of_month is None:
-                raise UsageError(f"unreadable date {text!r}: no month has a day {ordinal[1]}")
-            return ReadDay(of_month, year_assumed=True)
+            start = self.today
+            if direction is Direction.FORWARD:  # no day said known: up to a week past
+                start -= timedelta(days=DAY_OF_MONTH_PAST_DAYS)
+            return _of_month(text, int(ordinal[1]), start, direction)
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", word):
             try:
                 return ReadDay(date.fromisoformat(word))
@@ -314,27 +314,45 @@ def complete_year(month: int, day_: int, today: date, direction: Direction) -> d
     return None
 
 
-def complete_month(day_: int, today: date, direction: Direction) -> date | None:
+def complete_month(day_: int, start: date, direction: Direction) -> date | None:
     """The day ``day_`` of the month that makes it a date written without a month ("by
-    the 15th"). Looking forward (a promised day): the most recent such day when it is at
-    most :data:`DAY_OF_MONTH_PAST_DAYS` days past ("the 1st" on 6 December 2026 is 1
-    December: "they said by the 1st, and it is the 6th"), else the next one ("the 28th"
-    on 6 December is 28 December, not 28 November). Looking back (an interview, an email,
-    a reply): the most recent one, today included. Months without that day are passed
-    over; None when ``day_`` is no day of any month."""
+    the 15th"): looking forward the first such day on or after ``start``, looking back
+    the most recent one on or before it. Months without that day are passed over; None
+    when ``day_`` is no day of any month."""
     if not 1 <= day_ <= 31:
         return None
     candidates = []
     for offset in range(-3, 4):
-        year, month = divmod(today.month - 1 + offset, 12)
+        year, month = divmod(start.month - 1 + offset, 12)
         try:
-            candidates.append(date(today.year + year, month + 1, day_))
+            candidates.append(date(start.year + year, month + 1, day_))
         except ValueError:
             continue
-    last = max(d for d in candidates if d <= today)
-    if direction is Direction.BACKWARD or (today - last).days <= DAY_OF_MONTH_PAST_DAYS:
-        return last
-    return min(d for d in candidates if d > today)
+    if direction is Direction.BACKWARD:
+        return max(d for d in candidates if d <= start)
+    return min(d for d in candidates if d >= start)
+
+
+def promised_day_of_month(text: str, said: date, today: date) -> ReadDay | None:
+    """The promised day a day of the month written alone names ("by the 15th", "the
+    1st"), or None when ``text`` is not one: the first such day on or after the day the
+    promise was ``said`` (the interview day: "the 28th" said on 31 December is 28
+    January); when that is not known (``said`` is ``today``), the first one on or after
+    the day :data:`DAY_OF_MONTH_PAST_DAYS` days before today ("by the 1st" typed on 6
+    December is 1 December, five days past; "the 28th" is 28 December, not 28 November).
+    Raises UsageError naming the text when no month has that day."""
+    ordinal = ORDINAL_DAY.fullmatch(" ".join(text.split()))
+    if ordinal is None:
+        return None
+    start = said if said < today else today - timedelta(days=DAY_OF_MONTH_PAST_DAYS)
+    return _of_month(text, int(ordinal[1]), start, Direction.FORWARD)
+
+
+def _of_month(text: str, day_: int, start: date, direction: Direction) -> ReadDay:
+    found = complete_month(day_, start, direction)
+    if found is None:
+        raise UsageError(f"unreadable date {text!r}: no month has a day {day_}")
+    return ReadDay(found, year_assumed=True)
 
 
 def _both_orders(parts: NumericDate) -> bool:

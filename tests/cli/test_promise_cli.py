@@ -261,3 +261,19 @@ def test_every_phrase_help_dates_shows_is_read(cli) -> None:  # type: ignore[no-
         result = cli("add", f"Co{number}", "--expect", words, at=MON_7_DEC)
         assert (result.code, words) == (0, words), result.err
         assert f"{words!r} read as " in result.out
+
+
+@pytest.mark.parametrize(
+    ("interviewed", "line"),
+    [
+        ("2026-12-04", "Reply expected on Fri 1 Jan 2027 (year assumed)"),
+        (None, "Reply expected on Tue 1 Dec 2026 (year assumed)"),
+    ],
+)
+def test_a_day_of_the_month_counts_from_the_interview_day(  # type: ignore[no-untyped-def]
+    cli, interviewed: str | None, line: str
+) -> None:
+    when = ["--interviewed", interviewed] if interviewed else []
+    result = cli("add", "Acme", "--expect", "by the 1st", *when, at=MON_7_DEC)
+    assert result.code == 0, result.err
+    assert line in result.out.splitlines()

@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from followup.dates import DateReader, Direction
+from followup.dates import DateReader, Direction, promised_day_of_month
 from followup.errors import UsageError
 
 FORWARD, BACKWARD = Direction.FORWARD, Direction.BACKWARD
@@ -223,7 +223,7 @@ def test_the_order_is_looked_up_only_for_a_numeric_date() -> None:
     import sys
 
     code = (
-        "import sys; from datetime import date; from followup.dates import DateReader, Direction;"
+        "import sys; from datetime import date; from followup.dates import DateReader, Direction, promised_day_of_month;"
         "r = DateReader(date(2026, 11, 25), None, 'GB');"
         "r.read('2027-01-05', Direction.FORWARD); r.read('5 Jan', Direction.FORWARD);"
         "print('babel' in sys.modules);"
@@ -303,3 +303,30 @@ def test_a_day_without_a_month_is_the_one_the_direction_means(
 def test_a_day_of_the_month_that_no_month_has_is_refused_naming_it(text: str) -> None:
     with pytest.raises(UsageError, match=f"unreadable date '{text}': no month has a day"):
         parse_date(text, WED_25_NOV_2026)
+
+
+@pytest.mark.parametrize(
+    ("said", "today", "text", "expected"),
+    [
+        # said on the interview day: the first such day from it
+        (date(2026, 12, 31), date(2027, 1, 4), "the 28th", date(2027, 1, 28)),
+        (date(2026, 11, 10), date(2026, 12, 6), "by the 5th", date(2026, 12, 5)),
+        (date(2026, 12, 4), date(2026, 12, 6), "by the 1st", date(2027, 1, 1)),
+        (date(2026, 12, 4), date(2026, 12, 6), "the 4th", date(2026, 12, 4)),
+        (date(2027, 1, 29), date(2027, 2, 1), "the 30th", date(2027, 1, 30)),
+        # no interview day (said today): up to a week past
+        (date(2026, 12, 6), date(2026, 12, 6), "by the 1st", date(2026, 12, 1)),
+        (date(2026, 12, 6), date(2026, 12, 6), "the 28th", date(2026, 12, 28)),
+    ],
+)
+def test_a_promised_day_of_the_month_counts_from_the_day_said(
+    said: date, today: date, text: str, expected: date
+) -> None:
+    read = promised_day_of_month(text, said, today)
+    assert read is not None
+    assert (read.day, read.year_assumed) == (expected, True)
+
+
+@pytest.mark.parametrize("text", ["15", "Dec 15", "end of next week", "15th of December"])
+def test_other_words_are_no_day_of_the_month_alone(text: str) -> None:
+    assert promised_day_of_month(text, date(2026, 12, 6), date(2026, 12, 6)) is None

@@ -223,12 +223,18 @@ class App:
         by the business-week rules of :mod:`followup.promises` in the place's calendar,
         then as a month name and day, then by ``dateparser``. The reading is noted for
         the output. Raises UsageError when the words name no day."""
-        from followup.dates import MONTH_WORD, ORDINAL_DAY, Direction, is_plain
+        from followup.dates import MONTH_WORD, Direction, is_plain, promised_day_of_month
 
         if text is None:
             return None, None
-        if is_plain(text) or ORDINAL_DAY.fullmatch(" ".join(text.split())):
+        if is_plain(text):
             return self.date(text, Direction.FORWARD, "expected"), None
+        of_month = promised_day_of_month(text, said, self.today)
+        if of_month is not None:
+            from followup.cli.render.interviews import year_assumed
+
+            self.notes.append(year_assumed("expected", of_month.day))
+            return self._promised(of_month.day), None
         from followup.cli.render.promises import generic_read, promise_read, unreadable_promise
         from followup.errors import UsageError
         from followup.promises import Rule, read_generic, read_promise

@@ -265,12 +265,18 @@ def _row(
     assumed: list[tuple[int, str, date]],
     now: datetime,
 ) -> SheetRow:
-    def day(column: str) -> date | None:
+    def day(column: str, said: date | None = None) -> date | None:
+        """The date in ``column``; a promised day of the month alone is counted from
+        the interview day ``said`` when there is one."""
+        from followup.dates import promised_day_of_month
+
         text = values.get(column, "")
         if not text:
             return None
+        reader = readers[column]
         try:
-            read = readers[column].read(text, _DIRECTIONS[column])
+            of_month = promised_day_of_month(text, said, reader.today) if said else None
+            read = of_month or reader.read(text, _DIRECTIONS[column])
         except UsageError as exc:
             raise sheet.fail(line, column, exc.message) from None
         if read.year_assumed:
@@ -283,7 +289,7 @@ def _row(
     interviewed = day("interviewed")
     expected, words = _promised(values, interviewed, tracker, now)
     if expected is None:
-        expected = day("expected")
+        expected = day("expected", said=interviewed)
     if expected is None:
         raise sheet.fail(
             line, "expected", "empty: every interview needs the day they said they would reply"
