@@ -223,7 +223,7 @@ def test_the_order_is_looked_up_only_for_a_numeric_date() -> None:
     import sys
 
     code = (
-        "import sys; from datetime import date; from followup.dates import DateReader, Direction, promised_day_of_month;"
+        "import sys; from datetime import date; from followup.dates import DateReader, Direction;"
         "r = DateReader(date(2026, 11, 25), None, 'GB');"
         "r.read('2027-01-05', Direction.FORWARD); r.read('5 Jan', Direction.FORWARD);"
         "print('babel' in sys.modules);"
