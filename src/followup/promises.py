@@ -99,17 +99,43 @@ _BUSINESS = re.compile(
 
 #: Office shorthand for the end of a day or week: "EOD Friday", "by close of business
 #: tomorrow" name that day; "EOW" the end of this week.
-_END_OF_DAY = re.compile(r"^(?:end of (?:the )?day|eod|cob|close of business)(?:\s+on)?\b\s*")
-_SHORTHAND = {"eow": "end of this week", "end of the work week": "end of this week"}
+_END_OF_DAY = re.compile(
+    r"^(?:end of (?:the )?(?:business )?day|end of business|eod|eob|cob|close of business"
+    r"|first thing)(?:\s+on)?\b\s*"
+)
+#: A time of day after the day ("Friday 5pm", "tomorrow afternoon", "Monday EOD"): the
+#: promise is for the day.
+_TIME_OF_DAY = re.compile(
+    r"(?<=[a-z])\s+(?:at\s+|by\s+)?(?:\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm)|\d{1,2}[:.]\d{2}|noon"
+    r"|midday|(?:in the )?(?:morning|afternoon|evening)|eod|eob|cob|end of (?:the )?day"
+    r"|close of business)$"
+)
+_SHORTHAND = {
+    "eow": "end of this week",
+    "end of the work week": "end of this week",
+    "by the weekend": "end of this week",
+    "before the weekend": "end of this week",
+    "within the week": "end of this week",
+    "later this week": "end of this week",
+    "week after next": "end of the week after next",
+    "the week after next": "end of the week after next",
+}
 
 
 def normalise(text: str) -> str:
     """Lower case, single spaces, no trailing punctuation, no leading "by"/"the", office
     shorthand spelled out ("EOD friday" is "friday", "EOD" alone "today", "EOW" "end of
-    this week")."""
+    this week", "by the weekend" "end of this week"), no time of day ("Friday 5pm" is
+    "friday"), "friday next week" as "next friday"."""
     words = " ".join(text.strip().lower().replace(",", " ").split()).rstrip(".!")
+    words = _TIME_OF_DAY.sub("", words)
+    words = _SHORTHAND.get(words, words)
     words = re.sub(r"^(?:by|before|on|until|till)\s+", "", words)
     words = _END_OF_DAY.sub("", words) or "today"
+    words = re.sub(r"^(?:this )?coming\s+", "", words)
+    day_next_week = re.fullmatch(r"([a-z]+) next week", words)
+    if day_next_week and _weekday(day_next_week[1]) is not None:
+        words = f"next {day_next_week[1]}"
     words = _SHORTHAND.get(words, words)
     words = _LEAD.sub("", words)
     return re.sub(r"^the\s+", "", words)
@@ -144,6 +170,8 @@ def read_promise(text: str, said: date, calendar: BusinessCalendar) -> Promise |
         return _end_of_week(said, 0, calendar)
     if words in ("end of next week", "next week"):
         return _end_of_week(said, 1, calendar)
+    if words in ("end of the week after next", "end of week after next"):
+        return _end_of_week(said, 2, calendar)
     if words in ("early next week", "early in next week"):
         return _nth_of_week(said, 1, 2, Rule.EARLY_WEEK, calendar)
     if words in ("start of next week", "beginning of next week"):

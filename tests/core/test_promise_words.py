@@ -104,7 +104,10 @@ def test_a_week_starts_the_day_after_the_weekend(place: str, weekday: int) -> No
     assert week_start(cal(place)) == weekday
 
 
-@pytest.mark.parametrize("words", ["gibberish", "2026-12-11", "in 3 days", "next", "fr", "1 Dec"])
+@pytest.mark.parametrize(
+    "words",
+    ["gibberish", "2026-12-11", "in 3 days", "next", "fr", "1 Dec", "over the weekend", "5pm"],
+)
 def test_other_words_are_not_one_of_these_phrases(words: str) -> None:
     assert read_promise(words, date(2026, 12, 6), cal("US")) is None
 
@@ -150,6 +153,28 @@ def test_dateparser_words_naming_no_day_are_none(words: str) -> None:
         (date(2026, 12, 7), "by close of business tomorrow", date(2026, 12, 8), Rule.DAY_SAID),
         (date(2026, 12, 7), "COB", date(2026, 12, 7), Rule.DAY_SAID),
         (date(2026, 12, 7), "end of the day", date(2026, 12, 7), Rule.DAY_SAID),
+        (date(2026, 12, 7), "EOB", date(2026, 12, 7), Rule.DAY_SAID),
+        (date(2026, 12, 7), "end of business Friday", date(2026, 12, 11), Rule.WEEKDAY),
+        (date(2026, 12, 7), "first thing Monday", date(2026, 12, 14), Rule.WEEKDAY),
+        # a time of day after the day: the day
+        (date(2026, 12, 7), "by Friday 5pm", date(2026, 12, 11), Rule.WEEKDAY),
+        (date(2026, 12, 7), "Friday at noon", date(2026, 12, 11), Rule.WEEKDAY),
+        (date(2026, 12, 7), "friday EOD", date(2026, 12, 11), Rule.WEEKDAY),
+        (date(2026, 12, 7), "tomorrow afternoon", date(2026, 12, 8), Rule.DAY_SAID),
+        (date(2026, 12, 7), "tomorrow 9:30", date(2026, 12, 8), Rule.DAY_SAID),
+        # other ways of naming a week or its day
+        (date(2026, 12, 7), "by the weekend", date(2026, 12, 11), Rule.END_OF_WEEK),
+        (date(2026, 12, 7), "later this week", date(2026, 12, 11), Rule.END_OF_WEEK),
+        (date(2026, 12, 7), "within the week", date(2026, 12, 11), Rule.END_OF_WEEK),
+        (date(2026, 12, 7), "this coming Friday", date(2026, 12, 11), Rule.WEEKDAY),
+        (date(2026, 12, 7), "Friday next week", date(2026, 12, 18), Rule.NEXT_WEEKDAY),
+        (date(2026, 12, 7), "week after next", date(2026, 12, 24), Rule.END_OF_WEEK),
+        (
+            date(2026, 12, 7),
+            "by the end of the week after next",
+            date(2026, 12, 24),
+            Rule.END_OF_WEEK,
+        ),
     ],
 )
 def test_office_shorthand_names_the_day_it_stands_for(

@@ -89,14 +89,17 @@ a weekend day belongs to the week it ends.
 
   today, tomorrow            the day said, the day after it
   EOD, COB                   end of day, close of business: the day said ("EOD
-                             Friday", "by close of business tomorrow": that day)
+                             Friday", "by close of business tomorrow": that day; a
+                             time of day, "Friday 5pm", is left out)
   friday, by Friday          the first Friday after the day said
   next Friday                the Friday of the week after the week said in (on a
-                             Wednesday: nine days on; on a weekend: the coming Friday)
+                             Wednesday: nine days on; on a weekend: the coming Friday;
+                             also "Friday next week")
   end of this week, EOW      the last business day of the week said in (Thursday
                              when Friday is a holiday); the next week's once it is past
+                             (also "by the weekend", "later this week")
   end of next week           the last business day of the following week (also
-                             "next week")
+                             "next week"; "week after next": the week after it)
   early next week            the second business day of next week
   start of next week         the first business day of next week (also "beginning")
   mid next week              the third business day of next week (also "middle of")
