@@ -310,6 +310,8 @@ def read_generic(text: str, said: date, calendar: BusinessCalendar) -> Promise |
     - a whole week, month or year named in another language ("nächste Woche", "la
       semaine prochaine", "diese Woche") is read by the rules above as its English words
       ("end of next week"), not as seven days on; a past one ("letzte Woche") is None;
+    - a day and month without a year ("1. Dezember") is the nearest such day to the
+      day said, as for English month names (dateparser would take next year's);
     - words that count from two points ("a week from tomorrow", "3 days after
       tomorrow", "tomorrow week") are None: dateparser adds or drops one of the counts
       ("3 days from today" would be today). "X from today" and "X from now" are "in X".
@@ -337,7 +339,12 @@ def read_generic(text: str, said: date, calendar: BusinessCalendar) -> Promise |
         return None if english is None else read_promise(english, said, calendar)
     if found.period not in ("day", "week"):
         return None
-    return Promise(found.date_obj.date(), Rule.GENERIC, said)
+    day: date = found.date_obj.date()
+    settings["PREFER_DATES_FROM"] = "past"
+    past = DateDataParser(settings=settings).get_date_data(text).date_obj
+    if past is not None and (day - past.date()).days > 300:  # a day and month, no year
+        day = min((day, past.date()), key=lambda d: (abs((d - said).days), d < said))
+    return Promise(day, Rule.GENERIC, said)
 
 
 def _translated(text: str, locale: str) -> str | None:

@@ -224,6 +224,11 @@ def test_help_dates_gives_the_phrases_and_their_meanings(cli, line: str) -> None
             "'a week from today' read as Mon 14 Dec 2026, counted from Mon 7 Dec",
         ),
         ("by the 1st", "Reply expected on Tue 1 Dec 2026 (year assumed)"),
+        ("1. Dezember", "'1. Dezember' read as Tue 1 Dec 2026, counted from Mon 7 Dec"),
+        (
+            "by Friday 5pm",
+            "'by Friday 5pm' read as Fri 11 Dec 2026, the first Friday after Mon 7 Dec",
+        ),
         ("the 28th", "Reply expected on Mon 28 Dec 2026 (year assumed)"),
     ],
 )

@@ -195,6 +195,13 @@ def test_office_shorthand_names_the_day_it_stands_for(
         ("IL", date(2026, 12, 6), "la semaine prochaine", date(2026, 12, 17), Rule.END_OF_WEEK),
         ("US", date(2026, 12, 7), "la próxima semana", date(2026, 12, 18), Rule.END_OF_WEEK),
         ("DE-BY", date(2026, 12, 7), "nächsten Monat", date(2027, 1, 29), Rule.END_OF_MONTH),
+        # a day and month without a year: the nearest such day, as in English
+        ("DE-BY", date(2026, 12, 6), "1. Dezember", date(2026, 12, 1), Rule.GENERIC),
+        ("DE-BY", date(2026, 12, 6), "1er décembre", date(2026, 12, 1), Rule.GENERIC),
+        ("DE-BY", date(2026, 12, 6), "5. Januar", date(2027, 1, 5), Rule.GENERIC),
+        ("DE-BY", date(2026, 11, 25), "15 de diciembre", date(2026, 12, 15), Rule.GENERIC),
+        ("DE-BY", date(2026, 12, 6), "15. Dezember 2027", date(2027, 12, 15), Rule.GENERIC),
+        ("DE-BY", date(2026, 12, 6), "Freitag", date(2026, 12, 11), Rule.GENERIC),
         # "X from today", "X from now": X on from the day said
         ("US", date(2026, 12, 6), "a week from today", date(2026, 12, 13), Rule.GENERIC),
         ("US", date(2026, 12, 6), "3 days from today", date(2026, 12, 9), Rule.GENERIC),
