@@ -167,8 +167,10 @@ class DateReader:
     def effective_order(self) -> str:
         return self.order or order_for_country(self.country)
 
-    def read(self, text: str, direction: Direction) -> ReadDay:
-        """The date ``text`` names, read as described in the module docstring.
+    def read(self, text: str, direction: Direction, said: date | None = None) -> ReadDay:
+        """The date ``text`` names, read as described in the module docstring; a promised
+        day of the month alone is counted from ``said``, the day the promise was made,
+        when known (:func:`_promised_of_month`).
 
         Raises UsageError naming the text when it reads as no date, or as a numeric date
         that fits only the other order (it is never read the other way silently).
@@ -187,11 +189,10 @@ class DateReader:
                 back = (self.today.weekday() - number - 1) % 7 + 1
                 return ReadDay(self.today - timedelta(days=back))
         ordinal = ORDINAL_DAY.fullmatch(word)
+        if ordinal and direction is Direction.FORWARD:
+            return _promised_of_month(text, int(ordinal[1]), said or self.today, self.today)
         if ordinal:
-            start = self.today
-            if direction is Direction.FORWARD:  # no day said known: up to a week past
-                start -= timedelta(days=DAY_OF_MONTH_PAST_DAYS)
-            return _of_month(text, int(ordinal[1]), start, direction)
+            return _of_month(text, int(ordinal[1]), self.today, direction)
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", word):
             try:
                 return ReadDay(date.fromisoformat(word))
@@ -333,19 +334,16 @@ def complete_month(day_: int, start: date, direction: Direction) -> date | None:
     return min(d for d in candidates if d >= start)
 
 
-def promised_day_of_month(text: str, said: date, today: date) -> ReadDay | None:
-    """The promised day a day of the month written alone names ("by the 15th", "the
-    1st"), or None when ``text`` is not one: the first such day on or after the day the
-    promise was ``said`` (the interview day: "the 28th" said on 31 December is 28
-    January); when that is not known (``said`` is ``today``), the first one on or after
-    the day :data:`DAY_OF_MONTH_PAST_DAYS` days before today ("by the 1st" typed on 6
-    December is 1 December, five days past; "the 28th" is 28 December, not 28 November).
-    Raises UsageError naming the text when no month has that day."""
-    ordinal = ORDINAL_DAY.fullmatch(" ".join(text.split()))
-    if ordinal is None:
-        return None
+def _promised_of_month(text: str, day_: int, said: date, today: date) -> ReadDay:
+    """The promised day a day of the month alone names ("by the 15th", "the 1st"): the
+    first such day on or after the day the promise was ``said`` (the interview day: "the
+    28th" said on 31 December is 28 January); when that is not known (``said`` is
+    ``today``), the first one on or after the day :data:`DAY_OF_MONTH_PAST_DAYS` days
+    before today ("by the 1st" typed on 6 December is 1 December, five days past; "the
+    28th" is 28 December, not 28 November). Raises UsageError naming the text when no
+    month has that day."""
     start = said if said < today else today - timedelta(days=DAY_OF_MONTH_PAST_DAYS)
-    return _of_month(text, int(ordinal[1]), start, Direction.FORWARD)
+    return _of_month(text, day_, start, Direction.FORWARD)
 
 
 def _of_month(text: str, day_: int, start: date, direction: Direction) -> ReadDay:

@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from followup.dates import DateReader, Direction, promised_day_of_month
+from followup.dates import ORDINAL_DAY, DateReader, Direction
 from followup.errors import UsageError
 
 FORWARD, BACKWARD = Direction.FORWARD, Direction.BACKWARD
@@ -322,11 +322,10 @@ def test_a_day_of_the_month_that_no_month_has_is_refused_naming_it(text: str) ->
 def test_a_promised_day_of_the_month_counts_from_the_day_said(
     said: date, today: date, text: str, expected: date
 ) -> None:
-    read = promised_day_of_month(text, said, today)
-    assert read is not None
+    read = DateReader(today, "dmy").read(text, FORWARD, said)
     assert (read.day, read.year_assumed) == (expected, True)
 
 
 @pytest.mark.parametrize("text", ["15", "Dec 15", "end of next week", "15th of December"])
 def test_other_words_are_no_day_of_the_month_alone(text: str) -> None:
-    assert promised_day_of_month(text, date(2026, 12, 6), date(2026, 12, 6)) is None
+    assert ORDINAL_DAY.fullmatch(text) is None

@@ -158,16 +158,18 @@ class App:
         calendar = self.config.calendar
         return DateReader(self.today, calendar.date_order, calendar.place.country)
 
-    def date(self, text: str | None, direction: Direction, what: str) -> date | None:
+    def date(
+        self, text: str | None, direction: Direction, what: str, said: date | None = None
+    ) -> date | None:
         """The date typed for ``what`` ("expected", "interviewed", "emailed", "replied",
-        "moved on", "withdrew");
-        a year assumed is noted for the output, and a promised day long past warned of."""
+        "moved on", "withdrew"; a promise ``said`` on a day); a year assumed is noted for
+        the output, and a promised day long past warned of."""
         from followup.cli.render.interviews import long_past_promise, year_assumed
         from followup.dates import long_past
 
         if text is None:
             return None
-        read = self.reader.read(text, direction)
+        read = self.reader.read(text, direction, said)
         if read.year_assumed:
             self.notes.append(year_assumed(what, read.day))
         if what == "expected" and long_past(read.day, self.today):
@@ -223,44 +225,31 @@ class App:
         by the business-week rules of :mod:`followup.promises` in the place's calendar,
         then as a month name and day, then by ``dateparser``. The reading is noted for
         the output. Raises UsageError when the words name no day."""
-        from followup.dates import MONTH_WORD, Direction, is_plain, promised_day_of_month
+        from followup.dates import MONTH_WORD, ORDINAL_DAY, Direction, is_plain
 
         if text is None:
             return None, None
-        if is_plain(text):
-            return self.date(text, Direction.FORWARD, "expected"), None
-        of_month = promised_day_of_month(text, said, self.today)
-        if of_month is not None:
-            from followup.cli.render.interviews import year_assumed
-
-            self.notes.append(year_assumed("expected", of_month.day))
-            return self._promised(of_month.day), None
-        from followup.cli.render.promises import generic_read, promise_read, unreadable_promise
+        if is_plain(text) or ORDINAL_DAY.fullmatch(" ".join(text.split())):
+            return self.date(text, Direction.FORWARD, "expected", said), None
+        from followup.cli.render.promises import reading, unreadable_promise
         from followup.errors import UsageError
-        from followup.promises import Rule, read_generic, read_promise
+        from followup.promises import read_generic, read_promise
 
         calendar = self.place_calendar(country, subdivision)
         try:
             promise = read_promise(text, said, calendar)
         except ValueError as exc:
             raise UsageError(f"{unreadable_promise(text)}: {exc}") from None
-        words = text.strip()
-        if promise is not None:
-            self.notes.append(promise_read(words, promise, calendar.place.describe()))
-            return self._promised(promise.day), words
-        if MONTH_WORD.search(text):
+        if promise is None and MONTH_WORD.search(text):
             try:
                 return self.date(text, Direction.FORWARD, "expected"), None
             except UsageError:
                 pass
-        promise = read_generic(text, said, calendar)
+        promise = promise or read_generic(text, said, calendar)
         if promise is None:
             raise UsageError(unreadable_promise(text))
-        if promise.rule is Rule.GENERIC:
-            self.notes.append(generic_read(words, promise.day, said))
-        else:
-            self.notes.append(promise_read(words, promise, calendar.place.describe()))
-        return self._promised(promise.day), words
+        self.notes.append(reading(text.strip(), promise, calendar.place.describe()))
+        return self._promised(promise.day), text.strip()
 
     def _promised(self, day: Day) -> Day:
         from followup.cli.render.interviews import long_past_promise

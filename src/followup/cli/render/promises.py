@@ -88,6 +88,14 @@ def generic_read(words: str, day: date, said: date) -> str:
     return f"{visible(repr(words.strip()))} read as {long_day(day)}, counted from {short_day(said)}"
 
 
+def reading(words: str, promise: Promise, where: str) -> str:
+    """The line ``add`` prints for words read by a rule of followup's own
+    (:func:`promise_read`) or by ``dateparser`` (:func:`generic_read`)."""
+    if promise.rule is Rule.GENERIC:
+        return generic_read(words, promise.day, promise.said)
+    return promise_read(words, promise, where)
+
+
 def default_wait(day: date, business_days: int, interviewed: date, where: str) -> str:
     """The line for an interview added without a promised day."""
     return (

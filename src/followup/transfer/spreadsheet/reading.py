@@ -268,15 +268,11 @@ def _row(
     def day(column: str, said: date | None = None) -> date | None:
         """The date in ``column``; a promised day of the month alone is counted from
         the interview day ``said`` when there is one."""
-        from followup.dates import promised_day_of_month
-
         text = values.get(column, "")
         if not text:
             return None
-        reader = readers[column]
         try:
-            of_month = promised_day_of_month(text, said, reader.today) if said else None
-            read = of_month or reader.read(text, _DIRECTIONS[column])
+            read = readers[column].read(text, _DIRECTIONS[column], said)
         except UsageError as exc:
             raise sheet.fail(line, column, exc.message) from None
         if read.year_assumed:
