@@ -9,7 +9,8 @@ These are this project's own rules, applied to a :class:`~followup.business_days
   ends, so "next week" said on a US Sunday is the week that starts the next day.
 - **"end of this week"** (also "end of the week", "this week"): the last business day of the
   week of the day said; when that is already past, the next week's.
-- **"end of next week"** ("next week"): the last business day of the following week.
+- **"end of next week"** ("next week"): the last business day of the following week;
+  **"week after next"**: of the week after it.
 - **"early next week"**: the second business day of next week; **"start of next week"**
   ("beginning of next week"): its first; **"mid next week"** ("middle of next week"): its
   third (Wednesday in a Monday-Friday week).
@@ -20,6 +21,9 @@ These are this project's own rules, applied to a :class:`~followup.business_days
 - **"in N business days"**, **"within N business days"** (also "working days"): the N-th
   business day after the day said (N in digits or as a word up to twelve).
 - **"today"**, **"tomorrow"**: the day said, the day after it.
+- **Office shorthand** (:func:`normalise`): "EOD", "COB", "EOB" alone are the day said,
+  before a day that day ("EOD Friday"); "EOW", "by the weekend" the end of this week; a
+  time of day after the day is left out ("Friday 5pm").
 - **A weekday** ("friday", "fri", "by Friday", "this Friday", "on Friday"): the next such
   day after the day said (a week later when said on that very weekday).
 - **"next Friday"**: that weekday in the week after the week of the day said. Said on a
