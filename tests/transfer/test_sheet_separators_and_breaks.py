@@ -73,7 +73,7 @@ def test_the_promised_day_column_takes_words_too(cli, folder: Path, row: str, da
 @pytest.mark.parametrize(
     ("row", "day"),
     [
-        ("Acme,2026-12-04,nächste Woche", "2026-12-11"),
+        ("Acme,2026-12-02,nächste Woche", "2026-12-11"),  # Wed: not seven days on
         ("Acme,2026-12-02,EOD Friday", "2026-12-04"),
         ("Acme,2026-12-04,by the 1st", "2027-01-01"),  # said on 4 Dec: next month's
         ("Acme,,by the 1st", "2026-12-01"),  # said when? up to a week past
