@@ -16,6 +16,8 @@ These are this project's own rules, applied to a :class:`~followup.business_days
   third (Wednesday in a Monday-Friday week).
 - **"end of the month"** ("end of this month"): the month's last business day (the next
   month's when it is past); **"end of next month"**: the next month's.
+- **"end of January"** (any month's English name): that month's last business day, in
+  the year that puts it nearest the day said, as a day without a year.
 - **"end of the year"** ("end of this year"): the year's last business day (the next
   year's when it is past).
 - **"in N business days"**, **"within N business days"** (also "working days"): the N-th
@@ -53,6 +55,7 @@ class Rule(Enum):
     EARLY_WEEK = "early week"
     MID_WEEK = "mid week"
     END_OF_MONTH = "end of month"
+    END_OF_NAMED_MONTH = "end of a named month"
     END_OF_YEAR = "end of year"
     BUSINESS_DAYS = "business days"
     DAY_SAID = "day said"
@@ -186,6 +189,10 @@ def read_promise(text: str, said: date, calendar: BusinessCalendar) -> Promise |
         return _end_of_month(said, 0, calendar)
     if words in ("end of next month", "next month"):
         return _end_of_month(said, 1, calendar)
+    named = re.fullmatch(r"end of ([a-z]{3,})", words)
+    month = _month(named[1]) if named else None
+    if month is not None:
+        return _end_of_named_month(said, month, calendar)
     if words in ("end of the year", "end of this year", "end of year", "this year"):
         return _end_of_year(said, calendar)
     business = _BUSINESS.fullmatch(words)
@@ -213,6 +220,18 @@ def _weekday(word: str) -> int | None:
     found = [i for i, name in enumerate(DAY_NAMES) if len(word) >= 3 and name.startswith(word)]
     if word == "thurs":
         return 3
+    return found[0] if len(found) == 1 else None
+
+
+_MONTHS = (
+    "january", "february", "march", "april", "may", "june",
+    "july", "august", "september", "october", "november", "december",
+)  # fmt: skip
+
+
+def _month(word: str) -> int | None:
+    """The month (1-12) ``word`` names: its English name or a start of it ("jan", "sept")."""
+    found = [i for i, name in enumerate(_MONTHS, 1) if name.startswith(word)]
     return found[0] if len(found) == 1 else None
 
 
@@ -271,6 +290,23 @@ def _end_of_month(said: date, offset: int, calendar: BusinessCalendar) -> Promis
                 day, Rule.END_OF_MONTH, said, extra, _holidays_after(day, last, calendar)
             )
     raise ValueError("no business day in three months")
+
+
+def _end_of_named_month(said: date, month: int, calendar: BusinessCalendar) -> Promise:
+    """The last business day of ``month`` nearest the day said (the later on a tie), as
+    a day without a year is: "end of November" said on 6 December 2026 is 30 November
+    2026, six days past; "end of January" is January 2027's."""
+    ends = []
+    for year in (said.year - 1, said.year, said.year + 1):
+        first = date(year, month, 1)
+        last = date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
+        days = _business_days(first, last, calendar)
+        if days:
+            skipped = _holidays_after(days[-1], last, calendar)
+            ends.append(Promise(days[-1], Rule.END_OF_NAMED_MONTH, said, 0, skipped))
+    if not ends:
+        raise ValueError("no business day in that month")
+    return min(ends, key=lambda p: (abs((p.day - said).days), p.day < said))
 
 
 def _end_of_year(said: date, calendar: BusinessCalendar) -> Promise:

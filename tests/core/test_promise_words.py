@@ -47,6 +47,30 @@ def cal(code: str) -> BusinessCalendar:
         ("DE-BY", date(2026, 12, 1), "end of the month", date(2026, 12, 31), Rule.END_OF_MONTH),
         ("US", date(2027, 5, 3), "by end of month", date(2027, 5, 28), Rule.END_OF_MONTH),
         ("US", date(2026, 12, 4), "end of next month", date(2027, 1, 29), Rule.END_OF_MONTH),
+        # the end of a month by its name: the one nearest the day said
+        ("DE-BY", date(2026, 12, 6), "end of January", date(2027, 1, 29), Rule.END_OF_NAMED_MONTH),
+        (
+            "DE-BY",
+            date(2026, 12, 6),
+            "by the end of Feb",
+            date(2027, 2, 26),
+            Rule.END_OF_NAMED_MONTH,
+        ),
+        (
+            "DE-BY",
+            date(2026, 12, 6),
+            "end of November",
+            date(2026, 11, 30),
+            Rule.END_OF_NAMED_MONTH,
+        ),
+        (
+            "DE-BY",
+            date(2026, 12, 6),
+            "end of December",
+            date(2026, 12, 31),
+            Rule.END_OF_NAMED_MONTH,
+        ),
+        ("US", date(2027, 5, 3), "end of May", date(2027, 5, 28), Rule.END_OF_NAMED_MONTH),
         # business days, counted from the day said
         ("DE-BY", date(2026, 12, 21), "in 5 business days", date(2026, 12, 29), Rule.BUSINESS_DAYS),
         ("US", date(2026, 12, 4), "within 5 business days", date(2026, 12, 11), Rule.BUSINESS_DAYS),
@@ -106,7 +130,18 @@ def test_a_week_starts_the_day_after_the_weekend(place: str, weekday: int) -> No
 
 @pytest.mark.parametrize(
     "words",
-    ["gibberish", "2026-12-11", "in 3 days", "next", "fr", "1 Dec", "over the weekend", "5pm"],
+    [
+        "gibberish",
+        "2026-12-11",
+        "in 3 days",
+        "next",
+        "fr",
+        "1 Dec",
+        "over the weekend",
+        "5pm",
+        "end of ma",  # March or May
+        "end of junk",
+    ],
 )
 def test_other_words_are_not_one_of_these_phrases(words: str) -> None:
     assert read_promise(words, date(2026, 12, 6), cal("US")) is None

@@ -77,6 +77,8 @@ def test_the_promised_day_column_takes_words_too(cli, folder: Path, row: str, da
         ("Acme,2026-12-02,EOD Friday", "2026-12-04"),
         ("Acme,2026-12-04,by the 1st", "2027-01-01"),  # said on 4 Dec: next month's
         ("Acme,,by the 1st", "2026-12-01"),  # said when? up to a week past
+        ("Acme,2026-12-04,end of January", "2027-01-29"),
+        ("Acme,2026-12-04,Dec 15", "2026-12-15"),
     ],
 )
 def test_the_promised_day_column_reads_what_add_reads(

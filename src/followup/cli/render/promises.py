@@ -37,6 +37,8 @@ def meaning(promise: Promise, where: str) -> str:
         return f"the first business day of next week in {where}"
     if rule is Rule.END_OF_MONTH:
         return f"the last business day of {_which(offset, 'month')} in {where}"
+    if rule is Rule.END_OF_NAMED_MONTH:
+        return f"the last business day of {promise.day:%B %Y} in {where}"
     if rule is Rule.END_OF_YEAR:
         return f"the last business day of {_which(offset, 'year')} in {where}"
     if rule is Rule.BUSINESS_DAYS:

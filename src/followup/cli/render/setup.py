@@ -105,6 +105,8 @@ a weekend day belongs to the week it ends.
   mid next week              the third business day of next week (also "middle of")
   end of the month           the last business day of the month (next month's once past)
   end of next month          the last business day of next month (also "next month")
+  end of January             the last business day of that month, the one nearest
+                             the day said (as a day without a year)
   end of the year            the last business day of the year (next year's once past)
   in 5 business days         the 5th business day after the day said (also "within",
                              "working days", and numbers as words up to twelve)

@@ -223,7 +223,7 @@ def _promised(
     from followup.errors import ConfigError
 
     words = values.get("expected", "")
-    if not words or is_plain(words) or MONTH_WORD.search(words) or ORDINAL_DAY.fullmatch(words):
+    if not words or is_plain(words) or ORDINAL_DAY.fullmatch(words):
         return None, None
     from followup.promises import read_generic, read_promise
 
@@ -236,6 +236,8 @@ def _promised(
     try:
         promise = read_promise(words, said, tracker.calendar(place))
     except (ValueError, ConfigError):
+        return None, None
+    if promise is None and MONTH_WORD.search(words):  # "Dec 15": the date reader's
         return None, None
     if promise is None:
         promise = read_generic(words, said, tracker.calendar(place))
