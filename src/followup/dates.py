@@ -170,7 +170,7 @@ class DateReader:
     def read(self, text: str, direction: Direction, said: date | None = None) -> ReadDay:
         """The date ``text`` names, read as described in the module docstring; a promised
         day of the month alone is counted from ``said``, the day the promise was made,
-        when known (:func:`_promised_of_month`).
+        None when not known (:func:`_promised_of_month`).
 
         Raises UsageError naming the text when it reads as no date, or as a numeric date
         that fits only the other order (it is never read the other way silently).
@@ -190,7 +190,7 @@ class DateReader:
                 return ReadDay(self.today - timedelta(days=back))
         ordinal = ORDINAL_DAY.fullmatch(word)
         if ordinal and direction is Direction.FORWARD:
-            return _promised_of_month(text, int(ordinal[1]), said or self.today, self.today)
+            return _promised_of_month(text, int(ordinal[1]), said, self.today)
         if ordinal:
             return _of_month(text, int(ordinal[1]), self.today, direction)
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", word):
@@ -334,15 +334,14 @@ def complete_month(day_: int, start: date, direction: Direction) -> date | None:
     return min(d for d in candidates if d >= start)
 
 
-def _promised_of_month(text: str, day_: int, said: date, today: date) -> ReadDay:
+def _promised_of_month(text: str, day_: int, said: date | None, today: date) -> ReadDay:
     """The promised day a day of the month alone names ("by the 15th", "the 1st"): the
     first such day on or after the day the promise was ``said`` (the interview day: "the
-    28th" said on 31 December is 28 January); when that is not known (``said`` is
-    ``today``), the first one on or after the day :data:`DAY_OF_MONTH_PAST_DAYS` days
-    before today ("by the 1st" typed on 6 December is 1 December, five days past; "the
-    28th" is 28 December, not 28 November). Raises UsageError naming the text when no
-    month has that day."""
-    start = said if said < today else today - timedelta(days=DAY_OF_MONTH_PAST_DAYS)
+    28th" said on 31 December is 28 January); when that is not known (None), the first
+    one on or after the day :data:`DAY_OF_MONTH_PAST_DAYS` days before ``today`` ("by the
+    1st" typed on 6 December is 1 December, five days past; "the 28th" is 28 December,
+    not 28 November). Raises UsageError naming the text when no month has that day."""
+    start = said or today - timedelta(days=DAY_OF_MONTH_PAST_DAYS)
     return _of_month(text, day_, start, Direction.FORWARD)
 
 

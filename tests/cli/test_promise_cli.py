@@ -282,3 +282,19 @@ def test_a_day_of_the_month_counts_from_the_interview_day(  # type: ignore[no-un
     result = cli("add", "Acme", "--expect", "by the 1st", *when, at=MON_7_DEC)
     assert result.code == 0, result.err
     assert line in result.out.splitlines()
+
+
+@pytest.mark.parametrize(
+    ("on", "day"),
+    [
+        ([], "2027-01-01"),  # the reply came today, 7 Dec: the next 1st
+        (["--on", "2026-12-04"], "2027-01-01"),
+    ],
+)
+def test_a_next_rounds_day_of_the_month_counts_from_the_reply(  # type: ignore[no-untyped-def]
+    cli, on: list[str], day: str
+) -> None:
+    cli("add", "Acme", "--interviewed", "2026-11-27", "--expect", "2026-12-03", at=MON_7_DEC)
+    result = cli("heard", "1", "--outcome", "next-round", "--expect", "the 1st", *on, at=MON_7_DEC)
+    assert result.code == 0, result.err
+    assert expected(cli) == day

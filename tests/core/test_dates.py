@@ -314,13 +314,15 @@ def test_a_day_of_the_month_that_no_month_has_is_refused_naming_it(text: str) ->
         (date(2026, 12, 4), date(2026, 12, 6), "by the 1st", date(2027, 1, 1)),
         (date(2026, 12, 4), date(2026, 12, 6), "the 4th", date(2026, 12, 4)),
         (date(2027, 1, 29), date(2027, 2, 1), "the 30th", date(2027, 1, 30)),
-        # no interview day (said today): up to a week past
-        (date(2026, 12, 6), date(2026, 12, 6), "by the 1st", date(2026, 12, 1)),
-        (date(2026, 12, 6), date(2026, 12, 6), "the 28th", date(2026, 12, 28)),
+        # said today (a reply just come): the first from today
+        (date(2026, 12, 6), date(2026, 12, 6), "by the 1st", date(2027, 1, 1)),
+        # when it was said is not known: up to a week past
+        (None, date(2026, 12, 6), "by the 1st", date(2026, 12, 1)),
+        (None, date(2026, 12, 6), "the 28th", date(2026, 12, 28)),
     ],
 )
 def test_a_promised_day_of_the_month_counts_from_the_day_said(
-    said: date, today: date, text: str, expected: date
+    said: date | None, today: date, text: str, expected: date
 ) -> None:
     read = DateReader(today, "dmy").read(text, FORWARD, said)
     assert (read.day, read.year_assumed) == (expected, True)

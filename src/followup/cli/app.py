@@ -200,7 +200,6 @@ class App:
         said = interviewed
         if said is None and stored is not None and a.expect is not None:
             said = self.tracker.next_round_day(stored.id) or stored.interviewed_on
-        said = said or self.today
         country = a.country or (stored.country if stored and not a.subdivision else None)
         subdivision = a.subdivision or (stored.subdivision if stored and not a.country else None)
         expected, words = self.expected(a.expect, said, country, subdivision)
@@ -218,10 +217,11 @@ class App:
         )
 
     def expected(
-        self, text: str | None, said: Day, country: str | None, subdivision: str | None
+        self, text: str | None, said: Day | None, country: str | None, subdivision: str | None
     ) -> tuple[Day | None, str | None]:
-        """The promised day ``text`` names, and the words to keep (None for a date typed
-        as a date). An ISO or numeric date is read as one (loading nothing more); words
+        """The promised day ``text`` names, said on ``said`` (None: not known, today is
+        taken), and the words to keep (None for a date typed as a date). An ISO or
+        numeric date is read as one (loading nothing more); words
         by the business-week rules of :mod:`followup.promises` in the place's calendar,
         then as a month name and day, then by ``dateparser``. The reading is noted for
         the output. Raises UsageError when the words name no day."""
@@ -231,6 +231,7 @@ class App:
             return None, None
         if is_plain(text) or ORDINAL_DAY.fullmatch(" ".join(text.split())):
             return self.date(text, Direction.FORWARD, "expected", said), None
+        said = said or self.today
         from followup.cli.render.promises import reading, unreadable_promise
         from followup.errors import UsageError
         from followup.promises import read_generic, read_promise

@@ -66,8 +66,9 @@ How dates may be written (DATE in --expect, --interviewed, --on, --emailed):
   last thursday              the most recent Thursday before today
   Nov 24, 24 November 2026   month names (English), with or without a year
   the 15th, by the 1st       a day of the month: for --expect the first one from the
-                             --interviewed day (without it, one up to a week past
-                             counts); otherwise the most recent one
+                             day said (--interviewed, the reply's day for heard;
+                             without one, one up to a week past counts); otherwise
+                             the most recent one
   24/11/2026, 24.11.26       numeric dates in your order (calendar.date_order; by
   11-24-2026, 2026/11/24     default your country's: GB day first, US month first,
                              CN/JP/KR/HU year first), with / . - or spaces between
