@@ -35,6 +35,9 @@ _RELATIVE = {"today": 0, "yesterday": -1, "tomorrow": 1}
 #: The orders a numeric date can be written in, as ``calendar.date_order`` names them.
 DATE_ORDERS = ("dmy", "mdy", "ymd")
 ORDER_WORDS = {"dmy": "day first", "mdy": "month first", "ymd": "year first"}
+#: A promised day of the month written without its month ("by the 1st"), with no
+#: interview day to count from, may be up to this many days past.
+DAY_OF_MONTH_PAST_DAYS = 7
 #: A promised reply day further back than this many days earns a warning: it is allowed
 #: (back-filling an old interview), but its reminder then comes at once.
 PAST_PROMISE_WARNING_DAYS = 30
@@ -164,8 +167,10 @@ class DateReader:
     def effective_order(self) -> str:
         return self.order or order_for_country(self.country)
 
-    def read(self, text: str, direction: Direction) -> ReadDay:
-        """The date ``text`` names, read as described in the module docstring.
+    def read(self, text: str, direction: Direction, said: date | None = None) -> ReadDay:
+        """The date ``text`` names, read as described in the module docstring; a promised
+        day of the month alone is counted from ``said``, the day the promise was made,
+        None when not known (:func:`_promised_of_month`).
 
         Raises UsageError naming the text when it reads as no date, or as a numeric date
         that fits only the other order (it is never read the other way silently).
@@ -183,6 +188,11 @@ class DateReader:
                     return ReadDay(self.today + timedelta(days=ahead))
                 back = (self.today.weekday() - number - 1) % 7 + 1
                 return ReadDay(self.today - timedelta(days=back))
+        ordinal = ORDINAL_DAY.fullmatch(word)
+        if ordinal and direction is Direction.FORWARD:
+            return _promised_of_month(text, int(ordinal[1]), said, self.today)
+        if ordinal:
+            return _of_month(text, int(ordinal[1]), self.today, direction)
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", word):
             try:
                 return ReadDay(date.fromisoformat(word))
@@ -305,6 +315,43 @@ def complete_year(month: int, day_: int, today: date, direction: Direction) -> d
     return None
 
 
+def complete_month(day_: int, start: date, direction: Direction) -> date | None:
+    """The day ``day_`` of the month that makes it a date written without a month ("by
+    the 15th"): looking forward the first such day on or after ``start``, looking back
+    the most recent one on or before it. Months without that day are passed over; None
+    when ``day_`` is no day of any month."""
+    if not 1 <= day_ <= 31:
+        return None
+    candidates = []
+    for offset in range(-3, 4):
+        year, month = divmod(start.month - 1 + offset, 12)
+        try:
+            candidates.append(date(start.year + year, month + 1, day_))
+        except ValueError:
+            continue
+    if direction is Direction.BACKWARD:
+        return max(d for d in candidates if d <= start)
+    return min(d for d in candidates if d >= start)
+
+
+def _promised_of_month(text: str, day_: int, said: date | None, today: date) -> ReadDay:
+    """The promised day a day of the month alone names ("by the 15th", "the 1st"): the
+    first such day on or after the day the promise was ``said`` (the interview day: "the
+    28th" said on 31 December is 28 January); when that is not known (None), the first
+    one on or after the day :data:`DAY_OF_MONTH_PAST_DAYS` days before ``today`` ("by the
+    1st" typed on 6 December is 1 December, five days past; "the 28th" is 28 December,
+    not 28 November). Raises UsageError naming the text when no month has that day."""
+    start = said or today - timedelta(days=DAY_OF_MONTH_PAST_DAYS)
+    return _of_month(text, day_, start, Direction.FORWARD)
+
+
+def _of_month(text: str, day_: int, start: date, direction: Direction) -> ReadDay:
+    found = complete_month(day_, start, direction)
+    if found is None:
+        raise UsageError(f"unreadable date {text!r}: no month has a day {day_}")
+    return ReadDay(found, year_assumed=True)
+
+
 def _both_orders(parts: NumericDate) -> bool:
     """Whether a date with a four-digit year last makes a day both day first and month
     first (5/1/2027 does; 31/02/2027 makes none, 13/01/2027 only one)."""
@@ -398,6 +445,10 @@ def is_plain(text: str) -> bool:
     return bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", word)) or numeric_parts(word) is not None
 
 
+#: A day of the month written alone as an ordinal: "15th", "the 1st", "by the 2nd".
+ORDINAL_DAY = re.compile(
+    r"(?:(?:by|before|on|until|till)\s+)?(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)\.?", re.IGNORECASE
+)
 #: English month names and their abbreviations, the words ``dateutil`` reads.
 MONTH_WORD = re.compile(
     r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)[a-z]*\.?(?:\b|$)", re.IGNORECASE

@@ -197,7 +197,7 @@ def test_countries_lists_every_subdivision_with_its_code_and_names(
 @pytest.mark.parametrize(
     "line",
     [
-        "  end of next week           the last business day of the following week",
+        "  end of next week           the last business day of the following week (also",
         "  early next week            the second business day of next week",
         "  next Friday                the Friday of the week after the week said in (on a",
         '  in 5 business days         the 5th business day after the day said (also "within",',
@@ -205,3 +205,96 @@ def test_countries_lists_every_subdivision_with_its_code_and_names(
 )
 def test_help_dates_gives_the_phrases_and_their_meanings(cli, line: str) -> None:  # type: ignore[no-untyped-def]
     assert line in cli("help", "dates", at=SUN_6_DEC).out.splitlines()
+
+
+@pytest.mark.parametrize(
+    ("words", "line"),
+    [
+        ("EOW", "'EOW' read as Fri 11 Dec 2026, the last business day of this week in US"),
+        (
+            "by end of day friday",
+            "'by end of day friday' read as Fri 11 Dec 2026, the first Friday after Mon 7 Dec",
+        ),
+        (
+            "nächste Woche",
+            "'nächste Woche' read as Fri 18 Dec 2026, the last business day of next week in US",
+        ),
+        (
+            "a week from today",
+            "'a week from today' read as Mon 14 Dec 2026, counted from Mon 7 Dec",
+        ),
+        ("by the 1st", "Reply expected on Tue 1 Dec 2026 (year assumed)"),
+        ("1. Dezember", "'1. Dezember' read as Tue 1 Dec 2026, counted from Mon 7 Dec"),
+        (
+            "by Friday 5pm",
+            "'by Friday 5pm' read as Fri 11 Dec 2026, the first Friday after Mon 7 Dec",
+        ),
+        ("the 28th", "Reply expected on Mon 28 Dec 2026 (year assumed)"),
+    ],
+)
+def test_what_people_also_say_is_read_and_the_reading_shown(cli, words: str, line: str) -> None:  # type: ignore[no-untyped-def]
+    result = cli("add", "Acme", "--country", "US", "--expect", words, at=MON_7_DEC)
+    assert result.code == 0, result.err
+    assert line in result.out.splitlines()
+
+
+@pytest.mark.parametrize(
+    "words",
+    ["last week", "letzte Woche", "a week from tomorrow", "tomorrow week", "after the holidays"],
+)
+def test_words_dateparser_would_misread_are_refused_naming_them(cli, words: str) -> None:  # type: ignore[no-untyped-def]
+    result = cli("add", "Acme", "--expect", words, at=MON_7_DEC)
+    assert result.code == 2
+    assert result.err.splitlines() == [
+        f"error: unreadable date '{words}' (try 2026-11-24, 'friday', 'end of next week', "
+        "'in 5 business days'; see: followup help dates)"
+    ]
+    assert cli("list", "--json", at=MON_7_DEC).out.strip() == "[]"
+
+
+def _phrases_in_help(out: str) -> list[str]:
+    """The phrases in the first column of the words table of ``help dates``."""
+    table = out[out.index("  today, tomorrow") : out.index("\n\n", out.index("  today, tomorrow"))]
+    column = [line[2:27].strip() for line in table.splitlines() if line[2:27].strip()]
+    return [p for cell in column for p in cell.split(", ") if p != "..."]
+
+
+def test_every_phrase_help_dates_shows_is_read(cli) -> None:  # type: ignore[no-untyped-def]
+    phrases = _phrases_in_help(cli("help", "dates", at=SUN_6_DEC).out)
+    assert len(phrases) >= 20
+    for number, words in enumerate(phrases):
+        result = cli("add", f"Co{number}", "--expect", words, at=MON_7_DEC)
+        assert (result.code, words) == (0, words), result.err
+        assert f"{words!r} read as " in result.out
+
+
+@pytest.mark.parametrize(
+    ("interviewed", "line"),
+    [
+        ("2026-12-04", "Reply expected on Fri 1 Jan 2027 (year assumed)"),
+        (None, "Reply expected on Tue 1 Dec 2026 (year assumed)"),
+    ],
+)
+def test_a_day_of_the_month_counts_from_the_interview_day(  # type: ignore[no-untyped-def]
+    cli, interviewed: str | None, line: str
+) -> None:
+    when = ["--interviewed", interviewed] if interviewed else []
+    result = cli("add", "Acme", "--expect", "by the 1st", *when, at=MON_7_DEC)
+    assert result.code == 0, result.err
+    assert line in result.out.splitlines()
+
+
+@pytest.mark.parametrize(
+    ("on", "day"),
+    [
+        ([], "2027-01-01"),  # the reply came today, 7 Dec: the next 1st
+        (["--on", "2026-12-04"], "2027-01-01"),
+    ],
+)
+def test_a_next_rounds_day_of_the_month_counts_from_the_reply(  # type: ignore[no-untyped-def]
+    cli, on: list[str], day: str
+) -> None:
+    cli("add", "Acme", "--interviewed", "2026-11-27", "--expect", "2026-12-03", at=MON_7_DEC)
+    result = cli("heard", "1", "--outcome", "next-round", "--expect", "the 1st", *on, at=MON_7_DEC)
+    assert result.code == 0, result.err
+    assert expected(cli) == day

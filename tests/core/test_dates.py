@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from followup.dates import DateReader, Direction
+from followup.dates import ORDINAL_DAY, DateReader, Direction
 from followup.errors import UsageError
 
 FORWARD, BACKWARD = Direction.FORWARD, Direction.BACKWARD
@@ -271,3 +271,63 @@ def test_a_date_without_a_year_is_the_one_the_direction_means(
 @pytest.mark.parametrize("text", ["5 Jan 2027", "2027-01-05", "05/01/2027", "tomorrow"])
 def test_a_year_given_is_never_called_assumed(text: str) -> None:
     assert not DateReader(WED_25_NOV_2026, "dmy").read(text, FORWARD).year_assumed
+
+
+@pytest.mark.parametrize(
+    ("today", "text", "direction", "expected"),
+    [
+        # a promised day (Sun 6 Dec 2026): one at most a week past, else the next one
+        (date(2026, 12, 6), "by the 1st", FORWARD, date(2026, 12, 1)),  # five days past
+        (date(2026, 12, 6), "the 5th", FORWARD, date(2026, 12, 5)),
+        (date(2026, 12, 6), "6th", FORWARD, date(2026, 12, 6)),
+        (date(2026, 12, 6), "15th", FORWARD, date(2026, 12, 15)),
+        (date(2026, 12, 6), "By The 28th", FORWARD, date(2026, 12, 28)),  # 28 Nov: 8 days
+        (date(2026, 12, 6), "the 29th", FORWARD, date(2026, 11, 29)),  # 7 days: a week
+        (date(2026, 12, 20), "the 2nd", FORWARD, date(2027, 1, 2)),  # over a new year
+        (date(2027, 1, 4), "the 30th", FORWARD, date(2026, 12, 30)),  # back over one
+        (date(2027, 2, 10), "the 30th", FORWARD, date(2027, 3, 30)),  # February has none
+        (date(2027, 3, 2), "the 30th", FORWARD, date(2027, 3, 30)),  # nor Feb 2027
+        # an interview, an email, a reply: the most recent one
+        (date(2026, 12, 6), "the 15th", BACKWARD, date(2026, 11, 15)),
+        (date(2026, 12, 6), "6th", BACKWARD, date(2026, 12, 6)),
+    ],
+)
+def test_a_day_without_a_month_is_the_one_the_direction_means(
+    today: date, text: str, direction: Direction, expected: date
+) -> None:
+    read = DateReader(today, "dmy").read(text, direction)
+    assert (read.day, read.year_assumed) == (expected, True)
+
+
+@pytest.mark.parametrize("text", ["the 32nd", "0th", "by the 99th"])
+def test_a_day_of_the_month_that_no_month_has_is_refused_naming_it(text: str) -> None:
+    with pytest.raises(UsageError, match=f"unreadable date '{text}': no month has a day"):
+        parse_date(text, WED_25_NOV_2026)
+
+
+@pytest.mark.parametrize(
+    ("said", "today", "text", "expected"),
+    [
+        # said on the interview day: the first such day from it
+        (date(2026, 12, 31), date(2027, 1, 4), "the 28th", date(2027, 1, 28)),
+        (date(2026, 11, 10), date(2026, 12, 6), "by the 5th", date(2026, 12, 5)),
+        (date(2026, 12, 4), date(2026, 12, 6), "by the 1st", date(2027, 1, 1)),
+        (date(2026, 12, 4), date(2026, 12, 6), "the 4th", date(2026, 12, 4)),
+        (date(2027, 1, 29), date(2027, 2, 1), "the 30th", date(2027, 1, 30)),
+        # said today (a reply just come): the first from today
+        (date(2026, 12, 6), date(2026, 12, 6), "by the 1st", date(2027, 1, 1)),
+        # when it was said is not known: up to a week past
+        (None, date(2026, 12, 6), "by the 1st", date(2026, 12, 1)),
+        (None, date(2026, 12, 6), "the 28th", date(2026, 12, 28)),
+    ],
+)
+def test_a_promised_day_of_the_month_counts_from_the_day_said(
+    said: date | None, today: date, text: str, expected: date
+) -> None:
+    read = DateReader(today, "dmy").read(text, FORWARD, said)
+    assert (read.day, read.year_assumed) == (expected, True)
+
+
+@pytest.mark.parametrize("text", ["15", "Dec 15", "end of next week", "15th of December"])
+def test_other_words_are_no_day_of_the_month_alone(text: str) -> None:
+    assert ORDINAL_DAY.fullmatch(text) is None

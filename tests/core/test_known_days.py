@@ -206,6 +206,8 @@ NOT_NEEDED = {
         ["add", "Acme", "--expect", "2026-12-11"],
         ["add", "Acme", "--expect", "end of next week", "--country", "de", "--subdivision", "by"],
         ["add", "Acme", "--interviewed", "2026-11-27"],
+        ["add", "Acme", "--expect", "by the 11th"],
+        ["add", "Acme", "--expect", "EOD Friday", "--country", "de", "--subdivision", "by"],
         ["show", "2"],
         ["edit", "2", "--role", "Engineer"],
         ["snooze", "2", "--days", "2"],

@@ -47,6 +47,30 @@ def cal(code: str) -> BusinessCalendar:
         ("DE-BY", date(2026, 12, 1), "end of the month", date(2026, 12, 31), Rule.END_OF_MONTH),
         ("US", date(2027, 5, 3), "by end of month", date(2027, 5, 28), Rule.END_OF_MONTH),
         ("US", date(2026, 12, 4), "end of next month", date(2027, 1, 29), Rule.END_OF_MONTH),
+        # the end of a month by its name: the one nearest the day said
+        ("DE-BY", date(2026, 12, 6), "end of January", date(2027, 1, 29), Rule.END_OF_NAMED_MONTH),
+        (
+            "DE-BY",
+            date(2026, 12, 6),
+            "by the end of Feb",
+            date(2027, 2, 26),
+            Rule.END_OF_NAMED_MONTH,
+        ),
+        (
+            "DE-BY",
+            date(2026, 12, 6),
+            "end of November",
+            date(2026, 11, 30),
+            Rule.END_OF_NAMED_MONTH,
+        ),
+        (
+            "DE-BY",
+            date(2026, 12, 6),
+            "end of December",
+            date(2026, 12, 31),
+            Rule.END_OF_NAMED_MONTH,
+        ),
+        ("US", date(2027, 5, 3), "end of May", date(2027, 5, 28), Rule.END_OF_NAMED_MONTH),
         # business days, counted from the day said
         ("DE-BY", date(2026, 12, 21), "in 5 business days", date(2026, 12, 29), Rule.BUSINESS_DAYS),
         ("US", date(2026, 12, 4), "within 5 business days", date(2026, 12, 11), Rule.BUSINESS_DAYS),
@@ -104,7 +128,21 @@ def test_a_week_starts_the_day_after_the_weekend(place: str, weekday: int) -> No
     assert week_start(cal(place)) == weekday
 
 
-@pytest.mark.parametrize("words", ["gibberish", "2026-12-11", "in 3 days", "next", "fr", "1 Dec"])
+@pytest.mark.parametrize(
+    "words",
+    [
+        "gibberish",
+        "2026-12-11",
+        "in 3 days",
+        "next",
+        "fr",
+        "1 Dec",
+        "over the weekend",
+        "5pm",
+        "end of ma",  # March or May
+        "end of junk",
+    ],
+)
 def test_other_words_are_not_one_of_these_phrases(words: str) -> None:
     assert read_promise(words, date(2026, 12, 6), cal("US")) is None
 
@@ -129,9 +167,102 @@ def test_a_count_of_business_days_out_of_range_is_refused(words: str) -> None:
 def test_dateparser_reads_the_generic_words_from_the_day_said(
     said: date, words: str, day: date
 ) -> None:
-    assert read_generic(words, said) == day
+    found = read_generic(words, said, cal("DE-BY"))
+    assert found is not None
+    assert (found.day, found.rule) == (day, Rule.GENERIC)
 
 
 @pytest.mark.parametrize("words", ["gibberish", "3pm", "2027"])
 def test_dateparser_words_naming_no_day_are_none(words: str) -> None:
-    assert read_generic(words, date(2026, 12, 6)) is None
+    assert read_generic(words, date(2026, 12, 6), cal("DE-BY")) is None
+
+
+@pytest.mark.parametrize(
+    ("said", "words", "day", "rule"),
+    [
+        # office shorthand (Sun 6 Dec 2026, DE-BY)
+        (date(2026, 12, 6), "EOW", date(2026, 12, 11), Rule.END_OF_WEEK),
+        (date(2026, 12, 7), "eow", date(2026, 12, 11), Rule.END_OF_WEEK),
+        (date(2026, 12, 7), "by end of day Friday", date(2026, 12, 11), Rule.WEEKDAY),
+        (date(2026, 12, 7), "EOD Friday", date(2026, 12, 11), Rule.WEEKDAY),
+        (date(2026, 12, 7), "by close of business tomorrow", date(2026, 12, 8), Rule.DAY_SAID),
+        (date(2026, 12, 7), "COB", date(2026, 12, 7), Rule.DAY_SAID),
+        (date(2026, 12, 7), "end of the day", date(2026, 12, 7), Rule.DAY_SAID),
+        (date(2026, 12, 7), "EOB", date(2026, 12, 7), Rule.DAY_SAID),
+        (date(2026, 12, 7), "end of business Friday", date(2026, 12, 11), Rule.WEEKDAY),
+        (date(2026, 12, 7), "first thing Monday", date(2026, 12, 14), Rule.WEEKDAY),
+        # a time of day after the day: the day
+        (date(2026, 12, 7), "by Friday 5pm", date(2026, 12, 11), Rule.WEEKDAY),
+        (date(2026, 12, 7), "Friday at noon", date(2026, 12, 11), Rule.WEEKDAY),
+        (date(2026, 12, 7), "friday EOD", date(2026, 12, 11), Rule.WEEKDAY),
+        (date(2026, 12, 7), "tomorrow afternoon", date(2026, 12, 8), Rule.DAY_SAID),
+        (date(2026, 12, 7), "tomorrow 9:30", date(2026, 12, 8), Rule.DAY_SAID),
+        # other ways of naming a week or its day
+        (date(2026, 12, 7), "by the weekend", date(2026, 12, 11), Rule.END_OF_WEEK),
+        (date(2026, 12, 7), "later this week", date(2026, 12, 11), Rule.END_OF_WEEK),
+        (date(2026, 12, 7), "within the week", date(2026, 12, 11), Rule.END_OF_WEEK),
+        (date(2026, 12, 7), "this coming Friday", date(2026, 12, 11), Rule.WEEKDAY),
+        (date(2026, 12, 7), "Friday next week", date(2026, 12, 18), Rule.NEXT_WEEKDAY),
+        (date(2026, 12, 7), "week after next", date(2026, 12, 24), Rule.END_OF_WEEK),
+        (
+            date(2026, 12, 7),
+            "by the end of the week after next",
+            date(2026, 12, 24),
+            Rule.END_OF_WEEK,
+        ),
+    ],
+)
+def test_office_shorthand_names_the_day_it_stands_for(
+    said: date, words: str, day: date, rule: Rule
+) -> None:
+    found = read_promise(words, said, cal("DE-BY"))
+    assert found is not None
+    assert (found.day, found.rule) == (day, rule)
+
+
+@pytest.mark.parametrize(
+    ("place", "said", "words", "day", "rule"),
+    [
+        # a week or month named in another language follows the rules for the English words
+        ("DE-BY", date(2026, 12, 7), "nächste Woche", date(2026, 12, 18), Rule.END_OF_WEEK),
+        ("DE-BY", date(2026, 12, 14), "nächste Woche", date(2026, 12, 24), Rule.END_OF_WEEK),
+        ("DE-BY", date(2026, 12, 7), "diese Woche", date(2026, 12, 11), Rule.END_OF_WEEK),
+        ("IL", date(2026, 12, 6), "la semaine prochaine", date(2026, 12, 17), Rule.END_OF_WEEK),
+        ("US", date(2026, 12, 7), "la próxima semana", date(2026, 12, 18), Rule.END_OF_WEEK),
+        ("DE-BY", date(2026, 12, 7), "nächsten Monat", date(2027, 1, 29), Rule.END_OF_MONTH),
+        # a day and month without a year: the nearest such day, as in English
+        ("DE-BY", date(2026, 12, 6), "1. Dezember", date(2026, 12, 1), Rule.GENERIC),
+        ("DE-BY", date(2026, 12, 6), "1er décembre", date(2026, 12, 1), Rule.GENERIC),
+        ("DE-BY", date(2026, 12, 6), "5. Januar", date(2027, 1, 5), Rule.GENERIC),
+        ("DE-BY", date(2026, 11, 25), "15 de diciembre", date(2026, 12, 15), Rule.GENERIC),
+        ("DE-BY", date(2026, 12, 6), "15. Dezember 2027", date(2027, 12, 15), Rule.GENERIC),
+        ("DE-BY", date(2026, 12, 6), "Freitag", date(2026, 12, 11), Rule.GENERIC),
+        # "X from today", "X from now": X on from the day said
+        ("US", date(2026, 12, 6), "a week from today", date(2026, 12, 13), Rule.GENERIC),
+        ("US", date(2026, 12, 6), "3 days from today", date(2026, 12, 9), Rule.GENERIC),
+        ("US", date(2026, 12, 6), "two weeks from now", date(2026, 12, 20), Rule.GENERIC),
+    ],
+)
+def test_generic_words_are_not_read_as_dateparser_misreads_them(
+    place: str, said: date, words: str, day: date, rule: Rule
+) -> None:
+    found = read_generic(words, said, cal(place))
+    assert found is not None
+    assert (found.day, found.rule) == (day, rule)
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "last week",  # a past week names no promised day
+        "letzte Woche",
+        "la semaine dernière",
+        "a week from tomorrow",  # counted from two points: dateparser drops one
+        "3 days after tomorrow",
+        "tomorrow week",
+        "a week today",
+        "next year",
+    ],
+)
+def test_generic_words_dateparser_would_misread_are_none(words: str) -> None:
+    assert read_generic(words, date(2026, 12, 6), cal("US")) is None

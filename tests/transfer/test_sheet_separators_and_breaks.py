@@ -68,3 +68,36 @@ def test_the_promised_day_column_takes_words_too(cli, folder: Path, row: str, da
     assert result.code == 0, result.err
     shown = json.loads(cli("show", "1", "--json", at=SUN_6_DEC).out)
     assert (shown["reply_expected_on"], shown["reply_expected_words"]) == (day, row.split(",")[2])
+
+
+@pytest.mark.parametrize(
+    ("row", "day"),
+    [
+        ("Acme,2026-12-02,nächste Woche", "2026-12-11"),  # Wed: not seven days on
+        ("Acme,2026-12-02,EOD Friday", "2026-12-04"),
+        ("Acme,2026-12-04,by the 1st", "2027-01-01"),  # said on 4 Dec: next month's
+        ("Acme,,by the 1st", "2026-12-01"),  # said when? up to a week past
+        ("Acme,2026-12-04,end of January", "2027-01-29"),
+        ("Acme,2026-12-04,Dec 15", "2026-12-15"),
+    ],
+)
+def test_the_promised_day_column_reads_what_add_reads(
+    cli, folder: Path, row: str, day: str
+) -> None:  # type: ignore[no-untyped-def]
+    (folder / "sheet.csv").write_text(f"Company,Interviewed,Reply By\n{row}\n")
+    result = cli("import", "sheet.csv", at=SUN_6_DEC)
+    assert result.code == 0, result.err
+    assert json.loads(cli("show", "1", "--json", at=SUN_6_DEC).out)["reply_expected_on"] == day
+
+
+@pytest.mark.parametrize("words", ["last week", "a week from tomorrow"])
+def test_promised_words_dateparser_would_misread_stop_the_import(
+    cli, folder: Path, words: str
+) -> None:  # type: ignore[no-untyped-def]
+    (folder / "sheet.csv").write_text(f"Company,Interviewed,Reply By\nAcme,2026-12-04,{words}\n")
+    result = cli("import", "sheet.csv", at=SUN_6_DEC)
+    assert result.code != 0
+    assert result.err.startswith("error: ")
+    assert f"line 2, column 'Reply By': unreadable date '{words}'" in result.err
+    assert len(result.err.splitlines()) == 1
+    assert cli("list", "--json", at=SUN_6_DEC).out.strip() == "[]"

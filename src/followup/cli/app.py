@@ -158,16 +158,18 @@ class App:
         calendar = self.config.calendar
         return DateReader(self.today, calendar.date_order, calendar.place.country)
 
-    def date(self, text: str | None, direction: Direction, what: str) -> date | None:
+    def date(
+        self, text: str | None, direction: Direction, what: str, said: date | None = None
+    ) -> date | None:
         """The date typed for ``what`` ("expected", "interviewed", "emailed", "replied",
-        "moved on", "withdrew");
-        a year assumed is noted for the output, and a promised day long past warned of."""
+        "moved on", "withdrew"; a promise ``said`` on a day); a year assumed is noted for
+        the output, and a promised day long past warned of."""
         from followup.cli.render.interviews import long_past_promise, year_assumed
         from followup.dates import long_past
 
         if text is None:
             return None
-        read = self.reader.read(text, direction)
+        read = self.reader.read(text, direction, said)
         if read.year_assumed:
             self.notes.append(year_assumed(what, read.day))
         if what == "expected" and long_past(read.day, self.today):
@@ -198,7 +200,6 @@ class App:
         said = interviewed
         if said is None and stored is not None and a.expect is not None:
             said = self.tracker.next_round_day(stored.id) or stored.interviewed_on
-        said = said or self.today
         country = a.country or (stored.country if stored and not a.subdivision else None)
         subdivision = a.subdivision or (stored.subdivision if stored and not a.country else None)
         expected, words = self.expected(a.expect, said, country, subdivision)
@@ -216,20 +217,22 @@ class App:
         )
 
     def expected(
-        self, text: str | None, said: Day, country: str | None, subdivision: str | None
+        self, text: str | None, said: Day | None, country: str | None, subdivision: str | None
     ) -> tuple[Day | None, str | None]:
-        """The promised day ``text`` names, and the words to keep (None for a date typed
-        as a date). An ISO or numeric date is read as one (loading nothing more); words
+        """The promised day ``text`` names, said on ``said`` (None: not known, today is
+        taken), and the words to keep (None for a date typed as a date). An ISO or
+        numeric date is read as one (loading nothing more); words
         by the business-week rules of :mod:`followup.promises` in the place's calendar,
         then as a month name and day, then by ``dateparser``. The reading is noted for
         the output. Raises UsageError when the words name no day."""
-        from followup.dates import MONTH_WORD, Direction, is_plain
+        from followup.dates import MONTH_WORD, ORDINAL_DAY, Direction, is_plain
 
         if text is None:
             return None, None
-        if is_plain(text):
-            return self.date(text, Direction.FORWARD, "expected"), None
-        from followup.cli.render.promises import generic_read, promise_read, unreadable_promise
+        if is_plain(text) or ORDINAL_DAY.fullmatch(" ".join(text.split())):
+            return self.date(text, Direction.FORWARD, "expected", said), None
+        said = said or self.today
+        from followup.cli.render.promises import reading, unreadable_promise
         from followup.errors import UsageError
         from followup.promises import read_generic, read_promise
 
@@ -238,20 +241,16 @@ class App:
             promise = read_promise(text, said, calendar)
         except ValueError as exc:
             raise UsageError(f"{unreadable_promise(text)}: {exc}") from None
-        words = text.strip()
-        if promise is not None:
-            self.notes.append(promise_read(words, promise, calendar.place.describe()))
-            return self._promised(promise.day), words
-        if MONTH_WORD.search(text):
+        if promise is None and MONTH_WORD.search(text):
             try:
                 return self.date(text, Direction.FORWARD, "expected"), None
             except UsageError:
                 pass
-        day = read_generic(text, said)
-        if day is None:
+        promise = promise or read_generic(text, said, calendar)
+        if promise is None:
             raise UsageError(unreadable_promise(text))
-        self.notes.append(generic_read(words, day, said))
-        return self._promised(day), words
+        self.notes.append(reading(text.strip(), promise, calendar.place.describe()))
+        return self._promised(promise.day), text.strip()
 
     def _promised(self, day: Day) -> Day:
         from followup.cli.render.interviews import long_past_promise

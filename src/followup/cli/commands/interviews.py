@@ -165,7 +165,7 @@ def promise_line(app: App, view: InterviewView) -> str | None:
     they were counted from (see :func:`said_day`); the words alone when no day reads them
     as the day stored (the place changed since)."""
     from followup.cli.render.promises import generic_read, promise_read, said_on, words_only
-    from followup.promises import read_promise
+    from followup.promises import Rule, read_generic, read_promise
 
     words = view.reply_expected_words
     if not words:
@@ -178,7 +178,9 @@ def promise_line(app: App, view: InterviewView) -> str | None:
         promise = read_promise(words, said, calendar)
     except ValueError:
         promise = None
-    if promise is not None:
+    if promise is None:
+        promise = read_generic(words, said, calendar)
+    if promise is not None and promise.rule is not Rule.GENERIC:
         return said_on(promise_read(words, promise, calendar.place.describe()), said)
     return generic_read(words, view.reply_expected_on, said)
 
@@ -204,8 +206,10 @@ def said_day(app: App, view: InterviewView) -> date | None:
             promise = None
         if promise is not None and promise.day == view.reply_expected_on:
             return said
-        if promise is None and read_generic(words, said) == view.reply_expected_on:
-            return said
+        if promise is None:
+            generic = read_generic(words, said, calendar)
+            if generic is not None and generic.day == view.reply_expected_on:
+                return said
     return None
 
 

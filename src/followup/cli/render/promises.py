@@ -37,6 +37,8 @@ def meaning(promise: Promise, where: str) -> str:
         return f"the first business day of next week in {where}"
     if rule is Rule.END_OF_MONTH:
         return f"the last business day of {_which(offset, 'month')} in {where}"
+    if rule is Rule.END_OF_NAMED_MONTH:
+        return f"the last business day of {promise.day:%B %Y} in {where}"
     if rule is Rule.END_OF_YEAR:
         return f"the last business day of {_which(offset, 'year')} in {where}"
     if rule is Rule.BUSINESS_DAYS:
@@ -86,6 +88,14 @@ def words_only(words: str) -> str:
 def generic_read(words: str, day: date, said: date) -> str:
     """The line for words read by ``dateparser`` ("in 3 days", "vendredi")."""
     return f"{visible(repr(words.strip()))} read as {long_day(day)}, counted from {short_day(said)}"
+
+
+def reading(words: str, promise: Promise, where: str) -> str:
+    """The line ``add`` prints for words read by a rule of followup's own
+    (:func:`promise_read`) or by ``dateparser`` (:func:`generic_read`)."""
+    if promise.rule is Rule.GENERIC:
+        return generic_read(words, promise.day, promise.said)
+    return promise_read(words, promise, where)
 
 
 def default_wait(day: date, business_days: int, interviewed: date, where: str) -> str:

@@ -65,6 +65,10 @@ How dates may be written (DATE in --expect, --interviewed, --on, --emailed):
   friday, fri                a weekday: the next one for --expect, the last one otherwise
   last thursday              the most recent Thursday before today
   Nov 24, 24 November 2026   month names (English), with or without a year
+  the 15th, by the 1st       a day of the month: for --expect the first one from the
+                             day said (--interviewed, the reply's day for heard;
+                             without one, one up to a week past counts); otherwise
+                             the most recent one
   24/11/2026, 24.11.26       numeric dates in your order (calendar.date_order; by
   11-24-2026, 2026/11/24     default your country's: GB day first, US month first,
                              CN/JP/KR/HU year first), with / . - or spaces between
@@ -85,22 +89,36 @@ day after the weekend (Monday for a Saturday-Sunday weekend, Sunday for Friday-S
 a weekend day belongs to the week it ends.
 
   today, tomorrow            the day said, the day after it
+  EOD, COB                   end of day, close of business: the day said ("EOD
+                             Friday", "by close of business tomorrow": that day; a
+                             time of day, "Friday 5pm", is left out)
   friday, by Friday          the first Friday after the day said
   next Friday                the Friday of the week after the week said in (on a
-                             Wednesday: nine days on; on a weekend: the coming Friday)
-  end of this week           the last business day of the week said in (Thursday
+                             Wednesday: nine days on; on a weekend: the coming Friday;
+                             also "Friday next week")
+  end of this week, EOW      the last business day of the week said in (Thursday
                              when Friday is a holiday); the next week's once it is past
-  end of next week           the last business day of the following week
+                             (also "by the weekend", "later this week")
+  end of next week           the last business day of the following week (also
+                             "next week"; "week after next": the week after it)
   early next week            the second business day of next week
-  start of next week         the first business day of next week
-  mid next week              the third business day of next week
+  start of next week         the first business day of next week (also "beginning")
+  mid next week              the third business day of next week (also "middle of")
   end of the month           the last business day of the month (next month's once past)
-  end of next month          the last business day of next month
+  end of next month          the last business day of next month (also "next month")
+  end of January             the last business day of that month, the one nearest
+                             the day said (as a day without a year)
+  end of the year            the last business day of the year (next year's once past)
   in 5 business days         the 5th business day after the day said (also "within",
                              "working days", and numbers as words up to twelve)
-  in 3 days, in 2 weeks      calendar days or weeks after the day said
+  in 3 days, in 2 weeks      calendar days or weeks after the day said (also
+                             "within 2 weeks", "a week from today", "in a fortnight")
   vendredi, übermorgen, ...  other words and languages, as the dateparser library
-                             reads them, counted from the day said
+                             reads them, counted from the day said; a week or month
+                             named so ("nächste Woche") is read as its English words
+
+Words that name no day, a past week ("last week"), or count from two days at once ("a
+week from tomorrow") are refused; write the date ("Dec 14") instead.
 
 add and show say how the words were read, and the words are kept with the interview.
 Without --expect but with --interviewed, the reply is expected

@@ -219,11 +219,11 @@ def _promised(
     reads them (:mod:`followup.promises`: from the interview day, else today, in the
     row's place), with the words; (None, None) for a date written as one, or words that
     name no day (which the date reader then reports)."""
-    from followup.dates import MONTH_WORD, is_plain
+    from followup.dates import MONTH_WORD, ORDINAL_DAY, is_plain
     from followup.errors import ConfigError
 
     words = values.get("expected", "")
-    if not words or is_plain(words) or MONTH_WORD.search(words):
+    if not words or is_plain(words) or ORDINAL_DAY.fullmatch(words):
         return None, None
     from followup.promises import read_generic, read_promise
 
@@ -237,8 +237,11 @@ def _promised(
         promise = read_promise(words, said, tracker.calendar(place))
     except (ValueError, ConfigError):
         return None, None
-    day = promise.day if promise is not None else read_generic(words, said)
-    return (day, words) if day is not None else (None, None)
+    if promise is None and MONTH_WORD.search(words):  # "Dec 15": the date reader's
+        return None, None
+    if promise is None:
+        promise = read_generic(words, said, tracker.calendar(place))
+    return (promise.day, words) if promise is not None else (None, None)
 
 
 def _delimiter(text: str) -> str:
@@ -264,12 +267,14 @@ def _row(
     assumed: list[tuple[int, str, date]],
     now: datetime,
 ) -> SheetRow:
-    def day(column: str) -> date | None:
+    def day(column: str, said: date | None = None) -> date | None:
+        """The date in ``column``; a promised day of the month alone is counted from
+        the interview day ``said`` when there is one."""
         text = values.get(column, "")
         if not text:
             return None
         try:
-            read = readers[column].read(text, _DIRECTIONS[column])
+            read = readers[column].read(text, _DIRECTIONS[column], said)
         except UsageError as exc:
             raise sheet.fail(line, column, exc.message) from None
         if read.year_assumed:
@@ -282,7 +287,7 @@ def _row(
     interviewed = day("interviewed")
     expected, words = _promised(values, interviewed, tracker, now)
     if expected is None:
-        expected = day("expected")
+        expected = day("expected", said=interviewed)
     if expected is None:
         raise sheet.fail(
             line, "expected", "empty: every interview needs the day they said they would reply"
