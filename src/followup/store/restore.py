@@ -2,19 +2,33 @@
 
 A backup must never be moved over the store file: the daemon's connections stay on the
 file they opened, and the old file's ``-wal`` beside the path would be read as if it were
-the new file's (undoing the restore). The backup is copied *into* the store instead, with
-SQLite's online backup API (https://sqlite.org/backup.html), which takes the store's write
-lock and writes through its WAL like any commit: the daemon sees one more commit (its
-``data_version`` moves) and plans again from what it now reads.
+the new file's (undoing the restore). The backup is copied *into* the store instead, in one
+write transaction (``BEGIN IMMEDIATE``, the store's write lock) that empties every table
+and fills it from the backup, through the WAL like any commit: the daemon sees one more
+commit (its ``data_version`` moves) and plans again from what it now reads.
 
 Before anything is copied, the backup is checked (an SQLite file, ``PRAGMA quick_check``,
-followup's schema, not newer than this version) and the current store is saved beside it
-as ``NAME.YYYYmmddTHHMMSSZ.bak`` (UTC), so that a restore can itself be undone.
+followup's schema, not newer than this version), a copy of it is brought to the newest
+schema in a scratch folder, and the current store is saved beside it as
+``NAME.YYYYmmddTHHMMSSZ.bak`` (UTC), so that a restore can itself be undone.
+
+The ledger of reminders shown is not taken back in time: a reminder shown since the backup
+was made must not be shown again. In the same transaction, every ledger row of the store
+as it was (every machine's, every channel's) whose interview the backup holds too is kept:
+the same interview is the same id *and* the same creation instant (an id freed by a delete
+may be given to a newer interview; the calendar feed's tombstones tell interviews apart the
+same way). A reminder is the same when its kind and due instant are (what the ledger's
+unique key names, :class:`followup.store.models.ShownReminder`); a row for an instant the
+restored plan no longer has is kept and ignored, as any row of a plan since changed is
+(:func:`followup.rules.showing`). A row the backup has stays; an ``intent`` there that the
+store had confirmed becomes ``shown``. A reminder the backup brings back that was never
+shown has no row, and is shown.
 """
 
 from __future__ import annotations
 
 import sqlite3
+import tempfile
 from datetime import datetime
 from pathlib import Path
 from typing import NamedTuple
@@ -22,6 +36,7 @@ from urllib.parse import quote
 
 from followup.errors import StoreError
 from followup.store.database import BUSY_TIMEOUT_S, HEAD_REVISION, Database
+from followup.store.faults import cause
 
 #: The first 16 bytes of every SQLite database file (https://sqlite.org/fileformat.html).
 SQLITE_HEADER = b"SQLite format 3\0"
@@ -75,10 +90,11 @@ def check_backup(path: Path) -> str:
 
 
 def restore(url: str, backup: Path, now: datetime) -> Restored:
-    """Replace the content of the SQLite store at ``url`` with the SQLite ``backup``, after
-    saving the current store beside it; an older backup's schema is then upgraded. Raises
-    StoreError (nothing changed) when the backup is refused, the store is not an SQLite
-    file, or the current store cannot be saved first."""
+    """Replace the content of the SQLite store at ``url`` with the SQLite ``backup`` (its
+    schema upgraded first), after saving the current store beside it; the ledger rows of
+    the reminders shown that the backup's interviews share with the store are kept (see
+    the module's text). Raises StoreError (nothing changed) when the backup is refused, the
+    store is not an SQLite file, or the current store cannot be saved first."""
     check_backup(backup)
     db = Database(url, clock=lambda: now)
     try:
@@ -89,30 +105,136 @@ def restore(url: str, backup: Path, now: datetime) -> Restored:
             )
         if db.path.resolve() == backup.resolve():
             raise StoreError(f"{backup} is the store itself; nothing was restored")
-        saved = db.backup(now, why="the restore") if _count(db.path) else None
-        _copy_into(backup, db)
-    finally:
-        db.close()
-    db = Database(url, clock=lambda: now)  # an older backup's schema is upgraded here
-    try:
-        assert db.path is not None
+        with tempfile.TemporaryDirectory(prefix="followup-restore-") as scratch:
+            upgraded = _upgraded_copy(backup, Path(scratch) / "restored.db", now)
+            saved = db.backup(now, why="the restore") if _count(db.path) else None
+            _copy_into(upgraded, db)
         return Restored(db.path, backup, saved, _count(db.path))
     finally:
         db.close()
 
 
-def _copy_into(backup: Path, db: Database) -> None:
-    assert db.path is not None
+def _upgraded_copy(backup: Path, target: Path, now: datetime) -> Path:
+    """A copy of ``backup`` at ``target`` with the newest schema (the store has it too), so
+    that each table's columns are the store's. Raises StoreError."""
     try:
         source = sqlite3.connect(f"file:{quote(str(backup))}?mode=ro", uri=True)
-        target = sqlite3.connect(db.path, timeout=BUSY_TIMEOUT_S)
+        copy = sqlite3.connect(target)
         try:
-            source.backup(target)
+            source.backup(copy)
         finally:
             source.close()
-            target.close()
+            copy.close()
+    except sqlite3.Error as exc:
+        raise StoreError(
+            f"cannot copy the backup {backup} ({cause(exc)}); nothing was restored"
+        ) from None
+    Database(f"sqlite:///{target}", clock=lambda: now).close()  # upgrades its schema
+    return target
+
+
+def _copy_into(source: Path, db: Database) -> None:
+    """Empty every table of the store and fill it from ``source`` (same schema), keeping
+    the store's ledger rows of the interviews both hold, in one write transaction. Raises
+    StoreError (nothing changed)."""
+    assert db.path is not None
+    try:
+        conn = sqlite3.connect(db.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        try:
+            conn.execute("PRAGMA foreign_keys = OFF")  # every table is emptied, then filled
+            conn.execute("ATTACH DATABASE ? AS restored", (str(source),))
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                shown = conn.execute(_SHOWINGS).fetchall()
+                machines = conn.execute("SELECT id, name FROM main.machines").fetchall()
+                for table, columns in _tables(conn):
+                    conn.execute(f"DELETE FROM main.{table}")
+                    conn.execute(
+                        f"INSERT INTO main.{table} ({columns}) "
+                        f"SELECT {columns} FROM restored.{table}"
+                    )
+                _keep_showings(conn, shown, machines)
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+        finally:
+            conn.close()
     except sqlite3.Error as exc:
         raise db.fault(exc) from None
+
+
+#: Every ledger row of the store with its interview's creation instant, the stored text of
+#: both instants compared as they are (both files were written by followup's one format).
+_SHOWINGS = """
+    SELECT s.interview_id, i.created_at, s.kind, s.due_at, s.shown_at, s.state,
+           s.machine_id, s.channel
+    FROM main.shown_reminders AS s JOIN main.interviews AS i ON i.id = s.interview_id
+"""
+
+
+def _tables(conn: sqlite3.Connection) -> list[tuple[str, str]]:
+    """Each table of the store with its columns as a quoted list; raises StoreError when
+    the scratch copy's tables or columns are not the same."""
+
+    def listed(schema: str) -> dict[str, list[str]]:
+        names = conn.execute(
+            f"SELECT name FROM {schema}.sqlite_master "
+            "WHERE type = 'table' AND name NOT LIKE 'sqlite%'"
+        ).fetchall()
+        return {
+            name: [row[1] for row in conn.execute(f"PRAGMA {schema}.table_info({_q(name)})")]
+            for (name,) in names
+        }
+
+    store, backup = listed("main"), listed("restored")
+    if {t: set(c) for t, c in store.items()} != {t: set(c) for t, c in backup.items()}:
+        raise StoreError("the backup's tables are not the store's; nothing was restored")
+    return [(_q(t), ", ".join(_q(c) for c in columns)) for t, columns in store.items()]
+
+
+def _keep_showings(
+    conn: sqlite3.Connection,
+    shown: list[tuple[object, ...]],
+    machines: list[tuple[str, str]],
+) -> None:
+    """Put back the store's ledger rows ``shown`` (as :data:`_SHOWINGS` reads them) whose
+    interview the restored tables hold (same id, same creation instant), with the machines
+    they name (``machines``: (id, name) of the store as it was)."""
+    names: dict[object, str] = dict(machines)
+    for interview_id, created_at, kind, due_at, shown_at, state, machine_id, channel in shown:
+        same = conn.execute(
+            "SELECT 1 FROM main.interviews WHERE id = ? AND created_at = ?",
+            (interview_id, created_at),
+        ).fetchone()
+        if same is None:
+            continue
+        there = conn.execute(
+            "SELECT id, state FROM main.shown_reminders WHERE interview_id = ? AND kind = ? "
+            "AND due_at = ? AND machine_id IS ? AND channel = ?",
+            (interview_id, kind, due_at, machine_id, channel),
+        ).fetchone()
+        if there is None:
+            if machine_id is not None:
+                conn.execute(
+                    "INSERT OR IGNORE INTO main.machines (id, name) VALUES (?, ?)",
+                    (machine_id, names.get(machine_id, str(machine_id)[:8])),
+                )
+            conn.execute(
+                "INSERT INTO main.shown_reminders (interview_id, kind, due_at, shown_at, "
+                "state, machine_id, channel) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (interview_id, kind, due_at, shown_at, state, machine_id, channel),
+            )
+        elif there[1] == "intent" and state == "shown":
+            conn.execute(
+                "UPDATE main.shown_reminders SET state = 'shown', shown_at = ? WHERE id = ?",
+                (shown_at, there[0]),
+            )
+
+
+def _q(name: str) -> str:
+    """``name`` as an SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'
 
 
 def _count(path: Path) -> int:
