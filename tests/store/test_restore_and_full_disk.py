@@ -189,3 +189,55 @@ def test_a_write_on_a_full_disk_says_disk_full_with_the_path(
         "nothing was written"
     )
     assert full_disk.read_bytes() == before
+
+
+# -- where the backup is ---------------------------------------------------------------
+
+
+@pytest.mark.own_store
+def test_restoring_leaves_nothing_beside_the_backup(
+    cli, db_path: Path, two_then_three: Path
+) -> None:  # type: ignore[no-untyped-def]
+    backup = two_then_three.parent / "backups" / two_then_three.name
+    backup.parent.mkdir()
+    two_then_three.rename(backup)
+    assert cli("restore", str(backup)).code == 0
+    assert [p.name for p in backup.parent.iterdir()] == [backup.name]
+
+
+@pytest.mark.own_store
+def test_the_commits_in_a_backups_wal_file_are_restored(
+    cli, db_path: Path, two_then_three: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """A backup copied as two files, ``NAME`` and ``NAME-wal``, with a commit in the
+    second only."""
+    copy = two_then_three.with_name("copied.db")
+    with closing(sqlite3.connect(two_then_three)) as conn:
+        conn.execute("PRAGMA wal_autocheckpoint = 0")
+        with conn:
+            conn.execute("UPDATE interviews SET company = 'Acme Ltd' WHERE id = 1")
+        for suffix in ("", "-wal"):
+            Path(f"{copy}{suffix}").write_bytes(Path(f"{two_then_three}{suffix}").read_bytes())
+    assert cli("restore", str(copy)).code == 0
+    assert companies(db_path) == ["Acme Ltd", "Beta"]
+
+
+@pytest.mark.system  # mounts a small tmpfs
+@pytest.mark.own_store
+def test_a_backup_on_a_read_only_disk_is_restored(
+    cli, db_path: Path, two_then_three: Path, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    if os.geteuid() != 0:
+        pytest.fail("mounting a tmpfs needs root (the CI runs the tests as root)")
+    mount = tmp_path / "stick"
+    mount.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)], check=True)
+    try:
+        backup = mount / two_then_three.name
+        backup.write_bytes(two_then_three.read_bytes())
+        subprocess.run(["mount", "-o", "remount,ro", str(mount)], check=True)
+        done = cli("restore", str(backup))
+        assert done.code == 0, done.err
+        assert companies(db_path) == ["Acme", "Beta"]
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)

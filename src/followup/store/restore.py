@@ -7,10 +7,12 @@ write transaction (``BEGIN IMMEDIATE``, the store's write lock) that empties eve
 and fills it from the backup, through the WAL like any commit: the daemon sees one more
 commit (its ``data_version`` moves) and plans again from what it now reads.
 
-Before anything is copied, the backup is checked (an SQLite file, ``PRAGMA quick_check``,
-followup's schema, not newer than this version), a copy of it is brought to the newest
-schema in a scratch folder, and the current store is saved beside it as
-``NAME.YYYYmmddTHHMMSSZ.bak`` (UTC), so that a restore can itself be undone.
+Before anything is copied, the backup's file is copied byte for byte to a scratch folder
+(SQLite never opens the backup itself: nothing is left beside it, and its folder may be
+read-only), that copy is checked (an SQLite file, ``PRAGMA quick_check``, followup's
+schema, not newer than this version) and brought to the newest schema, and the current
+store is saved beside it as ``NAME.YYYYmmddTHHMMSSZ.bak`` (UTC), so that a restore can
+itself be undone.
 
 The ledger of reminders shown is not taken back in time: a reminder shown since the backup
 was made must not be shown again. In the same transaction, every ledger row of the store
@@ -27,6 +29,8 @@ shown has no row, and is shown.
 
 from __future__ import annotations
 
+import os
+import shutil
 import sqlite3
 import tempfile
 from datetime import datetime
@@ -59,77 +63,83 @@ def is_sqlite(path: Path) -> bool:
         return handle.read(len(SQLITE_HEADER)) == SQLITE_HEADER
 
 
-def check_backup(path: Path) -> str:
+def check_backup(path: Path, name: Path | None = None) -> str:
     """The schema revision of the SQLite backup ``path``, read without writing to it.
-    Raises StoreError naming the file when it is damaged, not followup's, or newer than
-    this version."""
+    Raises StoreError naming the file (or ``name``, the backup ``path`` is a copy of) when
+    it is damaged, not followup's, or newer than this version."""
+    shown = path if name is None else name
     try:
         conn = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True)
         try:
             check = conn.execute("PRAGMA quick_check").fetchone()
             if check is None or check[0] != "ok":
-                raise StoreError(f"the backup {path} is damaged; nothing was restored")
+                raise StoreError(f"the backup {shown} is damaged; nothing was restored")
             row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
         finally:
             conn.close()
     except sqlite3.Error:
         raise StoreError(
-            f"{path} is not a followup database backup; nothing was restored"
+            f"{shown} is not a followup database backup; nothing was restored"
         ) from None
     if row is None:
-        raise StoreError(f"{path} is not a followup database backup; nothing was restored")
+        raise StoreError(f"{shown} is not a followup database backup; nothing was restored")
     revision = str(row[0])
     from followup.store import migrate
 
     if revision != HEAD_REVISION and revision not in migrate.known_revisions():
         raise StoreError(
-            f"the backup {path} has schema {revision!r}, newer than this followup knows; "
+            f"the backup {shown} has schema {revision!r}, newer than this followup knows; "
             "upgrade followup; nothing was restored"
         )
     return revision
 
 
 def restore(url: str, backup: Path, now: datetime) -> Restored:
-    """Replace the content of the SQLite store at ``url`` with the SQLite ``backup`` (its
-    schema upgraded first), after saving the current store beside it; the ledger rows of
-    the reminders shown that the backup's interviews share with the store are kept (see
-    the module's text). Raises StoreError (nothing changed) when the backup is refused, the
-    store is not an SQLite file, or the current store cannot be saved first."""
-    check_backup(backup)
-    db = Database(url, clock=lambda: now)
-    try:
-        if db.path is None:
-            raise StoreError(
-                f"the store {db.where} is not an SQLite file; restoring copies a file into "
-                "it; nothing was restored"
-            )
-        if db.path.resolve() == backup.resolve():
-            raise StoreError(f"{backup} is the store itself; nothing was restored")
-        with tempfile.TemporaryDirectory(prefix="followup-restore-") as scratch:
-            upgraded = _upgraded_copy(backup, Path(scratch) / "restored.db", now)
-            saved = db.backup(now, why="the restore") if _count(db.path) else None
-            _copy_into(upgraded, db)
-        return Restored(db.path, backup, saved, _count(db.path))
-    finally:
-        db.close()
-
-
-def _upgraded_copy(backup: Path, target: Path, now: datetime) -> Path:
-    """A copy of ``backup`` at ``target`` with the newest schema (the store has it too), so
-    that each table's columns are the store's. Raises StoreError."""
-    try:
-        source = sqlite3.connect(f"file:{quote(str(backup))}?mode=ro", uri=True)
-        copy = sqlite3.connect(target)
+    """Replace the content of the SQLite store at ``url`` with the SQLite ``backup`` (a
+    private copy of it, checked and brought to the newest schema first), after saving the
+    current store beside it; the ledger rows of the reminders shown that the backup's
+    interviews share with the store are kept (see the module's text). Raises StoreError
+    (nothing changed) when the backup is refused, the store is not an SQLite file, or the
+    current store cannot be saved first."""
+    with tempfile.TemporaryDirectory(prefix="followup-restore-") as scratch:
+        copy = _private_copy(backup, Path(scratch) / "restored.db")
+        check_backup(copy, backup)
+        Database(f"sqlite:///{copy}", clock=lambda: now).close()  # upgrades its schema
+        db = Database(url, clock=lambda: now)
         try:
-            source.backup(copy)
+            if db.path is None:
+                raise StoreError(
+                    f"the store {db.where} is not an SQLite file; restoring copies a file "
+                    "into it; nothing was restored"
+                )
+            if db.path.resolve() == backup.resolve():
+                raise StoreError(f"{backup} is the store itself; nothing was restored")
+            saved = db.backup(now, why="the restore") if _count(db.path) else None
+            _copy_into(copy, db)
+            return Restored(db.path, backup, saved, _count(db.path))
         finally:
-            source.close()
-            copy.close()
-    except sqlite3.Error as exc:
-        raise StoreError(
-            f"cannot copy the backup {backup} ({cause(exc)}); nothing was restored"
-        ) from None
-    Database(f"sqlite:///{target}", clock=lambda: now).close()  # upgrades its schema
+            db.close()
+
+
+def _private_copy(backup: Path, target: Path) -> Path:
+    """The backup's file, and its ``-wal`` when there is one, copied byte for byte to
+    ``target`` (0600). SQLite then opens the copy only: a file in WAL mode (every copy of a
+    store) opened in place, even read-only, leaves ``-wal`` and ``-shm`` files beside it,
+    and cannot be opened at all in a folder the user may not write to (a read-only disk, a
+    snapshot). Raises StoreError naming the backup."""
+    for suffix in ("", "-wal"):
+        source = Path(f"{backup}{suffix}")
+        if suffix and not source.is_file():
+            continue
+        try:
+            with open(source, "rb") as src:
+                fd = os.open(f"{target}{suffix}", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                with open(fd, "wb") as dst:
+                    shutil.copyfileobj(src, dst)
+        except OSError as exc:
+            raise StoreError(
+                f"cannot copy the backup {backup} ({cause(exc)}); nothing was restored"
+            ) from None
     return target
 
 
