@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from followup.store.faults import newest_backup
+
 
 def companies(path: Path) -> list[str]:
     with closing(sqlite3.connect(path)) as conn:
@@ -64,6 +66,40 @@ def test_restoring_a_json_backup_gives_back_its_interviews_with_their_ids(
     assert done.code == 0, done.err
     listed = json.loads(cli("list", "--json").out)
     assert [(i["id"], i["company"]) for i in listed] == [(2, "Beta"), (3, "Gamma")]
+
+
+@pytest.mark.own_store
+def test_two_restores_in_one_second_keep_both_stores_as_they_were(
+    cli, db_path: Path, two_then_three: Path
+) -> None:  # type: ignore[no-untyped-def]
+    assert cli("restore", str(two_then_three)).code == 0
+    assert cli("add", "Delta", "--expect", "2026-12-01").code == 0
+    done = cli("restore", str(two_then_three))  # the same instant: the cli fixture's
+    assert done.code == 0, done.err
+    first = db_path.with_name("followup.db.20261129T170000Z.bak")
+    second = db_path.with_name("followup.db.20261129T170000Z-2.bak")
+    assert f"saved as {second};" in done.out
+    assert (companies(first), companies(second)) == (
+        ["Acme", "Beta", "Gamma"],
+        ["Acme", "Beta", "Delta"],
+    )
+    assert os.stat(second).st_mode & 0o777 == 0o600
+
+
+@pytest.mark.parametrize(
+    ("names", "newest"),
+    [
+        (["20261128T120000Z", "20261128T120000Z-2"], "20261128T120000Z-2"),
+        (["20261128T120000Z-2", "20261128T120000Z-10"], "20261128T120000Z-10"),
+        (["20261128T120000Z-3", "20261128T120001Z"], "20261128T120001Z"),
+    ],
+)
+def test_the_newest_backup_counts_the_backups_of_one_second(
+    tmp_path: Path, names: list[str], newest: str
+) -> None:
+    for name in names:
+        (tmp_path / f"followup.db.{name}.bak").touch()
+    assert newest_backup(tmp_path / "followup.db") == tmp_path / f"followup.db.{newest}.bak"
 
 
 @pytest.mark.own_store
