@@ -4,9 +4,11 @@ it, never group- or world-writable; and no URL is ever accepted or shown with a 
 
 from __future__ import annotations
 
+import logging
 import os
 import stat
 from collections.abc import Iterator
+from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 import pytest
@@ -125,6 +127,44 @@ def test_the_desktop_entries_are_readable_and_never_writable_by_others(
     ]
     assert [mode(p) for p in entries] == [0o644, 0o644]
     assert [mode(p.parent) for p in entries] == [0o755, 0o755]
+
+
+def test_the_icon_the_entries_name_is_readable_and_never_writable_by_others(
+    home: Path, umask: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from followup.daemon import install
+
+    monkeypatch.setattr(install, "followup_executable", lambda: "/opt/followup/bin/followup")
+    install.install(dict(os.environ), autostart=True)
+    icons = home / ".local" / "share" / "icons"
+    icon = icons / "hicolor" / "scalable" / "apps" / "followup.svg"
+    assert mode(icon) == 0o644
+    assert {mode(folder) for folder in icon.parents if icons in (folder, *folder.parents)} == {
+        0o755
+    }
+
+
+def test_the_daemons_log_file_is_private_and_so_is_the_one_it_rotates_to(
+    home: Path, umask: int
+) -> None:
+    from followup.daemon.failures import log_to_file
+
+    root = logging.getLogger()
+    before = list(root.handlers)
+    log_to_file(os.environ)
+    [handler] = [h for h in root.handlers if h not in before]
+    try:
+        assert isinstance(handler, RotatingFileHandler)
+        logging.getLogger("followup.daemon").warning("shown: Time to email Acme")
+        handler.doRollover()
+        logging.getLogger("followup.daemon").warning("shown: Time to email Beta")
+    finally:
+        root.removeHandler(handler)
+        handler.close()
+    log = home / ".local" / "state" / "followup" / "daemon.log"
+    assert "Beta" in log.read_text() and "Acme" in log.with_name("daemon.log.1").read_text()
+    assert (mode(log), mode(log.with_name("daemon.log.1"))) == (0o600, 0o600)
+    assert (mode(log.parent), mode(log.parent.parent)) == (0o700, 0o700)
 
 
 @pytest.mark.parametrize(
