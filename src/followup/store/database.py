@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 from followup.cleaning import redact
 from followup.errors import StoreError, StoreReplaced
 from followup.ownfiles import create_empty
-from followup.store import sqlitefile
+from followup.store import interrupt, sqlitefile
 
 #: The newest migration; the schema check compares against it without importing Alembic,
 #: which costs more start-up time than a listing may take. A test keeps it in step.
@@ -321,17 +321,27 @@ class Database:
     def writing(self) -> Iterator[Session]:
         """One short write transaction, committed on success, rolled back on any error.
         :attr:`commits` counts the ones committed; :attr:`committing` is true from the
-        moment the commit is asked for until it is known to be done (an interruption in
-        between leaves it true: the change may or may not be saved)."""
+        moment the commit is asked for until it is known to be done. A Ctrl-C that comes
+        while the commit runs is raised once it is counted (:func:`interrupt.held`), so
+        that :attr:`committing` is left true only by an interruption the holding cannot
+        see (another thread's, another handler's): then the change may or may not be
+        saved."""
         try:
             if self.read_only is not None:
                 raise StoreError(self.read_only)
             with Session(self._writer, expire_on_commit=False) as session:
-                with session.begin():
+                transaction = session.begin()
+                try:
                     yield from self._checked_write(session)
+                    session.flush()
+                except BaseException:
+                    transaction.rollback()
+                    raise
+                with interrupt.held():
                     self.committing = True
-                self.committing = False
-                self.commits += 1
+                    transaction.commit()
+                    self.committing = False
+                    self.commits += 1
         except DBAPIError as exc:
             raise self.fault(exc) from None
 
