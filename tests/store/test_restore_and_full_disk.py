@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sqlite3
 import subprocess
 from collections.abc import Iterator
-from contextlib import closing
+from contextlib import closing, contextmanager
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
@@ -100,6 +103,57 @@ def test_the_newest_backup_counts_the_backups_of_one_second(
     for name in names:
         (tmp_path / f"followup.db.{name}.bak").touch()
     assert newest_backup(tmp_path / "followup.db") == tmp_path / f"followup.db.{newest}.bak"
+
+
+def ctrl_c_while_restoring(
+    monkeypatch: pytest.MonkeyPatch, moment: str
+) -> None:  # a real SIGINT to this process
+    from followup.store import interrupt
+    from followup.store import restore as restoring
+
+    def send() -> None:
+        os.kill(os.getpid(), signal.SIGINT)
+
+    if moment == "before the commit":
+        keep = restoring._keep_showings
+
+        def keep_then_ctrl_c(*args: Any) -> None:
+            keep(*args)
+            send()
+
+        monkeypatch.setattr(restoring, "_keep_showings", keep_then_ctrl_c)
+        return
+
+    @contextmanager
+    def held_then_ctrl_c() -> Iterator[None]:
+        with interrupt.held():
+            send()
+            yield
+
+    monkeypatch.setattr(restoring, "interrupt", SimpleNamespace(held=held_then_ctrl_c))
+
+
+@pytest.mark.own_store
+@pytest.mark.parametrize(
+    ("moment", "said", "held"),
+    [
+        ("before the commit", "interrupted: nothing was changed\n", ["Acme", "Beta", "Gamma"]),
+        ("while the commit runs", "interrupted: the change was already saved\n", ["Acme", "Beta"]),
+    ],
+)
+def test_ctrl_c_during_a_restore_says_whether_the_store_was_replaced(
+    cli,
+    db_path: Path,
+    two_then_three: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    moment: str,
+    said: str,
+    held: list[str],
+) -> None:  # type: ignore[no-untyped-def]
+    ctrl_c_while_restoring(monkeypatch, moment)
+    done = cli("restore", str(two_then_three))
+    assert (done.code, done.out, done.err) == (130, "", said)
+    assert companies(db_path) == held
 
 
 @pytest.mark.own_store

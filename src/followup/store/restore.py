@@ -39,6 +39,7 @@ from typing import NamedTuple
 from urllib.parse import quote
 
 from followup.errors import StoreError
+from followup.store import interrupt
 from followup.store.database import BUSY_TIMEOUT_S, HEAD_REVISION, Database
 from followup.store.faults import cause
 
@@ -94,31 +95,28 @@ def check_backup(path: Path, name: Path | None = None) -> str:
     return revision
 
 
-def restore(url: str, backup: Path, now: datetime) -> Restored:
-    """Replace the content of the SQLite store at ``url`` with the SQLite ``backup`` (a
-    private copy of it, checked and brought to the newest schema first), after saving the
-    current store beside it; the ledger rows of the reminders shown that the backup's
-    interviews share with the store are kept (see the module's text). Raises StoreError
-    (nothing changed) when the backup is refused, the store is not an SQLite file, or the
-    current store cannot be saved first."""
+def restore(db: Database, backup: Path, now: datetime) -> Restored:
+    """Replace the content of the SQLite store ``db`` (left open) with the SQLite
+    ``backup`` (a private copy of it, checked and brought to the newest schema first), after
+    saving the current store beside it; the ledger rows of the reminders shown that the
+    backup's interviews share with the store are kept (see the module's text). The commit
+    is counted in ``db.commits`` as any other (a Ctrl-C during it is raised once it is
+    done). Raises StoreError (nothing changed) when the backup is refused, the store is not
+    an SQLite file, or the current store cannot be saved first."""
     with tempfile.TemporaryDirectory(prefix="followup-restore-") as scratch:
         copy = _private_copy(backup, Path(scratch) / "restored.db")
         check_backup(copy, backup)
         Database(f"sqlite:///{copy}", clock=lambda: now).close()  # upgrades its schema
-        db = Database(url, clock=lambda: now)
-        try:
-            if db.path is None:
-                raise StoreError(
-                    f"the store {db.where} is not an SQLite file; restoring copies a file "
-                    "into it; nothing was restored"
-                )
-            if db.path.resolve() == backup.resolve():
-                raise StoreError(f"{backup} is the store itself; nothing was restored")
-            saved = db.backup(now, why="the restore") if _count(db.path) else None
-            _copy_into(copy, db)
-            return Restored(db.path, backup, saved, _count(db.path))
-        finally:
-            db.close()
+        if db.path is None:
+            raise StoreError(
+                f"the store {db.where} is not an SQLite file; restoring copies a file "
+                "into it; nothing was restored"
+            )
+        if db.path.resolve() == backup.resolve():
+            raise StoreError(f"{backup} is the store itself; nothing was restored")
+        saved = db.backup(now, why="the restore") if _count(db.path) else None
+        _copy_into(copy, db)
+        return Restored(db.path, backup, saved, _count(db.path))
 
 
 def _private_copy(backup: Path, target: Path) -> Path:
@@ -164,10 +162,14 @@ def _copy_into(source: Path, db: Database) -> None:
                         f"SELECT {columns} FROM restored.{table}"
                     )
                 _keep_showings(conn, shown, machines)
-                conn.execute("COMMIT")
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
+            with interrupt.held():
+                db.committing = True
+                conn.execute("COMMIT")
+                db.committing = False
+                db.commits += 1
         finally:
             conn.close()
     except sqlite3.Error as exc:
