@@ -105,6 +105,20 @@ def test_the_newest_backup_counts_the_backups_of_one_second(
     assert newest_backup(tmp_path / "followup.db") == tmp_path / f"followup.db.{newest}.bak"
 
 
+@pytest.mark.own_store
+def test_a_damaged_store_is_restored_over(cli, db_path: Path, two_then_three: Path) -> None:  # type: ignore[no-untyped-def]
+    """Pages 4 to 6 of the store overwritten: the store is refused as damaged, and naming
+    a backup is the way out."""
+    data = bytearray(db_path.read_bytes())
+    data[3 * 4096 : 6 * 4096] = b"\xab" * (3 * 4096)
+    db_path.write_bytes(bytes(data))
+    assert "is damaged" in cli("list").err
+    done = cli("restore", str(two_then_three))
+    assert done.code == 0, done.err
+    assert companies(db_path) == ["Acme", "Beta"]
+    assert cli("add", "Delta", "--expect", "2026-12-01").code == 0
+
+
 def ctrl_c_while_restoring(
     monkeypatch: pytest.MonkeyPatch, moment: str
 ) -> None:  # a real SIGINT to this process

@@ -29,10 +29,12 @@ shown has no row, and is shown.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import sqlite3
 import tempfile
+from contextlib import closing
 from datetime import datetime
 from pathlib import Path
 from typing import NamedTuple
@@ -103,17 +105,17 @@ def restore(db: Database, backup: Path, now: datetime) -> Restored:
     is counted in ``db.commits`` as any other (a Ctrl-C during it is raised once it is
     done). Raises StoreError (nothing changed) when the backup is refused, the store is not
     an SQLite file, or the current store cannot be saved first."""
+    if db.path is None:
+        raise StoreError(
+            f"the store {db.where} is not an SQLite file; restoring copies a file into it; "
+            "nothing was restored"
+        )
+    if db.path.resolve() == backup.resolve():
+        raise StoreError(f"{backup} is the store itself; nothing was restored")
     with tempfile.TemporaryDirectory(prefix="followup-restore-") as scratch:
         copy = _private_copy(backup, Path(scratch) / "restored.db")
         check_backup(copy, backup)
         Database(f"sqlite:///{copy}", clock=lambda: now).close()  # upgrades its schema
-        if db.path is None:
-            raise StoreError(
-                f"the store {db.where} is not an SQLite file; restoring copies a file "
-                "into it; nothing was restored"
-            )
-        if db.path.resolve() == backup.resolve():
-            raise StoreError(f"{backup} is the store itself; nothing was restored")
         saved = db.backup(now, why="the restore") if _count(db.path) else None
         _copy_into(copy, db)
         return Restored(db.path, backup, saved, _count(db.path))
@@ -142,38 +144,86 @@ def _private_copy(backup: Path, target: Path) -> Path:
 
 
 def _copy_into(source: Path, db: Database) -> None:
-    """Empty every table of the store and fill it from ``source`` (same schema), keeping
-    the store's ledger rows of the interviews both hold, in one write transaction. Raises
-    StoreError (nothing changed)."""
-    assert db.path is not None
+    """Put ``source`` (same schema) into the store, keeping the store's ledger rows of the
+    interviews both hold: row by row in one write transaction, or, when the store is
+    damaged (which is when a restore is most needed), page by page with SQLite's backup
+    API (https://sqlite.org/backup.html), keeping what can still be read of its ledger (no
+    daemon writes to a damaged store). Raises StoreError (nothing changed)."""
     try:
-        conn = sqlite3.connect(db.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        if not _copy_rows(source, db):
+            _copy_pages(source, db)
+    except sqlite3.Error as exc:
+        raise db.fault(exc) from None
+
+
+def _copy_rows(source: Path, db: Database) -> bool:
+    """Empty every table of the store and fill it from ``source``, keeping the ledger rows
+    (:func:`_keep_showings`), in one write transaction; False (nothing changed) when the
+    store is damaged (``PRAGMA quick_check``, or SQLite's word while reading it). Raises
+    sqlite3.Error."""
+    assert db.path is not None
+    conn = sqlite3.connect(db.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+    try:
+        conn.execute("PRAGMA foreign_keys = OFF")  # every table is emptied, then filled
+        conn.execute("ATTACH DATABASE ? AS restored", (str(source),))
+        conn.execute("BEGIN IMMEDIATE")
         try:
-            conn.execute("PRAGMA foreign_keys = OFF")  # every table is emptied, then filled
-            conn.execute("ATTACH DATABASE ? AS restored", (str(source),))
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                shown = conn.execute(_SHOWINGS).fetchall()
-                machines = conn.execute("SELECT id, name FROM main.machines").fetchall()
-                for table, columns in _tables(conn):
-                    conn.execute(f"DELETE FROM main.{table}")
-                    conn.execute(
-                        f"INSERT INTO main.{table} ({columns}) "
-                        f"SELECT {columns} FROM restored.{table}"
-                    )
-                _keep_showings(conn, shown, machines)
-            except BaseException:
+            if conn.execute("PRAGMA main.quick_check").fetchone() != ("ok",):
                 conn.execute("ROLLBACK")
-                raise
+                return False
+            shown = conn.execute(_SHOWINGS).fetchall()
+            machines = conn.execute("SELECT id, name FROM main.machines").fetchall()
+            for table, columns in _tables(conn):
+                conn.execute(f"DELETE FROM main.{table}")
+                conn.execute(
+                    f"INSERT INTO main.{table} ({columns}) SELECT {columns} FROM restored.{table}"
+                )
+            _keep_showings(conn, shown, machines)
+        except BaseException as exc:
+            if conn.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.DatabaseError) and _damaged(exc):
+                return False
+            raise
+        with interrupt.held():
+            db.committing = True
+            conn.execute("COMMIT")
+            db.committing = False
+            db.commits += 1
+        return True
+    finally:
+        conn.close()
+
+
+def _damaged(exc: sqlite3.DatabaseError) -> bool:
+    """Whether SQLite found the file damaged (https://sqlite.org/rescode.html)."""
+    name = str(getattr(exc, "sqlite_errorname", ""))
+    return name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB"))
+
+
+def _copy_pages(source: Path, db: Database) -> None:
+    """Copy ``source`` over the damaged store page by page, after putting into it what can
+    still be read of the store's ledger. Raises sqlite3.Error."""
+    assert db.path is not None
+    shown: list[tuple[object, ...]] = []
+    machines: list[tuple[str, str]] = []
+    store = f"file:{quote(str(db.path))}?mode=ro"
+    with contextlib.suppress(sqlite3.Error), closing(sqlite3.connect(store, uri=True)) as old:
+        shown = old.execute(_SHOWINGS).fetchall()
+        machines = old.execute("SELECT id, name FROM main.machines").fetchall()
+    with closing(sqlite3.connect(source)) as copy:
+        with copy:
+            _keep_showings(copy, shown, machines)
+        target = sqlite3.connect(db.path, timeout=BUSY_TIMEOUT_S)
+        try:
             with interrupt.held():
                 db.committing = True
-                conn.execute("COMMIT")
+                copy.backup(target)
                 db.committing = False
                 db.commits += 1
         finally:
-            conn.close()
-    except sqlite3.Error as exc:
-        raise db.fault(exc) from None
+            target.close()
 
 
 #: Every ledger row of the store with its interview's creation instant, the stored text of
