@@ -5,7 +5,9 @@ file they opened, and the old file's ``-wal`` beside the path would be read as i
 the new file's (undoing the restore). The backup is copied *into* the store instead, in one
 write transaction (``BEGIN IMMEDIATE``, the store's write lock) that empties every table
 and fills it from the backup, through the WAL like any commit: the daemon sees one more
-commit (its ``data_version`` moves) and plans again from what it now reads.
+commit (its ``data_version`` moves) and plans again from what it now reads. A damaged
+store (the case a restore is most needed for, and one no daemon writes to) is overwritten
+page by page with SQLite's backup API instead.
 
 Before anything is copied, the backup's file is copied byte for byte to a scratch folder
 (SQLite never opens the backup itself: nothing is left beside it, and its folder may be
