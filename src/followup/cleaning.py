@@ -104,14 +104,25 @@ PASSWORD_KEYS = frozenset({"password", "passwd", "pwd", "pass", "sslpassword"})
 
 def redact(text: str) -> str:
     """``text`` with every password of a URL in it replaced by ``***``: the user part's
-    (``scheme://user:PASSWORD@host``) and a query parameter's (``password=PASSWORD``), so
-    that no message, listing or log line ever shows one."""
+    (``scheme://user:PASSWORD@host``) and a query parameter's (``password=PASSWORD``, the
+    name in any case or percent-encoded, as a driver decodes it), so that no message,
+    listing or log line ever shows one."""
     text = _URL_PASSWORD.sub(r"\1***\2", text)
-    return _QUERY_PASSWORD.sub(r"\1***", text)
+    return _QUERY_PARAMETER.sub(_hide_password, text)
+
+
+def _hide_password(found: re.Match[str]) -> str:
+    from urllib.parse import unquote_plus
+
+    name = unquote_plus(found.group(2)).strip().lower()
+    return found.group(1) + "***" if name in PASSWORD_KEYS else found.group(0)
 
 
 _URL_PASSWORD = re.compile(r"(://[^/:@\s]*:)[^@\s]*(@)")
-_QUERY_PASSWORD = re.compile(
-    r"((?:[?&;]|%3[fF]|%26)(?:" + "|".join(sorted(PASSWORD_KEYS)) + r")(?:=|%3[dD]))[^&;\s'\"]*",
-    re.IGNORECASE,
+#: A query parameter (also inside a URL that is itself percent-encoded): group 1 is up to
+#: its ``=``, group 2 its name as written; its value runs to the next ``&``, ``;``, space
+#: or quote.
+_QUERY_PARAMETER = re.compile(
+    r"((?:[?&;]|%3[fF]|%26)((?:[^=&;?%\s'\"]|%(?!3[dDfF]|26)[0-9A-Fa-f]{2})+)(?:=|%3[dD]))"
+    r"[^&;\s'\"]*"
 )

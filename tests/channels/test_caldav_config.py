@@ -57,6 +57,11 @@ LOGIN = 'username = "alex"\npassword_command = ["pass", "show", "caldav"]\n'
             "CalDAV server",
         ),
         (
+            f'[caldav]\nurl = "https://dav.example.org/?pass%77ord=s3cret"\n{LOGIN}',
+            'caldav.url = "https://dav.example.org/?pass%77ord=***": holds a password; give '
+            "caldav.password_command instead",
+        ),
+        (
             "[caldav]\ncheck_every_minutes = 0\n",
             "caldav.check_every_minutes = 0: must be between 1 and 1440",
         ),
@@ -71,6 +76,7 @@ LOGIN = 'username = "alex"\npassword_command = ["pass", "show", "caldav"]\n'
         "no password command",
         "plain http to another host",
         "not an address",
+        "a password in the query",
         "checks too often",
         "mistyped key",
     ],

@@ -20,8 +20,6 @@ COUNT = 4000
 SAID = {
     "interrupted: nothing was changed": {0},
     "interrupted: the change was already saved": {COUNT},
-    "interrupted while the change was being saved: it may or may not be saved; "
-    "'followup list' shows which": {0, COUNT},
 }
 
 

@@ -1,16 +1,17 @@
 """Ctrl-C during an import says whether anything was saved: before the commit, nothing;
-after it, the change; during it, that it cannot be known and how to see."""
+after it (a Ctrl-C that comes while the commit runs too), the change."""
 
 from __future__ import annotations
 
 import json
+import os
+import signal
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy import Engine, event
 
 from followup.transfer import importer
 
@@ -56,19 +57,33 @@ def test_ctrl_c_says_whether_the_import_was_saved(
     assert [i["company"] for i in json.loads(cli("list", "--json").out)] == listed
 
 
-def test_ctrl_c_while_the_commit_runs_says_it_cannot_be_known(
-    cli, backup: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("moment", "said", "listed"),
+    [
+        ("after_cursor_execute", "interrupted: nothing was changed\n", []),
+        ("commit", "interrupted: the change was already saved\n", ["Acme", "Beta"]),
+    ],
+    ids=["while the rows are written", "while the commit runs"],
+)
+def test_a_real_ctrl_c_says_whether_the_import_was_saved(
+    cli, backup: Path, moment: str, said: str, listed: list[str]
 ) -> None:  # type: ignore[no-untyped-def]
-    def interrupt(_session: Session) -> None:
-        raise KeyboardInterrupt
+    """A SIGINT sent to this process once the first row is written (before the commit is
+    asked for), or just as the database's COMMIT starts: Python raises it only once that
+    call returns, the commit done."""
+    sent: list[int] = []
 
-    event.listen(Session, "after_commit", interrupt)
+    def ctrl_c(*args: Any) -> None:
+        statement = args[2] if moment == "after_cursor_execute" else "COMMIT"
+        if not sent and statement.lstrip().upper().startswith(("INSERT", "COMMIT")):
+            sent.append(signal.SIGINT)
+            os.kill(os.getpid(), signal.SIGINT)
+
+    event.listen(Engine, moment, ctrl_c)
     try:
         done = cli("import", str(backup))
     finally:
-        event.remove(Session, "after_commit", interrupt)
-    assert done.code == 130
-    assert done.err == (
-        "interrupted while the change was being saved: it may or may not be saved; "
-        "'followup list' shows which\n"
-    )
+        event.remove(Engine, moment, ctrl_c)
+    assert sent == [signal.SIGINT]
+    assert (done.code, done.out, done.err) == (130, "", said)
+    assert [i["company"] for i in json.loads(cli("list", "--json").out)] == listed

@@ -4,9 +4,11 @@ it, never group- or world-writable; and no URL is ever accepted or shown with a 
 
 from __future__ import annotations
 
+import logging
 import os
 import stat
 from collections.abc import Iterator
+from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 import pytest
@@ -127,18 +129,59 @@ def test_the_desktop_entries_are_readable_and_never_writable_by_others(
     assert [mode(p.parent) for p in entries] == [0o755, 0o755]
 
 
-@pytest.mark.parametrize(
-    "url",
-    [
-        "postgresql+psycopg://jane:s3cret@db.example/followup",
-        "postgresql+psycopg://:s3cret@db.example/followup",
-        "postgresql+psycopg://jane@db.example/followup?password=s3cret",
-        "postgresql+psycopg://db.example/followup?sslmode=require&PASSWORD=s3cret",
-        "postgresql+psycopg://db.example/followup?pass%77ord=s3cret",
-        "postgresql+psycopg://db.example/followup?sslpassword=s3cret",
-        "mysql://db.example/followup?passwd=s3cret",
-    ],
-)
+def test_the_icon_the_entries_name_is_readable_and_never_writable_by_others(
+    home: Path, umask: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from followup.daemon import install
+
+    monkeypatch.setattr(install, "followup_executable", lambda: "/opt/followup/bin/followup")
+    install.install(dict(os.environ), autostart=True)
+    icons = home / ".local" / "share" / "icons"
+    icon = icons / "hicolor" / "scalable" / "apps" / "followup.svg"
+    assert mode(icon) == 0o644
+    assert {mode(folder) for folder in icon.parents if icons in (folder, *folder.parents)} == {
+        0o755
+    }
+
+
+def test_the_daemons_log_file_is_private_and_so_is_the_one_it_rotates_to(
+    home: Path, umask: int
+) -> None:
+    from followup.daemon.failures import log_to_file
+
+    root = logging.getLogger()
+    before = list(root.handlers)
+    log_to_file(os.environ)
+    [handler] = [h for h in root.handlers if h not in before]
+    try:
+        assert isinstance(handler, RotatingFileHandler)
+        logging.getLogger("followup.daemon").warning("shown: Time to email Acme")
+        handler.doRollover()
+        logging.getLogger("followup.daemon").warning("shown: Time to email Beta")
+    finally:
+        root.removeHandler(handler)
+        handler.close()
+    log = home / ".local" / "state" / "followup" / "daemon.log"
+    assert "Beta" in log.read_text() and "Acme" in log.with_name("daemon.log.1").read_text()
+    assert (mode(log), mode(log.with_name("daemon.log.1"))) == (0o600, 0o600)
+    assert (mode(log.parent), mode(log.parent.parent)) == (0o700, 0o700)
+
+
+#: A password in each form a URL can carry it (the user part, a query parameter named in
+#: any case or percent-encoded, as the driver decodes it).
+URLS_WITH_A_PASSWORD = [
+    "postgresql+psycopg://jane:s3cret@db.example/followup",
+    "postgresql+psycopg://:s3cret@db.example/followup",
+    "postgresql+psycopg://jane@db.example/followup?password=s3cret",
+    "postgresql+psycopg://db.example/followup?sslmode=require&PASSWORD=s3cret",
+    "postgresql+psycopg://db.example/followup?pass%77ord=s3cret",
+    "postgresql+psycopg://db.example/followup?%70%61%73%73%77%6F%72%64=s3cret&sslmode=require",
+    "postgresql+psycopg://db.example/followup?sslpassword=s3cret",
+    "mysql://db.example/followup?passwd=s3cret",
+]
+
+
+@pytest.mark.parametrize("url", URLS_WITH_A_PASSWORD)
 def test_a_store_url_with_a_password_in_any_form_is_refused(url: str) -> None:
     assert "holds a password" in (store_url(url) or "")
 
@@ -162,6 +205,8 @@ def test_a_store_url_without_a_password_is_taken(url: str) -> None:
         ("cannot reach postgresql://db/x?password=s3cret refused", "?password=*** refused"),
         ("postgresql://db/x?sslmode=require&Password=s3cret&a=1", "&Password=***&a=1"),
         ("'postgresql://db/x?pwd=s3cret'", "?pwd=***'"),
+        ("postgresql://db/x?pass%77ord=s3cret", "?pass%77ord=***"),
+        ("postgresql://db/x?%50ASSWORD=s3cret&a=1", "?%50ASSWORD=***&a=1"),
     ],
 )
 def test_no_message_shows_a_url_password(text: str, shown: str) -> None:
@@ -169,10 +214,11 @@ def test_no_message_shows_a_url_password(text: str, shown: str) -> None:
     assert shown in redact(text)
 
 
-def test_a_config_with_a_query_password_is_refused_and_never_echoed(config_file: Path, cli) -> None:  # type: ignore[no-untyped-def]
-    config_file.write_text(
-        '[store]\nurl = "postgresql+psycopg://db.example/followup?password=s3cret"\n'
-    )
+@pytest.mark.parametrize("url", URLS_WITH_A_PASSWORD)
+def test_a_config_with_a_password_in_its_url_is_refused_and_never_echoed(
+    config_file: Path, cli, url: str
+) -> None:  # type: ignore[no-untyped-def]
+    config_file.write_text(f'[store]\nurl = "{url}"\n')
     result = cli("config")
     assert result.code != 0
     assert "holds a password" in result.err

@@ -116,3 +116,39 @@ def test_followup_restore_under_the_running_daemon_replans_from_the_backup(
     assert sorted(n["summary"] for n in notes) == ["Time to email Acme", "Time to email Beta"]
     assert poll_until(lambda: daemon.ledger() == [(1, "email", DUE), (2, "email", DUE)], 5)
     assert companies(daemon.db_path) == ["Acme", "Beta"]
+
+
+def test_a_restore_shows_again_only_the_reminders_never_shown_even_after_a_restart(
+    make_daemon: Callable[..., DaemonProcess],
+    fake_clock: FakeClock,
+    tmp_path: Path,
+    server: NotificationServer,
+) -> None:
+    """The backup holds Acme, Beta and Delta; Delta is deleted and Gamma given its freed
+    id 3 before the daemon shows Acme's, Beta's and Gamma's reminders. The restore brings
+    back Delta, never shown: it is shown, and nothing else, then or after a restart."""
+    fake_clock.set(MON_08_30)
+    daemon = make_daemon(config=DBUS_CONFIG)
+    for company in ("Acme", "Beta", "Delta"):
+        daemon.add(company, WED_2030_01_02)
+    backup = tmp_path / "backup.db"
+    copy_store(daemon.db_path, backup)
+    daemon.cli_ok("delete", "3", "--yes")
+    assert daemon.add("Gamma", WED_2030_01_02) == 3
+    daemon.start().wait_ready()
+    daemon.wait_log("planned 3 reminder(s)")
+    daemon.set_clock(MON_09_00_01)
+    server.wait_for(3, timeout=10)
+    assert poll_until(lambda: len(daemon.ledger()) == 3, 5)
+
+    assert daemon.cli_ok("restore", str(backup)).startswith("Restored 3 interviews from ")
+    notes = server.wait_for(4, timeout=10)
+    assert [n["summary"] for n in notes[3:]] == ["Time to email Delta"]
+    assert poll_until(lambda: daemon.ledger() == [(i, "email", DUE) for i in (1, 2, 3)], 5)
+
+    daemon.stop()
+    daemon.start().wait_ready()
+    daemon.wait_log("planned 3 reminder(s)")
+    daemon.cli_ok("add", "Epsilon", "--expect", "2030-01-02")
+    notes = server.wait_for(5, timeout=10)
+    assert [n["summary"] for n in notes[4:]] == ["Time to email Epsilon"]

@@ -41,7 +41,7 @@ def _url(value: Any) -> str | None:
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return "must be an http:// or https:// address of the CalDAV server"
-    if parts.password is not None:
+    if checks.url_holds_password(value):
         return "holds a password; give caldav.password_command instead"
     return None
 

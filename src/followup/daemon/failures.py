@@ -10,15 +10,18 @@ file (:func:`log_to_file`), since a desktop session may drop a program's standar
 
 from __future__ import annotations
 
+import io
 import logging
 import os
 import threading
 from collections.abc import Callable, Mapping
 from datetime import datetime
+from pathlib import Path
 from typing import TypeVar
 
 from followup.daemon.state import LOOP, DaemonState, log_place, note_failure
 from followup.errors import StoreError
+from followup.ownfiles import PRIVATE, make_folder
 
 log = logging.getLogger("followup.daemon")
 
@@ -111,11 +114,9 @@ def log_to_file(env: Mapping[str, str]) -> None:
     place = log_place(env)
     if place.startswith("journalctl"):
         return
-    from logging.handlers import RotatingFileHandler
-
     try:
-        os.makedirs(os.path.dirname(place), mode=0o700, exist_ok=True)
-        handler = RotatingFileHandler(place, maxBytes=LOG_FILE_BYTES, backupCount=1)
+        make_folder(Path(place).parent)
+        handler = _private_log(place)
     except OSError as exc:
         log.warning("cannot write the log file %s: %s", place, exc.strerror or exc)
         return
@@ -123,6 +124,20 @@ def log_to_file(env: Mapping[str, str]) -> None:
 
     handler.setFormatter(CleanFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logging.getLogger().addHandler(handler)
+
+
+def _private_log(place: str) -> logging.Handler:
+    """A handler writing to ``place``, rotated at :data:`LOG_FILE_BYTES`, each file it makes
+    private (0600) whatever the umask: the log names companies and people. Raises OSError."""
+    from logging.handlers import RotatingFileHandler
+
+    class PrivateRotatingFileHandler(RotatingFileHandler):
+        def _open(self) -> io.TextIOWrapper:
+            flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_CLOEXEC", 0)
+            fd = os.open(self.baseFilename, flags, PRIVATE)
+            return open(fd, "a", encoding=self.encoding, errors=self.errors)
+
+    return PrivateRotatingFileHandler(place, maxBytes=LOG_FILE_BYTES, backupCount=1)
 
 
 def thread_failed(args: threading.ExceptHookArgs) -> None:

@@ -107,8 +107,7 @@ def _install_icon(env: Mapping[str, str]) -> None:
     data = icon_svg()
     if path.exists() and path.read_bytes() == data:
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+    write_file(path, data, SHARED, folder_mode=SHARED_FOLDER)
 
 
 def _exec_quote(path: str) -> str:

@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 from followup.cleaning import redact
 from followup.errors import StoreError, StoreReplaced
 from followup.ownfiles import create_empty
-from followup.store import sqlitefile
+from followup.store import interrupt, sqlitefile
 
 #: The newest migration; the schema check compares against it without importing Alembic,
 #: which costs more start-up time than a listing may take. A test keeps it in step.
@@ -321,17 +321,27 @@ class Database:
     def writing(self) -> Iterator[Session]:
         """One short write transaction, committed on success, rolled back on any error.
         :attr:`commits` counts the ones committed; :attr:`committing` is true from the
-        moment the commit is asked for until it is known to be done (an interruption in
-        between leaves it true: the change may or may not be saved)."""
+        moment the commit is asked for until it is known to be done. A Ctrl-C that comes
+        while the commit runs is raised once it is counted (:func:`interrupt.held`), so
+        that :attr:`committing` is left true only by an interruption the holding cannot
+        see (another thread's, another handler's): then the change may or may not be
+        saved."""
         try:
             if self.read_only is not None:
                 raise StoreError(self.read_only)
             with Session(self._writer, expire_on_commit=False) as session:
-                with session.begin():
+                transaction = session.begin()
+                try:
                     yield from self._checked_write(session)
+                    session.flush()
+                except BaseException:
+                    transaction.rollback()
+                    raise
+                with interrupt.held():
                     self.committing = True
-                self.committing = False
-                self.commits += 1
+                    transaction.commit()
+                    self.committing = False
+                    self.commits += 1
         except DBAPIError as exc:
             raise self.fault(exc) from None
 
@@ -426,8 +436,7 @@ class Database:
         """
         if self.path is None:
             return None
-        stamp = now.astimezone(UTC)
-        target = self.path.with_name(f"{self.path.name}.{stamp:%Y%m%dT%H%M%S}Z.bak")
+        stamp = f"{now.astimezone(UTC):%Y%m%dT%H%M%S}Z"
         size = self.path.stat().st_size
         wal = self.path.with_name(self.path.name + "-wal")
         size += wal.stat().st_size if wal.exists() else 0
@@ -438,14 +447,16 @@ class Database:
                 f"({_mib(size + BACKUP_MARGIN_BYTES)} needed, {_mib(free)} free); "
                 "nothing was changed"
             )
+        target: Path | None = None
         try:
-            os.close(os.open(target, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600))
+            target = _new_backup_file(self.path, stamp)
             with sqlite3.connect(self.path) as src, sqlite3.connect(target) as dst:
                 src.backup(dst)
             src.close()
             dst.close()
         except (OSError, sqlite3.Error) as exc:
-            target.unlink(missing_ok=True)
+            if target is not None:
+                target.unlink(missing_ok=True)
             raise StoreError(
                 f"cannot back up {self.where} before {why} ({cause(exc)}); nothing was changed"
             ) from None
@@ -454,6 +465,26 @@ class Database:
     def data_version(self, conn: Connection) -> int:
         """SQLite's counter of commits by other connections (the daemon's change check)."""
         return int(conn.exec_driver_sql("PRAGMA data_version").scalar() or 0)
+
+
+#: How many backups may share one second's name (``NAME.STAMP.bak``, ``NAME.STAMP-2.bak``...).
+BACKUPS_PER_SECOND = 100
+
+
+def _new_backup_file(path: Path, stamp: str) -> Path:
+    """Create an empty, private (0600) backup file beside ``path`` named after ``stamp``:
+    ``NAME.STAMP.bak``, or when a backup was made in the same second (an upgrade, then a
+    restore), ``NAME.STAMP-2.bak`` and so on; an existing backup is never overwritten.
+    Raises OSError."""
+    for n in range(1, BACKUPS_PER_SECOND + 1):
+        suffix = "" if n == 1 else f"-{n}"
+        target = path.with_name(f"{path.name}.{stamp}{suffix}.bak")
+        try:
+            os.close(os.open(target, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600))
+        except FileExistsError:
+            continue
+        return target
+    raise FileExistsError(f"{BACKUPS_PER_SECOND} backups made at {stamp}")
 
 
 def _mib(size: int) -> str:

@@ -16,9 +16,14 @@ from followup.store import sqlitefile
 
 
 def newest_backup(path: Path) -> Path | None:
-    """The newest ``NAME.YYYYmmddTHHMMSSZ.bak`` (UTC) beside the database (the names sort by
-    time)."""
-    found = sorted(path.parent.glob(f"{path.name}.*.bak"))
+    """The newest ``NAME.YYYYmmddTHHMMSSZ.bak`` (UTC) beside the database: the names sort by
+    time, and ``NAME.YYYYmmddTHHMMSSZ-N.bak`` is the N-th made in that second."""
+
+    def made(backup: Path) -> tuple[str, int]:
+        stamp, _, n = backup.name[len(path.name) + 1 : -len(".bak")].partition("-")
+        return stamp, int(n) if n.isdigit() else 1
+
+    found = sorted(path.parent.glob(f"{path.name}.*.bak"), key=made)
     return found[-1] if found else None
 
 

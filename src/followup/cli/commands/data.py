@@ -116,7 +116,7 @@ def cmd_restore(app: App) -> None:
     except OSError as exc:
         raise UsageError(cannot_read(str(backup), exc.strerror or exc)) from None
     if copy:
-        done = restore(app.config.store_url, backup, app.now)
+        done = restore(app.tracker.db, backup, app.now)
     else:
         from followup.lifecycle.service import Tracker
         from followup.store import Database
@@ -135,7 +135,7 @@ def cmd_restore(app: App) -> None:
                 )
             finally:
                 db.close()
-            done = restore(app.config.store_url, built, app.now)._replace(backup=backup)
+            done = restore(app.tracker.db, built, app.now)._replace(backup=backup)
     app.say(restored_text(done))
 
 
