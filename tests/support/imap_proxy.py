@@ -63,6 +63,7 @@ class ImapProxy:
     _loop: asyncio.AbstractEventLoop | None = field(default=None, repr=False)
     _thread: threading.Thread | None = field(default=None, repr=False)
     _server: asyncio.AbstractServer | None = field(default=None, repr=False)
+    _writers: set[asyncio.StreamWriter] = field(default_factory=set, repr=False)
 
     def start(self) -> ImapProxy:
         self.port = free_port()
@@ -96,6 +97,8 @@ class ImapProxy:
             for task in others:
                 task.cancel()
             await asyncio.gather(*others, return_exceptions=True)
+            for writer in list(self._writers):
+                await _close(writer)
             if self._server is not None:
                 await self._server.wait_closed()
 
@@ -109,7 +112,13 @@ class ImapProxy:
 
     async def _serve(self, client_r: asyncio.StreamReader, client_w: asyncio.StreamWriter) -> None:
         self.connections += 1
-        server_r, server_w = await asyncio.open_connection("127.0.0.1", self.upstream_port)
+        self._writers.add(client_w)
+        try:
+            server_r, server_w = await asyncio.open_connection("127.0.0.1", self.upstream_port)
+        except BaseException:
+            await _close(client_w)
+            raise
+        self._writers.add(server_w)
         state = _Session()
         tasks = [
             asyncio.ensure_future(self._from_client(client_r, server_w, client_w, state)),
@@ -125,9 +134,8 @@ class ImapProxy:
                 state.ender.cancel()
                 await asyncio.gather(state.ender, return_exceptions=True)
             for writer in (client_w, server_w):
-                writer.close()
-                with contextlib.suppress(OSError, asyncio.CancelledError):
-                    await writer.wait_closed()
+                await _close(writer)
+                self._writers.discard(writer)
 
     async def _from_client(
         self,
@@ -204,6 +212,14 @@ class ImapProxy:
                 self.respelled += count
             client.write(item)
             await client.drain()
+
+
+async def _close(writer: asyncio.StreamWriter) -> None:
+    """Close one side of a proxied connection and wait for its transport to go, so that no
+    stream outlives the proxy's loop."""
+    writer.close()
+    with contextlib.suppress(OSError, asyncio.CancelledError):
+        await writer.wait_closed()
 
 
 @dataclass
