@@ -118,3 +118,40 @@ def test_replies(sender: str, extra: str, found: list[int]) -> None:
 def test_the_public_provider_list_is_loaded_and_excluded_from_searches() -> None:
     assert {"gmail.com", "outlook.com", "yahoo.com"} <= public_domains()
     assert wanted([ACME, GMAIL]).domains == frozenset({"acme.example"})
+
+
+# Recorded at 10:00 New York time on Mon 2026-11-02, with no interview day known.
+RECORDED = datetime(2026, 11, 2, 15, 0, tzinfo=UTC)
+ADDED_LATE = OpenInterview(
+    3, "Acme", "dana@acme.example", date(2026, 11, 2), awaiting_email=False, recorded=RECORDED
+)
+KNOWN_DAY = OpenInterview(4, "Acme", "dana@acme.example", date(2026, 11, 2), awaiting_email=False)
+
+
+@pytest.mark.parametrize(
+    ("interview", "when", "found"),
+    [
+        (ADDED_LATE, "Mon, 2 Nov 2026 15:30:00 -0500", [3]),
+        (ADDED_LATE, "Mon, 2 Nov 2026 10:00:00 -0500", [3]),
+        (ADDED_LATE, "Mon, 2 Nov 2026 09:59:00 -0500", []),
+        (ADDED_LATE, "Sun, 1 Nov 2026 12:00:00 -0500", []),
+        (ADDED_LATE, "Tue, 3 Nov 2026 08:00:00 -0500", [3]),
+        (KNOWN_DAY, "Mon, 2 Nov 2026 15:30:00 -0500", []),
+        (KNOWN_DAY, "Tue, 3 Nov 2026 08:00:00 -0500", [4]),
+    ],
+    ids=[
+        "added-day-after-recording",
+        "added-day-at-recording",
+        "added-day-before-recording",
+        "day-before-added",
+        "day-after-added",
+        "interview-day-itself",
+        "day-after-interview",
+    ],
+)
+def test_a_reply_on_the_day_an_interview_was_added_counts_from_the_instant_it_was_added(
+    interview: OpenInterview, when: str, found: list[int]
+) -> None:
+    reply = parse(headers("dana@acme.example", "jo@jo.example", when), "INBOX", "r")
+    got = match_replies([interview], [reply], [], NEW_YORK)
+    assert [c.interview_id for c in got] == found

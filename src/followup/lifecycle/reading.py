@@ -245,7 +245,8 @@ class Reader:
 
     def mail_interviews(self) -> list[OpenInterview]:
         """Open interviews with a contact address, as mail matching needs them; the
-        interview day is the one recorded, else the day the interview was added."""
+        interview day is the one recorded, else the day the interview was added (and the
+        instant it was added, from which a reply counts on that day too)."""
         from followup.mail.matching import OpenInterview
 
         zone = self.config.calendar.zone
@@ -258,6 +259,7 @@ class Reader:
                 contact_email=r.contact_email.strip().lower(),
                 since=r.interviewed_on or r.created_at.astimezone(zone).date(),
                 awaiting_email=r.status == Status.WAITING.value,
+                recorded=None if r.interviewed_on else r.created_at.astimezone(zone),
             )
             for r in rows
         ]

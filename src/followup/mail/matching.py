@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from functools import cache
 from importlib import resources
@@ -36,7 +36,10 @@ class OpenInterview:
     """What matching needs of an open interview.
 
     ``since`` is the interview day (the day it was recorded when no interview day is known);
-    ``awaiting_email`` is true while the follow-up email is not recorded yet.
+    ``awaiting_email`` is true while the follow-up email is not recorded yet. ``recorded`` is
+    the instant the interview was added (aware), given only when no interview day is known:
+    the interview happened by then, so a reply written from that instant on counts even on
+    that same day, while earlier mail of that day (an invitation, a confirmation) does not.
     """
 
     id: int
@@ -44,6 +47,7 @@ class OpenInterview:
     contact_email: str
     since: date
     awaiting_email: bool
+    recorded: datetime | None = None
 
     @property
     def contact(self) -> str:
@@ -146,9 +150,17 @@ def match_replies(
         for message_id in message.thread_ids:
             about.update(threads.get(message_id, ()))
         for interview in about:
-            if day > interview.since:
+            if day > interview.since or _written_since_recorded(message, interview):
                 found.append(Candidate(interview.id, FindingKind.REPLY, day, message))
     return sorted(found, key=_order)
+
+
+def _written_since_recorded(message: MessageHeaders, interview: OpenInterview) -> bool:
+    return (
+        interview.recorded is not None
+        and message.written is not None
+        and message.written >= interview.recorded
+    )
 
 
 def _by_contact(interviews: Iterable[OpenInterview]) -> dict[str, list[OpenInterview]]:
