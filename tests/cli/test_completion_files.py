@@ -1,7 +1,7 @@
 """Specification: shell completion completes file names for the arguments that name a
-file (``import FILE``, ``export -o FILE``, ``lint FILE``, ``--config PATH``), in a real zsh
-driven on a pseudo-terminal and in a real fish (Debian's packages; run-tests.sh installs
-them). The folder the shell runs in holds ``tracker-backup.json`` alone."""
+file (``import FILE``, ``export -o FILE``, ``lint FILE``, ``restore BACKUP``, ``--config
+PATH``), in a real zsh driven on a pseudo-terminal and in a real fish (Debian's packages;
+run-tests.sh installs them). The folder the shell runs in holds ``tracker-backup.json`` alone."""
 
 from __future__ import annotations
 
@@ -47,7 +47,13 @@ def zsh(cli: Cli, tmp_path: Path, work: Path) -> Iterator[Zsh]:
 
 @pytest.mark.parametrize(
     "partial",
-    ["followup import tr", "followup export -o tr", "followup lint tr", "followup --config tr"],
+    [
+        "followup import tr",
+        "followup export -o tr",
+        "followup lint tr",
+        "followup restore tr",
+        "followup --config tr",
+    ],
 )
 def test_zsh_completes_a_file_name_for_a_file_argument(zsh: Zsh, partial: str) -> None:
     assert zsh.complete(partial) == partial[: -len("tr")] + "tracker-backup.json "
@@ -55,7 +61,8 @@ def test_zsh_completes_a_file_name_for_a_file_argument(zsh: Zsh, partial: str) -
 
 
 @pytest.mark.parametrize(
-    "partial", ["followup import tr", "followup export -o tr", "followup lint tr"]
+    "partial",
+    ["followup import tr", "followup export -o tr", "followup lint tr", "followup restore tr"],
 )
 def test_fish_completes_a_file_name_for_a_file_argument(
     cli: Cli, tmp_path: Path, work: Path, partial: str

@@ -160,7 +160,7 @@ def add_completion(p: argparse.ArgumentParser) -> None:
 
 
 #: The metavars of arguments that name a file: the shell completes file names for them.
-FILE_METAVARS = frozenset({"FILE", "PATH"})
+FILE_METAVARS = frozenset({"FILE", "PATH", "BACKUP"})
 
 
 #: The shell functions that complete an interview's id or company name from the
