@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from followup.cleaning import BIDI
 from followup.notify.base import Note
 from followup.rules import Kind, RuleSettings, long_day, short_day
 from followup.values import Due, InterviewView
@@ -34,6 +35,12 @@ def escape(text: str) -> str:
 
 
 def _short(text: str, limit: int = MAX_NAME) -> str:
+    """The user's words (a company, a contact, a subject) as a notification shows them: on
+    one line, without bidirectional controls (an override typed or imported in a company
+    name would reverse the rest of the notification, which the server renders as given),
+    cut to ``limit`` characters."""
+    if not text.isascii():
+        text = "".join(c for c in text if ord(c) not in BIDI)
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
