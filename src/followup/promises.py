@@ -138,7 +138,7 @@ def normalise(text: str) -> str:
     words = _TIME_OF_DAY.sub("", words)
     words = _SHORTHAND.get(words, words)
     words = re.sub(r"^(?:by|before|on|until|till)\s+", "", words)
-    words = _END_OF_DAY.sub("", words) or "today"
+    words = _END_OF_DAY.sub("", words) or ("today" if words else "")
     words = re.sub(r"^(?:this )?coming\s+", "", words)
     day_next_week = re.fullmatch(r"([a-z]+) next week", words)
     if day_next_week and _weekday(day_next_week[1]) is not None:

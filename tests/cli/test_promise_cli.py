@@ -86,11 +86,24 @@ def test_edit_reads_words_from_the_stored_interview_day(cli) -> None:  # type: i
     assert expected(cli) == "2026-12-11"
 
 
-@pytest.mark.parametrize("words", ["gibberish", "in 99 business days", "3pm"])
+@pytest.mark.parametrize("words", ["", "   "])
+def test_edit_to_no_words_is_refused_and_the_promised_day_kept(cli, words: str) -> None:  # type: ignore[no-untyped-def]
+    cli("add", "Acme", "--expect", "end of next week", at=MON_7_DEC)
+    result = cli("edit", "1", "--expect", words, at=MON_7_DEC)
+    assert (result.code, result.err) == (
+        2,
+        f"error: unreadable date {words.strip()!r}"
+        " (try 2026-11-24, 'friday', 'end of next week', 'in 5 business days';"
+        " see: followup help dates)\n",
+    )
+    assert expected(cli) == "2026-12-18"
+
+
+@pytest.mark.parametrize("words", ["gibberish", "in 99 business days", "3pm", "", "   "])
 def test_words_naming_no_day_are_refused_and_nothing_is_stored(cli, words: str) -> None:  # type: ignore[no-untyped-def]
     result = cli("add", "Acme", "--expect", words, at=MON_7_DEC)
     assert result.code != 0
-    assert result.err.startswith(f"error: unreadable date {words!r}")
+    assert result.err.startswith(f"error: unreadable date {words.strip()!r}")
     assert "Traceback" not in result.err
     assert cli("list", at=MON_7_DEC).out.strip() == "No interviews."
 
