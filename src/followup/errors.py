@@ -82,6 +82,11 @@ class FollowupError(Exception):
         self.message = message
 
 
+class OutputError(FollowupError):
+    """Standard output refused what a command printed (a full disk behind ``> file``, a
+    device error); a reader that closed a pipe is not this (that is success)."""
+
+
 class UsageError(FollowupError):
     """The command line itself is wrong (bad date, bad option value)."""
 

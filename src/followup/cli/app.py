@@ -8,8 +8,9 @@ import argparse
 from collections.abc import Callable
 from datetime import date, datetime
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
+from followup.errors import OutputError
 from followup.lifecycle.validation import visible
 
 Day = date
@@ -320,8 +321,8 @@ class App:
             raise UsageError(cannot_read(source, exc.strerror or exc)) from None
 
     def say(self, text: str, end: str = "\n") -> None:
-        """Print ``text`` as it is on standard output (render made it)."""
-        print(text, end=end, file=self.env.stdout)
+        """Print ``text`` as it is on standard output (render made it); see :func:`put`."""
+        put(self.env.stdout, text, end)
 
     def err(self, text: str) -> None:
         """Print ``text`` as it is on standard error (render made it)."""
@@ -336,3 +337,21 @@ def _fold_name(text: str) -> str:
 
     decomposed = unicodedata.normalize("NFKD", " ".join(text.split()).casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def put(stream: TextIO, text: str, end: str = "\n") -> None:
+    """Print ``text`` on ``stream``, standard output; raises OutputError when it refuses
+    it (a full disk behind ``> file``), and lets BrokenPipeError (a reader gone) through."""
+    try:
+        print(text, end=end, file=stream)
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise output_error(exc) from None
+
+
+def output_error(exc: OSError) -> OutputError:
+    """The one failure for standard output refusing a write (see :class:`OutputError`)."""
+    from followup.cli.render.text import cannot_write_output
+
+    return OutputError(cannot_write_output(exc.strerror or exc))

@@ -16,7 +16,7 @@ from typing import Any, NoReturn
 from followup.cleaning import MAX_LINE, redact, visible
 from followup.cli.environment import Clock, Environment, system_clock
 from followup.cli.parser import build_parser, handler_of, typed_command
-from followup.errors import Code, FollowupError
+from followup.errors import Code, FollowupError, OutputError
 
 
 def main(
@@ -55,7 +55,11 @@ def main(
             from followup.daemon.state import poke
 
             poke(env.environ)
-        env.stdout.flush()  # a reader gone (``| head -1``) shows here, not at exit
+        flush_output(env)
+    except OutputError as exc:
+        # What could not be written is dropped, so that exit does not try it again.
+        _discard_output(env)
+        return fail(env, as_json, exc.code, exc.message, exc.exit_code)
     except FollowupError as exc:
         from followup.cli.render.errors import words
 
@@ -84,6 +88,19 @@ def main(
             message += " (set FOLLOWUP_DEBUG=1 for details)"
         return fail(env, as_json, Code.INTERNAL, message, 1)
     return code
+
+
+def flush_output(env: Environment) -> None:
+    """Flush standard output: a reader gone (``| head -1``) shows here as BrokenPipeError,
+    not at exit; an output that refuses the rest (a full disk) raises OutputError."""
+    try:
+        env.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        from followup.cli.app import output_error
+
+        raise output_error(exc) from None
 
 
 def _discard_output(env: Environment) -> None:

@@ -28,10 +28,17 @@ def cmd_export(app: App) -> None:
     path = Path(app.args.output).expanduser() if app.args.output else None
     export = exporter.export(app.tracker, exporter.format_for(path, app.args.format), app.now)
     if path is None:
+        from followup.cli.app import output_error
+
         out = app.env.stdout
-        out.flush()
-        out.buffer.write(export.data)
-        out.buffer.flush()
+        try:
+            out.flush()
+            out.buffer.write(export.data)
+            out.buffer.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise output_error(exc) from None
         return
     written = write_atomic(path, export.data)
     app.say(visible(exported_text(export, str(path), written)))

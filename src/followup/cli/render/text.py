@@ -150,6 +150,11 @@ def cannot_read(source: str, reason: object) -> str:
     return f"cannot read {source!r}: {reason}"
 
 
+def cannot_write_output(reason: object) -> str:
+    """Standard output refused what was printed (a full disk behind ``> file``)."""
+    return f"cannot write to standard output: {reason}"
+
+
 def interrupted(saved: bool | str) -> str:
     """What Ctrl-C says: whether the command's change was saved before it (``saved``
     true), not (false: nothing was changed), or cannot be known (``"maybe"``: the
