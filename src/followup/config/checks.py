@@ -97,6 +97,28 @@ def nonempty(value: Any) -> str | None:
     return None if value.strip() else "must not be empty"
 
 
+def host(value: Any) -> str | None:
+    """``mail.imap_host``: the server's host name or address alone. A URL or a login in
+    it (``imaps://jo:PASSWORD@imap.example.org``, ``jo:PASSWORD@imap.example.org``) is
+    refused: the password would sit in the config and be shown by ``followup config`` and
+    in every error line naming the server. A refused value is not shown back (see
+    :data:`REFUSED_NOT_SHOWN`)."""
+    text = value.strip()
+    if not text:
+        return "must not be empty"
+    if "@" in text or "/" in text or any(c.isspace() for c in text):
+        return (
+            "must be the server's host name alone, like imap.example.org (the login goes in "
+            "mail.username, the port in mail.imap_port, and the password comes from "
+            "mail.password_command)"
+        )
+    return None
+
+
+#: The checks whose refused values may hold a password, so never shown in the message.
+REFUSED_NOT_SHOWN: frozenset[Callable[[Any], str | None]] = frozenset({host})
+
+
 def store_url(value: Any) -> str | None:
     """``store.url``: not empty, an SQLite or a PostgreSQL URL (with any driver, such as
     ``postgresql+psycopg``: the only databases followup is tested on; SQLAlchemy's message

@@ -323,7 +323,7 @@ def _check(opt: Option, value: Any) -> str | None:
         return f"{opt.name} = {checks.toml_value(value)}: expected a list of strings"
     if opt.check is not None:
         problem = opt.check(value)
-        if problem and secret:
+        if problem and (secret or opt.check in checks.REFUSED_NOT_SHOWN):
             return f"{opt.name}: {problem}"
         if problem:
             return f"{opt.name} = {checks.redact(checks.toml_value(value))}: {problem}"

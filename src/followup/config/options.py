@@ -222,7 +222,7 @@ OPTIONS: tuple[Option, ...] = (
         "Your IMAP server, read to notice follow-ups you sent and replies you got; followup "
         "only reads (folders opened read-only, headers only, nothing marked as read) and asks "
         "before it records anything (default: no mail is read)",
-        checks.nonempty,
+        checks.host,
         "imap.example.org",
     ),
     Option(
