@@ -169,5 +169,5 @@ def test_an_inbox_named_as_the_root_names_the_trees_root(
     source = MaildirSource(tmp_path / inbox, ("INBOX",), None)
     source.folders()
     [line] = source.problems
-    assert line.startswith(f"no Sent folder found in {tmp_path / inbox} (none is flagged")
+    assert line.startswith(f"no Sent folder found in {tmp_path / inbox} (none has a name")
     assert line.endswith("(replies are still read)" + hint.format(tmp=tmp_path))

@@ -98,8 +98,8 @@ PARTIAL = {
     "a mailbox without a Sent folder": (
         no_sent_folder,
         [(1, "reply", "2026-11-12")],
-        "no Sent folder found in {root} (none is flagged \\Sent and none has a name mail "
-        "clients use for it); its folders: INBOX; set mail.sent_folder to the one your mail "
+        "no Sent folder found in {root} (none has a name mail clients use for it); its "
+        "folders: INBOX; set mail.sent_folder to the one your mail "
         "client keeps sent mail in (replies are still read)",
     ),
 }

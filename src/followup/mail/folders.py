@@ -46,6 +46,18 @@ class NoSentFolder(Exception):
         super().__init__(", ".join(self.folders))
 
 
+def no_sent_folder(where: str, exc: NoSentFolder, *, server_flags: bool) -> str:
+    """The one line for a mailbox without a Sent folder, naming its folders and the key.
+    ``server_flags`` is whether the mailbox could have flagged one ``\\Sent`` (an IMAP
+    server can; a Maildir has no such flag)."""
+    tried = "none is flagged \\Sent and none" if server_flags else "none"
+    return (
+        f"no Sent folder found in {where} ({tried} has a name mail clients use for it); "
+        f"its folders: {', '.join(exc.folders)}; set mail.sent_folder to the one your mail "
+        "client keeps sent mail in (replies are still read)"
+    )
+
+
 @cache
 def known_sent_names() -> tuple[str, ...]:
     """Sent folder names, casefolded, in the order they are tried: IMAPClient's popular

@@ -39,7 +39,7 @@ from followup.cleaning import from_outside
 from followup.config import MailSettings
 from followup.errors import MailError
 from followup.mail.connection import Deadline, connect
-from followup.mail.folders import FolderUse, NoSentFolder, Why, known_sent
+from followup.mail.folders import FolderUse, NoSentFolder, Why, known_sent, no_sent_folder
 from followup.mail.headers import HEADER_FIELDS, MessageHeaders, ascii_address, parse
 from followup.mail.matching import Wanted
 
@@ -221,9 +221,7 @@ class ImapSource:
             self.examine(server_name)
             uses.append(FolderUse("sent", shown, server_name, why))
         except NoSentFolder as exc:
-            from followup.mail.maildir import no_sent_folder
-
-            self.problems.append(no_sent_folder(self.host, exc))
+            self.problems.append(no_sent_folder(self.host, exc, server_flags=True))
         default = self.settings.reply_folders == ("INBOX",)
         for name in self.settings.reply_folders:
             reply = self.resolve(name)
@@ -252,9 +250,7 @@ class ImapSource:
         try:
             folder, shown, _why = self.sent_folder()
         except NoSentFolder as exc:
-            from followup.mail.maildir import no_sent_folder
-
-            self.problems.append(no_sent_folder(self.host, exc))
+            self.problems.append(no_sent_folder(self.host, exc, server_flags=True))
             return []
         terms = [(a, k) for a in sorted(want.contacts) for k in ("TO", "CC")]
         return self._find(folder, shown, terms, want.since)

@@ -38,7 +38,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from followup.errors import MailError
-from followup.mail.folders import FolderUse, NoSentFolder, Why, known_sent
+from followup.mail.folders import FolderUse, NoSentFolder, Why, known_sent, no_sent_folder
 from followup.mail.headers import MessageHeaders, parse
 from followup.mail.matching import Wanted
 
@@ -304,7 +304,7 @@ class MaildirSource:
         """The line for a tree without a Sent folder; when the root named is the inbox of a
         tree whose Sent folder lies beside it (mbsync Verbatim, offlineimap: ``~/Mail/INBOX``
         named instead of ``~/Mail``), it also names the tree's root."""
-        line = no_sent_folder(str(self.root), exc)
+        line = no_sent_folder(str(self.root), exc, server_flags=False)
         parent = self.root.parent
         if self.root.name.upper() != "INBOX" or parent == self.root:
             return line
@@ -366,15 +366,6 @@ class MaildirSource:
                 ):
                     out.append(message)
         return out
-
-
-def no_sent_folder(where: str, exc: NoSentFolder) -> str:
-    """The one line for a mailbox without a Sent folder, naming its folders and the key."""
-    return (
-        f"no Sent folder found in {where} (none is flagged \\Sent and none has a name mail "
-        f"clients use for it); its folders: {', '.join(exc.folders)}; set mail.sent_folder "
-        "to the one your mail client keeps sent mail in (replies are still read)"
-    )
 
 
 def _search_forms(terms: Iterable[str]) -> set[str]:
