@@ -26,8 +26,9 @@ def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         b"sep=;\nCompany;Reply By;Notes\nAcme, Inc.;2026-12-10;a, b\n",
         b'sep=,\r\nCompany,Reply By,Notes\r\n"Acme, Inc.",2026-12-10,"a, b"\r\n',
         b"sep=\t\nCompany\tReply By\tNotes\nAcme, Inc.\t2026-12-10\ta, b\n",
+        b"SEP=;\r\nCompany;Reply By;Notes\r\nAcme, Inc.;2026-12-10;a, b\r\n",
     ],
-    ids=["semicolon crlf", "semicolon lf", "comma", "tab"],
+    ids=["semicolon crlf", "semicolon lf", "comma", "tab", "capitals"],
 )
 def test_a_first_sep_line_names_the_separator(cli, folder: Path, content: bytes) -> None:  # type: ignore[no-untyped-def]
     (folder / "sheet.csv").write_bytes(content)

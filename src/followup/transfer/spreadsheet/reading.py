@@ -203,7 +203,7 @@ def _decode(data: bytes, name: str) -> tuple[str, str, bool]:
 
 
 #: Excel's first line naming the separator (``sep=;``), which it writes and reads.
-_SEP_LINE = re.compile(r"sep=([^\r\n\"])\r?(?:\n|$)")
+_SEP_LINE = re.compile(r"sep=([^\r\n\"])\r?(?:\n|$)", re.IGNORECASE)
 
 
 def _line_breaks(cell: str) -> str:
