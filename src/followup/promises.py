@@ -354,7 +354,9 @@ def read_generic(text: str, said: date, calendar: BusinessCalendar) -> Promise |
       day said, as for English month names (dateparser would take next year's);
     - words that count from two points ("a week from tomorrow", "3 days after
       tomorrow", "tomorrow week") are None: dateparser adds or drops one of the counts
-      ("3 days from today" would be today). "X from today" and "X from now" are "in X".
+      ("3 days from today" would be today). "X from today" and "X from now" are "in X";
+    - a negative count ("in -3 days", "-2 weeks") is None: "in" names a day to come, and a
+      minus sign is more likely a slip than a promise already past.
     """
     from datetime import datetime
 
@@ -365,6 +367,8 @@ def read_generic(text: str, said: date, calendar: BusinessCalendar) -> Promise |
         "PREFER_DATES_FROM": "future",
         "RETURN_TIME_AS_PERIOD": True,
     }
+    if _NEGATIVE_COUNT.search(text):
+        return None
     text = re.sub(r"^\s*within\s+", "in ", text, flags=re.IGNORECASE)  # "within 2 weeks"
     text = re.sub(r"^\s*(.+?)\s+from\s+(?:today|now)\s*$", r"in \1", text, flags=re.IGNORECASE)
     found = DateDataParser(settings=settings).get_date_data(text)
@@ -385,6 +389,10 @@ def read_generic(text: str, said: date, calendar: BusinessCalendar) -> Promise |
     if past is not None and (day - past.date()).days > 300:  # a day and month, no year
         day = min((day, past.date()), key=lambda d: (abs((d - said).days), d < said))
     return Promise(day, Rule.GENERIC, said)
+
+
+#: A count with a minus sign ("in -3 days"), not part of a word or a date ("Dec-15").
+_NEGATIVE_COUNT = re.compile(r"(?<![\w-])-\s*\d")
 
 
 def _translated(text: str, locale: str) -> str | None:

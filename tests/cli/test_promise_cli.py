@@ -253,7 +253,14 @@ def test_what_people_also_say_is_read_and_the_reading_shown(cli, words: str, lin
 
 @pytest.mark.parametrize(
     "words",
-    ["last week", "letzte Woche", "a week from tomorrow", "tomorrow week", "after the holidays"],
+    [
+        "last week",
+        "letzte Woche",
+        "a week from tomorrow",
+        "tomorrow week",
+        "after the holidays",
+        "in -3 days",
+    ],
 )
 def test_words_dateparser_would_misread_are_refused_naming_them(cli, words: str) -> None:  # type: ignore[no-untyped-def]
     result = cli("add", "Acme", "--expect", words, at=MON_7_DEC)

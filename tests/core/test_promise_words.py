@@ -262,6 +262,8 @@ def test_generic_words_are_not_read_as_dateparser_misreads_them(
         "tomorrow week",
         "a week today",
         "next year",
+        "in -3 days",  # a count to come cannot be negative
+        "-2 weeks",
     ],
 )
 def test_generic_words_dateparser_would_misread_are_none(words: str) -> None:

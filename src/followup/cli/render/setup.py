@@ -117,8 +117,9 @@ a weekend day belongs to the week it ends.
                              reads them, counted from the day said; a week or month
                              named so ("nächste Woche") is read as its English words
 
-Words that name no day, a past week ("last week"), or count from two days at once ("a
-week from tomorrow") are refused; write the date ("Dec 14") instead.
+Words that name no day, a past week ("last week"), a negative count ("in -3 days"), or
+count from two days at once ("a week from tomorrow") are refused; write the date ("Dec
+14") instead.
 
 add and show say how the words were read, and the words are kept with the interview.
 Without --expect but with --interviewed, the reply is expected
