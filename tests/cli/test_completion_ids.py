@@ -44,6 +44,14 @@ def test_the_candidates_are_every_id_with_its_company_then_every_company(store: 
     ]
 
 
+def test_a_company_several_interviews_share_is_offered_once_with_its_ids(store: Cli) -> None:
+    assert store("add", "Monzo", "--expect", "2026-12-18", at=SUN_6_DEC).code == 0
+    assert store("list", "--all", "--ids", at=SUN_6_DEC).out.splitlines()[3:] == [
+        "Acme Labs\tinterview 1",
+        "Monzo\tinterviews 2, 3",
+    ]
+
+
 def test_the_candidates_option_is_not_in_the_help(store: Cli) -> None:
     assert "--ids" not in store("help", "list", at=SUN_6_DEC).out
 

@@ -45,15 +45,18 @@ def interview_table(
 
 def id_candidates(views: Sequence[InterviewView]) -> str:
     """What shell completion offers for an interview's id, a line each, value and
-    description split by a tab: every id with its company, then every company name with
-    its id (commands take either). Tabs and line breaks in a name become spaces."""
+    description split by a tab: every id with its company, then every company name once,
+    with its id or ids (commands take either). Tabs and line breaks in a name become
+    spaces."""
     lines = []
+    ids_of: dict[str, list[int]] = {}
     for v in views:
         name = " ".join(v.company.split())
         lines.append(f"{v.id}\t{name}")
-    for v in views:
-        name = " ".join(v.company.split())
-        lines.append(f"{name}\tinterview {v.id}")
+        ids_of.setdefault(name, []).append(v.id)
+    for name, ids in ids_of.items():
+        which = f"interview {ids[0]}" if len(ids) == 1 else f"interviews {', '.join(map(str, ids))}"
+        lines.append(f"{name}\t{which}")
     return "".join(f"{line}\n" for line in lines)
 
 
