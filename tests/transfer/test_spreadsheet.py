@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -359,6 +360,29 @@ HEADER = "Company,Role,Contact Email,Interviewed,Expected,Emailed,Replied,Status
 
 
 @pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        ("Acme,2026-11-20,,DE", "2026-11-27"),  # Fri 20 Nov: five business days on
+        ("Acme,2026-12-18,,DE", "2026-12-28"),  # Fri 18 Dec: past Christmas Day, Fri 25 Dec
+        ("Acme,2026-11-19,,IL", "2026-11-26"),  # Thu 19 Nov: Friday and Saturday are the weekend
+    ],
+)
+def test_a_row_with_an_interview_day_and_no_promised_day_waits_the_default(
+    cli: Cli, folder: Path, row: str, expected: str
+) -> None:
+    at = datetime(2026, 12, 21, 12, 0, tzinfo=UTC)  # Mon 21 Dec 2026
+    result = ok(
+        cli("import", sheet(folder, f"Company,Interviewed,Expected,Country\n{row}\n"), at=at)
+    )
+    assert f"line 2: add Acme, expected {expected} ('within 5 business days')" in result
+    [interview] = json.loads(cli("list", "--json", at=at).out)
+    assert (interview["reply_expected_on"], interview["reply_expected_words"]) == (
+        expected,
+        "within 5 business days",
+    )
+
+
+@pytest.mark.parametrize(
     ("row", "message"),
     [
         pytest.param(
@@ -374,8 +398,9 @@ HEADER = "Company,Role,Contact Email,Interviewed,Expected,Emailed,Replied,Status
         ),
         pytest.param(
             "Beta,Engineer,,,,,,,,",
-            ", column 'Expected': empty: every interview needs the day they said they would reply",
-            id="no expected date",
+            ", column 'Expected': empty: every interview needs the day they said they would "
+            "reply, or the interview day",
+            id="neither an expected date nor an interview date",
         ),
         pytest.param(
             ",Engineer,,,2026-11-23,,,,,",

@@ -70,7 +70,7 @@ class Tracker(Reader):
         details = self.pin_country(details)
         validation.interview_not_in_future(details.interviewed_on, self._today(now))
         if details.reply_expected_on is None:
-            details = _default_wait(details, self)
+            details = default_wait(details, self)
         self.validate(details)
         with self.db.writing() as s:
             row = interviews.add(
@@ -357,10 +357,11 @@ def _open_row(s: Transaction, interview_id: int, action: str) -> Interview:
     return row
 
 
-def _default_wait(details: Details, tracker: Tracker) -> Details:
-    """``details`` without a promised day, expecting the reply
-    ``rules.default_wait_business_days`` business days after the interview in its place
-    (its words say so: "within 5 business days")."""
+def default_wait(details: Details, tracker: Tracker) -> Details:
+    """``details`` (with ``interviewed_on`` and its place pinned, and no promised day)
+    expecting the reply ``rules.default_wait_business_days`` business days after the
+    interview in its place; its words say so ("within 5 business days"). The usual advice
+    when an interviewer named no day (docs/reference/dates.md)."""
     assert details.interviewed_on is not None
     wait = tracker.config.rules.default_wait_business_days
     day = tracker.calendar(details).nth_business_day_after(details.interviewed_on, wait)

@@ -56,6 +56,9 @@ class RowReport:
     duplicate_of: int | None = None
     #: the id the backup gave when it was taken and the interview got another
     backup_id: int | None = None
+    #: the words the promised day was read from ("end of next week", "within 5 business
+    #: days" when the row gave only the interview day), None for a date
+    expected_words: str | None = None
 
 
 @dataclass(frozen=True)
@@ -190,6 +193,7 @@ class _Merge:
                 d.role,
                 d.reply_expected_on,
                 line=row.line,
+                expected_words=d.reply_expected_words,
                 status=values["status"],
                 outcome=values.get("outcome"),
             )

@@ -135,6 +135,8 @@ def _import_row_text(r: RowReport) -> str:
         )
         return f"change {name}, id {r.interview_id}: {changes}{kept}"
     text = f"add {name}, expected {r.expected.isoformat()}"
+    if r.expected_words is not None:
+        text += f" ({r.expected_words!r})"
     if r.status != Status.WAITING:
         text += f", {Status(r.status).label}" + (f" ({r.outcome})" if r.outcome else "")
     if r.backup_id is not None:

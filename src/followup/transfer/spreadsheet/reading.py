@@ -24,7 +24,7 @@ from datetime import date, datetime
 
 from followup.dates import DateReader, Direction, column_order, long_past
 from followup.errors import UsageError
-from followup.lifecycle.service import Tracker
+from followup.lifecycle.service import Tracker, default_wait
 from followup.lifecycle.validation import LONGEST, FieldError
 from followup.records import Details
 from followup.rules import Outcome, Status
@@ -288,9 +288,11 @@ def _row(
     expected, words = _promised(values, interviewed, tracker, now)
     if expected is None:
         expected = day("expected", said=interviewed)
-    if expected is None:
+    if expected is None and interviewed is None:
         raise sheet.fail(
-            line, "expected", "empty: every interview needs the day they said they would reply"
+            line,
+            "expected",
+            "empty: every interview needs the day they said they would reply, or the interview day",
         )
     country = text("country")
     details = tracker.pin_country(
@@ -307,6 +309,8 @@ def _row(
             reply_expected_words=words,
         )
     )
+    if details.reply_expected_on is None:
+        details = default_wait(details, tracker)
     try:
         tracker.validate(details, now)
     except FieldError as exc:
