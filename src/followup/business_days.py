@@ -288,16 +288,38 @@ def _holidays_for(place: Place) -> HolidayBase:
     return obj
 
 
+@functools.cache
+def holiday_categories() -> frozenset[str]:
+    """Every holiday category the ``holidays`` package declares (the string constants of
+    ``holidays.constants`` under "Supported holiday categories": public, bank, catholic,
+    ...), whichever countries have them. Imports ``holidays``."""
+    from holidays import constants
+
+    return frozenset(
+        value
+        for name, value in vars(constants).items()
+        if name.isupper() and isinstance(value, str) and name != "HOLIDAY_NAME_DELIMITER"
+    )
+
+
 def ignored_categories(place: Place) -> tuple[str, ...]:
     """The holiday categories of ``place`` (``calendar.categories``, the same for every
     place) that its country does not have, so that they are left out of its calendar
     rather than stopping it: a Munich user's ``catholic`` applies in Germany and not in
     Austria, which has no such category. Imports ``holidays``; empty without a country or
-    with only ``public``."""
+    with only ``public``. Raises ConfigError for a category no country has (a typo such
+    as ``catolic``), naming it."""
     if place.country is None or place.categories == ("public",):
         return ()
     import holidays
 
+    known = holiday_categories()
+    for category in place.categories:
+        if category not in known:
+            raise ConfigError(
+                f"calendar.categories: {category!r} is no holiday category "
+                f"(known: {', '.join(sorted(known))})"
+            )
     try:
         supported = holidays.country_holidays(place.country).supported_categories
     except NotImplementedError:

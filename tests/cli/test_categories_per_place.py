@@ -69,3 +69,29 @@ def test_config_says_nothing_of_categories_every_place_has(cli, config_file: Pat
     config_file.write_text(MUNICH)
     cli("add", "München GmbH", "--expect", "2026-12-04", at=SUN_6_DEC)
     assert "categor" not in cli("config", at=SUN_6_DEC).err
+
+
+TYPO = MUNICH.replace('"catholic"', '"catolic"')
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["config"],
+        ["add", "München GmbH", "--expect", "2026-12-04"],
+        ["show", "1"],
+    ],
+)
+def test_a_category_no_country_has_is_one_error_naming_it(
+    cli, config_file: Path, command: list[str]
+) -> None:  # type: ignore[no-untyped-def]
+    cli("add", "Stored", "--expect", "2026-12-04", at=SUN_6_DEC)
+    config_file.write_text(TYPO)
+    before = cli("list", "--json", at=SUN_6_DEC).out
+    result = cli(*command, at=SUN_6_DEC)
+    assert result.code != 0
+    [line] = result.err.splitlines()
+    assert line.startswith("error: ")
+    assert "calendar.categories: 'catolic' is no holiday category (known: " in line
+    assert "catholic" in line
+    assert cli("list", "--json", at=SUN_6_DEC).out == before

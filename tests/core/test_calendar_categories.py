@@ -16,6 +16,7 @@ from followup.business_days import (
     ignored_categories,
     left_out_text,
 )
+from followup.errors import ConfigError
 
 
 @pytest.mark.parametrize(
@@ -78,3 +79,9 @@ def test_the_line_naming_the_categories_left_out(
     country: str, subdivision: str | None, ignored: tuple[str, ...], line: str
 ) -> None:
     assert left_out_text(country, subdivision, ignored) == line
+
+
+@pytest.mark.parametrize("category", ["catolic", "Catholic", "holidays"])
+def test_a_category_no_country_has_is_refused_naming_it(category: str) -> None:
+    with pytest.raises(ConfigError, match=f"calendar.categories: '{category}' is no holiday"):
+        ignored_categories(Place("DE", "BY", None, ("public", category)))

@@ -317,6 +317,29 @@ def test_followup_daemon_whose_loop_fails_exits_1_with_the_traceback_logged(
     assert "ValueError: the loop broke" in ok(cli("status"))
 
 
+def test_followup_daemon_with_a_calendar_it_cannot_make_exits_with_one_line_logged(
+    cli: Cli,
+    config_file: Path,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+    signals_kept: None,
+    root_handlers: None,
+) -> None:
+    assert cli("add", "Acme", "--expect", "2026-12-10").code == 0
+    config_file.write_text('[calendar]\ncountry = "DE"\ncategories = ["public", "catolic"]\n')
+    monkeypatch.setattr(threading, "excepthook", threading.excepthook)
+    monkeypatch.delenv("INVOCATION_ID", raising=False)
+    with caplog.at_level(logging.INFO, logger="followup.daemon"):
+        result = cli("daemon")
+    assert result.code != 0
+    [died] = [r for r in caplog.records if r.levelno == logging.CRITICAL]
+    assert died.getMessage().startswith("cannot go on: ")
+    assert "calendar.categories: 'catolic' is no holiday category" in died.getMessage()
+    assert died.exc_info is None
+    logged = (state_dir(os.environ) / "daemon.log").read_text(encoding="utf-8")
+    assert "Traceback" not in logged
+
+
 def test_a_thread_s_failure_is_named_in_the_state_file_by_the_loop(
     daemon: Daemon, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:

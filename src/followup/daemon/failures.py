@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from followup.daemon.state import LOOP, DaemonState, log_place, note_failure
-from followup.errors import StoreError
+from followup.errors import FollowupError, StoreError
 from followup.ownfiles import PRIVATE, make_folder
 
 log = logging.getLogger("followup.daemon")
@@ -67,8 +67,15 @@ class Failures:
 
     def died(self, exc: BaseException) -> None:
         """The loop itself failed with ``exc``: logged with its traceback and named in the
-        state file; the daemon then exits non-zero, and the service manager restarts it."""
-        log.critical("the daemon's loop failed; exiting (the service restarts it)", exc_info=exc)
+        state file; the daemon then exits non-zero, and the service manager restarts it.
+        A FollowupError (a config the calendar cannot use, such as an unknown country) is
+        the user's to fix, not a bug: one line with its message, no traceback."""
+        if isinstance(exc, FollowupError):
+            log.critical("cannot go on: %s; exiting (the service restarts it)", exc)
+        else:
+            log.critical(
+                "the daemon's loop failed; exiting (the service restarts it)", exc_info=exc
+            )
         note_failure(self.state, LOOP, exc, self.clock().isoformat(timespec="seconds"))
 
     def failed(self, part: str, exc: BaseException) -> None:

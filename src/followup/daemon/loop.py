@@ -173,6 +173,7 @@ class Daemon:
             self.jobs.shutdown()
             self.lock.release(self.state if died else None)
             self._watch.close()
+            self._waker.close()
             self.db.close()
             log.info("stopped")
         return 0

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import signal
 import socket
+import threading
 from dataclasses import dataclass
 from types import FrameType
 
@@ -50,7 +51,8 @@ class Waker:
         self.write_fd = self._write.fileno()
 
     def wake(self) -> None:
-        with contextlib.suppress(BlockingIOError):  # full: the loop is due to wake anyway
+        # full: the loop is due to wake anyway; closed: the loop is gone
+        with contextlib.suppress(BlockingIOError, OSError):
             self._write.send(b"\0")
 
     def drain(self) -> None:
@@ -59,5 +61,11 @@ class Waker:
                 pass
 
     def close(self) -> None:
+        """Let the pair go, first taking it back from the signal machinery when it was
+        given to it (only the main thread may)."""
+        if threading.current_thread() is threading.main_thread():
+            other = signal.set_wakeup_fd(-1)
+            if other not in (-1, self.write_fd):
+                signal.set_wakeup_fd(other)
         self._read.close()
         self._write.close()
