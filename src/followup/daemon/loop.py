@@ -172,9 +172,8 @@ class Daemon:
                 stop()
             self.jobs.shutdown()
             self.lock.release(self.state if died else None)
-            self._watch.close()
-            self._waker.close()
-            self.db.close()
+            for opened in (self._watch, self._waker, self.db):
+                opened.close()
             log.info("stopped")
         return 0
 
