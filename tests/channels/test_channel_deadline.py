@@ -133,10 +133,16 @@ def test_test_notification_says_which_server_was_cut_off(
     assert (result.code, result.out, result.err) == (1, "", f"error: {line(dripping)}\n")
 
 
-def open_files() -> int:
-    """The descriptors this process holds, once what no one refers to any more is gone."""
+def settled(server: DrippingHttp) -> tuple[int, int]:
+    """The descriptors and threads of this process once the server (in this process too)
+    has seen every connection closed, and what no one refers to any more is gone."""
+    deadline = time.monotonic() + BOUND_S
+    while server.open_connections and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.open_connections == 0
+    time.sleep(0.3)  # a cancelled timer's thread ends a moment after its cancel
     gc.collect()
-    return len(os.listdir("/proc/self/fd"))
+    return len(os.listdir("/proc/self/fd")), threading.active_count()
 
 
 @pytest.mark.parametrize("channel", ["caldav", "apprise"])
@@ -155,16 +161,11 @@ def test_fifty_cut_offs_leave_no_descriptor_or_thread_behind(
             operation = lambda: notifier.show(NOTE)  # noqa: E731
         with pytest.raises(DeliveryError):
             operation()  # the libraries' first use opens what they keep for good
-        files, threads = open_files(), threading.active_count()
+        before = settled(server)
         for _ in range(50):
             with pytest.raises(DeliveryError, match="did not answer in full within 0 s"):
                 operation()
-        time.sleep(0.3)  # a cancelled timer's thread ends a moment after its cancel
-        assert (open_files(), threading.active_count()) == (files, threads)
-        deadline = time.monotonic() + BOUND_S
-        while server.open_connections and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert server.open_connections == 0
+        assert settled(server) == before
     finally:
         server.close()
 

@@ -11,7 +11,6 @@ byte written to it fails).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import threading
 
 #: What each answer starts with; the body it announces is never sent in full.
@@ -52,10 +51,10 @@ class DrippingHttp:
             self._loop.run_forever()
         finally:
             server.close()
-            for task in asyncio.all_tasks(self._loop):
+            answering = asyncio.all_tasks(self._loop)
+            for task in answering:
                 task.cancel()
-            with contextlib.suppress(Exception):
-                self._loop.run_until_complete(asyncio.sleep(0))
+            self._loop.run_until_complete(asyncio.gather(*answering, return_exceptions=True))
             self._loop.close()
 
     async def _answer(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -77,6 +76,8 @@ class DrippingHttp:
                     break
                 await asyncio.sleep(self.drip)
         except (ConnectionError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
+            pass
+        except asyncio.CancelledError:  # the server closing: the answer ends here
             pass
         finally:
             self.open_connections -= 1
