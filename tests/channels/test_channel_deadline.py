@@ -28,13 +28,23 @@ from followup.channels import apprise, tasklist
 from followup.channels.apprise import AppriseNotifier, AppriseSettings
 from followup.channels.caldav import CalDAVSettings
 from followup.channels.tasklist import TaskList
-from followup.cli.render.status import daemon_lines
+from followup.cli.render.status import channel_line, daemon_lines
+from followup.cli.render.text import instant_text
+from followup.config import load
+from followup.daemon.context import Context
+from followup.daemon.screen import Screen
+from followup.daemon.state import new_state
+from followup.daemon.tasks import TaskSync, retry_delay
 from followup.errors import DeliveryError
+from followup.lifecycle.service import Tracker
+from followup.machine import this_machine
 from followup.notify.base import Note
+from followup.notify.choose import make_notifier
+from followup.store import Database
 from tests.daemon.test_daemon_logic import DBUS_CONFIG, add, at
 from tests.support.dripping_http import DrippingHttp
 from tests.support.inprocess import Clock, InProcessDaemon, RecordingNotifier
-from tests.support.specs import Cli
+from tests.support.specs import Cli, ok
 
 DEADLINE_S = 2
 BOUND_S = 15.0
@@ -200,3 +210,44 @@ def test_the_daemon_shows_the_cut_off_in_the_channels_status_and_retries_with_ba
             + r"[^()]+\); retrying with backoff",
             line,
         ), line
+
+
+def test_a_caldav_sync_cut_off_in_the_daemon_is_its_status_line_and_the_thread_syncs_again(
+    cli: Cli, dripping: DrippingHttp
+) -> None:
+    ok(cli("add", "Acme", "--expect", "2026-11-23"))
+    config = load()
+    db = Database(config.store_url)
+    env = dict(os.environ)
+    state = new_state(os.getpid(), "2026-12-03T12:00:00+00:00")
+    context = Context(
+        config,
+        Tracker(config, db, this_machine(env)),
+        make_notifier("plyer", env),
+        state,
+        env,
+        lambda: None,
+        lambda: None,
+    )
+    part = TaskSync(context, Screen(context), "caldav", TaskList(caldav_settings(dripping)), 300.0)
+    part.start()
+    try:
+        for failures in (1, 2):
+            part._next_at = time.monotonic()  # the backoff's wait, skipped
+            part.work(NOW)
+            started = time.monotonic()
+            while part._failures < failures and time.monotonic() - started < BOUND_S:
+                time.sleep(0.05)
+                part.work(NOW)
+            assert part._failures == failures
+            assert part.timeout() == pytest.approx(retry_delay(failures), abs=2.0)
+        channel = state["channels"]["caldav"]
+        assert (channel["state"], channel["error"]) == ("failing", cut_line(dripping))
+        assert channel_line("caldav", channel) == (
+            f"caldav:         failing: {cut_line(dripping)} "
+            f"(since {instant_text(channel['error_at'] or '?', UTC)}); retrying with backoff"
+        )
+        assert dripping.requests == 2
+    finally:
+        part.stop()
+        db.close()
