@@ -16,6 +16,7 @@ import gc
 import json
 import os
 import re
+import ssl
 import threading
 import time
 from collections.abc import Iterator
@@ -42,6 +43,7 @@ from followup.notify.base import Note
 from followup.notify.choose import make_notifier
 from followup.store import Database
 from tests.daemon.test_daemon_logic import DBUS_CONFIG, add, at
+from tests.support.dovecot import make_certificate
 from tests.support.dripping_http import DrippingHttp
 from tests.support.inprocess import Clock, InProcessDaemon, RecordingNotifier
 from tests.support.specs import Cli, ok
@@ -251,3 +253,54 @@ def test_a_caldav_sync_cut_off_in_the_daemon_is_its_status_line_and_the_thread_s
     finally:
         part.stop()
         db.close()
+
+
+@pytest.fixture
+def dripping_tls(tmp_path: Path) -> Iterator[tuple[DrippingHttp, Path]]:
+    """The dripping server over TLS, with a self-signed certificate (made by openssl), and
+    that certificate."""
+    cert, key = make_certificate(tmp_path)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    server = DrippingHttp(drip=0.25, tls=context)
+    yield server, cert
+    server.close()
+
+
+@pytest.mark.system
+def test_over_tls_a_caldav_sync_and_an_apprise_send_are_cut_at_the_deadline(
+    dripping_tls: tuple[DrippingHttp, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server, cert = dripping_tls
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(cert))  # what Apprise's requests trusts
+    settings = caldav_settings(server)._replace(url=f"https://{server.address}/dav/", ca_file=cert)
+    notifier = AppriseNotifier(AppriseSettings(urls=(f"jsons://{server.address}/",)))
+    for operation, line in [
+        (lambda: TaskList(settings).sync([], NOW), cut_line(server)),
+        (lambda: notifier.show(NOTE), apprise_line(server)),
+    ]:
+        started = time.monotonic()
+        with pytest.raises(DeliveryError) as raised:
+            operation()
+        assert time.monotonic() - started < BOUND_S
+        assert raised.value.message == line
+    assert server.requests == 2  # each was cut while its answer came, not before
+
+
+def test_a_tls_handshake_the_server_never_answers_is_cut_at_the_deadline(
+    dripping: DrippingHttp,
+) -> None:
+    """An https:// address on the plain server: it waits for a request that never ends,
+    the client for a handshake that never comes."""
+    settings = caldav_settings(dripping)._replace(url=f"https://{dripping.address}/dav/")
+    notifier = AppriseNotifier(AppriseSettings(urls=(f"jsons://{dripping.address}/",)))
+    for operation, line in [
+        (lambda: TaskList(settings).reach(), cut_line(dripping)),
+        (lambda: notifier.show(NOTE), apprise_line(dripping)),
+    ]:
+        started = time.monotonic()
+        with pytest.raises(DeliveryError) as raised:
+            operation()
+        assert time.monotonic() - started < BOUND_S
+        assert raised.value.message == line
+    assert dripping.requests == 0

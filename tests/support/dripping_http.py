@@ -11,6 +11,7 @@ byte written to it fails).
 from __future__ import annotations
 
 import asyncio
+import ssl
 import threading
 
 #: What each answer starts with; the body it announces is never sent in full.
@@ -21,10 +22,12 @@ ANSWER = (
 
 
 class DrippingHttp:
-    """Answers every request with :data:`ANSWER`, one byte every ``drip`` seconds."""
+    """Answers every request with :data:`ANSWER`, one byte every ``drip`` seconds (over TLS
+    when given the server's ``tls`` context)."""
 
-    def __init__(self, drip: float = 0.25) -> None:
+    def __init__(self, drip: float = 0.25, tls: ssl.SSLContext | None = None) -> None:
         self.drip = drip
+        self.tls = tls
         self.requests = 0
         self.open_connections = 0
         self._loop = asyncio.new_event_loop()
@@ -44,7 +47,9 @@ class DrippingHttp:
 
     def _serve(self) -> None:
         asyncio.set_event_loop(self._loop)
-        server = self._loop.run_until_complete(asyncio.start_server(self._answer, "127.0.0.1", 0))
+        server = self._loop.run_until_complete(
+            asyncio.start_server(self._answer, "127.0.0.1", 0, ssl=self.tls)
+        )
         self.port: int = server.sockets[0].getsockname()[1]
         self._ready.set()
         try:
@@ -75,7 +80,12 @@ class DrippingHttp:
                 if reader.at_eof():
                     break
                 await asyncio.sleep(self.drip)
-        except (ConnectionError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
+        except (
+            ConnectionError,
+            ssl.SSLError,
+            asyncio.IncompleteReadError,
+            asyncio.LimitOverrunError,
+        ):
             pass
         except asyncio.CancelledError:  # the server closing: the answer ends here
             pass
