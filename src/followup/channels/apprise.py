@@ -312,6 +312,6 @@ CHANNEL = Channel(
     make_settings=_make_settings,
     values=_values,
     open=_open,
-    thread_modules=("apprise",),
+    thread_modules=("apprise", "followup.cleaning", "followup.deadline"),
     missing=_missing,
 )
