@@ -39,7 +39,7 @@ from typing import Any
 def cut_line(where: str, seconds: float | None) -> str:
     """The one line saying an operation with ``where`` (``"HOST:PORT"``) was cut at a
     deadline of ``seconds``."""
-    return f"{where} did not answer in full within {seconds or 0:.0f} s; gave up"
+    return f"{where} did not answer in full within {seconds or 0:g} s; gave up"
 
 
 class Deadline:

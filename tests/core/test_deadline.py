@@ -111,6 +111,7 @@ def test_a_socket_connected_after_the_block_is_not_watched(dripping: DrippingHtt
             "dav.example.org:443 did not answer in full within 120 s; gave up",
         ),
         ("[::1]:8080", 60.0, "[::1]:8080 did not answer in full within 60 s; gave up"),
+        ("127.0.0.1:8080", 0.2, "127.0.0.1:8080 did not answer in full within 0.2 s; gave up"),
     ],
 )
 def test_the_cut_line_names_the_server_and_the_deadline(
