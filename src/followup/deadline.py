@@ -14,11 +14,12 @@ whichever descriptor names it.
 The sockets are found two ways, both ending in :meth:`Deadline.watch`: a caller that makes
 its socket itself (the mail reader) names it; for a library that does not expose its
 sockets (caldav, Apprise's plugins), :meth:`Deadline.covering` makes the deadline the
-current thread's, and every socket the thread connects meanwhile is watched, found through
-the ``socket.connect`` audit event (PEP 578; one hook for the process, installed at the
-first use, costing one string comparison per audit event when no deadline is active). Such
-a socket's connect timeout is cut to what is left, and once the limit has passed no new
-connection is opened (the connect raises TimeoutError).
+current thread's, and every network (IPv4, IPv6) socket the thread connects meanwhile is
+watched, found through the ``socket.connect`` audit event (PEP 578; one hook for the
+process, installed at the first use, costing one string comparison per audit event when no
+deadline is active). Such a socket's connect timeout is cut to what is left, and once the
+limit has passed no new connection is opened (the connect raises TimeoutError). A local
+socket (a log's, the bus's) connected meanwhile is left alone.
 
 Not covered: the name lookup (``getaddrinfo``) before a socket exists, which the system
 resolver bounds (a few seconds per server in ``resolv.conf``); a socket a library connects
@@ -125,7 +126,10 @@ class Deadline:
             _current.deadline = before
 
     def _connecting(self, sock: socket.socket, address: Any) -> None:
-        """Audit hook, in the connecting thread: watch ``sock`` before it connects."""
+        """Audit hook, in the connecting thread: watch ``sock`` before it connects, if it
+        is a network socket (a local one, such as a log's or the bus's, is left alone)."""
+        if sock.family not in (socket.AF_INET, socket.AF_INET6):
+            return
         if self.passed():
             raise TimeoutError("the operation's deadline passed")
         if isinstance(address, tuple) and len(address) >= 2:

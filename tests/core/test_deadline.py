@@ -13,6 +13,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -118,3 +119,19 @@ def test_the_cut_line_names_the_server_and_the_deadline(
     where: str, seconds: float, line: str
 ) -> None:
     assert cut_line(where, seconds) == line
+
+
+def test_a_local_socket_connected_under_the_deadline_is_left_alone(tmp_path: Path) -> None:
+    with socket.socket(socket.AF_UNIX) as listening:
+        listening.bind(str(tmp_path / "log.sock"))
+        listening.listen()
+        limit = Deadline(0.3)
+        with limit.covering(), socket.socket(socket.AF_UNIX) as local:
+            local.connect(str(tmp_path / "log.sock"))
+            accepted, _ = listening.accept()
+            with accepted:
+                time.sleep(0.8)
+                local.sendall(b"still here")
+                assert accepted.recv(10) == b"still here"
+        limit.close()
+    assert limit.passed()
