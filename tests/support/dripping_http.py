@@ -56,10 +56,13 @@ class DrippingHttp:
             self._loop.run_forever()
         finally:
             server.close()
-            answering = asyncio.all_tasks(self._loop)
-            for task in answering:
-                task.cancel()
-            self._loop.run_until_complete(asyncio.gather(*answering, return_exceptions=True))
+            # Each answer ends (a connection accepted meanwhile starts one more), then the
+            # loop turns a little so that the transports they aborted close their sockets.
+            while answering := asyncio.all_tasks(self._loop):
+                for task in answering:
+                    task.cancel()
+                self._loop.run_until_complete(asyncio.gather(*answering, return_exceptions=True))
+            self._loop.run_until_complete(asyncio.sleep(0.1))
             self._loop.close()
 
     async def _answer(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -90,5 +93,5 @@ class DrippingHttp:
         except asyncio.CancelledError:  # the server closing: the answer ends here
             pass
         finally:
+            writer.transport.abort()  # at once: no TLS goodbye to wait for
             self.open_connections -= 1
-            writer.close()
