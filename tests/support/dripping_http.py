@@ -56,8 +56,10 @@ class DrippingHttp:
             self._loop.run_forever()
         finally:
             server.close()
-            # Each answer ends (a connection accepted meanwhile starts one more), then the
-            # loop turns a little so that the transports they aborted close their sockets.
+            # A connection accepted as the loop stopped starts its answer first; then each
+            # answer ends, and the loop turns a little for the aborted transports to close
+            # their sockets.
+            self._loop.run_until_complete(asyncio.sleep(0.1))
             while answering := asyncio.all_tasks(self._loop):
                 for task in answering:
                     task.cancel()
