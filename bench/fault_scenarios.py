@@ -30,6 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from tests.support.dripping_http import DrippingHttp
 from tests.support.hostile_imap import HostileImap
 
 ACME = ["add", "Acme", "--interviewed", "2026-10-30", "--expect", "2026-11-04"]
@@ -136,6 +137,26 @@ def hostile(
         home.write_config(imap_config(server.port))
         home.run(ACME)
         return home.run(["mail", "check"], prelude=prelude)
+    finally:
+        server.close()
+
+
+def dripping_channel(home: Home, channel: str) -> dict[str, object]:
+    """``test-notification --channel CHANNEL`` against an HTTP server answering one byte
+    every 0.5 s, with the channel's whole-operation deadline set to 10 s."""
+    server = DrippingHttp(drip=0.5)
+    try:
+        if channel == "caldav":
+            home.write_config(
+                f'[caldav]\nurl = "http://127.0.0.1:{server.port}/dav/"\nusername = "jo"\n'
+                'password_command = ["echo", "pw"]\n'
+            )
+            module = "followup.channels.tasklist"
+        else:
+            home.write_config(f'[apprise]\nurls = ["json://127.0.0.1:{server.port}/"]\n')
+            module = "followup.channels.apprise"
+        prelude = f"import {module} as m\nm.DEADLINE_S = 10\n"
+        return home.run(["test-notification", "--channel", channel], prelude=prelude)
     finally:
         server.close()
 
@@ -286,6 +307,12 @@ SCENARIOS: dict[str, Callable[[Home], dict[str, object]]] = {
         {"LOGIN": b"{tag} OK " + b"x" * 100 + b"\r\n"},
         2.0,
         prelude="import followup.mail.imap as m\nm.DEADLINE_S = 10.0\n",
+    ),
+    "CalDAV answer one byte every 0.5 s (deadline set to 10 s)": lambda h: dripping_channel(
+        h, "caldav"
+    ),
+    "Apprise json:// answer one byte every 0.5 s (deadline set to 10 s)": lambda h: (
+        dripping_channel(h, "apprise")
     ),
     **{f"IMAP malformed FETCH {i + 1}": malformed(body) for i, body in enumerate(MALFORMED)},
     "IMAP NO with ESC/BEL": lambda h: hostile(

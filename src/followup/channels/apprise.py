@@ -33,6 +33,9 @@ SECTION = "apprise"
 _SCHEME = re.compile(r"([a-z][a-z0-9+.-]*)://", re.IGNORECASE)
 #: The longest log line of Apprise kept in an error (characters).
 MAX_REASON = 300
+#: Seconds one service's send may take in all, however slowly its server answers, before
+#: it is cut and counts as a failure (each service of a note has its own).
+DEADLINE_S = 60
 
 
 class AppriseSettings(NamedTuple):
@@ -210,23 +213,35 @@ def redacted(text: str, secrets: Sequence[str]) -> str:
 
 
 def _send(apprise: Any, service: Any, note: Note) -> str | None:
-    """Hand ``note`` to one Apprise service: None when it took it, else Apprise's reason
-    (its last warning or error, cleaned and cut; the caller hides the URL's secrets)."""
+    """Hand ``note`` to one Apprise service, within :data:`DEADLINE_S` seconds in all (the
+    sockets the plugin connects are shut at the deadline: :mod:`followup.deadline`): None
+    when it took it, else Apprise's reason (its last warning or error, cleaned and cut; the
+    caller hides the URL's secrets), or the line saying which server was cut off."""
     from followup.cleaning import from_outside
+    from followup.deadline import Deadline, cut_line
 
-    with apprise.LogCapture(level=logging.WARNING, fmt="%(message)s") as captured:
-        try:
-            ok = service.notify(
-                body=note.body or note.title,
-                title=note.title,
-                body_format=apprise.NotifyFormat.TEXT,
-            )
-        except Exception as exc:  # a plugin's bug must not stop the other services
-            return from_outside(f"{type(exc).__name__}: {exc}", MAX_REASON)
-        logged = [line for line in captured.getvalue().splitlines() if line.strip()]
+    limit = Deadline(DEADLINE_S)
+    reason = None
+    try:
+        with apprise.LogCapture(level=logging.WARNING, fmt="%(message)s") as captured:
+            try:
+                with limit.covering():
+                    ok = service.notify(
+                        body=note.body or note.title,
+                        title=note.title,
+                        body_format=apprise.NotifyFormat.TEXT,
+                    )
+            except Exception as exc:  # a plugin's bug must not stop the other services
+                ok, reason = False, f"{type(exc).__name__}: {exc}"
+            logged = [line for line in captured.getvalue().splitlines() if line.strip()]
+    finally:
+        limit.close()
+    if limit.passed():
+        return cut_line(limit.where or "the service's server", limit.seconds)
     if ok:
         return None
-    return from_outside(logged[-1], MAX_REASON) if logged else "the service refused it"
+    reason = reason or (logged[-1] if logged else None)
+    return from_outside(reason, MAX_REASON) if reason else "the service refused it"
 
 
 def _read_urls(command: Sequence[str]) -> list[str]:
@@ -297,6 +312,6 @@ CHANNEL = Channel(
     make_settings=_make_settings,
     values=_values,
     open=_open,
-    thread_modules=("apprise",),
+    thread_modules=("apprise", "followup.cleaning", "followup.deadline"),
     missing=_missing,
 )

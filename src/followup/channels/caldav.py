@@ -170,6 +170,7 @@ CHANNEL = Channel(
     task_list=_task_list,
     thread_modules=(
         "followup.channels.tasklist",
+        "followup.deadline",
         "followup.mail.password",
         "caldav",
         "caldav.lib.error",

@@ -44,8 +44,11 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("followup.caldav")
 
-#: Seconds a request to the server may take before it counts as down.
+#: Seconds one read from the server may wait before it counts as down.
 TIMEOUT_S = 30
+#: Seconds a whole operation (finding the list; a look and the sync it leads to) may take,
+#: however slowly the server answers, before it is cut and counts as a failure.
+DEADLINE_S = 120
 _DAV, _CAL = "DAV:", "urn:ietf:params:xml:ns:caldav"
 _QUERY = """<?xml version="1.0" encoding="utf-8"?>
 <C:calendar-query xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav">
@@ -98,18 +101,16 @@ class TaskList:
     def reach(self) -> str:
         """Log in and find the task list, creating it where it is missing and the server
         allows; its URL. Raises DeliveryError."""
-        if self._url is None:
-            self._url = self._guarded(self._find)
-        return self._url
+        url: str = self._guarded(self._reached)
+        return url
 
     def sync(self, tasks: Sequence[todo.Task], now: datetime) -> list[Tick]:
         """Make the list hold exactly ``tasks`` as open tasks (ours only: the user's own
         are never touched), and return the ticks found on tasks still in ``tasks``. A
         ticked task is never rewritten; one no longer pending is removed unless ticked.
         Raises DeliveryError, after which the next call starts afresh."""
-        url = self.reach()
         try:
-            ticks: list[Tick] = self._guarded(lambda: self._sync(url, tasks, now))
+            ticks: list[Tick] = self._guarded(lambda: self._sync(self._reached(), tasks, now))
             return ticks
         except DeliveryError:
             self.close()
@@ -129,27 +130,43 @@ class TaskList:
     # -- the server -----------------------------------------------------------------------
 
     def _guarded(self, work: Any) -> Any:
-        """``work()``, with every failure of the server, the network or the password made
-        one DeliveryError naming the server and the cause (never the password)."""
+        """``work()`` within :data:`DEADLINE_S` seconds in all (its sockets are shut at the
+        deadline: :mod:`followup.deadline`), with every failure of the server, the network
+        or the password made one DeliveryError naming the server and the cause (never the
+        password); an operation cut at the deadline says so."""
         from caldav.lib import error
 
+        from followup.deadline import Deadline, cut_line
+
         host = self.settings.url
+        limit = Deadline(DEADLINE_S)
         try:
-            return work()
-        except DeliveryError:
-            raise
-        except FollowupError as exc:
-            raise DeliveryError(exc.message) from None
-        except error.AuthorizationError:
-            self.close()
-            raise DeliveryError(
-                f"{host} refused the login of {self.settings.username!r} "
-                "(check caldav.username and what caldav.password_command prints)"
-            ) from None
+            with limit.covering():
+                return work()
         except Exception as exc:
+            if limit.passed():
+                self.close()
+                raise DeliveryError(cut_line(_where(host or ""), limit.seconds)) from None
+            if isinstance(exc, DeliveryError):
+                raise
+            if isinstance(exc, FollowupError):
+                raise DeliveryError(exc.message) from None
             self.close()
-            network = _network_reason(exc, self.settings.url or "")
+            if isinstance(exc, error.AuthorizationError):
+                raise DeliveryError(
+                    f"{host} refused the login of {self.settings.username!r} "
+                    "(check caldav.username and what caldav.password_command prints)"
+                ) from None
+            network = _network_reason(exc, host or "")
             raise DeliveryError(network or f"{host}: {_reason(exc)}") from None
+        finally:
+            limit.close()
+
+    def _reached(self) -> str:
+        """The task list's URL, found (and created where missing) on first use."""
+        if self._url is None:
+            self._url = self._find()
+        return self._url
 
     def _connect(self) -> Any:
         if self._client is None:
@@ -424,13 +441,8 @@ def _network_reason(exc: BaseException, url: str) -> str | None:
     import socket
     import ssl
 
-    parts = urlsplit(url)
-    host = parts.hostname or url
-    try:
-        port = parts.port or (443 if parts.scheme == "https" else 80)
-    except ValueError:
-        port = 443
-    where = f"{host}:{port}"
+    host = urlsplit(url).hostname or url
+    where = _where(url)
     for cause in _chain(exc):
         if isinstance(cause, ssl.SSLCertVerificationError):
             return (
@@ -446,6 +458,16 @@ def _network_reason(exc: BaseException, url: str) -> str | None:
         if isinstance(cause, OSError) and cause.strerror:
             return f"cannot reach {where}: {cause.strerror}"
     return None
+
+
+def _where(url: str) -> str:
+    """``HOST:PORT`` of the server at ``url`` (the scheme's port when it names none)."""
+    parts = urlsplit(url)
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        port = 443
+    return f"{parts.hostname or url}:{port}"
 
 
 def _chain(exc: BaseException) -> list[BaseException]:
