@@ -37,6 +37,7 @@ from imapclient.exceptions import IMAPClientError, LoginError, ProtocolError
 
 from followup.cleaning import from_outside
 from followup.config import MailSettings
+from followup.deadline import cut_line
 from followup.errors import MailError
 from followup.mail.connection import Deadline, connect
 from followup.mail.folders import FolderUse, NoSentFolder, Why, known_sent, no_sent_folder
@@ -154,9 +155,7 @@ class ImapSource:
             raise
         except Exception as exc:
             if self.session.passed():
-                raise MailError(
-                    f"{where} did not answer in full within {self.session.seconds:.0f} s; gave up"
-                ) from None
+                raise MailError(cut_line(where, self.session.seconds)) from None
             raise _honest(exc, where) from None
 
     # -- folders -------------------------------------------------------------------------
