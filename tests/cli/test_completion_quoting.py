@@ -92,15 +92,16 @@ def test_bash_completes_a_company_as_a_word_it_reads_back(
     assert bash.complete(partial) == (completed or partial)
 
 
-@pytest.mark.parametrize(
-    ("partial", "completed"),
-    [
-        ("followup emailed Ac", "followup emailed Acme\\ Labs "),
-        ('followup show "Ac', 'followup show "Acme Labs" '),
-        ("followup show O", "followup show O\\'Reilly\\ \\&\\ Sons "),
-        ("followup snooze Z", "followup snooze Zürich\\ Re "),
-    ],
-)
+#: What zsh and fish, which quote by themselves, complete a company name to.
+QUOTED_CASES = [
+    ("followup emailed Ac", "followup emailed Acme\\ Labs "),
+    ('followup show "Ac', 'followup show "Acme Labs" '),
+    ("followup show O", "followup show O\\'Reilly\\ \\&\\ Sons "),
+    ("followup snooze Z", "followup snooze Zürich\\ Re "),
+]
+
+
+@pytest.mark.parametrize(("partial", "completed"), QUOTED_CASES)
 def test_zsh_completes_a_company_as_a_word_it_reads_back(
     zsh: Zsh, partial: str, completed: str
 ) -> None:
@@ -119,15 +120,7 @@ def fish(store: Cli, tmp_path: Path) -> Iterator[Fish]:
     shell.close()
 
 
-@pytest.mark.parametrize(
-    ("partial", "completed"),
-    [
-        ("followup emailed Ac", "followup emailed Acme\\ Labs "),
-        ('followup show "Ac', 'followup show "Acme Labs" '),
-        ("followup show O", "followup show O\\'Reilly\\ \\&\\ Sons "),
-        ("followup snooze Z", "followup snooze Zürich\\ Re "),
-    ],
-)
+@pytest.mark.parametrize(("partial", "completed"), QUOTED_CASES)
 def test_fish_completes_a_company_as_a_word_it_reads_back(
     fish: Fish, partial: str, completed: str
 ) -> None:

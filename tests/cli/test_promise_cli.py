@@ -160,38 +160,6 @@ def test_neither_a_promised_day_nor_an_interview_day_is_refused(cli) -> None:  #
 
 
 @pytest.mark.parametrize(
-    ("country", "typed", "stored"),
-    [
-        ("MY", "JHR", "01"),
-        ("MY", "johor", "01"),
-        ("DE", "Bayern", "BY"),
-        ("DE", "by", "BY"),
-        ("DE", "Bavaria", "BY"),
-        ("DE", "BAVARIA", "BY"),
-    ],
-)
-def test_a_subdivision_is_read_by_its_code_alias_or_name_in_any_case(
-    cli,
-    country: str,
-    typed: str,
-    stored: str,  # type: ignore[no-untyped-def]
-) -> None:
-    result = cli(
-        "add",
-        "Acme",
-        "--expect",
-        "2026-12-11",
-        "--country",
-        country,
-        "--subdivision",
-        typed,
-        at=SUN_6_DEC,
-    )
-    assert result.code == 0, result.err
-    assert json.loads(cli("show", "1", "--json", at=SUN_6_DEC).out)["subdivision"] == stored
-
-
-@pytest.mark.parametrize(
     ("text", "line"),
     [
         ("germany", "    Augsburg  Augsburg"),

@@ -1,8 +1,8 @@
-"""Specification of subdivisions typed by their English or ISO 3166-2 name, through the
-real command line at Sun 6 Dec 2026, noon in New York: the name is read in any case and
-the code the ``holidays`` package spells is stored; a name no subdivision of the country
-has is refused with the pointer to ``followup countries CC``; ``countries`` shows the
-English name first and finds a subdivision by it.
+"""Specification of subdivisions typed by code, alias or name (local, ISO 3166-2 or
+English), through the real command line at Sun 6 Dec 2026, noon in New York: the name is
+read in any case and the code the ``holidays`` package spells is stored; a name no
+subdivision of the country has is refused with the pointer to ``followup countries CC``;
+``countries`` shows the English name first and finds a subdivision by it.
 """
 
 from __future__ import annotations
@@ -14,15 +14,35 @@ from pathlib import Path
 import pytest
 
 from tests.support.modules import modules_loaded, packages_loaded
-from tests.support.specs import Cli
+from tests.support.specs import Cli, Outcome
 
 SUN_6_DEC = datetime(2026, 12, 6, 17, 0, tzinfo=UTC)
+
+
+def add_in(cli: Cli, country: str, typed: str) -> Outcome:
+    """``followup add Acme`` in ``country`` with the subdivision as ``typed``."""
+    return cli(
+        "add",
+        "Acme",
+        "--expect",
+        "2026-12-11",
+        "--country",
+        country,
+        "--subdivision",
+        typed,
+        at=SUN_6_DEC,
+    )
 
 
 @pytest.mark.parametrize(
     ("country", "typed", "stored"),
     [
-        ("DE", "North Rhine-Westphalia", "NW"),
+        ("MY", "JHR", "01"),  # the holidays package's codes, aliases and names
+        ("MY", "johor", "01"),
+        ("DE", "Bayern", "BY"),
+        ("DE", "by", "BY"),
+        ("DE", "BAVARIA", "BY"),
+        ("DE", "North Rhine-Westphalia", "NW"),  # English names from iso3166-2 and pycountry
         ("DE", "lower saxony", "NI"),
         ("DE", "THURINGIA", "TH"),
         ("DE", "Bavaria", "BY"),
@@ -46,20 +66,10 @@ SUN_6_DEC = datetime(2026, 12, 6, 17, 0, tzinfo=UTC)
         ("ES", "Andalucia", "AN"),
     ],
 )
-def test_a_subdivision_is_read_by_its_english_name_in_any_case(
+def test_a_subdivision_is_read_by_its_code_alias_or_name_in_any_case(
     cli: Cli, country: str, typed: str, stored: str
 ) -> None:
-    result = cli(
-        "add",
-        "Acme",
-        "--expect",
-        "2026-12-11",
-        "--country",
-        country,
-        "--subdivision",
-        typed,
-        at=SUN_6_DEC,
-    )
+    result = add_in(cli, country, typed)
     assert result.code == 0, result.err
     assert json.loads(cli("show", "1", "--json", at=SUN_6_DEC).out)["subdivision"] == stored
 
@@ -76,17 +86,7 @@ def test_a_subdivision_is_read_by_its_english_name_in_any_case(
 def test_a_name_no_subdivision_has_is_refused_with_the_pointer(
     cli: Cli, country: str, typed: str
 ) -> None:
-    result = cli(
-        "add",
-        "Acme",
-        "--expect",
-        "2026-12-11",
-        "--country",
-        country,
-        "--subdivision",
-        typed,
-        at=SUN_6_DEC,
-    )
+    result = add_in(cli, country, typed)
     assert result.code != 0
     assert result.err.startswith(f"error: unknown subdivision '{typed}' for {country}")
     assert result.err.endswith(f"; see 'followup countries {country}'\n")
