@@ -392,7 +392,7 @@ class KnownDays:
         another ``holidays``); None when ``holidays`` cannot be located."""
         import json
 
-        stamp = _holidays_stamp()
+        stamp = holidays_stamp()
         if stamp is None:
             return None
         path = folder / CACHE_FILE
@@ -449,7 +449,7 @@ def known_places(folder: Path) -> frozenset[tuple[str | None, str | None]]:
     ``holidays`` again."""
     import json
 
-    stamp = _holidays_stamp()
+    stamp = holidays_stamp()
     try:
         data = json.loads((folder / CACHE_FILE).read_text(encoding="utf-8"))
         if stamp is None or data.get("stamp") != stamp:
@@ -467,7 +467,7 @@ def _place_key(place: Place) -> str:
     return "|".join((place.country or "-", place.subdivision or "-", weekend, *place.categories))
 
 
-def _holidays_stamp() -> list[Any] | None:
+def holidays_stamp() -> list[Any] | None:
     """[path, size, mtime_ns] of the installed ``holidays/version.py``, found without
     importing ``holidays``, and the language of the names kept (:data:`HOLIDAY_LANGUAGE`);
     None when it cannot be found."""

@@ -25,7 +25,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from followup.business_days import _holidays_stamp, known_places, supported_countries
+from followup.business_days import holidays_stamp, known_places, supported_countries
 
 
 class CountryEntry(NamedTuple):
@@ -107,7 +107,7 @@ def _names_kept(cache: Path) -> dict[str, str]:
 
     try:
         data = json.loads((cache / NAMES_FILE).read_text(encoding="utf-8"))
-        if data["stamp"] != _holidays_stamp() or not isinstance(data["names"], dict):
+        if data["stamp"] != holidays_stamp() or not isinstance(data["names"], dict):
             return {}
         return {str(k): str(v) for k, v in data["names"].items()}
     except (OSError, ValueError, KeyError, TypeError):
@@ -126,7 +126,7 @@ def _keep_name(cache: Path, key: str, code: str) -> None:
     if names.get(key) == code:
         return
     names[key] = code
-    data = {"stamp": _holidays_stamp(), "names": names}
+    data = {"stamp": holidays_stamp(), "names": names}
     with contextlib.suppress(OSError):
         write_file(cache / NAMES_FILE, json.dumps(data, ensure_ascii=False).encode(), sync=False)
 
